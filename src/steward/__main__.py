@@ -1,0 +1,5 @@
+"""`python -m steward` runs the CLI."""
+
+from steward.cli import main
+
+main()

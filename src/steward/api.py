@@ -1,0 +1,16 @@
+"""The ninja API object: /api/v1, with each app's router mounted under its name."""
+
+from ninja import NinjaAPI
+
+from steward.core.api_auth import API_AUTH, login_required_for_docs
+from steward.org.api import router as org_router
+
+api = NinjaAPI(
+    title="Steward API",
+    version="1",
+    urls_namespace="api",
+    auth=API_AUTH,
+    docs_url="/docs",
+    docs_decorator=login_required_for_docs,
+)
+api.add_router("/org", org_router)

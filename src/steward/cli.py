@@ -1,0 +1,189 @@
+"""The `steward` command line: a thin layer over the apps' services and selectors.
+
+Exit codes (CONTRACT.md): 0 success, 1 failure while running, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+app = typer.Typer(
+    name="steward",
+    help="Steward: an operating system for technology leadership.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+console = Console()
+err_console = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def django_setup() -> None:
+    """Configure Django once for a CLI command."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
+    import django
+
+    django.setup()
+
+
+def migrate(verbosity: int = 0) -> None:
+    """Create or migrate the database schema (and the cache table)."""
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=verbosity)
+    call_command("createcachetable", verbosity=verbosity)
+
+
+def command(func: F) -> F:
+    """Run a command inside Django, mapping Steward errors to the contract's exit codes."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        django_setup()
+        from steward.core.errors import StewardError
+
+        try:
+            return func(*args, **kwargs)
+        except StewardError as exc:
+            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
+            raise typer.Exit(exc.exit_code) from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@app.command()
+@command
+def init(
+    admin: str | None = typer.Option(None, help="Create (or reset) this admin user."),
+    password_stdin: bool = typer.Option(False, help="Read the admin password from stdin."),
+) -> None:
+    """Create or migrate the database; optionally create an admin user."""
+    import getpass
+
+    from steward.core.errors import BadInput
+    from steward.core.services import admin_ensure, roles_ensure
+
+    migrate()
+    roles_ensure()
+    if admin:
+        if password_stdin:
+            password = sys.stdin.readline().rstrip("\n")
+        else:
+            password = getpass.getpass(f"Password for {admin}: ")
+        if not password:
+            raise BadInput("password: empty (give one on stdin with --password-stdin)")
+        admin_ensure(username=admin, password=password)
+        console.print(f"Admin user [bold]{admin}[/] is ready.")
+    console.print("Database is up to date.")
+
+
+@app.command()
+@command
+def demo(
+    host: str = typer.Option("127.0.0.1", help="Address to serve on."),
+    port: int = typer.Option(8000, help="Port to serve on."),
+    no_serve: bool = typer.Option(False, "--no-serve", help="Build the demo, do not serve it."),
+    seed: int = typer.Option(
+        1, help="Seed of the demo company; the same seed gives the same company."
+    ),
+    workers: int = typer.Option(2, help="Web worker processes."),
+) -> None:
+    """(Re)build the demo company in STEWARD_HOME and serve it."""
+    from steward.demo.services import demo_rebuild
+
+    with console.status("Building the demo company…"):
+        ctx, seconds = demo_rebuild(seed=seed)
+    console.print(f"Demo company built in {seconds:.1f} s (seed {seed}).")
+    table = Table(title="Demo logins (password: demo)")
+    table.add_column("login")
+    table.add_column("role")
+    table.add_column("person")
+    for username, role, who in ctx.logins:
+        table.add_row(username, role, who)
+    console.print(table)
+    url = f"http://{host}:{port}"
+    if no_serve:
+        console.print(f"Serve it with: steward serve  (then open {url})")
+        return
+    console.print(f"Serving at [bold]{url}[/]  (Ctrl-C to stop)")
+    _serve(host, port, workers)
+
+
+def _serve(host: str, port: int, workers: int) -> None:
+    from steward.core.server import serve_forever
+
+    serve_forever(host=host, port=port, workers=workers)
+
+
+@app.command()
+@command
+def serve(
+    host: str = typer.Option("127.0.0.1", help="Address to serve on."),
+    port: int = typer.Option(8000, help="Port to serve on."),
+    workers: int = typer.Option(2, help="Web worker processes."),
+) -> None:
+    """Serve the application with a production server (gunicorn)."""
+    migrate()
+    console.print(f"Serving at [bold]http://{host}:{port}[/]  (Ctrl-C to stop)")
+    _serve(host, port, workers)
+
+
+@app.command()
+@command
+def worker() -> None:
+    """Run background jobs (ingestion and other long work) until stopped."""
+    from django.core.management import call_command
+
+    migrate()
+    call_command("db_worker")
+
+
+@token_app.command("create")
+@command
+def token_create(
+    user: str = typer.Argument(..., help="User name the token acts as."),
+    name: str = typer.Option("", help="A name to recognise the token by."),
+) -> None:
+    """Create an API token; it is shown once and stored hashed."""
+    from django.contrib.auth.models import User
+
+    from steward.core.auth import token_create as create
+    from steward.core.errors import BadInput
+
+    owner = User.objects.filter(username=user).first()
+    if owner is None:
+        raise BadInput(f"USER {user!r}: no such user (create one with steward init --admin)")
+    token, raw = create(user=owner, name=name)
+    err_console.print(f"Token {token.pk} for {user}. Store it now; it is not shown again:")
+    print(raw)
+
+
+@token_app.command("revoke")
+@command
+def token_revoke(token_id: int = typer.Argument(..., metavar="ID", help="Token id.")) -> None:
+    """Revoke an API token."""
+    from steward.core.auth import token_revoke as revoke
+
+    revoke(token_id=token_id)
+    console.print(f"Token {token_id} revoked.")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

@@ -1,0 +1,161 @@
+"""Reads of the organization, always starting from what the actor may see."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Prefetch, Q, QuerySet
+
+from steward.core import policy
+from steward.org.models import Department, Person, PersonEmail, RoleDescription, Team
+
+Actor = User | AnonymousUser
+
+
+def active_q(on: date, prefix: str = "") -> Q:
+    """People employed on `on` (start ≤ on < end)."""
+    return Q(**{f"{prefix}start_date__lte": on}) & (
+        Q(**{f"{prefix}end_date__isnull": True}) | Q(**{f"{prefix}end_date__gt": on})
+    )
+
+
+def person_list(
+    *,
+    actor: Actor,
+    team: str | None = None,
+    active_on: date | None = None,
+    started_from: date | None = None,
+    started_to: date | None = None,
+    search: str | None = None,
+) -> QuerySet[Person]:
+    """People `actor` may see, filtered; emails, team and manager prefetched."""
+    qs: QuerySet[Person] = policy.visible(actor, "org.Person")
+    if team:
+        qs = qs.filter(team__slug=team)
+    if active_on is not None:
+        qs = qs.filter(active_q(active_on))
+    if started_from is not None:
+        qs = qs.filter(start_date__gte=started_from)
+    if started_to is not None:
+        qs = qs.filter(start_date__lt=started_to)
+    if search:
+        qs = qs.filter(Q(name__icontains=search) | Q(employee_id__iexact=search))
+    return qs.select_related("team", "manager", "department").prefetch_related(
+        Prefetch("emails", queryset=PersonEmail.objects.order_by("position", "email"))
+    )
+
+
+def person_get(*, actor: Actor, employee_id: str) -> Person | None:
+    """The person with `employee_id` if `actor` may see them, else None."""
+    return person_list(actor=actor).filter(employee_id=employee_id).first()
+
+
+def person_as_dict(person: Person) -> dict[str, Any]:
+    """Every field of a person in the API's vocabulary (before the policy filters it)."""
+    return {
+        "employee_id": person.employee_id,
+        "name": person.name,
+        "emails": [e.email for e in person.emails.all()],
+        "title": person.title,
+        "level": person.level,
+        "track": person.track,
+        "team": person.team.slug if person.team_id and person.team else None,
+        "manager_employee_id": person.manager.employee_id
+        if person.manager_id and person.manager
+        else None,
+        "location": person.location,
+        "timezone": person.timezone,
+        "start_date": person.start_date,
+        "end_date": person.end_date,
+        "department": person.department.slug
+        if person.department_id and person.department
+        else None,
+        "employment_type": person.employment_type,
+        "fte": person.fte,
+        "termination_type": person.termination_type or None,
+        "regretted": person.regretted,
+        "attributes": person.attributes,
+        "salary": person.salary,
+        "currency": person.currency or None,
+    }
+
+
+def person_visible_dict(*, actor: Actor, person: Person) -> dict[str, Any]:
+    """A person as `actor` may see them: invisible fields are absent."""
+    return policy.filter_person(actor, person, person_as_dict(person))
+
+
+def team_list(*, actor: Actor, team_type: str | None = None) -> QuerySet[Team]:
+    """Teams `actor` may see."""
+    qs: QuerySet[Team] = policy.visible(actor, "org.Team").select_related("lead", "department")
+    if team_type:
+        qs = qs.filter(type=team_type)
+    return qs
+
+
+def team_get(*, actor: Actor, slug: str) -> Team | None:
+    """The team `slug` if `actor` may see it."""
+    return team_list(actor=actor).filter(slug=slug).first()
+
+
+def team_members(*, actor: Actor, team: Team, on: date | None = None) -> QuerySet[Person]:
+    """People whose home team is `team` and who are employed on `on` (default today)."""
+    day = on or date.today()
+    return person_list(actor=actor, team=team.slug, active_on=day)
+
+
+def team_sizes(*, on: date | None = None) -> dict[int, int]:
+    """Active headcount per team id on `on` (structure is not sensitive)."""
+    from django.db.models import Count
+
+    day = on or date.today()
+    rows = (
+        Person.objects.filter(active_q(day), team__isnull=False)
+        .values("team_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["team_id"]: r["n"] for r in rows}
+
+
+def department_list(*, actor: Actor) -> QuerySet[Department]:
+    """Departments `actor` may see."""
+    return policy.visible(actor, "org.Department").select_related("parent")
+
+
+def role_list(*, actor: Actor) -> QuerySet[RoleDescription]:
+    """Role descriptions `actor` may see."""
+    return policy.visible(actor, "org.RoleDescription")
+
+
+def role_get(*, actor: Actor, slug: str) -> RoleDescription | None:
+    """The role description `slug` if visible."""
+    return role_list(actor=actor).filter(slug=slug).first()
+
+
+def direct_reports(*, actor: Actor, person: Person, on: date | None = None) -> QuerySet[Person]:
+    """Visible active people whose manager is `person`."""
+    day = on or date.today()
+    return person_list(actor=actor, active_on=day).filter(manager=person)
+
+
+def top_of_org(*, actor: Actor, on: date | None = None) -> QuerySet[Person]:
+    """Visible active people without an active manager (the roots of the reporting tree)."""
+    day = on or date.today()
+    return person_list(actor=actor, active_on=day).filter(
+        Q(manager__isnull=True) | ~active_q(day, "manager__")
+    )
+
+
+def report_counts(*, on: date | None = None) -> dict[int, int]:
+    """Number of active direct reports per manager id on `on`."""
+    from django.db.models import Count
+
+    day = on or date.today()
+    rows = (
+        Person.objects.filter(active_q(day), manager__isnull=False)
+        .values("manager_id")
+        .annotate(n=Count("id"))
+    )
+    return {r["manager_id"]: r["n"] for r in rows}

@@ -1,0 +1,136 @@
+"""Organization pages: org chart, teams, people and role descriptions."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import markdown
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from steward.core import policy
+from steward.org import selectors
+from steward.org.models import TeamType
+
+
+def chart(request: HttpRequest) -> HttpResponse:
+    """The org chart: departments and their teams, or the reporting tree; nodes expand on demand."""
+    view = request.GET.get("view", "teams")
+    context: dict[str, object] = {"view": view}
+    if view == "reporting":
+        roots = list(selectors.top_of_org(actor=request.user))
+        context["roots"] = roots
+        context["report_counts"] = selectors.report_counts()
+    else:
+        sizes = selectors.team_sizes()
+        teams = list(selectors.team_list(actor=request.user))
+        for team in teams:
+            team.size = sizes.get(team.pk, 0)  # type: ignore[attr-defined]
+        groups: dict[str, list[object]] = {}
+        for team in teams:
+            key = team.department.name if team.department else "Teams without a department"
+            groups.setdefault(key, []).append(team)
+        context["groups"] = sorted(groups.items())
+    return render(request, "org/chart.html", context)
+
+
+def chart_team(request: HttpRequest, slug: str) -> HttpResponse:
+    """HTMX fragment: the active members of a team."""
+    team = selectors.team_get(actor=request.user, slug=slug)
+    if team is None:
+        raise Http404("no such team")
+    members = selectors.team_members(actor=request.user, team=team)
+    return render(request, "org/_team_members.html", {"team": team, "members": members})
+
+
+def chart_reports(request: HttpRequest, employee_id: str) -> HttpResponse:
+    """HTMX fragment: the direct reports of a person."""
+    person = selectors.person_get(actor=request.user, employee_id=employee_id)
+    if person is None:
+        raise Http404("no such person")
+    reports = selectors.direct_reports(actor=request.user, person=person)
+    return render(
+        request,
+        "org/_reports.html",
+        {"reports": reports, "report_counts": selectors.report_counts()},
+    )
+
+
+def team_list(request: HttpRequest) -> HttpResponse:
+    """All teams with type, department, lead and size."""
+    sizes = selectors.team_sizes()
+    teams = list(selectors.team_list(actor=request.user, team_type=request.GET.get("type")))
+    for team in teams:
+        team.size = sizes.get(team.pk, 0)  # type: ignore[attr-defined]
+    return render(request, "org/team_list.html", {"teams": teams, "team_types": TeamType.choices})
+
+
+def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A team: mission, type, lead and members."""
+    team = selectors.team_get(actor=request.user, slug=slug)
+    if team is None:
+        raise Http404("no such team")
+    members = list(selectors.team_members(actor=request.user, team=team))
+    return render(request, "org/team_detail.html", {"team": team, "members": members})
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    """People the user may see, searchable, with leavers on request."""
+    show_leavers = request.GET.get("leavers") == "1"
+    qs = selectors.person_list(
+        actor=request.user,
+        team=request.GET.get("team") or None,
+        active_on=None if show_leavers else date.today(),
+        search=request.GET.get("q") or None,
+    )
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "org/person_list.html",
+        {"page": page, "q": request.GET.get("q", ""), "show_leavers": show_leavers},
+    )
+
+
+def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
+    """A person's record, showing only the fields the user may see."""
+    person = selectors.person_get(actor=request.user, employee_id=employee_id)
+    if person is None:
+        raise Http404("no such person")
+    data = selectors.person_visible_dict(actor=request.user, person=person)
+    reports = selectors.direct_reports(actor=request.user, person=person)
+    return render(
+        request,
+        "org/person_detail.html",
+        {
+            "person": person,
+            "data": data,
+            "reports": reports,
+            "may_see_compensation": policy.may_see_compensation(request.user, person),
+            "active": person.is_active_on(date.today()),
+        },
+    )
+
+
+def role_list(request: HttpRequest) -> HttpResponse:
+    """Role descriptions."""
+    return render(request, "org/role_list.html", {"roles": selectors.role_list(actor=request.user)})
+
+
+def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """A role description rendered from its Markdown."""
+    role = selectors.role_get(actor=request.user, slug=slug)
+    if role is None:
+        raise Http404("no such role")
+    return render(
+        request, "org/role_detail.html", {"role": role, "body_html": render_markdown(role.body)}
+    )
+
+
+def render_markdown(text: str) -> str:
+    """Markdown to HTML with raw HTML disabled, so an imported file cannot inject markup."""
+    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.deregister("html")
+    return mark_safe(md.convert(text))

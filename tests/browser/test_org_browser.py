@@ -1,0 +1,130 @@
+"""Browser tests: the real `steward demo --no-serve` + `steward serve`, driven in Debian's chromium.
+
+Playwright cannot download its own browser on these machines, so it launches /usr/bin/chromium.
+Without chromium the tests skip locally; under CI (CI=true) a missing chromium is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("STEWARD_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    """A demo company served by the production server on a free port."""
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing; .ci/run installs it with apt")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    home = tempfile.mkdtemp(prefix="steward-browser-")
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["STEWARD_HOME"] = home
+    steward = [sys.executable, "-m", "steward"]
+    subprocess.run([*steward, "demo", "--no-serve"], env=env, check=True, capture_output=True)
+    port = _free_port()
+    proc = subprocess.Popen(
+        [*steward, "serve", "--port", str(port), "--workers", "1"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"{url}/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            pytest.fail("steward serve did not answer /healthz")
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def _login(browser: object, server: str, username: str):  # type: ignore[no-untyped-def]
+    page = browser.new_page()  # type: ignore[attr-defined]
+    page.goto(f"{server}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "demo")
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{server}/")
+    return page
+
+
+def _open_payments_member(page, server: str) -> str:  # type: ignore[no-untyped-def]
+    """Open the org chart, expand the Payments team, open its first member; returns the name."""
+    page.goto(f"{server}/org/chart/")
+    team = page.locator("li.team-node[data-team=payments]")
+    team.locator("summary").click()
+    # Not the demo engineer (E0006): they may see their own salary.
+    member = team.locator("li.member a:not([href$='/E0006/'])").first
+    member.wait_for()
+    name = member.inner_text()
+    member.click()
+    page.wait_for_selector("#person-fields")
+    return str(name)
+
+
+def test_cto_sees_salary_and_engineer_does_not(browser: object, server: str) -> None:
+    page = _login(browser, server, "cto")
+    name = _open_payments_member(page, server)
+    assert page.locator("h1").inner_text().startswith(name)
+    salary = page.locator("#salary").inner_text()
+    amount, currency = salary.split()
+    assert float(amount) > 10000
+    assert currency in ("EUR", "USD")
+    person_url = page.url
+    page.close()
+
+    page = _login(browser, server, "engineer")
+    page.goto(person_url)
+    page.wait_for_selector("#person-fields")
+    assert page.locator("h1").inner_text().startswith(name)
+    assert page.locator("#salary").count() == 0
+    assert amount not in page.content()
+    page.close()

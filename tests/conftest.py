@@ -1,0 +1,58 @@
+"""Shared fixtures: the demo company built once per test session, and clients per role."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+DEMO_ROLES = ["admin", "cto", "executive", "finance", "people", "architect", "manager", "engineer"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The test database holds the demo company (seed 1); each test runs in a rollback."""
+    from steward.demo.builder import demo_build
+
+    with django_db_blocker.unblock():
+        demo_build(seed=1)
+
+
+@pytest.fixture
+def client_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped-def]
+    """A test client logged in as a demo login (None: anonymous)."""
+
+    def make(username: str | None) -> Client:
+        client = Client()
+        if username is not None:
+            client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def empty_org(db) -> None:  # type: ignore[no-untyped-def]
+    """Remove the demo organization inside this test's transaction (rolled back afterwards)."""
+    from steward.org.models import (
+        Department,
+        EmploymentSpell,
+        Person,
+        PersonEmail,
+        ReportingLine,
+        RoleDescription,
+        Team,
+        TeamMembership,
+    )
+
+    Team.objects.update(lead=None)
+    for model in (TeamMembership, ReportingLine, EmploymentSpell, PersonEmail):
+        model.objects.all().delete()
+    Person.objects.update(manager=None)
+    Person.objects.all().delete()
+    Team.objects.all().delete()
+    Department.objects.update(parent=None)
+    Department.objects.all().delete()
+    RoleDescription.objects.all().delete()

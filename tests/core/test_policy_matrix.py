@@ -1,0 +1,216 @@
+"""Every URL pattern and API endpoint, requested as every demo role and anonymously.
+
+The URL list is discovered from the resolver, so a new page or endpoint without an entry in
+`SAMPLES` fails `test_every_url_has_samples`: nobody can add a URL and skip this matrix.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from steward.org.models import Person
+from tests.conftest import DEMO_ROLES
+
+pytestmark = pytest.mark.django_db
+
+PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>[^>]+)>")
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespaced url name, or the raw pattern when unnamed
+    pattern: str  # the full route with <converter:name> placeholders
+
+
+def _walk(patterns: list[object], prefix: str, namespace: str) -> Iterator[Route]:
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            ns = namespace
+            if entry.namespace:
+                ns = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+            yield from _walk(entry.url_patterns, prefix + str(entry.pattern), ns)
+        elif isinstance(entry, URLPattern):
+            full = prefix + str(entry.pattern)
+            name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name
+            yield Route(name=name or full, pattern=full)
+
+
+def discovered_routes() -> list[Route]:
+    """Every project URL except the Django admin's per-model pages (admin-only, see below)."""
+    routes = []
+    for route in _walk(get_resolver().url_patterns, "", ""):
+        if route.pattern.startswith("admin/") and route.name not in ADMIN_SAMPLED:
+            continue
+        routes.append(route)
+    return routes
+
+
+# The admin site is for admins (staff) only; its index and audit log are sampled here.
+ADMIN_SAMPLED = {"admin:index", "admin:auditlog_logentry_changelist"}
+
+# Concrete parameter values per route; each value set is requested. Subjects:
+# E0006 = the demo engineer, E0005 = the manager, E0001 = the CTO, a leaver from the payments team.
+SAMPLES: dict[str, list[dict[str, str]]] = {
+    "home": [{}],
+    "healthz": [{}],
+    "login": [{}],
+    "logout": [],  # POST-only; exercised by the browser tests
+    "admin:index": [{}],
+    "admin:auditlog_logentry_changelist": [{}],
+    "org:chart": [{}],
+    "org:chart_team": [{"slug": "payments"}],
+    "org:chart_reports": [{"employee_id": "E0005"}, {"employee_id": "LEAVER"}],
+    "org:team_list": [{}],
+    "org:team_detail": [{"slug": "payments"}],
+    "org:person_list": [{}],
+    "org:person_detail": [
+        {"employee_id": "E0001"},
+        {"employee_id": "E0005"},
+        {"employee_id": "E0006"},
+        {"employee_id": "OTHER"},
+        {"employee_id": "LEAVER"},
+    ],
+    "org:role_list": [{}],
+    "org:role_detail": [{"slug": "cto-role-descriptiom"}],
+    "api:api-root": [],
+    "api:openapi-json": [{}],
+    "api:openapi-view": [{}],
+    "api:people_list": [{}],
+    "api:people_detail": [
+        {"employee_id": "E0001"},
+        {"employee_id": "E0006"},
+        {"employee_id": "OTHER"},
+        {"employee_id": "LEAVER"},
+    ],
+    "api:teams_list": [{}],
+    "api:teams_detail": [{"slug": "payments"}],
+    "api:roles_list": [{}],
+}
+
+
+def _leaver() -> Person:
+    """A person who left, from outside the manager's subtree."""
+    return Person.objects.filter(end_date__isnull=False).exclude(team__slug="payments").first()  # type: ignore[return-value]
+
+
+def _other() -> Person:
+    """An active engineer in another team (not in the manager's subtree)."""
+    return (
+        Person.objects.filter(end_date__isnull=True, track="ic")
+        .exclude(team__slug="payments")
+        .order_by("employee_id")
+        .first()
+    )  # type: ignore[return-value]
+
+
+def _resolve_value(value: str) -> str:
+    if value == "LEAVER":
+        return _leaver().employee_id
+    if value == "OTHER":
+        return _other().employee_id
+    return value
+
+
+def _path(route: Route, params: dict[str, str]) -> str:
+    def sub(match: re.Match[str]) -> str:
+        return _resolve_value(params[match.group("name")])
+
+    return "/" + PARAM.sub(sub, route.pattern)
+
+
+def _money_patterns(person: Person) -> list[re.Pattern[str]]:
+    assert person.salary is not None
+    whole = int(person.salary)
+    return [
+        re.compile(rf"(?<![\d.]){whole}(?:\.00)?(?!\d)"),
+        re.compile(rf"(?<![\d.]){whole:,}(?!\d)"),
+    ]
+
+
+def test_every_url_has_samples() -> None:
+    missing = [r.name for r in discovered_routes() if r.name not in SAMPLES]
+    assert missing == [], f"add these URL names to SAMPLES: {missing}"
+
+
+def test_demo_people_match_the_sample_subjects() -> None:
+    assert Person.objects.get(employee_id="E0005").user.username == "manager"
+    assert Person.objects.get(employee_id="E0006").user.username == "engineer"
+    assert Person.objects.get(employee_id="E0001").user.username == "cto"
+    assert _leaver().end_date is not None
+
+
+def expected_status(role: str | None, route: Route, params: dict[str, str]) -> set[int]:
+    """The status codes the policy allows, written out independently of the policy module."""
+    name = route.name
+    if name == "healthz":
+        return {200}
+    if name == "login":
+        # Signed-in users are sent on from the login form.
+        return {200} if role is None else {302}
+    is_api = name.startswith("api:")
+    if role is None:
+        return {401} if is_api else {302}
+    if name.startswith("admin:"):
+        return {200} if role == "admin" else {302}
+    subject = params.get("employee_id")
+    if subject == "LEAVER" and role in ("manager", "engineer"):
+        # Leavers are visible to the whole-org roles and to their former manager's chain only.
+        return {404}
+    return {200}
+
+
+def _cases() -> Iterator[tuple[str | None, str, dict[str, str]]]:
+    for role in [None, *DEMO_ROLES]:
+        for name, param_sets in SAMPLES.items():
+            for params in param_sets:
+                yield role, name, params
+
+
+@pytest.mark.parametrize(
+    ("role", "name", "params"),
+    list(_cases()),
+    ids=lambda v: str(v) if not isinstance(v, dict) else ",".join(f"{k}={x}" for k, x in v.items()),
+)
+def test_matrix(client_as, role: str | None, name: str, params: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    routes = {r.name: r for r in discovered_routes()}
+    route = routes[name]
+    path = _path(route, params)
+    response = client_as(role).get(path)
+    assert response.status_code in expected_status(role, route, params), path
+    if response.status_code != 200:
+        return
+    body = response.content.decode("utf-8", errors="replace")
+    may_see_all_salaries = role in ("admin", "cto", "finance", "people")
+    if may_see_all_salaries:
+        return
+    own = Person.objects.filter(user__username=role).first() if role else None
+    for person in Person.objects.exclude(salary__isnull=True):
+        if own is not None and person.pk == own.pk:
+            continue
+        for pattern in _money_patterns(person):
+            assert not pattern.search(body), (
+                f"{role} sees {person.employee_id}'s salary {person.salary} on {path}"
+            )
+
+
+def test_cto_sees_salaries_so_the_matrix_check_can_fail(client_as) -> None:  # type: ignore[no-untyped-def]
+    person = _other()
+    body = client_as("cto").get(f"/org/people/{person.employee_id}/").content.decode()
+    assert any(p.search(body) for p in _money_patterns(person))
+    assert person.salary is not None and person.salary > Decimal(0)
+
+
+def test_engineer_sees_own_salary_but_not_a_colleagues(client_as) -> None:  # type: ignore[no-untyped-def]
+    client = client_as("engineer")
+    me = Person.objects.get(employee_id="E0006")
+    data = client.get("/api/v1/org/people/E0006").json()
+    assert Decimal(data["salary"]) == me.salary
+    colleague = client.get(f"/api/v1/org/people/{_other().employee_id}").json()
+    assert "salary" not in colleague and "currency" not in colleague
+    assert "employment_type" not in colleague
