@@ -5,15 +5,12 @@ Exit codes (CONTRACT.md): 0 success, 1 failure while running, 2 bad input or usa
 
 from __future__ import annotations
 
-import functools
-import os
 import sys
-from collections.abc import Callable
-from typing import Any, TypeVar
 
 import typer
-from rich.console import Console
 from rich.table import Table
+
+from steward.core.cli_support import command, console, err_console, migrate
 
 app = typer.Typer(
     name="steward",
@@ -24,44 +21,6 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Create and revoke API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
-
-console = Console()
-err_console = Console(stderr=True)
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def django_setup() -> None:
-    """Configure Django once for a CLI command."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
-    import django
-
-    django.setup()
-
-
-def migrate(verbosity: int = 0) -> None:
-    """Create or migrate the database schema (and the cache table)."""
-    from django.core.management import call_command
-
-    call_command("migrate", interactive=False, verbosity=verbosity)
-    call_command("createcachetable", verbosity=verbosity)
-
-
-def command(func: F) -> F:
-    """Run a command inside Django, mapping Steward errors to the contract's exit codes."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        django_setup()
-        from steward.core.errors import StewardError
-
-        try:
-            return func(*args, **kwargs)
-        except StewardError as exc:
-            err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
-            raise typer.Exit(exc.exit_code) from exc
-
-    return wrapper  # type: ignore[return-value]
 
 
 @app.command()
@@ -187,3 +146,6 @@ def main() -> None:
         app()
     except KeyboardInterrupt:
         sys.exit(130)
+
+
+# Commands of the areas, each defined in its app's own cli.py, are mounted here.

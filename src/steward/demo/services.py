@@ -7,6 +7,7 @@ import time
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from steward.core.cli_support import migrate
 from steward.core.errors import BadInput
 from steward.core.instance import is_demo_database
 from steward.demo.builder import DemoContext, demo_build
@@ -15,8 +16,6 @@ from steward.org.models import Person
 
 def demo_rebuild(*, seed: int) -> tuple[DemoContext, float]:
     """Migrate, wipe the previous demo (only a demo), build anew; returns context and seconds."""
-    from steward.cli import migrate
-
     started = time.perf_counter()
     migrate()
     holds_data = Person.objects.exists() or User.objects.exists()
