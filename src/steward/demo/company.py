@@ -170,7 +170,7 @@ TEAMS = [
         "Payments",
         "stream-aligned",
         "product-engineering",
-        7,
+        8,
         "Take money reliably in every market we sell in.",
     ),
     (
@@ -178,7 +178,7 @@ TEAMS = [
         "Checkout",
         "stream-aligned",
         "product-engineering",
-        6,
+        8,
         "A checkout that converts on every device.",
     ),
     (
@@ -186,7 +186,7 @@ TEAMS = [
         "Catalog",
         "stream-aligned",
         "product-engineering",
-        8,
+        9,
         "Every product, priced and described correctly, everywhere.",
     ),
     (
@@ -194,7 +194,7 @@ TEAMS = [
         "Search & Discovery",
         "stream-aligned",
         "product-engineering",
-        6,
+        8,
         "Customers find what they want in two queries or fewer.",
     ),
     (
@@ -202,7 +202,7 @@ TEAMS = [
         "Mobile Apps",
         "stream-aligned",
         "product-engineering",
-        9,
+        10,
         "Native iOS and Android apps our customers rate 4.7 or above.",
     ),
     (
@@ -210,8 +210,16 @@ TEAMS = [
         "Growth",
         "stream-aligned",
         "product-engineering",
-        5,
+        7,
         "Run the experiments that grow activation and retention.",
+    ),
+    (
+        "identity",
+        "Identity & Accounts",
+        "stream-aligned",
+        "product-engineering",
+        8,
+        "Sign-up, sign-in and account security customers never think about.",
     ),
     (
         "platform-core",
@@ -226,8 +234,16 @@ TEAMS = [
         "Developer Experience",
         "platform",
         "platform-infrastructure",
-        6,
+        8,
         "From commit to production in under an hour, safely.",
+    ),
+    (
+        "observability",
+        "Observability",
+        "platform",
+        "platform-infrastructure",
+        7,
+        "Logs, metrics and traces every team can rely on during an incident.",
     ),
     (
         "sre-enablement",
@@ -242,7 +258,7 @@ TEAMS = [
         "Pricing Engine",
         "complicated-subsystem",
         "data-intelligence",
-        5,
+        6,
         "The dynamic pricing models and their serving path.",
     ),
     (
@@ -250,7 +266,7 @@ TEAMS = [
         "ML Ranking",
         "complicated-subsystem",
         "data-intelligence",
-        6,
+        8,
         "Ranking and recommendation models behind search and feeds.",
     ),
     (
@@ -258,7 +274,7 @@ TEAMS = [
         "Data Platform",
         "platform",
         "data-intelligence",
-        7,
+        9,
         "Trustworthy data pipelines and the warehouse as a product.",
     ),
 ]
