@@ -19,9 +19,9 @@ class StewardServer(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        from steward.wsgi import application
+        from django.core.wsgi import get_wsgi_application
 
-        return application
+        return get_wsgi_application()
 
 
 def serve_forever(*, host: str, port: int, workers: int) -> None:

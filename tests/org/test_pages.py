@@ -1,0 +1,77 @@
+"""Organization pages render the model and honour the policy."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from steward.org import services
+from steward.org.models import Person, Team
+
+pytestmark = pytest.mark.django_db
+
+
+def test_org_chart_lists_every_team_with_its_active_size(client_as) -> None:  # type: ignore[no-untyped-def]
+    body = client_as("engineer").get("/org/chart/").content.decode()
+    today = date.today()
+    for team in Team.objects.all():
+        size = sum(1 for p in Person.objects.filter(team=team) if p.is_active_on(today))
+        assert f'data-team="{team.slug}"' in body
+        assert f"{size} people" in body
+
+
+def test_chart_team_fragment_lists_active_members_only(client_as) -> None:  # type: ignore[no-untyped-def]
+    body = client_as("engineer").get("/org/chart/teams/payments/").content.decode()
+    today = date.today()
+    for person in Person.objects.filter(team__slug="payments"):
+        shown = f"/org/people/{person.employee_id}/" in body
+        assert shown == person.is_active_on(today), person
+
+
+def test_reporting_tree_starts_at_the_cto(client_as) -> None:  # type: ignore[no-untyped-def]
+    body = client_as("engineer").get("/org/chart/?view=reporting").content.decode()
+    assert 'data-person="E0001"' in body
+    reports = client_as("engineer").get("/org/chart/reports/E0001/").content.decode()
+    for person in Person.objects.filter(manager__employee_id="E0001", end_date__isnull=True):
+        assert f'data-person="{person.employee_id}"' in reports
+
+
+def test_person_page_shows_salary_to_cto_only(client_as) -> None:  # type: ignore[no-untyped-def]
+    person = Person.objects.get(employee_id="E0007")
+    amount = f"{person.salary} {person.currency}"
+    assert amount in client_as("cto").get("/org/people/E0007/").content.decode()
+    assert str(person.salary) not in client_as("engineer").get("/org/people/E0007/").content.decode()
+
+
+def test_people_search(client_as) -> None:  # type: ignore[no-untyped-def]
+    person = Person.objects.get(employee_id="E0007")
+    body = client_as("engineer").get("/org/people/", {"q": person.name.split()[1]}).content.decode()
+    assert person.name in body
+
+
+def test_role_page_renders_markdown_and_escapes_raw_html(client_as) -> None:  # type: ignore[no-untyped-def]
+    services.role_description_upsert(
+        actor=None,
+        slug="test-role",
+        title="Test role",
+        description="d",
+        summary="",
+        body="## Duties\n\n- ship <script>alert(1)</script> things\n",
+        sections=[],
+        metadata={},
+    )
+    body = client_as("engineer").get("/org/roles/test-role/").content.decode()
+    assert "<h2>Duties</h2>" in body
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;" in body
+    cto = client_as("engineer").get("/org/roles/cto-role-descriptiom/").content.decode()
+    assert "CTO Role Descriptiom" in cto
+    assert "<h3>People Strategy:</h3>" in cto
+
+
+def test_navigation_shows_only_areas_with_pages(client_as) -> None:  # type: ignore[no-untyped-def]
+    body = client_as("engineer").get("/").content.decode()
+    assert "People &amp; team" in body
+    assert "Audit log" not in body
+    assert "Audit log" in client_as("admin").get("/").content.decode()
