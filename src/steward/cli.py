@@ -27,7 +27,9 @@ app.add_typer(token_app, name="token")
 @command
 def init(
     admin: str | None = typer.Option(None, help="Create (or reset) this admin user."),
-    password_stdin: bool = typer.Option(False, help="Read the admin password from stdin."),
+    password_stdin: bool = typer.Option(
+        False, "--password-stdin", help="Read the admin password from stdin."
+    ),
 ) -> None:
     """Create or migrate the database; optionally create an admin user."""
     import getpass
@@ -102,12 +104,14 @@ def serve(
 
 @app.command()
 @command
-def worker() -> None:
+def worker(
+    batch: bool = typer.Option(False, "--batch", help="Exit once the queue is empty."),
+) -> None:
     """Run background jobs (ingestion and other long work) until stopped."""
     from django.core.management import call_command
 
     migrate()
-    call_command("db_worker")
+    call_command("db_worker", batch=batch, no_startup_delay=True, interval=1)
 
 
 @token_app.command("create")
@@ -138,6 +142,33 @@ def token_revoke(token_id: int = typer.Argument(..., metavar="ID", help="Token i
 
     revoke(token_id=token_id)
     console.print(f"Token {token_id} revoked.")
+
+
+@app.command("import")
+@command
+def import_(
+    kind: str = typer.Argument(..., help="people, teams, roles, ... (see docs/importing.md)."),
+    file: str = typer.Argument(..., metavar="FILE", help="The file (or folder, for roles)."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    as_json: bool = typer.Option(False, "--json", help="Print the diff as JSON."),
+) -> None:
+    """Import a file: validate all of it, then write it in one transaction (or show the diff)."""
+    from steward.core.cli_support import print_json
+    from steward.core.errors import InvalidInput
+    from steward.core.importing import diff_tables, run_import
+
+    try:
+        diff = run_import(kind, file, dry_run=dry_run)
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            err_console.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+        err_console.print(f"{len(exc.problems)} problem(s); nothing was written.")
+        raise typer.Exit(2) from exc
+    if as_json:
+        print_json(diff.as_dict())
+        return
+    for table in diff_tables(diff):
+        console.print(table)
 
 
 def main() -> None:
