@@ -159,3 +159,18 @@ def report_counts(*, on: date | None = None) -> dict[int, int]:
         .annotate(n=Count("id"))
     )
     return {r["manager_id"]: r["n"] for r in rows}
+
+
+def person_history(person: Person) -> dict[str, list[Any]]:
+    """A person's employment spells, home teams and managers over time, oldest first."""
+    from steward.org.models import EmploymentSpell, ReportingLine, TeamMembership
+
+    return {
+        "spells": list(EmploymentSpell.objects.filter(person=person).order_by("start_date")),
+        "teams": list(
+            TeamMembership.objects.filter(person=person).select_related("team").order_by("start")
+        ),
+        "managers": list(
+            ReportingLine.objects.filter(person=person).select_related("manager").order_by("start")
+        ),
+    }

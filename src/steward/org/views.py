@@ -108,7 +108,9 @@ def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
             "data": data,
             "reports": reports,
             "may_see_compensation": policy.may_see_compensation(request.user, person),
+            "may_see_private": "employment_type" in data,
             "active": person.is_active_on(date.today()),
+            "history": selectors.person_history(person),
         },
     )
 
