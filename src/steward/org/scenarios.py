@@ -1,0 +1,468 @@
+"""Reorg scenarios on plain data: apply draft changes to a snapshot, validate, find conflicts.
+
+A scenario's structure is the organization once every change has taken effect (departures gone,
+planned hires present) on its effective date; capacity keeps each change's own date. Nothing
+here touches the database: the services persist changes and apply them through org services.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from steward.org.capacity import Assignment, CostRates, fully_loaded_cost
+from steward.org.structure import TEAM_TYPES, OrgSnapshot, PersonRow, Spell, TeamRow
+
+CHANGE_KINDS = (
+    "move_person",
+    "change_manager",
+    "create_team",
+    "merge_teams",
+    "split_team",
+    "dissolve_team",
+    "add_hire",
+    "mark_departure",
+)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One draft change: `kind` with its `payload` (employee ids and team slugs)."""
+
+    kind: str
+    payload: Mapping[str, Any]
+    position: int = 0
+
+    def label(self) -> str:
+        """ "change 3 (move_person)" for messages."""
+        return f"change {self.position} ({self.kind})"
+
+
+@dataclass
+class ScenarioResult:
+    """The organization after the changes, and what was refused."""
+
+    snapshot: OrgSnapshot
+    assignments: list[Assignment]
+    problems: list[str] = field(default_factory=list)
+    departures: dict[str, date] = field(default_factory=dict)
+    hires: list[str] = field(default_factory=list)
+    dissolved: list[str] = field(default_factory=list)
+    created: list[str] = field(default_factory=list)
+
+
+def _date(value: Any, default: date) -> date:
+    if value in (None, ""):
+        return default
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+class _Draft:
+    """Mutable working copy of a snapshot while changes are applied."""
+
+    def __init__(
+        self, snapshot: OrgSnapshot, assignments: list[Assignment], owned: Mapping[str, list[str]]
+    ) -> None:
+        self.on = snapshot.on
+        self.people = dict(snapshot.people)
+        self.teams = dict(snapshot.teams)
+        self.interactions = list(snapshot.interactions)
+        self.assignments = list(assignments)
+        self.owned = owned
+        self.result_departures: dict[str, date] = {}
+        self.hires: list[str] = []
+        self.dissolved: list[str] = []
+        self.created: list[str] = []
+        self.emptied_by: dict[str, str] = {}
+
+    # --- lookups that explain themselves -------------------------------------------------
+    def person(self, key: Any, what: str = "person") -> PersonRow:
+        if not key:
+            raise ValueError(f"{what}: missing")
+        person = self.people.get(str(key))
+        if person is None:
+            raise ValueError(f"{what} {key}: no such person")
+        if str(key) in self.result_departures:
+            raise ValueError(f"{what} {key}: leaves in this scenario")
+        if not person.planned and not person.active_on(self.on):
+            raise ValueError(f"{what} {key}: not employed on {self.on.isoformat()} (a leaver)")
+        return person
+
+    def team(self, slug: Any, what: str = "team") -> TeamRow:
+        if not slug:
+            raise ValueError(f"{what}: missing")
+        team = self.teams.get(str(slug))
+        if team is None:
+            raise ValueError(f"{what} {slug}: no such team (or dissolved in this scenario)")
+        return team
+
+    def members(self, slug: str) -> list[str]:
+        return sorted(
+            k
+            for k, p in self.people.items()
+            if p.team == slug
+            and k not in self.result_departures
+            and (p.planned or p.active_on(self.on))
+        )
+
+    # --- primitive operations -------------------------------------------------------------
+    def set_team(self, key: str, slug: str | None, label: str) -> None:
+        person = self.people[key]
+        if person.team == slug:
+            return
+        old = person.team
+        self.people[key] = dataclasses.replace(person, team=slug)
+        self._reassign(key, slug, self.on)
+        if old is not None and not self.members(old):
+            self.emptied_by.setdefault(old, label)
+
+    def _reassign(self, key: str, slug: str | None, on: date) -> None:
+        person = self.people[key]
+        kept: list[Assignment] = []
+        starts: list[date] = []
+        for a in self.assignments:
+            if a.person != key or (a.end is not None and a.end <= on):
+                kept.append(a)
+                continue
+            starts.append(a.start)
+            if a.start < on:
+                kept.append(dataclasses.replace(a, end=on))
+        if slug is not None:
+            start = max(on, min(starts)) if starts else on
+            end = next((s.end for s in person.spells if s.covers(start)), None)
+            kept.append(Assignment(key, slug, start, end, person.fte, planned=person.planned))
+        self.assignments = kept
+
+    def set_manager(self, key: str, manager: str | None) -> None:
+        if manager is not None:
+            cursor: str | None = manager
+            seen: set[str] = set()
+            while cursor is not None and cursor not in seen:
+                if cursor == key:
+                    raise ValueError(
+                        f"{key} cannot report to {manager}: that makes a reporting cycle"
+                    )
+                seen.add(cursor)
+                cursor = self.people[cursor].manager if cursor in self.people else None
+        self.people[key] = dataclasses.replace(self.people[key], manager=manager)
+
+    def follow_lead(self, key: str, slug: str) -> None:
+        lead = self.teams[slug].lead
+        if lead and lead != key and lead not in self.result_departures:
+            self.set_manager(key, lead)
+
+    def drop_team(self, slug: str, label: str) -> None:
+        del self.teams[slug]
+        self.interactions = [i for i in self.interactions if slug not in (i.team, i.other)]
+        self.dissolved.append(slug)
+        self.emptied_by.setdefault(slug, label)
+
+
+def _apply_one(draft: _Draft, change: Change) -> None:
+    p = change.payload
+    label = change.label()
+    kind = change.kind
+    if kind == "move_person":
+        person = draft.person(p.get("person"))
+        target = draft.team(p.get("team")).slug if p.get("team") else None
+        draft.set_team(person.key, target, label)
+        if target and p.get("follow_lead", True):
+            draft.follow_lead(person.key, target)
+        if p.get("manager"):
+            draft.set_manager(person.key, draft.person(p["manager"], "manager").key)
+    elif kind == "change_manager":
+        person = draft.person(p.get("person"))
+        manager = draft.person(p["manager"], "manager").key if p.get("manager") else None
+        draft.set_manager(person.key, manager)
+    elif kind == "create_team":
+        slug = str(p.get("slug") or "")
+        if not slug:
+            raise ValueError("slug: missing")
+        if slug in draft.teams or slug in draft.dissolved:
+            raise ValueError(f"team {slug} already exists")
+        team_type = str(p.get("type") or "stream-aligned")
+        if team_type not in TEAM_TYPES:
+            raise ValueError(f"type {team_type}: expected one of {', '.join(TEAM_TYPES)}")
+        lead = draft.person(p["lead"], "lead").key if p.get("lead") else None
+        draft.teams[slug] = TeamRow(
+            slug, str(p.get("name") or slug), team_type, p.get("department"), lead
+        )
+        draft.created.append(slug)
+    elif kind == "split_team":
+        source = draft.team(p.get("team"))
+        people = [str(k) for k in p.get("people") or []]
+        if not people:
+            raise ValueError("people: name at least one member to move to the new team")
+        for key in people:
+            draft.person(key)
+            if draft.people[key].team != source.slug:
+                raise ValueError(f"person {key} is not a member of {source.slug}")
+        _apply_one(
+            draft,
+            Change(
+                "create_team",
+                {
+                    "slug": p.get("new_slug"),
+                    "name": p.get("new_name"),
+                    "type": p.get("type") or source.type,
+                    "department": source.department,
+                    "lead": p.get("lead"),
+                },
+                change.position,
+            ),
+        )
+        new_slug = str(p.get("new_slug"))
+        for key in people:
+            draft.set_team(key, new_slug, label)
+            if p.get("follow_lead", True):
+                draft.follow_lead(key, new_slug)
+    elif kind == "merge_teams":
+        source = draft.team(p.get("source"), "source")
+        into = draft.team(p.get("into"), "into")
+        if source.slug == into.slug:
+            raise ValueError("a team cannot be merged into itself")
+        _check_owned(draft, source.slug, f"merging {source.slug} into {into.slug}")
+        for key in draft.members(source.slug):
+            draft.set_team(key, into.slug, label)
+            if p.get("follow_lead", True):
+                draft.follow_lead(key, into.slug)
+        draft.drop_team(source.slug, label)
+    elif kind == "dissolve_team":
+        team = draft.team(p.get("team"))
+        target = draft.team(p["into"], "into").slug if p.get("into") else None
+        _check_owned(draft, team.slug, f"dissolving {team.slug}")
+        for key in draft.members(team.slug):
+            draft.set_team(key, target, label)
+            if target and p.get("follow_lead", True):
+                draft.follow_lead(key, target)
+        draft.drop_team(team.slug, label)
+    elif kind == "add_hire":
+        key = str(p.get("key") or "")
+        if not key:
+            raise ValueError("key: missing (e.g. H-payments-1)")
+        if key in draft.people:
+            raise ValueError(f"key {key} is already a person or planned hire")
+        team = draft.team(p.get("team"))
+        start = _date(p.get("expected_start"), draft.on)
+        manager = p.get("manager") or team.lead
+        if manager:
+            draft.person(manager, "manager")
+        fte = Decimal(str(p.get("fte") or "1"))
+        if not Decimal(0) < fte <= 1:
+            raise ValueError(f"fte {fte}: must be greater than 0 and at most 1")
+        draft.people[key] = PersonRow(
+            key=key,
+            name=str(p.get("title") or f"Planned hire ({p.get('level', '')})"),
+            manager=manager or None,
+            team=team.slug,
+            level=str(p.get("level") or ""),
+            track=str(p.get("track") or "ic"),
+            timezone=str(p.get("timezone") or ""),
+            location=str(p.get("location") or ""),
+            fte=fte,
+            spells=(Spell(min(start, draft.on)),),
+            salary=Decimal(str(p["salary"])) if p.get("salary") not in (None, "") else None,
+            currency=str(p.get("currency") or ""),
+            planned=True,
+        )
+        draft.assignments.append(Assignment(key, team.slug, start, None, fte, planned=True))
+        draft.hires.append(key)
+    elif kind == "mark_departure":
+        person = draft.person(p.get("person"))
+        on = _date(p.get("on"), draft.on)
+        if on < draft.on:
+            raise ValueError(f"on {on.isoformat()}: before the scenario's effective date")
+        draft.result_departures[person.key] = on
+        draft.assignments = [
+            dataclasses.replace(a, end=on)
+            if a.person == person.key and (a.end is None or a.end > on)
+            else a
+            for a in draft.assignments
+            if not (a.person == person.key and a.start >= on)
+        ]
+        if person.team and not draft.members(person.team):
+            draft.emptied_by.setdefault(person.team, label)
+    else:
+        raise ValueError(f"kind {kind}: expected one of {', '.join(CHANGE_KINDS)}")
+
+
+def _check_owned(draft: _Draft, slug: str, doing: str) -> None:
+    owned = draft.owned.get(slug) or []
+    if owned:
+        raise ValueError(
+            f"{doing} would leave a team that still owns {', '.join(owned)}; hand those over first"
+        )
+
+
+def apply_changes(
+    snapshot: OrgSnapshot,
+    assignments: list[Assignment],
+    changes: list[Change],
+    owned: Mapping[str, list[str]] | None = None,
+) -> ScenarioResult:
+    """The organization after `changes`; refused changes are skipped and explained."""
+    draft = _Draft(snapshot, assignments, owned or {})
+    problems: list[str] = []
+    for change in changes:
+        saved = (
+            dict(draft.people),
+            dict(draft.teams),
+            list(draft.interactions),
+            list(draft.assignments),
+            dict(draft.result_departures),
+            list(draft.hires),
+            list(draft.dissolved),
+            list(draft.created),
+        )
+        try:
+            _apply_one(draft, change)
+        except (ValueError, ArithmeticError) as exc:
+            problems.append(f"{change.label()}: {exc}")
+            (
+                draft.people,
+                draft.teams,
+                draft.interactions,
+                draft.assignments,
+                draft.result_departures,
+                draft.hires,
+                draft.dissolved,
+                draft.created,
+            ) = saved
+    for slug, label in sorted(draft.emptied_by.items()):
+        if slug in draft.teams and not draft.members(slug) and draft.owned.get(slug):
+            problems.append(
+                f"{label}: team {slug} would be left without members but still owns "
+                f"{', '.join(draft.owned[slug])}; hand those over first"
+            )
+    people = {k: v for k, v in draft.people.items() if k not in draft.result_departures}
+    after = OrgSnapshot(
+        on=snapshot.on, people=people, teams=draft.teams, interactions=draft.interactions
+    )
+    return ScenarioResult(
+        snapshot=after,
+        assignments=draft.assignments,
+        problems=problems,
+        departures=draft.result_departures,
+        hires=draft.hires,
+        dissolved=draft.dissolved,
+        created=draft.created,
+    )
+
+
+def manager_changes(before: OrgSnapshot, after: OrgSnapshot) -> list[dict[str, Any]]:
+    """People present in both whose manager differs, and planned hires with their manager."""
+    rows = []
+    for key in sorted(after.people):
+        new = after.people[key]
+        old = before.people.get(key)
+        if old is None:
+            continue
+        if not old.active_on(before.on):
+            continue
+        if old.manager != new.manager:
+            rows.append(
+                {"person": key, "name": new.name, "before": old.manager, "after": new.manager}
+            )
+    return rows
+
+
+def team_costs(snapshot: OrgSnapshot, rates: CostRates) -> dict[str, Any]:
+    """Fully loaded yearly cost per team of the counted people (planned hires included)."""
+    per_team: dict[str, Decimal] = {}
+    missing: list[str] = []
+    for key, person in sorted(snapshot.people.items()):
+        if not (person.planned or person.active_on(snapshot.on)):
+            continue
+        cost = fully_loaded_cost(person.salary, person.currency, person.location, rates)
+        if cost is None:
+            missing.append(key)
+            continue
+        team = person.team or "(no team)"
+        per_team[team] = per_team.get(team, Decimal(0)) + cost * person.fte
+    return {
+        "by_team": {t: per_team[t].quantize(Decimal("0.01")) for t in sorted(per_team)},
+        "total": sum(per_team.values(), Decimal(0)).quantize(Decimal("0.01")),
+        "missing": missing,
+    }
+
+
+def cost_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Per team and in total: before, after and the difference (reporting currency per year)."""
+    teams = sorted(set(before["by_team"]) | set(after["by_team"]))
+    rows = {}
+    for t in teams:
+        b = before["by_team"].get(t, Decimal(0))
+        a = after["by_team"].get(t, Decimal(0))
+        rows[t] = {"before": b, "after": a, "delta": a - b}
+    return {
+        "by_team": rows,
+        "total": {
+            "before": before["total"],
+            "after": after["total"],
+            "delta": after["total"] - before["total"],
+        },
+        "missing_salary": sorted(set(before["missing"]) | set(after["missing"])),
+    }
+
+
+def change_refs(change: Change) -> tuple[list[str], list[str]]:
+    """The employee ids and team slugs a change relies on existing in the live org."""
+    p = change.payload
+    people = [str(p[k]) for k in ("person", "manager", "lead") if p.get(k)]
+    people += [str(k) for k in p.get("people") or []]
+    teams = [str(p[k]) for k in ("team", "source", "into") if p.get(k)]
+    return people, teams
+
+
+def live_base(change: Change, live: OrgSnapshot) -> dict[str, Any]:
+    """The live values `change` was drafted against (stored with it, compared on apply)."""
+    people, teams = change_refs(change)
+    base: dict[str, Any] = {"people": {}, "teams": {}}
+    for key in people:
+        person = live.people.get(key)
+        base["people"][key] = (
+            None
+            if person is None
+            else {
+                "team": person.team,
+                "manager": person.manager,
+                "employed": person.active_on(live.on),
+            }
+        )
+    for slug in teams:
+        base["teams"][slug] = slug in live.teams
+    new_slug = change.payload.get("slug") or change.payload.get("new_slug")
+    if new_slug:
+        base["teams"][str(new_slug)] = str(new_slug) in live.teams
+    return base
+
+
+def conflicts(change: Change, stored: Mapping[str, Any], live: OrgSnapshot) -> list[str]:
+    """How the live org changed underneath `change` since it was drafted, in words."""
+    now = live_base(change, live)
+    found = []
+    for key, was in (stored.get("people") or {}).items():
+        is_ = now["people"].get(key)
+        if was == is_:
+            continue
+        if is_ is None:
+            found.append(f"{change.label()}: person {key} no longer exists")
+            continue
+        if was is None:
+            continue
+        for attr in ("team", "manager", "employed"):
+            if was.get(attr) != is_.get(attr):
+                found.append(
+                    f"{change.label()}: {key}'s {attr} changed in the live org from "
+                    f"{was.get(attr)} to {is_.get(attr)} since the change was drafted"
+                )
+    for slug, existed in (stored.get("teams") or {}).items():
+        exists = now["teams"].get(slug)
+        if existed != exists:
+            state = "was created" if exists else "was removed"
+            found.append(f"{change.label()}: team {slug} {state} in the live org since drafting")
+    return found
