@@ -5,10 +5,11 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from steward.api import api
+from steward.cockpit import views as cockpit_views
 from steward.core import views as core_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", cockpit_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path(
         "accounts/login/",

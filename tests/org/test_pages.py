@@ -78,3 +78,12 @@ def test_navigation_shows_only_areas_with_pages(client_as) -> None:  # type: ign
     assert "People &amp; team" in body
     assert "Audit log" not in body
     assert "Audit log" in client_as("admin").get("/").content.decode()
+
+
+def test_home_page_figures(client_as) -> None:  # type: ignore[no-untyped-def]
+    today = date.today()
+    active = sum(1 for p in Person.objects.all() if p.is_active_on(today))
+    body = client_as("engineer").get("/").content.decode()
+    assert f'<span class="value" id="fig-headcount">{active}</span>' in body
+    assert "left in the last 12 months" not in body  # leavers are not the engineer's business
+    assert "left in the last 12 months" in client_as("cto").get("/").content.decode()

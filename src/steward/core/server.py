@@ -26,6 +26,10 @@ class StewardServer(BaseApplication):  # type: ignore[misc]
 
 def serve_forever(*, host: str, port: int, workers: int) -> None:
     """Serve until interrupted."""
+    from django.db import connections
+
+    # Connections opened before the fork (migrations) must not be shared by the workers.
+    connections.close_all()
     StewardServer(
         {
             "bind": f"{host}:{port}",

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class CockpitConfig(AppConfig):
+    name = "steward.cockpit"
+    label = "cockpit"
+    verbose_name = "Cockpit"
