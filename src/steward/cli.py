@@ -180,3 +180,8 @@ def main() -> None:
 
 
 # Commands of the areas, each defined in its app's own cli.py, are mounted here.
+from steward.engineering.cli import ingest_app, metrics_app, webhook_app  # noqa: E402
+
+app.add_typer(ingest_app, name="ingest")
+app.add_typer(metrics_app, name="metrics")
+app.add_typer(webhook_app, name="webhook")

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "steward.core",
     "steward.org",
+    "steward.engineering",
     "steward.cockpit",
     "steward.demo",
 ]

@@ -83,7 +83,21 @@ COMPENSATION_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.FINANCE, Role.PEOPLE}
 ORG_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.PEOPLE})
 
 # Kinds of object every role may list (organization structure is not sensitive).
-OPEN_MODELS = frozenset({"org.team", "org.department", "org.roledescription"})
+OPEN_MODELS = frozenset(
+    {
+        "org.team",
+        "org.department",
+        "org.roledescription",
+        # Delivery evidence (git history, deployments, incidents) is open to every role.
+        "engineering.repository",
+        "engineering.commit",
+        "engineering.filechange",
+        "engineering.tag",
+        "engineering.linkkey",
+        "engineering.deployment",
+        "engineering.incident",
+    }
+)
 
 AnyUser = User | AnonymousUser
 

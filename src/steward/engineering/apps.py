@@ -1,0 +1,11 @@
+"""Engineering evidence: repositories, commits, deployments, incidents and delivery metrics."""
+
+from django.apps import AppConfig
+
+
+class EngineeringConfig(AppConfig):
+    """The engineering app."""
+
+    name = "steward.engineering"
+    label = "engineering"
+    default_auto_field = "django.db.models.BigAutoField"

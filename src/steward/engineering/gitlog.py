@@ -1,0 +1,357 @@
+"""Read git repositories by streaming `git log`: plain Python, no Django, bounded memory.
+
+`stream_log` runs one `git log -z --numstat` subprocess and yields one `GitCommit` at a time.
+A reader thread drains the pipe into a bounded queue, so git keeps producing on its own core
+while the caller parses and writes; memory is bounded by the queue (at most ~16 MB of output).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import queue
+import subprocess
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# One record per commit: \x1e, ten \x1f-separated header fields, then the raw message. With -z
+# the record ends with NUL and each numstat entry is NUL-terminated; a message cannot hold NUL.
+LOG_FORMAT = "%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aN%x1f%aE%x1f%ad%x1f%cn%x1f%ce%x1f%cd%x1f%B"
+CHUNK_BYTES = 1 << 18
+QUEUE_CHUNKS = 64
+
+
+class GitError(Exception):
+    """A repository could not be read; the message says why, for a person to act on."""
+
+
+@dataclass(slots=True)
+class FileChange:
+    """One file touched by a commit, as `git log --numstat` reports it."""
+
+    path: str
+    old_path: str
+    added: int
+    deleted: int
+    binary: bool
+
+
+@dataclass(slots=True)
+class GitCommit:
+    """One commit with its author, committer (times in UTC seconds plus offset minutes)."""
+
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+    mailmap_name: str
+    mailmap_email: str
+    author_time: int
+    author_offset: int
+    committer_name: str
+    committer_email: str
+    committer_time: int
+    committer_offset: int
+    message: str
+    files: list[FileChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    """A tag: its name, the commit it points to, and its date (tagger date, else commit date)."""
+
+    name: str
+    sha: str
+    time: int
+
+
+def _decode(raw: bytes) -> str:
+    return raw.decode("utf-8", errors="replace")
+
+
+def _offset_minutes(raw: str) -> int:
+    sign = -1 if raw.startswith("-") else 1
+    digits = raw.lstrip("+-")
+    return sign * (int(digits[:2]) * 60 + int(digits[2:4]))
+
+
+def _raw_date(raw: str) -> tuple[int, int]:
+    seconds, _, offset = raw.partition(" ")
+    return int(seconds), _offset_minutes(offset or "+0000")
+
+
+def _parse_header(token: bytes) -> GitCommit:
+    parts = token[1:].split(b"\x1f", 10)
+    if len(parts) != 11:
+        raise GitError(f"unexpected git log output near {token[:60]!r}")
+    sha, parents, an, ae, amn, ame, ad, cn, ce, cd, message = parts
+    author_time, author_offset = _raw_date(ad.decode("ascii"))
+    committer_time, committer_offset = _raw_date(cd.decode("ascii"))
+    return GitCommit(
+        sha=sha.decode("ascii"),
+        parents=tuple(parents.decode("ascii").split()),
+        author_name=_decode(an),
+        author_email=_decode(ae).lower(),
+        mailmap_name=_decode(amn),
+        mailmap_email=_decode(ame).lower(),
+        author_time=author_time,
+        author_offset=author_offset,
+        committer_name=_decode(cn),
+        committer_email=_decode(ce).lower(),
+        committer_time=committer_time,
+        committer_offset=committer_offset,
+        message=_decode(message),
+    )
+
+
+def parse_stream(chunks: Iterable[bytes]) -> Iterator[GitCommit]:
+    """Commits from the raw output of `git log -z --numstat --format=LOG_FORMAT`."""
+    current: GitCommit | None = None
+    pending_rename: list[bytes] | None = None  # [added, deleted] waiting for old and new path
+    rename_paths: list[bytes] = []
+    rest = b""
+    for chunk in chunks:
+        data = rest + chunk
+        tokens = data.split(b"\0")
+        rest = tokens.pop()
+        for token in tokens:
+            if pending_rename is not None:
+                rename_paths.append(token)
+                if len(rename_paths) == 2:
+                    added, deleted = pending_rename
+                    binary = added == b"-"
+                    assert current is not None
+                    current.files.append(
+                        FileChange(
+                            path=_decode(rename_paths[1]),
+                            old_path=_decode(rename_paths[0]),
+                            added=0 if binary else int(added),
+                            deleted=0 if binary else int(deleted),
+                            binary=binary,
+                        )
+                    )
+                    pending_rename = None
+                    rename_paths = []
+                continue
+            if token.startswith(b"\x1e"):
+                if current is not None:
+                    yield current
+                current = _parse_header(token)
+                continue
+            if token.startswith(b"\n"):
+                token = token[1:]
+            if not token:
+                continue
+            added, deleted, path = token.split(b"\t", 2)
+            if not path:
+                pending_rename = [added, deleted]
+                continue
+            binary = added == b"-"
+            assert current is not None
+            current.files.append(
+                FileChange(
+                    path=_decode(path),
+                    old_path="",
+                    added=0 if binary else int(added),
+                    deleted=0 if binary else int(deleted),
+                    binary=binary,
+                )
+            )
+    if rest.startswith(b"\x1e"):
+        if current is not None:
+            yield current
+        current = _parse_header(rest)
+    if current is not None:
+        yield current
+
+
+def _git_env() -> dict[str, str]:
+    env = dict(os.environ)
+    # Read the repository as stored: no pager, no prompts, no user-specific log decorations.
+    env.update({"GIT_PAGER": "cat", "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C"})
+    return env
+
+
+def git(path: Path | str, *args: str) -> bytes:
+    """Run one git command in `path`; its stdout, or GitError with git's message."""
+    proc = subprocess.run(
+        ["git", "-C", str(path), *args],
+        capture_output=True,
+        env=_git_env(),
+        check=False,
+    )
+    if proc.returncode != 0:
+        message = _decode(proc.stderr).strip().splitlines()
+        raise GitError(message[0] if message else f"git {args[0]} failed ({proc.returncode})")
+    return proc.stdout
+
+
+def log_args(include: list[str], exclude: list[str], since: str | None = None) -> list[str]:
+    """The `git log` arguments Steward uses (rename detection as git's default, -M)."""
+    args = ["log", "-z", "--numstat", "-M", "--date=raw", f"--format={LOG_FORMAT}"]
+    if since:
+        args.append(f"--since={since}")
+    args += include
+    args += [f"^{sha}" for sha in exclude]
+    args.append("--")
+    return args
+
+
+def stream_log(
+    path: Path | str,
+    include: list[str],
+    exclude: list[str] | None = None,
+    since: str | None = None,
+) -> Iterator[GitCommit]:
+    """Commits reachable from `include` and not from `exclude`, newest first, streamed."""
+    chunks: queue.Queue[bytes | None] = queue.Queue(maxsize=QUEUE_CHUNKS)
+    with tempfile.TemporaryFile() as errors:
+        proc = subprocess.Popen(
+            ["git", "-C", str(path), *log_args(include, exclude or [], since)],
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            env=_git_env(),
+        )
+        assert proc.stdout is not None
+        stdout = proc.stdout
+
+        def drain() -> None:
+            fd = stdout.fileno()
+            try:
+                while True:
+                    data = os.read(fd, CHUNK_BYTES)
+                    if not data:
+                        break
+                    chunks.put(data)
+            finally:
+                chunks.put(None)
+
+        reader = threading.Thread(target=drain, daemon=True)
+        reader.start()
+
+        def from_queue() -> Iterator[bytes]:
+            while True:
+                item = chunks.get()
+                if item is None:
+                    return
+                yield item
+
+        finished = False
+        try:
+            yield from parse_stream(from_queue())
+            finished = True
+        finally:
+            if not finished:
+                proc.kill()
+                while reader.is_alive():
+                    with contextlib.suppress(queue.Empty):
+                        chunks.get(timeout=0.1)
+            reader.join()
+            stdout.close()
+            code = proc.wait()
+        if finished and code != 0:
+            errors.seek(0)
+            message = _decode(errors.read()).strip().splitlines()
+            raise GitError(message[0] if message else f"git log failed ({code})")
+
+
+def rev_list(path: Path | str, include: list[str], exclude: list[str] | None = None) -> list[str]:
+    """Shas reachable from `include` and not from `exclude` (40 bytes each; fine for millions)."""
+    args = ["rev-list", *include, *[f"^{s}" for s in exclude or []], "--"]
+    return git(path, *args).decode("ascii").split()
+
+
+def count_commits(path: Path | str, include: list[str], exclude: list[str] | None = None) -> int:
+    """How many commits `stream_log` with the same arguments would yield."""
+    args = ["rev-list", "--count", *include, *[f"^{s}" for s in exclude or []], "--"]
+    return int(git(path, *args).decode("ascii").strip() or 0)
+
+
+def has_commit(path: Path | str, sha: str) -> bool:
+    """True when `sha` names a commit present in the repository."""
+    try:
+        git(path, "cat-file", "-e", f"{sha}^{{commit}}")
+    except GitError:
+        return False
+    return True
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    """What a repository is: its folder, whether bare, and the commit HEAD points to."""
+
+    path: Path
+    git_dir: Path
+    bare: bool
+    head: str
+
+
+def inspect(path: Path | str) -> RepoInfo:
+    """Check that `path` is a readable, complete, non-empty repository (else GitError)."""
+    folder = Path(path)
+    if not folder.exists():
+        raise GitError("no such folder")
+    if not folder.is_dir():
+        raise GitError("not a folder")
+    try:
+        out = _decode(
+            git(folder, "rev-parse", "--is-bare-repository", "--absolute-git-dir")
+        ).split()
+    except GitError as exc:
+        raise GitError(f"not a git repository ({exc})") from exc
+    bare, git_dir = out[0] == "true", Path(out[1])
+    top = folder if bare else Path(_decode(git(folder, "rev-parse", "--show-toplevel")).strip())
+    if top.resolve() != folder.resolve() and not bare:
+        raise GitError(f"not the root of a repository (its root is {top})")
+    if _decode(git(folder, "rev-parse", "--is-shallow-repository")).strip() == "true":
+        raise GitError("shallow clone: history is incomplete (run `git fetch --unshallow` first)")
+    try:
+        head = _decode(git(folder, "rev-parse", "--verify", "-q", "HEAD^{commit}")).strip()
+    except GitError:
+        head = ""
+    if not head:
+        raise GitError("repository has no commits")
+    return RepoInfo(path=folder, git_dir=git_dir, bare=bare, head=head)
+
+
+def is_repository(path: Path) -> bool:
+    """True when `path` looks like the root of a repository (work tree or bare)."""
+    if (path / ".git").exists():
+        return True
+    return (path / "HEAD").is_file() and (path / "objects").is_dir() and (path / "refs").is_dir()
+
+
+def find_repositories(path: Path | str) -> list[Path]:
+    """`path` itself when it is a repository, else the repositories directly inside it."""
+    folder = Path(path)
+    if not folder.is_dir() or is_repository(folder):
+        return [folder]
+    found = [child for child in sorted(folder.iterdir()) if child.is_dir() and is_repository(child)]
+    return found or [folder]
+
+
+def tags(path: Path | str) -> list[TagInfo]:
+    """Every tag that points (perhaps through an annotated tag) to a commit."""
+    fmt = "%(refname:short)%00%(objecttype)%00%(objectname)%00%(*objectname)%00%(creatordate:unix)"
+    out = _decode(git(path, "for-each-ref", f"--format={fmt}", "refs/tags"))
+    result = []
+    for line in out.splitlines():
+        name, kind, sha, peeled, when = line.split("\0")
+        target = peeled if kind == "tag" else sha
+        if kind == "tag" and not peeled:
+            continue
+        if kind not in ("commit", "tag"):
+            continue
+        result.append(TagInfo(name=name, sha=target, time=int(when or 0)))
+    return result
+
+
+def read_head_file(path: Path | str, name: str) -> bytes | None:
+    """The content of `name` in HEAD's tree, or None if absent."""
+    try:
+        return git(path, "show", f"HEAD:{name}")
+    except GitError:
+        return None

@@ -1,0 +1,453 @@
+"""Git ingestion: several repositories read in parallel, written in batches, incrementally.
+
+One producer thread per repository (at most `workers` at a time) checks the repository, decides
+what to read (everything the first time; `HEAD ^<stored head>` afterwards) and streams `git log`
+through `gitlog.stream_log` in batches into one bounded queue. The calling thread is the only
+writer: it inserts each batch with `executemany` inside its own transaction, so the same code
+runs on SQLite and PostgreSQL, inside a request, a CLI command, a background job or the demo.
+git runs in its own processes, on other cores, while Python parses and writes.
+
+Force-pushes: commits reachable from the old head but not from the new one are marked
+`reachable = False` and drop out of every figure; if they come back they are marked again.
+"""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol
+
+import yaml
+from django.db import connection, transaction
+from django.utils import timezone
+
+from steward.engineering import config, gitlog, linkkeys
+from steward.engineering.models import (
+    Commit,
+    FileChange,
+    Identity,
+    IngestStatus,
+    LinkKey,
+    OwnerSource,
+    Repository,
+    Tag,
+)
+
+BATCH = 1000
+
+
+@dataclass
+class RepoResult:
+    """What happened to one repository."""
+
+    name: str
+    path: str
+    ok: bool = True
+    error: str = ""
+    new_commits: int = 0
+    unreachable: int = 0
+    skipped: bool = False  # nothing new since the last run
+    seconds: float = 0.0
+
+
+class Progress(Protocol):
+    """Receives progress events (the CLI draws Rich bars; the background job ignores them)."""
+
+    def start(self, name: str, total: int) -> None:
+        """A repository starts with `total` commits to read."""
+
+    def advance(self, name: str, count: int) -> None:
+        """`count` more commits of `name` were written."""
+
+    def finish(self, result: RepoResult) -> None:
+        """A repository is done (or failed)."""
+
+
+class NoProgress:
+    """Progress that shows nothing."""
+
+    def start(self, name: str, total: int) -> None:
+        """Ignored."""
+
+    def advance(self, name: str, count: int) -> None:
+        """Ignored."""
+
+    def finish(self, result: RepoResult) -> None:
+        """Ignored."""
+
+
+@dataclass
+class _Plan:
+    repo_id: int
+    name: str
+    path: Path
+    old_head: str
+    since: str | None
+    # Filled by the producer.
+    head: str = ""
+    gone: list[str] = field(default_factory=list)
+    full_reachable: set[str] | None = None
+    tags: list[gitlog.TagInfo] = field(default_factory=list)
+    catalog: bytes | None = None
+
+
+def repository_name(path: Path) -> str:
+    """A repository's name: its folder name without a trailing `.git`."""
+    name = path.resolve().name
+    return name[:-4] if name.endswith(".git") and len(name) > 4 else name
+
+
+def _produce(plan: _Plan, put: Callable[[tuple[str, _Plan, Any]], None]) -> None:
+    try:
+        info = gitlog.inspect(plan.path)
+        plan.head = info.head
+        include, exclude = [info.head], []
+        if plan.old_head and plan.old_head == info.head:
+            include = []
+        elif plan.old_head and gitlog.has_commit(plan.path, plan.old_head):
+            exclude = [plan.old_head]
+            plan.gone = gitlog.rev_list(plan.path, [plan.old_head], [info.head])
+        elif plan.old_head:
+            # The old head is gone (force-push and gc): recompute reachability from scratch.
+            plan.full_reachable = set(gitlog.rev_list(plan.path, [info.head]))
+        plan.tags = gitlog.tags(plan.path)
+        plan.catalog = gitlog.read_head_file(plan.path, "catalog-info.yaml")
+        total = gitlog.count_commits(plan.path, include, exclude) if include else 0
+        put(("start", plan, total))
+        if include:
+            batch: list[gitlog.GitCommit] = []
+            for commit in gitlog.stream_log(plan.path, include, exclude, plan.since):
+                batch.append(commit)
+                if len(batch) >= BATCH:
+                    put(("batch", plan, batch))
+                    batch = []
+            if batch:
+                put(("batch", plan, batch))
+        put(("end", plan, None))
+    except gitlog.GitError as exc:
+        put(("error", plan, str(exc)))
+    except _Stopped:
+        raise
+    except Exception as exc:
+        put(("error", plan, f"{type(exc).__name__}: {exc}"))
+
+
+def _utc(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, tz=UTC)
+
+
+class _Writer:
+    """Writes batches of parsed commits with plain `executemany` (one transaction per batch)."""
+
+    def __init__(self) -> None:
+        self.ops = connection.ops
+        self.patterns = linkkeys.compile_patterns(config.link_key_patterns())
+        self.bots = config.bot_patterns()
+        self.known_emails = set(Identity.objects.values_list("email", flat=True))
+        ct, fc, lk = Commit._meta.db_table, FileChange._meta.db_table, LinkKey._meta.db_table
+        commit_cols = (
+            "repository_id, sha, parents, parent_count, author_name, author_email, mailmap_name,"
+            " email, authored_at, author_offset, author_day, committer_name, committer_email,"
+            " committed_at, committer_offset, message, added, deleted, files, reachable"
+        )
+        self.sql_commit = f"INSERT INTO {ct} ({commit_cols}) VALUES ({', '.join(['%s'] * 20)})"
+        self.sql_file = (
+            f"INSERT INTO {fc} (commit_id, path, old_path, added, deleted, binary) "
+            "VALUES (%s, %s, %s, %s, %s, %s)"
+        )
+        self.sql_key = f"INSERT INTO {lk} (commit_id, key, source) VALUES (%s, %s, %s)"
+        self.table = ct
+
+    def _shas_in(self, repo_id: int, shas: list[str], extra: str = "") -> list[tuple[int, str]]:
+        found: list[tuple[int, str]] = []
+        with connection.cursor() as cursor:
+            for start in range(0, len(shas), 900):
+                part = shas[start : start + 900]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"SELECT id, sha FROM {self.table} WHERE repository_id = %s "
+                    f"AND sha IN ({marks}){extra}",
+                    [repo_id, *part],
+                )
+                found.extend(cursor.fetchall())
+        return found
+
+    def set_reachable(self, repo_id: int, shas: Iterable[str], value: bool) -> int:
+        """Mark stored commits reachable or not; returns how many rows changed."""
+        shas = list(shas)
+        changed = 0
+        with connection.cursor() as cursor:
+            for start in range(0, len(shas), 900):
+                part = shas[start : start + 900]
+                marks = ", ".join(["%s"] * len(part))
+                cursor.execute(
+                    f"UPDATE {self.table} SET reachable = %s WHERE repository_id = %s "
+                    f"AND reachable = %s AND sha IN ({marks})",
+                    [value, repo_id, not value, *part],
+                )
+                changed += cursor.rowcount
+        return changed
+
+    def write(self, repo_id: int, batch: list[gitlog.GitCommit]) -> int:
+        """Insert the commits of `batch` not stored yet; returns how many were new."""
+        shas = [c.sha for c in batch]
+        with transaction.atomic():
+            existing = {sha for _, sha in self._shas_in(repo_id, shas)}
+            if existing:
+                self.set_reachable(repo_id, existing, True)
+            new = [c for c in batch if c.sha not in existing]
+            if not new:
+                return 0
+            adapt_dt = self.ops.adapt_datetimefield_value
+            adapt_d = self.ops.adapt_datefield_value
+            rows = []
+            identities: dict[str, str] = {}
+            for c in new:
+                added = sum(f.added for f in c.files)
+                deleted = sum(f.deleted for f in c.files)
+                local = datetime.fromtimestamp(c.author_time, tz=UTC) + timedelta(
+                    minutes=c.author_offset
+                )
+                rows.append(
+                    (
+                        repo_id,
+                        c.sha,
+                        " ".join(c.parents),
+                        len(c.parents),
+                        c.author_name[:300],
+                        c.author_email[:300],
+                        c.mailmap_name[:300],
+                        c.mailmap_email[:300],
+                        adapt_dt(_utc(c.author_time)),
+                        c.author_offset,
+                        adapt_d(local.date()),
+                        c.committer_name[:300],
+                        c.committer_email[:300],
+                        adapt_dt(_utc(c.committer_time)),
+                        c.committer_offset,
+                        c.message,
+                        added,
+                        deleted,
+                        len(c.files),
+                        True,
+                    )
+                )
+                if c.mailmap_email not in self.known_emails:
+                    identities.setdefault(c.mailmap_email, c.mailmap_name)
+            with connection.cursor() as cursor:
+                cursor.executemany(self.sql_commit, rows)
+            ids = dict((sha, pk) for pk, sha in self._shas_in(repo_id, [c.sha for c in new]))
+            files = []
+            keys = []
+            for c in new:
+                pk = ids[c.sha]
+                for f in c.files:
+                    files.append((pk, f.path, f.old_path, f.added, f.deleted, f.binary))
+                for key, source in linkkeys.commit_keys(c.message, self.patterns):
+                    keys.append((pk, key[:100], source))
+            with connection.cursor() as cursor:
+                if files:
+                    cursor.executemany(self.sql_file, files)
+                if keys:
+                    cursor.executemany(self.sql_key, keys)
+            if identities:
+                Identity.objects.bulk_create(
+                    [
+                        Identity(
+                            email=email,
+                            name=name,
+                            is_bot=config.looks_like_bot(name, email, self.bots),
+                        )
+                        for email, name in identities.items()
+                    ],
+                    ignore_conflicts=True,
+                )
+                self.known_emails.update(identities)
+        return len(new)
+
+
+def _catalog_owner(raw: bytes | None) -> str | None:
+    """The team slug named by a Backstage catalog-info.yaml `spec.owner` (group:ns/x -> x)."""
+    if not raw:
+        return None
+    try:
+        docs = list(yaml.safe_load_all(raw.decode("utf-8", errors="replace")))
+    except yaml.YAMLError:
+        return None
+    for doc in docs:
+        if isinstance(doc, dict) and isinstance(doc.get("spec"), dict):
+            owner = doc["spec"].get("owner")
+            if isinstance(owner, str) and owner.strip():
+                value = owner.strip()
+                value = value.split(":", 1)[1] if ":" in value else value
+                return value.rsplit("/", 1)[-1]
+    return None
+
+
+def _finish(writer: _Writer, plan: _Plan, result: RepoResult) -> None:
+    from steward.engineering import services
+    from steward.org.models import Team
+
+    with transaction.atomic():
+        repo = Repository.objects.select_for_update().get(pk=plan.repo_id)
+        if plan.gone:
+            result.unreachable += writer.set_reachable(plan.repo_id, plan.gone, False)
+        if plan.full_reachable is not None:
+            stored = dict(
+                Commit.objects.filter(repository_id=plan.repo_id).values_list("sha", "reachable")
+            )
+            lost = [s for s, r in stored.items() if r and s not in plan.full_reachable]
+            back = [s for s, r in stored.items() if not r and s in plan.full_reachable]
+            result.unreachable += writer.set_reachable(plan.repo_id, lost, False)
+            writer.set_reachable(plan.repo_id, back, True)
+        Tag.objects.filter(repository_id=plan.repo_id).delete()
+        Tag.objects.bulk_create(
+            [
+                Tag(
+                    repository_id=plan.repo_id,
+                    name=t.name[:300],
+                    sha=t.sha,
+                    tagged_at=_utc(t.time) if t.time else None,
+                )
+                for t in plan.tags
+            ]
+        )
+        owner = _catalog_owner(plan.catalog)
+        if owner and repo.owner_source != OwnerSource.MANUAL:
+            team = Team.objects.filter(slug=owner).first()
+            if team is not None:
+                repo.team = team
+                repo.owner_source = OwnerSource.CATALOG
+        repo.head_sha = plan.head
+        repo.status = IngestStatus.OK
+        repo.last_error = ""
+        repo.last_ingested_at = timezone.now()
+        repo.save()
+        services.tag_deployments_sync(repository=repo)
+        services.deployments_link(repository=repo)
+
+
+def ingest_paths(
+    paths: Iterable[str | Path],
+    *,
+    team_slug: str | None = None,
+    since: date | None = None,
+    workers: int = 4,
+    progress: Progress | None = None,
+) -> list[RepoResult]:
+    """Ingest every repository named by `paths` (repositories or folders of repositories)."""
+    from steward.org.models import Team
+
+    progress = progress or NoProgress()
+    team = Team.objects.filter(slug=team_slug).first() if team_slug else None
+    results: dict[str, RepoResult] = {}
+    plans: list[_Plan] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        for path in gitlog.find_repositories(Path(raw)):
+            if path.resolve() in seen:
+                continue
+            seen.add(path.resolve())
+            name = repository_name(path)
+            if name in results:
+                results[f"{name}@{path}"] = RepoResult(
+                    name=name, path=str(path), ok=False, error="another repository has this name"
+                )
+                continue
+            results[name] = RepoResult(name=name, path=str(path))
+            repo, _ = Repository.objects.get_or_create(
+                name=name, defaults={"path": str(path.resolve())}
+            )
+            changes: dict[str, Any] = {}
+            if repo.path != str(path.resolve()):
+                changes["path"] = str(path.resolve())
+            if team is not None and repo.team_id != team.pk:
+                changes.update(team=team, owner_source=OwnerSource.MANUAL)
+            if changes:
+                Repository.objects.filter(pk=repo.pk).update(**changes)
+            plans.append(
+                _Plan(
+                    repo_id=repo.pk,
+                    name=name,
+                    path=path,
+                    old_head=repo.head_sha,
+                    since=since.isoformat() if since else None,
+                )
+            )
+    writer = _Writer()
+    events: queue.Queue[tuple[str, _Plan, Any]] = queue.Queue(maxsize=max(8, 4 * workers))
+    stop = threading.Event()
+    slots = threading.Semaphore(max(1, workers))
+    started: dict[str, float] = {}
+
+    def put(event: tuple[str, _Plan, Any]) -> None:
+        while not stop.is_set():
+            try:
+                events.put(event, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+        raise _Stopped
+
+    def run(plan: _Plan) -> None:
+        with slots:
+            if stop.is_set():
+                return
+            started[plan.name] = time.perf_counter()
+            try:
+                _produce(plan, put)
+            except _Stopped:
+                return
+
+    threads = [threading.Thread(target=run, args=(p,), daemon=True) for p in plans]
+    for thread in threads:
+        thread.start()
+    for result in results.values():
+        if not result.ok:
+            progress.finish(result)
+    pending = len(plans)
+    try:
+        while pending:
+            kind, plan, payload = events.get()
+            result = results[plan.name]
+            done = kind in ("end", "error")
+            if result.ok:
+                try:
+                    if kind == "start":
+                        result.skipped = payload == 0 and plan.old_head == plan.head
+                        progress.start(plan.name, payload)
+                    elif kind == "batch":
+                        result.new_commits += writer.write(plan.repo_id, payload)
+                        progress.advance(plan.name, len(payload))
+                    elif kind == "end":
+                        _finish(writer, plan, result)
+                    else:
+                        _fail(plan, result, payload)
+                except Exception as exc:
+                    _fail(plan, result, f"{type(exc).__name__}: {exc}")
+            if done:
+                pending -= 1
+                result.seconds = time.perf_counter() - started.get(plan.name, time.perf_counter())
+                progress.finish(result)
+    finally:
+        stop.set()
+    return list(results.values())
+
+
+class _Stopped(Exception):
+    """The writer stopped (an interrupt); producers give up."""
+
+
+def _fail(plan: _Plan, result: RepoResult, message: str) -> None:
+    result.ok = False
+    result.error = message
+    repos = Repository.objects.filter(pk=plan.repo_id)
+    if not plan.old_head and not Commit.objects.filter(repository_id=plan.repo_id).exists():
+        # Never ingested: keep no record of a path that is not (yet) a usable repository.
+        repos.filter(status=IngestStatus.NEVER).delete()
+    repos.update(status=IngestStatus.FAILED, last_error=message[:2000])

@@ -1,0 +1,282 @@
+"""Engineering evidence: repositories, commits, file changes, tags, identities, link keys,
+deployments, incidents and webhook sources."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+
+class OwnerSource(models.TextChoices):
+    NONE = "", "Not declared"
+    MANUAL = "manual", "Declared in Steward"
+    CATALOG = "catalog", "catalog-info.yaml"
+
+
+class IngestStatus(models.TextChoices):
+    NEVER = "never", "Never ingested"
+    OK = "ok", "Ingested"
+    FAILED = "failed", "Failed"
+
+
+class Repository(models.Model):
+    """A git repository read by `steward ingest git`; owned by at most one team."""
+
+    name = models.CharField(max_length=200, unique=True)
+    path = models.CharField(max_length=1000, blank=True)
+    team = models.ForeignKey(
+        "org.Team", null=True, blank=True, on_delete=models.SET_NULL, related_name="repositories"
+    )
+    owner_source = models.CharField(max_length=16, choices=OwnerSource.choices, blank=True)
+    head_sha = models.CharField(max_length=40, blank=True)
+    tag_pattern = models.CharField(
+        max_length=200, blank=True, help_text="Tags matching this regex are production deployments."
+    )
+    status = models.CharField(max_length=16, choices=IngestStatus.choices, default="never")
+    last_error = models.TextField(blank=True)
+    last_ingested_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "repositories"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Commit(models.Model):
+    """A commit; `reachable` is False once a force-push removed it from the repository's HEAD."""
+
+    repository = models.ForeignKey(
+        "engineering.Repository", on_delete=models.CASCADE, related_name="commits"
+    )
+    sha = models.CharField(max_length=40)
+    parents = models.CharField(max_length=1000, blank=True)
+    parent_count = models.PositiveSmallIntegerField(default=0)
+    author_name = models.CharField(max_length=300)
+    author_email = models.CharField(max_length=300)
+    # The author after .mailmap (git's %aN / %aE, email lowercased): the identity that counts.
+    mailmap_name = models.CharField(max_length=300)
+    email = models.CharField(max_length=300)
+    authored_at = models.DateTimeField()
+    author_offset = models.SmallIntegerField(default=0)
+    author_day = models.DateField()
+    committer_name = models.CharField(max_length=300)
+    committer_email = models.CharField(max_length=300)
+    committed_at = models.DateTimeField()
+    committer_offset = models.SmallIntegerField(default=0)
+    message = models.TextField(blank=True)
+    added = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    files = models.PositiveIntegerField(default=0)
+    reachable = models.BooleanField(default=True)
+    deployment = models.ForeignKey(
+        "engineering.Deployment",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="shipped_commits",
+    )
+
+    class Meta:
+        ordering = ["-committed_at", "sha"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "sha"],
+                name="commit_unique_sha",
+                violation_error_message="a commit is stored once per repository",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["email", "author_day"], name="commit_email_day"),
+            models.Index(fields=["repository", "author_day"], name="commit_repo_day"),
+        ]
+
+    def __str__(self) -> str:
+        return self.sha[:10]
+
+    @property
+    def subject(self) -> str:
+        """The first line of the message."""
+        return self.message.split("\n", 1)[0]
+
+
+class FileChange(models.Model):
+    """One file a commit touched: lines added and deleted (0 for binary files), renames kept."""
+
+    commit = models.ForeignKey(
+        "engineering.Commit", on_delete=models.CASCADE, related_name="file_changes"
+    )
+    path = models.CharField(max_length=1000)
+    old_path = models.CharField(max_length=1000, blank=True)
+    added = models.PositiveIntegerField(default=0)
+    deleted = models.PositiveIntegerField(default=0)
+    binary = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class Tag(models.Model):
+    """A tag of a repository and the commit it points to."""
+
+    repository = models.ForeignKey(
+        "engineering.Repository", on_delete=models.CASCADE, related_name="tags"
+    )
+    name = models.CharField(max_length=300)
+    sha = models.CharField(max_length=40)
+    tagged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["repository", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "name"],
+                name="tag_unique_name",
+                violation_error_message="a tag name is unique within a repository",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Identity(models.Model):
+    """An author email (after .mailmap) and whom it belongs to: a person, a bot, or nobody yet.
+
+    `person` and `is_bot` set by an admin (`manual`) win over matching by the person's emails.
+    """
+
+    email = models.CharField(max_length=300, unique=True)
+    name = models.CharField(max_length=300, blank=True)
+    person = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_bot = models.BooleanField(default=False)
+    manual = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["email"]
+        verbose_name_plural = "identities"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=True) | Q(is_bot=False),
+                name="identity_bot_has_no_person",
+                violation_error_message="a bot is not linked to a person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class LinkKey(models.Model):
+    """A reference such as PAY-123 or #42 found in a commit's message or merged branch name."""
+
+    class Source(models.TextChoices):
+        MESSAGE = "message", "Commit message"
+        BRANCH = "branch", "Branch name"
+
+    commit = models.ForeignKey(
+        "engineering.Commit", on_delete=models.CASCADE, related_name="link_keys"
+    )
+    key = models.CharField(max_length=100, db_index=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.MESSAGE)
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class DeploymentStatus(models.TextChoices):
+    SUCCESS = "success", "Success"
+    FAILURE = "failure", "Failure"
+
+
+class RecordSource(models.TextChoices):
+    CSV = "csv", "CSV import"
+    WEBHOOK = "webhook", "Webhook"
+    TAG = "tag", "Git tag"
+    DEMO = "demo", "Demo"
+
+
+class Deployment(models.Model):
+    """A deployment of a repository's commit to an environment (CONTRACT.md `deployments`)."""
+
+    external_id = models.CharField(max_length=200, unique=True)
+    repository = models.ForeignKey(
+        "engineering.Repository",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deployments",
+    )
+    repo_name = models.CharField(max_length=200, blank=True)
+    sha = models.CharField(max_length=40, blank=True)
+    environment = models.CharField(max_length=100)
+    status = models.CharField(max_length=16, choices=DeploymentStatus.choices)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField()
+    service = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=16, choices=RecordSource.choices)
+    # True for the first successful production deployment of a repository: no baseline.
+    first_of_repository = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-finished_at", "external_id"]
+        indexes = [models.Index(fields=["repository", "finished_at"], name="deploy_repo_time")]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+    @property
+    def is_production(self) -> bool:
+        """Counts for DORA: the environment is production (any case)."""
+        return self.environment.lower() == "production"
+
+
+class Incident(models.Model):
+    """An incident in production (CONTRACT.md `incidents`), perhaps caused by a deployment."""
+
+    external_id = models.CharField(max_length=200, unique=True)
+    service = models.CharField(max_length=200, blank=True)
+    repository = models.ForeignKey(
+        "engineering.Repository",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incidents",
+    )
+    repo_name = models.CharField(max_length=200, blank=True)
+    severity = models.CharField(max_length=50, blank=True)
+    created_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    deployment_external_id = models.CharField(max_length=200, blank=True)
+    source = models.CharField(max_length=16, choices=RecordSource.choices)
+
+    class Meta:
+        ordering = ["-created_at", "external_id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resolved_at__isnull=True) | Q(resolved_at__gte=models.F("created_at")),
+                name="incident_resolved_after_created",
+                violation_error_message="resolved_at must not be before created_at",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class WebhookSource(models.Model):
+    """A system allowed to post deployments and incidents; its token is stored hashed."""
+
+    name = models.CharField(max_length=100, unique=True)
+    token_hash = models.CharField(max_length=128, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name

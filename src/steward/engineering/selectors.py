@@ -1,0 +1,467 @@
+"""Reads of the engineering app: repositories, contributors, the four keys, activity evidence.
+
+Activity evidence for other apps (strategy reads these; see docs/engineering-evidence.md):
+- `identity_resolver()`: author email -> person id (None for bots and unmatched authors);
+- `active_person_days(...)`: METRICS.md "active person-day" rows;
+- `activity_by_week(...)`: active person-days per person, team or repository and ISO week;
+- `commit_evidence(...)`: each non-merge commit with its person, local day and link keys, the
+  input of effort attribution.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Literal
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Count, Max, Q, QuerySet, Sum
+
+from steward.core import policy
+from steward.engineering import dora
+from steward.engineering.models import (
+    Commit,
+    Deployment,
+    DeploymentStatus,
+    Identity,
+    Incident,
+    LinkKey,
+    Repository,
+)
+
+Actor = User | AnonymousUser
+
+
+# ---------------------------------------------------------------- repositories
+
+
+def repository_list(*, actor: Actor, team: str | None = None) -> QuerySet[Repository]:
+    """Repositories `actor` may see, with their owning team."""
+    qs: QuerySet[Repository] = policy.visible(actor, "engineering.Repository")
+    if team:
+        qs = qs.filter(team__slug=team)
+    return qs.select_related("team").annotate(
+        commit_count=Count("commits", filter=Q(commits__reachable=True))
+    )
+
+
+def repository_get(*, actor: Actor, name: str) -> Repository | None:
+    """The repository `name` if `actor` may see it."""
+    return repository_list(actor=actor).filter(name=name).first()
+
+
+# ---------------------------------------------------------------- identities
+
+
+@dataclass(frozen=True)
+class Resolver:
+    """Maps author emails (lowercased, after .mailmap) to people; bots map to None."""
+
+    people: dict[str, int]
+    bots: frozenset[str]
+
+    def person(self, email: str) -> int | None:
+        """The person id an email belongs to, or None (bot or unmatched)."""
+        if email in self.bots:
+            return None
+        return self.people.get(email)
+
+
+def identity_resolver() -> Resolver:
+    """Emails of people (org PersonEmail), overridden by admins' links and bot marks."""
+    from steward.org.models import PersonEmail
+
+    people = {e.lower(): pid for e, pid in PersonEmail.objects.values_list("email", "person_id")}
+    bots = set()
+    for email, person_id, is_bot, manual in Identity.objects.filter(
+        Q(manual=True) | Q(is_bot=True)
+    ).values_list("email", "person_id", "is_bot", "manual"):
+        if is_bot:
+            bots.add(email)
+            people.pop(email, None)
+        elif manual and person_id is not None:
+            people[email] = person_id
+    return Resolver(people=people, bots=frozenset(bots))
+
+
+def identity_list(*, actor: Actor, state: str = "unmatched") -> list[dict[str, Any]]:
+    """Identities with commit counts; `state`: unmatched, bots, linked or all."""
+    resolver = identity_resolver()
+    counts = dict(
+        Commit.objects.filter(reachable=True)
+        .values("email")
+        .annotate(n=Count("id"))
+        .values_list("email", "n")
+    )
+    rows = []
+    for identity in policy.visible(actor, "engineering.Identity").select_related("person"):
+        person_id = resolver.person(identity.email)
+        kind = (
+            "bot" if identity.email in resolver.bots else ("linked" if person_id else "unmatched")
+        )
+        if state != "all" and not (
+            (state == "unmatched" and kind == "unmatched")
+            or (state == "bots" and kind == "bot")
+            or (state == "linked" and kind == "linked")
+        ):
+            continue
+        rows.append(
+            {
+                "identity": identity,
+                "email": identity.email,
+                "name": identity.name,
+                "state": kind,
+                "person_id": person_id,
+                "manual": identity.manual,
+                "commits": counts.get(identity.email, 0),
+            }
+        )
+    rows.sort(key=lambda r: (-r["commits"], r["email"]))
+    return rows
+
+
+# ---------------------------------------------------------------- contributors
+
+
+def contributors(*, actor: Actor, repository: Repository) -> dict[str, Any]:
+    """METRICS.md contributors: non-merge commits reachable from HEAD per mailmapped email."""
+    policy.require(actor, "view", repository)
+    base = Commit.objects.filter(repository=repository, reachable=True, parent_count__lte=1)
+    rows = base.values("email").annotate(
+        commits=Count("id"), added=Sum("added"), deleted=Sum("deleted"), last=Max("committed_at")
+    )
+    names = {}
+    for email, name in base.order_by("committed_at", "id").values_list("email", "mailmap_name"):
+        names[email] = name
+    result = [
+        {
+            "email": r["email"],
+            "name": names.get(r["email"], ""),
+            "commits": r["commits"],
+            "added": r["added"] or 0,
+            "deleted": r["deleted"] or 0,
+        }
+        for r in rows
+    ]
+    result.sort(key=lambda r: (-r["commits"], r["email"]))
+    return {"repo": repository.name, "contributors": result}
+
+
+# ---------------------------------------------------------------- the four keys
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The repositories (and services) a figure covers: the org, a team, or a repository."""
+
+    team: str | None = None
+    repo: str | None = None
+
+    def deployments(self) -> QuerySet[Deployment]:
+        """Production deployments of the scope."""
+        qs = Deployment.objects.filter(environment__iexact="production")
+        if self.repo:
+            qs = qs.filter(Q(repository__name=self.repo) | Q(repo_name=self.repo))
+        if self.team:
+            qs = qs.filter(repository__team__slug=self.team)
+        return qs
+
+    def incidents(self) -> QuerySet[Incident]:
+        """Incidents of the scope: by repository, or by a service the scope deploys."""
+        qs = Incident.objects.all()
+        if not self.team and not self.repo:
+            return qs
+        services = set(
+            self.deployments().exclude(service="").values_list("service", flat=True).distinct()
+        )
+        repos = Repository.objects.all()
+        if self.team:
+            repos = repos.filter(team__slug=self.team)
+        if self.repo:
+            repos = repos.filter(name=self.repo)
+        names = set(repos.values_list("name", flat=True))
+        return qs.filter(
+            Q(repository__name__in=names) | Q(repo_name__in=names) | Q(service__in=services | names)
+        )
+
+
+def _start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+@dataclass
+class DoraData:
+    """Everything the four keys of a scope need over a range, as plain data."""
+
+    deploys: list[dora.Deploy]
+    shipped: list[dora.Shipped]
+    outages: list[dora.Outage]
+
+
+def dora_data(scope: Scope, start: date, end: date) -> DoraData:
+    """Fetch the deployments, shipped commits and incidents of `scope` in [start, end)."""
+    lo, hi = _start(start), _start(end)
+    named = set(
+        Incident.objects.exclude(deployment_external_id="").values_list(
+            "deployment_external_id", flat=True
+        )
+    )
+    rows = list(
+        scope.deployments()
+        .filter(finished_at__gte=lo, finished_at__lt=hi)
+        .values_list("pk", "external_id", "finished_at", "status", "first_of_repository")
+    )
+    deploys = [
+        dora.Deploy(
+            key=ext,
+            finished_at=at,
+            success=status == DeploymentStatus.SUCCESS,
+            caused_incident=ext in named,
+        )
+        for _, ext, at, status, _first in rows
+    ]
+    counted = [pk for pk, _, _, status, first in rows if status == "success" and not first]
+    shipped = []
+    for start_i in range(0, len(counted), 900):
+        part = counted[start_i : start_i + 900]
+        shipped += [
+            dora.Shipped(deployed_at=d, committed_at=c)
+            for d, c in Commit.objects.filter(deployment_id__in=part, reachable=True).values_list(
+                "deployment__finished_at", "committed_at"
+            )
+        ]
+    outages = [
+        dora.Outage(created_at=c, resolved_at=r)
+        for c, r in scope.incidents()
+        .filter(resolved_at__gte=lo, resolved_at__lt=hi)
+        .values_list("created_at", "resolved_at")
+    ]
+    return DoraData(deploys=deploys, shipped=shipped, outages=outages)
+
+
+def dora_metrics(
+    *, actor: Actor, team: str | None = None, repo: str | None = None, start: date, end: date
+) -> dict[str, Any]:
+    """The four keys for a team, a repository or the org over [start, end) (METRICS.md shape)."""
+    policy.require(actor, "view", "engineering.deployment")
+    data = dora_data(Scope(team=team, repo=repo), start, end)
+    return {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "team": team,
+        "repo": repo,
+        **dora.four_keys(data.deploys, data.shipped, data.outages, start, end),
+    }
+
+
+def dora_trend(
+    *, actor: Actor, team: str | None = None, repo: str | None = None, start: date, end: date
+) -> list[dict[str, Any]]:
+    """The four keys per ISO week (weeks starting on Monday, overlapping [start, end))."""
+    policy.require(actor, "view", "engineering.deployment")
+    monday = start - timedelta(days=start.weekday())
+    data = dora_data(Scope(team=team, repo=repo), monday, end + timedelta(days=7))
+    weeks = []
+    while monday < end:
+        following = monday + timedelta(days=7)
+        weeks.append(
+            {
+                "week": monday.isoformat(),
+                **dora.four_keys(data.deploys, data.shipped, data.outages, monday, following),
+            }
+        )
+        monday = following
+    return weeks
+
+
+def deployment_list(
+    *,
+    actor: Actor,
+    team: str | None = None,
+    repo: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    failed_only: bool = False,
+    production_only: bool = True,
+) -> QuerySet[Deployment]:
+    """Deployments of a scope in [start, end); `failed_only`: those counted as change failures."""
+    scope = Scope(team=team, repo=repo)
+    qs = scope.deployments() if production_only else Deployment.objects.all()
+    qs = qs & policy.visible(actor, "engineering.Deployment")
+    if start:
+        qs = qs.filter(finished_at__gte=_start(start))
+    if end:
+        qs = qs.filter(finished_at__lt=_start(end))
+    if failed_only:
+        named = Incident.objects.exclude(deployment_external_id="").values("deployment_external_id")
+        qs = qs.filter(Q(status=DeploymentStatus.FAILURE) | Q(external_id__in=named))
+    return qs.select_related("repository").annotate(shipped=Count("shipped_commits"))
+
+
+def shipped_commits(
+    *, actor: Actor, team: str | None = None, repo: str | None = None, start: date, end: date
+) -> QuerySet[Commit]:
+    """Commits counted in lead time: shipped by a deployment in [start, end) with a baseline."""
+    deployments = deployment_list(actor=actor, team=team, repo=repo, start=start, end=end).filter(
+        status=DeploymentStatus.SUCCESS, first_of_repository=False
+    )
+    return (
+        Commit.objects.filter(deployment__in=deployments.values("pk"), reachable=True)
+        .select_related("deployment", "repository")
+        .order_by("-deployment__finished_at", "-committed_at")
+    )
+
+
+def incident_list(
+    *,
+    actor: Actor,
+    team: str | None = None,
+    repo: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    resolved_in_period: bool = False,
+) -> QuerySet[Incident]:
+    """Incidents of a scope; with `resolved_in_period` those counted in recovery time."""
+    qs = Scope(team=team, repo=repo).incidents() & policy.visible(actor, "engineering.Incident")
+    field = "resolved_at" if resolved_in_period else "created_at"
+    if start:
+        qs = qs.filter(**{f"{field}__gte": _start(start)})
+    if end:
+        qs = qs.filter(**{f"{field}__lt": _start(end)})
+    return qs.select_related("repository")
+
+
+# ---------------------------------------------------------------- activity evidence
+
+
+@dataclass(frozen=True)
+class PersonDay:
+    """A person active on a day (their local date): commits that day and in which repositories."""
+
+    person_id: int
+    day: date
+    commits: int
+    repository_ids: frozenset[int]
+
+
+def _activity_rows(
+    start: date, end: date, repository_ids: Iterable[int] | None
+) -> QuerySet[Commit]:
+    qs = Commit.objects.filter(
+        reachable=True, parent_count__lte=1, author_day__gte=start, author_day__lt=end
+    )
+    if repository_ids is not None:
+        qs = qs.filter(repository_id__in=list(repository_ids))
+    return qs
+
+
+def active_person_days(
+    *, start: date, end: date, repository_ids: Iterable[int] | None = None
+) -> list[PersonDay]:
+    """METRICS.md active person-days in [start, end): a person with ≥ 1 non-merge commit that
+    local day in any ingested repository (or in `repository_ids`); bots and unmatched excluded."""
+    resolver = identity_resolver()
+    days: dict[tuple[int, date], list[Any]] = {}
+    for email, day, repo_id, n in (
+        _activity_rows(start, end, repository_ids)
+        .values("email", "author_day", "repository_id")
+        .annotate(n=Count("id"))
+        .values_list("email", "author_day", "repository_id", "n")
+    ):
+        person = resolver.person(email)
+        if person is None:
+            continue
+        entry = days.setdefault((person, day), [0, set()])
+        entry[0] += n
+        entry[1].add(repo_id)
+    return [
+        PersonDay(person_id=p, day=d, commits=v[0], repository_ids=frozenset(v[1]))
+        for (p, d), v in sorted(days.items(), key=lambda kv: (kv[0][1], kv[0][0]))
+    ]
+
+
+def team_on(
+    person_ids: Iterable[int], start: date, end: date
+) -> dict[int, list[tuple[date, date | None, int]]]:
+    """Home-team memberships [start, end, team id] per person overlapping [start, end)."""
+    from steward.org.models import TeamMembership
+
+    result: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
+    for pid, s, e, team in (
+        TeamMembership.objects.filter(person_id__in=list(person_ids), start__lt=end)
+        .exclude(end__lte=start)
+        .values_list("person_id", "start", "end", "team_id")
+    ):
+        result[pid].append((s, e, team))
+    return result
+
+
+def activity_by_week(
+    *, start: date, end: date, by: Literal["person", "team", "repository"]
+) -> dict[tuple[int, date], int]:
+    """Active person-days per (person, team or repository id, ISO-week Monday) in [start, end).
+
+    A team counts its members' person-days by membership on that date; a repository counts
+    the person-days with at least one commit in it.
+    """
+    result: dict[tuple[int, date], int] = defaultdict(int)
+    days = active_person_days(start=start, end=end)
+    memberships = team_on({d.person_id for d in days}, start, end) if by == "team" else {}
+    for d in days:
+        monday = d.day - timedelta(days=d.day.weekday())
+        if by == "person":
+            result[(d.person_id, monday)] += 1
+        elif by == "repository":
+            for repo_id in d.repository_ids:
+                result[(repo_id, monday)] += 1
+        else:
+            for s, e, team in memberships.get(d.person_id, []):
+                if s <= d.day and (e is None or d.day < e):
+                    result[(team, monday)] += 1
+                    break
+    return dict(result)
+
+
+@dataclass(frozen=True)
+class CommitEvidence:
+    """A non-merge commit as evidence of work: who, which local day, which link keys."""
+
+    commit_id: int
+    repository_id: int
+    person_id: int
+    day: date
+    keys: tuple[str, ...]
+
+
+def commit_evidence(
+    *, start: date, end: date, repository_ids: Iterable[int] | None = None
+) -> Iterator[CommitEvidence]:
+    """Non-merge, reachable commits by people (not bots) authored on local days in [start, end),
+    each with the link keys found in its message or merged branch, ordered by day."""
+    resolver = identity_resolver()
+    qs = _activity_rows(start, end, repository_ids)
+    keys: dict[int, list[str]] = defaultdict(list)
+    for commit_id, key in LinkKey.objects.filter(commit__in=qs.values("pk")).values_list(
+        "commit_id", "key"
+    ):
+        keys[commit_id].append(key)
+    for pk, repo_id, email, day in qs.order_by("author_day", "pk").values_list(
+        "pk", "repository_id", "email", "author_day"
+    ):
+        person = resolver.person(email)
+        if person is None:
+            continue
+        yield CommitEvidence(
+            commit_id=pk,
+            repository_id=repo_id,
+            person_id=person,
+            day=day,
+            keys=tuple(sorted(set(keys.get(pk, ())))),
+        )
+
+
+def commits_with_key(*, key: str) -> QuerySet[Commit]:
+    """Reachable commits that reference `key` (message or merged branch)."""
+    return Commit.objects.filter(reachable=True, link_keys__key=key).distinct()
