@@ -171,6 +171,70 @@ def import_(
         console.print(table)
 
 
+@app.command("export")
+@command
+def export(
+    folder: str = typer.Argument(..., metavar="DIR", help="Folder to write the YAML files to."),
+    as_user: str | None = typer.Option(
+        None, "--as", metavar="USER", help="Export only what this user may see."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the record counts as JSON."),
+) -> None:
+    """Write the whole organization as YAML files, one per kind (org as code)."""
+    from pathlib import Path
+
+    from django.contrib.auth.models import User
+
+    from steward.core.cli_support import print_json
+    from steward.core.errors import BadInput
+    from steward.org.orgcode import export_org
+
+    actor = None
+    if as_user is not None:
+        actor = User.objects.filter(username=as_user).first()
+        if actor is None:
+            raise BadInput(f"--as {as_user!r}: no such user (give an existing login)")
+    counts = export_org(Path(folder), actor=actor)
+    if as_json:
+        print_json({"folder": folder, "counts": counts})
+        return
+    for name, count in counts.items():
+        console.print(f"{name}: {count}")
+    console.print(f"Written to {folder}.")
+
+
+@app.command("import-all")
+@command
+def import_all(
+    folder: str = typer.Argument(..., metavar="DIR", help="A folder written by steward export."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Show what would change; write nothing."),
+    as_json: bool = typer.Option(False, "--json", help="Print the changes as JSON."),
+) -> None:
+    """Import an org-as-code folder: validate every file, then write in one transaction."""
+    from pathlib import Path
+
+    from steward.core.cli_support import print_json
+    from steward.core.errors import InvalidInput
+    from steward.org.orgcode import import_org
+
+    try:
+        plan = import_org(Path(folder), dry_run=dry_run)
+    except InvalidInput as exc:
+        for problem in exc.problems:
+            err_console.print(str(problem), highlight=False, soft_wrap=True, markup=False)
+        err_console.print(f"{len(exc.problems)} problem(s); nothing was written.")
+        raise typer.Exit(2) from exc
+    if as_json:
+        print_json({"dry_run": dry_run, "kinds": plan.summary()})
+        return
+    for line in plan.lines():
+        console.print(line, highlight=False, markup=False)
+    if dry_run:
+        console.print("Dry run: nothing was written.")
+    elif not plan.has_changes():
+        console.print("Nothing to change.")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
@@ -185,3 +249,9 @@ from steward.engineering.cli import ingest_app, metrics_app, webhook_app  # noqa
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(webhook_app, name="webhook")
+from steward.org.cli import org_app  # noqa: E402
+
+app.add_typer(org_app, name="org")
+from steward.strategy.cli import plan_app  # noqa: E402
+
+app.add_typer(plan_app, name="plan")
