@@ -102,7 +102,7 @@ def test_every_problem_is_reported_and_nothing_is_applied(db, tmp_path: Path) ->
         " name)",
         f"{path}:3: column since: '2026-13-01' is not a date (fix: write dates as YYYY-MM-DD)",
         f"{path}:4: column name: is empty (fix: give a value for name)",
-        f"{path}:4: column size: -1 is out of range (fix: give a number >= 0)",
+        f"{path}:4: column size: -1 is out of range (fix: give a number at least 0)",
     ]
     assert info.value.exit_code == 2
     assert GroupImporter.applied == []
