@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from steward.core.api_auth import API_AUTH, login_required_for_docs
 from steward.org.api import router as org_router
+from steward.strategy.api import router as strategy_router
 
 api = NinjaAPI(
     title="Steward API",
@@ -14,3 +15,4 @@ api = NinjaAPI(
     docs_decorator=login_required_for_docs,
 )
 api.add_router("/org", org_router)
+api.add_router("/strategy", strategy_router)

@@ -91,6 +91,31 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:teams_list": [{}],
     "api:teams_detail": [{"slug": "payments"}],
     "api:roles_list": [{}],
+    # Strategy (issue 5): demo objective O1 with key result KR1, demo initiative PAY-LAUNCH.
+    "strategy:objectives": [{}],
+    "strategy:objective_detail": [{"key": "O1"}],
+    "strategy:initiative_detail": [{"key": "PAY-LAUNCH"}],
+    "strategy:roadmap": [{}],
+    "strategy:board": [{}],
+    "strategy:prioritization": [{}],
+    "strategy:plan": [{}],
+    "strategy:alignment": [{}],
+    "strategy:alignment_commits": [{}],
+    "strategy:innovation": [{}],
+    "api:objectives_list": [{}],
+    "api:objectives_detail": [{"key": "O1"}],
+    "api:check_ins_list": [{"key": "O1", "kr": "KR1"}],
+    "api:check_ins_create": [],  # POST; same path as the list
+    "api:initiatives_list": [{}],
+    "api:initiatives_detail": [{"key": "PAY-LAUNCH"}],
+    "api:prioritization": [{}],
+    "api:roadmap": [{}],
+    "api:plan": [{}],
+    "api:plan_solve_instance": [],  # POST-only; tests/strategy/test_api.py
+    "api:alignment": [{}],
+    "api:alignment_commits": [{}],
+    "api:ideas_list": [{}],
+    "api:improvement_actions_list": [{}],
 }
 
 

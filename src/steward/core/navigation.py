@@ -26,10 +26,25 @@ class NavArea:
 
 # The six areas of the CTO role; an app adds its links here when it lands.
 AREAS: tuple[NavArea, ...] = (
-    NavArea("Strategy & roadmap", ()),
+    NavArea(
+        "Strategy & roadmap",
+        (
+            NavLink("Objectives", "strategy:objectives"),
+            NavLink("Roadmap", "strategy:roadmap"),
+            NavLink("Now / next / later", "strategy:board"),
+            NavLink("Alignment", "strategy:alignment"),
+            NavLink("Innovation & improvement", "strategy:innovation"),
+        ),
+    ),
     NavArea("Architecture & delivery", ()),
     NavArea("Budget & vendors", ()),
-    NavArea("Product trade-offs", ()),
+    NavArea(
+        "Product trade-offs",
+        (
+            NavLink("Prioritization", "strategy:prioritization"),
+            NavLink("Portfolio plan", "strategy:plan"),
+        ),
+    ),
     NavArea(
         "People & team",
         (

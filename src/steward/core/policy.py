@@ -96,8 +96,21 @@ OPEN_MODELS = frozenset(
         "engineering.linkkey",
         "engineering.deployment",
         "engineering.incident",
+        # The strategy (objectives, roadmap, pipeline) is shared with everyone who builds it.
+        "strategy.objective",
+        "strategy.keyresult",
+        "strategy.checkin",
+        "strategy.teamgoal",
+        "strategy.initiative",
+        "strategy.initiativeobjective",
+        "strategy.initiativeeffort",
+        "strategy.quarterbudget",
+        "strategy.idea",
+        "strategy.improvementaction",
     }
 )
+# Roles that may change the strategy (objectives, initiatives, plans, pipeline).
+STRATEGY_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.EXECUTIVE})
 
 AnyUser = User | AnonymousUser
 
@@ -247,6 +260,11 @@ def may_change_org(user: AnyUser) -> bool:
     return bool(roles_of(user) & ORG_EDITOR_ROLES)
 
 
+def may_change_strategy(user: AnyUser) -> bool:
+    """True when `user` may change objectives, initiatives and plans."""
+    return bool(roles_of(user) & STRATEGY_EDITOR_ROLES)
+
+
 def may_view_audit(user: AnyUser) -> bool:
     """Only admins browse the audit log."""
     return Role.ADMIN in roles_of(user)
@@ -263,6 +281,8 @@ def require(user: AnyUser, action: str, target: str | Model) -> None:
             raise PermissionDenied("no role")
         return
     if action == "change" and label.startswith("org.") and may_change_org(user):
+        return
+    if action == "change" and label.startswith("strategy.") and may_change_strategy(user):
         return
     if Role.ADMIN in roles_of(user):
         return

@@ -95,7 +95,19 @@ def solve(
             except BadInput as exc:
                 raise BadInput(f"{input_file}: {exc}") from exc
         elif quarters:
-            raise StewardError("--quarters: planning from the database is not available yet")
+            from steward.core.cli_support import django_setup
+
+            django_setup()
+            from steward.strategy.services import plan_solve
+
+            result = plan_solve(
+                actor=None,
+                quarters=quarters,
+                scenario=scenario,
+                apply=apply,
+                time_limit=time_limit,
+                bottleneck_time_limit=bottleneck_time_limit,
+            )
         else:
             raise BadInput("give --input FILE.json, or --quarters 2027Q1..2027Q4")
     except StewardError as exc:

@@ -1,0 +1,103 @@
+"""Effort attribution (METRICS.md "Effort attribution") as a pure function of plain data.
+
+Each active person-day weighs 1 and is split equally across that day's non-merge commits of the
+person; each commit's share is split equally across the initiatives whose link keys it
+references, or goes to `unlinked`. A team's effort is the sum over its members' person-days
+(membership on that date). An objective's effort is the sum of its initiatives' effort times
+the link weights; what an initiative does not pass on to objectives (no links) is `unaligned`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from fractions import Fraction
+
+UNLINKED = "unlinked"
+NO_TEAM = "(no team)"
+
+
+@dataclass(frozen=True)
+class CommitRef:
+    """A non-merge commit by a person on their local day, with the link keys it references."""
+
+    commit_id: int
+    person_id: int
+    day: date
+    keys: tuple[str, ...]
+
+
+@dataclass
+class Attribution:
+    """Effort in person-days by (team, month, initiative key or `unlinked`), and per commit."""
+
+    cells: dict[tuple[str, str, str], Fraction] = field(default_factory=dict)
+    by_commit: dict[int, list[tuple[str, Fraction]]] = field(default_factory=dict)
+    person_days: int = 0
+
+    def initiative_totals(self, team: str | None = None) -> dict[str, Fraction]:
+        """Effort per initiative (and `unlinked`), optionally of one team."""
+        out: dict[str, Fraction] = defaultdict(Fraction)
+        for (t, _month, target), value in self.cells.items():
+            if team is None or t == team:
+                out[target] += value
+        return dict(out)
+
+    def total(self, team: str | None = None) -> Fraction:
+        """All attributed person-days (of one team)."""
+        return sum(self.initiative_totals(team).values(), Fraction(0))
+
+
+def month_of(day: date) -> str:
+    """2026-11 for any day of November 2026."""
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def attribute(
+    commits: Iterable[CommitRef],
+    initiatives_by_key: Mapping[str, Sequence[str]],
+    team_of: Callable[[int, date], str | None],
+) -> Attribution:
+    """Attribute person-days to initiatives through the commits' link keys (exact fractions)."""
+    per_day: dict[tuple[int, date], list[CommitRef]] = defaultdict(list)
+    for commit in commits:
+        per_day[(commit.person_id, commit.day)].append(commit)
+    result = Attribution()
+    cells: dict[tuple[str, str, str], Fraction] = defaultdict(Fraction)
+    for (person, day), day_commits in per_day.items():
+        result.person_days += 1
+        team = team_of(person, day) or NO_TEAM
+        month = month_of(day)
+        share = Fraction(1, len(day_commits))
+        for commit in day_commits:
+            targets = sorted({i for key in commit.keys for i in initiatives_by_key.get(key, ())})
+            parts: list[tuple[str, Fraction]]
+            if targets:
+                each = share / len(targets)
+                parts = [(t, each) for t in targets]
+            else:
+                parts = [(UNLINKED, share)]
+            result.by_commit[commit.commit_id] = parts
+            for target, value in parts:
+                cells[(team, month, target)] += value
+    result.cells = dict(cells)
+    return result
+
+
+def objective_effort(
+    initiative_effort: Mapping[str, Fraction],
+    weights: Mapping[str, Mapping[str, Fraction]],
+) -> dict[str, Fraction]:
+    """Effort per objective: Σ initiative effort × link weight; the rest is `unaligned`."""
+    out: dict[str, Fraction] = defaultdict(Fraction)
+    for initiative, effort in initiative_effort.items():
+        links = weights.get(initiative, {}) if initiative != UNLINKED else {}
+        passed = Fraction(0)
+        for objective, weight in links.items():
+            out[objective] += effort * weight
+            passed += weight
+        if passed < 1:
+            out["unaligned"] += effort * (1 - passed)
+    return dict(out)

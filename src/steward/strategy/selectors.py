@@ -1,0 +1,718 @@
+"""Reads of the strategy app: objectives, roadmap, prioritization, capacity, plans and alignment."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Prefetch, QuerySet
+
+from steward.core import policy
+from steward.core.errors import BadInput
+from steward.core.periods import Quarter, quarter_of, quarter_range
+from steward.org.models import Team
+from steward.strategy import alignment, scoring
+from steward.strategy.models import (
+    Idea,
+    ImprovementAction,
+    Initiative,
+    InitiativeEffort,
+    InitiativeObjective,
+    KeyResult,
+    Objective,
+    QuarterBudget,
+)
+
+Actor = User | AnonymousUser | None
+# The plan meant these initiatives to take the engineering time of the present.
+INTENDED_STATUSES = ("in-progress",)
+
+
+def _visible(actor: Actor, label: str) -> QuerySet[Any]:
+    if actor is None:  # the CLI and the demo act as the system
+        from django.apps import apps
+
+        return apps.get_model(label)._default_manager.all()
+    return policy.visible(actor, label)
+
+
+# --- objectives ---------------------------------------------------------------------------
+
+
+def objective_list(*, actor: Actor) -> QuerySet[Objective]:
+    """Objectives with owner, key results and team goals prefetched."""
+    return (
+        _visible(actor, "strategy.Objective")
+        .select_related("owner")
+        .prefetch_related("key_results", "team_goals__team")
+    )
+
+
+def objective_get(*, actor: Actor, key: str) -> Objective | None:
+    """The objective `key` if visible."""
+    return objective_list(actor=actor).filter(key=key).first()
+
+
+def key_result_dict(kr: KeyResult) -> dict[str, Any]:
+    """A key result with its progress."""
+    return {
+        "objective_key": kr.objective.key,
+        "key": kr.key,
+        "title": kr.title,
+        "metric": kr.metric,
+        "unit": kr.unit,
+        "baseline": float(kr.baseline),
+        "target": float(kr.target),
+        "current": float(kr.current),
+        "confidence": float(kr.confidence),
+        "progress": round(kr.progress, 4),
+    }
+
+
+def objective_dict(objective: Objective) -> dict[str, Any]:
+    """An objective with its key results and progress (mean of the key results' progress)."""
+    krs = [key_result_dict(kr) for kr in objective.key_results.all()]
+    progress = scoring.objective_progress(kr["progress"] for kr in krs)
+    return {
+        "key": objective.key,
+        "title": objective.title,
+        "description": objective.description,
+        "owner_employee_id": objective.owner.employee_id if objective.owner else None,
+        "owner": objective.owner.name if objective.owner else None,
+        "start": objective.start,
+        "end": objective.end,
+        "priority": objective.priority,
+        "progress": None if progress is None else round(progress, 4),
+        "key_results": krs,
+        "team_goals": [
+            {"team": g.team.slug, "title": g.title, "description": g.description}
+            for g in objective.team_goals.all()
+        ],
+    }
+
+
+def key_result_history(*, actor: Actor, objective_key: str, key: str) -> dict[str, Any] | None:
+    """A key result with every check-in, oldest first."""
+    kr = (
+        _visible(actor, "strategy.KeyResult")
+        .select_related("objective")
+        .filter(objective__key=objective_key, key=key)
+        .first()
+    )
+    if kr is None:
+        return None
+    data = key_result_dict(kr)
+    data["check_ins"] = [
+        {"on": c.on, "value": float(c.value), "confidence": float(c.confidence), "note": c.note}
+        for c in kr.check_ins.all()
+    ]
+    return data
+
+
+# --- initiatives --------------------------------------------------------------------------
+
+
+def initiative_list(
+    *,
+    actor: Actor,
+    team: str | None = None,
+    horizon: str | None = None,
+    status: str | None = None,
+) -> QuerySet[Initiative]:
+    """Initiatives with links, efforts and dependencies prefetched; filter by team (owner or
+    contributing), horizon and status."""
+    qs = _visible(actor, "strategy.Initiative").select_related("owner_team", "owner")
+    if team:
+        qs = qs.filter(efforts__team__slug=team) | qs.filter(owner_team__slug=team)
+        qs = qs.distinct()
+    if horizon:
+        qs = qs.filter(horizon=horizon)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.prefetch_related(
+        Prefetch(
+            "objective_links",
+            queryset=InitiativeObjective.objects.select_related("objective").order_by(
+                "objective__priority", "objective__key"
+            ),
+        ),
+        Prefetch("efforts", queryset=InitiativeEffort.objects.select_related("team")),
+        Prefetch("depends_on", queryset=Initiative.objects.only("id", "key")),
+    ).order_by("key")
+
+
+def initiative_get(*, actor: Actor, key: str) -> Initiative | None:
+    """The initiative `key` if visible."""
+    return initiative_list(actor=actor).filter(key=key).first()
+
+
+def effort_total(initiative: Initiative) -> Decimal:
+    """Estimated person-weeks over all teams."""
+    return sum((e.person_weeks for e in initiative.efforts.all()), Decimal(0))
+
+
+def initiative_dict(initiative: Initiative) -> dict[str, Any]:
+    """An initiative in the vocabulary of the CSV and the API."""
+    effort = effort_total(initiative)
+    months = scoring.person_months(effort)
+    return {
+        "key": initiative.key,
+        "title": initiative.title,
+        "description": initiative.description,
+        "objectives": [
+            {"key": link.objective.key, "weight": float(link.weight)}
+            for link in initiative.objective_links.all()
+        ],
+        "owner_team": initiative.owner_team.slug if initiative.owner_team else None,
+        "teams": sorted(e.team.slug for e in initiative.efforts.all()),
+        "effort_person_weeks": {
+            e.team.slug: float(e.person_weeks) for e in initiative.efforts.all()
+        },
+        "cost": float(initiative.cost),
+        "value": initiative.value,
+        "time_criticality": initiative.time_criticality,
+        "risk_reduction": initiative.risk_reduction,
+        "job_size": initiative.job_size,
+        "reach": initiative.reach,
+        "impact": float(initiative.impact),
+        "confidence": float(initiative.confidence),
+        "feasibility": initiative.feasibility,
+        "technical_risk": initiative.technical_risk,
+        "earliest": initiative.earliest or None,
+        "deadline": initiative.deadline or None,
+        "duration": initiative.duration,
+        "mandatory": initiative.mandatory,
+        "depends_on": sorted(d.key for d in initiative.depends_on.all()),
+        "status": initiative.status,
+        "horizon": initiative.horizon,
+        "planned_start": initiative.planned_start or None,
+        "link_keys": list(initiative.link_keys),
+        "wsjf": round(initiative.wsjf, 4),
+        "rice": None
+        if (r := scoring.rice(initiative.reach, initiative.impact, initiative.confidence, months))
+        is None
+        else round(r, 4),
+    }
+
+
+def _scored(initiative: Initiative) -> scoring.Scored:
+    return scoring.Scored(
+        key=initiative.key,
+        value=initiative.value,
+        time_criticality=initiative.time_criticality,
+        risk_reduction=initiative.risk_reduction,
+        job_size=initiative.job_size,
+        reach=float(initiative.reach),
+        impact=float(initiative.impact),
+        confidence=float(initiative.confidence),
+        effort_months=scoring.person_months(effort_total(initiative)),
+    )
+
+
+SORT_KEYS = ("wsjf", "rice", "cost", "effort", "key", "feasibility", "value")
+
+
+def prioritization(*, actor: Actor, sort: str = "wsjf", team: str | None = None) -> dict[str, Any]:
+    """WSJF and RICE side by side with cost, effort and feasibility; ranks; one-step changes."""
+    items = [
+        i for i in initiative_list(actor=actor, team=team) if i.status not in ("done", "dropped")
+    ]
+    scored = [_scored(i) for i in items]
+    wsjf_rank = scoring.ranks(scored, "wsjf")
+    rice_rank = scoring.ranks(scored, "rice")
+    rows = []
+    for initiative, s in zip(items, scored, strict=True):
+        rows.append(
+            {
+                "key": initiative.key,
+                "title": initiative.title,
+                "wsjf": round(s.wsjf, 2),
+                "wsjf_rank": wsjf_rank[initiative.key],
+                "rice": None if s.rice is None else round(s.rice, 1),
+                "rice_rank": rice_rank[initiative.key],
+                "cost": float(initiative.cost),
+                "effort_person_weeks": float(effort_total(initiative)),
+                "feasibility": initiative.feasibility,
+                "technical_risk": initiative.technical_risk,
+                "value": initiative.value,
+                "status": initiative.status,
+                "horizon": initiative.horizon,
+            }
+        )
+    feasibility_order = {"high": 0, "medium": 1, "low": 2}
+    order = {
+        "wsjf": lambda r: (r["wsjf_rank"], r["key"]),
+        "rice": lambda r: (r["rice_rank"], r["key"]),
+        "cost": lambda r: (r["cost"], r["key"]),
+        "effort": lambda r: (r["effort_person_weeks"], r["key"]),
+        "key": lambda r: r["key"],
+        "feasibility": lambda r: (feasibility_order.get(r["feasibility"], 3), r["key"]),
+        "value": lambda r: (-r["value"], r["key"]),
+    }
+    if sort not in order:
+        raise BadInput(f"sort: {sort!r} is not accepted (use one of: {', '.join(SORT_KEYS)})")
+    rows.sort(key=order[sort])  # type: ignore[arg-type]
+    return {"sort": sort, "items": rows, "sensitivity": scoring.rank_sensitivity(scored)}
+
+
+def value_effort_svg(rows: list[dict[str, Any]]) -> str:
+    """The value-vs-effort chart (Altair spec, rendered to SVG on the server)."""
+    import altair as alt
+    import vl_convert as vlc
+
+    data = [
+        {
+            "key": r["key"],
+            "title": r["title"],
+            "effort": r["effort_person_weeks"],
+            "wsjf": r["wsjf"],
+            "cost_of_delay": r["value"],
+            "feasibility": r["feasibility"],
+        }
+        for r in rows
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=data))
+        .mark_circle(size=90, opacity=0.8)
+        .encode(
+            x=alt.X("effort:Q", title="Estimated effort (person-weeks)"),
+            y=alt.Y("wsjf:Q", title="WSJF"),
+            color=alt.Color("feasibility:N", title="Feasibility"),
+            tooltip=["key:N", "title:N", "effort:Q", "wsjf:Q"],
+        )
+        .properties(width=560, height=320, title="Value vs effort")
+    )
+    labels = chart.mark_text(align="left", dx=6, fontSize=9).encode(text="key:N")
+    svg: str = vlc.vegalite_to_svg((chart + labels).to_dict())
+    return svg
+
+
+# --- roadmap ------------------------------------------------------------------------------
+
+
+def _quarters_around(today: date, before: int = 1, count: int = 6) -> list[Quarter]:
+    first = quarter_of(today) - before
+    return [first + n for n in range(count)]
+
+
+def roadmap(
+    *, actor: Actor, quarters: list[Quarter] | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """The quarter-by-quarter timeline: one lane per team, initiatives in their planned quarters."""
+    quarters = quarters or _quarters_around(today or date.today())
+    names = [str(q) for q in quarters]
+    lanes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    unplanned: list[dict[str, Any]] = []
+    team_names = dict(Team.objects.values_list("slug", "name"))
+    for initiative in initiative_list(actor=actor):
+        if initiative.status == "dropped":
+            continue
+        teams = sorted({e.team.slug for e in initiative.efforts.all()})
+        if not teams and initiative.owner_team:
+            teams = [initiative.owner_team.slug]
+        entry: dict[str, Any] = {
+            "key": initiative.key,
+            "title": initiative.title,
+            "status": initiative.status,
+            "start": initiative.planned_start or None,
+            "duration": initiative.duration,
+        }
+        if not initiative.planned_start:
+            unplanned.append(entry)
+            continue
+        start = quarter_range(initiative.planned_start)[0]
+        span = [str(start + n) for n in range(initiative.duration)]
+        cells = [q in span for q in names]
+        if not any(cells):
+            continue
+        entry["cells"] = cells
+        for team in teams:
+            lanes[team].append(entry)
+    return {
+        "quarters": names,
+        "lanes": [
+            {"team": team, "name": team_names.get(team, team), "items": items}
+            for team, items in sorted(lanes.items())
+        ],
+        "unplanned": unplanned,
+    }
+
+
+def board(*, actor: Actor, team: str | None = None) -> dict[str, list[dict[str, Any]]]:
+    """The now / next / later board (dropped and done initiatives left out)."""
+    columns: dict[str, list[dict[str, Any]]] = {"now": [], "next": [], "later": []}
+    for initiative in initiative_list(actor=actor, team=team):
+        if initiative.status in ("dropped", "done"):
+            continue
+        columns[initiative.horizon].append(
+            {
+                "key": initiative.key,
+                "title": initiative.title,
+                "status": initiative.status,
+                "owner_team": initiative.owner_team.slug if initiative.owner_team else None,
+                "objectives": [link.objective.key for link in initiative.objective_links.all()],
+            }
+        )
+    return columns
+
+
+def objective_tree(*, actor: Actor) -> list[dict[str, Any]]:
+    """Objectives → key results and initiatives (with weight and status), with progress."""
+    by_objective: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for initiative in initiative_list(actor=actor):
+        for link in initiative.objective_links.all():
+            by_objective[link.objective_id].append(
+                {
+                    "key": initiative.key,
+                    "title": initiative.title,
+                    "weight": float(link.weight),
+                    "status": initiative.status,
+                    "horizon": initiative.horizon,
+                    "planned_start": initiative.planned_start or None,
+                }
+            )
+    tree = []
+    for objective in objective_list(actor=actor):
+        data = objective_dict(objective)
+        data["initiatives"] = by_objective.get(objective.pk, [])
+        done = [i for i in data["initiatives"] if i["status"] == "done"]
+        data["initiatives_done"] = len(done)
+        tree.append(data)
+    return tree
+
+
+# --- capacity and the portfolio instance ----------------------------------------------------
+
+
+def team_capacity(
+    *, quarters: list[Quarter], scenario: int | None = None
+) -> dict[str, dict[str, float]]:
+    """Person-weeks per team and quarter (METRICS.md "Capacity") of the live organization.
+
+    Interim: the organization app's capacity selector (org.design_selectors) is not committed
+    yet, so the members' intervals are read here and passed to the organization's own pure
+    capacity function (org.capacity.capacity: FTE × 13 × days employed ÷ days in the quarter ×
+    (1 − allocations), planned hires from their start). Switch to the org selector when it lands.
+    """
+    if scenario is not None:
+        raise BadInput(
+            f"--scenario {scenario}: planning under a reorg scenario needs the organization "
+            "app's scenario capacity, which is not available yet"
+        )
+    from steward.org.capacity import Allocation, Assignment, capacity
+    from steward.org.models import (
+        EmploymentSpell,
+        HeadcountPlanEntry,
+        Person,
+        PlanStatus,
+        TeamAllocation,
+        TeamMembership,
+    )
+
+    fte_of = dict(Person.objects.values_list("id", "fte"))
+    key_of = dict(Person.objects.values_list("id", "employee_id"))
+    slug_of = dict(Team.objects.values_list("id", "slug"))
+    spells: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
+    for pid, s_start, s_end in EmploymentSpell.objects.values_list(
+        "person_id", "start_date", "end_date"
+    ):
+        spells[pid].append((s_start, s_end))
+    rows: list[Assignment] = []
+    for pid, team_id, start, end in TeamMembership.objects.values_list(
+        "person_id", "team_id", "start", "end"
+    ):
+        for s_start, s_end in spells.get(pid, [(start, end)]):
+            lo = max(start, s_start)
+            ends = [e for e in (end, s_end) if e is not None]
+            hi = min(ends) if ends else None
+            if hi is None or hi > lo:
+                rows.append(Assignment(key_of[pid], slug_of[team_id], lo, hi, fte_of[pid]))
+    for key, slug, expected, fte in HeadcountPlanEntry.objects.filter(
+        status__in=[PlanStatus.PLANNED, PlanStatus.APPROVED]
+    ).values_list("key", "team__slug", "expected_start", "fte"):
+        rows.append(Assignment(key, slug, expected, None, fte, planned=True))
+    allocations = [
+        Allocation(slug, kind, share, quarter or None)
+        for slug, kind, share, quarter in TeamAllocation.objects.values_list(
+            "team__slug", "kind", "share", "quarter"
+        )
+    ]
+    teams = list(Team.objects.filter(dissolved_on__isnull=True).values_list("slug", flat=True))
+    result = capacity(rows, allocations, quarters, teams)
+    return {
+        team: {q: float(v["person_weeks"]) for q, v in per_quarter.items()}
+        for team, per_quarter in result.items()
+    }
+
+
+def portfolio_instance(*, quarters: str, scenario: int | None = None) -> dict[str, Any]:
+    """The CONTRACT.md portfolio instance built from the database for `quarters` (A..B).
+
+    Initiatives that are not done or dropped take part; the optimizer's value is the WSJF cost
+    of delay (value + time criticality + risk reduction); a dependency on an initiative that is
+    done (or dropped) is left out; the budget applies when every quarter has one.
+    """
+    span = quarter_range(quarters)
+    names = [str(q) for q in span]
+    capacity = team_capacity(quarters=span, scenario=scenario)
+    budgets = dict(QuarterBudget.objects.filter(quarter__in=names).values_list("quarter", "amount"))
+    missing = [q for q in names if q not in budgets]
+    if budgets and missing:
+        raise BadInput(
+            f"budget: no budget for {', '.join(missing)} (set one for every quarter, or none)"
+        )
+    items = [i for i in initiative_list(actor=None) if i.status not in ("done", "dropped")]
+    keys = {i.key for i in items}
+    used_teams = sorted({e.team.slug for i in items for e in i.efforts.all()})
+    teams = [
+        {"id": t, "capacity": {q: round(capacity.get(t, {}).get(q, 0.0), 2) for q in names}}
+        for t in used_teams
+    ]
+    return {
+        "quarters": names,
+        "discount_per_quarter": 0.0,
+        "teams": teams,
+        "budget": {q: float(budgets[q]) for q in names} if budgets else None,
+        "initiatives": [
+            {
+                "id": i.key,
+                "value": float(i.value + i.time_criticality + i.risk_reduction),
+                "effort": {e.team.slug: float(e.person_weeks) for e in i.efforts.all()},
+                "cost": float(i.cost),
+                "duration": i.duration,
+                "depends_on": sorted(d.key for d in i.depends_on.all() if d.key in keys),
+                "mandatory": i.mandatory,
+                "earliest": i.earliest or None,
+                "deadline": i.deadline or None,
+            }
+            for i in items
+        ],
+    }
+
+
+# --- evidence of alignment ------------------------------------------------------------------
+
+
+def _months(start: date, end: date) -> list[str]:
+    out = []
+    day = start.replace(day=1)
+    while day < end:
+        out.append(alignment.month_of(day))
+        day = (day + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def intended_shares() -> dict[str, float]:
+    """The plan's intended share of effort per objective.
+
+    Over the initiatives in progress: estimated person-weeks times link weights, as a share of
+    all their estimated person-weeks (what is not linked to an objective is `unaligned`).
+    """
+    per_objective: dict[str, Decimal] = defaultdict(Decimal)
+    total = Decimal(0)
+    for initiative in initiative_list(actor=None).filter(status__in=INTENDED_STATUSES):
+        effort = effort_total(initiative)
+        total += effort
+        passed = Decimal(0)
+        for link in initiative.objective_links.all():
+            per_objective[link.objective.key] += effort * link.weight
+            passed += link.weight
+        if passed < 1:
+            per_objective["unaligned"] += effort * (1 - passed)
+    if total == 0:
+        return {}
+    return {k: float(v / total) for k, v in per_objective.items()}
+
+
+def alignment_report(
+    *, actor: Actor, start: date, end: date, team: str | None = None
+) -> dict[str, Any]:
+    """Where engineering time went in [start, end): per team and month, per initiative and
+    objective, beside the plan's intended share, with the gaps called out."""
+    from steward.engineering import selectors as evidence
+
+    initiatives = list(initiative_list(actor=actor))
+    by_key: dict[str, list[str]] = defaultdict(list)
+    weights: dict[str, dict[str, Fraction]] = {}
+    for initiative in initiatives:
+        for key in initiative.link_keys:
+            by_key[key].append(initiative.key)
+        weights[initiative.key] = {
+            link.objective.key: Fraction(str(link.weight))
+            for link in initiative.objective_links.all()
+        }
+    commits = [
+        alignment.CommitRef(c.commit_id, c.person_id, c.day, c.keys)
+        for c in evidence.commit_evidence(start=start, end=end)
+    ]
+    memberships = evidence.team_on({c.person_id for c in commits}, start, end)
+    slug_of = dict(Team.objects.values_list("id", "slug"))
+
+    def team_of(person: int, day: date) -> str | None:
+        for s, e, team_id in memberships.get(person, []):
+            if s <= day and (e is None or day < e):
+                return slug_of.get(team_id)
+        return None
+
+    result = alignment.attribute(commits, by_key, team_of)
+    teams = sorted({t for (t, _m, _i) in result.cells})
+    if team:
+        teams = [t for t in teams if t == team]
+    months = _months(start, end)
+    objectives = list(objective_list(actor=actor))
+    grid = []
+    for t in teams:
+        for m in months:
+            per_init = {i: v for (tt, mm, i), v in result.cells.items() if tt == t and mm == m}
+            total = sum(per_init.values(), Fraction(0))
+            if total == 0:
+                continue
+            per_obj = alignment.objective_effort(per_init, weights)
+            grid.append(
+                {
+                    "team": t,
+                    "month": m,
+                    "person_days": float(total),
+                    "objectives": {k: round(float(v), 3) for k, v in per_obj.items()},
+                    "unlinked": round(float(per_init.get(alignment.UNLINKED, 0)), 3),
+                }
+            )
+    totals = result.initiative_totals(team)
+    all_effort = sum(totals.values(), Fraction(0))
+    per_objective = alignment.objective_effort(totals, weights)
+    intended = intended_shares()
+    rows: list[dict[str, Any]] = []
+    for objective in objectives:
+        actual = per_objective.get(objective.key, Fraction(0))
+        share = float(actual / all_effort) if all_effort else None
+        plan = intended.get(objective.key)
+        rows.append(
+            {
+                "key": objective.key,
+                "title": objective.title,
+                "priority": objective.priority,
+                "person_days": round(float(actual), 3),
+                "share": None if share is None else round(share, 4),
+                "intended_share": None if plan is None else round(plan, 4),
+                "gap": None if share is None or plan is None else round(share - plan, 4),
+            }
+        )
+    unaligned = per_objective.get("unaligned", Fraction(0))
+    callouts = []
+    for row in sorted(rows, key=lambda r: r["priority"]):
+        if row["share"] is None:
+            continue
+        plan = row["intended_share"] or 0.0
+        if plan >= 0.05 and (row["share"] < plan / 2 or plan - row["share"] >= 0.1):
+            callouts.append(
+                f"objective {row['key']} ({row['title']}) is priority {row['priority']} and "
+                f"received {row['share'] * 100:.0f} % of effort (plan: {plan * 100:.0f} %)"
+            )
+    if all_effort:
+        callouts.append(
+            f"{float(unaligned / all_effort) * 100:.0f} % of effort is not linked to any objective"
+        )
+    return {
+        "from": start,
+        "to": end,
+        "team": team,
+        "person_days": float(all_effort),
+        "initiatives": sorted(
+            (
+                {"key": k, "person_days": round(float(v), 3)}
+                for k, v in totals.items()
+                if k != alignment.UNLINKED
+            ),
+            key=lambda r: -r["person_days"],
+        ),
+        "unlinked_person_days": round(float(totals.get(alignment.UNLINKED, 0)), 3),
+        "unaligned_person_days": round(float(unaligned), 3),
+        "objectives": rows,
+        "by_team_month": grid,
+        "callouts": callouts,
+    }
+
+
+def alignment_commits(
+    *, actor: Actor, start: date, end: date, initiative: str, team: str | None = None
+) -> list[dict[str, Any]]:
+    """The commits behind an initiative's (or `unlinked`) effort, with each commit's share."""
+    from steward.engineering import selectors as evidence
+    from steward.engineering.models import Commit
+
+    initiatives = list(initiative_list(actor=actor))
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for item in initiatives:
+        for key in item.link_keys:
+            by_key[key].append(item.key)
+    commits = [
+        alignment.CommitRef(c.commit_id, c.person_id, c.day, c.keys)
+        for c in evidence.commit_evidence(start=start, end=end)
+    ]
+    memberships = evidence.team_on({c.person_id for c in commits}, start, end)
+    slug_of = dict(Team.objects.values_list("id", "slug"))
+
+    def team_of(person: int, day: date) -> str | None:
+        for s, e, team_id in memberships.get(person, []):
+            if s <= day and (e is None or day < e):
+                return slug_of.get(team_id)
+        return None
+
+    result = alignment.attribute(commits, by_key, team_of)
+    chosen: dict[int, Fraction] = {}
+    team_by_commit = {c.commit_id: team_of(c.person_id, c.day) for c in commits}
+    for commit_id, parts in result.by_commit.items():
+        if team and team_by_commit.get(commit_id) != team:
+            continue
+        for target, value in parts:
+            if target == initiative:
+                chosen[commit_id] = value
+    rows = Commit.objects.filter(pk__in=list(chosen)).select_related("repository")
+    out = [
+        {
+            "sha": c.sha,
+            "repo": c.repository.name,
+            "day": c.author_day,
+            "author": c.mailmap_name or c.author_name,
+            "subject": c.subject,
+            "team": team_by_commit.get(c.pk),
+            "person_days": round(float(chosen[c.pk]), 4),
+        }
+        for c in rows
+    ]
+    out.sort(key=lambda r: (r["day"], r["sha"]))
+    return out
+
+
+# --- innovation and improvement -------------------------------------------------------------
+
+
+def idea_list(*, actor: Actor, status: str | None = None) -> QuerySet[Idea]:
+    """Ideas and experiments of the pipeline."""
+    qs = _visible(actor, "strategy.Idea").select_related("owner", "team")
+    return qs.filter(status=status) if status else qs
+
+
+def action_list(*, actor: Actor, team: str | None = None) -> QuerySet[ImprovementAction]:
+    """Improvement actions, soonest due first."""
+    qs = _visible(actor, "strategy.ImprovementAction").select_related("owner", "team")
+    return qs.filter(team__slug=team) if team else qs
+
+
+def action_closure(*, actor: Actor, today: date, team: str | None = None) -> dict[str, Any]:
+    """Closure rate: closed actions ÷ all actions; overdue = open past their due date."""
+    actions = list(action_list(actor=actor, team=team))
+    closed = [a for a in actions if a.closed_on is not None]
+    overdue = [a for a in actions if a.closed_on is None and a.due_on < today]
+    on_time = [a for a in closed if a.closed_on is not None and a.closed_on <= a.due_on]
+    return {
+        "actions": len(actions),
+        "closed": len(closed),
+        "closure_rate": round(len(closed) / len(actions), 4) if actions else None,
+        "closed_on_time": len(on_time),
+        "overdue": len(overdue),
+    }

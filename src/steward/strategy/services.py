@@ -1,0 +1,338 @@
+"""Writes of the strategy app: objectives, key results, initiatives, plans and the pipeline."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from steward.core import policy
+from steward.core.errors import BadInput
+from steward.org.models import Person, Team
+from steward.strategy.models import (
+    IDEA_TRANSITIONS,
+    CheckIn,
+    Idea,
+    ImprovementAction,
+    Initiative,
+    InitiativeEffort,
+    InitiativeObjective,
+    KeyResult,
+    Objective,
+    QuarterBudget,
+    TeamGoal,
+)
+
+WEIGHT_TOLERANCE = Decimal("0.001")
+
+
+class StrategyError(BadInput):
+    """A strategy change that cannot be made as asked."""
+
+
+def _require_change(actor: User | None, label: str) -> None:
+    if actor is not None:
+        policy.require(actor, "change", label)
+
+
+def _save(obj: Any) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise StrategyError(_messages(exc)) from exc
+    obj.save()
+
+
+def _messages(exc: ValidationError) -> str:
+    if hasattr(exc, "message_dict"):
+        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+    return " ".join(exc.messages)
+
+
+@transaction.atomic
+def objective_upsert(
+    *,
+    actor: User | None,
+    key: str,
+    title: str,
+    start: date,
+    end: date,
+    priority: int = 1,
+    description: str = "",
+    owner: Person | None = None,
+) -> Objective:
+    """Create or update the objective `key`."""
+    _require_change(actor, "strategy.objective")
+    objective = Objective.objects.filter(key=key).first() or Objective(key=key)
+    objective.title = title
+    objective.description = description
+    objective.owner = owner
+    objective.start = start
+    objective.end = end
+    objective.priority = priority
+    _save(objective)
+    return objective
+
+
+@transaction.atomic
+def key_result_upsert(
+    *,
+    actor: User | None,
+    objective: Objective,
+    key: str,
+    title: str,
+    baseline: Decimal,
+    target: Decimal,
+    current: Decimal,
+    metric: str = "",
+    unit: str = "",
+    confidence: Decimal = Decimal("0.5"),
+    on: date | None = None,
+) -> KeyResult:
+    """Create or update a key result; a new current value or confidence is kept as a check-in."""
+    _require_change(actor, "strategy.keyresult")
+    kr = KeyResult.objects.filter(objective=objective, key=key).first()
+    moved = kr is None or kr.current != current or kr.confidence != confidence
+    kr = kr or KeyResult(objective=objective, key=key)
+    kr.title = title
+    kr.metric = metric
+    kr.unit = unit
+    kr.baseline = baseline
+    kr.target = target
+    kr.current = current
+    kr.confidence = confidence
+    _save(kr)
+    if moved:
+        _save(CheckIn(key_result=kr, on=on or date.today(), value=current, confidence=confidence))
+    return kr
+
+
+@transaction.atomic
+def check_in_record(
+    *,
+    actor: User | None,
+    key_result: KeyResult,
+    value: Decimal,
+    confidence: Decimal,
+    on: date,
+    note: str = "",
+) -> CheckIn:
+    """Record a check-in; the key result's current value follows the latest check-in."""
+    _require_change(actor, "strategy.keyresult")
+    check_in = CheckIn(
+        key_result=key_result,
+        on=on,
+        value=value,
+        confidence=confidence,
+        note=note,
+        by=actor if actor is not None and actor.is_authenticated else None,
+    )
+    _save(check_in)
+    latest = key_result.check_ins.order_by("-on", "-pk").first()
+    if latest is not None and latest.pk == check_in.pk:
+        key_result.current = value
+        key_result.confidence = confidence
+        _save(key_result)
+    return check_in
+
+
+@transaction.atomic
+def team_goal_create(
+    *, actor: User | None, objective: Objective, team: Team, title: str, description: str = ""
+) -> TeamGoal:
+    """A team goal cascading from `objective`."""
+    _require_change(actor, "strategy.teamgoal")
+    goal = TeamGoal(objective=objective, team=team, title=title, description=description)
+    _save(goal)
+    return goal
+
+
+def check_weights(weights: Sequence[Decimal], *, where: str) -> None:
+    """Objective link weights of one initiative must sum to 1 (we reject, we do not normalize)."""
+    if not weights:
+        return
+    total = sum(weights, Decimal(0))
+    if abs(total - 1) > WEIGHT_TOLERANCE:
+        raise StrategyError(
+            f"{where}: weights sum to {total}, not 1 (give weights that add up to 1, e.g. 0.5;0.5)"
+        )
+
+
+@transaction.atomic
+def initiative_upsert(
+    *,
+    actor: User | None,
+    key: str,
+    title: str,
+    fields: Mapping[str, Any] | None = None,
+    objectives: Sequence[tuple[Objective, Decimal]] | None = None,
+    efforts: Mapping[Team, Decimal] | None = None,
+    depends_on: Sequence[Initiative] | None = None,
+) -> Initiative:
+    """Create or update an initiative; given links, efforts and dependencies replace the old."""
+    _require_change(actor, "strategy.initiative")
+    initiative = Initiative.objects.filter(key=key).first() or Initiative(key=key)
+    initiative.title = title
+    for name, value in (fields or {}).items():
+        setattr(initiative, name, value)
+    _save(initiative)
+    if objectives is not None:
+        check_weights([w for _, w in objectives], where=f"initiative {key}")
+        initiative.objective_links.all().delete()
+        for objective, weight in objectives:
+            _save(InitiativeObjective(initiative=initiative, objective=objective, weight=weight))
+    if efforts is not None:
+        initiative.efforts.all().delete()
+        for team, weeks in efforts.items():
+            _save(InitiativeEffort(initiative=initiative, team=team, person_weeks=weeks))
+    if depends_on is not None:
+        if any(d.pk == initiative.pk for d in depends_on):
+            raise StrategyError(f"initiative {key}: depends on itself")
+        initiative.depends_on.set(depends_on)
+    return initiative
+
+
+@transaction.atomic
+def budget_set(*, actor: User | None, quarter: str, amount: Decimal) -> QuarterBudget:
+    """Set the budget of a quarter."""
+    _require_change(actor, "strategy.quarterbudget")
+    budget = QuarterBudget.objects.filter(quarter=quarter).first() or QuarterBudget(quarter=quarter)
+    budget.amount = amount
+    _save(budget)
+    return budget
+
+
+@transaction.atomic
+def plan_apply(*, actor: User | None, schedule: Mapping[str, str], planned: Sequence[str]) -> int:
+    """Write a schedule: each initiative of `planned` gets its start quarter (or none)."""
+    _require_change(actor, "strategy.initiative")
+    changed = 0
+    for initiative in Initiative.objects.filter(key__in=list(planned)):
+        start = schedule.get(initiative.key, "")
+        status = initiative.status
+        if start and status == "proposed":
+            status = "planned"
+        if initiative.planned_start != start or initiative.status != status:
+            initiative.planned_start = start
+            initiative.status = status
+            _save(initiative)
+            changed += 1
+    return changed
+
+
+def plan_solve(
+    *,
+    actor: User | None,
+    quarters: str,
+    scenario: int | None = None,
+    apply: bool = False,
+    time_limit: float = 60.0,
+    bottleneck_time_limit: float = 20.0,
+) -> dict[str, Any]:
+    """Solve the portfolio built from the database; with `apply`, write the schedule."""
+    from steward.strategy.optimizer import solve_data
+    from steward.strategy.selectors import portfolio_instance
+
+    data = portfolio_instance(quarters=quarters, scenario=scenario)
+    result = solve_data(data, time_limit=time_limit, bottleneck_time_limit=bottleneck_time_limit)
+    result["quarters"] = data["quarters"]
+    if apply:
+        if result["status"] not in ("optimal", "time_limit") or result["objective"] is None:
+            raise StrategyError(f"--apply: nothing written, the plan is {result['status']}")
+        result["applied"] = plan_apply(
+            actor=actor,
+            schedule=result["schedule"],
+            planned=[i["id"] for i in data["initiatives"]],
+        )
+    return result
+
+
+@transaction.atomic
+def idea_create(
+    *,
+    actor: User | None,
+    title: str,
+    hypothesis: str,
+    owner: Person | None = None,
+    team: Team | None = None,
+    timebox_start: date | None = None,
+    timebox_end: date | None = None,
+    budget: Decimal = Decimal(0),
+) -> Idea:
+    """Propose an idea or experiment."""
+    _require_change(actor, "strategy.idea")
+    idea = Idea(
+        title=title,
+        hypothesis=hypothesis,
+        owner=owner,
+        team=team,
+        timebox_start=timebox_start,
+        timebox_end=timebox_end,
+        budget=budget,
+    )
+    _save(idea)
+    return idea
+
+
+@transaction.atomic
+def idea_move(*, actor: User | None, idea: Idea, status: str, on: date, outcome: str = "") -> Idea:
+    """Move an idea along proposed → experimenting → adopted / dropped."""
+    _require_change(actor, "strategy.idea")
+    if status not in IDEA_TRANSITIONS.get(idea.status, ()):
+        allowed = ", ".join(IDEA_TRANSITIONS.get(idea.status, ())) or "nothing (it is final)"
+        raise StrategyError(f"status: {idea.status} cannot become {status} (allowed: {allowed})")
+    before = (idea.status, idea.outcome, idea.timebox_start, idea.decided_on)
+    idea.status = status
+    if outcome:
+        idea.outcome = outcome
+    if status == "experimenting" and idea.timebox_start is None:
+        idea.timebox_start = on
+    if status in ("adopted", "dropped"):
+        idea.decided_on = on
+    try:
+        _save(idea)
+    except StrategyError:
+        idea.status, idea.outcome, idea.timebox_start, idea.decided_on = before
+        raise
+    return idea
+
+
+@transaction.atomic
+def action_create(
+    *,
+    actor: User | None,
+    title: str,
+    source: str,
+    created_on: date,
+    due_on: date,
+    owner: Person | None = None,
+    team: Team | None = None,
+    source_ref: str = "",
+) -> ImprovementAction:
+    """Record an improvement action from a retrospective or an incident."""
+    _require_change(actor, "strategy.improvementaction")
+    action = ImprovementAction(
+        title=title,
+        source=source,
+        source_ref=source_ref,
+        owner=owner,
+        team=team,
+        created_on=created_on,
+        due_on=due_on,
+    )
+    _save(action)
+    return action
+
+
+@transaction.atomic
+def action_close(*, actor: User | None, action: ImprovementAction, on: date) -> ImprovementAction:
+    """Close an improvement action."""
+    _require_change(actor, "strategy.improvementaction")
+    action.closed_on = on
+    _save(action)
+    return action

@@ -1,0 +1,173 @@
+"""Strategy pages: objectives tree, roadmap, board, prioritization, plan, alignment, innovation."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.safestring import mark_safe
+
+from steward.core.errors import BadInput
+from steward.core.periods import quarter_of
+from steward.strategy import selectors, services
+
+
+def _date(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def objectives(request: HttpRequest) -> HttpResponse:
+    """Objectives → key results and initiatives, with progress."""
+    tree = selectors.objective_tree(actor=request.user)
+    return render(request, "strategy/objectives.html", {"tree": tree})
+
+
+def objective_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """An objective with its key results and their check-in history."""
+    objective = selectors.objective_get(actor=request.user, key=key)
+    if objective is None:
+        raise Http404("no such objective")
+    data = selectors.objective_dict(objective)
+    history = {
+        kr["key"]: selectors.key_result_history(
+            actor=request.user, objective_key=key, key=kr["key"]
+        )
+        for kr in data["key_results"]
+    }
+    return render(
+        request, "strategy/objective_detail.html", {"objective": data, "history": history}
+    )
+
+
+def initiative_detail(request: HttpRequest, key: str) -> HttpResponse:
+    """An initiative with every field."""
+    initiative = selectors.initiative_get(actor=request.user, key=key)
+    if initiative is None:
+        raise Http404("no such initiative")
+    return render(
+        request,
+        "strategy/initiative_detail.html",
+        {"initiative": selectors.initiative_dict(initiative)},
+    )
+
+
+def roadmap(request: HttpRequest) -> HttpResponse:
+    """The quarter-by-quarter timeline with one lane per team."""
+    return render(
+        request, "strategy/roadmap.html", {"roadmap": selectors.roadmap(actor=request.user)}
+    )
+
+
+def board(request: HttpRequest) -> HttpResponse:
+    """The now / next / later board."""
+    team = request.GET.get("team") or None
+    return render(
+        request,
+        "strategy/board.html",
+        {"columns": selectors.board(actor=request.user, team=team), "team": team},
+    )
+
+
+def prioritization(request: HttpRequest) -> HttpResponse:
+    """WSJF and RICE side by side, sortable; value-vs-effort chart; one-step rank changes."""
+    sort = request.GET.get("sort", "wsjf")
+    if sort not in selectors.SORT_KEYS:
+        sort = "wsjf"
+    data = selectors.prioritization(actor=request.user, sort=sort)
+    chart = mark_safe(selectors.value_effort_svg(data["items"])) if data["items"] else ""
+    return render(
+        request,
+        "strategy/prioritization.html",
+        {"data": data, "chart": chart, "sort_keys": selectors.SORT_KEYS},
+    )
+
+
+def plan(request: HttpRequest) -> HttpResponse:
+    """Run the optimizer on the live data and show its roadmap beside the current one."""
+    first = quarter_of(date.today()) + 1
+    quarters = request.GET.get("quarters") or f"{first}..{first + 3}"
+    context: dict[str, object] = {"quarters": quarters}
+    try:
+        result = services.plan_solve(
+            actor=None, quarters=quarters, time_limit=20, bottleneck_time_limit=5
+        )
+    except BadInput as exc:
+        context["error"] = str(exc)
+        return render(request, "strategy/plan.html", context)
+    current = {
+        i.key: i.planned_start or None for i in selectors.initiative_list(actor=request.user)
+    }
+    rows = []
+    for key in sorted(set(result["schedule"]) | set(result["unscheduled"])):
+        proposed = result["schedule"].get(key)
+        rows.append(
+            {
+                "key": key,
+                "current": current.get(key),
+                "proposed": proposed,
+                "changed": (current.get(key) or None) != proposed,
+                "cells_current": [current.get(key) == q for q in result["quarters"]],
+                "cells_proposed": [proposed == q for q in result["quarters"]],
+            }
+        )
+    context.update({"result": result, "rows": rows})
+    return render(request, "strategy/plan.html", context)
+
+
+def alignment(request: HttpRequest) -> HttpResponse:
+    """Where engineering time went against the plan's intended share per objective."""
+    end = _date(request.GET.get("to"), date.today())
+    start = _date(request.GET.get("from"), end - timedelta(days=90))
+    if start >= end:
+        start = end - timedelta(days=90)
+    team = request.GET.get("team") or None
+    report = selectors.alignment_report(actor=request.user, start=start, end=end, team=team)
+    return render(request, "strategy/alignment.html", {"report": report})
+
+
+def alignment_commits(request: HttpRequest) -> HttpResponse:
+    """The commits behind an initiative's attributed effort."""
+    end = _date(request.GET.get("to"), date.today())
+    start = _date(request.GET.get("from"), end - timedelta(days=90))
+    initiative = request.GET.get("initiative", "unlinked")
+    team = request.GET.get("team") or None
+    rows = selectors.alignment_commits(
+        actor=request.user, start=start, end=end, initiative=initiative, team=team
+    )
+    total = sum(r["person_days"] for r in rows)
+    return render(
+        request,
+        "strategy/alignment_commits.html",
+        {
+            "rows": rows[:500],
+            "count": len(rows),
+            "total": total,
+            "initiative": initiative,
+            "team": team,
+            "start": start,
+            "end": end,
+        },
+    )
+
+
+def innovation(request: HttpRequest) -> HttpResponse:
+    """The idea/experiment pipeline and the improvement actions with their closure rate."""
+    ideas = list(selectors.idea_list(actor=request.user))
+    columns = {
+        s: [i for i in ideas if i.status == s]
+        for s in ("proposed", "experimenting", "adopted", "dropped")
+    }
+    return render(
+        request,
+        "strategy/innovation.html",
+        {
+            "columns": columns,
+            "actions": selectors.action_list(actor=request.user),
+            "closure": selectors.action_closure(actor=request.user, today=date.today()),
+            "today": date.today(),
+        },
+    )

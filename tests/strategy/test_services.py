@@ -1,0 +1,165 @@
+"""Strategy services and selectors against the database (the demo company is loaded)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+
+from steward.core.errors import BadInput
+from steward.org.models import Team
+from steward.strategy import selectors, services
+from steward.strategy.models import Idea, Initiative, KeyResult, QuarterBudget
+
+pytestmark = pytest.mark.django_db
+
+
+def test_check_ins_keep_history_and_follow_the_latest() -> None:
+    kr = KeyResult.objects.select_related("objective").first()
+    assert kr is not None
+    before = kr.check_ins.count()
+    services.check_in_record(
+        actor=None, key_result=kr, value=Decimal(7), confidence=Decimal("0.9"), on=date(2030, 1, 1)
+    )
+    services.check_in_record(
+        actor=None, key_result=kr, value=Decimal(3), confidence=Decimal("0.4"), on=date(2029, 1, 1)
+    )
+    kr.refresh_from_db()
+    assert kr.check_ins.count() == before + 2
+    assert kr.current == Decimal(7)  # the older back-dated reading does not replace it
+    history = selectors.key_result_history(actor=None, objective_key=kr.objective.key, key=kr.key)
+    assert history is not None
+    assert [c["on"] for c in history["check_ins"]][-2:] == [date(2029, 1, 1), date(2030, 1, 1)]
+
+
+def test_only_strategy_editors_change_it() -> None:
+    engineer = User.objects.get(username="engineer")
+    kr = KeyResult.objects.first()
+    assert kr is not None
+    from django.core.exceptions import PermissionDenied
+
+    with pytest.raises(PermissionDenied):
+        services.check_in_record(
+            actor=engineer, key_result=kr, value=Decimal(1), confidence=Decimal(1), on=date.today()
+        )
+    services.check_in_record(
+        actor=User.objects.get(username="cto"),
+        key_result=kr,
+        value=Decimal(1),
+        confidence=Decimal(1),
+        on=date.today(),
+    )
+
+
+def test_weights_must_sum_to_one() -> None:
+    objectives = list(selectors.objective_list(actor=None)[:2])
+    with pytest.raises(BadInput, match=r"weights sum to 1\.1"):
+        services.initiative_upsert(
+            actor=None,
+            key="W1",
+            title="w",
+            objectives=[(objectives[0], Decimal("0.5")), (objectives[1], Decimal("0.6"))],
+        )
+
+
+def test_idea_pipeline_moves_only_forward() -> None:
+    idea = services.idea_create(actor=None, title="t", hypothesis="h")
+    with pytest.raises(BadInput, match="proposed cannot become adopted"):
+        services.idea_move(actor=None, idea=idea, status="adopted", on=date(2027, 1, 1))
+    services.idea_move(actor=None, idea=idea, status="experimenting", on=date(2027, 1, 1))
+    with pytest.raises(BadInput, match="outcome"):
+        services.idea_move(actor=None, idea=idea, status="adopted", on=date(2027, 2, 1))
+    services.idea_move(
+        actor=None, idea=idea, status="adopted", on=date(2027, 2, 1), outcome="it worked"
+    )
+    idea.refresh_from_db()
+    assert (idea.status, idea.timebox_start, idea.decided_on) == (
+        "adopted",
+        date(2027, 1, 1),
+        date(2027, 2, 1),
+    )
+    assert Idea.objects.filter(status="adopted").count() >= 2
+
+
+def test_action_closure_rate_by_hand() -> None:
+    team = Team.objects.create(slug="closure-t", name="C", type="enabling")
+    for n, closed in enumerate([date(2027, 1, 5), date(2027, 1, 30), None, None]):
+        action = services.action_create(
+            actor=None,
+            title=f"a{n}",
+            source="retrospective",
+            created_on=date(2027, 1, 1),
+            due_on=date(2027, 1, 20) if n < 3 else date(2027, 3, 1),
+            team=team,
+        )
+        if closed:
+            services.action_close(actor=None, action=action, on=closed)
+    summary = selectors.action_closure(actor=None, today=date(2027, 2, 1), team="closure-t")
+    # 2 of 4 closed, one of them on time; one open action is past its due date.
+    assert summary == {
+        "actions": 4,
+        "closed": 2,
+        "closure_rate": 0.5,
+        "closed_on_time": 1,
+        "overdue": 1,
+    }
+
+
+def test_plan_from_the_database_and_apply() -> None:
+    result = services.plan_solve(actor=None, quarters="2027Q1..2027Q4", bottleneck_time_limit=5)
+    assert result["status"] == "optimal" and result["mip_gap"] == 0.0
+    data = selectors.portfolio_instance(quarters="2027Q1..2027Q4")
+    assert set(result["schedule"]) | set(result["unscheduled"]) == {
+        i["id"] for i in data["initiatives"]
+    }
+    # The mandatory initiative is scheduled by its deadline.
+    assert result["schedule"]["REL-MR"] <= "2027Q3"
+    assert data["budget"] == {
+        q: float(QuarterBudget.objects.get(quarter=q).amount) for q in data["quarters"]
+    }
+    applied = services.plan_solve(
+        actor=None, quarters="2027Q1..2027Q4", apply=True, bottleneck_time_limit=0
+    )
+    for key, quarter in applied["schedule"].items():
+        assert Initiative.objects.get(key=key).planned_start == quarter
+    for key in applied["unscheduled"]:
+        assert Initiative.objects.get(key=key).planned_start == ""
+
+
+def test_plan_rejects_a_partial_budget() -> None:
+    QuarterBudget.objects.filter(quarter="2027Q2").delete()
+    with pytest.raises(BadInput, match="no budget for 2027Q2"):
+        selectors.portfolio_instance(quarters="2027Q1..2027Q4")
+
+
+def test_capacity_is_fte_times_13_for_a_full_quarter() -> None:
+    from steward.org import services as org_services
+
+    team = org_services.team_create(actor=None, slug="cap-t", name="Cap", type="platform")
+    for n, fte in enumerate(["1.00", "0.50"]):
+        org_services.person_create(
+            actor=None,
+            employee_id=f"CAP{n}",
+            name=f"Cap {n}",
+            start_date=date(2026, 1, 1),
+            team=team,
+            fte=Decimal(fte),
+        )
+    from steward.core.periods import quarter_range
+
+    capacity = selectors.team_capacity(quarters=quarter_range("2027Q1"))
+    assert capacity["cap-t"]["2027Q1"] == pytest.approx(13 * 1.5)
+
+
+def test_prioritization_sorts_and_ranks() -> None:
+    data = selectors.prioritization(actor=None, sort="wsjf")
+    wsjf = [row["wsjf"] for row in data["items"]]
+    assert wsjf == sorted(wsjf, reverse=True)
+    by_cost = selectors.prioritization(actor=None, sort="cost")["items"]
+    assert [r["cost"] for r in by_cost] == sorted(r["cost"] for r in by_cost)
+    with pytest.raises(BadInput, match="sort"):
+        selectors.prioritization(actor=None, sort="nonsense")
+    svg = selectors.value_effort_svg(data["items"])
+    assert svg.startswith("<svg") and "Value vs effort" in svg
