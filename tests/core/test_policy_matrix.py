@@ -91,6 +91,24 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:teams_list": [{}],
     "api:teams_detail": [{"slug": "payments"}],
     "api:roles_list": [{}],
+    "engineering:delivery": [{}],
+    "engineering:deployments": [{}],
+    "engineering:deployment_detail": [{"pk": "1"}],
+    "engineering:lead_time": [{}],
+    "engineering:incidents": [{}],
+    "engineering:repositories": [{}],
+    "engineering:repository_detail": [{"name": "payments-api"}],
+    "engineering:identities": [{}],
+    "api:repositories": [{}],
+    "api:repository_detail": [{"name": "payments-api"}],
+    "api:repository_contributors": [{"name": "payments-api"}],
+    "api:dora": [{}],
+    "api:dora_weekly": [{}],
+    "api:deployments": [{}],
+    "api:incidents": [{}],
+    "api:lead_time_commits": [{}],
+    "api:webhook_deployments": [],  # POST-only with a source token; tests/engineering/test_webhooks.py
+    "api:webhook_incidents": [],
     # Strategy (issue 5): demo objective O1 with key result KR1, demo initiative PAY-LAUNCH.
     "strategy:objectives": [{}],
     "strategy:objective_detail": [{"key": "O1"}],
@@ -183,6 +201,9 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
         return {401} if is_api else {302}
     if name.startswith("admin:"):
         return {200} if role == "admin" else {302}
+    if name == "engineering:identities" and role != "admin":
+        # Linking author identities to people is an admin's job.
+        return {403}
     subject = params.get("employee_id")
     if subject == "LEAVER" and role in ("manager", "engineer"):
         # Leavers are visible to the whole-org roles and to their former manager's chain only.

@@ -36,7 +36,14 @@ AREAS: tuple[NavArea, ...] = (
             NavLink("Innovation & improvement", "strategy:innovation"),
         ),
     ),
-    NavArea("Architecture & delivery", ()),
+    NavArea(
+        "Architecture & delivery",
+        (
+            NavLink("Delivery", "engineering:delivery"),
+            NavLink("Repositories", "engineering:repositories"),
+            NavLink("Identities", "engineering:identities", frozenset({policy.Role.ADMIN})),
+        ),
+    ),
     NavArea("Budget & vendors", ()),
     NavArea(
         "Product trade-offs",

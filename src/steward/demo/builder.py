@@ -279,6 +279,10 @@ def step_logins(ctx: DemoContext) -> None:
 
 STEPS: list[Step] = [step_organization, step_roles, step_logins]
 
+from steward.demo.engineering import step_engineering  # noqa: E402
+
+STEPS.append(step_engineering)
+
 
 def demo_build(*, seed: int = 1) -> DemoContext:
     """Build the whole demo company into the (empty) database in one transaction."""

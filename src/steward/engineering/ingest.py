@@ -38,7 +38,7 @@ from steward.engineering.models import (
     Tag,
 )
 
-BATCH = 1000
+BATCH = 4000
 
 
 @dataclass
@@ -88,6 +88,7 @@ class _Plan:
     path: Path
     old_head: str
     since: str | None
+    fresh: bool = False
     # Filled by the producer.
     head: str = ""
     gone: list[str] = field(default_factory=list)
@@ -137,6 +138,10 @@ def _produce(plan: _Plan, put: Callable[[tuple[str, _Plan, Any]], None]) -> None
         put(("error", plan, f"{type(exc).__name__}: {exc}"))
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
 def _utc(seconds: int) -> datetime:
     return datetime.fromtimestamp(seconds, tz=UTC)
 
@@ -177,6 +182,38 @@ class _Writer:
                 found.extend(cursor.fetchall())
         return found
 
+    def _adapters(self) -> tuple[Callable[[int], Any], Callable[[date], Any]]:
+        """Unix seconds -> the database's datetime value; date -> its date value."""
+        if connection.vendor == "sqlite":
+            # What Django's SQLite backend stores for an aware UTC datetime, without the detour.
+            def sqlite_dt(seconds: int) -> str:
+                return str(_NAIVE_EPOCH + timedelta(seconds=seconds))
+
+            return sqlite_dt, str
+
+        def other_dt(seconds: int) -> Any:
+            return self.ops.adapt_datetimefield_value(_utc(seconds))
+
+        return other_dt, self.ops.adapt_datefield_value
+
+    def _new_ids(self, repo_id: int, new: list[gitlog.GitCommit]) -> dict[str, int]:
+        """Primary keys of the commits just inserted, by sha."""
+        if connection.vendor == "sqlite":
+            # One writer holds SQLite's write lock for the transaction, so the rows just
+            # inserted got consecutive ids ending at last_insert_rowid(); verify both ends.
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT last_insert_rowid()")
+                last = int(cursor.fetchone()[0])
+                first = last - len(new) + 1
+                cursor.execute(
+                    f"SELECT id, sha FROM {self.table} WHERE id IN (%s, %s)",
+                    [first, last],
+                )
+                ends = dict(cursor.fetchall())
+            if ends.get(first) == new[0].sha and ends.get(last) == new[-1].sha:
+                return {c.sha: first + i for i, c in enumerate(new)}
+        return {sha: pk for pk, sha in self._shas_in(repo_id, [c.sha for c in new])}
+
     def set_reachable(self, repo_id: int, shas: Iterable[str], value: bool) -> int:
         """Mark stored commits reachable or not; returns how many rows changed."""
         shas = list(shas)
@@ -193,26 +230,26 @@ class _Writer:
                 changed += cursor.rowcount
         return changed
 
-    def write(self, repo_id: int, batch: list[gitlog.GitCommit]) -> int:
-        """Insert the commits of `batch` not stored yet; returns how many were new."""
+    def write(self, repo_id: int, batch: list[gitlog.GitCommit], fresh: bool = False) -> int:
+        """Insert the commits of `batch` not stored yet; returns how many were new.
+
+        `fresh`: the repository had no commits stored when this run started, so none of the
+        batch can exist yet (saves a lookup per batch on a first ingestion)."""
         shas = [c.sha for c in batch]
         with transaction.atomic():
-            existing = {sha for _, sha in self._shas_in(repo_id, shas)}
+            existing = set() if fresh else {sha for _, sha in self._shas_in(repo_id, shas)}
             if existing:
                 self.set_reachable(repo_id, existing, True)
             new = [c for c in batch if c.sha not in existing]
             if not new:
                 return 0
-            adapt_dt = self.ops.adapt_datetimefield_value
-            adapt_d = self.ops.adapt_datefield_value
+            adapt_dt, adapt_d = self._adapters()
             rows = []
             identities: dict[str, str] = {}
             for c in new:
                 added = sum(f.added for f in c.files)
                 deleted = sum(f.deleted for f in c.files)
-                local = datetime.fromtimestamp(c.author_time, tz=UTC) + timedelta(
-                    minutes=c.author_offset
-                )
+                local = _EPOCH + timedelta(seconds=c.author_time, minutes=c.author_offset)
                 rows.append(
                     (
                         repo_id,
@@ -223,12 +260,12 @@ class _Writer:
                         c.author_email[:300],
                         c.mailmap_name[:300],
                         c.mailmap_email[:300],
-                        adapt_dt(_utc(c.author_time)),
+                        adapt_dt(c.author_time),
                         c.author_offset,
                         adapt_d(local.date()),
                         c.committer_name[:300],
                         c.committer_email[:300],
-                        adapt_dt(_utc(c.committer_time)),
+                        adapt_dt(c.committer_time),
                         c.committer_offset,
                         c.message,
                         added,
@@ -241,7 +278,7 @@ class _Writer:
                     identities.setdefault(c.mailmap_email, c.mailmap_name)
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql_commit, rows)
-            ids = dict((sha, pk) for pk, sha in self._shas_in(repo_id, [c.sha for c in new]))
+            ids = self._new_ids(repo_id, new)
             files = []
             keys = []
             for c in new:
@@ -328,8 +365,9 @@ def _finish(writer: _Writer, plan: _Plan, result: RepoResult) -> None:
         repo.last_error = ""
         repo.last_ingested_at = timezone.now()
         repo.save()
-        services.tag_deployments_sync(repository=repo)
-        services.deployments_link(repository=repo)
+        changed = services.tag_deployments_sync(repository=repo)
+        if (changed or result.new_commits or result.unreachable) and repo.deployments.exists():
+            services.deployments_link(repository=repo)
 
 
 def ingest_paths(
@@ -377,6 +415,7 @@ def ingest_paths(
                     path=path,
                     old_head=repo.head_sha,
                     since=since.isoformat() if since else None,
+                    fresh=not Commit.objects.filter(repository_id=repo.pk).exists(),
                 )
             )
     writer = _Writer()
@@ -422,7 +461,7 @@ def ingest_paths(
                         result.skipped = payload == 0 and plan.old_head == plan.head
                         progress.start(plan.name, payload)
                     elif kind == "batch":
-                        result.new_commits += writer.write(plan.repo_id, payload)
+                        result.new_commits += writer.write(plan.repo_id, payload, plan.fresh)
                         progress.advance(plan.name, len(payload))
                     elif kind == "end":
                         _finish(writer, plan, result)

@@ -297,7 +297,11 @@ def deployment_list(
     if failed_only:
         named = Incident.objects.exclude(deployment_external_id="").values("deployment_external_id")
         qs = qs.filter(Q(status=DeploymentStatus.FAILURE) | Q(external_id__in=named))
-    return qs.select_related("repository").annotate(shipped=Count("shipped_commits"))
+    return (
+        qs.select_related("repository")
+        .annotate(shipped=Count("shipped_commits"))
+        .order_by("-finished_at", "external_id")
+    )
 
 
 def shipped_commits(
@@ -330,7 +334,7 @@ def incident_list(
         qs = qs.filter(**{f"{field}__gte": _start(start)})
     if end:
         qs = qs.filter(**{f"{field}__lt": _start(end)})
-    return qs.select_related("repository")
+    return qs.select_related("repository").order_by(f"-{field}", "external_id")
 
 
 # ---------------------------------------------------------------- activity evidence

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 
 from steward.core import policy
@@ -303,15 +303,12 @@ def deployments_link(*, repository: Repository) -> int:
             "pk", "sha", "parents"
         )
     }
-    by_prefix: dict[str, str] = {}
     shipped: set[str] = set()
     assignments: dict[int, list[int]] = {}
     first: int | None = None
     for deployment_pk, raw_sha in deployments:
         sha = raw_sha
         if sha not in graph and len(sha) < 40:
-            if not by_prefix:
-                by_prefix = {s[:12]: s for s in graph}
             sha = next((s for s in graph if s.startswith(raw_sha)), "")
         if sha not in graph:
             continue
@@ -329,12 +326,14 @@ def deployments_link(*, repository: Repository) -> int:
             stack.extend(parents.split())
         if ids:
             assignments[deployment_pk] = ids
-    total = 0
-    for deployment_pk, ids in assignments.items():
-        for start in range(0, len(ids), 900):
-            total += Commit.objects.filter(pk__in=ids[start : start + 900]).update(
-                deployment_id=deployment_pk
+    pairs = [(deployment_pk, pk) for deployment_pk, ids in assignments.items() for pk in ids]
+    if pairs:
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {Commit._meta.db_table} SET deployment_id = %s WHERE id = %s",
+                pairs,
             )
+    total = len(pairs)
     if first is not None:
         Deployment.objects.filter(pk=first).update(first_of_repository=True)
     return total

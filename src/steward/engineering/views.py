@@ -1,0 +1,320 @@
+"""Engineering pages: Delivery (the four keys), drill-downs, repositories and identities."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.safestring import mark_safe
+
+from steward.core import policy
+from steward.core.errors import StewardError
+from steward.engineering import charts, selectors, services
+from steward.engineering.models import Identity, Repository
+from steward.org import selectors as org_selectors
+
+KEY_LABELS = {
+    "deployment_frequency": "Deployment frequency",
+    "lead_time_for_changes": "Lead time for changes",
+    "change_failure_rate": "Change failure rate",
+    "failed_deployment_recovery_time": "Failed deployment recovery time",
+}
+
+
+def _period(request: HttpRequest) -> tuple[date, date]:
+    try:
+        end = date.fromisoformat(request.GET["to"]) if request.GET.get("to") else date.today()
+        start = (
+            date.fromisoformat(request.GET["from"])
+            if request.GET.get("from")
+            else end - timedelta(days=90)
+        )
+    except ValueError:
+        end = date.today()
+        start = end - timedelta(days=90)
+    if start >= end:
+        start = end - timedelta(days=90)
+    return start, end
+
+
+def _scope(request: HttpRequest) -> dict[str, Any]:
+    start, end = _period(request)
+    return {
+        "team": request.GET.get("team") or None,
+        "repo": request.GET.get("repo") or None,
+        "start": start,
+        "end": end,
+    }
+
+
+def _query(**params: Any) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in params.items() if v not in (None, "", False)})
+
+
+def delivery(request: HttpRequest) -> HttpResponse:
+    """The four keys for the organization and per team, weekly trends, links to the evidence."""
+    scope = _scope(request)
+    start, end = scope["start"], scope["end"]
+    team, repo = scope["team"], scope["repo"]
+    overall = selectors.dora_metrics(actor=request.user, team=team, repo=repo, start=start, end=end)
+    weeks = selectors.dora_trend(actor=request.user, team=team, repo=repo, start=start, end=end)
+    trend = [
+        {"key": key, "label": KEY_LABELS[key], "svg": mark_safe(charts.trend_svg(weeks, key))}
+        for key in KEY_LABELS
+    ]
+    teams = []
+    if not team and not repo:
+        for t in org_selectors.team_list(actor=request.user):
+            figures = selectors.dora_metrics(actor=request.user, team=t.slug, start=start, end=end)
+            teams.append(
+                {
+                    "team": t,
+                    "figures": figures,
+                    "q": _query(team=t.slug, **{"from": start, "to": end}),
+                }
+            )
+    base = {"team": team, "repo": repo, "from": start, "to": end}
+    return render(
+        request,
+        "engineering/delivery.html",
+        {
+            "overall": overall,
+            "trend": trend,
+            "teams": teams,
+            "scope": scope,
+            "q": _query(**base),
+            "all_teams": org_selectors.team_list(actor=request.user),
+        },
+    )
+
+
+def deployments(request: HttpRequest) -> HttpResponse:
+    """Drill-down: the production deployments of a scope and period (optionally only failures)."""
+    scope = _scope(request)
+    failed = request.GET.get("failed") == "1"
+    qs = selectors.deployment_list(
+        actor=request.user,
+        team=scope["team"],
+        repo=scope["repo"],
+        start=scope["start"],
+        end=scope["end"],
+        failed_only=failed,
+    )
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    named = set(
+        selectors.incident_list(actor=request.user)
+        .exclude(deployment_external_id="")
+        .values_list("deployment_external_id", flat=True)
+    )
+    return render(
+        request,
+        "engineering/deployments.html",
+        {
+            "page": page,
+            "scope": scope,
+            "failed": failed,
+            "named": named,
+            "q": _query(
+                team=scope["team"],
+                repo=scope["repo"],
+                failed=failed,
+                **{"from": scope["start"], "to": scope["end"]},
+            ),
+        },
+    )
+
+
+def deployment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One deployment: the commits it shipped first, and the incidents that name it."""
+    deployment = (
+        selectors.deployment_list(actor=request.user, production_only=False).filter(pk=pk).first()
+    )
+    if deployment is None:
+        raise Http404("no such deployment")
+    commits = deployment.shipped_commits.filter(reachable=True).order_by("-committed_at")[:500]
+    incidents = selectors.incident_list(actor=request.user).filter(
+        deployment_external_id=deployment.external_id
+    )
+    return render(
+        request,
+        "engineering/deployment_detail.html",
+        {"deployment": deployment, "commits": commits, "incidents": incidents},
+    )
+
+
+def lead_time(request: HttpRequest) -> HttpResponse:
+    """Drill-down: the commits counted in lead time for changes, each with its lead time."""
+    scope = _scope(request)
+    qs = selectors.shipped_commits(
+        actor=request.user,
+        team=scope["team"],
+        repo=scope["repo"],
+        start=scope["start"],
+        end=scope["end"],
+    )
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "commit": c,
+            "hours": (c.deployment.finished_at - c.committed_at).total_seconds() / 3600
+            if c.deployment is not None
+            else None,
+        }
+        for c in page
+    ]
+    return render(
+        request,
+        "engineering/lead_time.html",
+        {
+            "page": page,
+            "rows": rows,
+            "scope": scope,
+            "q": _query(
+                team=scope["team"],
+                repo=scope["repo"],
+                **{"from": scope["start"], "to": scope["end"]},
+            ),
+        },
+    )
+
+
+def incidents(request: HttpRequest) -> HttpResponse:
+    """Drill-down: incidents of a scope resolved in the period (those in recovery time)."""
+    scope = _scope(request)
+    qs = selectors.incident_list(
+        actor=request.user,
+        team=scope["team"],
+        repo=scope["repo"],
+        start=scope["start"],
+        end=scope["end"],
+        resolved_in_period=True,
+    )
+    page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "incident": i,
+            "hours": (i.resolved_at - i.created_at).total_seconds() / 3600
+            if i.resolved_at
+            else None,
+        }
+        for i in page
+    ]
+    return render(
+        request,
+        "engineering/incidents.html",
+        {
+            "page": page,
+            "rows": rows,
+            "scope": scope,
+            "q": _query(
+                team=scope["team"],
+                repo=scope["repo"],
+                **{"from": scope["start"], "to": scope["end"]},
+            ),
+        },
+    )
+
+
+def repositories(request: HttpRequest) -> HttpResponse:
+    """Repositories, their owners and ingestion state; admins start an ingestion job here."""
+    from django_tasks_db.models import DBTaskResult
+
+    is_admin = policy.has_role(request.user, policy.Role.ADMIN)
+    if request.method == "POST":
+        if not is_admin:
+            raise PermissionDenied("only admins start ingestion")
+        from steward.engineering.tasks import ingest_git_job
+
+        paths = [p.strip() for p in request.POST.get("paths", "").splitlines() if p.strip()]
+        if paths:
+            ingest_git_job.enqueue(paths, request.POST.get("team") or None)
+            messages.success(request, f"Ingestion of {len(paths)} path(s) queued.")
+        return redirect("engineering:repositories")
+    jobs = (
+        DBTaskResult.objects.filter(task_path__endswith="ingest_git_job").order_by("-enqueued_at")[
+            :10
+        ]
+        if is_admin
+        else []
+    )
+    return render(
+        request,
+        "engineering/repositories.html",
+        {
+            "repositories": selectors.repository_list(
+                actor=request.user, team=request.GET.get("team") or None
+            ),
+            "is_admin": is_admin,
+            "jobs": jobs,
+            "teams": org_selectors.team_list(actor=request.user),
+        },
+    )
+
+
+def repository_detail(request: HttpRequest, name: str) -> HttpResponse:
+    """A repository: ownership, deployment tag pattern, contributors and tags."""
+    repo = selectors.repository_get(actor=request.user, name=name)
+    if repo is None:
+        raise Http404("no such repository")
+    if request.method == "POST":
+        team_slug = request.POST.get("team", "")
+        team = org_selectors.team_get(actor=request.user, slug=team_slug) if team_slug else None
+        try:
+            services.repository_update(
+                actor=request.user,
+                repository=Repository.objects.get(pk=repo.pk),
+                team=team,
+                clear_team=not team_slug,
+                tag_pattern=request.POST.get("tag_pattern", ""),
+            )
+        except StewardError as exc:
+            messages.error(request, str(exc))
+        return redirect("engineering:repository_detail", name=repo.name)
+    return render(
+        request,
+        "engineering/repository_detail.html",
+        {
+            "repo": repo,
+            "contributors": selectors.contributors(actor=request.user, repository=repo)[
+                "contributors"
+            ][:50],
+            "tags": repo.tags.order_by("-tagged_at")[:30],
+            "may_change": policy.has_role(request.user, policy.Role.ADMIN),
+            "teams": org_selectors.team_list(actor=request.user),
+        },
+    )
+
+
+def identities(request: HttpRequest) -> HttpResponse:
+    """Author identities not matched to a person: link them to a person or mark them as bots."""
+    if not policy.has_role(request.user, policy.Role.ADMIN):
+        raise PermissionDenied("only admins manage identities")
+    if request.method == "POST":
+        raw_id = request.POST.get("identity", "")
+        identity = Identity.objects.filter(pk=int(raw_id)).first() if raw_id.isdigit() else None
+        if identity is None:
+            raise Http404("no such identity")
+        action = request.POST.get("action")
+        if action == "bot":
+            services.identity_mark_bot(actor=request.user, identity=identity)
+        elif action == "reset":
+            services.identity_reset(actor=request.user, identity=identity)
+        elif action == "link":
+            person = org_selectors.person_get(
+                actor=request.user, employee_id=request.POST.get("employee_id", "").strip()
+            )
+            if person is None:
+                messages.error(request, "No person with that employee id.")
+            else:
+                services.identity_link(actor=request.user, identity=identity, person=person)
+        return redirect(f"{request.path}?state={request.POST.get('state', 'unmatched')}")
+    state = request.GET.get("state", "unmatched")
+    rows = selectors.identity_list(actor=request.user, state=state)
+    return render(request, "engineering/identities.html", {"rows": rows, "state": state})

@@ -1,0 +1,87 @@
+"""Webhooks: per-source tokens, field errors, idempotent re-delivery."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from steward.engineering import services
+from steward.engineering.models import Deployment, Incident
+
+pytestmark = pytest.mark.django_db
+
+DEPLOYMENT = {
+    "id": "wh-1",
+    "repo": "payments-api",
+    "sha": "abc1234",
+    "environment": "production",
+    "status": "success",
+    "started_at": "2026-11-20T10:00:00Z",
+    "finished_at": "2026-11-20T10:05:00Z",
+    "service": "payments-api",
+}
+
+
+def _post(path: str, body: object, token: str | None) -> tuple[int, dict]:  # type: ignore[type-arg]
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"} if token else {}
+    response = Client().post(
+        path, data=json.dumps(body), content_type="application/json", **headers
+    )  # type: ignore[arg-type]
+    return response.status_code, response.json()
+
+
+def test_tokens() -> None:
+    _source, token = services.webhook_source_create(actor=None, name="ci")
+    assert _post("/api/v1/webhooks/deployments", DEPLOYMENT, None)[0] == 401
+    assert _post("/api/v1/webhooks/deployments", DEPLOYMENT, "whk_wrong")[0] == 401
+    assert _post("/api/v1/webhooks/incidents", {}, "whk_wrong")[0] == 401
+    assert not Deployment.objects.filter(external_id="wh-1").exists()
+    assert _post("/api/v1/webhooks/deployments", DEPLOYMENT, token)[0] == 201
+
+
+def test_field_errors() -> None:
+    _source, token = services.webhook_source_create(actor=None, name="ci")
+    bad = {**DEPLOYMENT, "status": "maybe", "finished_at": "yesterday", "environment": ""}
+    status, body = _post("/api/v1/webhooks/deployments", bad, token)
+    assert status == 422
+    assert {e["field"] for e in body["errors"]} == {"status", "finished_at", "environment"}
+    status, body = _post("/api/v1/webhooks/incidents", {"id": "i-1"}, token)
+    assert status == 422
+    assert {e["field"] for e in body["errors"]} == {"service", "created_at"}
+    status, body = _post(
+        "/api/v1/webhooks/incidents",
+        {
+            "id": "i-1",
+            "service": "x",
+            "created_at": "2026-01-02T00:00:00Z",
+            "resolved_at": "2026-01-01T00:00:00Z",
+        },
+        token,
+    )
+    assert (status, [e["field"] for e in body["errors"]]) == (422, ["resolved_at"])
+    assert _post("/api/v1/webhooks/deployments", [DEPLOYMENT], token)[0] == 422
+    assert not Incident.objects.filter(external_id="i-1").exists()
+
+
+def test_same_id_updates() -> None:
+    _source, token = services.webhook_source_create(actor=None, name="ci")
+    assert _post("/api/v1/webhooks/deployments", DEPLOYMENT, token)[0] == 201
+    status, body = _post("/api/v1/webhooks/deployments", {**DEPLOYMENT, "status": "failure"}, token)
+    assert (status, body["created"], body["status"]) == (200, False, "failure")
+    assert Deployment.objects.filter(external_id="wh-1").count() == 1
+    incident = {
+        "id": "inc-9",
+        "service": "payments-api",
+        "severity": "sev1",
+        "created_at": "2026-11-20T11:00:00Z",
+        "deployment_id": "wh-1",
+    }
+    assert _post("/api/v1/webhooks/incidents", incident, token)[0] == 201
+    status, body = _post(
+        "/api/v1/webhooks/incidents", {**incident, "resolved_at": "2026-11-20T12:30:00Z"}, token
+    )
+    assert status == 200
+    assert Incident.objects.filter(external_id="inc-9").count() == 1
+    assert Incident.objects.get(external_id="inc-9").resolved_at is not None
