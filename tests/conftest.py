@@ -39,14 +39,20 @@ def empty_org(db) -> None:  # type: ignore[no-untyped-def]
     from steward.org.models import (
         Department,
         EmploymentSpell,
+        HeadcountPlanEntry,
         Person,
         PersonEmail,
         ReportingLine,
         RoleDescription,
+        Scenario,
         Team,
+        TeamAllocation,
+        TeamInteraction,
         TeamMembership,
     )
 
+    for design_model in (HeadcountPlanEntry, Scenario, TeamAllocation, TeamInteraction):
+        design_model.objects.all().delete()
     Team.objects.update(lead=None)
     for model in (TeamMembership, ReportingLine, EmploymentSpell, PersonEmail):
         model.objects.all().delete()

@@ -7,6 +7,7 @@ from steward.engineering.api import router as engineering_router
 from steward.engineering.api import webhooks as webhooks_router
 from steward.org.api import router as org_router
 from steward.strategy.api import router as strategy_router
+from steward.org.design_api import router as org_design_router
 
 api = NinjaAPI(
     title="Steward API",
@@ -20,3 +21,4 @@ api.add_router("/org", org_router)
 api.add_router("/engineering", engineering_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/strategy", strategy_router)
+api.add_router("/org", org_design_router)

@@ -134,6 +134,43 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:alignment_commits": [{}],
     "api:ideas_list": [{}],
     "api:improvement_actions_list": [{}],
+    # Organization design (issue 3); SCENARIO = the first demo scenario (drafted by the CTO).
+    "org:health": [{}],
+    "org:capacity": [{}],
+    "org:allocation_set": [],  # POST-only
+    "org:headcount_plan": [{}],
+    "org:scenario_list": [{}],
+    "org:scenario_detail": [{"scenario_id": "SCENARIO"}],
+    "org:scenario_change_add": [],  # POST-only (HTMX)
+    "org:scenario_change_remove": [],  # POST-only (HTMX)
+    "org:scenario_apply": [],  # POST-only
+    "org:scenario_export": [{"scenario_id": "SCENARIO"}],
+    "api:structure": [{}],
+    "api:capacity": [{}],
+    "api:headcount_plan": [{}],
+    "api:scenarios_list": [{}],
+    "api:scenarios_create": [],  # same path as the list; POST
+    "api:scenarios_detail": [{"scenario_id": "SCENARIO"}],
+    "api:scenarios_compare": [{"scenario_id": "SCENARIO"}],
+    "api:scenarios_add_change": [],  # POST-only
+    "api:scenarios_remove_change": [],  # DELETE-only
+    "api:scenarios_apply": [],  # POST-only
+}
+
+# Organization plans (headcount plan, scenarios) are for these roles; managers see only
+# the scenarios they drafted themselves.
+ORG_PLANNERS = {"admin", "cto", "executive", "finance", "people", "manager"}
+ORG_PLAN_LISTS = {
+    "org:headcount_plan",
+    "org:scenario_list",
+    "api:headcount_plan",
+    "api:scenarios_list",
+}
+ORG_SCENARIO_PAGES = {
+    "org:scenario_detail",
+    "org:scenario_export",
+    "api:scenarios_detail",
+    "api:scenarios_compare",
 }
 
 
@@ -157,6 +194,10 @@ def _resolve_value(value: str) -> str:
         return _leaver().employee_id
     if value == "OTHER":
         return _other().employee_id
+    if value == "SCENARIO":
+        from steward.org.models import Scenario
+
+        return str(Scenario.objects.order_by("pk").values_list("pk", flat=True)[0])
     return value
 
 
@@ -207,6 +248,11 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
     subject = params.get("employee_id")
     if subject == "LEAVER" and role in ("manager", "engineer"):
         # Leavers are visible to the whole-org roles and to their former manager's chain only.
+        return {404}
+    if name in ORG_PLAN_LISTS and role not in ORG_PLANNERS:
+        return {403}
+    if name in ORG_SCENARIO_PAGES and role not in ORG_PLANNERS - {"manager"}:
+        # The demo scenario belongs to the CTO: invisible to managers and non-planners.
         return {404}
     return {200}
 

@@ -59,9 +59,17 @@ AREAS: tuple[NavArea, ...] = (
             NavLink("Teams", "org:team_list"),
             NavLink("People", "org:person_list"),
             NavLink("Role descriptions", "org:role_list"),
+            NavLink("Headcount plan", "org:headcount_plan", policy.ORG_PLANNER_ROLES),
         ),
     ),
-    NavArea("Structure & process", ()),
+    NavArea(
+        "Structure & process",
+        (
+            NavLink("Organization health", "org:health"),
+            NavLink("Capacity", "org:capacity"),
+            NavLink("Reorg scenarios", "org:scenario_list", policy.ORG_PLANNER_ROLES),
+        ),
+    ),
 )
 
 

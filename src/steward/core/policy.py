@@ -81,6 +81,13 @@ PRIVATE_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.EXECUTIVE, Role.FINANCE, R
 COMPENSATION_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.FINANCE, Role.PEOPLE})
 # Roles that may change the organization.
 ORG_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.PEOPLE})
+# Roles that see organization plans (headcount plan, reorg scenarios); managers draft their own.
+ORG_PLANNER_ROLES = frozenset(
+    {Role.ADMIN, Role.CTO, Role.EXECUTIVE, Role.FINANCE, Role.PEOPLE, Role.MANAGER}
+)
+ORG_PLAN_MODELS = frozenset(
+    {"org.scenario", "org.headcountplanentry", "org.burdenrate", "org.exchangerate"}
+)
 
 # Kinds of object every role may list (organization structure is not sensitive).
 OPEN_MODELS = frozenset(
@@ -88,6 +95,11 @@ OPEN_MODELS = frozenset(
         "org.team",
         "org.department",
         "org.roledescription",
+        # Declared team structure (allocations, interactions, composition targets).
+        "org.teamallocation",
+        "org.teaminteraction",
+        "org.levelmixtarget",
+        "org.compositiontarget",
         # Delivery evidence (git history, deployments, incidents) is open to every role.
         "engineering.repository",
         "engineering.commit",
@@ -201,6 +213,13 @@ def visible(user: AnyUser, model_label: str, on: date | None = None) -> QuerySet
         if subtree:
             allowed |= Q(pk__in=subtree)
         return qs.filter(allowed)
+    if label in ORG_PLAN_MODELS:
+        if roles & ORG_PLANNER_ROLES - {Role.MANAGER}:
+            return qs
+        if Role.MANAGER in roles:
+            # Managers see the plan, and only the scenarios they drafted themselves.
+            return qs.filter(owner=user) if label == "org.scenario" else qs
+        return qs.none()
     if Role.ADMIN in roles:
         return qs
     return qs.none()
@@ -258,6 +277,18 @@ def visible_person_fields(user: AnyUser, person: Any) -> frozenset[str]:
 def may_change_org(user: AnyUser) -> bool:
     """True when `user` may change people, teams and roles."""
     return bool(roles_of(user) & ORG_EDITOR_ROLES)
+
+
+def may_plan_org(user: AnyUser) -> bool:
+    """True when `user` may see the headcount plan and draft reorg scenarios."""
+    return bool(roles_of(user) & ORG_PLANNER_ROLES)
+
+
+def may_edit_scenario(user: AnyUser, scenario: Any) -> bool:
+    """Org editors edit every draft; a manager edits the drafts they own."""
+    if may_change_org(user):
+        return True
+    return has_role(user, Role.MANAGER) and scenario.owner_id == user.pk
 
 
 def may_change_strategy(user: AnyUser) -> bool:

@@ -283,6 +283,10 @@ from steward.demo.engineering import step_engineering  # noqa: E402
 
 STEPS.append(step_engineering)
 
+from steward.demo.orgdesign import step_orgdesign  # noqa: E402
+
+STEPS.append(step_orgdesign)
+
 
 def demo_build(*, seed: int = 1) -> DemoContext:
     """Build the whole demo company into the (empty) database in one transaction."""

@@ -13,3 +13,5 @@ class OrgConfig(AppConfig):
         register_importer("people", "steward.org.importers.PeopleImporter")
         register_importer("teams", "steward.org.importers.TeamsImporter")
         register_importer("roles", "steward.org.importers.RolesImporter")
+        # Organization design kinds join org as code (export / import-all).
+        import steward.org.design_orgcode  # noqa: F401

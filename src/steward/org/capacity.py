@@ -70,16 +70,17 @@ def capacity(
     gross: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     planned: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     heads: dict[tuple[str, str], set[str]] = defaultdict(set)
+    bounds = [(str(q), q.start, q.end, Decimal(q.days)) for q in quarters]
     for a in rows:
-        for q in quarters:
-            days = overlap_days(a.start, a.end, q.start, q.end)
+        for label, q_start, q_end, q_days in bounds:
+            days = overlap_days(a.start, a.end, q_start, q_end)
             if days <= 0:
                 continue
-            weeks = a.fte * WEEKS_PER_QUARTER * Decimal(days) / Decimal(q.days)
-            gross[(a.team, str(q))] += weeks
+            weeks = a.fte * WEEKS_PER_QUARTER * Decimal(days) / q_days
+            gross[(a.team, label)] += weeks
             if a.planned:
-                planned[(a.team, str(q))] += weeks
-            heads[(a.team, str(q))].add(a.person)
+                planned[(a.team, label)] += weeks
+            heads[(a.team, label)].add(a.person)
     result: dict[str, dict[str, dict[str, Any]]] = {}
     for team in names:
         per_quarter = {}

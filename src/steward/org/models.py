@@ -396,7 +396,7 @@ class HeadcountPlanEntry(models.Model):
     """A planned hire or backfill for a team: level, quarter, expected start, planned salary."""
 
     key = models.SlugField(max_length=64, unique=True)
-    team = models.ForeignKey("org.Team", on_delete=models.PROTECT, related_name="planned_hires")
+    team = models.ForeignKey("org.Team", on_delete=models.CASCADE, related_name="planned_hires")
     kind = models.CharField(max_length=16, choices=PlanKind.choices, default=PlanKind.HIRE)
     status = models.CharField(max_length=16, choices=PlanStatus.choices, default=PlanStatus.PLANNED)
     title = models.CharField(max_length=200, blank=True)

@@ -71,7 +71,14 @@ class _Draft:
         self.people = dict(snapshot.people)
         self.teams = dict(snapshot.teams)
         self.interactions = list(snapshot.interactions)
-        self.assignments = list(assignments)
+        # Indexes kept up to date by every operation (a scenario may hold hundreds of moves).
+        self.by_person: dict[str, list[Assignment]] = {}
+        for a in assignments:
+            self.by_person.setdefault(a.person, []).append(a)
+        self.members_of: dict[str, set[str]] = {}
+        for key, p in self.people.items():
+            if p.team is not None and (p.planned or p.active_on(self.on)):
+                self.members_of.setdefault(p.team, set()).add(key)
         self.owned = owned
         self.result_departures: dict[str, date] = {}
         self.hires: list[str] = []
@@ -101,13 +108,39 @@ class _Draft:
         return team
 
     def members(self, slug: str) -> list[str]:
-        return sorted(
-            k
-            for k, p in self.people.items()
-            if p.team == slug
-            and k not in self.result_departures
-            and (p.planned or p.active_on(self.on))
+        return sorted(self.members_of.get(slug, ()))
+
+    @property
+    def assignments(self) -> list[Assignment]:
+        return [a for rows in self.by_person.values() for a in rows]
+
+    def state(self) -> tuple[Any, ...]:
+        """Everything a refused change might have touched, to restore it."""
+        return (
+            dict(self.people),
+            dict(self.teams),
+            list(self.interactions),
+            dict(self.by_person),
+            {k: set(v) for k, v in self.members_of.items()},
+            dict(self.result_departures),
+            list(self.hires),
+            list(self.dissolved),
+            list(self.created),
         )
+
+    def restore(self, saved: tuple[Any, ...]) -> None:
+        """Undo a refused change."""
+        (
+            self.people,
+            self.teams,
+            self.interactions,
+            self.by_person,
+            self.members_of,
+            self.result_departures,
+            self.hires,
+            self.dissolved,
+            self.created,
+        ) = saved
 
     # --- primitive operations -------------------------------------------------------------
     def set_team(self, key: str, slug: str | None, label: str) -> None:
@@ -116,6 +149,11 @@ class _Draft:
             return
         old = person.team
         self.people[key] = dataclasses.replace(person, team=slug)
+        counted = old is not None and key in self.members_of.get(old, ())
+        if old is not None:
+            self.members_of.get(old, set()).discard(key)
+        if slug is not None and (counted or person.planned or person.active_on(self.on)):
+            self.members_of.setdefault(slug, set()).add(key)
         self._reassign(key, slug, self.on)
         if old is not None and not self.members(old):
             self.emptied_by.setdefault(old, label)
@@ -124,8 +162,8 @@ class _Draft:
         person = self.people[key]
         kept: list[Assignment] = []
         starts: list[date] = []
-        for a in self.assignments:
-            if a.person != key or (a.end is not None and a.end <= on):
+        for a in self.by_person.get(key, []):
+            if a.end is not None and a.end <= on:
                 kept.append(a)
                 continue
             starts.append(a.start)
@@ -135,7 +173,7 @@ class _Draft:
             start = max(on, min(starts)) if starts else on
             end = next((s.end for s in person.spells if s.covers(start)), None)
             kept.append(Assignment(key, slug, start, end, person.fte, planned=person.planned))
-        self.assignments = kept
+        self.by_person[key] = kept
 
     def set_manager(self, key: str, manager: str | None) -> None:
         if manager is not None:
@@ -269,7 +307,8 @@ def _apply_one(draft: _Draft, change: Change) -> None:
             currency=str(p.get("currency") or ""),
             planned=True,
         )
-        draft.assignments.append(Assignment(key, team.slug, start, None, fte, planned=True))
+        draft.by_person[key] = [Assignment(key, team.slug, start, None, fte, planned=True)]
+        draft.members_of.setdefault(team.slug, set()).add(key)
         draft.hires.append(key)
     elif kind == "mark_departure":
         person = draft.person(p.get("person"))
@@ -277,13 +316,13 @@ def _apply_one(draft: _Draft, change: Change) -> None:
         if on < draft.on:
             raise ValueError(f"on {on.isoformat()}: before the scenario's effective date")
         draft.result_departures[person.key] = on
-        draft.assignments = [
-            dataclasses.replace(a, end=on)
-            if a.person == person.key and (a.end is None or a.end > on)
-            else a
-            for a in draft.assignments
-            if not (a.person == person.key and a.start >= on)
+        draft.by_person[person.key] = [
+            dataclasses.replace(a, end=on) if a.end is None or a.end > on else a
+            for a in draft.by_person.get(person.key, [])
+            if a.start < on
         ]
+        if person.team:
+            draft.members_of.get(person.team, set()).discard(person.key)
         if person.team and not draft.members(person.team):
             draft.emptied_by.setdefault(person.team, label)
     else:
@@ -308,30 +347,12 @@ def apply_changes(
     draft = _Draft(snapshot, assignments, owned or {})
     problems: list[str] = []
     for change in changes:
-        saved = (
-            dict(draft.people),
-            dict(draft.teams),
-            list(draft.interactions),
-            list(draft.assignments),
-            dict(draft.result_departures),
-            list(draft.hires),
-            list(draft.dissolved),
-            list(draft.created),
-        )
+        saved = draft.state()
         try:
             _apply_one(draft, change)
         except (ValueError, ArithmeticError) as exc:
             problems.append(f"{change.label()}: {exc}")
-            (
-                draft.people,
-                draft.teams,
-                draft.interactions,
-                draft.assignments,
-                draft.result_departures,
-                draft.hires,
-                draft.dissolved,
-                draft.created,
-            ) = saved
+            draft.restore(saved)
     for slug, label in sorted(draft.emptied_by.items()):
         if slug in draft.teams and not draft.members(slug) and draft.owned.get(slug):
             problems.append(
@@ -373,6 +394,7 @@ def manager_changes(before: OrgSnapshot, after: OrgSnapshot) -> list[dict[str, A
 def team_costs(snapshot: OrgSnapshot, rates: CostRates) -> dict[str, Any]:
     """Fully loaded yearly cost per team of the counted people (planned hires included)."""
     per_team: dict[str, Decimal] = {}
+    heads: dict[str, int] = {}
     missing: list[str] = []
     for key, person in sorted(snapshot.people.items()):
         if not (person.planned or person.active_on(snapshot.on)):
@@ -383,18 +405,28 @@ def team_costs(snapshot: OrgSnapshot, rates: CostRates) -> dict[str, Any]:
             continue
         team = person.team or "(no team)"
         per_team[team] = per_team.get(team, Decimal(0)) + cost * person.fte
+        heads[team] = heads.get(team, 0) + 1
     return {
         "by_team": {t: per_team[t].quantize(Decimal("0.01")) for t in sorted(per_team)},
         "total": sum(per_team.values(), Decimal(0)).quantize(Decimal("0.01")),
+        "heads": heads,
         "missing": missing,
     }
 
 
-def cost_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """Per team and in total: before, after and the difference (reporting currency per year)."""
+def cost_delta(before: dict[str, Any], after: dict[str, Any], min_group: int = 0) -> dict[str, Any]:
+    """Per team and in total: before, after and the difference (reporting currency per year).
+
+    With `min_group`, a team row whose cost covers fewer people than that on either side is
+    left out (it would reveal individual pay); the totals still include it.
+    """
     teams = sorted(set(before["by_team"]) | set(after["by_team"]))
     rows = {}
     for t in teams:
+        sides = (before["heads"].get(t, 0), after["heads"].get(t, 0))
+        if min_group and any(0 < n < min_group for n in sides):
+            rows[t] = {"before": None, "after": None, "delta": None, "suppressed": True}
+            continue
         b = before["by_team"].get(t, Decimal(0))
         a = after["by_team"].get(t, Decimal(0))
         rows[t] = {"before": b, "after": a, "delta": a - b}

@@ -9,6 +9,7 @@ flag).
 
 from __future__ import annotations
 
+import functools
 import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -117,6 +118,7 @@ class OrgSnapshot:
         return {k: p for k, p in self.people.items() if p.active_on(self.on)}
 
 
+@functools.lru_cache(maxsize=4096)
 def utc_offset_hours(tz_name: str, on: date) -> float | None:
     """The UTC offset of the IANA zone `tz_name` at noon UTC on `on`, in hours (DST-aware)."""
     if not tz_name:
@@ -266,7 +268,10 @@ def analyze(snapshot: OrgSnapshot) -> dict[str, Any]:
         elif size > TEAM_MAX:
             team_flags.append("team_over_9")
             flag("team_over_9", slug, f"{size} members", members)
-        levels = Counter(active[k].level or "(none)" for k in members)
+        levels: dict[str, int] = {}
+        for k in members:
+            level = active[k].level or "(none)"
+            levels[level] = levels.get(level, 0) + 1
         mix = {lvl: round(n / size, 4) for lvl, n in sorted(levels.items())} if size else {}
         target = dict(team.target_mix)
         gaps: dict[str, float] = {}

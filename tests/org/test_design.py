@@ -1,0 +1,301 @@
+"""Organization design against the database: history snapshots, scenarios, plan, policy."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied
+
+from steward.core.periods import Quarter
+from steward.org import design_selectors as sel
+from steward.org import design_services as design
+from steward.org import services as org
+from steward.org.errors import OrgError
+from steward.org.models import Person, ScenarioStatus, Team, TeamMembership
+
+D0 = date(2026, 1, 1)
+MOVE = date(2026, 6, 1)
+
+
+@pytest.fixture
+def tiny(empty_org):  # type: ignore[no-untyped-def]
+    """Boss → Lead A (team a, 5 ICs) and Lead B (team b, 1 IC); i1 moves a → b on 1 June."""
+    a = org.team_create(actor=None, slug="a", name="A", type="stream-aligned")
+    b = org.team_create(actor=None, slug="b", name="B", type="platform")
+    boss = org.person_create(
+        actor=None,
+        employee_id="P0",
+        name="Boss",
+        start_date=D0,
+        track="manager",
+        salary=Decimal("150000"),
+        currency="EUR",
+        location="Berlin",
+    )
+    la = org.person_create(
+        actor=None,
+        employee_id="LA",
+        name="Lead A",
+        start_date=D0,
+        team=a,
+        manager=boss,
+        track="manager",
+        salary=Decimal("100000"),
+        currency="EUR",
+        location="Berlin",
+    )
+    lb = org.person_create(
+        actor=None,
+        employee_id="LB",
+        name="Lead B",
+        start_date=D0,
+        team=b,
+        manager=boss,
+        track="manager",
+        salary=Decimal("100000"),
+        currency="USD",
+        location="Austin",
+    )
+    org.team_set_lead(actor=None, team=a, lead=la)
+    org.team_set_lead(actor=None, team=b, lead=lb)
+    for n in range(5):
+        org.person_create(
+            actor=None,
+            employee_id=f"I{n}",
+            name=f"IC {n}",
+            start_date=D0,
+            team=a,
+            manager=la,
+            salary=Decimal("80000"),
+            currency="EUR",
+            location="Berlin",
+            fte=Decimal("0.5") if n == 4 else Decimal("1"),
+        )
+    org.person_create(
+        actor=None,
+        employee_id="J0",
+        name="J",
+        start_date=D0,
+        team=b,
+        manager=lb,
+        salary=Decimal("80000"),
+        currency="EUR",
+        location="Lisbon",
+    )
+    i1 = Person.objects.get(employee_id="I1")
+    org.person_move(actor=None, person=i1, team=b, on=MOVE)
+    org.person_set_manager(actor=None, person=i1, manager=lb, on=MOVE)
+    return {"a": a, "b": b}
+
+
+def test_date_uses_history_not_todays_fields(tiny) -> None:  # type: ignore[no-untyped-def]
+    before = sel.analyze(sel.live_snapshot(date(2026, 3, 1)))
+    after = sel.analyze(sel.live_snapshot(date(2026, 7, 1)))
+    sizes_before = {t["slug"]: t["size"] for t in before["teams"]}
+    sizes_after = {t["slug"]: t["size"] for t in after["teams"]}
+    assert sizes_before == {"a": 6, "b": 2}
+    assert sizes_after == {"a": 5, "b": 3}
+    assert before["span_of_control"]["by_manager"] == {"LA": 5, "LB": 1, "P0": 2}
+    assert after["span_of_control"]["by_manager"] == {"LA": 4, "LB": 2, "P0": 2}
+    assert sel.analyze(sel.live_snapshot(date(2025, 12, 31)))["people"] == 0
+
+
+def test_capacity_from_history_part_time_and_allocations(tiny) -> None:  # type: ignore[no-untyped-def]
+    design.allocation_set(actor=None, team=tiny["a"], kind="ktlo", share="0.2")
+    report = sel.capacity_report(actor=None, quarters=[Quarter(2026, 2)], team=None)  # type: ignore[arg-type]
+    rows = {r["team"]: r["quarters"]["2026Q2"] for r in report["teams"]}
+    # 2026Q2 has 91 days; i1 leaves a on 1 June after 61 days.
+    gross_a = 13 * (1 + 1 + 1 + 1 + 0.5) + 13 * 61 / 91
+    assert rows["a"]["person_weeks"] == round(gross_a * 0.8, 2)
+    assert rows["b"]["person_weeks"] == round(13 * 2 + 13 * 30 / 91, 2)
+
+
+def _admin() -> User:
+    return User.objects.get(username="cto")
+
+
+def test_scenario_apply_writes_history_and_is_audited(tiny) -> None:  # type: ignore[no-untyped-def]
+    from auditlog.models import LogEntry
+
+    cto = _admin()
+    scenario = design.scenario_create(actor=cto, name="merge b", effective_date=date(2026, 9, 1))
+    design.scenario_add_change(
+        actor=cto, scenario=scenario, kind="merge_teams", payload={"source": "b", "into": "a"}
+    )
+    data = sel.scenario_comparison(actor=cto, scenario=scenario, quarters=[Quarter(2026, 4)])
+    assert data["problems"] == []
+    assert [r["person"] for r in data["manager_changes"]] == ["I1", "J0", "LB"]
+    assert data["structure"]["figures"]["layers"] == {"before": 2, "after": 2}
+    # Demo rates: USD→EUR 0.92; burden Austin 0.11, Lisbon 0.24, Berlin 0.21. Team b:
+    # LB 100000 USD × 1.11 × 0.92 + J0 80000 × 1.24 + I1 80000 × 1.21 = 298120 EUR.
+    assert data["cost"]["missing_salary"] == []
+    assert data["cost"]["by_team"]["b"]["delta"] == Decimal("-298120.00")
+    assert data["cost"]["by_team"]["a"]["delta"] == Decimal("298120.00")
+    assert data["cost"]["total"]["delta"] == Decimal(0)
+    # An executive sees aggregates, but not a team row over fewer than 5 people (team b: 3).
+    executive = User.objects.get(username="executive")
+    masked = sel.scenario_comparison(
+        actor=executive, scenario=scenario, quarters=[Quarter(2026, 4)]
+    )
+    assert masked["cost"]["by_team"]["b"] == {
+        "before": None,
+        "after": None,
+        "delta": None,
+        "suppressed": True,
+    }
+    assert masked["cost"]["total"]["delta"] == Decimal(0)
+    assert "cost" not in sel.scenario_comparison(
+        actor=User.objects.get(username="manager"), scenario=scenario, quarters=[Quarter(2026, 4)]
+    )
+    before_entries = LogEntry.objects.count()
+    design.scenario_apply(actor=cto, scenario=scenario, on=date(2026, 9, 1))
+    scenario.refresh_from_db()
+    assert scenario.status == ScenarioStatus.APPLIED
+    assert Team.objects.get(slug="b").dissolved_on == date(2026, 9, 1)
+    j0 = Person.objects.get(employee_id="J0")
+    assert j0.team.slug == "a" and j0.manager.employee_id == "LA"
+    assert TeamMembership.objects.filter(person=j0).count() == 2
+    assert LogEntry.objects.count() > before_entries
+    with pytest.raises(OrgError, match="applied"):
+        design.scenario_apply(actor=cto, scenario=scenario)
+
+
+def test_scenario_apply_refuses_conflicting_live_change(tiny) -> None:  # type: ignore[no-untyped-def]
+    cto = _admin()
+    scenario = design.scenario_create(actor=cto, name="move i2", effective_date=date(2026, 9, 1))
+    design.scenario_add_change(
+        actor=cto, scenario=scenario, kind="move_person", payload={"person": "I2", "team": "b"}
+    )
+    i2 = Person.objects.get(employee_id="I2")
+    org.person_set_manager(
+        actor=None, person=i2, manager=Person.objects.get(employee_id="P0"), on=date(2026, 8, 1)
+    )
+    with pytest.raises(OrgError, match="I2's manager changed in the live org from LA to P0"):
+        design.scenario_apply(actor=cto, scenario=scenario, on=date(2026, 9, 1))
+    assert Person.objects.get(employee_id="I2").team.slug == "a"
+
+
+def test_scenario_refuses_bad_changes(tiny) -> None:  # type: ignore[no-untyped-def]
+    cto = _admin()
+    scenario = design.scenario_create(actor=cto, name="bad", effective_date=date(2026, 9, 1))
+    with pytest.raises(OrgError, match="reporting cycle"):
+        design.scenario_add_change(
+            actor=cto,
+            scenario=scenario,
+            kind="change_manager",
+            payload={"person": "P0", "manager": "I0"},
+        )
+    org.person_end_employment(actor=None, person=Person.objects.get(employee_id="I3"), on=MOVE)
+    with pytest.raises(OrgError, match="a leaver"):
+        design.scenario_add_change(
+            actor=cto, scenario=scenario, kind="move_person", payload={"person": "I3", "team": "b"}
+        )
+    design.plan_entry_create(
+        actor=None, key="h-b", team=tiny["b"], level="L2", expected_start=date(2027, 1, 4)
+    )
+    with pytest.raises(OrgError, match="still owns planned hire h-b"):
+        design.scenario_add_change(
+            actor=cto, scenario=scenario, kind="dissolve_team", payload={"team": "b", "into": "a"}
+        )
+    assert scenario.changes.count() == 0
+
+
+def test_manager_only_within_subtree_and_sees_own_scenarios(client_as) -> None:  # type: ignore[no-untyped-def]
+    manager = User.objects.get(username="manager")
+    scenario = design.scenario_create(actor=manager, name="mine")
+    me = Person.objects.get(employee_id="E0005")
+    mine = Person.objects.filter(manager=me, end_date__isnull=True).order_by("employee_id")[0]
+    design.scenario_add_change(
+        actor=manager,
+        scenario=scenario,
+        kind="change_manager",
+        payload={"person": mine.employee_id, "manager": me.employee_id},
+    )
+    outsider = Person.objects.exclude(team__slug="payments").filter(end_date__isnull=True)[0]
+    with pytest.raises(PermissionDenied, match="outside your reporting subtree"):
+        design.scenario_add_change(
+            actor=manager,
+            scenario=scenario,
+            kind="move_person",
+            payload={"person": outsider.employee_id, "team": "payments"},
+        )
+    with pytest.raises(PermissionDenied):
+        design.scenario_apply(actor=manager, scenario=scenario)
+    with pytest.raises(PermissionDenied):
+        design.scenario_create(actor=User.objects.get(username="engineer"), name="no")
+    other = design.scenario_create(actor=_admin(), name="cto's")
+    assert list(sel.scenario_list(actor=manager)) == [scenario]
+    assert client_as("manager").get(f"/api/v1/org/scenarios/{other.pk}").status_code == 404
+
+
+def test_scenario_yaml_round_trip(tiny) -> None:  # type: ignore[no-untyped-def]
+    import yaml
+
+    cto = _admin()
+    scenario = design.scenario_create(actor=cto, name="split a", effective_date=date(2026, 9, 1))
+    design.scenario_add_change(
+        actor=cto,
+        scenario=scenario,
+        kind="split_team",
+        payload={
+            "team": "a",
+            "new_slug": "a2",
+            "new_name": "A2",
+            "people": ["I2", "I3"],
+            "lead": "I2",
+        },
+    )
+    design.scenario_add_change(
+        actor=cto,
+        scenario=scenario,
+        kind="add_hire",
+        payload={"key": "H1", "team": "a2", "level": "L3", "expected_start": "2026-10-01"},
+    )
+    text = yaml.safe_dump(design.scenario_to_data(scenario), sort_keys=False)
+    copy = design.scenario_from_data(actor=cto, data=yaml.safe_load(text))
+    assert yaml.safe_dump(design.scenario_to_data(copy), sort_keys=False) == text
+    with pytest.raises(OrgError, match=r"changes\[1\]: .*no such team"):
+        design.scenario_from_data(
+            actor=cto,
+            data={"name": "x", "changes": [{"kind": "move_person", "person": "I0", "team": "zz"}]},
+        )
+
+
+def test_headcount_plan_totals_and_cost_visibility(tiny, client_as) -> None:  # type: ignore[no-untyped-def]
+    design.burden_rate_set(actor=None, location="Berlin", rate="0.25")
+    design.plan_entry_create(
+        actor=None,
+        key="h1",
+        team=tiny["a"],
+        level="L3",
+        expected_start=date(2027, 1, 4),
+        salary=Decimal("90000"),
+        currency="EUR",
+        location="Berlin",
+    )
+    design.plan_entry_create(
+        actor=None,
+        key="h2",
+        team=tiny["b"],
+        level="L2",
+        expected_start=date(2027, 4, 1),
+        salary=Decimal("70000"),
+        currency="EUR",
+        location="Berlin",
+        fte=Decimal("0.5"),
+    )
+    design.composition_target_set(actor=None, metric="manager_to_ic_ratio", value="6")
+    plan = sel.headcount_plan(actor=_admin())
+    assert plan["quarters"] == ["2027Q1", "2027Q2"]
+    assert plan["totals"]["by_quarter"] == {"2027Q1": 1.0, "2027Q2": 0.5}
+    # 90000 × 1.25 and 70000 × 1.25 × 0.5
+    assert plan["totals"]["cost_total"] == Decimal("112500.00") + Decimal("43750.00")
+    gap = plan["composition"][0]
+    # Live on today's date: managers P0, LA, LB; ICs I0-I4 + J0 = 6 → 2.0; after plan 8/3.
+    assert gap["current"] == 2.0 and gap["after_plan"] == 2.67 and gap["gap_now"] == -4.0
+    engineer_view = client_as("manager").get("/api/v1/org/headcount-plan").json()
+    assert "cost_total" not in engineer_view["totals"]
+    assert all("salary" not in item for item in engineer_view["items"])
