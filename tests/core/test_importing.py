@@ -188,3 +188,8 @@ def test_diff_json_leaves_out_unchanged_and_payload() -> None:
         "notes": [],
         "warnings": [],
     }
+
+
+def test_a_change_kind_outside_the_four_is_refused() -> None:
+    with pytest.raises(ValueError, match="not one of added, changed, unchanged, ended"):
+        Change("deleted", "x")

@@ -59,6 +59,7 @@ from __future__ import annotations
 import codecs
 import csv
 import importlib
+import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -94,12 +95,16 @@ class Row:
 class Change:
     """What an import does to one record, keyed by its natural key."""
 
-    kind: ChangeKind
+    kind: str  # one of CHANGE_KINDS
     key: str
     line: int | None = None
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     payload: Any = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in CHANGE_KINDS:
+            raise ValueError(f"change kind {self.kind!r}: not one of {', '.join(CHANGE_KINDS)}")
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready form (the payload stays internal)."""
@@ -131,7 +136,7 @@ class Diff:
         self.changes.append(change)
         return change
 
-    def of_kind(self, kind: ChangeKind) -> list[Change]:
+    def of_kind(self, kind: str) -> list[Change]:
         """The changes of one kind."""
         return [c for c in self.changes if c.kind == kind]
 
@@ -551,7 +556,6 @@ def _converters(model: type[Model], fields: Sequence[str]) -> list[Any]:
     from django.db import connections
 
     connection = connections[router_db(model)]
-    ops = connection.ops
     by_attname = {f.attname: f for f in model._meta.concrete_fields}
     result: list[Any] = []
     for name in fields:
@@ -560,8 +564,9 @@ def _converters(model: type[Model], fields: Sequence[str]) -> list[Any]:
         if kind not in _CONVERTED:
             result.append(None)
         elif kind == "JSONField":
+            # JSON text: SQLite stores it as is; PostgreSQL casts the untyped parameter to jsonb.
             encoder = getattr(field_, "encoder", None)
-            result.append(lambda v, encoder=encoder: ops.adapt_json_value(v, encoder))
+            result.append(lambda v, encoder=encoder: json.dumps(v, cls=encoder))
         else:
             # Dates, decimals and timestamps repeat a lot in a file: convert each value once.
             cache: dict[Any, Any] = {}
@@ -620,8 +625,27 @@ def insert_rows(
     columns = ", ".join(quote(_column(model, f)) for f in fields)
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
     values = _prepared(rows, _converters(model, fields))
+    pks: list[int]
+    if connection.vendor == "postgresql":
+        # Django's PostgreSQL cursors bind parameters client-side (quoting each value into the
+        # SQL text), which is slow for many rows; a server-side-binding psycopg cursor runs one
+        # prepared single-row INSERT per row in a pipeline and returns each key.
+        import psycopg
+
+        sql = f"INSERT INTO {table} ({columns}) VALUES {marks} RETURNING {pk_column}"
+        connection.ensure_connection()
+        pks = []
+        with psycopg.Cursor(connection.connection) as raw:
+            raw.executemany(sql, values, returning=True)
+            while True:
+                row = raw.fetchone()
+                assert row is not None
+                pks.append(row[0])
+                if not raw.nextset():
+                    break
+        return pks
     size = _batch_size(len(fields))
-    pks: list[int] = []
+    pks = []
     with connection.cursor() as cursor:
         for i in range(0, len(values), size):
             batch = values[i : i + size]

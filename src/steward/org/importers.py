@@ -524,7 +524,7 @@ class PeopleImporter(CsvImporter):
             if old[name] != plan.values[name]:
                 plan.changed[name] = (old[name], plan.values[name])
         notes = []
-        kind: Any = "changed" if plan.changed else "unchanged"
+        kind = "changed" if plan.changed else "unchanged"
         if plan.rehire:
             notes.append(f"re-hired: new employment spell from {plan.values['start_date']}")
         elif old["end_date"] is None and plan.values["end_date"] is not None:
