@@ -7,7 +7,7 @@ nothing and a changed row updates its record.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any, ClassVar
 
 from steward.core.importing import Change, CsvImporter, Diff
@@ -46,8 +46,14 @@ class _RecordImporter(CsvImporter):
 
     fields: ClassVar[tuple[str, ...]] = ()
     model: ClassVar[Any] = None
-    validate: ClassVar[Callable[[Mapping[str, Any]], Any]]
-    current: ClassVar[Callable[[Any], dict[str, Any]]]
+
+    def validate(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        """Clean one row (the webhook's rules)."""
+        raise NotImplementedError
+
+    def current(self, record: Any) -> dict[str, Any]:
+        """A stored record's fields in the CSV's vocabulary."""
+        raise NotImplementedError
 
     def plan(self) -> Diff:
         diff = self.new_diff()
@@ -68,7 +74,7 @@ class _RecordImporter(CsvImporter):
                 )
                 continue
             seen[key] = row.line
-            clean, errors = type(self).validate(dict(row.values))
+            clean, errors = self.validate(dict(row.values))
             for error in errors:
                 self.problem(row.line, error.field, error.message)
             if errors:
@@ -78,7 +84,7 @@ class _RecordImporter(CsvImporter):
             if old_record is None:
                 diff.add(Change("added", key, line=row.line, payload=dict(row.values)))
                 continue
-            old = type(self).current(old_record)
+            old = self.current(old_record)
             changed = {
                 name: (old[name], new[name])
                 for name in self.fields
@@ -97,8 +103,14 @@ class DeploymentImporter(_RecordImporter):
     optional_columns = ("repo", "sha", "started_at", "finished_at", "service")
     fields = DEPLOYMENT_FIELDS
     model = Deployment
-    validate = staticmethod(services.deployment_validate)
-    current = staticmethod(_deployment_now)
+
+    def validate(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        """Clean one row (the webhook's rules)."""
+        return services.deployment_validate(data)
+
+    def current(self, record: Any) -> dict[str, Any]:
+        """A stored deployment in the CSV's vocabulary."""
+        return _deployment_now(record)
 
     def apply(self, diff: Diff) -> None:
         repos: set[str] = set()
@@ -122,8 +134,14 @@ class IncidentImporter(_RecordImporter):
     optional_columns = ("service", "repo", "severity", "resolved_at", "deployment_id")
     fields = INCIDENT_FIELDS
     model = Incident
-    validate = staticmethod(services.incident_validate)
-    current = staticmethod(_incident_now)
+
+    def validate(self, data: Mapping[str, Any]) -> tuple[dict[str, Any], list[Any]]:
+        """Clean one row (the webhook's rules)."""
+        return services.incident_validate(data)
+
+    def current(self, record: Any) -> dict[str, Any]:
+        """A stored incident in the CSV's vocabulary."""
+        return _incident_now(record)
 
     def apply(self, diff: Diff) -> None:
         for change in diff.changes:
