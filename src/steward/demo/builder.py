@@ -287,6 +287,10 @@ from steward.demo.orgdesign import step_orgdesign  # noqa: E402
 
 STEPS.append(step_orgdesign)
 
+from steward.demo.strategy import step_strategy  # noqa: E402
+
+STEPS.append(step_strategy)
+
 
 def demo_build(*, seed: int = 1) -> DemoContext:
     """Build the whole demo company into the (empty) database in one transaction."""
