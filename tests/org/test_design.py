@@ -299,3 +299,57 @@ def test_headcount_plan_totals_and_cost_visibility(tiny, client_as) -> None:  # 
     engineer_view = client_as("manager").get("/api/v1/org/headcount-plan").json()
     assert "cost_total" not in engineer_view["totals"]
     assert all("salary" not in item for item in engineer_view["items"])
+
+
+def test_editor_htmx_adds_and_removes_changes_and_updates_panel(tiny, client_as) -> None:  # type: ignore[no-untyped-def]
+    client = client_as("cto")
+    response = client.post(
+        "/org/scenarios/", {"name": "editor", "effective_date": "2026-09-01"}, follow=False
+    )
+    scenario_id = int(response["Location"].rstrip("/").split("/")[-1])
+    url = f"/org/scenarios/{scenario_id}/changes/"
+    panel = client.post(url, {"kind": "move_person", "person": "J0", "team": "a"}).content.decode()
+    assert "Changes (1)" in panel
+    # J0 now reports to a's lead: the panel lists the manager change, and b became empty.
+    assert "Lead B → Lead A" in panel
+    refused = client.post(url, {"kind": "move_person", "person": "nobody", "team": "a"})
+    assert "person nobody: no such person" in refused.content.decode()
+    removed = client.post(f"/org/scenarios/{scenario_id}/changes/1/remove/").content.decode()
+    assert "Changes (0)" in removed
+
+
+def test_api_create_change_and_apply_with_conflict(tiny, client_as) -> None:  # type: ignore[no-untyped-def]
+    client = client_as("cto")
+    created = client.post(
+        "/api/v1/org/scenarios",
+        {"name": "api", "effective_date": "2026-09-01"},
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    sid = created.json()["id"]
+    change = client.post(
+        f"/api/v1/org/scenarios/{sid}/changes",
+        {"kind": "change_manager", "payload": {"person": "I0", "manager": "LB"}},
+        content_type="application/json",
+    )
+    assert change.status_code == 201
+    bad = client.post(
+        f"/api/v1/org/scenarios/{sid}/changes",
+        {"kind": "change_manager", "payload": {"person": "P0", "manager": "I0"}},
+        content_type="application/json",
+    )
+    assert bad.status_code == 422 and "reporting cycle" in bad.json()["detail"]
+    org.person_set_manager(
+        actor=None,
+        person=Person.objects.get(employee_id="I0"),
+        manager=Person.objects.get(employee_id="P0"),
+        on=date(2026, 8, 1),
+    )
+    conflict = client.post(f"/api/v1/org/scenarios/{sid}/apply")
+    assert conflict.status_code == 409
+    assert "I0's manager changed in the live org from LA to P0" in conflict.json()["detail"]
+    compared = client.get(f"/api/v1/org/scenarios/{sid}/compare?quarters=2026Q4").json()
+    assert compared["manager_changes"] == [
+        {"person": "I0", "name": "IC 0", "before": "P0", "after": "LB"}
+    ]
+    assert client_as("engineer").get(f"/api/v1/org/scenarios/{sid}").status_code == 404

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from steward.core import policy
 from steward.core.errors import BadInput
@@ -65,7 +65,7 @@ def capacity(request: HttpRequest, quarters: str | None = None, team: str | None
     try:
         qs = _quarters(quarters, date.today())
     except BadInput as exc:
-        return 400, {"detail": str(exc)}
+        return Status(400, {"detail": str(exc)})
     return sel.capacity_report(actor=request.user, quarters=qs, team=team)
 
 
@@ -110,8 +110,8 @@ def scenarios_create(request: HttpRequest, body: ScenarioIn) -> Any:
             effective_date=body.effective_date,
         )
     except BadInput as exc:
-        return 422, {"detail": str(exc)}
-    return 201, _scenario_dict(scenario)
+        return Status(422, {"detail": str(exc)})
+    return Status(201, _scenario_dict(scenario))
 
 
 @router.get("/scenarios/{scenario_id}", response=dict[str, Any])
@@ -137,7 +137,7 @@ def scenarios_compare(request: HttpRequest, scenario_id: int, quarters: str | No
     try:
         qs = _quarters(quarters, scenario.effective_date)
     except BadInput as exc:
-        return 400, {"detail": str(exc)}
+        return Status(400, {"detail": str(exc)})
     return sel.scenario_comparison(actor=request.user, scenario=scenario, quarters=qs)
 
 
@@ -153,9 +153,9 @@ def scenarios_add_change(request: HttpRequest, scenario_id: int, body: ChangeIn)
             payload=body.payload,
         )
     except BadInput as exc:
-        return 422, {"detail": str(exc)}
+        return Status(422, {"detail": str(exc)})
     payload = sel.payload_visible(request.user, row.payload)
-    return 201, {"position": row.position, "kind": row.kind, "payload": payload}
+    return Status(201, {"position": row.position, "kind": row.kind, "payload": payload})
 
 
 @router.delete("/scenarios/{scenario_id}/changes/{position}", response={204: None, 422: ErrorOut})
@@ -165,8 +165,8 @@ def scenarios_remove_change(request: HttpRequest, scenario_id: int, position: in
     try:
         design.scenario_remove_change(actor=request.user, scenario=scenario, position=position)  # type: ignore[arg-type]
     except BadInput as exc:
-        return 422, {"detail": str(exc)}
-    return 204, None
+        return Status(422, {"detail": str(exc)})
+    return Status(204, None)
 
 
 @router.post("/scenarios/{scenario_id}/apply", response={200: dict[str, Any], 409: ErrorOut})
@@ -176,5 +176,5 @@ def scenarios_apply(request: HttpRequest, scenario_id: int) -> Any:
     try:
         design.scenario_apply(actor=request.user, scenario=scenario)  # type: ignore[arg-type]
     except BadInput as exc:
-        return 409, {"detail": str(exc)}
-    return 200, _scenario_dict(scenario)
+        return Status(409, {"detail": str(exc)})
+    return Status(200, _scenario_dict(scenario))
