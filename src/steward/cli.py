@@ -235,6 +235,44 @@ def import_all(
         console.print("Nothing to change.")
 
 
+@app.command()
+@command
+def backup(
+    file: str = typer.Argument(..., metavar="FILE", help="Backup file to write (.jsonl.gz)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows per model as JSON."),
+) -> None:
+    """Write a consistent backup of everything in the database (sessions and cache left out)."""
+    from pathlib import Path
+
+    from steward.core.backup import backup_write
+    from steward.core.cli_support import print_json
+
+    counts = backup_write(Path(file))
+    if as_json:
+        print_json({"file": file, "counts": counts})
+        return
+    console.print(f"Backed up {sum(counts.values())} rows of {len(counts)} models to {file}.")
+
+
+@app.command()
+@command
+def restore(
+    file: str = typer.Argument(..., metavar="FILE", help="A file written by steward backup."),
+    as_json: bool = typer.Option(False, "--json", help="Print the rows per model as JSON."),
+) -> None:
+    """Restore a backup into an empty database (SQLite or PostgreSQL, either way)."""
+    from pathlib import Path
+
+    from steward.core.backup import restore_read
+    from steward.core.cli_support import print_json
+
+    counts = restore_read(Path(file))
+    if as_json:
+        print_json({"file": file, "counts": counts})
+        return
+    console.print(f"Restored {sum(counts.values())} rows of {len(counts)} models from {file}.")
+
+
 def main() -> None:
     """Console-script entry point."""
     try:

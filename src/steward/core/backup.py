@@ -1,0 +1,282 @@
+"""Backup and restore of everything in the database, across SQLite and PostgreSQL.
+
+A backup is a gzipped JSON Lines file: line 1 is a header (format, engine, time, applied
+migrations, row count per model); then one object per line in Django's serialization (the
+"python" serializer, written as JSON with exact datetimes and decimals), grouped by model in
+dependency order; the last line closes the file with the object count, so a truncated file is
+detected. Foreign keys to content types, permissions, users and groups use natural keys;
+content types and permissions are written without ids (the target's `migrate` creates its own
+and they are matched by natural key), every other row keeps its id.
+
+`backup_write` reads inside one transaction (REPEATABLE READ on PostgreSQL; on SQLite the
+transaction takes the write lock, so nothing changes while it reads). Sessions and the cache
+are left out. `restore_read` migrates the target, refuses a database that holds any row,
+loads every object in one transaction, then resets PostgreSQL sequences so new rows get fresh
+ids. `core` imports no app: models are found through `django.apps`.
+"""
+
+from __future__ import annotations
+
+import base64
+import gzip
+import json
+import uuid
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+from itertools import islice
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.core import serializers
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
+from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
+from django.db.models import Model
+from django.utils import timezone
+from django.utils.duration import duration_iso_string
+
+from steward.core.errors import BadInput, StewardError
+
+FORMAT = "steward-backup/1"
+# Left out: logged-in sessions (they are tied to the old SECRET_KEY and are not data).
+EXCLUDED = frozenset({"sessions.session"})
+# Recreated by `migrate` in the target; written without ids and matched by natural key.
+NATURAL_PK = frozenset({"contenttypes.contenttype", "auth.permission"})
+CHUNK = 1000
+
+
+def backup_models() -> list[type[Model]]:
+    """Every model whose rows go into a backup, in an order that loads (natural keys first)."""
+    app_list = []
+    for config in apps.get_app_configs():
+        models = [
+            m
+            for m in config.get_models()
+            if m._meta.managed
+            and not m._meta.proxy
+            and not m._meta.swapped
+            and m._meta.label_lower not in EXCLUDED
+        ]
+        if models:
+            app_list.append((config, models))
+    return list(serializers.sort_dependencies(app_list, allow_cycles=True))
+
+
+def _encode(value: Any) -> Any:
+    """JSON for the values Django's serializer leaves as Python objects, without loss."""
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, timedelta):
+        return duration_iso_string(value)
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode()
+    raise TypeError(f"cannot write {type(value).__name__} to a backup")
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, default=_encode, ensure_ascii=False, separators=(",", ":"))
+
+
+def _chunks(iterator: Iterator[Any], size: int) -> Iterator[list[Any]]:
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def _migrations(alias: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
+    applied: dict[str, list[str]] = {}
+    for app_label, name in MigrationRecorder(connections[alias]).applied_migrations():
+        applied.setdefault(app_label, []).append(name)
+    return {label: sorted(names) for label, names in sorted(applied.items())}
+
+
+def backup_write(path: Path) -> dict[str, int]:
+    """Write a consistent backup of the whole database to `path`; returns rows per model."""
+    connection = connections[DEFAULT_DB_ALIAS]
+    connection.ensure_connection()
+    models = backup_models()
+    partial = path.with_name(path.name + ".partial")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            # The first statement of the transaction: one snapshot for every table.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        counts = {m._meta.label_lower: m._base_manager.count() for m in models}
+        header = {
+            "format": FORMAT,
+            "created_at": timezone.now().isoformat(),
+            "engine": connection.vendor,
+            "migrations": _migrations(),
+            "counts": counts,
+        }
+        written = 0
+        with gzip.open(partial, "wt", encoding="utf-8") as out:
+            out.write(_dumps(header) + "\n")
+            for model in models:
+                natural = model._meta.label_lower in NATURAL_PK
+                rows = model._base_manager.order_by("pk").iterator(chunk_size=CHUNK)
+                for chunk in _chunks(rows, CHUNK):
+                    for item in serializers.serialize(
+                        "python",
+                        chunk,
+                        use_natural_foreign_keys=True,
+                        use_natural_primary_keys=natural,
+                    ):
+                        out.write(_dumps(item) + "\n")
+                        written += 1
+            out.write(_dumps({"end": FORMAT, "objects": written}) + "\n")
+    partial.replace(path)
+    return counts
+
+
+def read_header(path: Path) -> dict[str, Any]:
+    """The header of a backup file; BadInput when the file is not a Steward backup."""
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as source:
+            header = json.loads(source.readline())
+    except FileNotFoundError as exc:
+        raise BadInput(f"{path}: no such file (give a file written by steward backup)") from exc
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput(f"{path}: line 1: not a Steward backup ({exc})") from exc
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        raise BadInput(f"{path}: line 1: not a Steward backup (expected format {FORMAT})")
+    return header
+
+
+def _objects(path: Path) -> Iterator[dict[str, Any]]:
+    """The serialized objects of a backup, checking that the file is complete."""
+    count = 0
+    with gzip.open(path, "rt", encoding="utf-8") as source:
+        source.readline()
+        for number, line in enumerate(source, start=2):
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise BadInput(f"{path}: line {number}: damaged ({exc})") from exc
+            if "end" in item:
+                if item.get("objects") != count:
+                    raise BadInput(f"{path}: line {number}: object count does not match")
+                return
+            count += 1
+            yield item
+    raise BadInput(f"{path}: the file ends early (no closing line); the backup is incomplete")
+
+
+def database_rows() -> dict[str, int]:
+    """Models that hold rows a restore would collide with (all but migrate's own), by count."""
+    found = {}
+    for model in backup_models():
+        label = model._meta.label_lower
+        if label in NATURAL_PK:
+            continue
+        count = model._base_manager.count()
+        if count:
+            found[label] = count
+    return found
+
+
+def _check_migrations(header: dict[str, Any]) -> None:
+    known = set(MigrationLoader(None, ignore_no_migrations=True).disk_migrations)
+    unknown = [
+        f"{app}.{name}"
+        for app, names in header.get("migrations", {}).items()
+        for name in names
+        if (app, name) not in known
+    ]
+    if unknown:
+        raise BadInput(
+            f"the backup was made by a newer Steward (unknown migrations: {', '.join(unknown[:5])})"
+            "; upgrade Steward, then restore"
+        )
+
+
+def restore_read(path: Path) -> dict[str, int]:
+    """Restore a backup into this (empty) database in one transaction; returns rows per model."""
+    from auditlog.context import disable_auditlog
+
+    from steward.core.cli_support import migrate
+
+    header = read_header(path)
+    _check_migrations(header)
+    migrate()
+    occupied = database_rows()
+    if occupied:
+        listing = ", ".join(f"{label} ({n})" for label, n in sorted(occupied.items())[:6])
+        raise BadInput(
+            f"the database is not empty ({listing}); restore only into an empty database: "
+            "point STEWARD_HOME at a new folder or DATABASE_URL at a new database"
+        )
+    connection = connections[DEFAULT_DB_ALIAS]
+    deferred: list[Any] = []
+    with disable_auditlog(), transaction.atomic():
+        try:
+            _load(path, deferred)
+        except serializers.base.DeserializationError as exc:
+            raise StewardError(f"{path}: cannot load the backup into this schema: {exc}") from exc
+        for obj in deferred:
+            obj.save_deferred_fields()
+        if connection.vendor == "postgresql":
+            _reset_sequences()
+        restored = {m._meta.label_lower: m._base_manager.count() for m in backup_models()}
+        expected = header.get("counts", {})
+        wrong = [
+            label
+            for label, count in expected.items()
+            if label not in NATURAL_PK and label in restored and restored[label] != count
+        ]
+        if wrong:
+            raise StewardError(f"restore does not match the backup's row counts: {wrong}")
+    return restored
+
+
+def _load(path: Path, deferred: list[Any]) -> None:
+    """Insert every object of the backup; objects with forward references go to `deferred`."""
+    for batch in _chunks(_objects(path), CHUNK):
+        pending: dict[type[Model], list[Model]] = {}
+        for obj in serializers.deserialize(
+            "python", batch, handle_forward_references=True, ignorenonexistent=False
+        ):
+            model = type(obj.object)
+            label = model._meta.label_lower
+            if label in NATURAL_PK:
+                obj.save()  # migrate made it (updated in place) or it is an old one
+            elif obj.m2m_data or obj.deferred_fields or model._meta.parents:
+                _flush(pending)
+                obj.save(force_insert=True)
+                if obj.deferred_fields:
+                    deferred.append(obj)
+            else:
+                if pending and model not in pending:
+                    _flush(pending)  # later natural keys may look these rows up
+                pending.setdefault(model, []).append(obj.object)
+        _flush(pending)
+
+
+def _flush(pending: dict[type[Model], list[Model]]) -> None:
+    """Insert buffered rows as they are (ids and auto-now fields kept), in batches."""
+    for model, objs in pending.items():
+        fields = [f for f in model._meta.concrete_fields if not f.generated]
+        connection = connections[DEFAULT_DB_ALIAS]
+        size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
+        for start in range(0, len(objs), size):
+            model._base_manager._insert(  # type: ignore[attr-defined]
+                objs[start : start + size], fields=fields, raw=True, using=DEFAULT_DB_ALIAS
+            )
+    pending.clear()
+
+
+def _reset_sequences() -> None:
+    """Move PostgreSQL id sequences past the restored ids."""
+    models = apps.get_models(include_auto_created=True)
+    statements = connections[DEFAULT_DB_ALIAS].ops.sequence_reset_sql(no_style(), models)
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
