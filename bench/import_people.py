@@ -9,7 +9,8 @@ under a temporary STEWARD_HOME, then times, end to end as a user runs them:
   3. a one-field change for 1% of the people (a title) as a third run,
 and, as the baseline measured in the same run on the same machine: reading the CSV with the
 csv module and inserting the same rows with one sqlite3 `executemany` into a fresh file. It also
-times `steward --help` (interpreter and CLI start-up) so the fixed cost is visible.
+times `steward --help` (interpreter and CLI start-up) so the fixed cost is visible. Each step
+prints wall time and CPU time (on a busy machine wall time is mostly waiting for a CPU).
 Set DATABASE_URL to run against PostgreSQL instead (the database must be empty).
 """
 
@@ -19,6 +20,7 @@ import argparse
 import csv
 import os
 import random
+import resource
 import sqlite3
 import subprocess
 import sys
@@ -219,8 +221,12 @@ def baseline(people_path: Path, folder: Path) -> float:
     return time.perf_counter() - started
 
 
-def steward(*args: str, env: dict[str, str]) -> float:
-    """Run `steward ARGS` and return its wall time in seconds (fails loudly)."""
+def steward(*args: str, env: dict[str, str]) -> tuple[float, float]:
+    """Run `steward ARGS`; return its wall time and its CPU time (user + system) in seconds.
+
+    CPU time is reported too because on a busy machine wall time mostly measures waiting.
+    """
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "steward", *args],
@@ -228,7 +234,10 @@ def steward(*args: str, env: dict[str, str]) -> float:
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def main() -> None:
@@ -250,17 +259,24 @@ def main() -> None:
     first = steward("import", "people", str(people_path), env=env)
     again = steward("import", "people", str(people_path), env=env)
     changed = steward("import", "people", str(changed_path), env=env)
+    cpu_before = time.process_time()
     base = baseline(people_path, folder)
+    base_cpu = time.process_time() - cpu_before
 
-    print(f"{args.people} people, {engine}, files in {folder}")
-    print(f"baseline (csv + sqlite3 executemany):  {base:7.3f} s")
-    print(f"steward start-up (steward --help):      {startup:7.3f} s")
     print(
-        f"import into empty organization:         {first:7.3f} s  "
-        f"({first / base:6.1f}x baseline; target < 10 s: {'ok' if first < 10 else 'MISSED'})"
+        f"{args.people} people, {engine}, files in {folder}; load average {os.getloadavg()[0]:.1f}"
     )
-    print(f"re-import, unchanged:                   {again:7.3f} s  ({again / base:6.1f}x)")
-    print(f"re-import, 1% titles changed:           {changed:7.3f} s  ({changed / base:6.1f}x)")
+    print(f"{'':40s} {'wall s':>8s} {'cpu s':>8s} {'wall/base':>10s}")
+    print(f"{'baseline (csv + sqlite3 executemany)':40s} {base:8.3f} {base_cpu:8.3f}")
+    for label, (wall, cpu) in (
+        ("steward start-up (steward --help)", startup),
+        ("import into empty organization", first),
+        ("re-import, unchanged", again),
+        ("re-import, 1% titles changed", changed),
+    ):
+        print(f"{label:40s} {wall:8.3f} {cpu:8.3f} {wall / base:9.1f}x")
+    verdict = "ok" if first[0] < 10 else "MISSED (see cpu s if the machine is busy)"
+    print(f"target: 10,000 people imported in under 10 s wall: {verdict}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ from steward.core.importing import (
     Diff,
     audit_created,
     audit_updated,
+    diff_tables,
     get_importer,
     importer_kinds,
     register_importer,
@@ -193,3 +194,14 @@ def test_diff_json_leaves_out_unchanged_and_payload() -> None:
 def test_a_change_kind_outside_the_four_is_refused() -> None:
     with pytest.raises(ValueError, match="not one of added, changed, unchanged, ended"):
         Change("deleted", "x")
+
+
+def test_diff_tables_show_counts_and_at_most_the_limit_of_records() -> None:
+    diff = Diff(kind="k", file="f.csv", dry_run=True)
+    for n in range(5):
+        diff.add(Change("changed", f"K{n}", line=n + 2, fields={"title": ("a", "b")}))
+    diff.add(Change("unchanged", "U", line=7))
+    counts, records = diff_tables(diff, limit=3)
+    assert [c._cells for c in counts.columns] == [["0"], ["5"], ["1"], ["0"]]
+    assert records.row_count == 3
+    assert records.caption == "… and 2 more records (--json prints them all)"

@@ -609,11 +609,16 @@ def _batch_size(width: int) -> int:
 
 
 def insert_rows(
-    model: type[Model], fields: Sequence[str], rows: Sequence[Sequence[Any]]
+    model: type[Model],
+    fields: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    returning: bool = True,
 ) -> list[int]:
     """Insert `rows` (values in `fields` order, by attname) in bulk; returns the new primary keys.
 
-    No signals are sent: write the audit entries with `audit_rows`/`audit_created`.
+    With `returning=False` nothing is returned (faster: one executemany). No signals are sent:
+    write the audit entries with `audit_rows`/`audit_created`.
     """
     from django.db import connection
 
@@ -624,19 +629,21 @@ def insert_rows(
     pk_column = quote(_pk_column(model))
     columns = ", ".join(quote(_column(model, f)) for f in fields)
     marks = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    single = f"INSERT INTO {table} ({columns}) VALUES {marks}"
     values = _prepared(rows, _converters(model, fields))
-    pks: list[int]
+    pks: list[int] = []
     if connection.vendor == "postgresql":
         # Django's PostgreSQL cursors bind parameters client-side (quoting each value into the
         # SQL text), which is slow for many rows; a server-side-binding psycopg cursor runs one
-        # prepared single-row INSERT per row in a pipeline and returns each key.
+        # prepared single-row INSERT per row in a pipeline (and returns each key).
         import psycopg
 
-        sql = f"INSERT INTO {table} ({columns}) VALUES {marks} RETURNING {pk_column}"
         connection.ensure_connection()
-        pks = []
         with psycopg.Cursor(connection.connection) as raw:
-            raw.executemany(sql, values, returning=True)
+            if not returning:
+                raw.executemany(single, values)
+                return []
+            raw.executemany(f"{single} RETURNING {pk_column}", values, returning=True)
             while True:
                 row = raw.fetchone()
                 assert row is not None
@@ -644,9 +651,11 @@ def insert_rows(
                 if not raw.nextset():
                     break
         return pks
-    size = _batch_size(len(fields))
-    pks = []
     with connection.cursor() as cursor:
+        if not returning:
+            cursor.executemany(single, values)
+            return []
+        size = _batch_size(len(fields))
         for i in range(0, len(values), size):
             batch = values[i : i + size]
             sql = (
@@ -742,7 +751,7 @@ def audit_rows(
         )
         for pk, repr_, changes in rows
     ]
-    insert_rows(LogEntry, fields, entries)
+    insert_rows(LogEntry, fields, entries, returning=False)
     return len(entries)
 
 
@@ -819,8 +828,11 @@ def _short(value: Any, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def diff_tables(diff: Diff) -> list[Table]:
-    """Rich tables: the counts per change kind, then each non-unchanged record's fields."""
+def diff_tables(diff: Diff, limit: int = 200) -> list[Table]:
+    """Rich tables: the counts per change kind, then the first `limit` changed records' fields.
+
+    Rendering ten thousand rows would take longer than the import; the full diff is `--json`.
+    """
     verb = "would change" if diff.dry_run else "changed"
     counts = Table(title=f"{diff.kind} from {diff.file} ({'dry run' if diff.dry_run else 'done'})")
     for kind in CHANGE_KINDS:
@@ -830,10 +842,13 @@ def diff_tables(diff: Diff) -> list[Table]:
     tables = [counts]
     details = [c for c in diff.changes if c.kind != "unchanged"]
     if details:
-        table = Table(title=f"Records that {verb}")
+        shown = details[:limit]
+        more = len(details) - len(shown)
+        caption = f"… and {more} more records (--json prints them all)" if more else None
+        table = Table(title=f"Records that {verb}", caption=caption)
         for column in ("line", "key", "change", "field", "old", "new"):
             table.add_column(column)
-        for change in details:
+        for change in shown:
             line = "" if change.line is None else str(change.line)
             if not change.fields:
                 table.add_row(line, change.key, change.kind, "", "", "; ".join(change.notes))
