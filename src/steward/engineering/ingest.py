@@ -154,18 +154,43 @@ class _Writer:
         self.patterns = linkkeys.compile_patterns(config.link_key_patterns())
         self.bots = config.bot_patterns()
         self.known_emails = set(Identity.objects.values_list("email", flat=True))
-        ct, fc, lk = Commit._meta.db_table, FileChange._meta.db_table, LinkKey._meta.db_table
-        commit_cols = (
-            "repository_id, sha, parents, parent_count, author_name, author_email, mailmap_name,"
-            " email, authored_at, author_offset, author_day, committer_name, committer_email,"
-            " committed_at, committer_offset, message, added, deleted, files, reachable"
+        q = connection.ops.quote_name
+
+        def insert(model: Any, columns: list[str]) -> str:
+            names = ", ".join(q(c) for c in columns)
+            marks = ", ".join(["%s"] * len(columns))
+            return f"INSERT INTO {q(model._meta.db_table)} ({names}) VALUES ({marks})"
+
+        self.sql_commit = insert(
+            Commit,
+            [
+                "repository_id",
+                "sha",
+                "parents",
+                "parent_count",
+                "author_name",
+                "author_email",
+                "mailmap_name",
+                "email",
+                "authored_at",
+                "author_offset",
+                "author_day",
+                "committer_name",
+                "committer_email",
+                "committed_at",
+                "committer_offset",
+                "message",
+                "added",
+                "deleted",
+                "files",
+                "reachable",
+            ],
         )
-        self.sql_commit = f"INSERT INTO {ct} ({commit_cols}) VALUES ({', '.join(['%s'] * 20)})"
-        self.sql_file = (
-            f"INSERT INTO {fc} (commit_id, path, old_path, added, deleted, binary) "
-            "VALUES (%s, %s, %s, %s, %s, %s)"
+        self.sql_file = insert(
+            FileChange, ["commit_id", "path", "old_path", "added", "deleted", "binary"]
         )
-        self.sql_key = f"INSERT INTO {lk} (commit_id, key, source) VALUES (%s, %s, %s)"
+        self.sql_key = insert(LinkKey, ["commit_id", "key", "source"])
+        ct = q(Commit._meta.db_table)
         self.table = ct
 
     def _shas_in(self, repo_id: int, shas: list[str], extra: str = "") -> list[tuple[int, str]]:
