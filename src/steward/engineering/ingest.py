@@ -154,6 +154,10 @@ class _Writer:
         self.patterns = linkkeys.compile_patterns(config.link_key_patterns())
         self.bots = config.bot_patterns()
         self.known_emails = set(Identity.objects.values_list("email", flat=True))
+        if connection.vendor == "sqlite":
+            # A larger page cache keeps the commit indexes in memory while a history loads.
+            with connection.cursor() as cursor:
+                cursor.execute("PRAGMA cache_size = -65536")
         q = connection.ops.quote_name
 
         def insert(model: Any, columns: list[str]) -> str:

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from steward.core import policy
 from steward.engineering import dora
@@ -307,12 +307,18 @@ def deployment_list(
 def shipped_commits(
     *, actor: Actor, team: str | None = None, repo: str | None = None, start: date, end: date
 ) -> QuerySet[Commit]:
-    """Commits counted in lead time: shipped by a deployment in [start, end) with a baseline."""
+    """Commits counted in lead time: shipped by a deployment in [start, end) with a baseline,
+    committed no later than the deployment finished."""
     deployments = deployment_list(actor=actor, team=team, repo=repo, start=start, end=end).filter(
         status=DeploymentStatus.SUCCESS, first_of_repository=False
     )
     return (
-        Commit.objects.filter(deployment__in=deployments.values("pk"), reachable=True)
+        Commit.objects.filter(
+            deployment__in=deployments.values("pk"),
+            reachable=True,
+            # Negative lead times (committed after the deployment finished) are dropped.
+            committed_at__lte=F("deployment__finished_at"),
+        )
         .select_related("deployment", "repository")
         .order_by("-deployment__finished_at", "-committed_at")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.utils.safestring import mark_safe
 
 from steward.core import policy
 from steward.core.errors import StewardError
-from steward.engineering import charts, selectors, services
+from steward.engineering import charts, config, selectors, services
 from steward.engineering.models import Identity, Repository
 from steward.org import selectors as org_selectors
 
@@ -296,6 +297,21 @@ def identities(request: HttpRequest) -> HttpResponse:
     """Author identities not matched to a person: link them to a person or mark them as bots."""
     if not policy.has_role(request.user, policy.Role.ADMIN):
         raise PermissionDenied("only admins manage identities")
+    if request.method == "POST" and request.POST.get("action") == "patterns":
+        try:
+            config.patterns_set(
+                bots=[p.strip() for p in request.POST.get("bots", "").splitlines() if p.strip()],
+                link_keys=[
+                    p.strip() for p in request.POST.get("link_keys", "").splitlines() if p.strip()
+                ],
+            )
+            messages.success(
+                request,
+                "Patterns saved; they apply to identities and commits ingested from now on.",
+            )
+        except re.error as exc:
+            messages.error(request, f"Not a regular expression: {exc}")
+        return redirect(request.path)
     if request.method == "POST":
         raw_id = request.POST.get("identity", "")
         identity = Identity.objects.filter(pk=int(raw_id)).first() if raw_id.isdigit() else None
@@ -317,4 +333,13 @@ def identities(request: HttpRequest) -> HttpResponse:
         return redirect(f"{request.path}?state={request.POST.get('state', 'unmatched')}")
     state = request.GET.get("state", "unmatched")
     rows = selectors.identity_list(actor=request.user, state=state)
-    return render(request, "engineering/identities.html", {"rows": rows, "state": state})
+    return render(
+        request,
+        "engineering/identities.html",
+        {
+            "rows": rows,
+            "state": state,
+            "bot_patterns": "\n".join(config.bot_patterns()),
+            "link_key_patterns": "\n".join(config.link_key_patterns()),
+        },
+    )
