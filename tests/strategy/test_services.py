@@ -163,3 +163,30 @@ def test_prioritization_sorts_and_ranks() -> None:
         selectors.prioritization(actor=None, sort="nonsense")
     svg = selectors.value_effort_svg(data["items"])
     assert svg.startswith("<svg") and "Value vs effort" in svg
+
+
+def test_plan_under_a_reorg_scenario_uses_its_capacity() -> None:
+    from steward.core.periods import quarter_range
+    from steward.org import design_selectors
+    from steward.org.models import Scenario
+
+    quarters = quarter_range("2027Q1..2027Q2")
+    live = selectors.team_capacity(quarters=quarters)
+    changed = False
+    for scenario in Scenario.objects.order_by("pk"):
+        comparison = design_selectors.scenario_comparison(
+            actor=None, scenario=scenario, quarters=quarters
+        )
+        got = selectors.team_capacity(quarters=quarters, scenario=scenario.pk)
+        for row in comparison["capacity"]:
+            assert got[row["team"]][row["quarter"]] == pytest.approx(row["after"], abs=0.01)
+            changed |= (
+                live.get(row["team"], {}).get(row["quarter"]) != got[row["team"]][row["quarter"]]
+            )
+        result = services.plan_solve(
+            actor=None, quarters="2027Q1..2027Q2", scenario=scenario.pk, bottleneck_time_limit=0
+        )
+        assert result["status"] in ("optimal", "infeasible")
+    assert changed, "no demo scenario changes any capacity: the test would not notice"
+    with pytest.raises(BadInput, match="no such scenario"):
+        selectors.team_capacity(quarters=quarters, scenario=999999)

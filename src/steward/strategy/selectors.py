@@ -391,61 +391,27 @@ def objective_tree(*, actor: Actor) -> list[dict[str, Any]]:
 def team_capacity(
     *, quarters: list[Quarter], scenario: int | None = None
 ) -> dict[str, dict[str, float]]:
-    """Person-weeks per team and quarter (METRICS.md "Capacity") of the live organization.
+    """Person-weeks per team and quarter (METRICS.md "Capacity"), from the organization app:
+    the live organization, or the organization after a reorg scenario's changes."""
+    from steward.org import design_selectors
 
-    Interim: the organization app's capacity selector (org.design_selectors) is not committed
-    yet, so the members' intervals are read here and passed to the organization's own pure
-    capacity function (org.capacity.capacity: FTE × 13 × days employed ÷ days in the quarter ×
-    (1 − allocations), planned hires from their start). Switch to the org selector when it lands.
-    """
-    if scenario is not None:
-        raise BadInput(
-            f"--scenario {scenario}: planning under a reorg scenario needs the organization "
-            "app's scenario capacity, which is not available yet"
-        )
-    from steward.org.capacity import Allocation, Assignment, capacity
-    from steward.org.models import (
-        EmploymentSpell,
-        HeadcountPlanEntry,
-        Person,
-        PlanStatus,
-        TeamAllocation,
-        TeamMembership,
-    )
+    if scenario is None:
+        report = design_selectors.capacity_report(actor=None, quarters=quarters)
+        return {
+            row["team"]: {q: float(v["person_weeks"]) for q, v in row["quarters"].items()}
+            for row in report["teams"]
+        }
+    from steward.org.capacity import capacity
 
-    fte_of = dict(Person.objects.values_list("id", "fte"))
-    key_of = dict(Person.objects.values_list("id", "employee_id"))
-    slug_of = dict(Team.objects.values_list("id", "slug"))
-    spells: dict[int, list[tuple[date, date | None]]] = defaultdict(list)
-    for pid, s_start, s_end in EmploymentSpell.objects.values_list(
-        "person_id", "start_date", "end_date"
-    ):
-        spells[pid].append((s_start, s_end))
-    rows: list[Assignment] = []
-    for pid, team_id, start, end in TeamMembership.objects.values_list(
-        "person_id", "team_id", "start", "end"
-    ):
-        for s_start, s_end in spells.get(pid, [(start, end)]):
-            lo = max(start, s_start)
-            ends = [e for e in (end, s_end) if e is not None]
-            hi = min(ends) if ends else None
-            if hi is None or hi > lo:
-                rows.append(Assignment(key_of[pid], slug_of[team_id], lo, hi, fte_of[pid]))
-    for key, slug, expected, fte in HeadcountPlanEntry.objects.filter(
-        status__in=[PlanStatus.PLANNED, PlanStatus.APPROVED]
-    ).values_list("key", "team__slug", "expected_start", "fte"):
-        rows.append(Assignment(key, slug, expected, None, fte, planned=True))
-    allocations = [
-        Allocation(slug, kind, share, quarter or None)
-        for slug, kind, share, quarter in TeamAllocation.objects.values_list(
-            "team__slug", "kind", "share", "quarter"
-        )
-    ]
-    teams = list(Team.objects.filter(dissolved_on__isnull=True).values_list("slug", flat=True))
-    result = capacity(rows, allocations, quarters, teams)
+    found = design_selectors.scenario_get(actor=None, scenario_id=scenario)
+    if found is None:
+        raise BadInput(f"--scenario {scenario}: no such scenario")
+    live, _assignments, result = design_selectors.scenario_outcome(found)
+    teams = sorted(set(live.teams) | set(result.snapshot.teams))
+    after = capacity(result.assignments, design_selectors.allocations(), quarters, teams)
     return {
         team: {q: float(v["person_weeks"]) for q, v in per_quarter.items()}
-        for team, per_quarter in result.items()
+        for team, per_quarter in after.items()
     }
 
 
