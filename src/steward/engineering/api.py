@@ -8,8 +8,8 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Query, Router
+from ninja.errors import HttpError
 
-from steward.core.errors import BadInput
 from steward.core.pagination import paginate
 from steward.engineering import selectors, services
 from steward.engineering.models import Commit, Deployment, Incident, RecordSource, Repository
@@ -22,7 +22,7 @@ def _period(from_: date | None, to: date | None) -> tuple[date, date]:
     end = to or date.today()
     start = from_ or end - timedelta(days=90)
     if start >= end:
-        raise BadInput("from must be before to")
+        raise HttpError(422, "from must be before to")
     return start, end
 
 
