@@ -705,3 +705,77 @@ def test_cli_exit_codes_and_output(tmp_path: Path) -> None:
     result = runner.invoke(app, ["import", "widgets", str(bad)])
     assert result.exit_code == 2
     assert "no such import kind" in result.stderr
+
+
+CY_LEFT = "E3,Cy Leaver,cy@ex.io,Engineer,L2,ic,platform,E1,Lisbon,contractor,2021-02-01,2023-05-01,,,,,,voluntary,yes,"  # noqa: E501
+
+
+def history(employee_id: str) -> tuple[list[tuple[object, ...]], ...]:
+    """(spells, memberships, reporting lines) of a person, oldest first."""
+    person = Person.objects.get(employee_id=employee_id)
+    return (
+        list(EmploymentSpell.objects.filter(person=person).order_by("start_date")
+             .values_list("start_date", "end_date", "termination_type", "regretted")),
+        list(TeamMembership.objects.filter(person=person).order_by("start")
+             .values_list("team__slug", "start", "end")),
+        list(ReportingLine.objects.filter(person=person).order_by("start")
+             .values_list("manager__employee_id", "start", "end")),
+    )  # fmt: skip
+
+
+def test_clearing_end_date_reopens_the_spell_and_its_rows(tmp_path: Path) -> None:
+    load(tmp_path)
+    text = PEOPLE.replace(CY_LEFT, CY_LEFT.replace("2023-05-01,,,,,,voluntary,yes", ",,,,,,,"))
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    [change] = diff.of_kind("changed")
+    assert change.fields == {
+        "end_date": (date(2023, 5, 1), None),
+        "termination_type": ("voluntary", ""),
+        "regretted": (True, None),
+    }
+    start = date(2021, 2, 1)
+    assert history("E3") == (
+        [(start, None, "", None)],
+        [("platform", start, None)],
+        [("E1", start, None)],
+    )
+
+
+def test_a_corrected_end_date_moves_the_ends_with_it(tmp_path: Path) -> None:
+    load(tmp_path)
+    text = PEOPLE.replace(CY_LEFT, CY_LEFT.replace("2023-05-01", "2023-06-30"))
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    assert diff.of_kind("changed")[0].fields == {"end_date": (date(2023, 5, 1), date(2023, 6, 30))}
+    start, end = date(2021, 2, 1), date(2023, 6, 30)
+    assert history("E3") == (
+        [(start, end, "voluntary", True)],
+        [("platform", start, end)],
+        [("E1", start, end)],
+    )
+
+
+def test_a_corrected_start_date_moves_the_starts_with_it(tmp_path: Path) -> None:
+    load(tmp_path)
+    text = PEOPLE.replace("full-time,2021-02-01,,60000.50", "full-time,2021-03-01,,60000.50")
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    assert diff.of_kind("changed")[0].fields == {"start_date": (date(2021, 2, 1), date(2021, 3, 1))}
+    start = date(2021, 3, 1)
+    assert history("E2") == (
+        [(start, None, "", None)],
+        [("payments", start, None)],
+        [("E1", start, None)],
+    )
+
+
+def test_leaving_a_team_closes_the_membership_on_the_import_date(tmp_path: Path) -> None:
+    load(tmp_path)
+    text = PEOPLE.replace("Engineer,L3,ic,payments,E1", "Engineer,L3,ic,,E1")
+    run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    assert Person.objects.get(employee_id="E2").team is None
+    assert history("E2")[1] == [("payments", date(2021, 2, 1), TODAY)]
+    # Joining again later opens a new membership from that import's date.
+    later = date(2027, 1, 15)
+    run_import("people", write(tmp_path, "p3.csv", PEOPLE), today=later)
+    assert history("E2")[1] == [
+        ("payments", date(2021, 2, 1), TODAY), ("payments", later, None)
+    ]  # fmt: skip
