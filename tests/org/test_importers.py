@@ -779,3 +779,18 @@ def test_leaving_a_team_closes_the_membership_on_the_import_date(tmp_path: Path)
     assert history("E2")[1] == [
         ("payments", date(2021, 2, 1), TODAY), ("payments", later, None)
     ]  # fmt: skip
+
+
+def test_rehire_from_a_file_without_termination_columns_clears_them(tmp_path: Path) -> None:
+    load(tmp_path)
+    text = f"{HEADER}\n" + row(employee_id="E3", name="Cy Leaver", email="cy@ex.io",
+                              start_date="2024-03-01") + "\n"  # fmt: skip
+    run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    cy = Person.objects.get(employee_id="E3")
+    assert (cy.start_date, cy.end_date, cy.termination_type, cy.regretted) == (
+        date(2024, 3, 1), None, "", None
+    )  # fmt: skip
+    assert history("E3")[0] == [
+        (date(2021, 2, 1), date(2023, 5, 1), "voluntary", True),
+        (date(2024, 3, 1), None, "", None),
+    ]

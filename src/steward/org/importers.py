@@ -225,6 +225,9 @@ class PeopleImporter(CsvImporter):
                 else:
                     attributes.pop(column, None)
             plan.values["attributes"] = attributes
+            if plan.values["end_date"] is None:
+                # Termination belongs to an ended spell (also when its columns are absent).
+                plan.values["termination_type"], plan.values["regretted"] = "", None
             plans.append(plan)
         self._check_managers(plans, existing)
         self._check_emails(plans, email_owner)
