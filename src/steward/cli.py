@@ -153,6 +153,8 @@ def import_(
     as_json: bool = typer.Option(False, "--json", help="Print the diff as JSON."),
 ) -> None:
     """Import a file: validate all of it, then write it in one transaction (or show the diff)."""
+    import dataclasses
+
     from steward.core.cli_support import print_json
     from steward.core.errors import InvalidInput
     from steward.core.importing import diff_tables, run_import
@@ -163,6 +165,8 @@ def import_(
         for problem in exc.problems:
             err_console.print(str(problem), highlight=False, soft_wrap=True, markup=False)
         err_console.print(f"{len(exc.problems)} problem(s); nothing was written.")
+        if as_json:
+            print_json({"problems": [dataclasses.asdict(p) for p in exc.problems]})
         raise typer.Exit(2) from exc
     if as_json:
         print_json(diff.as_dict())

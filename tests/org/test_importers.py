@@ -701,6 +701,14 @@ def test_cli_exit_codes_and_output(tmp_path: Path) -> None:
     ) in result.stderr
     assert "nothing was written" in result.stderr
     assert Person.objects.count() == 0
+    result = runner.invoke(app, ["import", "people", str(bad), "--json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == {
+        "problems": [
+            {"file": str(bad), "line": 2, "column": "team", "message": "unknown team 'ghost'",
+             "hint": "import teams first (steward import teams FILE) or fix the slug"}
+        ]
+    }  # fmt: skip
 
     result = runner.invoke(app, ["import", "widgets", str(bad)])
     assert result.exit_code == 2
