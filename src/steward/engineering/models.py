@@ -47,8 +47,9 @@ class Repository(models.Model):
 class Commit(models.Model):
     """A commit; `reachable` is False once a force-push removed it from the repository's HEAD."""
 
+    # No separate index: the unique (repository, sha) constraint serves lookups by repository.
     repository = models.ForeignKey(
-        "engineering.Repository", on_delete=models.CASCADE, related_name="commits"
+        "engineering.Repository", on_delete=models.CASCADE, related_name="commits", db_index=False
     )
     sha = models.CharField(max_length=40)
     parents = models.CharField(max_length=1000, blank=True)
@@ -87,10 +88,8 @@ class Commit(models.Model):
                 violation_error_message="a commit is stored once per repository",
             )
         ]
-        indexes = [
-            models.Index(fields=["email", "author_day"], name="commit_email_day"),
-            models.Index(fields=["repository", "author_day"], name="commit_repo_day"),
-        ]
+        # Few indexes on purpose: each one costs time on every commit ingested.
+        indexes = [models.Index(fields=["email", "author_day"], name="commit_email_day")]
 
     def __str__(self) -> str:
         return self.sha[:10]
