@@ -447,3 +447,29 @@ def test_registry_orders_kinds_by_their_references() -> None:
     finally:
         del orgcode.KINDS["zz-test"]
         del orgcode.KINDS["aa-test"]
+
+
+def test_export_as_manager_adds_their_subtree_with_hr_fields_but_no_salaries(
+    tmp_path: Path,
+) -> None:
+    manager = User.objects.get(username="manager")
+    me = Person.objects.get(user=manager)
+    reports: dict[int, list[Person]] = {}
+    for person in Person.objects.all():
+        reports.setdefault(person.manager_id or 0, []).append(person)
+    subtree, stack = set(), [me.pk]
+    while stack:
+        for child in reports.get(stack.pop(), []):
+            subtree.add(child.employee_id)
+            stack.append(child.pk)
+    leavers = {p.employee_id for p in Person.objects.exclude(end_date=None)}
+    assert subtree & leavers  # the demo manager has someone who left
+    orgcode.export_org(tmp_path / "mgr", actor=manager)
+    text = (tmp_path / "mgr" / "people.yaml").read_text(encoding="utf-8")
+    blocks = {b.split("\n", 1)[0]: b for b in text.split("- employee_id: ")[1:]}
+    assert subtree <= set(blocks)
+    assert not (leavers - subtree - {me.employee_id}) & set(blocks)  # other leavers hidden
+    for employee_id in subtree:
+        assert "  employment:\n" in blocks[employee_id]  # HR record of their reports
+        assert "salary: " not in blocks[employee_id]
+    assert "  salary: " in blocks[me.employee_id]
