@@ -194,3 +194,23 @@ def test_drill_down_lists_the_commits_behind_a_figure(fixture_repo: dict[str, st
         team="aln-a",
     )
     assert [r["sha"] for r in team_a] == [fixture_repo["c3"]]
+
+
+def test_drill_down_by_objective_and_team_month(fixture_repo: dict[str, str]) -> None:
+    window = {"actor": None, "start": date(2026, 1, 1), "end": date(2026, 2, 1)}
+    ob = selectors.alignment_commits(**window, objective="OB")
+    # OB gets 3/4 of I2's share of each commit: c2 (1/6) and c4 (1).
+    assert {r["sha"]: r["person_days"] for r in ob} == {
+        fixture_repo["c2"]: pytest.approx(0.75 / 6, abs=1e-4),
+        fixture_repo["c4"]: 0.75,
+    }
+    assert sum(r["person_days"] for r in ob) == pytest.approx(7 / 6 * 0.75, abs=1e-3)
+    cell = selectors.alignment_commits(**window, team="aln-b", month="2026-01")
+    # Team B in January: Bo's c4 and c7 (1 each), Ann's c5 and c6 after her move (1/2 each).
+    assert {r["sha"]: r["person_days"] for r in cell} == {
+        fixture_repo["c4"]: 1.0,
+        fixture_repo["c5"]: 0.5,
+        fixture_repo["c6"]: 0.5,
+        fixture_repo["c7"]: 1.0,
+    }
+    assert selectors.alignment_commits(**window, team="aln-b", month="2026-02") == []

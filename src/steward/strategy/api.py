@@ -185,17 +185,28 @@ def alignment(
 @router.get("/alignment/commits")
 def alignment_commits(
     request: HttpRequest,
-    initiative: str = "unlinked",
+    initiative: str | None = None,
+    objective: str | None = None,
+    month: str | None = None,
     team: str | None = None,
     to: date | None = None,
     from_: date | None = Query(None, alias="from"),  # type: ignore[type-arg]
     limit: int | None = None,
     offset: int | None = None,
 ) -> dict[str, Any]:
-    """The commits behind an initiative's effort (`unlinked` for the rest), with their shares."""
+    """The commits behind a figure: an initiative's effort (`unlinked`), an objective's
+    (`unaligned`), or all effort of a team and month; each with its share of a person-day."""
     start, end = _period(from_, to)
+    if initiative is None and objective is None and month is None:
+        initiative = "unlinked"
     rows = selectors.alignment_commits(
-        actor=request.user, start=start, end=end, initiative=initiative, team=team
+        actor=request.user,
+        start=start,
+        end=end,
+        initiative=initiative,
+        objective=objective,
+        team=team,
+        month=month,
     )
     return paginate(rows, limit=limit, offset=offset, render=lambda r: r)
 

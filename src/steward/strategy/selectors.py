@@ -472,7 +472,7 @@ def _months(start: date, end: date) -> list[str]:
     return out
 
 
-def intended_shares() -> dict[str, float]:
+def intended_shares(initiatives: list[Initiative] | None = None) -> dict[str, float]:
     """The plan's intended share of effort per objective.
 
     Over the initiatives in progress: estimated person-weeks times link weights, as a share of
@@ -480,7 +480,11 @@ def intended_shares() -> dict[str, float]:
     """
     per_objective: dict[str, Decimal] = defaultdict(Decimal)
     total = Decimal(0)
-    for initiative in initiative_list(actor=None).filter(status__in=INTENDED_STATUSES):
+    if initiatives is None:
+        initiatives = list(initiative_list(actor=None))
+    for initiative in initiatives:
+        if initiative.status not in INTENDED_STATUSES:
+            continue
         effort = effort_total(initiative)
         total += effort
         passed = Decimal(0)
@@ -550,7 +554,7 @@ def alignment_report(
     totals = result.initiative_totals(team)
     all_effort = sum(totals.values(), Fraction(0))
     per_objective = alignment.objective_effort(totals, weights)
-    intended = intended_shares()
+    intended = intended_shares(initiatives)
     rows: list[dict[str, Any]] = []
     for objective in objectives:
         actual = per_objective.get(objective.key, Fraction(0))
@@ -604,20 +608,37 @@ def alignment_report(
 
 
 def alignment_commits(
-    *, actor: Actor, start: date, end: date, initiative: str, team: str | None = None
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    initiative: str | None = None,
+    objective: str | None = None,
+    team: str | None = None,
+    month: str | None = None,
 ) -> list[dict[str, Any]]:
-    """The commits behind an initiative's (or `unlinked`) effort, with each commit's share."""
+    """The commits behind a figure of the alignment report, each with its share in person-days.
+
+    `initiative` (a key or `unlinked`) or `objective` (a key or `unaligned`, shares times link
+    weights) selects the figure; neither selects all effort; `team` and `month` (YYYY-MM) narrow
+    it to one cell of the team-by-month table.
+    """
     from steward.engineering import selectors as evidence
     from steward.engineering.models import Commit
 
     initiatives = list(initiative_list(actor=actor))
     by_key: dict[str, list[str]] = defaultdict(list)
+    weights: dict[str, dict[str, Fraction]] = {}
     for item in initiatives:
         for key in item.link_keys:
             by_key[key].append(item.key)
+        weights[item.key] = {
+            link.objective.key: Fraction(str(link.weight)) for link in item.objective_links.all()
+        }
     commits = [
         alignment.CommitRef(c.commit_id, c.person_id, c.day, c.keys)
         for c in evidence.commit_evidence(start=start, end=end)
+        if month is None or alignment.month_of(c.day) == month
     ]
     memberships = evidence.team_on({c.person_id for c in commits}, start, end)
     slug_of = dict(Team.objects.values_list("id", "slug"))
@@ -632,11 +653,20 @@ def alignment_commits(
     chosen: dict[int, Fraction] = {}
     team_by_commit = {c.commit_id: team_of(c.person_id, c.day) for c in commits}
     for commit_id, parts in result.by_commit.items():
-        if team and team_by_commit.get(commit_id) != team:
+        if team and (team_by_commit.get(commit_id) or alignment.NO_TEAM) != team:
             continue
+        share = Fraction(0)
         for target, value in parts:
-            if target == initiative:
-                chosen[commit_id] = value
+            if initiative is not None:
+                share += value if target == initiative else 0
+            elif objective is not None:
+                share += alignment.objective_effort({target: value}, weights).get(
+                    objective, Fraction(0)
+                )
+            else:
+                share += value
+        if share:
+            chosen[commit_id] = share
     rows = Commit.objects.filter(pk__in=list(chosen)).select_related("repository")
     out = [
         {

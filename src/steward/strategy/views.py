@@ -133,10 +133,20 @@ def alignment_commits(request: HttpRequest) -> HttpResponse:
     """The commits behind an initiative's attributed effort."""
     end = _date(request.GET.get("to"), date.today())
     start = _date(request.GET.get("from"), end - timedelta(days=90))
-    initiative = request.GET.get("initiative", "unlinked")
+    initiative = request.GET.get("initiative") or None
+    objective = request.GET.get("objective") or None
+    if initiative is None and objective is None and not request.GET.get("month"):
+        initiative = "unlinked"
     team = request.GET.get("team") or None
+    month = request.GET.get("month") or None
     rows = selectors.alignment_commits(
-        actor=request.user, start=start, end=end, initiative=initiative, team=team
+        actor=request.user,
+        start=start,
+        end=end,
+        initiative=initiative,
+        objective=objective,
+        team=team,
+        month=month,
     )
     total = sum(r["person_days"] for r in rows)
     return render(
@@ -146,8 +156,9 @@ def alignment_commits(request: HttpRequest) -> HttpResponse:
             "rows": rows[:500],
             "count": len(rows),
             "total": total,
-            "initiative": initiative,
+            "initiative": initiative or (f"objective {objective}" if objective else "all effort"),
             "team": team,
+            "month": month,
             "start": start,
             "end": end,
         },
