@@ -473,3 +473,19 @@ def test_export_as_manager_adds_their_subtree_with_hr_fields_but_no_salaries(
         assert "  employment:\n" in blocks[employee_id]  # HR record of their reports
         assert "salary: " not in blocks[employee_id]
     assert "  salary: " in blocks[me.employee_id]
+
+
+def test_slugs_and_team_types_are_checked(tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path / "in",
+        departments="- slug: Not A Slug\n  name: X\n",
+        teams="- slug: ok\n  name: Ok\n  type: squad\n",
+    )
+    with pytest.raises(InvalidInput) as caught:
+        orgcode.import_org(folder)
+    assert sorted(str(p) for p in caught.value.problems) == [
+        "departments.yaml:1: column 9: key 'slug': 'Not A Slug' is not a slug "
+        "(fix: use a-z, 0-9, '-' and '_' only)",
+        "teams.yaml:3: column 9: key 'type': 'squad' is not accepted "
+        "(fix: one of: stream-aligned, platform, enabling, complicated-subsystem)",
+    ]

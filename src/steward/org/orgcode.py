@@ -25,7 +25,7 @@ from typing import Any, Literal
 import yaml
 from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
+from django.core.validators import validate_email, validate_slug
 from django.db import transaction
 from django.db.models import Model, QuerySet
 
@@ -229,6 +229,16 @@ class Item:
             self.problem(key, "is required", f"add a line '{key}: ...'")
         if max_length and len(value) > max_length:
             self.problem(key, f"is longer than {max_length} characters")
+        return value
+
+    def slug(self, key: str, *, max_length: int, required: bool = True) -> str:
+        """A slug: lowercase letters, digits, hyphens and underscores."""
+        value = self.text(key, required=required, max_length=max_length)
+        if value:
+            try:
+                validate_slug(value)
+            except ValidationError:
+                self.problem(key, f"{value!r} is not a slug", "use a-z, 0-9, '-' and '_' only")
         return value
 
     def choice(self, key: str, choices: Iterable[str], default: str = "") -> str:
@@ -501,7 +511,7 @@ def _departments_parse(item: Item) -> Record | None:
     item.check_keys(("slug", "name", "parent"))
     record = compact(
         {
-            "slug": item.text("slug", required=True, max_length=64),
+            "slug": item.slug("slug", max_length=64),
             "name": item.text("name", required=True, max_length=200),
             "parent": item.text("parent"),
         },
@@ -573,7 +583,7 @@ def _teams_parse(item: Item) -> Record | None:
     item.check_keys(TEAM_KEYS)
     record = compact(
         {
-            "slug": item.text("slug", required=True, max_length=64),
+            "slug": item.slug("slug", max_length=64),
             "name": item.text("name", required=True, max_length=200),
             "type": item.choice("type", TeamType.values),
             "department": item.text("department"),
@@ -987,7 +997,7 @@ def _roles_export(scope: Scope) -> list[Record]:
 
 def _roles_parse(item: Item) -> Record | None:
     item.check_keys(("slug", "front_matter", "body"))
-    slug = item.text("slug", required=True, max_length=100)
+    slug = item.slug("slug", max_length=100)
     front = item.mapping("front_matter")
     body = item.text("body", required=True)
     if len(str(front.get("title", ""))) > 200 or len(str(front.get("description", ""))) > 500:
@@ -1012,16 +1022,25 @@ def _roles_apply(plan: Plan) -> None:
         front = entry.record["front_matter"]
         text = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=False) + "---\n"
         doc = parse_role(text + entry.record["body"])
-        org_services.role_description_upsert(
-            actor=None,
-            slug=entry.key,
-            title=doc.title,
-            description=doc.description,
-            summary=doc.summary,
-            body=doc.body,
-            sections=doc.sections,
-            metadata=doc.metadata,
-        )
+        try:
+            _upsert_role(entry, doc)
+        except ValidationError as exc:
+            raise _ApplyFailed(
+                Problem(entry.file, entry.line, None, f"{entry.key}: {exc.messages}", "")
+            ) from exc
+
+
+def _upsert_role(entry: Entry, doc: Any) -> None:
+    org_services.role_description_upsert(
+        actor=None,
+        slug=entry.key,
+        title=doc.title,
+        description=doc.description,
+        summary=doc.summary,
+        body=doc.body,
+        sections=doc.sections,
+        metadata=doc.metadata,
+    )
 
 
 # --------------------------------------------------------------------------- shared writing
