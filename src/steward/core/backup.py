@@ -22,6 +22,7 @@ import gzip
 import json
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from itertools import islice
@@ -96,6 +97,25 @@ def _migrations(alias: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
     return {label: sorted(names) for label, names in sorted(applied.items())}
 
 
+@contextmanager
+def consistent_read() -> Iterator[None]:
+    """A transaction in which every query sees the same state of the whole database.
+
+    PostgreSQL: REPEATABLE READ READ ONLY (one snapshot, writers go on); SQLite: the
+    transaction holds the write lock, so nothing changes until it ends. Inside an enclosing
+    transaction (tests) that transaction is used as it is.
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    connection.ensure_connection()
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if connection.vendor == "postgresql" and outermost:
+            # Must be the transaction's first statement.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        yield
+
+
 def backup_write(path: Path) -> dict[str, int]:
     """Write a consistent backup of the whole database to `path`; returns rows per model."""
     connection = connections[DEFAULT_DB_ALIAS]
@@ -103,12 +123,7 @@ def backup_write(path: Path) -> dict[str, int]:
     models = backup_models()
     partial = path.with_name(path.name + ".partial")
     path.parent.mkdir(parents=True, exist_ok=True)
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            # The first statement of the transaction: one snapshot for every table.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with consistent_read():
         counts = {m._meta.label_lower: m._base_manager.count() for m in models}
         header = {
             "format": FORMAT,

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.db.models import Model, QuerySet
 
 from steward.core import policy
+from steward.core.backup import consistent_read
 from steward.core.errors import BadInput, InvalidInput, Problem
 from steward.org import services as org_services
 from steward.org.models import (
@@ -1129,7 +1130,7 @@ def export_org(folder: Path, *, actor: Actor | None = None) -> dict[str, int]:
     scope = Scope(actor)
     counts: dict[str, int] = {}
     kinds = ordered_kinds()
-    with transaction.atomic():
+    with consistent_read():
         for kind in kinds:
             records = kind.export(scope)
             counts[kind.name] = len(records)
