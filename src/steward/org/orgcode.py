@@ -558,7 +558,8 @@ def _departments_link(plan: Plan) -> None:
 
 # --------------------------------------------------------------------------- teams
 
-TEAM_KEYS = ("slug", "name", "type", "department", "lead", "mission", "dissolved_on")
+# A team's `dissolved_on` belongs to organization design's "team-dissolutions" kind.
+TEAM_KEYS = ("slug", "name", "type", "department", "lead", "mission")
 
 
 def _teams_export(scope: Scope) -> list[Record]:
@@ -572,7 +573,6 @@ def _teams_export(scope: Scope) -> list[Record]:
                 "department": t.department.slug if t.department else None,
                 "lead": t.lead.employee_id if t.lead else None,
                 "mission": t.mission,
-                "dissolved_on": t.dissolved_on,
             },
             keep=("slug", "name", "type"),
         )
@@ -590,7 +590,6 @@ def _teams_parse(item: Item) -> Record | None:
             "department": item.text("department"),
             "lead": item.text("lead"),
             "mission": item.text("mission"),
-            "dissolved_on": item.date("dissolved_on"),
         },
         keep=("slug", "name", "type"),
     )
@@ -616,7 +615,6 @@ def _teams_apply(plan: Plan) -> None:
         record = entry.record
         team.name, team.type = record["name"], record["type"]
         team.mission = record.get("mission", "")
-        team.dissolved_on = record.get("dissolved_on")
         team.department = departments.get(record.get("department", ""))
         _save(team, entry, exclude=["lead"])
 
