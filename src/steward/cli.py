@@ -231,7 +231,7 @@ def import_all(
     if as_json:
         print_json({"dry_run": dry_run, "kinds": plan.summary()})
         return
-    for line in plan.lines():
+    for line in plan.lines(detail=dry_run):
         console.print(line, highlight=False, markup=False)
     if dry_run:
         console.print("Dry run: nothing was written.")
