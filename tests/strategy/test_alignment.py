@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from steward.engineering.ingest import ingest_paths
-from steward.engineering.models import Commit
 from steward.org import services as org_services
 from steward.strategy import selectors, services
 from steward.strategy.alignment import UNLINKED, CommitRef, attribute, objective_effort
@@ -60,8 +59,10 @@ def test_attribute_splits_days_then_commits_then_initiatives() -> None:
 
 @pytest.fixture
 def fixture_repo(tmp_path: Path, db) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """Two people in two new teams, one moving team mid-way, and a repository of their work."""
-    Commit.objects.all().delete()
+    """Two people in two new teams, one moving team mid-way, and a repository of their work.
+
+    Dated January 2020, before the demo's history, so the demo's commits do not count.
+    """
     Initiative.objects.all().delete()
     Objective.objects.all().delete()
     team_a = org_services.team_create(actor=None, slug="aln-a", name="A", type="stream-aligned")
@@ -70,7 +71,7 @@ def fixture_repo(tmp_path: Path, db) -> dict[str, str]:  # type: ignore[no-untyp
         actor=None,
         employee_id="ALN1",
         name="Ann Aligned",
-        start_date=date(2025, 12, 1),
+        start_date=date(2019, 12, 1),
         emails=["ann.aligned@example.com"],
         team=team_a,
     )
@@ -78,16 +79,16 @@ def fixture_repo(tmp_path: Path, db) -> dict[str, str]:  # type: ignore[no-untyp
         actor=None,
         employee_id="ALN2",
         name="Bo Aligned",
-        start_date=date(2025, 12, 1),
+        start_date=date(2019, 12, 1),
         emails=["bo.aligned@example.com"],
         team=team_b,
     )
-    org_services.person_move(actor=None, person=ann, team=team_b, on=date(2026, 1, 6))
+    org_services.person_move(actor=None, person=ann, team=team_b, on=date(2020, 1, 6))
     oa = services.objective_upsert(
-        actor=None, key="OA", title="A", start=date(2026, 1, 1), end=date(2027, 1, 1), priority=1
+        actor=None, key="OA", title="A", start=date(2020, 1, 1), end=date(2027, 1, 1), priority=1
     )
     ob = services.objective_upsert(
-        actor=None, key="OB", title="B", start=date(2026, 1, 1), end=date(2027, 1, 1), priority=2
+        actor=None, key="OB", title="B", start=date(2020, 1, 1), end=date(2027, 1, 1), priority=2
     )
     services.initiative_upsert(
         actor=None,
@@ -111,18 +112,18 @@ def fixture_repo(tmp_path: Path, db) -> dict[str, str]:  # type: ignore[no-untyp
     bo_id = {"name": "Bo Aligned", "email": "bo.aligned@example.com"}
     shas = {}
     (repo / "f").write_text("1")
-    shas["c1"] = commit(repo, "ALN-1: first", when="2026-01-05T09:00:00+01:00", **ann_id)
+    shas["c1"] = commit(repo, "ALN-1: first", when="2020-01-05T09:00:00+01:00", **ann_id)
     (repo / "f").write_text("2")
-    shas["c2"] = commit(repo, "ALN-1 and ALN-2", when="2026-01-05T10:00:00+01:00", **ann_id)
+    shas["c2"] = commit(repo, "ALN-1 and ALN-2", when="2020-01-05T10:00:00+01:00", **ann_id)
     (repo / "f").write_text("3")
-    shas["c3"] = commit(repo, "tidy up", when="2026-01-05T11:00:00+01:00", **ann_id)
+    shas["c3"] = commit(repo, "tidy up", when="2020-01-05T11:00:00+01:00", **ann_id)
     (repo / "g").write_text("1")
-    shas["c4"] = commit(repo, "ALN-3: bo's work", when="2026-01-05T12:00:00+01:00", **bo_id)
+    shas["c4"] = commit(repo, "ALN-3: bo's work", when="2020-01-05T12:00:00+01:00", **bo_id)
     (repo / "f").write_text("4")
-    shas["c5"] = commit(repo, "ALN-9 fix", when="2026-01-07T09:00:00+01:00", **ann_id)
+    shas["c5"] = commit(repo, "ALN-9 fix", when="2020-01-07T09:00:00+01:00", **ann_id)
     run(repo, "checkout", "-q", "-b", "feature/ALN-2-more")
     (repo / "h").write_text("1")
-    shas["c6"] = commit(repo, "more work", when="2026-01-07T10:00:00+01:00", **ann_id)
+    shas["c6"] = commit(repo, "more work", when="2020-01-07T10:00:00+01:00", **ann_id)
     run(repo, "checkout", "-q", "main")
     run(
         repo,
@@ -135,20 +136,20 @@ def fixture_repo(tmp_path: Path, db) -> dict[str, str]:  # type: ignore[no-untyp
         env={
             "GIT_AUTHOR_NAME": "Ann Aligned",
             "GIT_AUTHOR_EMAIL": "ann.aligned@example.com",
-            "GIT_AUTHOR_DATE": "2026-01-07T11:00:00+01:00",
-            "GIT_COMMITTER_DATE": "2026-01-07T11:00:00+01:00",
+            "GIT_AUTHOR_DATE": "2020-01-07T11:00:00+01:00",
+            "GIT_COMMITTER_DATE": "2020-01-07T11:00:00+01:00",
         },
     )
     (repo / "g").write_text("2")
     # Late evening in New York: the 8th in UTC, the 7th on the author's own calendar.
-    shas["c7"] = commit(repo, "ALN-1 late", when="2026-01-07T23:30:00-05:00", **bo_id)
+    shas["c7"] = commit(repo, "ALN-1 late", when="2020-01-07T23:30:00-05:00", **bo_id)
     [result] = ingest_paths([repo])
     assert result.ok, result.error
     return shas
 
 
 def test_alignment_report_matches_hand_computed_figures(fixture_repo: dict[str, str]) -> None:
-    report = selectors.alignment_report(actor=None, start=date(2026, 1, 1), end=date(2026, 2, 1))
+    report = selectors.alignment_report(actor=None, start=date(2020, 1, 1), end=date(2020, 2, 1))
     # Person-days: Ann on the 5th and 7th, Bo on the 5th and (local) 7th.
     assert report["person_days"] == 4
     # Ann on the 5th: three commits of 1/3 (c2 split 1/6 to I1 and I2); Bo on the 5th: c4 → I2.
@@ -172,15 +173,15 @@ def test_alignment_report_matches_hand_computed_figures(fixture_repo: dict[str, 
     assert objectives["OB"]["intended_share"] == pytest.approx(7.5 / 40, abs=1e-4)
     # Ann counted for team A on the 5th, for team B on the 7th (she moved on the 6th).
     cells = {(r["team"], r["month"]): r for r in report["by_team_month"]}
-    assert cells[("aln-a", "2026-01")]["person_days"] == 1
-    assert cells[("aln-b", "2026-01")]["person_days"] == 3
-    assert cells[("aln-a", "2026-01")]["unlinked"] == pytest.approx(1 / 3, abs=1e-3)
+    assert cells[("aln-a", "2020-01")]["person_days"] == 1
+    assert cells[("aln-b", "2020-01")]["person_days"] == 3
+    assert cells[("aln-a", "2020-01")]["unlinked"] == pytest.approx(1 / 3, abs=1e-3)
     assert any("OA" in c and "priority 1" in c for c in report["callouts"])
 
 
 def test_drill_down_lists_the_commits_behind_a_figure(fixture_repo: dict[str, str]) -> None:
     rows = selectors.alignment_commits(
-        actor=None, start=date(2026, 1, 1), end=date(2026, 2, 1), initiative="I2"
+        actor=None, start=date(2020, 1, 1), end=date(2020, 2, 1), initiative="I2"
     )
     assert {r["sha"]: r["person_days"] for r in rows} == {
         fixture_repo["c2"]: pytest.approx(1 / 6, abs=1e-4),
@@ -188,8 +189,8 @@ def test_drill_down_lists_the_commits_behind_a_figure(fixture_repo: dict[str, st
     }
     team_a = selectors.alignment_commits(
         actor=None,
-        start=date(2026, 1, 1),
-        end=date(2026, 2, 1),
+        start=date(2020, 1, 1),
+        end=date(2020, 2, 1),
         initiative="unlinked",
         team="aln-a",
     )
@@ -197,7 +198,7 @@ def test_drill_down_lists_the_commits_behind_a_figure(fixture_repo: dict[str, st
 
 
 def test_drill_down_by_objective_and_team_month(fixture_repo: dict[str, str]) -> None:
-    window = {"actor": None, "start": date(2026, 1, 1), "end": date(2026, 2, 1)}
+    window = {"actor": None, "start": date(2020, 1, 1), "end": date(2020, 2, 1)}
     ob = selectors.alignment_commits(**window, objective="OB")
     # OB gets 3/4 of I2's share of each commit: c2 (1/6) and c4 (1).
     assert {r["sha"]: r["person_days"] for r in ob} == {
@@ -205,7 +206,7 @@ def test_drill_down_by_objective_and_team_month(fixture_repo: dict[str, str]) ->
         fixture_repo["c4"]: 0.75,
     }
     assert sum(r["person_days"] for r in ob) == pytest.approx(7 / 6 * 0.75, abs=1e-3)
-    cell = selectors.alignment_commits(**window, team="aln-b", month="2026-01")
+    cell = selectors.alignment_commits(**window, team="aln-b", month="2020-01")
     # Team B in January: Bo's c4 and c7 (1 each), Ann's c5 and c6 after her move (1/2 each).
     assert {r["sha"]: r["person_days"] for r in cell} == {
         fixture_repo["c4"]: 1.0,
@@ -213,4 +214,4 @@ def test_drill_down_by_objective_and_team_month(fixture_repo: dict[str, str]) ->
         fixture_repo["c6"]: 0.5,
         fixture_repo["c7"]: 1.0,
     }
-    assert selectors.alignment_commits(**window, team="aln-b", month="2026-02") == []
+    assert selectors.alignment_commits(**window, team="aln-b", month="2020-02") == []
