@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -62,3 +66,24 @@ def empty_org(db) -> None:  # type: ignore[no-untyped-def]
     Department.objects.update(parent=None)
     Department.objects.all().delete()
     RoleDescription.objects.all().delete()
+
+
+def steward_cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `steward ARGS` against STEWARD_HOME=home on SQLite, as a user would."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["STEWARD_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "steward", *args],
+        env=env,
+        check=check,
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A STEWARD_HOME holding the demo company (seed 1), built once by `steward demo --no-serve`."""
+    home = tmp_path_factory.mktemp("demo-home")
+    steward_cli(home, "demo", "--no-serve")
+    return home

@@ -27,7 +27,9 @@ def test_usage_error_exits_2(tmp_path: Path) -> None:
 
 
 def test_init_creates_admin_and_demo_refuses_a_real_database(tmp_path: Path) -> None:
-    result = _steward(tmp_path, "init", "--admin", "root", "--password-stdin", stdin="s3cret-pass\n")
+    result = _steward(
+        tmp_path, "init", "--admin", "root", "--password-stdin", stdin="s3cret-pass\n"
+    )
     assert result.returncode == 0, result.stderr
     refused = _steward(tmp_path, "demo", "--no-serve")
     assert refused.returncode == 2

@@ -7,11 +7,9 @@ Without chromium the tests skip locally; under CI (CI=true) a missing chromium i
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -41,17 +39,15 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """A demo company served by the production server on a free port."""
+def server(demo_home: Path) -> Iterator[str]:
+    """The demo company (built once per session) served by the production server."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing; .ci/run installs it with apt")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
-    home = tempfile.mkdtemp(prefix="steward-browser-")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["STEWARD_HOME"] = home
+    env["STEWARD_HOME"] = str(demo_home)
     steward = [sys.executable, "-m", "steward"]
-    subprocess.run([*steward, "demo", "--no-serve"], env=env, check=True, capture_output=True)
     port = _free_port()
     proc = subprocess.Popen(
         [*steward, "serve", "--port", str(port), "--workers", "1"],
@@ -73,7 +69,6 @@ def server() -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
-        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="module")

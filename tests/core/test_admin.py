@@ -11,7 +11,12 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.parametrize(
     "path",
-    ["/admin/org/person/", "/admin/org/team/", "/admin/core/apitoken/", "/admin/auditlog/logentry/"],
+    [
+        "/admin/org/person/",
+        "/admin/org/team/",
+        "/admin/core/apitoken/",
+        "/admin/auditlog/logentry/",
+    ],
 )
 def test_admin_lists_open_for_admin_only(client_as, path: str) -> None:  # type: ignore[no-untyped-def]
     assert client_as("admin").get(path).status_code == 200

@@ -107,7 +107,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:deployments": [{}],
     "api:incidents": [{}],
     "api:lead_time_commits": [{}],
-    "api:webhook_deployments": [],  # POST-only with a source token; tests/engineering/test_webhooks.py
+    # POST-only with a source token: tests/engineering/test_webhooks.py
+    "api:webhook_deployments": [],
     "api:webhook_incidents": [],
     # Strategy (issue 5): demo objective O1 with key result KR1, demo initiative PAY-LAUNCH.
     "strategy:objectives": [{}],

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import os
+import json
 import sqlite3
-import subprocess
-import sys
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -15,6 +13,7 @@ from django.contrib.auth.models import User
 
 from steward.demo.company import REFERENCE_DATE
 from steward.org.models import Person, Team
+from tests.conftest import steward_cli
 
 pytestmark = pytest.mark.django_db
 
@@ -80,23 +79,30 @@ def _org_rows(home: Path) -> list[tuple[object, ...]]:
         ).fetchall()
 
 
-def _build(home: Path, seed: int) -> list[tuple[object, ...]]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["STEWARD_HOME"] = str(home)
-    subprocess.run(
-        [sys.executable, "-m", "steward", "demo", "--no-serve", "--seed", str(seed)],
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    return _org_rows(home)
-
-
-def test_same_seed_same_company_other_seed_other_company(tmp_path: Path) -> None:
-    first = _build(tmp_path / "a", 1)
-    again = _build(tmp_path / "b", 1)
-    other = _build(tmp_path / "c", 2)
-    assert first == again
+def test_same_seed_same_company_other_seed_other_company(demo_home: Path, tmp_path: Path) -> None:
+    first = _org_rows(demo_home)
+    steward_cli(tmp_path, "demo", "--no-serve", "--seed", "2")
+    other = _org_rows(tmp_path)
     assert first != other
     # Rebuilding in the same home replaces the demo rather than adding to it.
-    assert _build(tmp_path / "a", 1) == first
+    steward_cli(tmp_path, "demo", "--no-serve", "--seed", "1")
+    assert _org_rows(tmp_path) == first
+
+
+def test_org_as_code_round_trip_through_an_empty_database(demo_home: Path, tmp_path: Path) -> None:
+    """export -> import-all into an empty database -> export is byte-identical (issue 2)."""
+    first, second, empty = tmp_path / "first", tmp_path / "second", tmp_path / "empty"
+    steward_cli(demo_home, "export", str(first))
+    steward_cli(empty, "init")
+    steward_cli(empty, "import-all", str(first))
+    steward_cli(empty, "export", str(second))
+    names = sorted(p.name for p in first.iterdir())
+    assert names == sorted(p.name for p in second.iterdir())
+    assert "people.yaml" in names
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+    again = json.loads(steward_cli(empty, "import-all", str(first), "--json").stdout)
+    kinds = again["kinds"]
+    assert kinds["people"]["unchanged"] == Person.objects.count()
+    for kind, counts in kinds.items():
+        assert counts["added"] == [] and counts["changed"] == {}, kind

@@ -44,6 +44,8 @@ def command(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         django_setup()
+        from django.db import DatabaseError
+
         from steward.core.errors import StewardError
 
         try:
@@ -51,6 +53,13 @@ def command(func: F) -> F:
         except StewardError as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from exc
+        except DatabaseError as exc:
+            err_console.print(
+                f"[bold red]database error:[/] {exc} (is the database created? run: steward init)",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(1) from exc
 
     return wrapper  # type: ignore[return-value]
 

@@ -277,19 +277,16 @@ def step_logins(ctx: DemoContext) -> None:
     _login(ctx, "engineer", policy.Role.ENGINEER, org.engineer)
 
 
-STEPS: list[Step] = [step_organization, step_roles, step_logins]
+def _area_steps() -> list[Step]:
+    # The areas' steps live in their own modules, which use the helpers above.
+    from steward.demo.engineering import step_engineering
+    from steward.demo.orgdesign import step_orgdesign
+    from steward.demo.strategy import step_strategy
 
-from steward.demo.engineering import step_engineering  # noqa: E402
+    return [step_engineering, step_orgdesign, step_strategy]
 
-STEPS.append(step_engineering)
 
-from steward.demo.orgdesign import step_orgdesign  # noqa: E402
-
-STEPS.append(step_orgdesign)
-
-from steward.demo.strategy import step_strategy  # noqa: E402
-
-STEPS.append(step_strategy)
+STEPS: list[Step] = [step_organization, step_roles, step_logins, *_area_steps()]
 
 
 def demo_build(*, seed: int = 1) -> DemoContext:

@@ -11,8 +11,6 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from django.contrib.auth.models import User
-
 from steward.core import policy
 from steward.org.models import (
     AllocationKind,
@@ -420,7 +418,6 @@ def _scenario_export(scope: Scope) -> list[Record]:
                     "description": s.description,
                     "effective_date": s.effective_date,
                     "status": s.status,
-                    "owner": s.owner.username if s.owner else None,
                     "changes": changes,
                 },
                 keep=("name", "effective_date", "status"),
@@ -446,7 +443,6 @@ def _scenario_parse(item: Item) -> Record | None:
             "description": item.text("description"),
             "effective_date": item.date("effective_date", required=True),
             "status": item.choice("status", ScenarioStatus.values, ScenarioStatus.DRAFT),
-            "owner": item.text("owner"),
             "changes": changes,
         },
         keep=("name", "effective_date", "status"),
@@ -454,14 +450,14 @@ def _scenario_parse(item: Item) -> Record | None:
 
 
 def _scenario_apply(plan: Plan) -> None:
-    users = {u.username: u for u in User.objects.all()}
+    # Logins are not part of the organization: a scenario's owner is neither exported nor
+    # changed by an import ("owner" is still accepted in older files and ignored).
     for entry in plan.to_write("scenarios"):
         r = entry.record
         row = Scenario.objects.filter(name=entry.key).first() or Scenario(name=entry.key)
         row.description = r.get("description", "")
         row.effective_date = r["effective_date"]
         row.status = r["status"]
-        row.owner = users.get(r.get("owner", ""))
         _save(row, entry)
         row.changes.all().delete()  # type: ignore[attr-defined]
         for position, change in enumerate(r.get("changes", []), start=1):
