@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import altair as alt
-import vl_convert
+
+from steward.core.charts import spec_svg
 
 # Which number of each key's weekly figures is drawn, and its axis title.
 TREND_SERIES: dict[str, tuple[str, str, str]] = {
@@ -39,4 +40,4 @@ def trend_spec(weeks: list[dict[str, Any]], key: str) -> dict[str, Any]:
 
 def trend_svg(weeks: list[dict[str, Any]], key: str) -> str:
     """The trend chart of one key as an SVG document."""
-    return str(vl_convert.vegalite_to_svg(trend_spec(weeks, key)))
+    return spec_svg(trend_spec(weeks, key))

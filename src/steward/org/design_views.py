@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 import altair as alt
-import vl_convert
 import yaml
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -15,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from steward.core import policy
+from steward.core.charts import spec_svg
 from steward.core.errors import BadInput
 from steward.core.periods import quarter_range
 from steward.org import design_selectors as sel
@@ -32,7 +32,7 @@ from steward.org.models import (
 
 def svg(chart: alt.TopLevelMixin) -> str:
     """An Altair chart rendered to inline SVG on the server (no JavaScript, no CDN)."""
-    return mark_safe(vl_convert.vegalite_to_svg(chart.to_json()))
+    return mark_safe(spec_svg(chart.to_json()))
 
 
 def _day(request: HttpRequest) -> date:

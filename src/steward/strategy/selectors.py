@@ -262,7 +262,8 @@ def prioritization(*, actor: Actor, sort: str = "wsjf", team: str | None = None)
 def value_effort_svg(rows: list[dict[str, Any]]) -> str:
     """The value-vs-effort chart (Altair spec, rendered to SVG on the server)."""
     import altair as alt
-    import vl_convert as vlc
+
+    from steward.core.charts import spec_svg
 
     data = [
         {
@@ -287,8 +288,7 @@ def value_effort_svg(rows: list[dict[str, Any]]) -> str:
         .properties(width=560, height=320, title="Value vs effort")
     )
     labels = chart.mark_text(align="left", dx=6, fontSize=9).encode(text="key:N")
-    svg: str = vlc.vegalite_to_svg((chart + labels).to_dict())
-    return svg
+    return spec_svg((chart + labels).to_dict())
 
 
 # --- roadmap ------------------------------------------------------------------------------
