@@ -35,7 +35,8 @@ def trend_spec(weeks: list[dict[str, Any]], key: str) -> dict[str, Any]:
         )
         .properties(width=460, height=150)
     )
-    return chart.to_dict()  # type: ignore[no-any-return]
+    # The spec is built by this code, not by users: skip the JSON-schema validation (~15 ms).
+    return chart.to_dict(validate=False)  # type: ignore[no-any-return]
 
 
 def trend_svg(weeks: list[dict[str, Any]], key: str) -> str:

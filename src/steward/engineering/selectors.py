@@ -256,6 +256,89 @@ def dora_metrics(
     }
 
 
+def dora_metrics_by_team(
+    *, actor: Actor, teams: Iterable[str], start: date, end: date
+) -> dict[str, dict[str, Any]]:
+    """The four keys of each team slug in `teams` over [start, end), from one fetch.
+
+    Same scoping as `dora_metrics(team=...)` (a team's deployments are those of its
+    repositories; its incidents those of its repositories or of services they deploy), without
+    querying once per team.
+    """
+    policy.require(actor, "view", "engineering.deployment")
+    lo, hi = _start(start), _start(end)
+    named = set(
+        Incident.objects.exclude(deployment_external_id="").values_list(
+            "deployment_external_id", flat=True
+        )
+    )
+    production = Scope().deployments()
+    team_repos: dict[str, set[str]] = defaultdict(set)
+    for name, slug in Repository.objects.filter(team__isnull=False).values_list(
+        "name", "team__slug"
+    ):
+        team_repos[slug].add(name)
+    team_services: dict[str, set[str]] = defaultdict(set)
+    for slug, service in (
+        production.filter(repository__team__isnull=False)
+        .exclude(service="")
+        .values_list("repository__team__slug", "service")
+        .distinct()
+    ):
+        team_services[slug].add(service)
+    deploys: dict[str, list[dora.Deploy]] = defaultdict(list)
+    team_of_deploy: dict[int, str] = {}
+    counted: list[int] = []
+    for pk, ext, at, status, first, slug in production.filter(
+        finished_at__gte=lo, finished_at__lt=hi, repository__team__isnull=False
+    ).values_list(
+        "pk", "external_id", "finished_at", "status", "first_of_repository",
+        "repository__team__slug",
+    ):  # fmt: skip
+        deploys[slug].append(
+            dora.Deploy(
+                key=ext,
+                finished_at=at,
+                success=status == DeploymentStatus.SUCCESS,
+                caused_incident=ext in named,
+            )
+        )
+        team_of_deploy[pk] = slug
+        if status == "success" and not first:
+            counted.append(pk)
+    shipped: dict[str, list[dora.Shipped]] = defaultdict(list)
+    for start_i in range(0, len(counted), 900):
+        part = counted[start_i : start_i + 900]
+        for deployment_id, d, c in Commit.objects.filter(
+            deployment_id__in=part, reachable=True
+        ).values_list("deployment_id", "deployment__finished_at", "committed_at"):
+            shipped[team_of_deploy[deployment_id]].append(
+                dora.Shipped(deployed_at=d, committed_at=c)
+            )
+    incidents = list(
+        Incident.objects.filter(resolved_at__gte=lo, resolved_at__lt=hi).values_list(
+            "created_at", "resolved_at", "repository__name", "repo_name", "service"
+        )
+    )
+    result = {}
+    for slug in teams:
+        names = team_repos.get(slug, set())
+        services = team_services.get(slug, set()) | names
+        outages = [
+            dora.Outage(created_at=c, resolved_at=r)
+            for c, r, repo_fk, repo_name, service in incidents
+            if repo_fk in names or repo_name in names or service in services
+        ]
+        result[slug] = {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "team": slug,
+            "repo": None,
+            **dora.four_keys(deploys.get(slug, []), shipped.get(slug, []), outages, start, end),
+        }
+    return result
+
+
 def dora_trend(
     *, actor: Actor, team: str | None = None, repo: str | None = None, start: date, end: date
 ) -> list[dict[str, Any]]:
@@ -263,6 +346,10 @@ def dora_trend(
     policy.require(actor, "view", "engineering.deployment")
     monday = start - timedelta(days=start.weekday())
     data = dora_data(Scope(team=team, repo=repo), monday, end + timedelta(days=7))
+    return _weekly(data, monday, end)
+
+
+def _weekly(data: DoraData, monday: date, end: date) -> list[dict[str, Any]]:
     weeks = []
     while monday < end:
         following = monday + timedelta(days=7)
@@ -274,6 +361,24 @@ def dora_trend(
         )
         monday = following
     return weeks
+
+
+def dora_overview(
+    *, actor: Actor, team: str | None = None, repo: str | None = None, start: date, end: date
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """`dora_metrics` and `dora_trend` of one scope from a single fetch (the Delivery page)."""
+    policy.require(actor, "view", "engineering.deployment")
+    monday = start - timedelta(days=start.weekday())
+    # The weeks' window covers [start, end); four_keys counts only what falls in its period.
+    data = dora_data(Scope(team=team, repo=repo), monday, end + timedelta(days=7))
+    metrics = {
+        "from": start.isoformat(),
+        "to": end.isoformat(),
+        "team": team,
+        "repo": repo,
+        **dora.four_keys(data.deploys, data.shipped, data.outages, start, end),
+    }
+    return metrics, _weekly(data, monday, end)
 
 
 def deployment_list(

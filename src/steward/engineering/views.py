@@ -64,16 +64,21 @@ def delivery(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     start, end = scope["start"], scope["end"]
     team, repo = scope["team"], scope["repo"]
-    overall = selectors.dora_metrics(actor=request.user, team=team, repo=repo, start=start, end=end)
-    weeks = selectors.dora_trend(actor=request.user, team=team, repo=repo, start=start, end=end)
+    overall, weeks = selectors.dora_overview(
+        actor=request.user, team=team, repo=repo, start=start, end=end
+    )
     trend = [
         {"key": key, "label": KEY_LABELS[key], "svg": mark_safe(charts.trend_svg(weeks, key))}
         for key in KEY_LABELS
     ]
     teams = []
     if not team and not repo:
-        for t in org_selectors.team_list(actor=request.user):
-            figures = selectors.dora_metrics(actor=request.user, team=t.slug, start=start, end=end)
+        team_rows = list(org_selectors.team_list(actor=request.user))
+        by_team = selectors.dora_metrics_by_team(
+            actor=request.user, teams=[t.slug for t in team_rows], start=start, end=end
+        )
+        for t in team_rows:
+            figures = by_team[t.slug]
             teams.append(
                 {
                     "team": t,
