@@ -37,9 +37,8 @@ def client_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped-
     return make
 
 
-@pytest.fixture
-def empty_org(db) -> None:  # type: ignore[no-untyped-def]
-    """Remove the demo organization inside this test's transaction (rolled back afterwards)."""
+def wipe_org() -> None:
+    """Delete the whole organization (design records included) in the current transaction."""
     from steward.org.models import (
         Department,
         EmploymentSpell,
@@ -68,7 +67,15 @@ def empty_org(db) -> None:  # type: ignore[no-untyped-def]
     RoleDescription.objects.all().delete()
 
 
-def steward_cli(home: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+@pytest.fixture
+def empty_org(db) -> None:  # type: ignore[no-untyped-def]
+    """Remove the demo organization inside this test's transaction (rolled back afterwards)."""
+    wipe_org()
+
+
+def steward_cli(
+    home: Path, *args: str, check: bool = True, stdin: str = ""
+) -> subprocess.CompletedProcess[str]:
     """Run `steward ARGS` against STEWARD_HOME=home on SQLite, as a user would."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["STEWARD_HOME"] = str(home)
@@ -76,6 +83,7 @@ def steward_cli(home: Path, *args: str, check: bool = True) -> subprocess.Comple
         [sys.executable, "-m", "steward", *args],
         env=env,
         check=check,
+        input=stdin,
         capture_output=True,
         text=True,
     )

@@ -2,41 +2,32 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+import functools
 from pathlib import Path
 
+from tests.conftest import steward_cli as _steward_cli
 
-def _steward(home: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["STEWARD_HOME"] = str(home)
-    return subprocess.run(
-        [sys.executable, "-m", "steward", *args],
-        env=env,
-        input=stdin,
-        capture_output=True,
-        text=True,
-    )
+# Exit codes are what these tests check, so a non-zero exit is not an error here.
+steward_cli = functools.partial(_steward_cli, check=False)
 
 
 def test_usage_error_exits_2(tmp_path: Path) -> None:
-    result = _steward(tmp_path, "demo", "--seed", "many")
+    result = steward_cli(tmp_path, "demo", "--seed", "many")
     assert result.returncode == 2
     assert "--seed" in result.stderr
 
 
 def test_init_creates_admin_and_demo_refuses_a_real_database(tmp_path: Path) -> None:
-    result = _steward(
+    result = steward_cli(
         tmp_path, "init", "--admin", "root", "--password-stdin", stdin="s3cret-pass\n"
     )
     assert result.returncode == 0, result.stderr
-    refused = _steward(tmp_path, "demo", "--no-serve")
+    refused = steward_cli(tmp_path, "demo", "--no-serve")
     assert refused.returncode == 2
     assert "not the demo" in refused.stderr
-    token = _steward(tmp_path, "token", "create", "root", "--name", "ci")
+    token = steward_cli(tmp_path, "token", "create", "root", "--name", "ci")
     assert token.returncode == 0
     assert token.stdout.strip().startswith("stw_")
-    assert _steward(tmp_path, "token", "create", "nobody").returncode == 2
-    assert _steward(tmp_path, "token", "revoke", "999").returncode == 2
-    assert _steward(tmp_path, "token", "revoke", "1").returncode == 0
+    assert steward_cli(tmp_path, "token", "create", "nobody").returncode == 2
+    assert steward_cli(tmp_path, "token", "revoke", "999").returncode == 2
+    assert steward_cli(tmp_path, "token", "revoke", "1").returncode == 0

@@ -15,15 +15,14 @@ from steward.cli import app
 from steward.core.errors import InvalidInput
 from steward.org import orgcode
 from steward.org.models import (
-    Department,
     EmploymentSpell,
     Person,
     PersonEmail,
     ReportingLine,
     RoleDescription,
     Team,
-    TeamMembership,
 )
+from tests.conftest import wipe_org
 
 pytestmark = pytest.mark.django_db
 
@@ -186,7 +185,7 @@ def test_demo_round_trip_byte_identical(tmp_path: Path) -> None:
     exported = _read(tmp_path / "a")
     assert exported["people.yaml"].decode().count("- employee_id: ") == people
     # Wipe the organization inside this test's transaction, import, export again.
-    _wipe_org()
+    wipe_org()
     assert Person.objects.count() == 0
     plan = orgcode.import_org(tmp_path / "a")
     assert len(plan.summary()["people"]["added"]) == people
@@ -194,18 +193,6 @@ def test_demo_round_trip_byte_identical(tmp_path: Path) -> None:
     assert EmploymentSpell.objects.count() == spells
     orgcode.export_org(tmp_path / "b")
     assert _read(tmp_path / "b") == exported
-
-
-def _wipe_org() -> None:
-    Team.objects.update(lead=None)
-    for model in (TeamMembership, ReportingLine, EmploymentSpell, PersonEmail):
-        model.objects.all().delete()
-    Person.objects.update(manager=None)
-    Person.objects.all().delete()
-    Team.objects.all().delete()
-    Department.objects.update(parent=None)
-    Department.objects.all().delete()
-    RoleDescription.objects.all().delete()
 
 
 def test_reimport_into_the_same_database_writes_nothing(tmp_path: Path) -> None:
