@@ -154,9 +154,10 @@ def _best(fn, repeat: int = 5) -> float:  # type: ignore[no-untyped-def]
 
 def _scenario(moves: int, rng: random.Random, on: date) -> object:
     """A draft with `moves` person moves between random teams (stored as drafted)."""
-    from steward.org.design_selectors import live_snapshot
-    from steward.org.models import Person, Scenario, ScenarioChange
-    from steward.org.scenarios import Change, live_base
+    from steward.org.models import Person
+    from steward.orgdesign.models import Scenario, ScenarioChange
+    from steward.orgdesign.scenarios import Change, live_base
+    from steward.orgdesign.selectors import live_snapshot
 
     live = live_snapshot(on)
     ics = list(
@@ -195,9 +196,9 @@ def main() -> None:
         _generate(args.people, rng)
         print(f"generated in {time.perf_counter() - t0:.1f} s")
         from steward.core.periods import quarter_range
-        from steward.org.design_selectors import live_snapshot, scenario_comparison
         from steward.org.models import Person
-        from steward.org.structure import analyze
+        from steward.orgdesign.selectors import live_snapshot, scenario_comparison
+        from steward.orgdesign.structure import analyze
 
         on = date(2026, 11, 27)
         people = Person.objects.count()

@@ -42,16 +42,18 @@ def wipe_org() -> None:
     from steward.org.models import (
         Department,
         EmploymentSpell,
-        HeadcountPlanEntry,
         Person,
         PersonEmail,
         ReportingLine,
         RoleDescription,
-        Scenario,
         Team,
+        TeamMembership,
+    )
+    from steward.orgdesign.models import (
+        HeadcountPlanEntry,
+        Scenario,
         TeamAllocation,
         TeamInteraction,
-        TeamMembership,
     )
 
     for design_model in (HeadcountPlanEntry, Scenario, TeamAllocation, TeamInteraction):

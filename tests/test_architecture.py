@@ -12,11 +12,12 @@ FLOORS: dict[str, set[str]] = {
     "core": set(),
     "org": {"core"},
     "engineering": {"core", "org"},
-    "architecture": {"core", "org", "engineering"},
-    "strategy": {"core", "org", "engineering", "architecture"},
-    "finance": {"core", "org", "engineering", "architecture", "strategy"},
-    "talent": {"core", "org", "engineering", "architecture", "strategy"},
-    "growth": {"core", "org", "engineering", "architecture", "strategy"},
+    "orgdesign": {"core", "org", "engineering"},
+    "architecture": {"core", "org", "engineering", "orgdesign"},
+    "strategy": {"core", "org", "engineering", "orgdesign", "architecture"},
+    "finance": {"core", "org", "engineering", "orgdesign", "architecture", "strategy"},
+    "talent": {"core", "org", "engineering", "orgdesign", "architecture", "strategy"},
+    "growth": {"core", "org", "engineering", "orgdesign", "architecture", "strategy"},
 }
 
 

@@ -291,7 +291,7 @@ from steward.engineering.cli import ingest_app, metrics_app, webhook_app  # noqa
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(metrics_app, name="metrics")
 app.add_typer(webhook_app, name="webhook")
-from steward.org.cli import org_app  # noqa: E402
+from steward.orgdesign.cli import org_app  # noqa: E402
 
 app.add_typer(org_app, name="org")
 from steward.strategy.cli import plan_app  # noqa: E402

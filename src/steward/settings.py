@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "steward.core",
     "steward.org",
     "steward.engineering",
+    "steward.orgdesign",
     "steward.strategy",
     "steward.cockpit",
     "steward.demo",

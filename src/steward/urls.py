@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("org/", include("steward.org.urls")),
+    path("org/", include("steward.orgdesign.urls")),
     path("engineering/", include("steward.engineering.urls")),
     path("strategy/", include("steward.strategy.urls")),
     path("api/v1/", api.urls),

@@ -136,16 +136,16 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:ideas_list": [{}],
     "api:improvement_actions_list": [{}],
     # Organization design (issue 3); SCENARIO = the first demo scenario (drafted by the CTO).
-    "org:health": [{}],
-    "org:capacity": [{}],
-    "org:allocation_set": [],  # POST-only
-    "org:headcount_plan": [{}],
-    "org:scenario_list": [{}],
-    "org:scenario_detail": [{"scenario_id": "SCENARIO"}],
-    "org:scenario_change_add": [],  # POST-only (HTMX)
-    "org:scenario_change_remove": [],  # POST-only (HTMX)
-    "org:scenario_apply": [],  # POST-only
-    "org:scenario_export": [{"scenario_id": "SCENARIO"}],
+    "orgdesign:health": [{}],
+    "orgdesign:capacity": [{}],
+    "orgdesign:allocation_set": [],  # POST-only
+    "orgdesign:headcount_plan": [{}],
+    "orgdesign:scenario_list": [{}],
+    "orgdesign:scenario_detail": [{"scenario_id": "SCENARIO"}],
+    "orgdesign:scenario_change_add": [],  # POST-only (HTMX)
+    "orgdesign:scenario_change_remove": [],  # POST-only (HTMX)
+    "orgdesign:scenario_apply": [],  # POST-only
+    "orgdesign:scenario_export": [{"scenario_id": "SCENARIO"}],
     "api:structure": [{}],
     "api:capacity": [{}],
     "api:headcount_plan": [{}],
@@ -162,14 +162,14 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
 # the scenarios they drafted themselves.
 ORG_PLANNERS = {"admin", "cto", "executive", "finance", "people", "manager"}
 ORG_PLAN_LISTS = {
-    "org:headcount_plan",
-    "org:scenario_list",
+    "orgdesign:headcount_plan",
+    "orgdesign:scenario_list",
     "api:headcount_plan",
     "api:scenarios_list",
 }
 ORG_SCENARIO_PAGES = {
-    "org:scenario_detail",
-    "org:scenario_export",
+    "orgdesign:scenario_detail",
+    "orgdesign:scenario_export",
     "api:scenarios_detail",
     "api:scenarios_compare",
 }
@@ -196,7 +196,7 @@ def _resolve_value(value: str) -> str:
     if value == "OTHER":
         return _other().employee_id
     if value == "SCENARIO":
-        from steward.org.models import Scenario
+        from steward.orgdesign.models import Scenario
 
         return str(Scenario.objects.order_by("pk").values_list("pk", flat=True)[0])
     return value

@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from steward.core.periods import Quarter, quarter_range
-from steward.org.capacity import (
+from steward.orgdesign.capacity import (
     Allocation,
     Assignment,
     CostRates,

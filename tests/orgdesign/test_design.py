@@ -10,11 +10,12 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
 from steward.core.periods import Quarter
-from steward.org import design_selectors as sel
-from steward.org import design_services as design
 from steward.org import services as org
 from steward.org.errors import OrgError
-from steward.org.models import Person, ScenarioStatus, Team, TeamMembership
+from steward.org.models import Person, Team, TeamMembership
+from steward.orgdesign import selectors as sel
+from steward.orgdesign import services as design
+from steward.orgdesign.models import ScenarioStatus
 
 D0 = date(2026, 1, 1)
 MOVE = date(2026, 6, 1)

@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from steward.core.periods import Quarter
-from steward.org.capacity import Assignment, CostRates, capacity
-from steward.org.scenarios import (
+from steward.orgdesign.capacity import Assignment, CostRates, capacity
+from steward.orgdesign.scenarios import (
     Change,
     apply_changes,
     conflicts,
@@ -17,8 +17,8 @@ from steward.org.scenarios import (
     manager_changes,
     team_costs,
 )
-from steward.org.structure import analyze
-from tests.org.test_structure import D, small_org
+from steward.orgdesign.structure import analyze
+from tests.orgdesign.test_structure import D, small_org
 
 
 def assignments_of(snapshot):  # type: ignore[no-untyped-def]

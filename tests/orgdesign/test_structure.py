@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from steward.org.structure import (
+from steward.orgdesign.structure import (
     Interaction,
     OrgSnapshot,
     PersonRow,

@@ -168,7 +168,7 @@ def test_prioritization_sorts_and_ranks() -> None:
 def test_plan_under_a_reorg_scenario_uses_its_capacity() -> None:
     from steward.core.periods import quarter_range
     from steward.org import design_selectors
-    from steward.org.models import Scenario
+    from steward.orgdesign.models import Scenario
 
     quarters = quarter_range("2027Q1..2027Q2")
     live = selectors.team_capacity(quarters=quarters)

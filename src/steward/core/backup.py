@@ -47,6 +47,42 @@ EXCLUDED = frozenset({"sessions.session"})
 # Recreated by `migrate` in the target; written without ids and matched by natural key.
 NATURAL_PK = frozenset({"contenttypes.contenttype", "auth.permission"})
 CHUNK = 1000
+# Models that moved to another app keep their tables; a backup written before the move names
+# them by their old label ("old_app.model" -> "new_app.model"). Apps register their moves.
+RENAMED_MODELS: dict[str, str] = {}
+
+
+def register_renamed_model(old_label: str, new_label: str) -> None:
+    """Restore rows that a backup names `old_label` into the model now labelled `new_label`."""
+    RENAMED_MODELS[old_label.lower()] = new_label.lower()
+
+
+def _renamed_key(value: Any) -> Any:
+    """A natural key naming a moved model's content type ([app, model, ...]), renamed."""
+    if isinstance(value, list):
+        for i in range(len(value) - 1):
+            pair = value[i : i + 2]
+            if all(isinstance(v, str) for v in pair):
+                new = RENAMED_MODELS.get(f"{pair[0]}.{pair[1]}")
+                if new is not None:
+                    return [*value[:i], *new.split("."), *value[i + 2 :]]
+        return [_renamed_key(v) if isinstance(v, list) else v for v in value]
+    return value
+
+
+def _renamed(item: dict[str, Any]) -> dict[str, Any]:
+    """`item` with the labels of moved models (its own, its content type keys) renamed."""
+    if not RENAMED_MODELS:
+        return item
+    item["model"] = RENAMED_MODELS.get(item["model"], item["model"])
+    fields = item.get("fields", {})
+    if item["model"] == "contenttypes.contenttype":
+        new = RENAMED_MODELS.get(f"{fields.get('app_label')}.{fields.get('model')}")
+        if new is not None:
+            fields["app_label"], fields["model"] = new.split(".")
+    for name, value in fields.items():
+        fields[name] = _renamed_key(value)
+    return item
 
 
 def backup_models() -> list[type[Model]]:
@@ -181,7 +217,7 @@ def _objects(path: Path) -> Iterator[dict[str, Any]]:
                     raise BadInput(f"{path}: line {number}: object count does not match")
                 return
             count += 1
-            yield item
+            yield _renamed(item)
     raise BadInput(f"{path}: the file ends early (no closing line); the backup is incomplete")
 
 
@@ -241,7 +277,10 @@ def restore_read(path: Path) -> dict[str, int]:
         if connection.vendor == "postgresql":
             _reset_sequences()
         restored = {m._meta.label_lower: m._base_manager.count() for m in backup_models()}
-        expected = header.get("counts", {})
+        expected = {
+            RENAMED_MODELS.get(label, label): count
+            for label, count in header.get("counts", {}).items()
+        }
         wrong = [
             label
             for label, count in expected.items()

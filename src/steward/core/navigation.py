@@ -1,4 +1,6 @@
-"""Navigation grouped by the CTO's areas of responsibility, showing only areas that exist."""
+"""Navigation grouped by the CTO's areas of responsibility, showing only areas that exist.
+
+The areas are fixed here; the links are registered by the apps (see docs/architecture.md)."""
 
 from __future__ import annotations
 
@@ -24,60 +26,43 @@ class NavArea:
     links: tuple[NavLink, ...]
 
 
-# The six areas of the CTO role; an app adds its links here when it lands.
-AREAS: tuple[NavArea, ...] = (
-    NavArea(
-        "Strategy & roadmap",
-        (
-            NavLink("Objectives", "strategy:objectives"),
-            NavLink("Roadmap", "strategy:roadmap"),
-            NavLink("Now / next / later", "strategy:board"),
-            NavLink("Alignment", "strategy:alignment"),
-            NavLink("Innovation & improvement", "strategy:innovation"),
-        ),
-    ),
-    NavArea(
-        "Architecture & delivery",
-        (
-            NavLink("Delivery", "engineering:delivery"),
-            NavLink("Repositories", "engineering:repositories"),
-            NavLink("Identities", "engineering:identities", frozenset({policy.Role.ADMIN})),
-        ),
-    ),
-    NavArea("Budget & vendors", ()),
-    NavArea(
-        "Product trade-offs",
-        (
-            NavLink("Prioritization", "strategy:prioritization"),
-            NavLink("Portfolio plan", "strategy:plan"),
-        ),
-    ),
-    NavArea(
-        "People & team",
-        (
-            NavLink("Org chart", "org:chart"),
-            NavLink("Teams", "org:team_list"),
-            NavLink("People", "org:person_list"),
-            NavLink("Role descriptions", "org:role_list"),
-            NavLink("Headcount plan", "org:headcount_plan", policy.ORG_PLANNER_ROLES),
-        ),
-    ),
-    NavArea(
-        "Structure & process",
-        (
-            NavLink("Organization health", "org:health"),
-            NavLink("Capacity", "org:capacity"),
-            NavLink("Reorg scenarios", "org:scenario_list", policy.ORG_PLANNER_ROLES),
-        ),
-    ),
+# The six areas of the CTO role, in the order the menu shows them. Apps add their links with
+# `register_link`; an area without links (yet) is not shown.
+AREA_LABELS: tuple[str, ...] = (
+    "Strategy & roadmap",
+    "Architecture & delivery",
+    "Budget & vendors",
+    "Product trade-offs",
+    "People & team",
+    "Structure & process",
 )
+
+_links: dict[str, list[NavLink]] = {label: [] for label in AREA_LABELS}
+
+
+def register_link(
+    area: str, label: str, url_name: str, roles: frozenset[policy.Role] | None = None
+) -> None:
+    """Add a link to `area` (one of AREA_LABELS); links show in the order they are registered
+    (apps register in INSTALLED_APPS order, from `AppConfig.ready()`)."""
+    if area not in _links:
+        raise ValueError(f"unknown navigation area {area!r}; one of {', '.join(AREA_LABELS)}")
+    link = NavLink(label, url_name, roles)
+    if any(existing.url_name == url_name for existing in _links[area]):
+        raise ValueError(f"{url_name} is already in {area!r}")
+    _links[area].append(link)
+
+
+def areas() -> tuple[NavArea, ...]:
+    """Every area with the links registered so far, in menu order."""
+    return tuple(NavArea(label, tuple(_links[label])) for label in AREA_LABELS)
 
 
 def visible_areas(user: Any) -> list[dict[str, Any]]:
     """The areas with at least one link `user` may open, each with its links resolved."""
     roles = policy.roles_of(user)
     result = []
-    for area in AREAS:
+    for area in areas():
         links = []
         for link in area.links:
             if link.roles is not None and not (roles & link.roles):

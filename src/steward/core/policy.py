@@ -1,7 +1,9 @@
 """The one place that decides who may see and change what.
 
-Views, API handlers, CLI exports and reports ask this module; nothing else decides. Models are
-named by label ("org.Person") so that `core` imports no app.
+Views, API handlers, CLI exports and reports ask this module; nothing else decides. `core`
+names no app: each app registers its rules from `AppConfig.ready()` (`register_open_models`,
+`register_row_scope`, `register_editors`, `register_sensitive_fields`,
+`register_person_model`); see docs/architecture.md.
 
 Roles (a user may hold several, as Django groups of these names): admin, cto, executive,
 finance, people, architect, manager, engineer. Superusers hold `admin`.
@@ -14,7 +16,8 @@ Field classes of a person:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 from typing import Any
@@ -48,29 +51,6 @@ class FieldClass(StrEnum):
 # Sensitive classes named in ARCHITECTURE.md; the later ones gain fields as their apps land.
 SENSITIVE_CLASSES = ("compensation", "candidate", "diversity", "survey", "retention")
 
-PERSON_FIELDS: dict[str, FieldClass] = {
-    "employee_id": FieldClass.PUBLIC,
-    "name": FieldClass.PUBLIC,
-    "emails": FieldClass.PUBLIC,
-    "title": FieldClass.PUBLIC,
-    "level": FieldClass.PUBLIC,
-    "track": FieldClass.PUBLIC,
-    "team": FieldClass.PUBLIC,
-    "manager_employee_id": FieldClass.PUBLIC,
-    "location": FieldClass.PUBLIC,
-    "timezone": FieldClass.PUBLIC,
-    "start_date": FieldClass.PUBLIC,
-    "end_date": FieldClass.PUBLIC,
-    "department": FieldClass.PRIVATE,
-    "employment_type": FieldClass.PRIVATE,
-    "fte": FieldClass.PRIVATE,
-    "termination_type": FieldClass.PRIVATE,
-    "regretted": FieldClass.PRIVATE,
-    "attributes": FieldClass.PRIVATE,
-    "salary": FieldClass.COMPENSATION,
-    "currency": FieldClass.COMPENSATION,
-}
-
 # Roles that see every person record, leavers included.
 WHOLE_ORG_ROLES = frozenset(
     {Role.ADMIN, Role.CTO, Role.EXECUTIVE, Role.FINANCE, Role.PEOPLE, Role.ARCHITECT}
@@ -85,46 +65,64 @@ ORG_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.PEOPLE})
 ORG_PLANNER_ROLES = frozenset(
     {Role.ADMIN, Role.CTO, Role.EXECUTIVE, Role.FINANCE, Role.PEOPLE, Role.MANAGER}
 )
-ORG_PLAN_MODELS = frozenset(
-    {"org.scenario", "org.headcountplanentry", "org.burdenrate", "org.exchangerate"}
-)
-
-# Kinds of object every role may list (organization structure is not sensitive).
-OPEN_MODELS = frozenset(
-    {
-        "org.team",
-        "org.department",
-        "org.roledescription",
-        # Declared team structure (allocations, interactions, composition targets).
-        "org.teamallocation",
-        "org.teaminteraction",
-        "org.levelmixtarget",
-        "org.compositiontarget",
-        # Delivery evidence (git history, deployments, incidents) is open to every role.
-        "engineering.repository",
-        "engineering.commit",
-        "engineering.filechange",
-        "engineering.tag",
-        "engineering.linkkey",
-        "engineering.deployment",
-        "engineering.incident",
-        # The strategy (objectives, roadmap, pipeline) is shared with everyone who builds it.
-        "strategy.objective",
-        "strategy.keyresult",
-        "strategy.checkin",
-        "strategy.teamgoal",
-        "strategy.initiative",
-        "strategy.initiativeobjective",
-        "strategy.initiativeeffort",
-        "strategy.quarterbudget",
-        "strategy.idea",
-        "strategy.improvementaction",
-    }
-)
 # Roles that may change the strategy (objectives, initiatives, plans, pipeline).
 STRATEGY_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.EXECUTIVE})
 
 AnyUser = User | AnonymousUser
+
+# A row scope narrows the rows of one model to those a user may list: it gets the user, the
+# roles they hold (never empty), the model's full queryset and the day it is asked about.
+RowScope = Callable[[AnyUser, frozenset[Role], QuerySet[Any], date | None], QuerySet[Any]]
+
+
+@dataclass
+class PolicyRegistry:
+    """What the apps told the policy about their models (filled from `AppConfig.ready()`)."""
+
+    open_models: set[str] = field(default_factory=set)
+    row_scopes: dict[str, RowScope] = field(default_factory=dict)
+    editors: dict[str, Callable[[AnyUser], bool]] = field(default_factory=dict)
+    sensitive_fields: dict[str, dict[str, FieldClass]] = field(default_factory=dict)
+    person_model: str | None = None
+
+
+registry = PolicyRegistry()
+
+
+def register_open_models(*labels: str) -> None:
+    """Every role may list the rows of these models ("app.model")."""
+    registry.open_models.update(label.lower() for label in labels)
+
+
+def register_row_scope(label: str, scope: RowScope) -> None:
+    """`scope` decides which rows of `label` a user with at least one role may list."""
+    key = label.lower()
+    if key in registry.row_scopes:
+        raise ValueError(f"a row scope for {key} is already registered")
+    registry.row_scopes[key] = scope
+
+
+def register_editors(app_label: str, may_change: Callable[[AnyUser], bool]) -> None:
+    """Who may change the models of `app_label` (`require(user, "change", obj)`)."""
+    if app_label in registry.editors:
+        raise ValueError(f"editors of {app_label} are already registered")
+    registry.editors[app_label] = may_change
+
+
+def register_sensitive_fields(label: str, fields: Mapping[str, FieldClass]) -> None:
+    """The class of each serialized field of `label` (fields not named are private)."""
+    registry.sensitive_fields[label.lower()] = dict(fields)
+
+
+def register_person_model(label: str) -> None:
+    """The model of a person: has `user`, `manager` and `start_date`/`end_date` fields."""
+    registry.person_model = label
+
+
+def _person_model() -> Any:
+    if registry.person_model is None:
+        raise LookupError("no app registered the person model")
+    return apps.get_model(registry.person_model)
 
 
 def roles_of(user: AnyUser) -> frozenset[Role]:
@@ -154,8 +152,7 @@ def person_of(user: AnyUser) -> Any | None:
         return None
     if hasattr(user, "_steward_person"):
         return user._steward_person
-    person_model = apps.get_model("org", "Person")
-    person = person_model.objects.filter(user_id=user.pk).first()
+    person = _person_model().objects.filter(user_id=user.pk).first()
     setattr(user, "_steward_person", person)  # noqa: B010
     return person
 
@@ -168,7 +165,7 @@ def subtree_ids(user: AnyUser) -> frozenset[int]:
     me = person_of(user)
     result: frozenset[int] = frozenset()
     if me is not None and has_role(user, Role.MANAGER):
-        person_model = apps.get_model("org", "Person")
+        person_model = _person_model()
         children: dict[int, list[int]] = {}
         for pid, mid in person_model.objects.filter(manager__isnull=False).values_list(
             "id", "manager_id"
@@ -199,30 +196,48 @@ def visible(user: AnyUser, model_label: str, on: date | None = None) -> QuerySet
     if not roles:
         return qs.none()
     label = model_label.lower()
-    if label in OPEN_MODELS:
+    if label in registry.open_models:
         return qs
-    if label == "org.person":
-        if roles & WHOLE_ORG_ROLES:
-            return qs
-        today = on or date.today()
-        allowed = _active_q(today)
-        me = person_of(user)
-        if me is not None:
-            allowed |= Q(pk=me.pk)
-        subtree = subtree_ids(user)
-        if subtree:
-            allowed |= Q(pk__in=subtree)
-        return qs.filter(allowed)
-    if label in ORG_PLAN_MODELS:
-        if roles & ORG_PLANNER_ROLES - {Role.MANAGER}:
-            return qs
-        if Role.MANAGER in roles:
-            # Managers see the plan, and only the scenarios they drafted themselves.
-            return qs.filter(owner=user) if label == "org.scenario" else qs
-        return qs.none()
+    scope = registry.row_scopes.get(label)
+    if scope is not None:
+        return scope(user, roles, qs, on)
     if Role.ADMIN in roles:
         return qs
     return qs.none()
+
+
+def person_rows(
+    user: AnyUser, roles: frozenset[Role], qs: QuerySet[Any], on: date | None
+) -> QuerySet[Any]:
+    """Row scope of people: whole-org roles see everyone, leavers included; others see the
+    people employed on `on` (default today), themselves and their reporting subtree."""
+    if roles & WHOLE_ORG_ROLES:
+        return qs
+    today = on or date.today()
+    allowed = _active_q(today)
+    me = person_of(user)
+    if me is not None:
+        allowed |= Q(pk=me.pk)
+    subtree = subtree_ids(user)
+    if subtree:
+        allowed |= Q(pk__in=subtree)
+    return qs.filter(allowed)
+
+
+def plan_rows(*, drafted_by: str | None = None) -> RowScope:
+    """Row scope of organization plans: planner roles see them; managers see the plan, and
+    when `drafted_by` names the owner field only the rows they drafted themselves."""
+
+    def scope(
+        user: AnyUser, roles: frozenset[Role], qs: QuerySet[Any], on: date | None
+    ) -> QuerySet[Any]:
+        if roles & ORG_PLANNER_ROLES - {Role.MANAGER}:
+            return qs
+        if Role.MANAGER in roles:
+            return qs.filter(**{drafted_by: user}) if drafted_by else qs
+        return qs.none()
+
+    return scope
 
 
 def may_see_row(user: AnyUser, obj: Model) -> bool:
@@ -258,20 +273,23 @@ def may_see_compensation_aggregates(user: AnyUser) -> bool:
     return bool(roles_of(user) & (COMPENSATION_ROLES | {Role.EXECUTIVE}))
 
 
+def _field_classes_of(obj: Model) -> dict[str, FieldClass]:
+    return registry.sensitive_fields.get(obj._meta.label_lower, {})
+
+
 def filter_person(user: AnyUser, person: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     """`data` (a serialized person) without the keys `user` may not see."""
     classes = person_field_classes(user, person)
+    fields = _field_classes_of(person)
     return {
-        key: value
-        for key, value in data.items()
-        if PERSON_FIELDS.get(key, FieldClass.PRIVATE) in classes
+        key: value for key, value in data.items() if fields.get(key, FieldClass.PRIVATE) in classes
     }
 
 
 def visible_person_fields(user: AnyUser, person: Any) -> frozenset[str]:
     """Names of the person fields `user` may see."""
     classes = person_field_classes(user, person)
-    return frozenset(k for k, c in PERSON_FIELDS.items() if c in classes)
+    return frozenset(k for k, c in _field_classes_of(person).items() if c in classes)
 
 
 def may_change_org(user: AnyUser) -> bool:
@@ -311,9 +329,8 @@ def require(user: AnyUser, action: str, target: str | Model) -> None:
         elif not roles_of(user):
             raise PermissionDenied("no role")
         return
-    if action == "change" and label.startswith("org.") and may_change_org(user):
-        return
-    if action == "change" and label.startswith("strategy.") and may_change_strategy(user):
+    editors = registry.editors.get(label.partition(".")[0])
+    if action == "change" and editors is not None and editors(user):
         return
     if Role.ADMIN in roles_of(user):
         return

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING
 from django.contrib.auth.models import User
 
 from steward.demo.company import LOCATIONS, salary_for
-from steward.org import design_services as design
 from steward.org import services as org_services
-from steward.org.models import Person, PlanKind, Team
+from steward.org.models import Person, Team
+from steward.orgdesign import services as design
+from steward.orgdesign.models import PlanKind
 
 if TYPE_CHECKING:
     from steward.demo.builder import DemoContext

@@ -11,8 +11,7 @@ class EngineeringConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Register the engineering import kinds (loaded lazily on first use)."""
-        from steward.core.importing import register_importer
+        """Register the engineering policy rules, navigation links and import kinds."""
+        from steward.engineering.registrations import register
 
-        register_importer("deployments", "steward.engineering.importers.DeploymentImporter")
-        register_importer("incidents", "steward.engineering.importers.IncidentImporter")
+        register()

@@ -7,11 +7,7 @@ class OrgConfig(AppConfig):
     verbose_name = "Organization"
 
     def ready(self) -> None:
-        """Register the organization's import kinds (loaded lazily on first use)."""
-        from steward.core.importing import register_importer
+        """Register the organization's policy rules, navigation links and import kinds."""
+        from steward.org.registrations import register
 
-        register_importer("people", "steward.org.importers.PeopleImporter")
-        register_importer("teams", "steward.org.importers.TeamsImporter")
-        register_importer("roles", "steward.org.importers.RolesImporter")
-        # Organization design kinds join org as code (export / import-all).
-        import steward.org.design_orgcode  # noqa: F401
+        register()

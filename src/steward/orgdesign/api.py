@@ -13,9 +13,9 @@ from steward.core import policy
 from steward.core.errors import BadInput
 from steward.core.pagination import paginate
 from steward.core.periods import quarter_range
-from steward.org import design_selectors as sel
-from steward.org import design_services as design
-from steward.org.models import Scenario
+from steward.orgdesign import selectors as sel
+from steward.orgdesign import services as design
+from steward.orgdesign.models import Scenario
 
 router = Router(tags=["org design"])
 

@@ -36,7 +36,7 @@ def _parse_date(text: str | None, what: str = "--date") -> date | None:
 
 def _scenario(scenario_id: int):  # type: ignore[no-untyped-def]
     from steward.core.errors import BadInput
-    from steward.org.models import Scenario
+    from steward.orgdesign.models import Scenario
 
     scenario = Scenario.objects.filter(pk=scenario_id).first()
     if scenario is None:
@@ -54,7 +54,7 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="Print the analysis as JSON."),
 ) -> None:
     """Structure analysis of the live org (or a scenario): spans, layers, team sizes, flags."""
-    from steward.org import design_selectors as sel
+    from steward.orgdesign import selectors as sel
 
     actor = _system_actor()
     day = _parse_date(on)
@@ -89,7 +89,7 @@ def capacity(
 ) -> None:
     """Available person-weeks per team and quarter (allocations and planned hires included)."""
     from steward.core.periods import quarter_range
-    from steward.org import design_selectors as sel
+    from steward.orgdesign import selectors as sel
 
     data = sel.capacity_report(actor=_system_actor(), quarters=quarter_range(quarters), team=team)
     if as_json:
@@ -110,7 +110,7 @@ def capacity(
 @command
 def scenario_list(as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
     """Every scenario with its status and number of changes."""
-    from steward.org.models import Scenario
+    from steward.orgdesign.models import Scenario
 
     rows = [
         {
@@ -140,7 +140,7 @@ def scenario_compare(
 ) -> None:
     """A scenario against the live org: structure, capacity, cost, manager changes."""
     from steward.core.periods import quarter_range
-    from steward.org import design_selectors as sel
+    from steward.orgdesign import selectors as sel
 
     data = sel.scenario_comparison(
         actor=_system_actor(),
@@ -167,7 +167,7 @@ def scenario_export(
     """Write a scenario as YAML."""
     import yaml
 
-    from steward.org.design_services import scenario_to_data
+    from steward.orgdesign.services import scenario_to_data
 
     text = yaml.safe_dump(
         scenario_to_data(_scenario(scenario_id)), sort_keys=False, allow_unicode=True
@@ -185,7 +185,7 @@ def scenario_import(file: str = typer.Argument(..., metavar="FILE")) -> None:
     import yaml
 
     from steward.core.errors import BadInput
-    from steward.org.design_services import scenario_from_data
+    from steward.orgdesign.services import scenario_from_data
 
     try:
         data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
@@ -202,7 +202,7 @@ def scenario_import(file: str = typer.Argument(..., metavar="FILE")) -> None:
 @command
 def scenario_apply(scenario_id: int = typer.Argument(..., metavar="ID")) -> None:
     """Apply a draft scenario to the live org in one transaction (refuses on conflicts)."""
-    from steward.org.design_services import scenario_apply as apply
+    from steward.orgdesign.services import scenario_apply as apply
 
     scenario = apply(actor=None, scenario=_scenario(scenario_id))
     console.print(f"Scenario {scenario.pk} ({scenario.name}) applied.")

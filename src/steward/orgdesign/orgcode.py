@@ -12,26 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 from steward.core import policy
-from steward.org.models import (
-    AllocationKind,
-    BurdenRate,
-    CompositionMetric,
-    CompositionTarget,
-    ExchangeRate,
-    HeadcountPlanEntry,
-    InteractionMode,
-    LevelMixTarget,
-    Person,
-    PlanKind,
-    PlanStatus,
-    Scenario,
-    ScenarioChange,
-    ScenarioStatus,
-    Team,
-    TeamAllocation,
-    TeamInteraction,
-    Track,
-)
+from steward.org.models import Person, Team, Track
 from steward.org.orgcode import (
     Entry,
     Item,
@@ -43,6 +24,23 @@ from steward.org.orgcode import (
     _sorted_json,
     compact,
     register,
+)
+from steward.orgdesign.models import (
+    AllocationKind,
+    BurdenRate,
+    CompositionMetric,
+    CompositionTarget,
+    ExchangeRate,
+    HeadcountPlanEntry,
+    InteractionMode,
+    LevelMixTarget,
+    PlanKind,
+    PlanStatus,
+    Scenario,
+    ScenarioChange,
+    ScenarioStatus,
+    TeamAllocation,
+    TeamInteraction,
 )
 
 Problem = Callable[[Entry, str, str, str], None]
@@ -75,7 +73,7 @@ def _alloc_id(team: str, kind: str, quarter: str) -> str:
 
 
 def _alloc_export(scope: Scope) -> list[Record]:
-    rows = scope.rows("org.TeamAllocation").select_related("team")
+    rows = scope.rows("orgdesign.TeamAllocation").select_related("team")
     records = [
         compact(
             {
@@ -128,7 +126,7 @@ def _alloc_apply(plan: Plan) -> None:
 
 
 def _inter_export(scope: Scope) -> list[Record]:
-    rows = scope.rows("org.TeamInteraction").select_related("team", "other")
+    rows = scope.rows("orgdesign.TeamInteraction").select_related("team", "other")
     records = [
         compact(
             {
@@ -177,7 +175,7 @@ def _inter_apply(plan: Plan) -> None:
 
 
 def _level_export(scope: Scope) -> list[Record]:
-    rows = scope.rows("org.LevelMixTarget").select_related("team")
+    rows = scope.rows("orgdesign.LevelMixTarget").select_related("team")
     records = [
         {
             "id": f"{t.team.slug if t.team else DEFAULT}/{t.level}",
@@ -217,7 +215,7 @@ def _level_apply(plan: Plan) -> None:
 def _comp_export(scope: Scope) -> list[Record]:
     return [
         compact({"metric": t.metric, "value": t.value, "levels": t.levels}, keep=("metric",))
-        for t in scope.rows("org.CompositionTarget").order_by("metric")
+        for t in scope.rows("orgdesign.CompositionTarget").order_by("metric")
     ]
 
 
@@ -249,7 +247,7 @@ def _comp_apply(plan: Plan) -> None:
 def _burden_export(scope: Scope) -> list[Record]:
     return [
         {"location": b.location or DEFAULT, "rate": b.rate}
-        for b in scope.rows("org.BurdenRate").order_by("location")
+        for b in scope.rows("orgdesign.BurdenRate").order_by("location")
     ]
 
 
@@ -274,7 +272,7 @@ def _fx_export(scope: Scope) -> list[Record]:
             "reporting_currency": x.reporting_currency,
             "rate": x.rate,
         }
-        for x in scope.rows("org.ExchangeRate").order_by("currency", "reporting_currency")
+        for x in scope.rows("orgdesign.ExchangeRate").order_by("currency", "reporting_currency")
     ]
 
 
@@ -326,7 +324,7 @@ PLAN_KEYS = (
 
 def _plan_export(scope: Scope) -> list[Record]:
     pay = scope.actor is None or bool(policy.roles_of(scope.actor) & policy.COMPENSATION_ROLES)
-    rows = scope.rows("org.HeadcountPlanEntry").select_related("team", "replaces", "manager")
+    rows = scope.rows("orgdesign.HeadcountPlanEntry").select_related("team", "replaces", "manager")
     return [
         compact(
             {
@@ -401,7 +399,7 @@ def _plan_apply(plan: Plan) -> None:
 
 
 def _scenario_export(scope: Scope) -> list[Record]:
-    rows = scope.rows("org.Scenario").select_related("owner").prefetch_related("changes")
+    rows = scope.rows("orgdesign.Scenario").select_related("owner").prefetch_related("changes")
     records = []
     for s in rows:
         changes = [

@@ -14,8 +14,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from steward.org.capacity import Assignment, CostRates, fully_loaded_cost
-from steward.org.structure import TEAM_TYPES, OrgSnapshot, PersonRow, Spell, TeamRow
+from steward.orgdesign.capacity import Assignment, CostRates, fully_loaded_cost
+from steward.orgdesign.structure import TEAM_TYPES, OrgSnapshot, PersonRow, Spell, TeamRow
 
 CHANGE_KINDS = (
     "move_person",

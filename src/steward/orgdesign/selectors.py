@@ -19,24 +19,32 @@ from django.db.models import Q, QuerySet
 
 from steward.core import policy
 from steward.core.periods import Quarter, quarter_of
-from steward.org.capacity import Allocation, Assignment, CostRates, capacity, fully_loaded_cost
 from steward.org.models import (
+    EmploymentSpell,
+    Person,
+    ReportingLine,
+    Team,
+    TeamMembership,
+)
+from steward.orgdesign.capacity import (
+    Allocation,
+    Assignment,
+    CostRates,
+    capacity,
+    fully_loaded_cost,
+)
+from steward.orgdesign.models import (
     BurdenRate,
     CompositionTarget,
-    EmploymentSpell,
     ExchangeRate,
     HeadcountPlanEntry,
     LevelMixTarget,
-    Person,
     PlanStatus,
-    ReportingLine,
     Scenario,
-    Team,
     TeamAllocation,
     TeamInteraction,
-    TeamMembership,
 )
-from steward.org.scenarios import (
+from steward.orgdesign.scenarios import (
     Change,
     ScenarioResult,
     apply_changes,
@@ -44,8 +52,8 @@ from steward.org.scenarios import (
     manager_changes,
     team_costs,
 )
-from steward.org.structure import Interaction, OrgSnapshot, PersonRow, Spell, TeamRow, analyze
-from steward.org.structure import compare as compare_analyses
+from steward.orgdesign.structure import Interaction, OrgSnapshot, PersonRow, Spell, TeamRow, analyze
+from steward.orgdesign.structure import compare as compare_analyses
 
 # None is the system itself (the CLI run by the instance operator): no per-user policy.
 Actor = User | AnonymousUser | None
@@ -285,7 +293,7 @@ def scenario_list(*, actor: Actor) -> QuerySet[Scenario]:
     """Scenarios `actor` may see (managers: their own)."""
     if actor is None:
         return Scenario.objects.select_related("owner")
-    return policy.visible(actor, "org.Scenario").select_related("owner")
+    return policy.visible(actor, "orgdesign.Scenario").select_related("owner")
 
 
 def scenario_get(*, actor: Actor, scenario_id: int) -> Scenario | None:
@@ -411,7 +419,7 @@ def plan_entries(*, actor: Actor, team: str | None = None) -> QuerySet[Headcount
     base = (
         HeadcountPlanEntry.objects.all()
         if actor is None
-        else policy.visible(actor, "org.HeadcountPlanEntry")
+        else policy.visible(actor, "orgdesign.HeadcountPlanEntry")
     )
     qs: QuerySet[HeadcountPlanEntry] = base.select_related("team", "replaces", "manager")
     if team:

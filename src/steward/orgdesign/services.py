@@ -19,25 +19,23 @@ from django.utils import timezone
 from steward.core import policy
 from steward.core.periods import parse_quarter, quarter_of
 from steward.org import services as org_services
-from steward.org.design_selectors import live_snapshot, scenario_outcome
 from steward.org.errors import OrgError
-from steward.org.models import (
+from steward.org.models import Department, Person, Team
+from steward.orgdesign.models import (
     BurdenRate,
     CompositionTarget,
-    Department,
     ExchangeRate,
     HeadcountPlanEntry,
     LevelMixTarget,
-    Person,
     PlanKind,
     Scenario,
     ScenarioChange,
     ScenarioStatus,
-    Team,
     TeamAllocation,
     TeamInteraction,
 )
-from steward.org.scenarios import CHANGE_KINDS, Change, change_refs, conflicts, live_base
+from steward.orgdesign.scenarios import CHANGE_KINDS, Change, change_refs, conflicts, live_base
+from steward.orgdesign.selectors import live_snapshot, scenario_outcome
 
 
 def _require_editor(actor: User | None) -> None:

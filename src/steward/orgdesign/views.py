@@ -17,16 +17,14 @@ from steward.core import policy
 from steward.core.charts import spec_svg
 from steward.core.errors import BadInput
 from steward.core.periods import quarter_range
-from steward.org import design_selectors as sel
-from steward.org import design_services as design
-from steward.org.models import (
+from steward.org.models import Person, Team, TeamType
+from steward.orgdesign import selectors as sel
+from steward.orgdesign import services as design
+from steward.orgdesign.models import (
     AllocationKind,
     ChangeKind,
-    Person,
     Scenario,
     ScenarioStatus,
-    Team,
-    TeamType,
 )
 
 
@@ -81,7 +79,7 @@ def health(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "org/design/health.html",
+        "orgdesign/health.html",
         {"data": data, "names": names, "day": day, "span_chart": chart},
     )
 
@@ -96,7 +94,7 @@ def capacity(request: HttpRequest) -> HttpResponse:
     data = sel.capacity_report(actor=request.user, quarters=quarters)
     return render(
         request,
-        "org/design/capacity.html",
+        "orgdesign/capacity.html",
         {
             "data": data,
             "quarters_text": f"{quarters[0]}..{quarters[-1]}",
@@ -123,7 +121,7 @@ def allocation_set(request: HttpRequest) -> HttpResponse:
         )
     except BadInput as exc:
         return HttpResponse(str(exc), status=422)
-    return redirect("org:capacity")
+    return redirect("orgdesign:capacity")
 
 
 def _require_planner(request: HttpRequest) -> None:
@@ -155,7 +153,7 @@ def headcount_plan(request: HttpRequest) -> HttpResponse:
         )
     return render(
         request,
-        "org/design/headcount_plan.html",
+        "orgdesign/headcount_plan.html",
         {
             "data": data,
             "with_cost": "cost_total" in data["totals"],
@@ -179,10 +177,10 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
             description=request.POST.get("description", ""),
             effective_date=effective,
         )
-        return redirect("org:scenario_detail", scenario_id=scenario.pk)
+        return redirect("orgdesign:scenario_detail", scenario_id=scenario.pk)
     return render(
         request,
-        "org/design/scenario_list.html",
+        "orgdesign/scenario_list.html",
         {"scenarios": sel.scenario_list(actor=request.user), "today": date.today()},
     )
 
@@ -233,7 +231,7 @@ def _editor_context(request: HttpRequest, scenario: Scenario, error: str = "") -
 def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
     """The scenario editor: changes, a form for the next one, and the before/after panel."""
     scenario = _get_scenario(request, scenario_id)
-    return render(request, "org/design/scenario_detail.html", _editor_context(request, scenario))
+    return render(request, "orgdesign/scenario_detail.html", _editor_context(request, scenario))
 
 
 def _payload(post: Any) -> dict[str, Any]:
@@ -281,7 +279,7 @@ def scenario_change_add(request: HttpRequest, scenario_id: int) -> HttpResponse:
     except (BadInput, PermissionDenied) as exc:
         error = str(exc)
     return render(
-        request, "org/design/_editor_panel.html", _editor_context(request, scenario, error)
+        request, "orgdesign/_editor_panel.html", _editor_context(request, scenario, error)
     )
 
 
@@ -295,7 +293,7 @@ def scenario_change_remove(request: HttpRequest, scenario_id: int, position: int
     except BadInput as exc:
         error = str(exc)
     return render(
-        request, "org/design/_editor_panel.html", _editor_context(request, scenario, error)
+        request, "orgdesign/_editor_panel.html", _editor_context(request, scenario, error)
     )
 
 
@@ -307,8 +305,8 @@ def scenario_apply(request: HttpRequest, scenario_id: int) -> HttpResponse:
         design.scenario_apply(actor=request.user, scenario=scenario)  # type: ignore[arg-type]
     except BadInput as exc:
         context = _editor_context(request, scenario, str(exc))
-        return render(request, "org/design/scenario_detail.html", context, status=409)
-    return redirect("org:scenario_detail", scenario_id=scenario.pk)
+        return render(request, "orgdesign/scenario_detail.html", context, status=409)
+    return redirect("orgdesign:scenario_detail", scenario_id=scenario.pk)
 
 
 def scenario_export(request: HttpRequest, scenario_id: int) -> HttpResponse:

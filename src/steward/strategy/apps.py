@@ -12,9 +12,7 @@ class StrategyConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        """Register the strategy import kinds (loaded lazily on first use)."""
-        from steward.core.importing import register_importer
+        """Register the strategy policy rules, navigation links and import kinds."""
+        from steward.strategy.registrations import register
 
-        register_importer("objectives", "steward.strategy.importers.ObjectivesImporter")
-        register_importer("key-results", "steward.strategy.importers.KeyResultsImporter")
-        register_importer("initiatives", "steward.strategy.importers.InitiativesImporter")
+        register()

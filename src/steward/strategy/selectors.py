@@ -401,7 +401,7 @@ def team_capacity(
             row["team"]: {q: float(v["person_weeks"]) for q, v in row["quarters"].items()}
             for row in report["teams"]
         }
-    from steward.org.capacity import capacity
+    from steward.orgdesign.capacity import capacity
 
     found = design_selectors.scenario_get(actor=None, scenario_id=scenario)
     if found is None:

@@ -1,0 +1,106 @@
+"""Registries that apps fill from `AppConfig.ready()`, so that `core` never names an app.
+
+Each concern has one registry next to the code that reads it:
+- policy rules and sensitive fields: `core.policy.register_*`;
+- navigation links: `core.navigation.register_link`;
+- CSV/Markdown import kinds: `core.importing.register_importer`;
+- cockpit findings and search providers: here.
+
+A provider is a plain function of the asking user (every read starts from the policy), so the
+cockpit and the search page can run every registered provider without knowing the apps.
+See docs/architecture.md for how an app plugs in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Registry(Generic[T]):
+    """Named entries in registration order; a name registers once."""
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+        self._entries: dict[str, T] = {}
+
+    def register(self, name: str, entry: T) -> None:
+        """Add `entry` under `name`; a second entry under the same name is an error."""
+        if name in self._entries:
+            raise ValueError(f"{self.what} {name!r} is already registered")
+        self._entries[name] = entry
+
+    def unregister(self, name: str) -> None:
+        """Remove `name` (tests use this to clean up)."""
+        self._entries.pop(name, None)
+
+    def items(self) -> list[tuple[str, T]]:
+        """(name, entry) pairs in registration order."""
+        return list(self._entries.items())
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._entries
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One statement on the cockpit: the rule that made it, how bad, what, and the evidence."""
+
+    rule: str
+    severity: str  # "info", "warning" or "critical"
+    statement: str
+    url: str
+
+
+# A findings rule: (user, day) -> the findings that user may see on that day.
+FindingRule = Callable[[Any, date], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    """One search hit: what kind of thing, its title, where it lives, a line of detail."""
+
+    kind: str
+    title: str
+    url: str
+    detail: str = ""
+
+
+# A search provider: (user, query, limit) -> at most `limit` results that user may see.
+SearchProvider = Callable[[Any, str, int], Iterable[SearchResult]]
+
+finding_rules: Registry[FindingRule] = Registry("findings rule")
+search_providers: Registry[SearchProvider] = Registry("search provider")
+
+
+def register_finding_rule(name: str, rule: FindingRule) -> None:
+    """Add a cockpit findings rule (`name` is the `rule` of its findings)."""
+    finding_rules.register(name, rule)
+
+
+def register_search_provider(name: str, provider: SearchProvider) -> None:
+    """Add a search provider (`name` is usually the kind of thing it finds)."""
+    search_providers.register(name, provider)
+
+
+def findings(user: Any, on: date) -> list[Finding]:
+    """The findings of every registered rule for `user` on `on`, in registration order."""
+    return [found for _, rule in finding_rules.items() for found in rule(user, on)]
+
+
+def search(user: Any, query: str, limit: int = 20) -> list[SearchResult]:
+    """Up to `limit` results per provider for `query`, in provider registration order."""
+    query = query.strip()
+    if not query:
+        return []
+    results: list[SearchResult] = []
+    for _, provider in search_providers.items():
+        results.extend(list(provider(user, query, limit))[:limit])
+    return results

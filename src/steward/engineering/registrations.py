@@ -1,0 +1,31 @@
+"""What the engineering app plugs into core: policy rules, navigation links, import kinds."""
+
+from __future__ import annotations
+
+from steward.core import navigation, policy
+from steward.core.importing import register_importer
+
+
+def register() -> None:
+    """Called once from `EngineeringConfig.ready()`."""
+    # Delivery evidence (git history, deployments, incidents) is open to every role; the rest
+    # (identities, webhook sources) only to admins, who alone change engineering records.
+    policy.register_open_models(
+        "engineering.repository",
+        "engineering.commit",
+        "engineering.filechange",
+        "engineering.tag",
+        "engineering.linkkey",
+        "engineering.deployment",
+        "engineering.incident",
+    )
+
+    area = "Architecture & delivery"
+    navigation.register_link(area, "Delivery", "engineering:delivery")
+    navigation.register_link(area, "Repositories", "engineering:repositories")
+    navigation.register_link(
+        area, "Identities", "engineering:identities", frozenset({policy.Role.ADMIN})
+    )
+
+    register_importer("deployments", "steward.engineering.importers.DeploymentImporter")
+    register_importer("incidents", "steward.engineering.importers.IncidentImporter")
