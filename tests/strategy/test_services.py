@@ -167,7 +167,7 @@ def test_prioritization_sorts_and_ranks() -> None:
 
 def test_plan_under_a_reorg_scenario_uses_its_capacity() -> None:
     from steward.core.periods import quarter_range
-    from steward.org import design_selectors
+    from steward.orgdesign import selectors as design_selectors
     from steward.orgdesign.models import Scenario
 
     quarters = quarter_range("2027Q1..2027Q2")

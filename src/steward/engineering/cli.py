@@ -69,7 +69,7 @@ def ingest_git(
     """Ingest git repositories (incremental); exit 1 if any repository failed."""
     from steward.core.errors import BadInput
     from steward.engineering.ingest import ingest_paths
-    from steward.org.models import Team
+    from steward.org import selectors as org_selectors
 
     migrate()
     since_day = None
@@ -78,7 +78,7 @@ def ingest_git(
             since_day = date.fromisoformat(since)
         except ValueError as exc:
             raise BadInput(f"--since {since!r}: not a date (use YYYY-MM-DD)") from exc
-    if team and not Team.objects.filter(slug=team).exists():
+    if team and org_selectors.team_by_slug(team) is None:
         raise BadInput(f"--team {team!r}: no such team")
     bars = Progress(
         TextColumn("{task.description}"),
@@ -150,13 +150,13 @@ def metrics_dora(
     from steward.core.errors import BadInput
     from steward.engineering import selectors
     from steward.engineering.models import Repository
-    from steward.org.models import Team
+    from steward.org import selectors as org_selectors
 
     end = _date(to, "--to", date.today())
     start = _date(from_, "--from", end - timedelta(days=90))
     if start >= end:
         raise BadInput("--from must be before --to")
-    if team and not Team.objects.filter(slug=team).exists():
+    if team and org_selectors.team_by_slug(team) is None:
         raise BadInput(f"--team {team!r}: no such team")
     if repo and not Repository.objects.filter(name=repo).exists():
         raise BadInput(f"--repo {repo!r}: no such repository (ingest it first)")

@@ -357,7 +357,7 @@ def _catalog_owner(raw: bytes | None) -> str | None:
 
 def _finish(writer: _Writer, plan: _Plan, result: RepoResult) -> None:
     from steward.engineering import services
-    from steward.org.models import Team
+    from steward.org import selectors as org_selectors
 
     with transaction.atomic():
         repo = Repository.objects.select_for_update().get(pk=plan.repo_id)
@@ -385,7 +385,7 @@ def _finish(writer: _Writer, plan: _Plan, result: RepoResult) -> None:
         )
         owner = _catalog_owner(plan.catalog)
         if owner and repo.owner_source != OwnerSource.MANUAL:
-            team = Team.objects.filter(slug=owner).first()
+            team = org_selectors.team_by_slug(owner)
             if team is not None:
                 repo.team = team
                 repo.owner_source = OwnerSource.CATALOG
@@ -408,10 +408,10 @@ def ingest_paths(
     progress: Progress | None = None,
 ) -> list[RepoResult]:
     """Ingest every repository named by `paths` (repositories or folders of repositories)."""
-    from steward.org.models import Team
+    from steward.org import selectors as org_selectors
 
     progress = progress or NoProgress()
-    team = Team.objects.filter(slug=team_slug).first() if team_slug else None
+    team = org_selectors.team_by_slug(team_slug) if team_slug else None
     results: dict[str, RepoResult] = {}
     plans: list[_Plan] = []
     seen: set[Path] = set()

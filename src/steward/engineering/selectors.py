@@ -71,9 +71,9 @@ class Resolver:
 
 def identity_resolver() -> Resolver:
     """Emails of people (org PersonEmail), overridden by admins' links and bot marks."""
-    from steward.org.models import PersonEmail
+    from steward.org import selectors as org_selectors
 
-    people = {e.lower(): pid for e, pid in PersonEmail.objects.values_list("email", "person_id")}
+    people = org_selectors.person_ids_by_email()
     bots = set()
     for email, person_id, is_bot, manual in Identity.objects.filter(
         Q(manual=True) | Q(is_bot=True)
@@ -501,14 +501,10 @@ def team_on(
     person_ids: Iterable[int], start: date, end: date
 ) -> dict[int, list[tuple[date, date | None, int]]]:
     """Home-team memberships [start, end, team id] per person overlapping [start, end)."""
-    from steward.org.models import TeamMembership
+    from steward.org import selectors as org_selectors
 
     result: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
-    for pid, s, e, team in (
-        TeamMembership.objects.filter(person_id__in=list(person_ids), start__lt=end)
-        .exclude(end__lte=start)
-        .values_list("person_id", "start", "end", "team_id")
-    ):
+    for pid, s, e, team in org_selectors.home_team_spells(person_ids, start, end):
         result[pid].append((s, e, team))
     return result
 
@@ -575,6 +571,11 @@ def commit_evidence(
             day=day,
             keys=tuple(sorted(set(keys.get(pk, ())))),
         )
+
+
+def commits_by_id(ids: Iterable[int]) -> QuerySet[Commit]:
+    """The commits with these ids, with their repository."""
+    return Commit.objects.filter(pk__in=list(ids)).select_related("repository")
 
 
 def commits_with_key(*, key: str) -> QuerySet[Commit]:

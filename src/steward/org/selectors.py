@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -174,3 +175,55 @@ def person_history(person: Person) -> dict[str, list[Any]]:
             ReportingLine.objects.filter(person=person).select_related("manager").order_by("start")
         ),
     }
+
+
+# Lookups for other apps' ingestion, importers and reports. They resolve references (a team slug,
+# an employee id, an email) as the system and show no row to a user by themselves.
+
+
+def team_by_slug(slug: str) -> Team | None:
+    """The team with `slug` (dissolved teams included), or None."""
+    return Team.objects.filter(slug=slug).first()
+
+
+def teams_by_slug() -> dict[str, Team]:
+    """Every team by its slug."""
+    return {t.slug: t for t in Team.objects.all()}
+
+
+def team_slugs_by_id() -> dict[int, str]:
+    """Every team's slug by its id."""
+    return dict(Team.objects.values_list("id", "slug"))
+
+
+def team_names_by_slug() -> dict[str, str]:
+    """Every team's name by its slug."""
+    return dict(Team.objects.values_list("slug", "name"))
+
+
+def people_by_employee_id() -> dict[str, Person]:
+    """Every person (leavers included) by employee id."""
+    return {p.employee_id: p for p in Person.objects.all()}
+
+
+def employee_ids() -> set[str]:
+    """Every employee id (leavers included)."""
+    return set(Person.objects.values_list("employee_id", flat=True))
+
+
+def person_ids_by_email() -> dict[str, int]:
+    """The person id of every known email address (lower-cased)."""
+    return {e.lower(): pid for e, pid in PersonEmail.objects.values_list("email", "person_id")}
+
+
+def home_team_spells(
+    person_ids: Iterable[int], start: date, end: date
+) -> list[tuple[int, date, date | None, int]]:
+    """Home-team memberships (person id, start, end, team id) overlapping [start, end)."""
+    from steward.org.models import TeamMembership
+
+    return list(
+        TeamMembership.objects.filter(person_id__in=list(person_ids), start__lt=end)
+        .exclude(end__lte=start)
+        .values_list("person_id", "start", "end", "team_id")
+    )

@@ -13,7 +13,7 @@ from typing import Any
 
 from steward.core import policy
 from steward.core.importing import Change, CsvImporter, Diff, Row
-from steward.org.models import Person, Team
+from steward.org import selectors as org_selectors
 from steward.strategy import services
 from steward.strategy.models import (
     Horizon,
@@ -101,7 +101,7 @@ class ObjectivesImporter(_StrategyImporter):
         self._require("strategy.objective")
         diff = self.new_diff()
         existing = {o.key: o for o in Objective.objects.select_related("owner")}
-        people = set(Person.objects.values_list("employee_id", flat=True))
+        people = org_selectors.employee_ids()
         seen: dict[str, int] = {}
         for row in self.read_rows():
             key = self.parse_key(row, "key", seen, max_length=64)
@@ -147,7 +147,7 @@ class ObjectivesImporter(_StrategyImporter):
 
     def apply(self, diff: Diff) -> None:
         """Create or update the objectives."""
-        people = {p.employee_id: p for p in Person.objects.all()}
+        people = org_selectors.people_by_employee_id()
         for change in diff.changes:
             if change.kind == "unchanged":
                 continue
@@ -348,7 +348,7 @@ class InitiativesImporter(_StrategyImporter):
         rows = self.read_rows()
         present = set(getattr(self, "header", []))
         objectives = set(Objective.objects.values_list("key", flat=True))
-        teams = set(Team.objects.values_list("slug", flat=True))
+        teams = set(org_selectors.team_slugs_by_id().values())
         stored = {i.key: i for i in initiative_list(actor=None)}
         in_file = {row.get("key") for row in rows if row.get("key")}
         graph: dict[str, list[str]] = {
@@ -547,7 +547,7 @@ class InitiativesImporter(_StrategyImporter):
     def apply(self, diff: Diff) -> None:
         """Create or update initiatives, then set dependencies once every key exists."""
         objectives = {o.key: o for o in Objective.objects.all()}
-        teams = {t.slug: t for t in Team.objects.all()}
+        teams = org_selectors.teams_by_slug()
         written = []
         for change in diff.changes:
             if change.kind == "unchanged":

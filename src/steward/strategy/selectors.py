@@ -14,7 +14,7 @@ from django.db.models import Prefetch, QuerySet
 from steward.core import policy
 from steward.core.errors import BadInput
 from steward.core.periods import Quarter, quarter_of, quarter_range
-from steward.org.models import Team
+from steward.org import selectors as org_selectors
 from steward.strategy import alignment, scoring
 from steward.strategy.models import (
     Idea,
@@ -307,7 +307,7 @@ def roadmap(
     names = [str(q) for q in quarters]
     lanes: dict[str, list[dict[str, Any]]] = defaultdict(list)
     unplanned: list[dict[str, Any]] = []
-    team_names = dict(Team.objects.values_list("slug", "name"))
+    team_names = org_selectors.team_names_by_slug()
     for initiative in initiative_list(actor=actor):
         if initiative.status == "dropped":
             continue
@@ -393,7 +393,7 @@ def team_capacity(
 ) -> dict[str, dict[str, float]]:
     """Person-weeks per team and quarter (METRICS.md "Capacity"), from the organization app:
     the live organization, or the organization after a reorg scenario's changes."""
-    from steward.org import design_selectors
+    from steward.orgdesign import selectors as design_selectors
 
     if scenario is None:
         report = design_selectors.capacity_report(actor=None, quarters=quarters)
@@ -520,7 +520,7 @@ def alignment_report(
         for c in evidence.commit_evidence(start=start, end=end)
     ]
     memberships = evidence.team_on({c.person_id for c in commits}, start, end)
-    slug_of = dict(Team.objects.values_list("id", "slug"))
+    slug_of = org_selectors.team_slugs_by_id()
 
     def team_of(person: int, day: date) -> str | None:
         for s, e, team_id in memberships.get(person, []):
@@ -624,7 +624,6 @@ def alignment_commits(
     it to one cell of the team-by-month table.
     """
     from steward.engineering import selectors as evidence
-    from steward.engineering.models import Commit
 
     initiatives = list(initiative_list(actor=actor))
     by_key: dict[str, list[str]] = defaultdict(list)
@@ -641,7 +640,7 @@ def alignment_commits(
         if month is None or alignment.month_of(c.day) == month
     ]
     memberships = evidence.team_on({c.person_id for c in commits}, start, end)
-    slug_of = dict(Team.objects.values_list("id", "slug"))
+    slug_of = org_selectors.team_slugs_by_id()
 
     def team_of(person: int, day: date) -> str | None:
         for s, e, team_id in memberships.get(person, []):
@@ -667,7 +666,7 @@ def alignment_commits(
                 share += value
         if share:
             chosen[commit_id] = share
-    rows = Commit.objects.filter(pk__in=list(chosen)).select_related("repository")
+    rows = evidence.commits_by_id(chosen)
     out = [
         {
             "sha": c.sha,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
@@ -13,7 +13,6 @@ from django.db import transaction
 
 from steward.core import policy
 from steward.core.errors import BadInput
-from steward.org.models import Person, Team
 from steward.strategy.models import (
     IDEA_TRANSITIONS,
     CheckIn,
@@ -27,6 +26,9 @@ from steward.strategy.models import (
     QuarterBudget,
     TeamGoal,
 )
+
+if TYPE_CHECKING:
+    from steward.org.models import Person, Team
 
 WEIGHT_TOLERANCE = Decimal("0.001")
 
