@@ -144,3 +144,30 @@ def test_the_contracts_fail_on_violations(tmp_path: Path) -> None:
     assert "fakesteward.orgdesign.api -> fakesteward.strategy.selectors" in out
     assert "fakesteward.strategy is not allowed to import fakesteward.engineering.models" in out
     assert out.count("BROKEN") == 2  # the floors and the engineering-models contract
+
+
+# --- core names no app: apps register themselves (docs/architecture.md) ---
+
+APP_NAMES = ("org", "orgdesign", "engineering", "strategy", "cockpit", "demo")
+
+
+def _app_mentions(text: str) -> list[str]:
+    """Model labels ("org.person"), URL names ("org:chart") or modules naming an app."""
+    names = "|".join(APP_NAMES)
+    pattern = rf"""["'](?:{names})[.:]|steward\.(?:{names})\b"""
+    return re.findall(pattern, text)
+
+
+def test_core_names_no_app() -> None:
+    found = {
+        str(path.relative_to(SRC)): _app_mentions(path.read_text(encoding="utf-8"))
+        for path in (SRC / "core").rglob("*.py")
+        if "migrations" not in path.parts
+    }
+    assert {name: hits for name, hits in found.items() if hits} == {}
+
+
+def test_the_core_check_sees_an_app_name() -> None:
+    assert _app_mentions('OPEN = {"org.team"}\nlink("strategy:plan")\n') == ['"org.', '"strategy:']
+    assert _app_mentions("from steward.orgdesign import selectors\n") == ["steward.orgdesign"]
+    assert _app_mentions('"core.loginattempt"  # org chart: see org/models.py\n') == []

@@ -14,6 +14,9 @@ pytestmark = pytest.mark.django_db
     [
         "/admin/org/person/",
         "/admin/org/team/",
+        "/admin/orgdesign/scenario/",
+        "/admin/orgdesign/headcountplanentry/",
+        "/admin/orgdesign/teamallocation/",
         "/admin/core/apitoken/",
         "/admin/auditlog/logentry/",
     ],
@@ -28,3 +31,13 @@ def test_admin_person_change_page_shows_history_inlines(client_as) -> None:  # t
     body = client_as("admin").get(f"/admin/org/person/{person.pk}/change/").content.decode()
     assert person.name in body
     assert "Employment spells" in body and "Team memberships" in body
+
+
+def test_admin_scenario_page_shows_its_changes(client_as) -> None:  # type: ignore[no-untyped-def]
+    from steward.orgdesign.models import Scenario
+
+    scenario = Scenario.objects.exclude(changes=None).order_by("pk").first()
+    assert scenario is not None
+    body = client_as("admin").get(f"/admin/orgdesign/scenario/{scenario.pk}/change/").content
+    assert scenario.name in body.decode()
+    assert "Scenario changes" in body.decode()

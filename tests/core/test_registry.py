@@ -1,0 +1,93 @@
+"""The registries apps plug into: navigation, policy rules, findings and search providers."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Group, User
+
+from steward.core import navigation, policy, registry
+
+
+def test_navigation_areas_and_links_in_registration_order() -> None:
+    areas = navigation.areas()
+    assert [a.label for a in areas] == list(navigation.AREA_LABELS)
+    people = dict((a.label, [link.url_name for link in a.links]) for a in areas)["People & team"]
+    # org registers before orgdesign (INSTALLED_APPS order), so the plan comes last.
+    assert people == [
+        "org:chart",
+        "org:team_list",
+        "org:person_list",
+        "org:role_list",
+        "orgdesign:headcount_plan",
+    ]
+
+
+def test_navigation_rejects_unknown_areas_and_duplicates() -> None:
+    with pytest.raises(ValueError, match="unknown navigation area"):
+        navigation.register_link("Nowhere", "X", "x:y")
+    with pytest.raises(ValueError, match="already in"):
+        navigation.register_link("People & team", "Org chart again", "org:chart")
+
+
+def test_policy_rules_come_from_the_apps() -> None:
+    assert "org.team" in policy.registry.open_models
+    assert "orgdesign.teamallocation" in policy.registry.open_models
+    assert "engineering.commit" in policy.registry.open_models
+    assert "strategy.objective" in policy.registry.open_models
+    assert set(policy.registry.row_scopes) == {
+        "org.person",
+        "orgdesign.scenario",
+        "orgdesign.headcountplanentry",
+        "orgdesign.burdenrate",
+        "orgdesign.exchangerate",
+    }
+    assert set(policy.registry.editors) == {"org", "orgdesign", "strategy"}
+    assert (
+        policy.registry.sensitive_fields["org.person"]["salary"] == policy.FieldClass.COMPENSATION
+    )
+    assert policy.registry.person_model == "org.Person"
+    with pytest.raises(ValueError, match="already registered"):
+        policy.register_row_scope("org.person", policy.person_rows)
+    with pytest.raises(ValueError, match="already registered"):
+        policy.register_editors("org", policy.may_change_org)
+
+
+@pytest.mark.django_db
+def test_a_model_without_rules_is_for_admins_only() -> None:
+    # engineering.identity: not open, no row scope -> only admins list it.
+    engineer = User.objects.create_user("reg-engineer")
+    engineer.groups.add(Group.objects.get_or_create(name="engineer")[0])
+    admin = User.objects.create_superuser("reg-admin")
+    assert policy.visible(engineer, "engineering.identity").query.is_empty()
+    assert not policy.visible(admin, "engineering.identity").query.is_empty()
+
+
+def test_findings_and_search_registries_run_every_provider() -> None:
+    assert len(registry.finding_rules) == 0 and len(registry.search_providers) == 0
+    seen: list[tuple[object, date]] = []
+
+    def rule(user: object, on: date) -> list[registry.Finding]:
+        seen.append((user, on))
+        return [registry.Finding("test-rule", "warning", "Something to look at", "/x/")]
+
+    def provider(user: object, query: str, limit: int) -> list[registry.SearchResult]:
+        return [registry.SearchResult("thing", f"{query} {i}", f"/t/{i}/") for i in range(5)]
+
+    registry.register_finding_rule("test-rule", rule)
+    registry.register_search_provider("things", provider)
+    try:
+        with pytest.raises(ValueError, match="already registered"):
+            registry.register_finding_rule("test-rule", rule)
+        day = date(2026, 12, 1)
+        assert registry.findings("u", day) == [
+            registry.Finding("test-rule", "warning", "Something to look at", "/x/")
+        ]
+        assert seen == [("u", day)]
+        assert [r.title for r in registry.search("u", " abc ", limit=2)] == ["abc 0", "abc 1"]
+        assert registry.search("u", "  ") == []
+    finally:
+        registry.finding_rules.unregister("test-rule")
+        registry.search_providers.unregister("things")
+    assert registry.findings("u", day) == []
