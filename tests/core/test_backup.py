@@ -158,6 +158,46 @@ def test_restore_into_sqlite_then_backup_gives_the_same_objects(
     _verify(home, token)
 
 
+MOVED = ("scenario", "scenariochange", "headcountplanentry", "teamallocation", "burdenrate")
+
+
+def _as_before_the_move(line: str) -> str:
+    """A backup line as Steward wrote it while the design models lived in `org`."""
+    for model in MOVED:
+        line = line.replace(f'"orgdesign.{model}"', f'"org.{model}"')
+        line = line.replace(f'"orgdesign","{model}"]', f'"org","{model}"]')
+        line = line.replace(
+            f'"app_label":"orgdesign","model":"{model}"', f'"app_label":"org","model":"{model}"'
+        )
+    return line
+
+
+def test_a_backup_from_before_orgdesign_restores_into_the_new_labels(
+    source: tuple[Path, str, dict[str, int]], tmp_path: Path
+) -> None:
+    file, _token, _counts = source
+    old = tmp_path / "old.jsonl.gz"
+    with gzip.open(file, "rt", encoding="utf-8") as src, gzip.open(old, "wt") as out:
+        header = json.loads(src.readline())
+        header["counts"] = {
+            _as_before_the_move(f'"{k}"')[1:-1]: v for k, v in header["counts"].items()
+        }
+        header["migrations"].pop("orgdesign")
+        header["migrations"]["org"].remove("0004_design_models_move_to_orgdesign")
+        out.write(json.dumps(header, separators=(",", ":")) + "\n")
+        for line in src:
+            out.write(_as_before_the_move(line))
+    assert "org.scenario" in _header(old)["counts"]
+    with gzip.open(old, "rt", encoding="utf-8") as check:
+        text = check.read()
+    assert '"model":"org.scenario"' in text and '"model":"orgdesign.scenario"' not in text
+    home = tmp_path / "home"
+    _steward("restore", str(old), home=home)
+    again = home / "again.jsonl.gz"
+    _steward("backup", str(again), home=home)
+    assert _objects(again) == _objects(file)
+
+
 def test_restore_refuses_a_database_that_is_not_empty(
     source: tuple[Path, str, dict[str, int]], sqlite_copy: tuple[Path, Path], tmp_path: Path
 ) -> None:
