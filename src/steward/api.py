@@ -6,7 +6,7 @@ from steward.core.api_auth import API_AUTH, login_required_for_docs
 from steward.engineering.api import router as engineering_router
 from steward.engineering.api import webhooks as webhooks_router
 from steward.org.api import router as org_router
-from steward.orgdesign.api import router as org_design_router
+from steward.orgdesign.api import router as orgdesign_router
 from steward.strategy.api import router as strategy_router
 
 api = NinjaAPI(
@@ -21,4 +21,4 @@ api.add_router("/org", org_router)
 api.add_router("/engineering", engineering_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/strategy", strategy_router)
-api.add_router("/org", org_design_router)
+api.add_router("/org", orgdesign_router)

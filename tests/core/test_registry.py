@@ -91,3 +91,59 @@ def test_findings_and_search_registries_run_every_provider() -> None:
         registry.finding_rules.unregister("test-rule")
         registry.search_providers.unregister("things")
     assert registry.findings("u", day) == []
+
+
+def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
+    # Copied from core/navigation.py as it was before the apps registered their links.
+    planners = policy.ORG_PLANNER_ROLES
+    expected = [
+        (
+            "Strategy & roadmap",
+            [
+                ("Objectives", "strategy:objectives", None),
+                ("Roadmap", "strategy:roadmap", None),
+                ("Now / next / later", "strategy:board", None),
+                ("Alignment", "strategy:alignment", None),
+                ("Innovation & improvement", "strategy:innovation", None),
+            ],
+        ),
+        (
+            "Architecture & delivery",
+            [
+                ("Delivery", "engineering:delivery", None),
+                ("Repositories", "engineering:repositories", None),
+                ("Identities", "engineering:identities", frozenset({policy.Role.ADMIN})),
+            ],
+        ),
+        ("Budget & vendors", []),
+        (
+            "Product trade-offs",
+            [
+                ("Prioritization", "strategy:prioritization", None),
+                ("Portfolio plan", "strategy:plan", None),
+            ],
+        ),
+        (
+            "People & team",
+            [
+                ("Org chart", "org:chart", None),
+                ("Teams", "org:team_list", None),
+                ("People", "org:person_list", None),
+                ("Role descriptions", "org:role_list", None),
+                ("Headcount plan", "orgdesign:headcount_plan", planners),
+            ],
+        ),
+        (
+            "Structure & process",
+            [
+                ("Organization health", "orgdesign:health", None),
+                ("Capacity", "orgdesign:capacity", None),
+                ("Reorg scenarios", "orgdesign:scenario_list", planners),
+            ],
+        ),
+    ]
+    actual = [
+        (area.label, [(link.label, link.url_name, link.roles) for link in area.links])
+        for area in navigation.areas()
+    ]
+    assert actual == expected
