@@ -34,11 +34,14 @@ def init(
     """Create or migrate the database; optionally create an admin user."""
     import getpass
 
+    from django.contrib.auth.models import User
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
     from steward.core.errors import BadInput
     from steward.core.services import admin_ensure, roles_ensure
 
-    migrate()
-    roles_ensure()
+    password = ""
     if admin:
         if password_stdin:
             password = sys.stdin.readline().rstrip("\n")
@@ -46,6 +49,14 @@ def init(
             password = getpass.getpass(f"Password for {admin}: ")
         if not password:
             raise BadInput("password: empty (give one on stdin with --password-stdin)")
+        try:
+            # The validators of settings.AUTH_PASSWORD_VALIDATORS, as the web forms apply them.
+            validate_password(password, user=User(username=admin))
+        except ValidationError as exc:
+            raise BadInput(f"password for {admin!r} refused: {' '.join(exc.messages)}") from exc
+    migrate()
+    roles_ensure()
+    if admin:
         admin_ensure(username=admin, password=password)
         console.print(f"Admin user [bold]{admin}[/] is ready.")
     console.print("Database is up to date.")

@@ -13,11 +13,22 @@ BASE_DIR = Path(__file__).resolve().parent
 
 def _home() -> Path:
     home = Path(os.environ.get("STEWARD_HOME", "./.steward")).expanduser().resolve()
+    if not home.exists():
+        # The home holds the database, backups and the secret key: only its owner may read it.
+        home.mkdir(mode=0o700, parents=True)
     (home / "static").mkdir(parents=True, exist_ok=True)
     return home
 
 
 STEWARD_HOME = _home()
+
+
+def private_file(path: Path) -> None:
+    """Create `path` (if missing) readable and writable by its owner only; tighten it if not."""
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+    os.close(descriptor)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o600)
 
 
 def _secret_key() -> str:
@@ -26,8 +37,8 @@ def _secret_key() -> str:
         return from_env
     key_file = STEWARD_HOME / "secret_key"
     if not key_file.exists():
+        private_file(key_file)
         key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
@@ -60,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "steward.core.dbbusy.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -92,18 +104,53 @@ TEMPLATES = [
 ]
 
 
+def _busy_timeout() -> float:
+    """Seconds a SQLite writer waits for another process's write lock before giving up."""
+    raw = os.environ.get("STEWARD_SQLITE_BUSY_TIMEOUT", "60")
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"STEWARD_SQLITE_BUSY_TIMEOUT={raw!r}: give seconds between 0 and 3600 (default 60)"
+        )
+    return seconds
+
+
+STEWARD_SQLITE_BUSY_TIMEOUT = _busy_timeout()
+
+
+def _sqlite_file() -> Path:
+    """The database file, created 0600 so SQLite makes its -wal and -shm files 0600 too."""
+    database = STEWARD_HOME / "steward.sqlite3"
+    private_file(database)
+    for companion in ("-wal", "-shm"):
+        other = database.with_name(database.name + companion)
+        if other.exists() and other.stat().st_mode & 0o077:
+            other.chmod(0o600)
+    return database
+
+
 def _databases() -> dict[str, dict[str, object]]:
     url = os.environ.get("DATABASE_URL")
     if url:
         return {"default": dict(dj_database_url.parse(url, conn_max_age=60))}
+    # Processes share the file: WAL lets readers go on while one writer writes; every
+    # transaction takes the write lock when it begins (IMMEDIATE), so a reader that later
+    # writes cannot deadlock against another; a writer waits up to the busy timeout.
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": str(STEWARD_HOME / "steward.sqlite3"),
+            "NAME": str(_sqlite_file()),
             "OPTIONS": {
+                "timeout": STEWARD_SQLITE_BUSY_TIMEOUT,
                 "init_command": (
                     "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA busy_timeout=5000; PRAGMA foreign_keys=ON;"
+                    f"PRAGMA busy_timeout={int(STEWARD_SQLITE_BUSY_TIMEOUT * 1000)}; "
+                    "PRAGMA foreign_keys=ON;"
                 ),
                 "transaction_mode": "IMMEDIATE",
             },

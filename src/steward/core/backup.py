@@ -8,11 +8,15 @@ detected. Foreign keys to content types, permissions, users and groups use natur
 content types and permissions are written without ids (the target's `migrate` creates its own
 and they are matched by natural key), every other row keeps its id.
 
-`backup_write` reads inside one transaction (REPEATABLE READ on PostgreSQL; on SQLite the
-transaction takes the write lock, so nothing changes while it reads). Sessions and the cache
-are left out. `restore_read` migrates the target, refuses a database that holds any row,
-loads every object in one transaction, then resets PostgreSQL sequences so new rows get fresh
-ids. `core` imports no app: models are found through `django.apps`.
+`backup_write` reads inside one snapshot (REPEATABLE READ on PostgreSQL, a deferred read
+transaction on SQLite's WAL): the backup is consistent and writers never wait for it. The file
+is created 0600 (only its owner may read it). Sessions and the cache are left out.
+
+`restore_read` first reads the whole file: a truncated or corrupt gzip, a wrong CRC or length
+or a missing closing line is BadInput (exit 2) before anything is touched. It then migrates
+the target, refuses a database that holds any row, loads every object in one transaction, and
+resets PostgreSQL sequences so new rows get fresh ids. `core` imports no app: models are found
+through `django.apps`.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from __future__ import annotations
 import base64
 import gzip
 import json
+import os
 import uuid
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
@@ -137,19 +143,32 @@ def _migrations(alias: str = DEFAULT_DB_ALIAS) -> dict[str, list[str]]:
 def consistent_read() -> Iterator[None]:
     """A transaction in which every query sees the same state of the whole database.
 
-    PostgreSQL: REPEATABLE READ READ ONLY (one snapshot, writers go on); SQLite: the
-    transaction holds the write lock, so nothing changes until it ends. Inside an enclosing
-    transaction (tests) that transaction is used as it is.
+    PostgreSQL: REPEATABLE READ READ ONLY. SQLite: a deferred transaction, whose first read
+    fixes a WAL snapshot without taking the write lock (Steward's other transactions begin
+    IMMEDIATE). Either way writers go on while it reads. Inside an enclosing transaction
+    (tests) that transaction is used as it is.
     """
     connection = connections[DEFAULT_DB_ALIAS]
     connection.ensure_connection()
     outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if connection.vendor == "postgresql" and outermost:
-            # Must be the transaction's first statement.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-        yield
+    mode = getattr(connection, "transaction_mode", None)
+    if connection.vendor == "sqlite" and outermost:
+        connection.transaction_mode = "DEFERRED"  # type: ignore[attr-defined]
+    try:
+        with transaction.atomic():
+            if connection.vendor == "sqlite" and outermost:
+                connection.transaction_mode = mode  # type: ignore[attr-defined]
+                with connection.cursor() as cursor:
+                    # The snapshot starts at the first read, here, not at BEGIN.
+                    cursor.execute("SELECT COUNT(*) FROM sqlite_master")
+            if connection.vendor == "postgresql" and outermost:
+                # Must be the transaction's first statement.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            yield
+    finally:
+        if connection.vendor == "sqlite":
+            connection.transaction_mode = mode  # type: ignore[attr-defined]
 
 
 def backup_write(path: Path) -> dict[str, int]:
@@ -169,6 +188,7 @@ def backup_write(path: Path) -> dict[str, int]:
             "counts": counts,
         }
         written = 0
+        _create_private(partial)
         with gzip.open(partial, "wt", encoding="utf-8") as out:
             out.write(_dumps(header) + "\n")
             for model in models:
@@ -188,6 +208,51 @@ def backup_write(path: Path) -> dict[str, int]:
     return counts
 
 
+def _create_private(path: Path) -> None:
+    """Create `path` empty, readable and writable by its owner only (a backup holds pay)."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
+    path.chmod(0o600)
+
+
+# What a damaged gzip raises: truncated (EOFError), bad CRC or length (BadGzipFile, an
+# OSError), corrupt deflate data (zlib.error), or bytes that are not UTF-8.
+_DAMAGED = (EOFError, OSError, zlib.error, UnicodeDecodeError)
+
+
+def _damaged(path: Path, exc: BaseException) -> BadInput:
+    return BadInput(
+        f"{path}: the file is damaged or cut short ({type(exc).__name__}: {exc}); "
+        "nothing was restored — give a complete file written by steward backup"
+    )
+
+
+def verify_file(path: Path) -> int:
+    """Read the whole backup once (gzip CRC and length included); returns its object count.
+
+    BadInput when the file is truncated, corrupt or its closing line does not match."""
+    last = ""
+    lines = 0
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as source:
+            for line in source:
+                lines += 1
+                if line.strip():
+                    last = line
+    except FileNotFoundError as exc:
+        raise BadInput(f"{path}: no such file (give a file written by steward backup)") from exc
+    except _DAMAGED as exc:
+        raise _damaged(path, exc) from exc
+    try:
+        end = json.loads(last)
+    except json.JSONDecodeError:
+        end = None
+    if not isinstance(end, dict) or end.get("end") != FORMAT:
+        raise BadInput(f"{path}: the file ends early (no closing line); the backup is incomplete")
+    if end.get("objects") != lines - 2:
+        raise BadInput(f"{path}: line {lines}: object count does not match; the file is damaged")
+    return lines - 2
+
+
 def read_header(path: Path) -> dict[str, Any]:
     """The header of a backup file; BadInput when the file is not a Steward backup."""
     try:
@@ -195,7 +260,7 @@ def read_header(path: Path) -> dict[str, Any]:
             header = json.loads(source.readline())
     except FileNotFoundError as exc:
         raise BadInput(f"{path}: no such file (give a file written by steward backup)") from exc
-    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (*_DAMAGED, json.JSONDecodeError) as exc:
         raise BadInput(f"{path}: line 1: not a Steward backup ({exc})") from exc
     if not isinstance(header, dict) or header.get("format") != FORMAT:
         raise BadInput(f"{path}: line 1: not a Steward backup (expected format {FORMAT})")
@@ -205,19 +270,24 @@ def read_header(path: Path) -> dict[str, Any]:
 def _objects(path: Path) -> Iterator[dict[str, Any]]:
     """The serialized objects of a backup, checking that the file is complete."""
     count = 0
-    with gzip.open(path, "rt", encoding="utf-8") as source:
-        source.readline()
-        for number, line in enumerate(source, start=2):
-            try:
-                item = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise BadInput(f"{path}: line {number}: damaged ({exc})") from exc
-            if "end" in item:
-                if item.get("objects") != count:
-                    raise BadInput(f"{path}: line {number}: object count does not match")
-                return
-            count += 1
-            yield _renamed(item)
+    try:
+        with gzip.open(path, "rt", encoding="utf-8") as source:
+            source.readline()
+            for number, line in enumerate(source, start=2):
+                try:
+                    item = json.loads(line)
+                except json.JSONDecodeError as exc:
+                    raise BadInput(f"{path}: line {number}: damaged ({exc})") from exc
+                if "end" in item:
+                    if item.get("objects") != count:
+                        raise BadInput(f"{path}: line {number}: object count does not match")
+                    if source.read():  # to the end, so gzip checks its CRC and length
+                        raise BadInput(f"{path}: line {number + 1}: data after the closing line")
+                    return
+                count += 1
+                yield _renamed(item)
+    except _DAMAGED as exc:
+        raise _damaged(path, exc) from exc
     raise BadInput(f"{path}: the file ends early (no closing line); the backup is incomplete")
 
 
@@ -256,6 +326,7 @@ def restore_read(path: Path) -> dict[str, int]:
     from steward.core.cli_support import migrate
 
     header = read_header(path)
+    verify_file(path)
     _check_migrations(header)
     migrate()
     occupied = database_rows()

@@ -44,16 +44,26 @@ def command(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         django_setup()
+        import click
         from django.db import DatabaseError
 
+        from steward.core.dbbusy import busy_message, is_busy, running
         from steward.core.errors import StewardError
 
+        context = click.get_current_context(silent=True)
+        name = context.command_path if context is not None else f"steward {func.__name__}"
         try:
-            return func(*args, **kwargs)
+            with running(name):
+                return func(*args, **kwargs)
         except StewardError as exc:
             err_console.print(f"[bold red]error:[/] {exc}", highlight=False, soft_wrap=True)
             raise typer.Exit(exc.exit_code) from exc
         except DatabaseError as exc:
+            if is_busy(exc):
+                err_console.print(
+                    f"[bold red]error:[/] {busy_message()}", highlight=False, soft_wrap=True
+                )
+                raise typer.Exit(1) from exc
             err_console.print(
                 f"[bold red]database error:[/] {exc} (is the database created? run: steward init)",
                 highlight=False,

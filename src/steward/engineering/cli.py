@@ -71,6 +71,7 @@ def ingest_git(
     from steward.engineering.ingest import ingest_paths
     from steward.org import selectors as org_selectors
 
+    _check_paths(paths)
     migrate()
     since_day = None
     if since:
@@ -113,6 +114,28 @@ def ingest_git(
         console.print(f"{ok} of {len(results)} repositories ingested.")
     if failed:
         raise typer.Exit(1)
+
+
+def _check_paths(paths: list[Path]) -> None:
+    """Each PATH must be a repository or a folder holding repositories (else exit 2)."""
+    from steward.core.errors import BadInput
+    from steward.engineering import gitlog
+
+    problems = []
+    for path in paths:
+        if not path.exists():
+            problems.append(f"{path}: no such file or folder")
+        elif not path.is_dir():
+            problems.append(f"{path}: not a folder")
+        elif not gitlog.is_repository(path) and not any(
+            child.is_dir() and gitlog.is_repository(child) for child in path.iterdir()
+        ):
+            problems.append(f"{path}: not a git repository, and no repository directly inside it")
+    if problems:
+        raise BadInput(
+            "; ".join(problems)
+            + " (give a repository root, or a folder of repositories); nothing was ingested"
+        )
 
 
 def _date(value: str | None, name: str, default: date) -> date:

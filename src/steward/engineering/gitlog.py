@@ -313,8 +313,30 @@ def inspect(path: Path | str) -> RepoInfo:
     except GitError:
         head = ""
     if not head:
-        raise GitError("repository has no commits")
+        raise GitError(_unborn_head(folder))
     return RepoInfo(path=folder, git_dir=git_dir, bare=bare, head=head)
+
+
+def _unborn_head(folder: Path) -> str:
+    """Why HEAD names no commit: usually the branch it names does not exist (yet)."""
+    try:
+        branch = _decode(git(folder, "symbolic-ref", "-q", "--short", "HEAD")).strip()
+    except GitError:
+        branch = ""
+    try:
+        others = _decode(git(folder, "for-each-ref", "--format=%(refname:short)", "refs/heads"))
+    except GitError:
+        others = ""
+    names = others.split()
+    if not branch:
+        return "HEAD names no commit (it is neither a commit nor a branch)"
+    if not names:
+        return f"HEAD names branch {branch!r}, which does not exist: the repository has no commits"
+    listed = ", ".join(names[:5]) + (" …" if len(names) > 5 else "")
+    return (
+        f"HEAD names branch {branch!r}, which does not exist (branches: {listed}); "
+        "check out an existing branch (git symbolic-ref HEAD refs/heads/NAME)"
+    )
 
 
 def is_repository(path: Path) -> bool:

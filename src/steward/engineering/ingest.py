@@ -497,7 +497,7 @@ def ingest_paths(
                     else:
                         _fail(plan, result, payload)
                 except Exception as exc:
-                    _fail(plan, result, f"{type(exc).__name__}: {exc}")
+                    _fail(plan, result, _reason(exc))
             if done:
                 pending -= 1
                 result.seconds = time.perf_counter() - started.get(plan.name, time.perf_counter())
@@ -509,6 +509,15 @@ def ingest_paths(
 
 class _Stopped(Exception):
     """The writer stopped (an interrupt); producers give up."""
+
+
+def _reason(exc: Exception) -> str:
+    """What to tell the user about a failed write (a busy SQLite database says so)."""
+    from steward.core.dbbusy import busy_message, is_busy
+
+    if is_busy(exc):
+        return busy_message() + " The commits written so far are kept; a re-run completes them."
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _fail(plan: _Plan, result: RepoResult, message: str) -> None:
