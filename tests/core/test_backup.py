@@ -314,3 +314,34 @@ def test_damaged_files_are_bad_input(
     (tmp_path / "junk.gz").write_bytes(b"not a backup")
     junk = _steward("restore", str(tmp_path / "junk.gz"), home=tmp_path / "t2", check=False)
     assert junk.returncode == 2 and "not a Steward backup" in junk.stderr
+
+
+def _nothing_restored(home: Path) -> bool:
+    database = home / "steward.sqlite3"
+    if not database.exists():
+        return True
+    return all(n == 0 for n in _table_counts(database).values())
+
+
+def test_a_cut_or_corrupt_gzip_is_bad_input_and_nothing_is_restored(
+    source: tuple[Path, str, dict[str, int]], tmp_path: Path
+) -> None:
+    file, _token, _counts = source
+    raw = file.read_bytes()
+    # gzip ends with CRC-32 and length (4 bytes each, little-endian) of the uncompressed data.
+    crc = int.from_bytes(raw[-8:-4], "little")
+    damaged = {
+        "half": (raw[: len(raw) // 2], "damaged or cut short"),
+        "no-trailer": (raw[:-8], "damaged or cut short"),
+        "wrong-crc": (raw[:-8] + (crc ^ 1).to_bytes(4, "little") + raw[-4:], "CRC check failed"),
+        "wrong-length": (raw[:-4] + (len(raw) * 7).to_bytes(4, "little"), "damaged or cut short"),
+    }
+    for name, (content, expected) in damaged.items():
+        path = tmp_path / f"{name}.jsonl.gz"
+        path.write_bytes(content)
+        target = tmp_path / f"target-{name}"
+        result = _steward("restore", str(path), home=target, check=False)
+        assert result.returncode == 2, (name, result.stderr)
+        assert expected in " ".join(result.stderr.split()), (name, result.stderr)
+        assert "Aborted" not in result.stderr
+        assert _nothing_restored(target), name

@@ -9,7 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from steward.cli import app
-from tests.engineering.gitfixtures import build_tricky, git_contributors
+from steward.engineering import ingest
+from steward.engineering.models import Commit, Repository
+from tests.engineering.gitfixtures import build_tricky, commit, git_contributors, init, run
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -19,9 +21,13 @@ def test_ingest_contributors_and_dora(tmp_path: Path) -> None:
     repo = tmp_path / "cli-repo"
     build_tricky(repo)
     result = runner.invoke(app, ["ingest", "git", str(repo), str(tmp_path / "missing"), "--json"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # bad input: nothing is ingested, not even the good path
+    assert "missing: no such file or folder" in result.output
+    assert not Repository.objects.filter(name="cli-repo").exists()
+    result = runner.invoke(app, ["ingest", "git", str(repo), "--json"])
+    assert result.exit_code == 0, result.output
     rows = {r["repo"]: r for r in json.loads(result.stdout)}
-    assert rows["cli-repo"]["ok"] and not rows["missing"]["ok"]
+    assert rows["cli-repo"]["ok"]
     result = runner.invoke(app, ["metrics", "contributors", "--repo", "cli-repo", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
@@ -79,3 +85,78 @@ def test_demo_teams_differ_in_their_four_keys() -> None:
     assert levels["checkout"] == "elite"
     assert levels["payments"] == "high"
     assert len(set(levels.values())) >= 3
+
+
+def test_ingest_of_a_path_that_is_not_a_repository_exits_2(tmp_path: Path) -> None:
+    runner = CliRunner()
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "notes").mkdir()
+    (tmp_path / "file.txt").write_text("x")
+    for path, expected in (
+        (plain, "not a git repository, and no repository directly inside it"),
+        (tmp_path / "file.txt", "not a folder"),
+        (tmp_path / "nowhere", "no such file or folder"),
+    ):
+        result = runner.invoke(app, ["ingest", "git", str(path)])
+        assert result.exit_code == 2, result.output
+        assert expected in " ".join(result.output.split())
+    assert not Repository.objects.filter(name__in=["plain", "file.txt", "nowhere"]).exists()
+
+
+def test_ingest_says_when_head_names_a_branch_that_does_not_exist(tmp_path: Path) -> None:
+    repo = init(tmp_path / "headless")
+    (repo / "f").write_text("1\n")
+    commit(repo, "one")
+    run(repo, "symbolic-ref", "HEAD", "refs/heads/gone")
+    result = CliRunner().invoke(app, ["ingest", "git", str(repo), "--json"])
+    assert result.exit_code == 1
+    [row] = json.loads(result.stdout)
+    assert "HEAD names branch 'gone', which does not exist (branches: main)" in row["error"]
+    assert "no commits" not in row["error"]
+    empty = init(tmp_path / "empty")
+    result = CliRunner().invoke(app, ["ingest", "git", str(empty), "--json"])
+    assert (
+        "HEAD names branch 'main', which does not exist: the repository has no commits"
+        in (json.loads(result.stdout)[0]["error"])
+    )
+
+
+def test_an_ingest_whose_write_gave_up_converges_on_the_next_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.db import OperationalError
+
+    repo = init(tmp_path / "busy-repo")
+    for n in range(7):
+        (repo / "f").write_text(f"{n}\n")
+        commit(repo, f"c{n}", when=f"2026-02-0{n + 1}T10:00:00+00:00")
+    monkeypatch.setattr(ingest, "BATCH", 2)
+    real_write = ingest._Writer.write
+    calls = []
+
+    def write_then_give_up(self, repo_id, batch, fresh=False):  # type: ignore[no-untyped-def]
+        calls.append(len(batch))
+        if len(calls) == 2:
+            raise OperationalError("database is locked")
+        return real_write(self, repo_id, batch, fresh)
+
+    monkeypatch.setattr(ingest._Writer, "write", write_then_give_up)
+    runner = CliRunner()
+    result = runner.invoke(app, ["ingest", "git", str(repo), "--json"])
+    assert result.exit_code == 1
+    [row] = json.loads(result.stdout)
+    assert "the database is busy" in row["error"] and "retrying is safe" in row["error"]
+    stored = Repository.objects.get(name="busy-repo")
+    assert Commit.objects.filter(repository=stored).count() == 2  # the first batch only
+    assert stored.head_sha == ""  # not marked as ingested up to HEAD
+    monkeypatch.setattr(ingest._Writer, "write", real_write)
+    result = runner.invoke(app, ["ingest", "git", str(repo), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)[0]["new_commits"] == 5
+    shas = set(run(repo, "rev-list", "HEAD").decode().split())
+    assert set(Commit.objects.filter(repository=stored).values_list("sha", flat=True)) == shas
+    assert (
+        Repository.objects.get(pk=stored.pk).head_sha
+        == run(repo, "rev-parse", "HEAD").decode().strip()
+    )
