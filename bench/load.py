@@ -8,8 +8,9 @@ throwaway database, `--pg-database`, created and dropped by the script), starts 
 
 1. single user: one signed-in user runs the request mix alone for `--single` seconds, with no
    background work (the baseline of the same run);
-2. under load: `--users` users run the same mix for `--duration` seconds while three background
-   writers loop, each in its own `steward` process: `steward ingest git` of a folder of fresh
+2. under load: `--users` users sign in at once (the warm-up, reported apart: Argon2 makes a
+   sign-in cost CPU on purpose), then run the same mix for `--duration` seconds while three
+   background writers loop, each in its own `steward` process: `steward ingest git` of a folder of fresh
    copies of the demo repositories (about 30,000 new commits per round), `steward import
    deployments` of a new CSV (50 rows per round) and `steward backup`.
 
@@ -118,7 +119,9 @@ class Session:
                 self.used = False
                 # A keep-alive connection the server closed while idle (gunicorn closes them
                 # after 2 s): the request never reached it; send it again once, as browsers do.
-                stale = isinstance(exc, http.client.RemoteDisconnected | ConnectionResetError)
+                stale = isinstance(
+                    exc, http.client.RemoteDisconnected | ConnectionResetError | BrokenPipeError
+                )
                 if attempt == 2 or not (reused and stale):
                     raise
                 self.reconnects += 1
@@ -259,12 +262,22 @@ def _pg(args: argparse.Namespace, statement: str) -> None:
         admin.execute(statement)
 
 
-def user(site: Site, login: str, recorder: Recorder, stop: threading.Event, seed: int) -> None:
-    """One user: signs in, then reads, checks in and signs in again until `stop`."""
+def user(
+    site: Site,
+    login: str,
+    recorders: tuple[Recorder, Recorder],
+    stop: threading.Event,
+    seed: int,
+    ready: threading.Barrier,
+) -> None:
+    """One user: signs in, waits for the others, then reads, checks in and signs in again
+    until `stop`."""
+    warmup, recorder = recorders
     rng = random.Random(seed)
     session = Session(site.port)
     api = Session(site.port, site.token)
-    recorder.timed("login", lambda: session.login(login), (302,))
+    warmup.timed("login", lambda: session.login(login), (302,))
+    ready.wait()
     while not stop.is_set():
         roll = rng.random()
         if roll < LOGIN_SHARE:
@@ -383,22 +396,33 @@ def backup_step(scratch: Path) -> Callable[[int], list[str]]:
     return step
 
 
-def run_users(site: Site, users: int, seconds: float) -> Recorder:
-    recorder = Recorder()
+def run_users(
+    site: Site, users: int, seconds: float, on_start: Callable[[], None] = lambda: None
+) -> tuple[Recorder, Recorder, float]:
+    """`users` users sign in (the warm-up), then run the mix for `seconds` from `on_start`.
+
+    Returns the warm-up's figures, the window's figures and the window's length."""
+    warmup, recorder = Recorder(), Recorder()
     stop = threading.Event()
+    ready = threading.Barrier(users + 1)
     threads = [
         threading.Thread(
-            target=user, args=(site, LOGINS[i % len(LOGINS)], recorder, stop, i), daemon=True
+            target=user,
+            args=(site, LOGINS[i % len(LOGINS)], (warmup, recorder), stop, i, ready),
+            daemon=True,
         )
         for i in range(users)
     ]
     for thread in threads:
         thread.start()
+    ready.wait()
+    on_start()
+    started = time.perf_counter()
     time.sleep(seconds)
     stop.set()
     for thread in threads:
         thread.join(timeout=180)
-    return recorder
+    return warmup, recorder, time.perf_counter() - started
 
 
 def quantiles(values: list[float]) -> tuple[float, float, float]:
@@ -446,9 +470,7 @@ def report(
         f"single user: {single.requests() / args.single:.1f} requests/s"
     )
     print(f"idle keep-alive connections the server had closed, sent again: {loaded.reconnects}")
-    print(
-        f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs"
-    )
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
     for job in jobs:
         mean = statistics.mean(job.seconds) if job.seconds else 0.0
         print(
@@ -470,19 +492,27 @@ def run_engine(engine: str, args: argparse.Namespace) -> bool:
     site = build(engine, args)
     scratch = Path(tempfile.mkdtemp(prefix="steward-load-scratch-"))
     try:
-        single = run_users(site, 1, args.single)
+        _, single, _ = run_users(site, 1, args.single)
         stop = threading.Event()
-        jobs = [
-            background(site, "steward ingest git", ingest_step(site, scratch), stop),
-            background(site, "steward import deployments", import_step(site, scratch), stop),
-            background(site, "steward backup", backup_step(scratch), stop),
-        ]
-        started = time.perf_counter()
-        loaded = run_users(site, args.users, args.duration)
-        seconds = time.perf_counter() - started
+        jobs: list[Background] = []
+
+        def start_background() -> None:
+            jobs.append(background(site, "steward ingest git", ingest_step(site, scratch), stop))
+            jobs.append(
+                background(site, "steward import deployments", import_step(site, scratch), stop)
+            )
+            jobs.append(background(site, "steward backup", backup_step(scratch), stop))
+
+        warmup, loaded, seconds = run_users(site, args.users, args.duration, start_background)
         stop.set()
         for job in jobs:
             job.thread.join(timeout=600)  # type: ignore[attr-defined]
+        p50, p95, _ = quantiles(warmup.times["login"])
+        print(
+            f"\n[{engine}] warm-up: {args.users} users signed in at once before the window: "
+            f"p50 {p50:.0f} ms, p95 {p95:.0f} ms, {len(warmup.errors)} errors"
+        )
+        loaded.errors.extend(warmup.errors)
         return report(site, single, loaded, args, jobs, seconds)
     finally:
         site.server.terminate()
