@@ -10,9 +10,9 @@ throwaway database, `--pg-database`, created and dropped by the script), starts 
    background work (the baseline of the same run);
 2. under load: `--users` users sign in at once (the warm-up, reported apart: Argon2 makes a
    sign-in cost CPU on purpose), then run the same mix for `--duration` seconds while three
-   background writers loop, each in its own `steward` process: `steward ingest git` of a folder of fresh
-   copies of the demo repositories (about 30,000 new commits per round), `steward import
-   deployments` of a new CSV (50 rows per round) and `steward backup`.
+   background writers loop, each in its own `steward` process: `steward ingest git` of a
+   folder of fresh copies of the demo repositories (about 30,000 new commits per round),
+   `steward import deployments` of a new CSV (50 rows per round) and `steward backup`.
 
 The request mix per user: pages and API reads of the main areas (as the user's role sees them),
 API check-ins of key results (POST, Bearer token, ~15 %) and a fresh sign-in (~2 %; a login
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import http.client
 import json
 import os
@@ -262,6 +263,13 @@ def _pg(args: argparse.Namespace, statement: str) -> None:
         admin.execute(statement)
 
 
+def status(
+    session: Session, method: str, path: str, body: str | None = None, content_type: str = ""
+) -> int:
+    """The status of one request."""
+    return session.request(method, path, body, content_type)[0]
+
+
 def user(
     site: Site,
     login: str,
@@ -276,12 +284,12 @@ def user(
     rng = random.Random(seed)
     session = Session(site.port)
     api = Session(site.port, site.token)
-    warmup.timed("login", lambda: session.login(login), (302,))
+    warmup.timed("login", functools.partial(session.login, login), (302,))
     ready.wait()
     while not stop.is_set():
         roll = rng.random()
         if roll < LOGIN_SHARE:
-            recorder.timed("login", lambda: session.login(login), (302,))
+            recorder.timed("login", functools.partial(session.login, login), (302,))
         elif roll < LOGIN_SHARE + CHECK_IN_SHARE and site.key_results:
             objective, kr = rng.choice(site.key_results)
             body = json.dumps(
@@ -294,13 +302,13 @@ def user(
             path = f"/api/v1/strategy/objectives/{objective}/key-results/{kr}/check-ins"
             recorder.timed(
                 "check-in",
-                lambda path=path, body=body: api.request("POST", path, body, "application/json")[0],
+                functools.partial(status, api, "POST", path, body, "application/json"),
                 (201,),
             )
         else:
             path = rng.choice(site.paths[login])
             kind = "api read" if path.startswith("/api/") else "page read"
-            recorder.timed(kind, lambda path=path: session.request("GET", path)[0], (200,))
+            recorder.timed(kind, functools.partial(status, session, "GET", path), (200,))
     with recorder.lock:
         recorder.reconnects += session.reconnects + api.reconnects
 
