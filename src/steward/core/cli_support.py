@@ -64,10 +64,10 @@ def command(func: F) -> F:
                     f"[bold red]error:[/] {busy_message()}", highlight=False, soft_wrap=True
                 )
                 raise typer.Exit(1) from exc
+            missing = any(t in str(exc) for t in ("no such table", "does not exist"))
+            hint = " (is the database created? run: steward init)" if missing else ""
             err_console.print(
-                f"[bold red]database error:[/] {exc} (is the database created? run: steward init)",
-                highlight=False,
-                soft_wrap=True,
+                f"[bold red]database error:[/] {exc}{hint}", highlight=False, soft_wrap=True
             )
             raise typer.Exit(1) from exc
 
