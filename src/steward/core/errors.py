@@ -45,3 +45,30 @@ class InvalidInput(BadInput):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
+
+
+class InvalidFields(BadInput):
+    """One object failed validation; `fields` maps each field name to its messages.
+
+    Forms show the messages beside their fields and the API answers 422 with them; a message
+    that belongs to no single field is under "__all__".
+    """
+
+    def __init__(self, message: str, *, fields: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.fields: dict[str, list[str]] = dict(fields or {})
+
+    def field_messages(self) -> dict[str, list[str]]:
+        """The messages per field; the whole message under "__all__" when none is placed."""
+        return self.fields or {"__all__": [str(self)]}
+
+
+def invalid_fields_from(exc: Exception, error: type[InvalidFields]) -> InvalidFields:
+    """A Django ValidationError as `error` (message and per-field messages)."""
+    message_dict = getattr(exc, "message_dict", None)
+    if message_dict is not None:
+        fields = {k: list(v) for k, v in message_dict.items()}
+        text = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+        return error(text, fields=fields)
+    messages = list(getattr(exc, "messages", [str(exc)]))
+    return error(" ".join(messages), fields={"__all__": messages})

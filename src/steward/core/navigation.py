@@ -84,4 +84,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_areas": visible_areas(request.user),
         "user_roles": policy.role_names(policy.roles_of(request.user)),
         "may_view_audit": policy.may_view_audit(request.user),
+        # Edit buttons are shown only to those who may edit (the server refuses others).
+        "may_change_org": policy.may_change_org(request.user),
+        "may_change_strategy": policy.may_change_strategy(request.user),
     }

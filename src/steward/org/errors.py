@@ -1,7 +1,7 @@
 """Errors raised by the organization services."""
 
-from steward.core.errors import BadInput
+from steward.core.errors import InvalidFields
 
 
-class OrgError(BadInput):
-    """An organization change that cannot be made as asked."""
+class OrgError(InvalidFields):
+    """An organization change that cannot be made as asked (`fields` names the fields at fault)."""

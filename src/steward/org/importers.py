@@ -7,7 +7,6 @@ writes their audit log entries itself (`audit_created` / `audit_updated` / `audi
 
 from __future__ import annotations
 
-import zoneinfo
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,6 +35,7 @@ from steward.core.importing import (
     insert_rows,
     update_rows,
 )
+from steward.org import rules
 from steward.org.models import (
     Department,
     EmploymentSpell,
@@ -51,18 +51,6 @@ from steward.org.models import (
 )
 from steward.org.roledocs import RoleDocError, parse_role
 from steward.org.services import department_ensure, role_description_upsert, role_slug
-
-# Active ISO 4217 codes (plus a few recently withdrawn ones that old HRIS records still carry).
-ISO_4217 = frozenset(
-    """AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BOV BRL BSD
-    BTN BWP BYN BZD CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUC CUP CVE CZK DJF DKK DOP DZD
-    EGP ERN ETB EUR FJD FKP GBP GEL GHS GIP GMD GNF GTQ GYD HKD HNL HRK HTG HUF IDR ILS INR IQD
-    IRR ISK JMD JOD JPY KES KGS KHR KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA
-    MKD MMK MNT MOP MRU MUR MVR MWK MXN MXV MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP
-    PKR PLN PYG QAR RON RSD RUB RWF SAR SBD SCR SDG SEK SGD SHP SLE SLL SOS SRD SSP STN SVC SYP
-    SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX USD USN UYI UYU UYW UZS VED VES VND VUV WST
-    XAF XCD XCG XDR XOF XPF YER ZAR ZMW ZWG ZWL""".split()  # noqa: SIM905
-)
 
 PEOPLE_COLUMNS = (
     "employee_id",
@@ -145,10 +133,6 @@ def _chunks(values: Sequence[int]) -> Iterable[Sequence[int]]:
         yield values[i : i + _CHUNK]
 
 
-def _timezones() -> frozenset[str]:
-    return frozenset(zoneinfo.available_timezones())
-
-
 @dataclass
 class _Existing:
     """A person as stored, in the diff's vocabulary."""
@@ -199,7 +183,7 @@ class PeopleImporter(CsvImporter):
         }
         dept_by_name = {name.lower(): slug for slug, (_, name) in departments.items()}
         self.new_departments: dict[str, str] = {}  # slug -> name
-        timezones = _timezones()
+        timezones = rules.timezones()
         email_owner = dict(PersonEmail.objects.values_list("email", "person__employee_id"))
         plans: list[_PersonPlan] = []
         seen_ids: dict[str, int] = {}
@@ -338,32 +322,19 @@ class PeopleImporter(CsvImporter):
         if "timezone" in self.header:
             tz = row.get("timezone")
             if tz and tz not in timezones:
-                self.problem(
-                    row.line,
-                    "timezone",
-                    f"{tz!r} is not a time zone",
-                    "use an IANA name such as Europe/Berlin",
-                )
+                self.problem(row.line, "timezone", *rules.timezone_problem(tz))
             values["timezone"] = tz
         if "termination_type" in self.header:
             termination = self.parse_choice(row, "termination_type", _TERMINATIONS)
-            if termination and not end:
-                self.problem(
-                    row.line,
-                    "termination_type",
-                    "is given but end_date is empty",
-                    "give end_date, or leave termination_type empty",
-                )
+            problem = rules.leaving_problem("termination_type", termination, end)
+            if problem:
+                self.problem(row.line, "termination_type", *problem)
             values["termination_type"] = termination or ""
         if "regretted" in self.header:
             regretted = self.parse_bool(row, "regretted")
-            if regretted is not None and not end:
-                self.problem(
-                    row.line,
-                    "regretted",
-                    "is given but end_date is empty",
-                    "give end_date, or leave regretted empty",
-                )
+            problem = rules.leaving_problem("regretted", regretted, end)
+            if problem:
+                self.problem(row.line, "regretted", *problem)
             values["regretted"] = regretted
         salary = None
         if "salary" in self.header:
@@ -371,21 +342,13 @@ class PeopleImporter(CsvImporter):
             values["salary"] = salary
         if "currency" in self.header:
             currency = row.get("currency").upper()
-            if currency and currency not in ISO_4217:
-                self.problem(
-                    row.line,
-                    "currency",
-                    f"{row.get('currency')!r} is not an ISO 4217 currency code",
-                    "use a three-letter code such as EUR, USD, GBP",
-                )
+            problem = rules.currency_problem(row.get("currency"))
+            if problem:
+                self.problem(row.line, "currency", *problem)
             values["currency"] = currency
-        if row.get("salary") and not row.get("currency"):
-            self.problem(
-                row.line,
-                "currency",
-                "is empty but salary is given",
-                "give the salary's ISO 4217 currency code, e.g. EUR",
-            )
+        problem = rules.salary_currency_problem(row.get("salary"), row.get("currency"))
+        if problem:
+            self.problem(row.line, "currency", *problem)
         if "department" in self.header:
             values["department"] = self._department(row, departments, dept_by_name)
         if employee_id is None:
@@ -893,15 +856,9 @@ class TeamsImporter(CsvImporter):
         for row in rows:
             slug = self.parse_key(row, "slug", seen, max_length=64)
             if slug is not None:
-                try:
-                    validate_slug(slug)
-                except ValidationError:
-                    self.problem(
-                        row.line,
-                        "slug",
-                        f"{slug!r} is not a slug",
-                        "use lower-case letters, digits and hyphens, e.g. payments-core",
-                    )
+                problem = rules.slug_problem(slug)
+                if problem:
+                    self.problem(row.line, "slug", *problem)
             name = self.parse_text(row, "name", required=True, max_length=200)
             type_ = self.parse_choice(row, "type", TeamType.values, required=True)
             parent = row.get("parent")

@@ -7,10 +7,15 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Model, QuerySet
 from django.utils.text import slugify
 
 from steward.core import policy
+from steward.core.deletion import deletion_summary
+from steward.core.errors import invalid_fields_from
+from steward.org import rules
 from steward.org.errors import OrgError
 from steward.org.models import (
     Department,
@@ -28,6 +33,21 @@ def _require_change(actor: User | None) -> None:
     # None is the system itself (CLI run by the instance operator, demo builder, migrations).
     if actor is not None:
         policy.require(actor, "change", "org.person")
+
+
+def _close(rows: QuerySet[Any], on: date) -> None:
+    """End open history rows on `on`, one save each so the audit log records every one."""
+    for row in rows:
+        row.end = on
+        row.save(update_fields=["end"])
+
+
+def _validated(obj: Model) -> None:
+    """full_clean(), raising OrgError with the messages per field."""
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise invalid_fields_from(exc, OrgError) from exc
 
 
 @transaction.atomic
@@ -59,8 +79,9 @@ def team_create(
 ) -> Team:
     """Create a team."""
     _require_change(actor)
+    _slug_rule(slug)
     team = Team(slug=slug, name=name, type=type, mission=mission, department=department, lead=lead)
-    team.full_clean()
+    _validated(team)
     team.save()
     return team
 
@@ -98,11 +119,14 @@ def person_create(
         manager=manager,
         **fields,
     )
-    person.full_clean()
+    _check_person(person)
     person.save()
     for position, email in enumerate(emails or []):
         if PersonEmail.objects.filter(email=email.lower()).exists():
-            raise OrgError(f"email {email} already belongs to another person")
+            raise OrgError(
+                f"email {email} already belongs to another person",
+                fields={"emails": [f"{email} already belongs to another person"]},
+            )
         PersonEmail.objects.create(person=person, email=email.lower(), position=position)
     EmploymentSpell.objects.create(
         person=person,
@@ -122,8 +146,9 @@ def person_create(
 def person_move(*, actor: User | None, person: Person, team: Team | None, on: date) -> Person:
     """Move a person to another home team from `on`; history keeps the old membership."""
     _require_change(actor)
-    TeamMembership.objects.filter(person=person, end__isnull=True).update(end=on)
-    TeamMembership.objects.filter(person=person, start__gte=on).delete()
+    _close(TeamMembership.objects.filter(person=person, end__isnull=True), on)
+    for later in TeamMembership.objects.filter(person=person, start__gte=on):
+        later.delete()
     if team is not None:
         TeamMembership.objects.create(person=person, team=team, start=on)
     person.team = team
@@ -142,8 +167,9 @@ def person_set_manager(
         if cursor.pk == person.pk:
             raise OrgError(f"{person.employee_id} cannot report to {manager}: that is a cycle")
         cursor = cursor.manager
-    ReportingLine.objects.filter(person=person, end__isnull=True).update(end=on)
-    ReportingLine.objects.filter(person=person, start__gte=on).delete()
+    _close(ReportingLine.objects.filter(person=person, end__isnull=True), on)
+    for later in ReportingLine.objects.filter(person=person, start__gte=on):
+        later.delete()
     if manager is not None:
         ReportingLine.objects.create(person=person, manager=manager, start=on)
     person.manager = manager
@@ -169,11 +195,13 @@ def person_end_employment(
     person.regretted = regretted
     person.full_clean()
     person.save()
-    EmploymentSpell.objects.filter(person=person, start_date=person.start_date).update(
-        end_date=on, termination_type=termination_type, regretted=regretted
-    )
-    TeamMembership.objects.filter(person=person, end__isnull=True).update(end=on)
-    ReportingLine.objects.filter(person=person, end__isnull=True).update(end=on)
+    for spell in EmploymentSpell.objects.filter(person=person, start_date=person.start_date):
+        spell.end_date = on
+        spell.termination_type = termination_type
+        spell.regretted = regretted
+        spell.save()
+    _close(TeamMembership.objects.filter(person=person, end__isnull=True), on)
+    _close(ReportingLine.objects.filter(person=person, end__isnull=True), on)
     return person
 
 
@@ -239,3 +267,330 @@ def role_description_upsert(
         role.full_clean()
         role.save()
     return role, bool(changed)
+
+
+# --- editing (forms and the write API) ------------------------------------------------------
+
+
+def _check_person(person: Person) -> None:
+    """The importer's rules for one person (steward.org.rules), then the model's own."""
+    problems: dict[str, list[str]] = {}
+    for field, problem in (
+        ("timezone", rules.timezone_problem(person.timezone)),
+        ("currency", rules.currency_problem(person.currency)),
+        ("currency", rules.salary_currency_problem(person.salary, person.currency)),
+        (
+            "termination_type",
+            rules.leaving_problem("termination_type", person.termination_type, person.end_date),
+        ),
+        ("regretted", rules.leaving_problem("regretted", person.regretted, person.end_date)),
+    ):
+        if problem:
+            problems.setdefault(field, []).append(rules.text(problem))
+    try:
+        person.full_clean()
+    except ValidationError as exc:
+        for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+            problems.setdefault(field, []).extend(messages)
+    if problems:
+        text = "; ".join(f"{k}: {' '.join(v)}" for k, v in problems.items())
+        raise OrgError(f"{person.employee_id}: {text}", fields=problems)
+    person.currency = person.currency.upper()
+
+
+def _slug_rule(slug: str) -> None:
+    problem = rules.slug_problem(slug)
+    if problem:
+        raise OrgError(f"slug: {rules.text(problem)}", fields={"slug": [rules.text(problem)]})
+
+
+# Fields of a person that `person_update` changes, with the policy's name of each.
+PERSON_EDITABLE: dict[str, str] = {
+    "name": "name",
+    "emails": "emails",
+    "title": "title",
+    "level": "level",
+    "track": "track",
+    "team": "team",
+    "manager": "manager_employee_id",
+    "location": "location",
+    "timezone": "timezone",
+    "start_date": "start_date",
+    "end_date": "end_date",
+    "department": "department",
+    "employment_type": "employment_type",
+    "fte": "fte",
+    "termination_type": "termination_type",
+    "regretted": "regretted",
+    "salary": "salary",
+    "currency": "currency",
+}
+
+
+def person_editable_fields(*, actor: User, person: Person | None) -> frozenset[str]:
+    """The person fields `actor` may set (HR fields and compensation only for their roles)."""
+    if not policy.may_change_org(actor):
+        return frozenset()
+    if person is None:
+        classes = {policy.FieldClass.PUBLIC}
+        if policy.roles_of(actor) & policy.PRIVATE_ROLES:
+            classes.add(policy.FieldClass.PRIVATE)
+        if policy.roles_of(actor) & policy.COMPENSATION_ROLES:
+            classes.add(policy.FieldClass.COMPENSATION)
+        visible = {k for k, c in policy.PERSON_FIELDS.items() if c in classes}
+    else:
+        visible = set(policy.visible_person_fields(actor, person))
+    return frozenset(f for f, name in PERSON_EDITABLE.items() if name in visible)
+
+
+def _require_fields(actor: User | None, person: Person | None, names: set[str]) -> None:
+    if actor is None:
+        return
+    refused = names - person_editable_fields(actor=actor, person=person)
+    if refused:
+        raise PermissionDenied("may not change " + ", ".join(sorted(refused)))
+
+
+def _set_emails(person: Person, emails: list[str]) -> None:
+    wanted = [e.strip().lower() for e in emails if e.strip()]
+    taken = PersonEmail.objects.filter(email__in=wanted).exclude(person=person)
+    owner = taken.select_related("person").first()
+    if owner is not None:
+        message = f"{owner.email} already belongs to {owner.person}"
+        raise OrgError(f"emails: {message}", fields={"emails": [message]})
+    for email in person.emails.all():
+        if email.email not in wanted:
+            email.delete()
+    current = {e.email: e for e in person.emails.all()}
+    for position, address in enumerate(dict.fromkeys(wanted)):
+        row = current.get(address) or PersonEmail(person=person, email=address)
+        if row.pk is None or row.position != position:
+            row.position = position
+            _validated(row)
+            row.save()
+
+
+@transaction.atomic
+def person_add(
+    *,
+    actor: User | None,
+    employee_id: str,
+    name: str,
+    start_date: date,
+    emails: list[str] | None = None,
+    team: Team | None = None,
+    manager: Person | None = None,
+    **fields: Any,
+) -> Person:
+    """Create a person from a form or the API: the fields the actor may set, the import's rules."""
+    _require_change(actor)
+    given = {k for k, v in fields.items() if v not in (None, "")}
+    _require_fields(actor, None, {"name", "start_date", *given})
+    unknown = set(fields) - set(PERSON_EDITABLE)
+    if unknown:
+        raise OrgError("unknown fields: " + ", ".join(sorted(unknown)))
+    if Person.objects.filter(employee_id=employee_id).exists():
+        message = f"{employee_id} is already taken"
+        raise OrgError(f"employee_id: {message}", fields={"employee_id": [message]})
+    return person_create(
+        actor=actor,
+        employee_id=employee_id,
+        name=name,
+        start_date=start_date,
+        emails=[e.strip().lower() for e in emails or [] if e.strip()],
+        team=team,
+        manager=manager,
+        **fields,
+    )
+
+
+@transaction.atomic
+def person_update(
+    *, actor: User | None, person: Person, on: date | None = None, **changes: Any
+) -> Person:
+    """Change a person's fields; a new team or manager takes effect `on` (default today).
+
+    Only the fields the actor may see may be changed (HR fields and compensation by role);
+    history follows: a new end date ends the open team membership and reporting line.
+    """
+    _require_change(actor)
+    unknown = set(changes) - set(PERSON_EDITABLE)
+    if unknown:
+        raise OrgError("unknown fields: " + ", ".join(sorted(unknown)))
+    current: dict[str, Any] = {f: getattr(person, f) for f in PERSON_EDITABLE if f != "emails"}
+    current["emails"] = [e.email for e in person.emails.all()]
+    changed = {k: v for k, v in changes.items() if current[k] != v}
+    _require_fields(actor, person, set(changed))
+    on = on or date.today()
+    team = changed.pop("team", person.team)
+    manager = changed.pop("manager", person.manager)
+    emails = changed.pop("emails", None)
+    old_start, old_end = person.start_date, person.end_date
+    for field, value in changed.items():
+        setattr(person, field, value)
+    _check_person(person)
+    person.save()
+    if emails is not None:
+        _set_emails(person, emails)
+    for spell in EmploymentSpell.objects.filter(person=person, start_date=old_start):
+        spell.start_date = person.start_date
+        spell.end_date = person.end_date
+        spell.termination_type = person.termination_type
+        spell.regretted = person.regretted
+        _validated(spell)
+        spell.save()
+    for model in (TeamMembership, ReportingLine):
+        for row in model.objects.filter(person=person):  # type: ignore[attr-defined]
+            before = (row.start, row.end)
+            if row.start == old_start:
+                row.start = person.start_date
+            if old_end is None and row.end is None and person.end_date is not None:
+                row.end = max(person.end_date, row.start)
+            elif old_end is not None and row.end == old_end:
+                row.end = person.end_date
+            if (row.start, row.end) != before:
+                row.save()
+    if team != person.team:
+        person_move(actor=actor, person=person, team=team, on=max(on, person.start_date))
+    if manager != person.manager:
+        person_set_manager(
+            actor=actor, person=person, manager=manager, on=max(on, person.start_date)
+        )
+    return person
+
+
+@transaction.atomic
+def department_create(
+    *, actor: User | None, slug: str, name: str, parent: Department | None = None
+) -> Department:
+    """Create a department."""
+    _require_change(actor)
+    _slug_rule(slug)
+    department = Department(slug=slug, name=name, parent=parent)
+    _validated(department)
+    department.save()
+    return department
+
+
+def _parent_cycle(department: Department, parent: Department | None) -> None:
+    cursor = parent
+    while cursor is not None:
+        if cursor.pk == department.pk:
+            message = f"{parent} is inside {department}: that is a cycle"
+            raise OrgError(f"parent: {message}", fields={"parent": [message]})
+        cursor = cursor.parent
+
+
+@transaction.atomic
+def department_update(
+    *, actor: User | None, department: Department, name: str, parent: Department | None
+) -> Department:
+    """Rename a department or move it under another."""
+    _require_change(actor)
+    _parent_cycle(department, parent)
+    department.name = name
+    department.parent = parent
+    _validated(department)
+    department.save()
+    return department
+
+
+def _delete(obj: Model, what: str) -> None:
+    summary = deletion_summary(obj)
+    if not summary.allowed:
+        blocking = ", ".join(f"{n} {label}" for label, n in summary.blocking.items())
+        raise OrgError(f"{what} cannot be deleted: {blocking} refer to it")
+    obj.delete()
+
+
+@transaction.atomic
+def department_delete(*, actor: User | None, department: Department) -> None:
+    """Delete a department that no team, person or other department refers to."""
+    _require_change(actor)
+    _delete(department, f"department {department.name}")
+
+
+@transaction.atomic
+def team_update(
+    *,
+    actor: User | None,
+    team: Team,
+    name: str,
+    type: str,
+    mission: str = "",
+    department: Department | None = None,
+    lead: Person | None = None,
+) -> Team:
+    """Change a team's name, type, mission, department or lead (the slug stays)."""
+    _require_change(actor)
+    team.name = name
+    team.type = type
+    team.mission = mission
+    team.department = department
+    team.lead = lead
+    _validated(team)
+    team.save()
+    return team
+
+
+@transaction.atomic
+def team_delete(*, actor: User | None, team: Team) -> None:
+    """Delete a team that never had members (a team with history is dissolved by a scenario)."""
+    _require_change(actor)
+    _delete(team, f"team {team.name}")
+
+
+ROLE_FRONT_MATTER_KEYS = ("title", "description")
+
+
+def role_document(*, title: str, description: str, body: str, metadata: dict[str, Any]) -> str:
+    """The Markdown file of a role description (YAML front matter, then the body)."""
+    import yaml
+
+    front = {"title": title, "description": description, **metadata}
+    head = yaml.safe_dump(front, sort_keys=False, allow_unicode=True).strip()
+    return f"---\n{head}\n---\n\n{body.strip()}\n"
+
+
+@transaction.atomic
+def role_description_save(
+    *,
+    actor: User | None,
+    role: RoleDescription | None,
+    title: str,
+    description: str,
+    body: str,
+) -> RoleDescription:
+    """Create (role None) or change a role description, parsed as the importer parses a file."""
+    from steward.org.roledocs import RoleDocError, parse_role
+
+    _require_change(actor)
+    metadata = dict(role.metadata) if role is not None else {}
+    text = role_document(title=title, description=description, body=body, metadata=metadata)
+    try:
+        doc = parse_role(text)
+    except RoleDocError as exc:
+        field = exc.field or "body"
+        raise OrgError(f"{field}: {exc}", fields={field: [str(exc)]}) from exc
+    slug = role.slug if role is not None else role_slug(doc.title)
+    if role is None and RoleDescription.objects.filter(slug=slug).exists():
+        message = f"a role titled {doc.title!r} exists already"
+        raise OrgError(f"title: {message}", fields={"title": [message]})
+    saved, _ = role_description_upsert(
+        actor=actor,
+        slug=slug,
+        title=doc.title,
+        description=doc.description,
+        summary=doc.summary,
+        body=doc.body,
+        sections=doc.sections,
+        metadata=doc.metadata,
+    )
+    return saved
+
+
+@transaction.atomic
+def role_description_delete(*, actor: User | None, role: RoleDescription) -> None:
+    """Delete a role description."""
+    _require_change(actor)
+    role.delete()

@@ -14,7 +14,7 @@ from typing import Any
 from steward.core import policy
 from steward.core.importing import Change, CsvImporter, Diff, Row
 from steward.org import selectors as org_selectors
-from steward.strategy import services
+from steward.strategy import rules, services
 from steward.strategy.models import (
     Horizon,
     Initiative,
@@ -59,20 +59,11 @@ class _StrategyImporter(CsvImporter):
         text = row.get(column)
         if not text:
             return default
-        try:
-            number = Decimal(text)
-        except ArithmeticError:
-            number = None
-        matches = [s for s in scale if number is not None and Decimal(str(s)) == number]
-        if not matches:
-            self.problem(
-                row.line,
-                column,
-                f"{text!r} is not on the scale",
-                "use one of " + ", ".join(str(s) for s in scale),
-            )
+        problem = rules.scale_problem(text, scale)
+        if problem:
+            self.problem(row.line, column, *problem)
             return default
-        return matches[0]
+        return rules.on_scale(text, scale)
 
     def _quarter(self, row: Row, column: str) -> str:
         text = row.get(column).upper()
@@ -447,14 +438,10 @@ class InitiativesImporter(_StrategyImporter):
                         new[optional] = old[optional]
             self._changes(diff, key, row, old, new)
         cycle = find_cycle(graph)
-        if cycle:
+        problem = rules.cycle_problem(graph)
+        if cycle and problem:
             line = min((dep_lines[k] for k in cycle if k in dep_lines), default=None)
-            self.problem(
-                line,
-                "depends_on",
-                "dependency cycle " + " -> ".join([*cycle, cycle[0]]),
-                "remove one of these dependencies",
-            )
+            self.problem(line, "depends_on", *problem)
         return diff
 
     def _weights(self, row: Row, objective_keys: list[str]) -> list[Decimal]:
@@ -490,14 +477,9 @@ class InitiativesImporter(_StrategyImporter):
                 self.problem(row.line, "weights", f"{text} is not between 0 and 1")
                 return []
             weights.append(w)
-        total = sum(weights, Decimal(0))
-        if abs(total - 1) > services.WEIGHT_TOLERANCE:
-            self.problem(
-                row.line,
-                "weights",
-                f"weights sum to {total}, not 1",
-                "give weights that add up to 1 (they are not normalized)",
-            )
+        problem = rules.weights_problem(weights)
+        if problem:
+            self.problem(row.line, "weights", *problem)
         return weights
 
     def _efforts(self, row: Row, teams: set[str]) -> dict[str, Decimal]:

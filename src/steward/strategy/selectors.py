@@ -107,7 +107,13 @@ def key_result_history(*, actor: Actor, objective_key: str, key: str) -> dict[st
         return None
     data = key_result_dict(kr)
     data["check_ins"] = [
-        {"on": c.on, "value": float(c.value), "confidence": float(c.confidence), "note": c.note}
+        {
+            "id": c.pk,
+            "on": c.on,
+            "value": float(c.value),
+            "confidence": float(c.confidence),
+            "note": c.note,
+        }
         for c in kr.check_ins.all()
     ]
     return data

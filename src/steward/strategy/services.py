@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from steward.core import policy
-from steward.core.errors import BadInput
+from steward.core.deletion import deletion_summary
+from steward.core.errors import InvalidFields, invalid_fields_from
+from steward.strategy import rules
 from steward.strategy.models import (
     IDEA_TRANSITIONS,
     CheckIn,
@@ -30,11 +32,11 @@ from steward.strategy.models import (
 if TYPE_CHECKING:
     from steward.org.models import Person, Team
 
-WEIGHT_TOLERANCE = Decimal("0.001")
+WEIGHT_TOLERANCE = rules.WEIGHT_TOLERANCE
 
 
-class StrategyError(BadInput):
-    """A strategy change that cannot be made as asked."""
+class StrategyError(InvalidFields):
+    """A strategy change that cannot be made as asked (`fields` names the fields at fault)."""
 
 
 def _require_change(actor: User | None, label: str) -> None:
@@ -46,14 +48,8 @@ def _save(obj: Any) -> None:
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise StrategyError(_messages(exc)) from exc
+        raise invalid_fields_from(exc, StrategyError) from exc
     obj.save()
-
-
-def _messages(exc: ValidationError) -> str:
-    if hasattr(exc, "message_dict"):
-        return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-    return " ".join(exc.messages)
 
 
 @transaction.atomic
@@ -156,12 +152,10 @@ def team_goal_create(
 
 def check_weights(weights: Sequence[Decimal], *, where: str) -> None:
     """Objective link weights of one initiative must sum to 1 (we reject, we do not normalize)."""
-    if not weights:
-        return
-    total = sum(weights, Decimal(0))
-    if abs(total - 1) > WEIGHT_TOLERANCE:
+    problem = rules.weights_problem(weights)
+    if problem:
         raise StrategyError(
-            f"{where}: weights sum to {total}, not 1 (give weights that add up to 1, e.g. 0.5;0.5)"
+            f"{where}: {rules.text(problem)}", fields={"weights": [rules.text(problem)]}
         )
 
 
@@ -338,3 +332,313 @@ def action_close(*, actor: User | None, action: ImprovementAction, on: date) -> 
     action.closed_on = on
     _save(action)
     return action
+
+
+# --- editing (forms and the write API) ------------------------------------------------------
+
+# Plain names for what goes with a deleted objective, key result or initiative.
+DELETION_NAMES = {
+    "strategy.keyresult": "key results",
+    "strategy.checkin": "check-ins",
+    "strategy.teamgoal": "team goals",
+    "strategy.initiativeobjective": "links from initiatives (the initiatives stay)",
+    "strategy.initiativeeffort": "effort estimates per team",
+    "strategy.initiative_depends_on": "dependencies between initiatives",
+}
+
+
+def deletion_preview(obj: Any) -> Any:
+    """What deleting `obj` takes with it, in plain names (for the confirmation page)."""
+    return deletion_summary(obj, DELETION_NAMES)
+
+
+def _taken(field: str, message: str) -> StrategyError:
+    return StrategyError(f"{field}: {message}", fields={field: [message]})
+
+
+@transaction.atomic
+def objective_create(
+    *,
+    actor: User | None,
+    key: str,
+    title: str,
+    start: date,
+    end: date,
+    priority: int = 1,
+    description: str = "",
+    owner: Person | None = None,
+) -> Objective:
+    """Create an objective (its key must be new)."""
+    _require_change(actor, "strategy.objective")
+    if Objective.objects.filter(key=key).exists():
+        raise _taken("key", f"objective {key} exists already")
+    return objective_upsert(
+        actor=actor,
+        key=key,
+        title=title,
+        start=start,
+        end=end,
+        priority=priority,
+        description=description,
+        owner=owner,
+    )
+
+
+@transaction.atomic
+def objective_update(
+    *,
+    actor: User | None,
+    objective: Objective,
+    title: str,
+    start: date,
+    end: date,
+    priority: int,
+    description: str = "",
+    owner: Person | None = None,
+) -> Objective:
+    """Change an objective (the key stays)."""
+    return objective_upsert(
+        actor=actor,
+        key=objective.key,
+        title=title,
+        start=start,
+        end=end,
+        priority=priority,
+        description=description,
+        owner=owner,
+    )
+
+
+@transaction.atomic
+def objective_delete(*, actor: User | None, objective: Objective) -> None:
+    """Delete an objective with its key results, check-ins and team goals; initiatives stay."""
+    _require_change(actor, "strategy.objective")
+    objective.delete()
+
+
+@transaction.atomic
+def key_result_create(
+    *,
+    actor: User | None,
+    objective: Objective,
+    key: str,
+    title: str,
+    baseline: Decimal,
+    target: Decimal,
+    current: Decimal,
+    metric: str = "",
+    unit: str = "",
+    confidence: Decimal = Decimal("0.5"),
+    on: date | None = None,
+) -> KeyResult:
+    """Add a key result to an objective (its key must be new there); the first check-in too."""
+    _require_change(actor, "strategy.keyresult")
+    if KeyResult.objects.filter(objective=objective, key=key).exists():
+        raise _taken("key", f"{objective.key} has a key result {key} already")
+    return key_result_upsert(
+        actor=actor,
+        objective=objective,
+        key=key,
+        title=title,
+        baseline=baseline,
+        target=target,
+        current=current,
+        metric=metric,
+        unit=unit,
+        confidence=confidence,
+        on=on,
+    )
+
+
+@transaction.atomic
+def key_result_update(
+    *,
+    actor: User | None,
+    key_result: KeyResult,
+    title: str,
+    baseline: Decimal,
+    target: Decimal,
+    current: Decimal,
+    metric: str = "",
+    unit: str = "",
+    confidence: Decimal = Decimal("0.5"),
+    on: date | None = None,
+) -> KeyResult:
+    """Change a key result (the key stays); a new current value is kept as a check-in."""
+    return key_result_upsert(
+        actor=actor,
+        objective=key_result.objective,
+        key=key_result.key,
+        title=title,
+        baseline=baseline,
+        target=target,
+        current=current,
+        metric=metric,
+        unit=unit,
+        confidence=confidence,
+        on=on,
+    )
+
+
+@transaction.atomic
+def key_result_delete(*, actor: User | None, key_result: KeyResult) -> None:
+    """Delete a key result with its check-ins."""
+    _require_change(actor, "strategy.keyresult")
+    key_result.delete()
+
+
+@transaction.atomic
+def check_in_delete(*, actor: User | None, check_in: CheckIn) -> None:
+    """Delete a check-in; the key result's current value follows the latest one left."""
+    _require_change(actor, "strategy.keyresult")
+    key_result = check_in.key_result
+    check_in.delete()
+    latest = key_result.check_ins.order_by("-on", "-pk").first()
+    if latest is not None and (key_result.current, key_result.confidence) != (
+        latest.value,
+        latest.confidence,
+    ):
+        key_result.current = latest.value
+        key_result.confidence = latest.confidence
+        _save(key_result)
+
+
+def _check_initiative(
+    key: str,
+    fields: Mapping[str, Any],
+    objectives: Sequence[tuple[Objective, Decimal]] | None,
+    depends_on: Sequence[Initiative] | None,
+) -> None:
+    """The importer's rules: scales, weights that sum to 1, no dependency cycle."""
+    problems: dict[str, list[str]] = {}
+    for name, scale in rules.SCALES.items():
+        if name in fields:
+            problem = rules.scale_problem(fields[name], scale)
+            if problem:
+                problems.setdefault(name, []).append(rules.text(problem))
+    if objectives is not None:
+        seen = [o.key for o, _ in objectives]
+        if len(set(seen)) != len(seen):
+            problems.setdefault("objectives", []).append("an objective is linked twice")
+        problem = rules.weights_problem([w for _, w in objectives])
+        if problem:
+            problems.setdefault("weights", []).append(rules.text(problem))
+    if depends_on is not None:
+        graph = {
+            i.key: [d.key for d in i.depends_on.all()]
+            for i in Initiative.objects.prefetch_related("depends_on")
+        }
+        graph[key] = [d.key for d in depends_on]
+        problem = rules.cycle_problem(graph)
+        if problem:
+            problems.setdefault("depends_on", []).append(rules.text(problem))
+    if problems:
+        text = "; ".join(f"{k}: {' '.join(v)}" for k, v in problems.items())
+        raise StrategyError(f"initiative {key}: {text}", fields=problems)
+
+
+@transaction.atomic
+def initiative_save(
+    *,
+    actor: User | None,
+    initiative: Initiative | None,
+    key: str,
+    title: str,
+    fields: Mapping[str, Any],
+    objectives: Sequence[tuple[Objective, Decimal]] | None = None,
+    efforts: Mapping[Team, Decimal] | None = None,
+    depends_on: Sequence[Initiative] | None = None,
+) -> Initiative:
+    """Create (initiative None, new key) or change an initiative, with the importer's rules."""
+    _require_change(actor, "strategy.initiative")
+    if initiative is None and Initiative.objects.filter(key=key).exists():
+        raise _taken("key", f"initiative {key} exists already")
+    if initiative is not None:
+        key = initiative.key
+    _check_initiative(key, fields, objectives, depends_on)
+    return initiative_upsert(
+        actor=actor,
+        key=key,
+        title=title,
+        fields=fields,
+        objectives=objectives,
+        efforts=efforts,
+        depends_on=depends_on,
+    )
+
+
+@transaction.atomic
+def initiative_delete(*, actor: User | None, initiative: Initiative) -> None:
+    """Delete an initiative with its objective links, efforts and dependencies."""
+    _require_change(actor, "strategy.initiative")
+    initiative.delete()
+
+
+@transaction.atomic
+def idea_update(
+    *,
+    actor: User | None,
+    idea: Idea,
+    title: str,
+    hypothesis: str,
+    owner: Person | None = None,
+    team: Team | None = None,
+    timebox_start: date | None = None,
+    timebox_end: date | None = None,
+    budget: Decimal = Decimal(0),
+    outcome: str = "",
+) -> Idea:
+    """Change an idea's description, owner, time box, budget or outcome (status: idea_move)."""
+    _require_change(actor, "strategy.idea")
+    idea.title = title
+    idea.hypothesis = hypothesis
+    idea.owner = owner
+    idea.team = team
+    idea.timebox_start = timebox_start
+    idea.timebox_end = timebox_end
+    idea.budget = budget
+    idea.outcome = outcome
+    _save(idea)
+    return idea
+
+
+@transaction.atomic
+def idea_delete(*, actor: User | None, idea: Idea) -> None:
+    """Delete an idea."""
+    _require_change(actor, "strategy.idea")
+    idea.delete()
+
+
+@transaction.atomic
+def action_update(
+    *,
+    actor: User | None,
+    action: ImprovementAction,
+    title: str,
+    source: str,
+    created_on: date,
+    due_on: date,
+    owner: Person | None = None,
+    team: Team | None = None,
+    source_ref: str = "",
+    closed_on: date | None = None,
+) -> ImprovementAction:
+    """Change an improvement action (closing it too)."""
+    _require_change(actor, "strategy.improvementaction")
+    action.title = title
+    action.source = source
+    action.source_ref = source_ref
+    action.owner = owner
+    action.team = team
+    action.created_on = created_on
+    action.due_on = due_on
+    action.closed_on = closed_on
+    _save(action)
+    return action
+
+
+@transaction.atomic
+def action_delete(*, actor: User | None, action: ImprovementAction) -> None:
+    """Delete an improvement action."""
+    _require_change(actor, "strategy.improvementaction")
+    action.delete()
