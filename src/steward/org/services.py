@@ -14,7 +14,6 @@ from django.utils.text import slugify
 
 from steward.core import policy
 from steward.core.deletion import deletion_summary
-from steward.core.errors import invalid_fields_from
 from steward.org import rules
 from steward.org.errors import OrgError
 from steward.org.models import (
@@ -42,12 +41,17 @@ def _close(rows: QuerySet[Any], on: date) -> None:
         row.save(update_fields=["end"])
 
 
-def _validated(obj: Model) -> None:
-    """full_clean(), raising OrgError with the messages per field."""
+def _validated(obj: Model, extra: dict[str, list[str]] | None = None) -> None:
+    """full_clean(), raising OrgError with the messages per field (and `extra` problems)."""
+    problems = {k: list(v) for k, v in (extra or {}).items()}
     try:
         obj.full_clean()
     except ValidationError as exc:
-        raise invalid_fields_from(exc, OrgError) from exc
+        for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
+            problems.setdefault(field, []).extend(messages)
+    if problems:
+        text = "; ".join(f"{k}: {' '.join(v)}" for k, v in problems.items())
+        raise OrgError(text, fields=problems)
 
 
 @transaction.atomic
@@ -79,9 +83,8 @@ def team_create(
 ) -> Team:
     """Create a team."""
     _require_change(actor)
-    _slug_rule(slug)
     team = Team(slug=slug, name=name, type=type, mission=mission, department=department, lead=lead)
-    _validated(team)
+    _validated(team, _slug_rule(slug))
     team.save()
     return team
 
@@ -298,10 +301,9 @@ def _check_person(person: Person) -> None:
     person.currency = person.currency.upper()
 
 
-def _slug_rule(slug: str) -> None:
+def _slug_rule(slug: str) -> dict[str, list[str]]:
     problem = rules.slug_problem(slug)
-    if problem:
-        raise OrgError(f"slug: {rules.text(problem)}", fields={"slug": [rules.text(problem)]})
+    return {"slug": [rules.text(problem)]} if problem else {}
 
 
 # Fields of a person that `person_update` changes, with the policy's name of each.
@@ -465,9 +467,8 @@ def department_create(
 ) -> Department:
     """Create a department."""
     _require_change(actor)
-    _slug_rule(slug)
     department = Department(slug=slug, name=name, parent=parent)
-    _validated(department)
+    _validated(department, _slug_rule(slug))
     department.save()
     return department
 
