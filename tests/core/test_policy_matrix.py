@@ -156,6 +156,106 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:scenarios_add_change": [],  # POST-only
     "api:scenarios_remove_change": [],  # DELETE-only
     "api:scenarios_apply": [],  # POST-only
+    # Editing (issue 9): forms for the org and strategy editors; pickers for every role.
+    "org:person_create": [{}],
+    "org:person_edit": [{"employee_id": "E0006"}, {"employee_id": "LEAVER"}],
+    "org:team_create": [{}],
+    "org:team_edit": [{"slug": "payments"}],
+    "org:team_delete": [{"slug": "payments"}],
+    "org:team_move": [{}],
+    "org:role_create": [{}],
+    "org:role_edit": [{"slug": "cto-role-descriptiom"}],
+    "org:role_delete": [{"slug": "cto-role-descriptiom"}],
+    "org:department_list": [{}],
+    "org:department_create": [{}],
+    "org:department_edit": [{"slug": "engineering"}],
+    "org:department_delete": [{"slug": "engineering"}],
+    "org:pick_people": [{}],
+    "org:pick_teams": [{}],
+    "strategy:objective_create": [{}],
+    "strategy:objective_edit": [{"key": "O1"}],
+    "strategy:objective_delete": [{"key": "O1"}],
+    "strategy:key_result_create": [{"key": "O1"}],
+    "strategy:key_result_edit": [{"key": "O1", "kr": "KR1"}],
+    "strategy:key_result_delete": [{"key": "O1", "kr": "KR1"}],
+    "strategy:check_in_create": [{"key": "O1", "kr": "KR1"}],
+    "strategy:check_in_delete": [{"key": "O1", "kr": "KR1", "pk": "CHECKIN"}],
+    "strategy:initiative_create": [{}],
+    "strategy:initiative_edit": [{"key": "PAY-LAUNCH"}],
+    "strategy:initiative_delete": [{"key": "PAY-LAUNCH"}],
+    "strategy:idea_create": [{}],
+    "strategy:idea_edit": [{"pk": "IDEA"}],
+    "strategy:idea_delete": [{"pk": "IDEA"}],
+    "strategy:action_create": [{}],
+    "strategy:action_edit": [{"pk": "ACTION"}],
+    "strategy:action_delete": [{"pk": "ACTION"}],
+    "api:departments_list": [{}],
+    # Writes (POST/PATCH/DELETE): tests/org/test_write_api.py, tests/strategy/test_write_api.py
+    "api:people_create": [],
+    "api:people_update": [],
+    "api:people_move": [],
+    "api:teams_create": [],
+    "api:teams_update": [],
+    "api:teams_delete": [],
+    "api:departments_create": [],
+    "api:departments_update": [],
+    "api:departments_delete": [],
+    "api:roles_create": [],
+    "api:roles_update": [],
+    "api:roles_delete": [],
+    "api:objectives_create": [],
+    "api:objectives_update": [],
+    "api:objectives_delete": [],
+    "api:key_results_create": [],
+    "api:key_results_update": [],
+    "api:key_results_delete": [],
+    "api:check_ins_delete": [],
+    "api:initiatives_create": [],
+    "api:initiatives_update": [],
+    "api:initiatives_delete": [],
+    "api:ideas_create": [],
+    "api:ideas_update": [],
+    "api:ideas_delete": [],
+    "api:improvement_actions_create": [],
+    "api:improvement_actions_update": [],
+    "api:improvement_actions_delete": [],
+}
+
+# Editing pages: for the org editors and the strategy editors only (403 for the others).
+ORG_EDITORS = {"admin", "cto", "people"}
+STRATEGY_EDITORS = {"admin", "cto", "executive"}
+ORG_EDIT_PAGES = {
+    "org:person_create",
+    "org:person_edit",
+    "org:team_create",
+    "org:team_edit",
+    "org:team_delete",
+    "org:team_move",
+    "org:role_create",
+    "org:role_edit",
+    "org:role_delete",
+    "org:department_create",
+    "org:department_edit",
+    "org:department_delete",
+}
+STRATEGY_EDIT_PAGES = {
+    "strategy:objective_create",
+    "strategy:objective_edit",
+    "strategy:objective_delete",
+    "strategy:key_result_create",
+    "strategy:key_result_edit",
+    "strategy:key_result_delete",
+    "strategy:check_in_create",
+    "strategy:check_in_delete",
+    "strategy:initiative_create",
+    "strategy:initiative_edit",
+    "strategy:initiative_delete",
+    "strategy:idea_create",
+    "strategy:idea_edit",
+    "strategy:idea_delete",
+    "strategy:action_create",
+    "strategy:action_edit",
+    "strategy:action_delete",
 }
 
 # Organization plans (headcount plan, scenarios) are for these roles; managers see only
@@ -195,6 +295,17 @@ def _resolve_value(value: str) -> str:
         return _leaver().employee_id
     if value == "OTHER":
         return _other().employee_id
+    if value in ("CHECKIN", "IDEA", "ACTION"):
+        from steward.strategy.models import CheckIn, Idea, ImprovementAction
+
+        rows = {
+            "CHECKIN": CheckIn.objects.filter(
+                key_result__objective__key="O1", key_result__key="KR1"
+            ),
+            "IDEA": Idea.objects.all(),
+            "ACTION": ImprovementAction.objects.all(),
+        }[value]
+        return str(rows.order_by("pk").values_list("pk", flat=True)[0])
     if value == "SCENARIO":
         from steward.orgdesign.models import Scenario
 
@@ -250,6 +361,10 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
     if subject == "LEAVER" and role in ("manager", "engineer"):
         # Leavers are visible to the whole-org roles and to their former manager's chain only.
         return {404}
+    if name in ORG_EDIT_PAGES and role not in ORG_EDITORS:
+        return {403}
+    if name in STRATEGY_EDIT_PAGES and role not in STRATEGY_EDITORS:
+        return {403}
     if name in ORG_PLAN_LISTS and role not in ORG_PLANNERS:
         return {403}
     if name in ORG_SCENARIO_PAGES and role not in ORG_PLANNERS - {"manager"}:
