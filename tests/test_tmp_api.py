@@ -1,7 +1,4 @@
 import pytest
-from django.test import Client
-from django.contrib.auth.models import User
-from steward.core.auth import user_for_token
 
 pytestmark = pytest.mark.django_db
 
