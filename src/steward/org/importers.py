@@ -321,8 +321,9 @@ class PeopleImporter(CsvImporter):
             values["fte"] = Decimal("1.00") if fte is None else fte
         if "timezone" in self.header:
             tz = row.get("timezone")
-            if tz and tz not in timezones:
-                self.problem(row.line, "timezone", *rules.timezone_problem(tz))
+            problem = rules.timezone_problem(tz) if tz not in timezones else None
+            if problem:
+                self.problem(row.line, "timezone", *problem)
             values["timezone"] = tz
         if "termination_type" in self.header:
             termination = self.parse_choice(row, "termination_type", _TERMINATIONS)
