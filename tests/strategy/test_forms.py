@@ -295,6 +295,41 @@ def test_idea_create_edit(client_as) -> None:  # type: ignore[no-untyped-def]
     )
     assert response.status_code == 422
     assert "the time box ends before it starts" in response.content.decode()
+    edit = {
+        "title": "Voice checkout",
+        "hypothesis": "Shoppers order by voice",
+        "budget": "5000",
+        "timebox_start": "2027-01-01",
+        "timebox_end": "2027-02-01",
+    }
+    response = client.post(
+        f"/strategy/innovation/ideas/{idea.pk}/edit/", {**edit, "status": "adopted"}
+    )
+    assert response.status_code == 422  # not allowed from proposed
+    response = client.post(
+        f"/strategy/innovation/ideas/{idea.pk}/edit/", {**edit, "status": "experimenting"}
+    )
+    assert response.status_code == 302
+    response = client.post(
+        f"/strategy/innovation/ideas/{idea.pk}/edit/",
+        {**edit, "status": "dropped", "budget": "7000"},
+    )
+    assert response.status_code == 422
+    assert "say what the experiment showed" in response.content.decode()
+    idea.refresh_from_db()
+    # One transaction: the new budget went with the refused move.
+    assert (idea.status, idea.budget) == ("experimenting", Decimal("5000"))
+    response = client.post(
+        f"/strategy/innovation/ideas/{idea.pk}/edit/",
+        {**edit, "status": "dropped", "outcome": "Nobody talks to shops"},
+    )
+    assert response.status_code == 302
+    idea.refresh_from_db()
+    assert (idea.status, idea.outcome, idea.decided_on) == (
+        "dropped",
+        "Nobody talks to shops",
+        date.today(),
+    )
     assert (
         client_as("manager").get(f"/strategy/innovation/ideas/{idea.pk}/edit/").status_code == 403
     )

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpRequest
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -34,9 +35,10 @@ def field_errors(exc: BadInput) -> list[dict[str, Any]]:
 
 @contextmanager
 def service_call(request: HttpRequest) -> Iterator[None]:
-    """Run the service calls of a write endpoint: audited as the caller, errors as 422/403."""
+    """Run the service calls of a write endpoint in one transaction, audited as the caller;
+    errors answer 422/403 and nothing is written."""
     try:
-        with acting_as(request.user):
+        with acting_as(request.user), transaction.atomic():
             yield
     except PermissionDenied as exc:
         raise HttpError(403, str(exc) or "you may not make this change") from exc

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.db import transaction
 from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils.html import format_html
@@ -111,7 +112,9 @@ class ServiceForm(forms.Form):
         if not self.is_valid():
             return None
         try:
-            return self.perform(self.cleaned_data)
+            # One transaction: a form that calls two services writes both or neither.
+            with transaction.atomic():
+                return self.perform(self.cleaned_data)
         except InvalidFields as exc:
             for field, messages in exc.field_messages().items():
                 for message in messages:

@@ -15,10 +15,12 @@ from steward.core.forms import ServiceForm, date_input
 from steward.org.forms import person_field, set_picker_rows, team_field
 from steward.strategy import rules, services
 from steward.strategy.models import (
+    IDEA_TRANSITIONS,
     ActionSource,
     CheckIn,
     Horizon,
     Idea,
+    IdeaStatus,
     ImprovementAction,
     Initiative,
     InitiativeStatus,
@@ -300,20 +302,37 @@ class IdeaForm(ServiceForm):
         help_text="what the experiment showed",
     )
 
+    status = forms.ChoiceField(
+        choices=(),
+        required=False,
+        help_text="proposed → experimenting → adopted or dropped (say the outcome when it ends)",
+    )
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         idea: Idea | None = self.instance
         if idea is None:
             del self.fields["outcome"]
+            del self.fields["status"]
         else:
             for name in self.fields:
                 self.initial[name] = getattr(idea, name)
+            allowed = (idea.status, *IDEA_TRANSITIONS.get(idea.status, ()))
+            self.fields["status"].choices = [  # type: ignore[attr-defined]
+                (value, label) for value, label in IdeaStatus.choices if value in allowed
+            ]
         set_picker_rows(self, self.actor)
 
     def perform(self, data: dict[str, Any]) -> Idea:
         if self.instance is None:
             return services.idea_create(actor=self.actor, **data)
-        return services.idea_update(actor=self.actor, idea=self.instance, **data)
+        status = data.pop("status", "") or self.instance.status
+        idea = services.idea_update(actor=self.actor, idea=self.instance, **data)
+        if status != idea.status:
+            idea = services.idea_move(
+                actor=self.actor, idea=idea, status=status, on=date.today(), outcome=idea.outcome
+            )
+        return idea
 
 
 class ActionForm(ServiceForm):
