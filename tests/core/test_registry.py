@@ -20,6 +20,7 @@ def test_navigation_areas_and_links_in_registration_order() -> None:
         "org:team_list",
         "org:person_list",
         "org:role_list",
+        "org:department_list",
         "orgdesign:headcount_plan",
     ]
 
@@ -130,6 +131,8 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                 ("Teams", "org:team_list", None),
                 ("People", "org:person_list", None),
                 ("Role descriptions", "org:role_list", None),
+                # Added with the editing forms (issue 9).
+                ("Departments", "org:department_list", None),
                 ("Headcount plan", "orgdesign:headcount_plan", planners),
             ],
         ),

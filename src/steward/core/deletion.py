@@ -48,7 +48,7 @@ def _count(objs: object) -> int:
 def deletion_summary(obj: Model, names: Mapping[str, str] | None = None) -> DeletionSummary:
     """What deleting `obj` would delete, unlink (set to empty) or be blocked by.
 
-    `names` gives plain names for kinds of row ("strategy.initiativeobjective": "links from
+    `names` gives plain names for kinds of row, by model label (e.g. a link table's "links from
     initiatives"); other kinds are named by their model's verbose name.
     """
     names = names or {}

@@ -45,6 +45,7 @@ def register() -> None:
     navigation.register_link(area, "Teams", "org:team_list")
     navigation.register_link(area, "People", "org:person_list")
     navigation.register_link(area, "Role descriptions", "org:role_list")
+    navigation.register_link(area, "Departments", "org:department_list")
 
     register_importer("people", "steward.org.importers.PeopleImporter")
     register_importer("teams", "steward.org.importers.TeamsImporter")

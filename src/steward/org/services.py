@@ -26,6 +26,7 @@ from steward.org.models import (
     Team,
     TeamMembership,
 )
+from steward.org.registrations import PERSON_FIELDS
 
 
 def _require_change(actor: User | None) -> None:
@@ -339,7 +340,7 @@ def person_editable_fields(*, actor: User, person: Person | None) -> frozenset[s
             classes.add(policy.FieldClass.PRIVATE)
         if policy.roles_of(actor) & policy.COMPENSATION_ROLES:
             classes.add(policy.FieldClass.COMPENSATION)
-        visible = {k for k, c in policy.PERSON_FIELDS.items() if c in classes}
+        visible = {k for k, c in PERSON_FIELDS.items() if c in classes}
     else:
         visible = set(policy.visible_person_fields(actor, person))
     return frozenset(f for f, name in PERSON_EDITABLE.items() if name in visible)

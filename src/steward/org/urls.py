@@ -28,9 +28,7 @@ urlpatterns = [
     path("departments/", edit_views.department_list, name="department_list"),
     path("departments/new/", edit_views.department_create, name="department_create"),
     path("departments/<slug:slug>/edit/", edit_views.department_edit, name="department_edit"),
-    path(
-        "departments/<slug:slug>/delete/", edit_views.department_delete, name="department_delete"
-    ),
+    path("departments/<slug:slug>/delete/", edit_views.department_delete, name="department_delete"),
     path("pick/people/", edit_views.pick_people, name="pick_people"),
     path("pick/teams/", edit_views.pick_teams, name="pick_teams"),
 ]

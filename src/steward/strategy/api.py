@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -16,7 +16,7 @@ from steward.core.api_writes import body_error, require, service_call
 from steward.core.errors import BadInput
 from steward.core.pagination import paginate
 from steward.core.periods import quarter_of
-from steward.org.models import Person, Team
+from steward.org import selectors as org_selectors
 from steward.strategy import selectors, services
 from steward.strategy.models import (
     CheckIn,
@@ -43,6 +43,9 @@ from steward.strategy.schemas import (
     ObjectiveOut,
     ObjectivePatch,
 )
+
+if TYPE_CHECKING:
+    from steward.org.models import Person, Team
 
 router = Router(tags=["strategy"])
 
@@ -312,7 +315,7 @@ def _owner(request: HttpRequest, employee_id: str | None) -> Person | None:
 def _team(slug: str | None, field: str = "team") -> Team | None:
     if not slug:
         return None
-    team = Team.objects.filter(slug=slug).first()
+    team = org_selectors.team_by_slug(slug)
     if team is None:
         raise body_error(field, f"unknown team {slug!r}")
     return team
