@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.table import Table
 
 from steward.core.cli_support import command, console, err_console, migrate
 
@@ -24,7 +23,7 @@ app.add_typer(token_app, name="token")
 
 
 @app.command()
-@command
+@command(check_schema=False)
 def init(
     admin: str | None = typer.Option(None, help="Create (or reset) this admin user."),
     password_stdin: bool = typer.Option(
@@ -63,7 +62,7 @@ def init(
 
 
 @app.command()
-@command
+@command(check_schema=False)
 def demo(
     host: str = typer.Option("127.0.0.1", help="Address to serve on."),
     port: int = typer.Option(8000, help="Port to serve on."),
@@ -74,6 +73,8 @@ def demo(
     workers: int = typer.Option(2, help="Web worker processes."),
 ) -> None:
     """(Re)build the demo company in STEWARD_HOME and serve it."""
+    from rich.table import Table
+
     from steward.demo.services import demo_rebuild
 
     with console.status("Building the demo company…"):
@@ -101,7 +102,7 @@ def _serve(host: str, port: int, workers: int) -> None:
 
 
 @app.command()
-@command
+@command(check_schema=False)
 def serve(
     host: str = typer.Option("127.0.0.1", help="Address to serve on."),
     port: int = typer.Option(8000, help="Port to serve on."),
@@ -121,7 +122,6 @@ def worker(
     """Run background jobs (ingestion and other long work) until stopped."""
     from django.core.management import call_command
 
-    migrate()
     call_command("db_worker", batch=batch, no_startup_delay=True, interval=1)
 
 
@@ -270,7 +270,7 @@ def backup(
 
 
 @app.command()
-@command
+@command(check_schema=False)
 def restore(
     file: str = typer.Argument(..., metavar="FILE", help="A file written by steward backup."),
     as_json: bool = typer.Option(False, "--json", help="Print the rows per model as JSON."),

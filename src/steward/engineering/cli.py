@@ -4,20 +4,14 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TaskID,
-    TextColumn,
-    TimeElapsedColumn,
-)
-from rich.table import Table
 
-from steward.core.cli_support import command, console, err_console, migrate, print_json
+from steward.core.cli_support import command, console, err_console, print_json
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 ingest_app = typer.Typer(help="Ingest evidence from external systems.", no_args_is_help=True)
 metrics_app = typer.Typer(help="Delivery and activity figures (METRICS.md).", no_args_is_help=True)
@@ -67,12 +61,13 @@ def ingest_git(
     json_: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
     """Ingest git repositories (incremental); exit 1 if any repository failed."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from steward.core.errors import BadInput
     from steward.engineering.ingest import ingest_paths
     from steward.org import selectors as org_selectors
 
     _check_paths(paths)
-    migrate()
     since_day = None
     if since:
         try:
@@ -170,6 +165,8 @@ def metrics_dora(
     json_: bool = typer.Option(False, "--json", help="Print JSON (METRICS.md shape)."),
 ) -> None:
     """The four keys (deployment frequency, lead time, change failure rate, recovery time)."""
+    from rich.table import Table
+
     from steward.core.errors import BadInput
     from steward.engineering import selectors
     from steward.engineering.models import Repository
@@ -213,6 +210,8 @@ def metrics_contributors(
     json_: bool = typer.Option(False, "--json", help="Print JSON (METRICS.md shape)."),
 ) -> None:
     """Per author email: non-merge commits from HEAD, lines added and deleted."""
+    from rich.table import Table
+
     from steward.core.errors import BadInput
     from steward.engineering import selectors
     from steward.engineering.models import Repository
@@ -240,7 +239,6 @@ def webhook_create(name: str = typer.Argument(..., help="Name of the sending sys
     """Create a webhook source; its token is printed once (send it as a Bearer token)."""
     from steward.engineering.services import webhook_source_create
 
-    migrate()
     source, raw = webhook_source_create(actor=None, name=name)
     err_console.print(f"Webhook source {source.name}. Store the token now; it is not shown again:")
     print(raw)

@@ -153,7 +153,7 @@ class _Writer:
         self.ops = connection.ops
         self.patterns = linkkeys.compile_patterns(config.link_key_patterns())
         self.bots = config.bot_patterns()
-        self.known_emails = set(Identity.objects.values_list("email", flat=True))
+        self._known_emails: set[str] | None = None
         if connection.vendor == "sqlite":
             # A larger page cache keeps the commit indexes in memory while a history loads.
             with connection.cursor() as cursor:
@@ -196,6 +196,13 @@ class _Writer:
         self.sql_key = insert(LinkKey, ["commit_id", "key", "source"])
         ct = q(Commit._meta.db_table)
         self.table = ct
+
+    @property
+    def known_emails(self) -> set[str]:
+        """E-mails with an identity (read on the first batch: an unchanged run needs none)."""
+        if self._known_emails is None:
+            self._known_emails = set(Identity.objects.values_list("email", flat=True))
+        return self._known_emails
 
     def _shas_in(self, repo_id: int, shas: list[str], extra: str = "") -> list[tuple[int, str]]:
         found: list[tuple[int, str]] = []
@@ -355,6 +362,35 @@ def _catalog_owner(raw: bytes | None) -> str | None:
     return None
 
 
+def _tags_sync(plan: _Plan) -> bool:
+    """Make the stored tags equal git's: insert new, delete gone, update moved; True if changed.
+
+    Nothing is written when the tags are unchanged. New tags are bulk-inserted (as on a first
+    ingestion); moved and deleted tags go through `save()`/`delete()` so the audit log has them.
+    """
+    wanted = {t.name[:300]: (t.sha, _utc(t.time) if t.time else None) for t in plan.tags}
+    stored = {tag.name: tag for tag in Tag.objects.filter(repository_id=plan.repo_id)}
+    gone = [tag for name, tag in stored.items() if name not in wanted]
+    moved = []
+    for name, (sha, when) in wanted.items():
+        tag = stored.get(name)
+        if tag is not None and (tag.sha != sha or tag.tagged_at != when):
+            tag.sha, tag.tagged_at = sha, when
+            moved.append(tag)
+    new = [
+        Tag(repository_id=plan.repo_id, name=name, sha=sha, tagged_at=when)
+        for name, (sha, when) in wanted.items()
+        if name not in stored
+    ]
+    for tag in gone:
+        tag.delete()
+    for tag in moved:
+        tag.save(update_fields=["sha", "tagged_at"])
+    if new:
+        Tag.objects.bulk_create(new)
+    return bool(gone or moved or new)
+
+
 def _finish(writer: _Writer, plan: _Plan, result: RepoResult) -> None:
     from steward.engineering import services
     from steward.org import selectors as org_selectors
@@ -371,29 +407,29 @@ def _finish(writer: _Writer, plan: _Plan, result: RepoResult) -> None:
             back = [s for s, r in stored.items() if not r and s in plan.full_reachable]
             result.unreachable += writer.set_reachable(plan.repo_id, lost, False)
             writer.set_reachable(plan.repo_id, back, True)
-        Tag.objects.filter(repository_id=plan.repo_id).delete()
-        Tag.objects.bulk_create(
-            [
-                Tag(
-                    repository_id=plan.repo_id,
-                    name=t.name[:300],
-                    sha=t.sha,
-                    tagged_at=_utc(t.time) if t.time else None,
-                )
-                for t in plan.tags
-            ]
-        )
+        tags_changed = _tags_sync(plan)
         owner = _catalog_owner(plan.catalog)
+        fields: list[str] = []
         if owner and repo.owner_source != OwnerSource.MANUAL:
             team = org_selectors.team_by_slug(owner)
-            if team is not None:
+            if team is not None and (
+                repo.team_id != team.pk or repo.owner_source != OwnerSource.CATALOG
+            ):
                 repo.team = team
                 repo.owner_source = OwnerSource.CATALOG
-        repo.head_sha = plan.head
-        repo.status = IngestStatus.OK
-        repo.last_error = ""
-        repo.last_ingested_at = timezone.now()
-        repo.save()
+                fields += ["team", "owner_source"]
+        if repo.head_sha != plan.head:
+            repo.head_sha = plan.head
+            fields.append("head_sha")
+        if repo.status != IngestStatus.OK or repo.last_error:
+            repo.status = IngestStatus.OK
+            repo.last_error = ""
+            fields += ["status", "last_error"]
+        if fields or tags_changed or result.new_commits or result.unreachable:
+            # An unchanged repository is not written at all (no row, no audit entry), so
+            # `last_ingested_at` is the time of the last ingestion that changed something.
+            repo.last_ingested_at = timezone.now()
+            repo.save(update_fields=[*fields, "last_ingested_at"])
         changed = services.tag_deployments_sync(repository=repo)
         if (changed or result.new_commits or result.unreachable) and repo.deployments.exists():
             services.deployments_link(repository=repo)

@@ -6,7 +6,6 @@ from datetime import date
 from pathlib import Path
 
 import typer
-from rich.table import Table
 
 from steward.core.cli_support import command, console, print_json
 
@@ -54,6 +53,8 @@ def analyze(
     as_json: bool = typer.Option(False, "--json", help="Print the analysis as JSON."),
 ) -> None:
     """Structure analysis of the live org (or a scenario): spans, layers, team sizes, flags."""
+    from rich.table import Table
+
     from steward.orgdesign import selectors as sel
 
     actor = _system_actor()
@@ -88,6 +89,8 @@ def capacity(
     as_json: bool = typer.Option(False, "--json", help="Print as JSON."),
 ) -> None:
     """Available person-weeks per team and quarter (allocations and planned hires included)."""
+    from rich.table import Table
+
     from steward.core.periods import quarter_range
     from steward.orgdesign import selectors as sel
 

@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 
 import typer
-from rich.table import Table
 
 from steward.core.cli_support import console, err_console, print_json
 from steward.core.errors import BadInput, StewardError
@@ -34,6 +33,8 @@ def _print_result(result: dict[str, Any], as_json: bool) -> None:
     if as_json:
         print_json(result)
         return
+    from rich.table import Table
+
     console.print(f"status: [bold]{result['status']}[/]  objective: {result['objective']}")
     if result.get("reason"):
         console.print(f"reason: {result['reason']}")
