@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import itertools
 import random
 from typing import Any
@@ -268,8 +269,68 @@ def test_marginal_value_of_one_more_person() -> None:
             "used": 13.0,
             "capacity": 20.0,
             "marginal_value_of_13_person_weeks": 5.0,
+            "unlocks": ["A"],
         }
     ]
+
+
+def _raised(data: dict[str, Any], team: str, quarter: str) -> dict[str, Any]:
+    raised = copy.deepcopy(data)
+    for entry in raised["teams"]:
+        if entry["id"] == team:
+            entry["capacity"][quarter] += 13
+    return raised
+
+
+@pytest.mark.parametrize("seed", range(0, 150, 2))
+def test_priced_bottlenecks_equal_a_full_resolve_with_13_more_person_weeks(seed: int) -> None:
+    """Every priced value equals brute force with that capacity raised, minus brute force."""
+    data = random_instance(random.Random(seed))
+    base = brute_force(data)
+    result = solve_data(data)
+    if base is None:
+        return
+    for entry in result["bottlenecks"]:
+        raised = brute_force(_raised(data, entry["team"], entry["quarter"]))
+        assert raised is not None
+        assert entry["marginal_value_of_13_person_weeks"] == pytest.approx(raised - base, abs=1e-6)
+        assert "marginal_is_lower_bound" not in entry
+
+
+def test_pricing_test_sees_positive_and_zero_values() -> None:
+    """The seeds above must price some bottlenecks above 0 and some at 0, or they prove little."""
+    values = [
+        entry["marginal_value_of_13_person_weeks"]
+        for seed in range(0, 150, 2)
+        for entry in solve_data(random_instance(random.Random(seed)))["bottlenecks"]
+    ]
+    assert any(v > 0 for v in values) and any(v == 0 for v in values)
+
+
+def test_priced_value_of_several_bottlenecks_and_what_they_unlock() -> None:
+    # Two teams, one quarter, no budget. X needs 10 of a (value 4), Y 10 of b (value 6),
+    # Z 10 of a and 10 of b (value 5); capacity 10 each. Best: X + Y = 10. With a at 23,
+    # X + Z = 9 is the only new choice: worth 0. With b at 23, Y + Z = 11 (a 10, b 20): worth
+    # 1, and it unlocks Z.
+    data = {
+        "quarters": ["2027Q1"],
+        "teams": [
+            {"id": "a", "capacity": {"2027Q1": 10}},
+            {"id": "b", "capacity": {"2027Q1": 10}},
+        ],
+        "initiatives": [
+            {"id": "X", "value": 4, "effort": {"a": 10}},
+            {"id": "Y", "value": 6, "effort": {"b": 10}},
+            {"id": "Z", "value": 5, "effort": {"a": 10, "b": 10}},
+        ],
+    }
+    result = solve_data(data)
+    assert result["objective"] == 10.0
+    by_team = {b["team"]: b for b in result["bottlenecks"]}
+    assert by_team["a"]["marginal_value_of_13_person_weeks"] == 0.0
+    assert by_team["a"]["unlocks"] == []
+    assert by_team["b"]["marginal_value_of_13_person_weeks"] == 1.0
+    assert by_team["b"]["unlocks"] == ["Z"]
 
 
 def test_infeasible_mandatory_deadline_is_named() -> None:

@@ -697,15 +697,15 @@ def _bottlenecks(
     *,
     time_limit: float,
 ) -> list[dict[str, Any]]:
-    """Team-quarters whose capacity binds, with the value of 13 more person-weeks there.
+    """Team-quarters whose capacity binds, each with the exact value of 13 more person-weeks.
 
     A team-quarter binds when some initiative that could run there would not fit in what is
-    left (its per-quarter load exceeds the slack). The marginal value is found by re-solving
-    with the capacity raised by 13 person-weeks, warm-started from the current schedule; when
-    the LP relaxation of the raised problem cannot beat the current objective, it is 0 without
-    a MIP solve.
+    left (its per-quarter load exceeds the slack). Its value is the optimum with that capacity
+    raised by 13 person-weeks minus the current optimum, found without a re-solve per
+    team-quarter where a bound proves it is 0 (see `_Pricing`); `unlocks` names the initiatives
+    the raised optimum schedules that the current one does not. When the time runs out, a value
+    is a lower bound (`marginal_is_lower_bound`) or None (not computed).
     """
-    deadline = time.perf_counter() + time_limit
     capacity = {t.id: t.capacity for t in instance.teams}
     candidates: list[tuple[str, int, float, float]] = []
     for (team, q), entries in model.capacity_usage.items():
@@ -718,41 +718,22 @@ def _bottlenecks(
     if not candidates:
         return []
     candidates.sort(key=lambda c: (c[3] - c[2], c[0], c[1]))  # tightest first
-    relaxation = _build(instance, integral=False)
+    pricing = _Pricing(model, values, objective, time.perf_counter() + time_limit)
+    prices = pricing.price([(team, q) for team, q, _, _ in candidates])
     out: list[dict[str, Any]] = []
     for team, q, used, cap in candidates:
-        row = model.capacity_rows[(team, q)]
-        marginal: float | None
-        exact = True
-        relaxation.highs.changeRowBounds(row, -highspy.kHighsInf, cap + PERSON_QUARTER)
-        bound = _run(relaxation, time_limit=max(0.01, deadline - time.perf_counter()))
-        relaxation.highs.changeRowBounds(row, -highspy.kHighsInf, cap)
-        if (
-            bound.status == "optimal"
-            and bound.objective is not None
-            and (bound.objective <= objective + EPS)
-        ):
-            marginal = 0.0
-        elif time.perf_counter() >= deadline:
-            marginal = None
-        else:
-            model.highs.changeRowBounds(row, -highspy.kHighsInf, cap + PERSON_QUARTER)
-            again = _run(model, time_limit=deadline - time.perf_counter(), warm=values)
-            model.highs.changeRowBounds(row, -highspy.kHighsInf, cap)
-            if again.values is None:
-                marginal = None
-            else:
-                better = float(model.objective_coefficients @ np.round(again.values))
-                marginal = max(0.0, better - objective)
-                exact = again.status == "optimal"
+        price = prices[(team, q)]
         entry: dict[str, Any] = {
             "team": team,
             "quarter": instance.quarters[q],
             "used": round(used, 6),
             "capacity": round(cap, 6),
-            "marginal_value_of_13_person_weeks": None if marginal is None else round(marginal, 6),
+            "marginal_value_of_13_person_weeks": (
+                None if price.value is None else round(price.value, 6)
+            ),
+            "unlocks": price.unlocks,
         }
-        if not exact:
+        if not price.exact and price.value is not None:
             entry["marginal_is_lower_bound"] = True
         out.append(entry)
     out.sort(
@@ -763,6 +744,139 @@ def _bottlenecks(
         )
     )
     return out
+
+
+@dataclass
+class _Price:
+    value: float | None  # None: not computed (time ran out)
+    exact: bool = True
+    unlocks: list[str] = field(default_factory=list)
+
+
+class _Pricing:
+    """Exact values of 13 more person-weeks for a set of team-quarters, with few MIP solves.
+
+    The pricing works on its own copy of the model with one extra row, "objective ≥ current
+    optimum + step", `step` the smallest possible improvement (the granularity of the objective
+    coefficients when they are multiples of one number, else a relative 1e-6). With that row
+    active and a zero objective, a solve only asks "is any schedule better?", which HiGHS
+    usually refutes at the root node by propagation. The optimum never falls when a capacity
+    rises, so:
+    1. all team-quarters are raised together by 13 person-weeks: if no better schedule exists,
+       every value is 0 (one solve for the whole set); otherwise the group is halved and each
+       half tested the same way;
+    2. a team-quarter left alone that admits a better schedule is priced by maximizing with
+       only its capacity raised (the model is modified in place and restored).
+    Every step is exact; the time limit turns an unfinished value into a lower bound or None.
+    """
+
+    def __init__(
+        self, model: _Model, values: np.ndarray, objective: float, deadline: float
+    ) -> None:
+        self.objective = objective
+        self.deadline = deadline
+        self.prices: dict[tuple[str, int], _Price] = {}
+        self.model = _build(model.instance)
+        self.values = values
+        self.base = set(_schedule(self.model, values))
+        costs = self.model.objective_coefficients
+        self.columns = np.arange(len(costs), dtype=np.int32)
+        self.step = _objective_step(costs, objective)
+        self.cut_row = self.model.highs.getNumRow()
+        self.model.highs.addRow(
+            -highspy.kHighsInf, highspy.kHighsInf, len(costs), self.columns, costs
+        )
+        capacity = {t.id: t.capacity for t in model.instance.teams}
+        self.capacity = {
+            key: capacity[key[0]][model.instance.quarters[key[1]]] for key in model.capacity_rows
+        }
+
+    def _left(self) -> float:
+        return self.deadline - time.perf_counter()
+
+    def _raise(self, keys: Sequence[tuple[str, int]], by: float) -> None:
+        for key in keys:
+            row = self.model.capacity_rows[key]
+            self.model.highs.changeRowBounds(row, -highspy.kHighsInf, self.capacity[key] + by)
+
+    def _better_exists(self) -> bool | None:
+        """Whether a schedule beats the optimum by `step` (None: not decided in time)."""
+        h = self.model.highs
+        h.changeColsCost(len(self.columns), self.columns, np.zeros(len(self.columns)))
+        h.changeRowBounds(self.cut_row, self.objective + self.step, highspy.kHighsInf)
+        try:
+            run = _run(self.model, time_limit=self._left())
+        finally:
+            h.changeRowBounds(self.cut_row, -highspy.kHighsInf, highspy.kHighsInf)
+            h.changeColsCost(len(self.columns), self.columns, self.model.objective_coefficients)
+        if run.status == "infeasible":
+            return False
+        return True if run.values is not None else None
+
+    def price(self, keys: list[tuple[str, int]]) -> dict[tuple[str, int], _Price]:
+        """Price every team-quarter of `keys` (each a capacity row of the model)."""
+        if keys:
+            self._group(keys)
+        return self.prices
+
+    def _group(self, keys: list[tuple[str, int]]) -> None:
+        if self._left() <= 0:
+            for key in keys:
+                self.prices[key] = _Price(None, exact=False)
+            return
+        self._raise(keys, PERSON_QUARTER)
+        try:
+            better = self._better_exists()
+        finally:
+            self._raise(keys, 0.0)
+        if better is False:
+            for key in keys:
+                self.prices[key] = _Price(0.0)
+            return
+        if len(keys) > 1:
+            middle = len(keys) // 2
+            self._group(keys[:middle])
+            self._group(keys[middle:])
+            return
+        if better is None:
+            self.prices[keys[0]] = _Price(None, exact=False)
+            return
+        self._raise(keys, PERSON_QUARTER)
+        try:
+            again = _run(self.model, time_limit=self._left(), warm=self.values)
+        finally:
+            self._raise(keys, 0.0)
+        if again.values is None:
+            self.prices[keys[0]] = _Price(None, exact=False)
+            return
+        rounded = np.round(again.values)
+        gain = float(self.model.objective_coefficients @ rounded) - self.objective
+        self.prices[keys[0]] = _Price(
+            max(0.0, gain), exact=again.status == "optimal", unlocks=self._unlocks(rounded)
+        )
+
+    def _unlocks(self, values: np.ndarray) -> list[str]:
+        return sorted(set(_schedule(self.model, values)) - self.base)
+
+
+def _objective_step(costs: np.ndarray, objective: float) -> float:
+    """The smallest amount by which a schedule can beat `objective`.
+
+    When every coefficient is a whole multiple of 1/k for a small k (values without a
+    discount), objectives are multiples of their greatest common divisor g / k, so a better
+    schedule is better by at least that (less a rounding margin); otherwise 1e-6 relative.
+    """
+    margin = 1e-6 * max(1.0, abs(objective))
+    nonzero = costs[np.abs(costs) > EPS]
+    if len(nonzero) == 0:
+        return margin
+    for k in (1, 2, 4, 5, 10, 100):
+        scaled = nonzero * k
+        whole = np.round(scaled)
+        if np.all(np.abs(scaled - whole) < 1e-9) and np.all(np.abs(whole) < 2**52):
+            g = float(np.gcd.reduce(np.abs(whole).astype(np.int64))) / k
+            return max(margin, g - margin)
+    return margin
 
 
 def solve_relaxation(instance: Instance, *, time_limit: float = 60.0) -> dict[str, Any]:
