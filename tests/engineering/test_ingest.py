@@ -183,3 +183,92 @@ def test_identities_resolve_and_links_apply_retroactively(tmp_path: Path) -> Non
         )
     )
     assert [e.person_id for e in evidence] == [person.pk]
+
+
+def _row_counts() -> dict[str, int]:
+    """Rows of every engineering table and of the audit log."""
+    from auditlog.models import LogEntry
+    from django.apps import apps
+
+    counts = {
+        m._meta.label: m.objects.count() for m in apps.get_app_config("engineering").get_models()
+    }
+    counts["auditlog.LogEntry"] = LogEntry.objects.count()
+    return counts
+
+
+def _git_tags(repo: Path) -> set[tuple[str, str]]:
+    """git's own view: tag name and the commit it points to (annotated tags peeled)."""
+    out = run(repo, "tag", "--format=%(refname:short) %(*objectname) %(objectname)")
+    found = set()
+    for line in out.decode().splitlines():
+        name, *shas = line.split()
+        found.add((name, shas[0]))  # the peeled commit of an annotated tag comes first
+    return found
+
+
+def test_unchanged_reingest_writes_nothing(tmp_path: Path) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    repo = tmp_path / "steady"
+    build_tricky(repo)
+    [first] = ingest_paths([repo])
+    assert first.ok, first.error
+    stored = Repository.objects.get(name="steady")
+    stored.tag_pattern = r"^v"  # tags are deployments too: their sync must also write nothing
+    stored.save()
+    ingest_paths([repo])
+    assert Tag.objects.filter(repository=stored).count() == 2
+    counts = _row_counts()
+    row = Repository.objects.filter(pk=stored.pk).values().get()
+    tags = list(Tag.objects.filter(repository=stored).values())
+    figures = selectors.contributors(actor=_admin(), repository=stored)
+    with CaptureQueriesContext(connection) as queries:
+        [again] = ingest_paths([repo])
+    assert (again.ok, again.skipped, again.new_commits) == (True, True, 0)
+    writes = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+    ]
+    assert writes == []
+    assert _row_counts() == counts
+    assert Repository.objects.filter(pk=stored.pk).values().get() == row
+    assert list(Tag.objects.filter(repository=stored).values()) == tags
+    assert selectors.contributors(actor=_admin(), repository=stored) == figures
+
+
+def test_reingest_applies_exactly_the_tag_changes(tmp_path: Path) -> None:
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    repo = tmp_path / "retag"
+    shas = build_tricky(repo)
+    ingest_paths([repo])
+    stored = Repository.objects.get(name="retag")
+    before = {t.name: t for t in Tag.objects.filter(repository=stored)}
+    assert set((n, t.sha) for n, t in before.items()) == _git_tags(repo)
+    tag_type = ContentType.objects.get_for_model(Tag)
+    tag_entries = LogEntry.objects.filter(content_type=tag_type).count()
+    counts = _row_counts()
+    run(repo, "tag", "v2.0", shas["merge"])  # a new tag
+    run(repo, "tag", "-f", "v1.0", shas["rename"])  # a moved tag
+    [result] = ingest_paths([repo])
+    assert result.ok and result.new_commits == 0
+    after = {t.name: t for t in Tag.objects.filter(repository=stored)}
+    assert set((n, t.sha) for n, t in after.items()) == _git_tags(repo)
+    assert after["v1.0"].sha == shas["rename"] and after["v2.0"].sha == shas["merge"]
+    # The unchanged tag is the same row; the moved one was updated in place, not re-inserted.
+    assert after["v1.1"].pk == before["v1.1"].pk and after["v1.0"].pk == before["v1.0"].pk
+    assert after["v1.1"].tagged_at == before["v1.1"].tagged_at
+    expected = {**counts, "engineering.Tag": counts["engineering.Tag"] + 1}
+    now = _row_counts()
+    # The audit log gains the moved tag and the repository's new last_ingested_at, nothing else.
+    assert now.pop("auditlog.LogEntry") == expected.pop("auditlog.LogEntry") + 2
+    assert now == expected
+    assert LogEntry.objects.filter(content_type=tag_type).count() == tag_entries + 1
+    # A deleted tag goes, the others stay.
+    run(repo, "tag", "-d", "v2.0")
+    ingest_paths([repo])
+    assert set(Tag.objects.filter(repository=stored).values_list("name", "sha")) == _git_tags(repo)
