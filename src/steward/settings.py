@@ -222,6 +222,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "auditlog",
     "django_tasks_db",
     "core.loginattempt",
+    "strategy.plansolution",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
 AUDITLOG_DISABLE_REMOTE_ADDR = False

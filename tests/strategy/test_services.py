@@ -116,7 +116,9 @@ def test_plan_from_the_database_and_apply() -> None:
     }
     # The mandatory initiative is scheduled by its deadline.
     assert result["schedule"]["REL-MR"] <= "2027Q3"
-    assert data["budget"] == {
+    # The whole budget when in-progress work is planned too (else what it spends is taken off).
+    replanned = selectors.portfolio_instance(quarters="2027Q1..2027Q4", replan_in_progress=True)
+    assert replanned["budget"] == {
         q: float(QuarterBudget.objects.get(quarter=q).amount) for q in data["quarters"]
     }
     applied = services.plan_solve(
@@ -190,3 +192,142 @@ def test_plan_under_a_reorg_scenario_uses_its_capacity() -> None:
     assert changed, "no demo scenario changes any capacity: the test would not notice"
     with pytest.raises(BadInput, match="no such scenario"):
         selectors.team_capacity(quarters=quarters, scenario=999999)
+
+
+def _running(initiative: Initiative, quarter: str) -> bool:
+    start = int(initiative.planned_start[:4]) * 4 + int(initiative.planned_start[5]) - 1
+    q = int(quarter[:4]) * 4 + int(quarter[5]) - 1
+    return start <= q < start + initiative.duration
+
+
+def test_in_progress_initiatives_stay_at_their_start_unless_replanned() -> None:
+    from steward.core.periods import quarter_range
+
+    quarters = "2027Q1..2027Q4"
+    in_progress = list(
+        Initiative.objects.filter(status="in-progress")
+        .exclude(planned_start="")
+        .prefetch_related("efforts__team")
+    )
+    running = [i for i in in_progress if _running(i, "2027Q1")]
+    assert running, "the demo has no in-progress initiative running in 2027Q1: test proves little"
+    # A proposed initiative that depends on one of them must start after it ends.
+    waiting_on = next(i for i in running if i.planned_start == "2026Q4" and i.duration == 2)
+    follower = Initiative.objects.filter(status="proposed", earliest="").first()
+    assert follower is not None
+    services.initiative_upsert(
+        actor=None, key=follower.key, title=follower.title, depends_on=[waiting_on]
+    )
+    data = selectors.portfolio_instance(quarters=quarters)
+    ids = {i["id"] for i in data["initiatives"]}
+    assert data["fixed"] == {i.key: i.planned_start for i in in_progress}
+    assert not ids & set(data["fixed"])
+    follower_data = next(i for i in data["initiatives"] if i["id"] == follower.key)
+    assert follower_data["earliest"] == "2027Q2" and follower_data["depends_on"] == []
+    live = selectors.team_capacity(quarters=quarter_range(quarters))
+    for team in data["teams"]:
+        taken = sum(
+            float(e.person_weeks) / i.duration
+            for i in running
+            for e in i.efforts.all()
+            if e.team.slug == team["id"]
+        )
+        assert team["capacity"]["2027Q1"] == pytest.approx(
+            max(0.0, live[team["id"]]["2027Q1"] - taken), abs=0.01
+        )
+    budget = float(QuarterBudget.objects.get(quarter="2027Q1").amount)
+    spent = sum(float(i.cost) / i.duration for i in running)
+    assert data["budget"]["2027Q1"] == pytest.approx(budget - spent, abs=0.01)
+    # Re-planned: they are decisions again, and capacity is the live one.
+    again = selectors.portfolio_instance(quarters=quarters, replan_in_progress=True)
+    assert {i.key for i in in_progress} <= {i["id"] for i in again["initiatives"]}
+    assert again["fixed"] == {}
+    # Applying the plan leaves in-progress work where it was.
+    result = services.plan_solve(actor=None, quarters=quarters, apply=True, bottleneck_time_limit=0)
+    assert result["fixed"] == data["fixed"]
+    for initiative in in_progress:
+        initiative.refresh_from_db()
+        assert initiative.planned_start == data["fixed"][initiative.key]
+        assert initiative.status == "in-progress"
+
+
+def test_plan_is_stored_and_solved_again_only_when_its_inputs_change(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from steward.strategy import optimizer
+    from steward.strategy.models import PlanSolution
+
+    first = services.plan_current(quarters="2027Q1..2027Q4", bottleneck_time_limit=5)
+    assert first["stored"] is False and first["status"] == "optimal"
+    assert PlanSolution.objects.count() == 1
+
+    def no_solving(*args: object, **kwargs: object) -> None:
+        raise AssertionError("solved although nothing changed")
+
+    real = optimizer.solve_data
+    monkeypatch.setattr(optimizer, "solve_data", no_solving)
+    second = services.plan_current(quarters="2027Q1..2027Q4", bottleneck_time_limit=5)
+    assert second["stored"] is True
+    assert {k: v for k, v in second.items() if k not in ("stored", "computed_at")} == {
+        k: v for k, v in first.items() if k not in ("stored", "computed_at")
+    }
+    # Another request (re-plan in-progress work) is its own stored plan.
+    monkeypatch.setattr(optimizer, "solve_data", real)
+    replanned = services.plan_current(
+        quarters="2027Q1..2027Q4", replan_in_progress=True, bottleneck_time_limit=5
+    )
+    assert replanned["stored"] is False and replanned["fixed"] == {}
+    assert PlanSolution.objects.count() == 2
+    # A change to an input makes the stored plan stale: solved again on the next request.
+    changed = Initiative.objects.filter(status="proposed").first()
+    assert changed is not None
+    Initiative.objects.filter(pk=changed.pk).update(value=changed.value + 5)
+    third = services.plan_current(quarters="2027Q1..2027Q4", bottleneck_time_limit=5)
+    assert third["stored"] is False
+    assert PlanSolution.objects.count() == 2
+    monkeypatch.setattr(optimizer, "solve_data", no_solving)
+    assert services.plan_current(quarters="2027Q1..2027Q4", bottleneck_time_limit=5)["stored"]
+
+
+def test_plan_page_shows_zero_as_zero_with_units_and_what_a_person_unlocks(
+    client_as, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    key = Initiative.objects.order_by("key").first().key  # type: ignore[union-attr]
+
+    def stored(**kwargs: object) -> dict[str, object]:
+        return {
+            "status": "optimal",
+            "objective": 10.0,
+            "mip_gap": 0.0,
+            "schedule": {key: "2027Q1"},
+            "unscheduled": [],
+            "quarters": ["2027Q1"],
+            "fixed": {},
+            "overcommitted": [],
+            "seconds": 0.1,
+            "stored": True,
+            "computed_at": "2026-12-01T10:00:00+00:00",
+            "bottlenecks": [
+                {"team": "zero-team", "quarter": "2027Q1", "used": 10.0, "capacity": 10.0,
+                 "marginal_value_of_13_person_weeks": 0.0, "unlocks": []},
+                {"team": "five-team", "quarter": "2027Q1", "used": 20.0, "capacity": 26.0,
+                 "marginal_value_of_13_person_weeks": 5.0, "unlocks": [key]},
+                {"team": "late-team", "quarter": "2027Q1", "used": 5.0, "capacity": 6.0,
+                 "marginal_value_of_13_person_weeks": None, "unlocks": []},
+            ],
+        }  # fmt: skip
+
+    monkeypatch.setattr(services, "plan_current", stored)
+    html = client_as("cto").get("/strategy/plan/").content.decode()
+    rows = {
+        team: row for team, row in re.findall(r"<tr><td>([a-z-]+-team)</td>(.*?)</tr>", html, re.S)
+    }
+    assert set(rows) == {"zero-team", "five-team", "late-team"}
+    assert '<td class="num">0</td>' in rows["zero-team"]
+    assert "not computed" not in rows["zero-team"]
+    assert '<td class="num">5</td>' in rows["five-team"] and f">{key}</a>" in rows["five-team"]
+    assert "not computed" in rows["late-team"]
+    assert "per 13 person-weeks" in html
+    assert "stored solution computed 2026-12-01" in html

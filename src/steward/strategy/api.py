@@ -167,16 +167,18 @@ def roadmap(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/plan")
-def plan(request: HttpRequest, quarters: str | None = None) -> dict[str, Any]:
-    """Solve the portfolio of the live data for `quarters` (default: the next four quarters,
-    e.g. 2027Q1..2027Q4); writes nothing."""
+def plan(
+    request: HttpRequest, quarters: str | None = None, replan_in_progress: bool = False
+) -> dict[str, Any]:
+    """The portfolio plan of the live data for `quarters` (default: the next four quarters,
+    e.g. 2027Q1..2027Q4): a stored solution, solved again only when its inputs changed
+    (`stored`, `computed_at`); in-progress initiatives keep their start (`fixed`) unless
+    `replan_in_progress`. Writes nothing but the stored solution."""
     if not quarters:
         first = quarter_of(date.today()) + 1
         quarters = f"{first}..{first + 3}"
     try:
-        return services.plan_solve(
-            actor=None, quarters=quarters, time_limit=20, bottleneck_time_limit=5
-        )
+        return services.plan_current(quarters=quarters, replan_in_progress=replan_in_progress)
     except BadInput as exc:
         raise HttpError(422, str(exc)) from exc
 

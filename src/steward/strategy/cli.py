@@ -48,17 +48,24 @@ def _print_result(result: dict[str, Any], as_json: bool) -> None:
     console.print(table)
     if result["unscheduled"]:
         console.print("unscheduled: " + ", ".join(result["unscheduled"]))
+    if result.get("fixed"):
+        console.print(
+            "in progress, kept at their planned start: "
+            + ", ".join(f"{k} ({q})" for k, q in result["fixed"].items())
+        )
     if result["bottlenecks"]:
         bt = Table(title="Bottlenecks")
-        for col in ("team", "quarter", "used", "capacity", "value of +13 pw"):
+        for col in ("team", "quarter", "used", "capacity", "value per 13 pw", "unlocks"):
             bt.add_column(col)
         for b in result["bottlenecks"]:
+            value = b["marginal_value_of_13_person_weeks"]
             bt.add_row(
                 b["team"],
                 b["quarter"],
                 f"{b['used']:g}",
                 f"{b['capacity']:g}",
-                str(b["marginal_value_of_13_person_weeks"]),
+                "not computed" if value is None else f"{value:g}",
+                ", ".join(b.get("unlocks", [])),
             )
         console.print(bt)
 
@@ -75,6 +82,11 @@ def solve(
         None, help="Use the team capacities of this reorg scenario instead of the live org."
     ),
     apply: bool = typer.Option(False, "--apply", help="Write the schedule to the initiatives."),
+    replan_in_progress: bool = typer.Option(
+        False,
+        "--replan-in-progress",
+        help="Plan in-progress initiatives afresh (by default they keep their planned start).",
+    ),
     time_limit: float = typer.Option(60.0, help="Seconds for the main solve."),
     bottleneck_time_limit: float = typer.Option(
         20.0, help="Seconds for the re-solves that price one more person per team and quarter."
@@ -84,8 +96,11 @@ def solve(
     """Choose which initiatives start in which quarter to maximize value (HiGHS, exact)."""
     try:
         if input_file is not None:
-            if quarters or apply or scenario is not None:
-                raise BadInput("--input: cannot be combined with --quarters, --scenario or --apply")
+            if quarters or apply or scenario is not None or replan_in_progress:
+                raise BadInput(
+                    "--input: cannot be combined with --quarters, --scenario, --apply or "
+                    "--replan-in-progress"
+                )
             from steward.strategy.optimizer import solve_data
 
             data = _read_instance(input_file)
@@ -96,9 +111,10 @@ def solve(
             except BadInput as exc:
                 raise BadInput(f"{input_file}: {exc}") from exc
         elif quarters:
-            from steward.core.cli_support import django_setup
+            from steward.core.cli_support import django_setup, schema_require
 
             django_setup()
+            schema_require()
             from steward.strategy.services import plan_solve
 
             result = plan_solve(
@@ -106,6 +122,7 @@ def solve(
                 quarters=quarters,
                 scenario=scenario,
                 apply=apply,
+                replan_in_progress=replan_in_progress,
                 time_limit=time_limit,
                 bottleneck_time_limit=bottleneck_time_limit,
             )

@@ -366,3 +366,24 @@ class ImprovementAction(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class PlanSolution(models.Model):
+    """A solved portfolio plan, kept so that pages serve it instead of re-solving per request.
+
+    `request` names what was asked (quarters, scenario, re-plan of in-progress work);
+    `fingerprint` is a hash of the whole instance the optimizer saw and of the solver settings,
+    so a change to any initiative, capacity or budget makes the stored solution stale.
+    Derived data, not audited (settings: AUDITLOG_EXCLUDE_TRACKING_MODELS).
+    """
+
+    request = models.CharField(max_length=200, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    result = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["request"]
+
+    def __str__(self) -> str:
+        return self.request

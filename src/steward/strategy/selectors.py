@@ -421,12 +421,26 @@ def team_capacity(
     }
 
 
-def portfolio_instance(*, quarters: str, scenario: int | None = None) -> dict[str, Any]:
+def _ordinal(quarter: str) -> int:
+    return int(quarter[:4]) * 4 + int(quarter[5]) - 1
+
+
+def portfolio_instance(
+    *, quarters: str, scenario: int | None = None, replan_in_progress: bool = False
+) -> dict[str, Any]:
     """The CONTRACT.md portfolio instance built from the database for `quarters` (A..B).
 
     Initiatives that are not done or dropped take part; the optimizer's value is the WSJF cost
     of delay (value + time criticality + risk reduction); a dependency on an initiative that is
     done (or dropped) is left out; the budget applies when every quarter has one.
+
+    In-progress initiatives with a planned start stay where they are unless
+    `replan_in_progress`: they are not decisions of this plan, so they leave the instance,
+    the person-weeks and money they take in the planned quarters (their effort and cost spread
+    evenly over `duration` quarters from `planned_start`) are taken off the capacities and
+    budgets (never below 0), and what depends on them starts after they end. They are listed
+    under the extra key `fixed` (key -> planned start), with `overcommitted` naming the
+    team-quarters whose capacity they alone exceed.
     """
     span = quarter_range(quarters)
     names = [str(q) for q in span]
@@ -437,18 +451,61 @@ def portfolio_instance(*, quarters: str, scenario: int | None = None) -> dict[st
         raise BadInput(
             f"budget: no budget for {', '.join(missing)} (set one for every quarter, or none)"
         )
-    items = [i for i in initiative_list(actor=None) if i.status not in ("done", "dropped")]
+    active = [i for i in initiative_list(actor=None) if i.status not in ("done", "dropped")]
+    fixed = {
+        i.key: i
+        for i in active
+        if not replan_in_progress and i.status == "in-progress" and i.planned_start
+    }
+    items = [i for i in active if i.key not in fixed]
     keys = {i.key for i in items}
+    first = _ordinal(names[0])
+    load: dict[tuple[str, str], float] = defaultdict(float)
+    spend: dict[str, float] = defaultdict(float)
+    ends: dict[str, int] = {}  # fixed key -> ordinal of its last quarter
+    for initiative in fixed.values():
+        start = _ordinal(initiative.planned_start)
+        ends[initiative.key] = start + initiative.duration - 1
+        for k in range(start, start + initiative.duration):
+            if not 0 <= k - first < len(names):
+                continue
+            quarter = names[k - first]
+            for effort in initiative.efforts.all():
+                load[(effort.team.slug, quarter)] += (
+                    float(effort.person_weeks) / initiative.duration
+                )
+            spend[quarter] += float(initiative.cost) / initiative.duration
     used_teams = sorted({e.team.slug for i in items for e in i.efforts.all()})
     teams = [
-        {"id": t, "capacity": {q: round(capacity.get(t, {}).get(q, 0.0), 2) for q in names}}
+        {
+            "id": t,
+            "capacity": {
+                q: round(max(0.0, capacity.get(t, {}).get(q, 0.0) - load[(t, q)]), 2) for q in names
+            },
+        }
         for t in used_teams
     ]
+    overcommitted = sorted(
+        f"{team} {q}"
+        for (team, q), weeks in load.items()
+        if weeks > capacity.get(team, {}).get(q, 0.0) + 1e-9
+    )
+
+    def earliest(initiative: Initiative) -> str | None:
+        # After every fixed initiative it depends on has ended.
+        after = [ends[d.key] + 1 for d in initiative.depends_on.all() if d.key in ends]
+        best = max([_ordinal(initiative.earliest) if initiative.earliest else first, *after])
+        return None if best <= first and not initiative.earliest else f"{best // 4}Q{best % 4 + 1}"
+
     return {
         "quarters": names,
         "discount_per_quarter": 0.0,
         "teams": teams,
-        "budget": {q: float(budgets[q]) for q in names} if budgets else None,
+        "budget": (
+            {q: round(max(0.0, float(budgets[q]) - spend[q]), 2) for q in names}
+            if budgets
+            else None
+        ),
         "initiatives": [
             {
                 "id": i.key,
@@ -458,11 +515,13 @@ def portfolio_instance(*, quarters: str, scenario: int | None = None) -> dict[st
                 "duration": i.duration,
                 "depends_on": sorted(d.key for d in i.depends_on.all() if d.key in keys),
                 "mandatory": i.mandatory,
-                "earliest": i.earliest or None,
+                "earliest": earliest(i),
                 "deadline": i.deadline or None,
             }
             for i in items
         ],
+        "fixed": {key: i.planned_start for key, i in sorted(fixed.items())},
+        "overcommitted": overcommitted,
     }
 
 

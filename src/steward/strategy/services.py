@@ -227,16 +227,21 @@ def plan_solve(
     quarters: str,
     scenario: int | None = None,
     apply: bool = False,
+    replan_in_progress: bool = False,
     time_limit: float = 60.0,
     bottleneck_time_limit: float = 20.0,
 ) -> dict[str, Any]:
-    """Solve the portfolio built from the database; with `apply`, write the schedule."""
-    from steward.strategy.optimizer import solve_data
+    """Solve the portfolio built from the database; with `apply`, write the schedule.
+
+    In-progress initiatives keep their planned start unless `replan_in_progress` (see
+    `selectors.portfolio_instance`); `fixed` in the result lists them, and `apply` leaves
+    them as they are."""
     from steward.strategy.selectors import portfolio_instance
 
-    data = portfolio_instance(quarters=quarters, scenario=scenario)
-    result = solve_data(data, time_limit=time_limit, bottleneck_time_limit=bottleneck_time_limit)
-    result["quarters"] = data["quarters"]
+    data = portfolio_instance(
+        quarters=quarters, scenario=scenario, replan_in_progress=replan_in_progress
+    )
+    result = _solve_instance(data, time_limit, bottleneck_time_limit)
     if apply:
         if result["status"] not in ("optimal", "time_limit") or result["objective"] is None:
             raise StrategyError(f"--apply: nothing written, the plan is {result['status']}")
@@ -246,6 +251,68 @@ def plan_solve(
             planned=[i["id"] for i in data["initiatives"]],
         )
     return result
+
+
+def _solve_instance(
+    data: dict[str, Any], time_limit: float, bottleneck_time_limit: float
+) -> dict[str, Any]:
+    from steward.strategy.optimizer import solve_data
+
+    result = solve_data(data, time_limit=time_limit, bottleneck_time_limit=bottleneck_time_limit)
+    result["quarters"] = data["quarters"]
+    result["fixed"] = data["fixed"]
+    result["overcommitted"] = data["overcommitted"]
+    return result
+
+
+PLAN_SOLVER_VERSION = "2"  # part of the fingerprint: a new optimizer invalidates stored plans
+
+
+def plan_current(
+    *,
+    quarters: str,
+    scenario: int | None = None,
+    replan_in_progress: bool = False,
+    time_limit: float = 20.0,
+    bottleneck_time_limit: float = 5.0,
+) -> dict[str, Any]:
+    """The plan for these inputs: the stored solution when its inputs are unchanged, else a
+    new solve (stored for the next request). Writes nothing else.
+
+    The fingerprint hashes the whole instance (initiatives, capacities after allocations and
+    fixed in-progress work, budgets) and the solver settings, so any change recomputes it on
+    the first request after it. The result says `stored` (served without solving) and
+    `computed_at`.
+    """
+    import hashlib
+    import json
+
+    from django.utils import timezone
+
+    from steward.strategy.models import PlanSolution
+    from steward.strategy.selectors import portfolio_instance
+
+    data = portfolio_instance(
+        quarters=quarters, scenario=scenario, replan_in_progress=replan_in_progress
+    )
+    request = f"{quarters}|scenario={scenario or ''}|replan={int(replan_in_progress)}"
+    settings = [PLAN_SOLVER_VERSION, time_limit, bottleneck_time_limit]
+    fingerprint = hashlib.sha256(
+        json.dumps([data, settings], sort_keys=True, default=str).encode()
+    ).hexdigest()
+    stored = PlanSolution.objects.filter(request=request).first()
+    if stored is not None and stored.fingerprint == fingerprint:
+        return {**stored.result, "stored": True, "computed_at": stored.computed_at.isoformat()}
+    result = _solve_instance(data, time_limit, bottleneck_time_limit)
+    now = timezone.now()
+    # Derived data (not audited): one row per request, replaced in place.
+    updated = PlanSolution.objects.filter(request=request).update(
+        fingerprint=fingerprint, result=result, computed_at=now
+    )
+    if not updated:
+        row = PlanSolution(request=request, fingerprint=fingerprint, result=result, computed_at=now)
+        PlanSolution.objects.bulk_create([row], ignore_conflicts=True)
+    return {**result, "stored": False, "computed_at": now.isoformat()}
 
 
 @transaction.atomic

@@ -87,34 +87,44 @@ def prioritization(request: HttpRequest) -> HttpResponse:
 
 
 def plan(request: HttpRequest) -> HttpResponse:
-    """Run the optimizer on the live data and show its roadmap beside the current one."""
+    """The optimizer's roadmap for the live data beside the current one (a stored solution,
+    recomputed when its inputs change); in-progress work stays put unless `replan` is set."""
+    from datetime import datetime
+
     first = quarter_of(date.today()) + 1
     quarters = request.GET.get("quarters") or f"{first}..{first + 3}"
-    context: dict[str, object] = {"quarters": quarters}
+    replan = request.GET.get("replan") in ("1", "on", "true")
+    context: dict[str, object] = {"quarters": quarters, "replan": replan}
     try:
-        result = services.plan_solve(
-            actor=None, quarters=quarters, time_limit=20, bottleneck_time_limit=5
-        )
+        result = services.plan_current(quarters=quarters, replan_in_progress=replan)
     except BadInput as exc:
         context["error"] = str(exc)
         return render(request, "strategy/plan.html", context)
     current = {
         i.key: i.planned_start or None for i in selectors.initiative_list(actor=request.user)
     }
+    fixed = result.get("fixed", {})
     rows = []
-    for key in sorted(set(result["schedule"]) | set(result["unscheduled"])):
-        proposed = result["schedule"].get(key)
+    for key in sorted(set(result["schedule"]) | set(result["unscheduled"]) | set(fixed)):
+        proposed = fixed.get(key) or result["schedule"].get(key)
         rows.append(
             {
                 "key": key,
                 "current": current.get(key),
                 "proposed": proposed,
-                "changed": (current.get(key) or None) != proposed,
+                "fixed": key in fixed,
+                "changed": key not in fixed and (current.get(key) or None) != proposed,
                 "cells_current": [current.get(key) == q for q in result["quarters"]],
                 "cells_proposed": [proposed == q for q in result["quarters"]],
             }
         )
-    context.update({"result": result, "rows": rows})
+    context.update(
+        {
+            "result": result,
+            "rows": rows,
+            "computed_at": datetime.fromisoformat(result["computed_at"]),
+        }
+    )
     return render(request, "strategy/plan.html", context)
 
 
