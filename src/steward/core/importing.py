@@ -66,14 +66,16 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
-from rich.table import Table
 
 from steward.core.errors import BadInput, InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from rich.table import Table  # imported in diff_tables: Django set-up should not load Rich
 
 ChangeKind = Literal["added", "changed", "unchanged", "ended"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "changed", "unchanged", "ended")
@@ -833,6 +835,8 @@ def diff_tables(diff: Diff, limit: int = 200) -> list[Table]:
 
     Rendering ten thousand rows would take longer than the import; the full diff is `--json`.
     """
+    from rich.table import Table
+
     verb = "would change" if diff.dry_run else "changed"
     counts = Table(title=f"{diff.kind} from {diff.file} ({'dry run' if diff.dry_run else 'done'})")
     for kind in CHANGE_KINDS:
