@@ -23,7 +23,7 @@ def test_help_sets_up_no_django_and_loads_no_solver_or_charts() -> None:
         "except SystemExit:\n"
         "    pass\n"
         "heavy = ['django.db', 'django.apps', 'highspy', 'altair', 'vl_convert', 'markdown',\n"
-        "         'rich.progress', 'numpy', 'yaml']\n"
+        "         'rich.progress', 'rich.markdown', 'typer.rich_utils', 'numpy', 'yaml']\n"
         "print('LOADED', sorted(m for m in heavy if m in sys.modules))\n"
     )
     result = subprocess.run(
