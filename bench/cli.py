@@ -9,13 +9,16 @@ In one run on this machine, each a fresh process, median of `--runs`:
   repository with `--commits` commits and `--tags` tags (made with `git fast-import`), plus
   any REPO given, ingested once before timing;
 - `steward metrics contributors --json` of the generated repository (a small read command).
-Each time is printed with its ratio to `import django`. Writes go to a temporary STEWARD_HOME.
+Each time is printed with its ratio to `import django`, and the CPU seconds the process used
+(user + system, median): on a loaded machine wall time grows with the load, CPU time much less,
+so it shows what the command costs on an idle one. Writes go to a temporary STEWARD_HOME.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -50,14 +53,18 @@ def generate(path: Path, commits: int, tags: int) -> Path:
     return path
 
 
-def timed(args: list[str], env: dict[str, str], runs: int) -> float:
-    """Median wall time of `args` as a fresh process."""
+def timed(args: list[str], env: dict[str, str], runs: int) -> tuple[float, float]:
+    """Median wall time and median CPU time (user + system) of `args` as a fresh process."""
     times = []
+    cpu = []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         subprocess.run(args, env=env, check=True, capture_output=True)
         times.append(time.perf_counter() - started)
-    return statistics.median(times)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def main() -> None:
@@ -96,13 +103,17 @@ def main() -> None:
             ),
         ]
         results = [(name, timed(cmd, env, args.runs), target) for name, cmd, target in cases]
-    baseline = results[1][1]
+    baseline = results[1][1][0]
     print(f"median of {args.runs} runs each, fresh processes, this machine, this run")
-    for name, seconds, target in results:
+    print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    for name, (seconds, cpu), target in results:
         verdict = ""
         if target is not None:
             verdict = f"  target < {target:g} s: {'met' if seconds < target else 'NOT met'}"
-        print(f"{name:<64} {seconds:6.3f} s  {seconds / baseline:5.2f}x import django{verdict}")
+        print(
+            f"{name:<62} {seconds:6.3f} s  {seconds / baseline:5.2f}x import django  "
+            f"cpu {cpu:5.3f} s{verdict}"
+        )
 
 
 if __name__ == "__main__":
