@@ -160,6 +160,8 @@ def _databases() -> dict[str, dict[str, object]]:
 
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Largest YAML (or role Markdown) file an import reads, in bytes (docs/security.md).
+STEWARD_YAML_MAX_BYTES = int(os.environ.get("STEWARD_YAML_MAX_BYTES", str(16 * 1024 * 1024)))
 
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",

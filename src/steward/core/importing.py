@@ -59,8 +59,10 @@ from __future__ import annotations
 import codecs
 import csv
 import importlib
+import io
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -78,6 +80,9 @@ if TYPE_CHECKING:
     from rich.table import Table  # imported in diff_tables: Django set-up should not load Rich
 
 ChangeKind = Literal["added", "changed", "unchanged", "ended"]
+# An identifier as stored: printable ASCII, no spaces (the fast path of `CsvImporter._identifier`).
+_PLAIN_IDENTIFIER = re.compile(r"[!-~]+")
+_NUL_HINT = "remove the NUL character; PostgreSQL cannot store it in text"
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "changed", "unchanged", "ended")
 
 
@@ -388,6 +393,12 @@ class CsvImporter(Importer):
     optional_columns: ClassVar[tuple[str, ...]] = ()
     # When true, columns not listed above are accepted (see `extra_columns`); else a problem.
     extra_columns_allowed: ClassVar[bool] = False
+    # Columns holding one identifier (a key, an employee_id): NFKC-normalized, then refused
+    # unless printable ASCII without spaces. `normalized_columns` (slugs, which the importer
+    # validates itself, and lists of keys): NFKC-normalized only; each value is then checked
+    # against the slug rule or the known keys.
+    identifier_columns: ClassVar[tuple[str, ...]] = ()
+    normalized_columns: ClassVar[tuple[str, ...]] = ()
 
     header: list[str]
 
@@ -418,7 +429,9 @@ class CsvImporter(Importer):
             line = raw[: exc.start].count(b"\n") + 1
             self.problem(line, None, "is not valid UTF-8", "save the file as UTF-8")
             return []
-        reader = csv.reader(text.splitlines(keepends=True), strict=True)
+        # newline="": only \n, \r and \r\n end a line. str.splitlines() would also split at
+        # U+2028, U+2029, U+0085, \v and \f, which are ordinary characters inside a value.
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         try:
             header = next(reader, None)
         except csv.Error as exc:
@@ -426,6 +439,10 @@ class CsvImporter(Importer):
             return []
         if not header or not any(h.strip() for h in header):
             self.problem(1, None, "the file has no header row", self._columns_hint())
+            return []
+        has_nul = "\x00" in text
+        if has_nul and any("\x00" in h for h in header):
+            self.problem(1, None, "the header contains a NUL character (\\0)", _NUL_HINT)
             return []
         self.header = [h.strip() for h in header]
         ok = True
@@ -450,24 +467,76 @@ class CsvImporter(Importer):
         if not ok:
             return []
         rows: list[Row] = []
-        width = len(self.header)
+        header = self.header
+        width = len(header)
+        identifiers = [c for c in self.identifier_columns if c in header]
+        normalized = [c for c in self.normalized_columns if c in header]
         try:
             for values in reader:
                 line = reader.line_num
+                if len(values) != width:
+                    if not any(v.strip() for v in values):
+                        continue
+                    self._wrong_width(line, values)
+                    continue
+                if has_nul and any("\x00" in v for v in values):
+                    for column, value in zip(header, values, strict=True):
+                        if "\x00" in value:
+                            self.problem(line, column, "contains a NUL character (\\0)", _NUL_HINT)
+                    continue
+                record = dict(zip(header, values, strict=True))
+                for column in identifiers:
+                    value = record[column]
+                    if value and not _PLAIN_IDENTIFIER.fullmatch(value):
+                        record[column] = self._identifier(line, column, value)
+                for column in normalized:
+                    value = record[column]
+                    if value and not value.isascii():
+                        record[column] = unicodedata.normalize("NFKC", value)
                 if not any(v.strip() for v in values):
                     continue
-                if len(values) > width:
-                    self.problem(
-                        line,
-                        None,
-                        f"has {len(values)} values but the header has {width} columns",
-                        "quote values that contain commas",
-                    )
-                    continue
-                rows.append(Row(line, dict(zip(self.header, values, strict=False))))
+                rows.append(Row(line, record))
         except csv.Error as exc:
             self.problem(reader.line_num, None, f"cannot read the row: {exc}")
         return rows
+
+    def _wrong_width(self, line: int, values: list[str]) -> None:
+        """Record a row with fewer or more values than the header has columns."""
+        width = len(self.header)
+        if len(values) > width:
+            self.problem(
+                line,
+                None,
+                f"has {len(values)} values but the header has {width} columns",
+                "quote values that contain commas",
+            )
+            return
+        missing = self.header[len(values) :]
+        self.problem(
+            line,
+            missing[0],
+            f"has {len(values)} values but the header has {width} columns: "
+            f"no value for {', '.join(missing)}",
+            "give every column a value (an empty one as an empty field, e.g. ',,'); "
+            "a row cut short is never read as empty values",
+        )
+
+    def _identifier(self, line: int, column: str, value: str) -> str:
+        """An identifier in its NFKC form (full-width 'Ｅ0006' is 'E0006'), checked.
+
+        Identifiers must be printable ASCII without spaces after normalization; anything else
+        (a Cyrillic 'Е', a zero-width space) is refused rather than stored as a new key.
+        """
+        text = unicodedata.normalize("NFKC", value).strip()
+        if text and not _PLAIN_IDENTIFIER.fullmatch(text):
+            self.problem(
+                line,
+                column,
+                f"{value.strip()!r} is not a valid identifier",
+                "use ASCII letters, digits and punctuation without spaces "
+                "(full-width characters are read as their ASCII forms)",
+            )
+        return text
 
     def _columns_hint(self) -> str:
         accepted = ", ".join(self.required_columns)

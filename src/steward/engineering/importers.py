@@ -101,6 +101,7 @@ class DeploymentImporter(_RecordImporter):
     kind = "deployments"
     required_columns = ("id", "environment", "status")
     optional_columns = ("repo", "sha", "started_at", "finished_at", "service")
+    identifier_columns = ("id",)
     fields = DEPLOYMENT_FIELDS
     model = Deployment
 
@@ -132,6 +133,7 @@ class IncidentImporter(_RecordImporter):
     kind = "incidents"
     required_columns = ("id", "created_at")
     optional_columns = ("service", "repo", "severity", "resolved_at", "deployment_id")
+    identifier_columns = ("id", "deployment_id")
     fields = INCIDENT_FIELDS
     model = Incident
 

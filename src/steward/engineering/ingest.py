@@ -22,10 +22,10 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
 from django.db import connection, transaction
 from django.utils import timezone
 
+from steward.core import safe_yaml
 from steward.engineering import config, gitlog, linkkeys
 from steward.engineering.models import (
     Commit,
@@ -349,9 +349,10 @@ def _catalog_owner(raw: bytes | None) -> str | None:
     if not raw:
         return None
     try:
-        docs = list(yaml.safe_load_all(raw.decode("utf-8", errors="replace")))
-    except yaml.YAMLError:
-        return None
+        safe_yaml.check_size(len(raw))
+        docs = list(safe_yaml.load_all(raw.decode("utf-8", errors="replace")))
+    except safe_yaml.YamlRefused:
+        return None  # the owner is a hint: a file that is not accepted YAML gives none
     for doc in docs:
         if isinstance(doc, dict) and isinstance(doc.get("spec"), dict):
             owner = doc["spec"].get("owner")

@@ -19,7 +19,7 @@ from django.core.validators import validate_email, validate_slug
 from django.db.models import Model
 from django.utils.text import slugify
 
-from steward.core import policy
+from steward.core import policy, safe_yaml
 from steward.core.importing import (
     AuditRow,
     Change,
@@ -166,6 +166,8 @@ class PeopleImporter(CsvImporter):
     required_columns = PEOPLE_COLUMNS
     optional_columns = PEOPLE_OPTIONAL
     extra_columns_allowed = True
+    identifier_columns = ("employee_id", "manager_employee_id")
+    normalized_columns = ("team",)
 
     def plan(self) -> Diff:
         """Validate every row, then compare each person with the database."""
@@ -842,6 +844,8 @@ class TeamsImporter(CsvImporter):
 
     kind = "teams"
     required_columns = ("slug", "name", "type", "parent", "lead_employee_id", "mission")
+    identifier_columns = ("lead_employee_id",)
+    normalized_columns = ("slug", "parent")
 
     def plan(self) -> Diff:
         """Validate every row; unknown leads are warnings (set on a re-import after people)."""
@@ -969,9 +973,12 @@ class RolesImporter(Importer):
         seen: dict[str, str] = {}
         for path in files:
             try:
-                text = path.read_bytes().decode("utf-8-sig")
-            except UnicodeDecodeError:
-                self.problem(1, None, "is not valid UTF-8", "save it as UTF-8", file=str(path))
+                text = safe_yaml.read_text(path)  # the YAML size limit applies to the file
+            except safe_yaml.YamlRefused as exc:
+                self.problem(exc.line, None, exc.message, exc.hint, file=str(path))
+                continue
+            except OSError as exc:
+                self.problem(None, None, f"cannot read: {exc.strerror}", file=str(path))
                 continue
             try:
                 doc = parse_role(text)

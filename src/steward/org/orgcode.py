@@ -29,7 +29,7 @@ from django.core.validators import validate_email, validate_slug
 from django.db import transaction
 from django.db.models import Model, QuerySet
 
-from steward.core import policy
+from steward.core import policy, safe_yaml
 from steward.core.backup import consistent_read
 from steward.core.errors import BadInput, InvalidInput, Problem
 from steward.org import services as org_services
@@ -134,27 +134,18 @@ class FileReader:
         self.problems.append(Problem(self.name, line, column, text, hint))
 
     def compose(self) -> yaml.Node | None:
-        """The file's node tree, or None (with a problem) when it is not valid YAML."""
+        """The file's node tree, or None (with a problem) when it is not accepted YAML.
+
+        Read with `core.safe_yaml`: size limit, no anchors or aliases, no NUL characters.
+        """
         try:
-            text = self.path.read_text(encoding="utf-8")
-        except UnicodeDecodeError as exc:
-            self.problems.append(
-                Problem(self.name, None, None, f"not UTF-8: {exc}", "save it as UTF-8")
-            )
+            return safe_yaml.compose(safe_yaml.read_text(self.path))
+        except safe_yaml.YamlRefused as exc:
+            column = str(exc.column) if exc.column is not None else None
+            self.problems.append(Problem(self.name, exc.line, column, exc.message, exc.hint))
             return None
-        try:
-            return yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            self.problems.append(
-                Problem(
-                    self.name,
-                    mark.line + 1 if mark else None,
-                    str(mark.column + 1) if mark else None,
-                    f"not valid YAML: {exc.problem or exc.context}",
-                    "check the indentation and quoting around this line",
-                )
-            )
+        except OSError as exc:
+            self.problems.append(Problem(self.name, None, None, f"cannot read: {exc.strerror}"))
             return None
 
     def items(self, root: yaml.Node | None) -> list[Item]:
@@ -333,9 +324,9 @@ class Item:
             self.problem(key, "must be a mapping of keys to values")
             return {}
         try:
-            value = yaml.SafeLoader("").construct_document(node)
-        except yaml.YAMLError as exc:
-            self.problem(key, f"cannot be read: {exc}")
+            value = safe_yaml.construct(node)
+        except safe_yaml.YamlRefused as exc:
+            self.problem(key, f"cannot be read: {exc.message}")
             return {}
         return _sorted_json(_json_safe(value))  # type: ignore[no-any-return]
 

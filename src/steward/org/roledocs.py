@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
+from steward.core import safe_yaml
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -39,6 +39,13 @@ class RoleDoc:
 
 def parse_role(text: str) -> RoleDoc:
     """Parse one role description; raises RoleDocError naming the line at fault."""
+    nul = text.find("\x00")
+    if nul >= 0:
+        raise RoleDocError(
+            "contains a NUL character (\\0)",
+            text.count("\n", 0, nul) + 1,
+            hint="remove the NUL character (PostgreSQL cannot store it)",
+        )
     match = FRONT_MATTER.match(text)
     if match is None:
         raise RoleDocError(
@@ -48,11 +55,11 @@ def parse_role(text: str) -> RoleDoc:
             "then '---'",
         )
     try:
-        meta = yaml.safe_load(match.group(1)) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = (mark.line + 2) if mark is not None else 2
-        raise RoleDocError(f"front matter is not valid YAML: {exc}", line) from exc
+        meta = safe_yaml.load(match.group(1)) or {}
+    except safe_yaml.YamlRefused as exc:
+        # The front matter starts on line 2 (after the opening '---').
+        line = exc.line + 1 if exc.line is not None else 2
+        raise RoleDocError(f"front matter: {exc.message}", line, hint=exc.hint) from exc
     if not isinstance(meta, dict):
         raise RoleDocError("front matter must be a mapping of keys to values", 2)
     title = meta.get("title")

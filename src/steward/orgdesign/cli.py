@@ -185,15 +185,17 @@ def scenario_export(
 @command
 def scenario_import(file: str = typer.Argument(..., metavar="FILE")) -> None:
     """Create a draft scenario from a YAML file (every change validated; nothing on error)."""
-    import yaml
-
-    from steward.core.errors import BadInput
+    from steward.core import safe_yaml
+    from steward.core.errors import BadInput, InvalidInput, Problem
     from steward.orgdesign.services import scenario_from_data
 
     try:
-        data = yaml.safe_load(Path(file).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        data = safe_yaml.load(safe_yaml.read_text(Path(file)))
+    except OSError as exc:
         raise BadInput(f"{file}: {exc}") from exc
+    except safe_yaml.YamlRefused as exc:
+        column = None if exc.column is None else str(exc.column)
+        raise InvalidInput([Problem(file, exc.line, column, exc.message, exc.hint)]) from exc
     try:
         scenario = scenario_from_data(actor=None, data=data)
     except BadInput as exc:

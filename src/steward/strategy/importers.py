@@ -86,6 +86,7 @@ class ObjectivesImporter(_StrategyImporter):
         "end",
         "priority",
     )
+    identifier_columns = ("key", "owner_employee_id")
 
     def plan(self) -> Diff:
         """Validate every row and compare with the stored objectives."""
@@ -170,6 +171,7 @@ class KeyResultsImporter(_StrategyImporter):
         "unit",
         "confidence",
     )
+    identifier_columns = ("objective_key", "key")
 
     def plan(self) -> Diff:
         """Validate every row; the objective must exist; a changed current value is a check-in."""
@@ -329,6 +331,14 @@ class InitiativesImporter(_StrategyImporter):
     kind = "initiatives"
     required_columns = INITIATIVE_COLUMNS
     optional_columns = INITIATIVE_OPTIONAL
+    identifier_columns = ("key",)
+    normalized_columns = (
+        "owner_team",
+        "objective_keys",
+        "teams",
+        "depends_on",
+        "effort_person_weeks",
+    )
 
     def plan(self) -> Diff:
         """Validate every row (teams, objectives, weights, scales, dependencies and cycles)."""
