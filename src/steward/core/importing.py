@@ -386,6 +386,28 @@ class Importer:
         return [item.strip() for item in row.get(column).split(sep) if item.strip()]
 
 
+def normalize_identifier(value: str) -> str:
+    """An identifier (employee_id, key, slug) in Unicode NFKC form, stripped.
+
+    Full-width and other compatibility forms become plain ASCII ('Ｅ0006' -> 'E0006'), so an
+    HRIS export typed with an East Asian input method matches the stored person.
+    """
+    if value.isascii():
+        return value.strip()
+    return unicodedata.normalize("NFKC", value).strip()
+
+
+def identifier_is_valid(value: str) -> bool:
+    """Whether a normalized identifier is printable ASCII without spaces (the stored form)."""
+    return bool(_PLAIN_IDENTIFIER.fullmatch(value))
+
+
+IDENTIFIER_HINT = (
+    "use ASCII letters, digits and punctuation without spaces "
+    "(full-width characters are read as their ASCII forms)"
+)
+
+
 class CsvImporter(Importer):
     """An importer of a CSV file with a header row."""
 
@@ -492,7 +514,7 @@ class CsvImporter(Importer):
                 for column in normalized:
                     value = record[column]
                     if value and not value.isascii():
-                        record[column] = unicodedata.normalize("NFKC", value)
+                        record[column] = normalize_identifier(value)
                 if not any(v.strip() for v in values):
                     continue
                 rows.append(Row(line, record))
@@ -527,14 +549,13 @@ class CsvImporter(Importer):
         Identifiers must be printable ASCII without spaces after normalization; anything else
         (a Cyrillic 'Е', a zero-width space) is refused rather than stored as a new key.
         """
-        text = unicodedata.normalize("NFKC", value).strip()
+        text = normalize_identifier(value)
         if text and not _PLAIN_IDENTIFIER.fullmatch(text):
             self.problem(
                 line,
                 column,
                 f"{value.strip()!r} is not a valid identifier",
-                "use ASCII letters, digits and punctuation without spaces "
-                "(full-width characters are read as their ASCII forms)",
+                IDENTIFIER_HINT,
             )
         return text
 

@@ -15,6 +15,7 @@ the export writes, so "unchanged" means "the export of the database would print 
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +33,7 @@ from django.db.models import Model, QuerySet
 from steward.core import policy, safe_yaml
 from steward.core.backup import consistent_read
 from steward.core.errors import BadInput, InvalidInput, Problem
+from steward.core.importing import IDENTIFIER_HINT, identifier_is_valid, normalize_identifier
 from steward.org import services as org_services
 from steward.org.models import (
     Department,
@@ -223,9 +225,16 @@ class Item:
             self.problem(key, f"is longer than {max_length} characters")
         return value
 
+    def identifier(self, key: str, *, required: bool = False, max_length: int = 0) -> str:
+        """An employee_id or key in NFKC form ('Ｅ0006' is 'E0006'): printable ASCII, no spaces."""
+        value = normalize_identifier(self.text(key, required=required, max_length=max_length))
+        if value and not identifier_is_valid(value):
+            self.problem(key, f"{value!r} is not a valid identifier", IDENTIFIER_HINT)
+        return value
+
     def slug(self, key: str, *, max_length: int, required: bool = True) -> str:
-        """A slug: lowercase letters, digits, hyphens and underscores."""
-        value = self.text(key, required=required, max_length=max_length)
+        """A slug (NFKC form): lowercase letters, digits, hyphens and underscores."""
+        value = normalize_identifier(self.text(key, required=required, max_length=max_length))
         if value:
             try:
                 validate_slug(value)
@@ -336,6 +345,8 @@ def _json_safe(value: Any) -> Any:
         return {str(k): _json_safe(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_json_safe(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # .inf / .nan: JSON (and PostgreSQL's jsonb) has no such number
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
@@ -505,7 +516,7 @@ def _departments_parse(item: Item) -> Record | None:
         {
             "slug": item.slug("slug", max_length=64),
             "name": item.text("name", required=True, max_length=200),
-            "parent": item.text("parent"),
+            "parent": item.identifier("parent"),
         },
         keep=("slug", "name"),
     )
@@ -578,8 +589,8 @@ def _teams_parse(item: Item) -> Record | None:
             "slug": item.slug("slug", max_length=64),
             "name": item.text("name", required=True, max_length=200),
             "type": item.choice("type", TeamType.values),
-            "department": item.text("department"),
-            "lead": item.text("lead"),
+            "department": item.identifier("department"),
+            "lead": item.identifier("lead"),
             "mission": item.text("mission"),
         },
         keep=("slug", "name", "type"),
@@ -770,7 +781,8 @@ def _people_parse(item: Item) -> Record | None:
     teams = []
     for sub in item.items("team_history"):
         sub.check_keys(("team", "start", "end"))
-        team, start, end = sub.text("team", required=True), sub.date("start", required=True), None
+        team = sub.identifier("team", required=True)
+        start = sub.date("start", required=True)
         end = sub.date("end")
         if start and end and end < start:
             sub.problem("end", "is before start")
@@ -779,7 +791,7 @@ def _people_parse(item: Item) -> Record | None:
     managers = []
     for sub in item.items("manager_history"):
         sub.check_keys(("manager", "start", "end"))
-        manager, start = sub.text("manager", required=True), sub.date("start", required=True)
+        manager, start = sub.identifier("manager", required=True), sub.date("start", required=True)
         end = sub.date("end")
         if start and end and end < start:
             sub.problem("end", "is before start")
@@ -798,15 +810,15 @@ def _people_parse(item: Item) -> Record | None:
         item.problem("currency", f"{currency!r} is not a currency code", "e.g. EUR or USD")
     record = compact(
         {
-            "employee_id": item.text("employee_id", required=True, max_length=64),
+            "employee_id": item.identifier("employee_id", required=True, max_length=64),
             "name": item.text("name", required=True, max_length=200),
             "emails": emails,
             "title": item.text("title", max_length=200),
             "level": item.text("level", max_length=32),
             "track": item.choice("track", Track.values, default=Track.IC),
-            "team": item.text("team"),
-            "manager": item.text("manager"),
-            "department": item.text("department"),
+            "team": item.identifier("team"),
+            "manager": item.identifier("manager"),
+            "department": item.identifier("department"),
             "location": item.text("location", max_length=100),
             "timezone": item.text("timezone", max_length=64),
             "employment_type": item.text("employment_type", max_length=32),

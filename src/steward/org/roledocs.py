@@ -7,6 +7,7 @@ bullet or line items.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -116,6 +117,8 @@ def _plain(value: Any) -> Any:
         return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)  # .inf / .nan: JSON (and PostgreSQL's jsonb) has no such number
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)
