@@ -45,6 +45,11 @@ class YamlRefused(ValueError):
         self.hint = hint
 
 
+def _refusal(problem: str, mark: Any) -> ComposerError:
+    """A composer error at `mark` (turned into a located YamlRefused by the load functions)."""
+    return ComposerError(None, None, problem, mark)
+
+
 class Loader(yaml.SafeLoader):
     """`yaml.SafeLoader` that refuses anchors, aliases, NUL characters and deep nesting."""
 
@@ -55,31 +60,25 @@ class Loader(yaml.SafeLoader):
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         event = self.peek_event()
         if isinstance(event, yaml.AliasEvent):
-            raise ComposerError(
-                None,
-                None,
+            raise _refusal(
                 f"found an alias (*{event.anchor}): aliases are not accepted",
                 event.start_mark,
             )
         anchor = getattr(event, "anchor", None)
         if anchor is not None:
-            raise ComposerError(
-                None,
-                None,
+            raise _refusal(
                 f"found an anchor (&{anchor}): anchors are not accepted",
                 event.start_mark,
             )
         self._depth += 1
         try:
             if self._depth > MAX_DEPTH:
-                raise ComposerError(
-                    None, None, f"nested deeper than {MAX_DEPTH} levels", event.start_mark
-                )
+                raise _refusal(f"nested deeper than {MAX_DEPTH} levels", event.start_mark)
             node = super().compose_node(parent, index)
         finally:
             self._depth -= 1
         if isinstance(node, yaml.ScalarNode) and "\x00" in node.value:
-            raise ComposerError(None, None, "contains a NUL character (\\0)", node.start_mark)
+            raise _refusal("contains a NUL character (\\0)", node.start_mark)
         return node
 
 

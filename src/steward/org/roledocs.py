@@ -59,8 +59,8 @@ def parse_role(text: str) -> RoleDoc:
         meta = safe_yaml.load(match.group(1)) or {}
     except safe_yaml.YamlRefused as exc:
         # The front matter starts on line 2 (after the opening '---').
-        line = exc.line + 1 if exc.line is not None else 2
-        raise RoleDocError(f"front matter: {exc.message}", line, hint=exc.hint) from exc
+        at = exc.line + 1 if exc.line is not None else 2
+        raise RoleDocError(f"front matter: {exc.message}", at, hint=exc.hint) from exc
     if not isinstance(meta, dict):
         raise RoleDocError("front matter must be a mapping of keys to values", 2)
     title = meta.get("title")
