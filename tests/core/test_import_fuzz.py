@@ -228,6 +228,44 @@ PERSON_KEYS = [*orgcode.PERSON_KEYS, "unknown"]
 YAML_ALPHABET = st.sampled_from(list("-:[]{}&*!|>'\"#%@`,?\n \t\x00\x07\ufeffaE01é."))
 
 
+# Plain (unquoted) scalars that YAML resolves as dates, numbers or booleans, some of them
+# impossible (`2024-02-30`, `!!int 0x`): written by hand, since yaml.safe_dump would quote them.
+RAW_SCALARS = st.sampled_from(
+    [
+        "2024-02-30",
+        "2024-01-01",
+        "2024-01-01 25:00:00",
+        "!!int 0x",
+        "!!float abc",
+        "!!binary '@@'",
+        "!!set {a: 1}",
+        ".inf",
+        "-.nan",
+        "1e999",
+        "0o17",
+        "yes",
+        "~",
+        "E0006",
+        "Ｅ0006",
+        "'quoted'",
+        '"esc\\0aped"',
+        "[a, b]",
+        "{a: 1}",
+    ]
+)
+
+
+@st.composite
+def raw_yaml_record(draw: st.DrawFn, keys: list[str], indent: str) -> str:
+    """One mapping written by hand: `key: scalar` lines, maybe with nested attributes."""
+    chosen = draw(st.lists(st.sampled_from(keys), min_size=1, max_size=6, unique=True))
+    lines = [f"{indent}{key}: {draw(RAW_SCALARS)}" for key in chosen]
+    if draw(st.booleans()):
+        lines.append(f"{indent}attributes:")
+        lines.extend(f"{indent}  k{i}: {draw(RAW_SCALARS)}" for i in range(draw(st.integers(1, 3))))
+    return "\n".join(lines) + "\n"
+
+
 @st.composite
 def org_record(draw: st.DrawFn) -> dict[str, Any]:
     keys = draw(st.lists(st.sampled_from(PERSON_KEYS), max_size=8, unique=True))
@@ -250,6 +288,9 @@ def test_org_as_code_files_end_in_0_or_2(data: st.DataObject, tmp_path: Path) ->
                 lambda records: yaml.safe_dump(records, allow_unicode=True)
             ),
             JSONISH.map(lambda value: yaml.safe_dump(value, allow_unicode=True)),
+            st.lists(raw_yaml_record(PERSON_KEYS, "  "), min_size=1, max_size=3).map(
+                lambda records: "".join("-" + r[1:] for r in records)
+            ),
         ),
         label="yaml",
     )
@@ -273,6 +314,7 @@ def test_role_markdown_ends_in_0_or_2(data: st.DataObject, tmp_path: Path) -> No
                 st.one_of(st.sampled_from(PLAUSIBLE), JSONISH),
                 max_size=4,
             ).map(lambda value: yaml.safe_dump(value, allow_unicode=True)),
+            raw_yaml_record(["title", "description", "date", "tags", "level"], ""),
         ),
         label="front matter",
     )

@@ -145,3 +145,26 @@ def test_read_text_drops_a_bom_and_locates_bad_utf8(tmp_path: Path) -> None:
     with pytest.raises(YamlRefused) as info:
         safe_yaml.read_text(path)
     assert (info.value.line, info.value.message) == (2, "is not valid UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column", "value"),
+    [
+        ("date: 2024-02-30\n", 1, 7, "'2024-02-30'"),
+        ("a: 1\nat: 2024-01-01 25:00:00\n", 2, 5, "'2024-01-01 25:00:00'"),
+        ("n: !!int 0x\n", 1, 4, "'0x'"),
+        ("f: [!!float abc]\n", 1, 5, "'abc'"),
+    ],
+)
+def test_values_yaml_resolves_but_cannot_build_are_located_refusals(
+    text: str, line: int, column: int, value: str
+) -> None:
+    # PyYAML itself raises a bare ValueError here (no line): a traceback in an importer.
+    with pytest.raises(ValueError) as bare:
+        yaml.safe_load(text)
+    assert not isinstance(bare.value, yaml.YAMLError)
+    refused = refusal(text)
+    assert (refused.line, refused.column) == (line, column)
+    assert refused.message.startswith(f"cannot read the value {value}: ")
+    assert refused.hint == "quote the value to keep it as text, or fix it"
+    assert safe_yaml.load(f"quoted: {value}\n") == {"quoted": value.strip("'")}

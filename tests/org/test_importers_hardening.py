@@ -80,8 +80,8 @@ def test_the_cli_exits_2_on_a_truncated_row(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["import", "people", str(write(tmp_path, "p.csv", cut))])
     assert result.exit_code == 2
     assert " ".join(result.output.split()).startswith(
-        f"{tmp_path}/p.csv:2: column end_date: has 11 values but the header has 14 columns: no value for "
-        "end_date, salary, currency"
+        f"{tmp_path}/p.csv:2: column end_date: has 11 values but the header has 14 columns: "
+        "no value for end_date, salary, currency"
     )
     assert Person.objects.count() == 0
 
@@ -116,7 +116,10 @@ def test_a_look_alike_employee_id_is_refused_not_added(tmp_path: Path) -> None:
 
 def test_full_width_team_slugs_and_leads_in_the_teams_file(tmp_path: Path) -> None:
     run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
-    teams = "slug,name,type,parent,lead_employee_id,mission\nｐａｙｍｅｎｔｓ,Payments,platform,ｅｎｇ,Ｅ１,\n"
+    teams = (
+        "slug,name,type,parent,lead_employee_id,mission\n"
+        "ｐａｙｍｅｎｔｓ,Payments,platform,ｅｎｇ,Ｅ１,\n"
+    )
     run_import("teams", write(tmp_path, "teams.csv", teams), today=TODAY)
     team = apps.get_model("org", "Team").objects.get(slug="payments")
     assert team.department.slug == "eng"
@@ -250,3 +253,28 @@ def test_deeply_nested_yaml_is_refused_not_a_traceback(tmp_path: Path) -> None:
     assert str(info.value.problems[0]).startswith(
         "teams.yaml:1: column 65: nested deeper than 64 levels"
     )
+
+
+def test_an_impossible_date_in_front_matter_is_a_located_problem(tmp_path: Path) -> None:
+    role = write(tmp_path, "r.md", "---\ntitle: R\nreviewed: 2024-02-30\n---\n# Body\n")
+    assert refused(role, "roles") == [
+        "r.md:3: front matter: cannot read the value '2024-02-30': day is out of range for month "
+        "(fix: quote the value to keep it as text, or fix it)"
+    ]
+
+
+def test_an_impossible_date_in_people_attributes_is_a_located_problem(tmp_path: Path) -> None:
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
+    orgcode.export_org(tmp_path / "org")
+    people = tmp_path / "org" / "people.yaml"
+    text = people.read_text(encoding="utf-8").replace(
+        "  name: Bob Builder\n", "  name: Bob Builder\n  attributes:\n    badge: 2024-02-30\n"
+    )
+    people.write_text(text, encoding="utf-8")
+    line = text.splitlines().index("    badge: 2024-02-30") + 1
+    with pytest.raises(InvalidInput) as info:
+        orgcode.import_org(tmp_path / "org")
+    assert [str(p) for p in info.value.problems] == [
+        f"people.yaml:{line}: column 5: key 'attributes': cannot be read: cannot read the "
+        "value '2024-02-30': day is out of range for month"
+    ]

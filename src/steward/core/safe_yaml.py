@@ -27,6 +27,7 @@ from typing import Any
 
 import yaml
 from yaml.composer import ComposerError
+from yaml.constructor import ConstructorError
 
 DEFAULT_MAX_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 64
@@ -81,12 +82,25 @@ class Loader(yaml.SafeLoader):
             raise _refusal("contains a NUL character (\\0)", node.start_mark)
         return node
 
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # PyYAML's constructors raise plain ValueError on a resolved value they cannot build
+        # (`2024-02-30`, `!!int 0x`, `!!float abc`): give it the node's place in the file.
+        try:
+            return super().construct_object(node, deep)
+        except (ValueError, TypeError, OverflowError) as exc:
+            if isinstance(exc, YamlRefused):
+                raise
+            raise ConstructorError(
+                None, None, f"cannot read the value {node.value!r}: {exc}", node.start_mark
+            ) from exc
+
 
 _HINTS = {
     "alias": "write the value out in full; anchors and aliases (&name, *name) are not accepted",
     "anchor": "write the value out in full; anchors and aliases (&name, *name) are not accepted",
     "NUL": "remove the NUL character",
     "nested": f"flatten the data to at most {MAX_DEPTH} levels",
+    "cannot read the value": "quote the value to keep it as text, or fix it",
 }
 
 
