@@ -5,6 +5,10 @@ How an import runs (`run_import`):
 1. **read**: `CsvImporter.read_rows()` reads a CSV file with a header row (UTF-8, a BOM is
    tolerated); each `Row` keeps its 1-based line number and its values by column name. Missing
    required columns are problems on line 1 that name the column and list the accepted ones.
+   A row with fewer or more values than the header, or with a NUL character, is a problem (never
+   read as blanks); only \n, \r and \r\n end lines. Values of `identifier_columns` and
+   `normalized_columns` are read in Unicode NFKC form (docs/importing.md "Rules every file
+   follows").
 2. **validate** everything first: an importer never stops at the first problem; it records every
    one with `self.problem(line, column, message, hint)` (or the `parse_*` helpers, which record
    the problem and return None) as `core.errors.Problem(file, line, column, message, hint)`.
