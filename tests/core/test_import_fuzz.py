@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 from steward.core.errors import BadInput
 from steward.core.importing import CsvImporter, get_importer, run_import
 from steward.org import orgcode
-from tests.conftest import steward_cli
+from tests.conftest import steward_cli, wipe_org
 
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
@@ -273,9 +273,32 @@ def org_record(draw: st.DrawFn) -> dict[str, Any]:
     return {key: draw(values) for key in keys}
 
 
+@pytest.fixture
+def small_org(tmp_path: Path) -> None:
+    """Two teams and two people (keys that PLAUSIBLE names) instead of the demo's 150 people,
+    since org as code exports the whole organization to diff against on every example."""
+    wipe_org()
+    teams = tmp_path / "teams.csv"
+    teams.write_text(
+        "slug,name,type,parent,lead_employee_id,mission\n"
+        "checkout,Checkout,stream-aligned,eng,,\nplatform-core,Core,platform,eng,,\n"
+    )
+    people = tmp_path / "people.csv"
+    people.write_text(
+        "employee_id,name,email,title,level,track,team,manager_employee_id,location,"
+        "employment_type,start_date,end_date,salary,currency\n"
+        "E0050,Ada,ada@ex.io,CTO,M5,manager,,,Berlin,full-time,2020-01-01,,150000,EUR\n"
+        "E0006,Bob,bob@ex.io,Engineer,L3,ic,checkout,E0050,Lisbon,full-time,2021-02-01,,,\n"
+    )
+    run_import("teams", teams)
+    run_import("people", people)
+
+
 @given(data=st.data())
 @FUZZ
-def test_org_as_code_files_end_in_0_or_2(data: st.DataObject, tmp_path: Path) -> None:
+def test_org_as_code_files_end_in_0_or_2(
+    data: st.DataObject, tmp_path: Path, small_org: None
+) -> None:
     sql = _fingerprint_sql()
     name = data.draw(
         st.sampled_from(["people.yaml", "teams.yaml", "departments.yaml", "roles.yaml"]),
@@ -325,13 +348,15 @@ def test_role_markdown_ends_in_0_or_2(data: st.DataObject, tmp_path: Path) -> No
     assert outcome(sql, lambda: run_import("roles", path)) in (0, 2)
 
 
-def test_the_cli_exits_2_on_fuzzed_kinds_of_bad_input_and_0_on_good(tmp_path: Path) -> None:
-    """Exit codes through the real `steward` process (a fresh SQLite database)."""
-    home = tmp_path / "home"
-    steward_cli(home, "init")
+def test_the_cli_exits_2_on_fuzzed_kinds_of_bad_input_and_0_on_good(
+    tmp_path: Path, demo_home: Path
+) -> None:
+    """Exit codes through the real `steward` process, on the shared demo home (a dry run for
+    the good file, so nothing is written there)."""
+    home = demo_home
     teams = tmp_path / "teams.csv"
     header = "slug,name,type,parent,lead_employee_id,mission\n"
-    teams.write_text(header + "payments,Payments,platform,eng,,Take the money\n")
+    teams.write_text(header + "fuzz-payments,Payments,platform,eng,,Take the money\n")
     bad = {
         "short.csv": header + "payments,Payments,platform\n",
         "nul.csv": header + "payments,Pay\x00ments,platform,eng,,\n",
@@ -343,6 +368,6 @@ def test_the_cli_exits_2_on_fuzzed_kinds_of_bad_input_and_0_on_good(tmp_path: Pa
         result = steward_cli(home, "import", "teams", str(path), check=False)
         assert result.returncode == 2, result.stderr
         assert f"{path}:" in result.stderr and "Traceback" not in result.stderr
-    done = steward_cli(home, "import", "teams", str(teams), "--json", check=False)
+    done = steward_cli(home, "import", "teams", str(teams), "--dry-run", "--json", check=False)
     assert done.returncode == 0, done.stderr
     assert '"added": 1' in done.stdout
