@@ -6,6 +6,7 @@ import os
 import secrets
 from pathlib import Path
 
+import bootstrap as bootstrap_static  # the django-bootstrap-static wheel
 import dj_database_url
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -99,6 +100,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "steward.core.navigation.navigation",
             ],
+            # The formatting filters (money, number, date, label, ...) in every template.
+            "builtins": ["steward.core.templatetags.steward_format"],
         },
     },
 ]
@@ -211,7 +214,9 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = STEWARD_HOME / "static"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# Bootstrap 5 comes from the django-bootstrap-static wheel (its `static/bootstrap/`), served
+# by whitenoise like our own files: no CDN, no npm build.
+STATICFILES_DIRS = [BASE_DIR / "static", Path(bootstrap_static.__file__).parent / "static"]
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = False
 

@@ -24,3 +24,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "steward.core.errorpages.bad_request"
+handler403 = "steward.core.errorpages.permission_denied"
+handler404 = "steward.core.errorpages.page_not_found"
+handler500 = "steward.core.errorpages.server_error"

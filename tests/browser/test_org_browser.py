@@ -92,15 +92,19 @@ def _login(browser: object, server: str, username: str):  # type: ignore[no-unty
 
 
 def _open_payments_member(page, server: str) -> str:  # type: ignore[no-untyped-def]
-    """Open the org chart, expand the Payments team, open its first member; returns the name."""
-    page.goto(f"{server}/org/chart/")
-    team = page.locator("li.team-node[data-team=payments]")
-    team.locator("summary").click()
-    # Not the demo engineer (E0006): they may see their own salary.
-    member = team.locator("li.member a:not([href$='/E0006/'])").first
-    member.wait_for()
-    name = member.inner_text()
-    member.click()
+    """Open the org chart by team, open the Payments box, open its first member; returns the
+    name. Not the demo engineer (E0006): they may see their own salary."""
+    page.goto(f"{server}/org/chart/?view=teams")
+    team = page.locator("#orgchart g.node[data-node='team:payments']")
+    toggle = team.locator("a.toggle")
+    if str(toggle.locator("text").text_content()).startswith("+"):
+        toggle.click()
+        page.wait_for_selector("#orgchart g.node[data-parent='team:payments']")
+    member = page.locator(
+        "#orgchart g.node[data-parent='team:payments']:not([data-node='E0006'])"
+    ).first
+    name = member.locator("title").text_content().split(" — ")[0]  # type: ignore[union-attr]
+    member.locator("a[href*='/org/people/']").click()
     page.wait_for_selector("#person-fields")
     return str(name)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -13,12 +14,18 @@ pytestmark = pytest.mark.django_db
 
 
 def test_org_chart_lists_every_team_with_its_active_size(client_as) -> None:  # type: ignore[no-untyped-def]
-    body = client_as("engineer").get("/org/chart/").content.decode()
+    body = client_as("engineer").get("/org/chart/?view=teams").content.decode()
     today = date.today()
     for team in Team.objects.all():
         size = sum(1 for p in Person.objects.filter(team=team) if p.is_active_on(today))
-        assert f'data-team="{team.slug}"' in body
-        assert f"{size} people" in body
+        node = re.search(
+            rf'<g class="node kind-team" id="n-team:{team.slug}".*?</g>', body, re.DOTALL
+        )
+        assert node is not None, team.slug
+        assert f"{size} {'person' if size == 1 else 'people'}" in node.group(0)
+        # Its members are drawn under it (teams start open), each once.
+        members = re.findall(rf'data-parent="team:{team.slug}"', body)
+        assert len(members) == size
 
 
 def test_chart_team_fragment_lists_active_members_only(client_as) -> None:  # type: ignore[no-untyped-def]
@@ -31,7 +38,15 @@ def test_chart_team_fragment_lists_active_members_only(client_as) -> None:  # ty
 
 def test_reporting_tree_starts_at_the_cto(client_as) -> None:  # type: ignore[no-untyped-def]
     body = client_as("engineer").get("/org/chart/?view=reporting").content.decode()
-    assert 'data-person="E0001"' in body
+    assert 'data-node="E0001" data-parent=""' in body
+    direct = Person.objects.filter(manager__employee_id="E0001", end_date__isnull=True)
+    for person in direct:
+        assert f'data-node="{person.employee_id}" data-parent="E0001"' in body
+    # Closing the CTO's box hides everyone under it; the toggle link says how many.
+    closed = client_as("engineer").get("/org/chart/?view=reporting&toggle=E0001").content.decode()
+    assert 'data-parent="E0001"' not in closed
+    active = Person.objects.filter(end_date__isnull=True).count()
+    assert f"+{active - 1}</text>" in closed
     reports = client_as("engineer").get("/org/chart/reports/E0001/").content.decode()
     for person in Person.objects.filter(manager__employee_id="E0001", end_date__isnull=True):
         assert f'data-person="{person.employee_id}"' in reports

@@ -104,10 +104,6 @@ FUTURE: list[tuple[str, str, dict[str, float], list[str], str]] = [
 FIB = (1, 2, 3, 5, 8, 13, 20)
 
 
-def _title(team: str) -> str:
-    return team.replace("-", " ").title()
-
-
 def step_strategy(ctx: DemoContext) -> None:
     """Objectives, key results with check-ins, ~40 initiatives, budgets, ideas and actions."""
     rng = random.Random(ctx.seed * 7919 + 5)
@@ -176,7 +172,7 @@ def step_strategy(ctx: DemoContext) -> None:
         duration = int(extra.pop("duration", rng.choice([1, 1, 2])))  # type: ignore[call-overload]
         horizon = {"in-progress": "now", "done": "now", "planned": "next"}.get(status, "later")
         fields = {
-            "description": f"{title}. Owner team: {_title(next(iter(efforts)))}.",
+            "description": f"{title}. Owner team: {teams[next(iter(efforts))].name}.",
             "cost": Decimal(sum(efforts.values()) * rng.choice([2500, 3000, 3500]) + 250),
             "value": rng.choice(FIB),
             "time_criticality": rng.choice(FIB[:6]),
@@ -222,7 +218,7 @@ def step_strategy(ctx: DemoContext) -> None:
         launch = linkkeys.epic_key(slug, 3)
         made[f"{code}-LAUNCH"] = make(
             f"{code}-LAUNCH",
-            f"{_title(slug)}: new market launch",
+            f"{teams[slug].name}: new market launch",
             {"O1": 1},
             {slug: rng.randrange(60, 140, 10)},
             "in-progress",
@@ -233,7 +229,7 @@ def step_strategy(ctx: DemoContext) -> None:
         cost = linkkeys.epic_key(slug, 5)
         made[f"{code}-COST"] = make(
             f"{code}-COST",
-            f"{_title(slug)}: cost reduction",
+            f"{teams[slug].name}: cost reduction",
             {"O5": 1},
             {slug: rng.randrange(10, 30, 5)},
             "in-progress",
@@ -246,7 +242,7 @@ def step_strategy(ctx: DemoContext) -> None:
         tooling = linkkeys.epic_key(slug, 4)
         made[f"{code}-SELF"] = make(
             f"{code}-SELF",
-            f"{_title(slug)}: self-service tooling",
+            f"{teams[slug].name}: self-service tooling",
             {"O4": 1},
             {slug: rng.randrange(20, 50, 5)},
             "in-progress",
@@ -258,7 +254,7 @@ def step_strategy(ctx: DemoContext) -> None:
             reliability = linkkeys.epic_key(slug, 1)
             made[f"{code}-REL"] = make(
                 f"{code}-REL",
-                f"{_title(slug)}: reliability hardening",
+                f"{teams[slug].name}: reliability hardening",
                 {"O3": 1},
                 {slug: rng.randrange(30, 70, 10)},
                 "done",

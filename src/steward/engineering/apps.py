@@ -15,3 +15,6 @@ class EngineeringConfig(AppConfig):
         from steward.engineering.registrations import register
 
         register()
+        from steward.engineering.labels import register_labels
+
+        register_labels()

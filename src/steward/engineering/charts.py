@@ -6,7 +6,7 @@ from typing import Any
 
 import altair as alt
 
-from steward.core.charts import spec_svg
+from steward.core.charts import HALF_WIDTH, spec_svg
 
 # Which number of each key's weekly figures is drawn, and its axis title.
 TREND_SERIES: dict[str, tuple[str, str, str]] = {
@@ -29,11 +29,15 @@ def trend_spec(weeks: list[dict[str, Any]], key: str) -> dict[str, Any]:
         alt.Chart(alt.Data(values=values))
         .mark_line(point=True, color="#2f6f8f")
         .encode(
-            x=alt.X("week:T", title="Week"),
-            y=alt.Y("value:Q", title=title),
+            x=alt.X("week:T", title="Week", axis=alt.Axis(format="%-d %b", tickCount=8)),
+            y=alt.Y(
+                "value:Q",
+                title=title,
+                axis=alt.Axis(format=".0%") if field == "rate" else alt.Axis(),
+            ),
             tooltip=[alt.Tooltip("week:T"), alt.Tooltip("value:Q", format=".2f")],
         )
-        .properties(width=460, height=150)
+        .properties(width=HALF_WIDTH, height=170)
     )
     # The spec is built by this code, not by users: skip the JSON-schema validation (~15 ms).
     return chart.to_dict(validate=False)  # type: ignore[no-any-return]

@@ -45,8 +45,14 @@ def _period(request: HttpRequest) -> tuple[date, date]:
 
 def _scope(request: HttpRequest) -> dict[str, Any]:
     start, end = _period(request)
+    team = request.GET.get("team") or None
+    team_name = None
+    if team:
+        found = org_selectors.team_list(actor=request.user).filter(slug=team).first()
+        team_name = found.name if found is not None else team
     return {
-        "team": request.GET.get("team") or None,
+        "team": team,
+        "team_name": team_name,
         "repo": request.GET.get("repo") or None,
         "start": start,
         "end": end,
@@ -344,6 +350,12 @@ def identities(request: HttpRequest) -> HttpResponse:
         {
             "rows": rows,
             "state": state,
+            "state_tabs": [
+                ("unmatched", "Unmatched"),
+                ("bots", "Bots"),
+                ("linked", "Linked"),
+                ("all", "All"),
+            ],
             "bot_patterns": "\n".join(config.bot_patterns()),
             "link_key_patterns": "\n".join(config.link_key_patterns()),
         },

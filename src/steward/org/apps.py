@@ -11,3 +11,6 @@ class OrgConfig(AppConfig):
         from steward.org.registrations import register
 
         register()
+        from steward.org.labels import register_labels
+
+        register_labels()

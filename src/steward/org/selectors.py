@@ -10,6 +10,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 
 from steward.core import policy
+from steward.org.chartlayout import ChartNode
 from steward.org.models import Department, Person, PersonEmail, RoleDescription, Team
 
 Actor = User | AnonymousUser
@@ -227,3 +228,75 @@ def home_team_spells(
         .exclude(end__lte=start)
         .values_list("person_id", "start", "end", "team_id")
     )
+
+
+def chart_nodes(*, actor: Actor, view: str, on: date | None = None) -> list[ChartNode]:
+    """The org chart's boxes as `actor` may see them: the reporting tree (`view="reporting"`)
+    or departments → teams → members (`view="teams"`); siblings ordered by name."""
+    from django.urls import reverse
+
+    from steward.org.models import TeamType
+
+    day = on or date.today()
+    people = list(
+        person_list(actor=actor, active_on=day)
+        .select_related(None)
+        .select_related("team", "manager")
+        .prefetch_related(None)
+        .order_by("name")
+    )
+    visible_ids = {p.pk for p in people}
+    if view == "reporting":
+        return [
+            ChartNode(
+                id=p.employee_id,
+                parent=(
+                    p.manager.employee_id
+                    if p.manager_id in visible_ids and p.manager is not None
+                    else None
+                ),
+                name=p.name,
+                subtitle=p.title + (f" · {p.team.name}" if p.team else ""),
+                href=reverse("org:person_detail", args=[p.employee_id]),
+            )
+            for p in people
+        ]
+    sizes = team_sizes(on=day)
+    types = dict(TeamType.choices)
+    nodes: list[ChartNode] = []
+    departments: dict[str, str] = {}
+    teams = sorted(team_list(actor=actor), key=lambda t: t.name)
+    for team in teams:
+        dept = team.department.name if team.department else "Teams without a department"
+        dept_id = f"dept:{team.department.pk if team.department else 0}"
+        if dept_id not in departments:
+            departments[dept_id] = dept
+        n = sizes.get(team.pk, 0)
+        headcount = f"{n} {'person' if n == 1 else 'people'}"
+        nodes.append(
+            ChartNode(
+                id=f"team:{team.slug}",
+                parent=dept_id,
+                name=team.name,
+                subtitle=f"{types.get(team.type, team.type)} · {headcount}",
+                href=reverse("org:team_detail", args=[team.slug]),
+                kind="team",
+            )
+        )
+    dept_nodes = [
+        ChartNode(id=key, parent=None, name=name, kind="department")
+        for key, name in sorted(departments.items(), key=lambda kv: kv[1])
+    ]
+    team_ids = {t.pk: t.slug for t in teams}
+    members = [
+        ChartNode(
+            id=p.employee_id,
+            parent=f"team:{team_ids[p.team_id]}",
+            name=p.name,
+            subtitle=p.title + (" · lead" if p.team is not None and p.team.lead_id == p.pk else ""),
+            href=reverse("org:person_detail", args=[p.employee_id]),
+        )
+        for p in people
+        if p.team_id in team_ids
+    ]
+    return dept_nodes + nodes + members

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
 import markdown
 from django.core.paginator import Paginator
@@ -11,29 +12,42 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from steward.core import policy
-from steward.org import selectors
+from steward.org import chartlayout, selectors
 from steward.org.models import TeamType
 
 
+def _chart_toggles(request: HttpRequest) -> frozenset[str]:
+    return frozenset(t for t in request.GET.get("toggle", "").split(",") if t)
+
+
 def chart(request: HttpRequest) -> HttpResponse:
-    """The org chart: departments and their teams, or the reporting tree; nodes expand on demand."""
-    view = request.GET.get("view", "teams")
-    context: dict[str, object] = {"view": view}
-    if view == "reporting":
-        roots = list(selectors.top_of_org(actor=request.user))
-        context["roots"] = roots
-        context["report_counts"] = selectors.report_counts()
-    else:
-        sizes = selectors.team_sizes()
-        teams = list(selectors.team_list(actor=request.user))
-        for team in teams:
-            team.size = sizes.get(team.pk, 0)  # type: ignore[attr-defined]
-        groups: dict[str, list[object]] = {}
-        for team in teams:
-            key = team.department.name if team.department else "Teams without a department"
-            groups.setdefault(key, []).append(team)
-        context["groups"] = sorted(groups.items())
-    return render(request, "org/chart.html", context)
+    """The org chart as SVG boxes and lines, by reporting line or by team; a box's toggle
+    link opens or closes its subtree (state in the URL, so it works without JavaScript)."""
+    view = "teams" if request.GET.get("view") == "teams" else "reporting"
+    expand_all = request.GET.get("all") == "1"
+    toggles = _chart_toggles(request)
+    nodes = selectors.chart_nodes(actor=request.user, view=view)
+
+    def expanded(node_id: str, depth: int) -> bool:
+        default = expand_all or depth < 2
+        return default != (node_id in toggles)
+
+    drawing = chartlayout.layout(nodes, expanded)
+    base = {"view": view, **({"all": "1"} if expand_all else {})}
+    for box in drawing.boxes:
+        flipped = sorted(toggles ^ {box.node.id})
+        query = {**base, **({"toggle": ",".join(flipped)} if flipped else {})}
+        box.toggle_url = f"?{urlencode(query)}#n-{box.node.id}"
+    return render(
+        request,
+        "org/chart.html",
+        {
+            "view": view,
+            "drawing": drawing,
+            "expand_all": expand_all,
+            "people": sum(1 for n in nodes if n.kind == "person"),
+        },
+    )
 
 
 def chart_team(request: HttpRequest, slug: str) -> HttpResponse:

@@ -13,6 +13,8 @@ class OrgDesignConfig(AppConfig):
 
     def ready(self) -> None:
         """Register the design policy rules, navigation links and org-as-code kinds."""
+        from steward.orgdesign.labels import register_labels
         from steward.orgdesign.registrations import register
 
         register()
+        register_labels()

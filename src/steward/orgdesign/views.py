@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import altair as alt
@@ -10,14 +12,16 @@ import yaml
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from steward.core import policy
-from steward.core.charts import spec_svg
+from steward.core import errorpages, labels, policy
+from steward.core.charts import FULL_WIDTH, HALF_WIDTH, spec_svg
 from steward.core.errors import BadInput
 from steward.core.periods import quarter_range
-from steward.org.models import Person, Team, TeamType
+from steward.core.templatetags.steward_format import format_number
+from steward.org.models import Department, Person, Team, TeamType
 from steward.orgdesign import selectors as sel
 from steward.orgdesign import services as design
 from steward.orgdesign.models import (
@@ -45,11 +49,19 @@ def _names() -> dict[str, str]:
     return dict(Person.objects.values_list("employee_id", "name"))
 
 
+def _team_names() -> dict[str, str]:
+    return dict(Team.objects.values_list("slug", "name"))
+
+
 def _name_flags(flags: list[dict[str, Any]], names: dict[str, str]) -> None:
     """Attach display names so the template links every flag to its people."""
+    teams = _team_names()
     for flag in flags:
         flag["subject_is_person"] = flag["subject"] in names
-        flag["subject_name"] = names.get(flag["subject"], flag["subject"])
+        flag["subject_is_team"] = flag["subject"] in teams
+        flag["subject_name"] = names.get(
+            flag["subject"], teams.get(flag["subject"], flag["subject"])
+        )
         flag["people_named"] = [(k, names.get(k, k)) for k in flag["people"]]
 
 
@@ -59,6 +71,16 @@ def health(request: HttpRequest) -> HttpResponse:
     data = sel.structure_analysis(actor=request.user, on=day)
     names = _names()
     _name_flags(data["flags"], names)
+    team_names = _team_names()
+    for team in data["teams"]:
+        team["name"] = team_names.get(team["slug"], team.get("name") or team["slug"])
+    dept_names = dict(Department.objects.values_list("slug", "name"))
+    data["departments"] = [
+        {**row, "name": dept_names.get(slug, slug)} for slug, row in data["by_department"].items()
+    ]
+    for interaction in data.get("interactions", {}).get("items", []):
+        interaction["team_name"] = team_names.get(interaction["team"], interaction["team"])
+        interaction["other_name"] = team_names.get(interaction["other"], interaction["other"])
     spans = data["span_of_control"]["by_manager"]
     chart = None
     if spans:
@@ -75,7 +97,7 @@ def health(request: HttpRequest) -> HttpResponse:
                     alt.value("#1f5fa8"),
                 ),
             )
-            .properties(width=420, height=max(120, 16 * len(rows)))
+            .properties(width=HALF_WIDTH, height=max(120, 20 * len(rows)))
         )
     return render(
         request,
@@ -92,6 +114,9 @@ def capacity(request: HttpRequest) -> HttpResponse:
     except BadInput:
         quarters = sel.default_quarters(date.today())
     data = sel.capacity_report(actor=request.user, quarters=quarters)
+    team_names = _team_names()
+    for row in [*data["teams"], *data["allocations"]]:
+        row["team_name"] = team_names.get(row["team"], row["team"])
     return render(
         request,
         "orgdesign/capacity.html",
@@ -120,7 +145,9 @@ def allocation_set(request: HttpRequest) -> HttpResponse:
             quarter=request.POST.get("quarter", ""),
         )
     except BadInput as exc:
-        return HttpResponse(str(exc), status=422)
+        return errorpages.validation_error(
+            request, str(exc), back=reverse("orgdesign:capacity")
+        )
     return redirect("orgdesign:capacity")
 
 
@@ -133,6 +160,15 @@ def headcount_plan(request: HttpRequest) -> HttpResponse:
     """The headcount plan: entries, totals per quarter and team, composition gap."""
     _require_planner(request)
     data = sel.headcount_plan(actor=request.user, team=request.GET.get("team") or None)
+    team_names = _team_names()
+    visible = set(policy.visible(request.user, "org.Person").values_list("employee_id", flat=True))
+    names = _names()
+    for row in [*data["teams"], *data["items"]]:
+        row["team_name"] = team_names.get(row["team"], row["team"])
+    for entry in data["items"]:
+        if entry.get("replaces"):
+            entry["replaces_name"] = names.get(entry["replaces"], entry["replaces"])
+            entry["replaces_visible"] = entry["replaces"] in visible
     chart = None
     rows = [
         {"team": t["team"], "quarter": q, "hires": n}
@@ -149,7 +185,7 @@ def headcount_plan(request: HttpRequest) -> HttpResponse:
                 y=alt.Y("sum(hires):Q", title="planned FTE"),
                 color=alt.Color("team:N"),
             )
-            .properties(width=420, height=220)
+            .properties(width=FULL_WIDTH, height=260)
         )
     return render(
         request,
@@ -192,6 +228,28 @@ def _get_scenario(request: HttpRequest, scenario_id: int) -> Scenario:
     return scenario
 
 
+def _describe_payload(
+    payload: dict[str, Any], people: dict[str, str], teams: dict[str, str]
+) -> list[tuple[str, str]]:
+    """A scenario change's values in plain language: names instead of IDs and team codes."""
+
+    def show(value: Any) -> str:
+        if isinstance(value, list | tuple):
+            return ", ".join(show(v) for v in value)
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        text = str(value)
+        if isinstance(value, int | float | Decimal) or re.fullmatch(r"\d+(\.\d+)?", text):
+            return format_number(value)
+        return people.get(text) or teams.get(text) or text
+
+    return [
+        (labels.label(key, "scenario_field"), show(value))
+        for key, value in payload.items()
+        if value not in (None, "", [])
+    ]
+
+
 def _editor_context(request: HttpRequest, scenario: Scenario, error: str = "") -> dict[str, Any]:
     comparison = sel.scenario_comparison(actor=request.user, scenario=scenario)
     names = _names()
@@ -201,9 +259,12 @@ def _editor_context(request: HttpRequest, scenario: Scenario, error: str = "") -
         row["name"] = names.get(row["person"], row["name"])
         row["before_name"] = names.get(row["before"] or "", row["before"] or "—")
         row["after_name"] = names.get(row["after"] or "", row["after"] or "—")
+    team_names = _team_names()
+    for team_row in comparison["structure"]["teams"]:
+        team_row["name"] = team_names.get(team_row["slug"], team_row["slug"])
     cap: dict[str, dict[str, Any]] = {}
     for row in comparison["capacity"]:
-        cap.setdefault(row["team"], {})[row["quarter"]] = row
+        cap.setdefault(team_names.get(row["team"], row["team"]), {})[row["quarter"]] = row
     return {
         "scenario": scenario,
         "changes": [
@@ -211,11 +272,18 @@ def _editor_context(request: HttpRequest, scenario: Scenario, error: str = "") -
                 "position": c.position,
                 "label": c.get_kind_display(),
                 "payload": sel.payload_visible(request.user, c.payload),
+                "fields": _describe_payload(
+                    sel.payload_visible(request.user, c.payload), names, team_names
+                ),
             }
             for c in scenario.changes.order_by("position")  # type: ignore[attr-defined]
         ],
         "cmp": comparison,
         "capacity": sorted(cap.items()),
+        "cost_rows": [
+            (team_names.get(slug, slug), row)
+            for slug, row in (comparison.get("cost") or {}).get("by_team", {}).items()
+        ],
         "names": names,
         "error": error,
         "may_edit": scenario.status == ScenarioStatus.DRAFT

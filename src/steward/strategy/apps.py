@@ -16,3 +16,6 @@ class StrategyConfig(AppConfig):
         from steward.strategy.registrations import register
 
         register()
+        from steward.strategy.labels import register_labels
+
+        register_labels()

@@ -269,7 +269,8 @@ def value_effort_svg(rows: list[dict[str, Any]]) -> str:
     """The value-vs-effort chart (Altair spec, rendered to SVG on the server)."""
     import altair as alt
 
-    from steward.core.charts import spec_svg
+    from steward.core import labels as code_labels
+    from steward.core.charts import FULL_WIDTH, spec_svg
 
     data = [
         {
@@ -278,11 +279,16 @@ def value_effort_svg(rows: list[dict[str, Any]]) -> str:
             "effort": r["effort_person_weeks"],
             "wsjf": r["wsjf"],
             "cost_of_delay": r["value"],
-            "feasibility": r["feasibility"],
+            "feasibility": code_labels.label(r["feasibility"], "level"),
         }
         for r in rows
     ]
-    chart = (
+    # One label per point position: initiatives drawn on the same spot share one label.
+    at: dict[tuple[Any, Any], list[str]] = {}
+    for r in data:
+        at.setdefault((r["effort"], r["wsjf"]), []).append(r["key"])
+    label_data = [{"effort": e, "wsjf": w, "keys": ", ".join(keys)} for (e, w), keys in at.items()]
+    points = (
         alt.Chart(alt.Data(values=data))
         .mark_circle(size=90, opacity=0.8)
         .encode(
@@ -291,10 +297,14 @@ def value_effort_svg(rows: list[dict[str, Any]]) -> str:
             color=alt.Color("feasibility:N", title="Feasibility"),
             tooltip=["key:N", "title:N", "effort:Q", "wsjf:Q"],
         )
-        .properties(width=560, height=320, title="Value vs effort")
     )
-    labels = chart.mark_text(align="left", dx=6, fontSize=9).encode(text="key:N")
-    return spec_svg((chart + labels).to_dict())
+    text = (
+        alt.Chart(alt.Data(values=label_data))
+        .mark_text(align="left", dx=7, fontSize=11, color="#343a40")
+        .encode(x="effort:Q", y="wsjf:Q", text="keys:N")
+    )
+    chart = (points + text).properties(width=FULL_WIDTH, height=400, title="Value vs effort")
+    return spec_svg(chart.to_dict())
 
 
 # --- roadmap ------------------------------------------------------------------------------
@@ -360,6 +370,7 @@ def board(*, actor: Actor, team: str | None = None) -> dict[str, list[dict[str, 
                 "title": initiative.title,
                 "status": initiative.status,
                 "owner_team": initiative.owner_team.slug if initiative.owner_team else None,
+                "owner_team_name": initiative.owner_team.name if initiative.owner_team else None,
                 "objectives": [link.objective.key for link in initiative.objective_links.all()],
             }
         )

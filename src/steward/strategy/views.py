@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from steward.core.errors import BadInput
 from steward.core.periods import quarter_of
+from steward.org import selectors as org_selectors
 from steward.strategy import selectors, services
 
 
@@ -51,7 +52,17 @@ def initiative_detail(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request,
         "strategy/initiative_detail.html",
-        {"initiative": selectors.initiative_dict(initiative)},
+        {
+            "initiative": selectors.initiative_dict(initiative),
+            "owner_team": initiative.owner_team,
+            "efforts": [
+                {"team": e.team, "person_weeks": e.person_weeks} for e in initiative.efforts.all()
+            ],
+            "objectives": [
+                {"objective": link.objective, "weight": link.weight}
+                for link in initiative.objective_links.all()
+            ],
+        },
     )
 
 
@@ -100,9 +111,12 @@ def plan(request: HttpRequest) -> HttpResponse:
     except BadInput as exc:
         context["error"] = str(exc)
         return render(request, "strategy/plan.html", context)
-    current = {
-        i.key: i.planned_start or None for i in selectors.initiative_list(actor=request.user)
-    }
+    initiatives = list(selectors.initiative_list(actor=request.user))
+    current = {i.key: i.planned_start or None for i in initiatives}
+    titles = {i.key: i.title for i in initiatives}
+    team_names = dict(
+        org_selectors.team_list(actor=request.user).values_list("slug", "name")  # type: ignore[arg-type]
+    )
     fixed = result.get("fixed", {})
     rows = []
     for key in sorted(set(result["schedule"]) | set(result["unscheduled"]) | set(fixed)):
@@ -110,6 +124,7 @@ def plan(request: HttpRequest) -> HttpResponse:
         rows.append(
             {
                 "key": key,
+                "title": titles.get(key, ""),
                 "current": current.get(key),
                 "proposed": proposed,
                 "fixed": key in fixed,
@@ -118,10 +133,14 @@ def plan(request: HttpRequest) -> HttpResponse:
                 "cells_proposed": [proposed == q for q in result["quarters"]],
             }
         )
+    bottlenecks = [
+        {**b, "team_name": team_names.get(b["team"], b["team"])} for b in result["bottlenecks"]
+    ]
     context.update(
         {
             "result": result,
             "rows": rows,
+            "bottlenecks": bottlenecks,
             "computed_at": datetime.fromisoformat(result["computed_at"]),
         }
     )
@@ -136,7 +155,15 @@ def alignment(request: HttpRequest) -> HttpResponse:
         start = end - timedelta(days=90)
     team = request.GET.get("team") or None
     report = selectors.alignment_report(actor=request.user, start=start, end=end, team=team)
-    return render(request, "strategy/alignment.html", {"report": report})
+    teams = list(org_selectors.team_list(actor=request.user).order_by("name"))
+    names = {t.slug: t.name for t in teams}
+    for row in report["by_team_month"]:
+        row["team_name"] = names.get(row["team"], row["team"])
+    return render(
+        request,
+        "strategy/alignment.html",
+        {"report": report, "teams": teams, "team_name": names.get(team or "", team)},
+    )
 
 
 def alignment_commits(request: HttpRequest) -> HttpResponse:

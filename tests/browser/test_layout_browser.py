@@ -1,0 +1,128 @@
+"""Browser tests of the layout (issue 9, items 1, 6, 7 and the org chart of 8) in Debian's chromium.
+
+At 1,280 px no main page scrolls sideways, no chart spills out of its card, and chart text is
+drawn at 11 px or more; the org chart opens and closes; print hides navigation and controls.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.test_org_browser import _login, browser, server  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.browser
+
+MAIN_PAGES = [
+    "/",
+    "/org/chart/",
+    "/org/chart/?view=teams",
+    "/org/teams/payments/",
+    "/org/people/E0005/",
+    "/org/health/",
+    "/org/capacity/",
+    "/org/headcount-plan/",
+    "/org/scenarios/",
+    "/engineering/delivery/",
+    "/engineering/repositories/",
+    "/strategy/",
+    "/strategy/roadmap/",
+    "/strategy/alignment/",
+    "/strategy/prioritization/",
+    "/strategy/plan/",
+    "/strategy/innovation/",
+]
+
+# Every chart SVG: drawn font sizes scaled by the rendered/viewBox width ratio; and whether it
+# stays inside its card.
+CHART_CHECK = """
+() => [...document.querySelectorAll('svg.vega')].map(svg => {
+  const box = svg.getBoundingClientRect();
+  const card = svg.closest('.card, figure, .chart') || svg.parentElement;
+  const outer = card.getBoundingClientRect();
+  const scale = box.width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll('text')]
+    .filter(t => t.textContent.trim())
+    .map(t => parseFloat(getComputedStyle(t).fontSize) * scale);
+  return {smallest: sizes.length ? Math.min(...sizes) : 99,
+          inside: box.left >= outer.left - 1 && box.right <= outer.right + 1};
+})
+"""
+
+
+@pytest.fixture(scope="module")
+def cto_page(browser, server):  # type: ignore[no-untyped-def]  # noqa: F811
+    page = _login(browser, server, "cto")
+    page.set_viewport_size({"width": 1280, "height": 900})
+    yield page
+    page.close()
+
+
+@pytest.mark.parametrize("path", MAIN_PAGES)
+def test_no_horizontal_scroll_and_charts_fit_at_1280(cto_page, server: str, path: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    response = cto_page.goto(f"{server}{path}")
+    assert response is not None and response.ok, path
+    scroll = cto_page.evaluate("document.documentElement.scrollWidth")
+    assert scroll <= 1280, f"{path} is {scroll} px wide"
+    for chart in cto_page.evaluate(CHART_CHECK):
+        assert chart["inside"], f"a chart spills out of its card on {path}"
+        assert chart["smallest"] >= 10.5, f"chart text of {chart['smallest']:.1f} px on {path}"
+
+
+def test_delivery_has_four_trend_charts_side_by_side_without_overlap(cto_page, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    cto_page.goto(f"{server}/engineering/delivery/")
+    boxes = cto_page.evaluate(
+        "[...document.querySelectorAll('figure.chart')].map(f => {"
+        "const r = f.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; })"
+    )
+    assert len(boxes) == 4
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            overlap = a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+            assert not overlap, (a, b)
+
+
+def test_org_chart_opens_and_closes_a_subtree(cto_page, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    cto_page.goto(f"{server}/org/chart/")
+    closed = cto_page.locator("#orgchart g.node[data-collapsed='1']").first
+    node_id = closed.get_attribute("data-node")
+    count = int(str(closed.locator("a.toggle text").text_content()).lstrip("+").replace(",", ""))
+    assert cto_page.locator(f"#orgchart g.node[data-parent='{node_id}']").count() == 0
+    closed.locator("a.toggle").click()
+    cto_page.wait_for_selector(f"#orgchart g.node[data-parent='{node_id}']")
+    shown = cto_page.locator(f"#orgchart g.node[data-parent='{node_id}']").count()
+    assert 0 < shown <= count
+    cto_page.locator(f"#orgchart g.node[data-node='{node_id}'] a.toggle").click()
+    cto_page.wait_for_load_state()
+    assert cto_page.locator(f"#orgchart g.node[data-parent='{node_id}']").count() == 0
+
+
+def test_print_hides_navigation_and_controls(cto_page, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    cto_page.goto(f"{server}/engineering/delivery/")
+    cto_page.emulate_media(media="print")
+    try:
+        assert not cto_page.locator("nav.top-nav").is_visible()
+        assert not cto_page.locator("form.filters").is_visible()
+        assert cto_page.locator("h1").is_visible()
+    finally:
+        cto_page.emulate_media(media="screen")
+
+
+def test_not_found_page_is_styled_with_a_way_back(cto_page, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    response = cto_page.goto(f"{server}/org/people/NOBODY/")
+    assert response is not None and response.status == 404
+    assert cto_page.locator(".error-page h1").inner_text() == "Not found"
+    assert cto_page.locator(".error-page a", has_text="Go back").is_visible()
+    assert cto_page.locator("nav.top-nav").is_visible()
+
+
+def test_applying_a_scenario_asks_for_confirmation_first(cto_page, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    cto_page.goto(f"{server}/org/scenarios/")
+    cto_page.locator("table a[href*='/org/scenarios/']").first.click()
+    cto_page.wait_for_selector("#editor")
+    modal = cto_page.locator("#apply-scenario")
+    assert not modal.is_visible()
+    cto_page.get_by_role("button", name="Apply to the live organization").click()
+    modal.wait_for(state="visible")
+    assert "Apply this scenario?" in modal.inner_text()
+    modal.get_by_role("button", name="Cancel").click()
+    modal.wait_for(state="hidden")
