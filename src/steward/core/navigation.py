@@ -76,10 +76,10 @@ def visible_areas(user: Any) -> list[dict[str, Any]]:
     return result
 
 
-def current_location(areas: list[dict[str, Any]], path: str) -> dict[str, Any] | None:
+def current_location(shown: list[dict[str, Any]], path: str) -> dict[str, Any] | None:
     """The area and link whose URL is the longest prefix of `path` (for breadcrumbs)."""
     best: dict[str, Any] | None = None
-    for area in areas:
+    for area in shown:
         for link in area["links"]:
             if path.startswith(link["url"]) and (
                 best is None or len(link["url"]) > len(best["link"]["url"])
@@ -92,13 +92,13 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context: `nav_areas` for the signed-in user and `nav_here` for breadcrumbs."""
     if not request.user.is_authenticated:
         return {"nav_areas": []}
-    areas = visible_areas(request.user)
-    here = current_location(areas, request.path)
+    shown = visible_areas(request.user)
+    here = current_location(shown, request.path)
     if here is not None:
         here["area"]["active"] = True
         here["link"]["active"] = True
     return {
-        "nav_areas": areas,
+        "nav_areas": shown,
         "nav_here": here,
         "user_roles": policy.role_names(policy.roles_of(request.user)),
         "may_view_audit": policy.may_view_audit(request.user),

@@ -145,9 +145,7 @@ def allocation_set(request: HttpRequest) -> HttpResponse:
             quarter=request.POST.get("quarter", ""),
         )
     except BadInput as exc:
-        return errorpages.validation_error(
-            request, str(exc), back=reverse("orgdesign:capacity")
-        )
+        return errorpages.validation_error(request, str(exc), back=reverse("orgdesign:capacity"))
     return redirect("orgdesign:capacity")
 
 
