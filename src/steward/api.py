@@ -1,7 +1,10 @@
 """The ninja API object: /api/v1, with each app's router mounted under its name."""
 
+from typing import Any
+
 from ninja import NinjaAPI
 
+from steward.core import api_errors
 from steward.core.api_auth import API_AUTH, login_required_for_docs
 from steward.engineering.api import router as engineering_router
 from steward.engineering.api import webhooks as webhooks_router
@@ -9,7 +12,15 @@ from steward.org.api import router as org_router
 from steward.orgdesign.api import router as orgdesign_router
 from steward.strategy.api import router as strategy_router
 
-api = NinjaAPI(
+
+class StewardAPI(NinjaAPI):
+    """The API with one error format (docs/api.md), documented on every operation."""
+
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        return api_errors.document_errors(super().get_openapi_schema(**kwargs))
+
+
+api = StewardAPI(
     title="Steward API",
     version="1",
     urls_namespace="api",
@@ -17,6 +28,7 @@ api = NinjaAPI(
     docs_url="/docs",
     docs_decorator=login_required_for_docs,
 )
+api_errors.install(api)
 api.add_router("/org", org_router)
 api.add_router("/engineering", engineering_router)
 api.add_router("/webhooks", webhooks_router)

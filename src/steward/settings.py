@@ -72,7 +72,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "steward.core.middleware.ApiJsonErrorsMiddleware",
     "steward.core.dbbusy.DatabaseBusyMiddleware",
+    "steward.core.middleware.MalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -83,6 +85,7 @@ MIDDLEWARE = [
     "auditlog.middleware.AuditlogMiddleware",
     "steward.core.middleware.SecurityHeadersMiddleware",
     "steward.core.middleware.LoginRequiredMiddleware",
+    "steward.core.middleware.BadInputPageMiddleware",
 ]
 
 ROOT_URLCONF = "steward.urls"
@@ -187,6 +190,11 @@ LOGOUT_REDIRECT_URL = "/accounts/login/"
 # Login throttling: this many failures per username or address within the window lock it out.
 STEWARD_LOGIN_MAX_FAILURES = int(os.environ.get("STEWARD_LOGIN_MAX_FAILURES", "5"))
 STEWARD_LOGIN_WINDOW_SECONDS = int(os.environ.get("STEWARD_LOGIN_WINDOW_SECONDS", "900"))
+
+# Expensive work (the portfolio solve): the wall-clock limit of one solve in seconds, and how many
+# may run at once in one server process (below the server's 4 threads; docs/security.md).
+STEWARD_SOLVE_SECONDS = float(os.environ.get("STEWARD_SOLVE_SECONDS", "20"))
+STEWARD_EXPENSIVE_CONCURRENCY = int(os.environ.get("STEWARD_EXPENSIVE_CONCURRENCY", "2"))
 
 CACHES = {
     "default": {

@@ -24,5 +24,7 @@ def paginate(
     size = max(0, min(limit if limit is not None else DEFAULT_LIMIT, MAX_LIMIT))
     start = max(0, offset or 0)
     count = rows.count() if isinstance(rows, QuerySet) else len(rows)
-    page = rows[start : start + size]
+    # Past the end there is nothing to fetch; slicing with an offset of 10**20 would overflow
+    # the database's integer.
+    page = rows[start : start + size] if start < count else []
     return {"items": [render(row) for row in page], "count": count}

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Query, Router
-from ninja.errors import HttpError
 
 from steward.core.pagination import paginate
+from steward.core.periods import parse_day, parse_period
 from steward.engineering import selectors, services
 from steward.engineering.models import Commit, Deployment, Incident, RecordSource, Repository
 
@@ -19,11 +19,7 @@ webhooks = Router(tags=["webhooks"])
 
 
 def _period(from_: date | None, to: date | None) -> tuple[date, date]:
-    end = to or date.today()
-    start = from_ or end - timedelta(days=90)
-    if start >= end:
-        raise HttpError(422, "from must be before to")
-    return start, end
+    return parse_period(from_, to)
 
 
 def _repo_dict(repo: Repository) -> dict[str, Any]:
@@ -160,7 +156,12 @@ def deployments(
 ) -> dict[str, Any]:
     """Production deployments of a scope; `failed=true`: those counted as change failures."""
     qs = selectors.deployment_list(
-        actor=request.user, team=team, repo=repo, start=from_, end=to, failed_only=failed
+        actor=request.user,
+        team=team,
+        repo=repo,
+        start=parse_day(from_, "from"),
+        end=parse_day(to, "to"),
+        failed_only=failed,
     )
     return paginate(qs, limit=limit, offset=offset, render=deployment_dict)
 
@@ -176,7 +177,13 @@ def incidents(
     from_: date | None = Query(None, alias="from"),  # type: ignore[type-arg]
 ) -> dict[str, Any]:
     """Incidents of a scope created in the period."""
-    qs = selectors.incident_list(actor=request.user, team=team, repo=repo, start=from_, end=to)
+    qs = selectors.incident_list(
+        actor=request.user,
+        team=team,
+        repo=repo,
+        start=parse_day(from_, "from"),
+        end=parse_day(to, "to"),
+    )
     return paginate(qs, limit=limit, offset=offset, render=incident_dict)
 
 
@@ -233,9 +240,12 @@ def _receive(request: HttpRequest, kind: str) -> JsonResponse:
             status=422,
         )
     if kind == "deployments":
-        deployment, created = services.deployment_upsert(
-            actor=None, data=payload, source=RecordSource.WEBHOOK
-        )
+        try:
+            deployment, created = services.deployment_upsert(
+                actor=None, data=payload, source=RecordSource.WEBHOOK
+            )
+        except services.DeploymentConflict as exc:
+            return JsonResponse({"detail": str(exc), "errors": []}, status=409)
         body = deployment_dict(deployment)
     else:
         incident, created = services.incident_upsert(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -168,14 +168,12 @@ def metrics_dora(
     from rich.table import Table
 
     from steward.core.errors import BadInput
+    from steward.core.periods import parse_period
     from steward.engineering import selectors
     from steward.engineering.models import Repository
     from steward.org import selectors as org_selectors
 
-    end = _date(to, "--to", date.today())
-    start = _date(from_, "--from", end - timedelta(days=90))
-    if start >= end:
-        raise BadInput("--from must be before --to")
+    start, end = parse_period(from_, to, names=("--from", "--to"))
     if team and org_selectors.team_by_slug(team) is None:
         raise BadInput(f"--team {team!r}: no such team")
     if repo and not Repository.objects.filter(name=repo).exists():

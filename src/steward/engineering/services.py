@@ -16,6 +16,7 @@ from django.utils.dateparse import parse_datetime
 from steward.core import policy
 from steward.core.errors import BadInput, StewardError
 from steward.core.models import token_digest
+from steward.core.periods import EARLIEST, LATEST
 from steward.engineering.models import (
     Commit,
     Deployment,
@@ -33,6 +34,13 @@ Actor = User | AnonymousUser | None
 
 class EngineeringError(StewardError):
     """A failure in the engineering app."""
+
+
+class DeploymentConflict(EngineeringError):
+    """A deployment derived from a git tag may be changed only by the git ingest (HTTP 409)."""
+
+
+TAG_ID_PREFIX = "tag:"
 
 
 def _require(actor: Actor, label: str) -> None:
@@ -67,6 +75,12 @@ def _parse_when(value: Any) -> datetime | None:
         raise ValueError("not an ISO 8601 date-time")
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
+    try:
+        in_utc = parsed.astimezone(UTC)
+    except OverflowError as exc:  # 9999-12-31T23:59:59-14:00 is in year 10000 in UTC
+        raise ValueError("out of range") from exc
+    if not EARLIEST <= in_utc.date() <= LATEST:
+        raise ValueError("out of range")
     return parsed
 
 
@@ -79,6 +93,9 @@ def _text(
     limit: int = 200,
 ) -> str:
     value = data.get(name)
+    if value is not None and (isinstance(value, bool) or not isinstance(value, str | int | float)):
+        errors.append(FieldError(name, "must be text (a string or a number)"))
+        return ""
     text = "" if value is None else str(value).strip()
     if required and not text:
         errors.append(FieldError(name, "required"))
@@ -93,7 +110,13 @@ def _when(
     try:
         value = _parse_when(data.get(name))
     except ValueError:
-        errors.append(FieldError(name, "not an ISO 8601 date-time (e.g. 2026-03-01T12:00:00Z)"))
+        errors.append(
+            FieldError(
+                name,
+                f"not an ISO 8601 date-time between {EARLIEST} and {LATEST} "
+                "(e.g. 2026-03-01T12:00:00Z)",
+            )
+        )
         return None
     if value is None and required:
         errors.append(FieldError(name, "required (ISO 8601 date-time)"))
@@ -110,6 +133,10 @@ def deployment_validate(data: Mapping[str, Any]) -> tuple[dict[str, Any], list[F
         "environment": _text(data, "environment", errors, required=True, limit=100),
         "service": _text(data, "service", errors, required=False),
     }
+    if clean["id"].startswith(TAG_ID_PREFIX):
+        errors.append(
+            FieldError("id", f"ids starting with {TAG_ID_PREFIX!r} are reserved for git tags")
+        )
     status = _text(data, "status", errors, required=True, limit=16).lower()
     if status and status not in DeploymentStatus.values:
         errors.append(FieldError("status", "must be success or failure"))
@@ -171,11 +198,22 @@ def deployment_upsert(
     source: str = RecordSource.WEBHOOK,
     relink: bool = True,
 ) -> tuple[Deployment, bool]:
-    """Create or update the deployment with `data["id"]`; returns it and whether it was new."""
+    """Create or update the deployment with `data["id"]`; returns it and whether it was new.
+
+    A deployment that came from a git tag is never replaced by another source
+    (DeploymentConflict): the next ingest would bring the tag's version back.
+    """
     _require(actor, "engineering.deployment")
     clean, errors = deployment_validate(data)
     if errors:
         raise BadInput("; ".join(f"{e.field}: {e.message}" for e in errors))
+    if source != RecordSource.TAG:
+        existing = Deployment.objects.filter(external_id=clean["id"]).only("source").first()
+        if existing is not None and existing.source == RecordSource.TAG:
+            raise DeploymentConflict(
+                f"id {clean['id']!r}: this deployment comes from a git tag and is kept by the "
+                "git ingest; send the deployment under another id"
+            )
     repo = _repository(clean["repo"])
     deployment, created = Deployment.objects.update_or_create(
         external_id=clean["id"],

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -15,6 +15,7 @@ from django.utils.safestring import mark_safe
 
 from steward.core import policy
 from steward.core.errors import StewardError
+from steward.core.periods import parse_period
 from steward.engineering import charts, config, selectors, services
 from steward.engineering.models import Identity, Repository
 from steward.org import selectors as org_selectors
@@ -28,19 +29,7 @@ KEY_LABELS = {
 
 
 def _period(request: HttpRequest) -> tuple[date, date]:
-    try:
-        end = date.fromisoformat(request.GET["to"]) if request.GET.get("to") else date.today()
-        start = (
-            date.fromisoformat(request.GET["from"])
-            if request.GET.get("from")
-            else end - timedelta(days=90)
-        )
-    except ValueError:
-        end = date.today()
-        start = end - timedelta(days=90)
-    if start >= end:
-        start = end - timedelta(days=90)
-    return start, end
+    return parse_period(request.GET.get("from"), request.GET.get("to"))
 
 
 def _scope(request: HttpRequest) -> dict[str, Any]:

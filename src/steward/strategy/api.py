@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -14,8 +14,9 @@ from ninja.errors import HttpError
 from steward.core import policy
 from steward.core.api_writes import body_error, require, service_call
 from steward.core.errors import BadInput
+from steward.core.limits import expensive_slot
 from steward.core.pagination import paginate
-from steward.core.periods import quarter_of
+from steward.core.periods import parse_period, quarter_of
 from steward.org import selectors as org_selectors
 from steward.strategy import selectors, services
 from steward.strategy.models import (
@@ -43,6 +44,7 @@ from steward.strategy.schemas import (
     ObjectiveOut,
     ObjectivePatch,
 )
+from steward.strategy.solving import solve_limited
 
 if TYPE_CHECKING:
     from steward.org.models import Person, Team
@@ -51,11 +53,7 @@ router = Router(tags=["strategy"])
 
 
 def _period(from_: date | None, to: date | None) -> tuple[date, date]:
-    end = to or date.today()
-    start = from_ or end - timedelta(days=90)
-    if start >= end:
-        raise HttpError(422, "from: must be before to")
-    return start, end
+    return parse_period(from_, to)
 
 
 @router.get("/objectives")
@@ -177,10 +175,8 @@ def plan(
     if not quarters:
         first = quarter_of(date.today()) + 1
         quarters = f"{first}..{first + 3}"
-    try:
+    with expensive_slot(str(request.user.pk), what="portfolio solve", retry_after=21):
         return services.plan_current(quarters=quarters, replan_in_progress=replan_in_progress)
-    except BadInput as exc:
-        raise HttpError(422, str(exc)) from exc
 
 
 @router.post("/plan/solve", openapi_extra={"requestBody": {"content": {"application/json": {}}}})
@@ -189,16 +185,11 @@ def plan_solve_instance(request: HttpRequest) -> dict[str, Any]:
     bad field."""
     import json
 
-    from steward.strategy.optimizer import solve_data
-
     try:
         instance = json.loads(request.body or b"null")
     except ValueError as exc:
         raise HttpError(422, f"body: invalid JSON ({exc})") from exc
-    try:
-        return solve_data(instance, time_limit=20, bottleneck_time_limit=5)
-    except BadInput as exc:
-        raise HttpError(422, str(exc)) from exc
+    return solve_limited(instance, user_key=str(request.user.pk))
 
 
 @router.get("/alignment")

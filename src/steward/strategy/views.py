@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from steward.core.errors import BadInput
-from steward.core.periods import quarter_of
+from steward.core.limits import Busy, expensive_slot
+from steward.core.periods import parse_period, quarter_of
 from steward.org import selectors as org_selectors
 from steward.strategy import selectors, services
-
-
-def _date(value: str | None, default: date) -> date:
-    try:
-        return date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
 
 
 def objectives(request: HttpRequest) -> HttpResponse:
@@ -107,8 +101,9 @@ def plan(request: HttpRequest) -> HttpResponse:
     replan = request.GET.get("replan") in ("1", "on", "true")
     context: dict[str, object] = {"quarters": quarters, "replan": replan}
     try:
-        result = services.plan_current(quarters=quarters, replan_in_progress=replan)
-    except BadInput as exc:
+        with expensive_slot(str(request.user.pk), what="portfolio solve", retry_after=21):
+            result = services.plan_current(quarters=quarters, replan_in_progress=replan)
+    except (BadInput, Busy) as exc:
         context["error"] = str(exc)
         return render(request, "strategy/plan.html", context)
     initiatives = list(selectors.initiative_list(actor=request.user))
@@ -149,10 +144,7 @@ def plan(request: HttpRequest) -> HttpResponse:
 
 def alignment(request: HttpRequest) -> HttpResponse:
     """Where engineering time went against the plan's intended share per objective."""
-    end = _date(request.GET.get("to"), date.today())
-    start = _date(request.GET.get("from"), end - timedelta(days=90))
-    if start >= end:
-        start = end - timedelta(days=90)
+    start, end = parse_period(request.GET.get("from"), request.GET.get("to"))
     team = request.GET.get("team") or None
     report = selectors.alignment_report(actor=request.user, start=start, end=end, team=team)
     teams = list(org_selectors.team_list(actor=request.user).order_by("name"))
@@ -168,8 +160,7 @@ def alignment(request: HttpRequest) -> HttpResponse:
 
 def alignment_commits(request: HttpRequest) -> HttpResponse:
     """The commits behind an initiative's attributed effort."""
-    end = _date(request.GET.get("to"), date.today())
-    start = _date(request.GET.get("from"), end - timedelta(days=90))
+    start, end = parse_period(request.GET.get("from"), request.GET.get("to"))
     initiative = request.GET.get("initiative") or None
     objective = request.GET.get("objective") or None
     if initiative is None and objective is None and not request.GET.get("month"):
