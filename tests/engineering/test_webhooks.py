@@ -85,3 +85,72 @@ def test_same_id_updates() -> None:
     assert status == 200
     assert Incident.objects.filter(external_id="inc-9").count() == 1
     assert Incident.objects.get(external_id="inc-9").resolved_at is not None
+
+
+@pytest.mark.parametrize(
+    "when",
+    ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2101-01-01T00:00:00Z"],
+)
+def test_times_at_the_ends_of_the_calendar_are_field_errors(when: str) -> None:
+    _source, token = services.webhook_source_create(actor=None, name="ci")
+    status, body = _post("/api/v1/webhooks/deployments", {**DEPLOYMENT, "finished_at": when}, token)
+    assert status == 422
+    assert [e["field"] for e in body["errors"]] == ["finished_at"]
+    assert "between 1970-01-01 and 2100-12-31" in body["errors"][0]["message"]
+    status, body = _post(
+        "/api/v1/webhooks/incidents",
+        {"id": "i-end", "service": "x", "created_at": when},
+        token,
+    )
+    assert (status, [e["field"] for e in body["errors"]]) == (422, ["created_at"])
+    assert not Deployment.objects.filter(external_id="wh-1").exists()
+
+
+@pytest.mark.parametrize("bad_id", [{"a": 1}, ["wh-1"], True, False])
+def test_an_id_that_is_not_text_is_a_field_error(bad_id: object) -> None:
+    _source, token = services.webhook_source_create(actor=None, name="ci")
+    status, body = _post("/api/v1/webhooks/deployments", {**DEPLOYMENT, "id": bad_id}, token)
+    assert (status, [e["field"] for e in body["errors"]]) == (422, ["id"])
+    status, body = _post(
+        "/api/v1/webhooks/incidents",
+        {"id": bad_id, "service": "x", "created_at": "2026-01-01T00:00:00Z"},
+        token,
+    )
+    assert (status, [e["field"] for e in body["errors"]]) == (422, ["id"])
+    assert Deployment.objects.filter(external_id__in=["{'a': 1}", "['wh-1']", "True"]).count() == 0
+    assert _post("/api/v1/webhooks/deployments", {**DEPLOYMENT, "id": 42}, token)[0] == 201
+
+
+def test_a_webhook_never_overwrites_a_deployment_from_a_git_tag() -> None:
+    from django.utils import timezone
+
+    from steward.engineering.models import RecordSource
+
+    _source, token = services.webhook_source_create(actor=None, name="ci")
+    when = timezone.now().replace(microsecond=0)
+    tagged = Deployment.objects.create(
+        external_id="tag:payments-api:v9.9.9",
+        repo_name="payments-api",
+        sha="abc1234",
+        environment="production",
+        status="success",
+        started_at=when,
+        finished_at=when,
+        source=RecordSource.TAG,
+    )
+    status, body = _post(
+        "/api/v1/webhooks/deployments", {**DEPLOYMENT, "id": tagged.external_id}, token
+    )
+    assert (status, [e["field"] for e in body["errors"]]) == (422, ["id"])
+    assert "reserved for git tags" in body["errors"][0]["message"]
+    # A tag deployment stored under an id without the prefix (an older ingest) is kept too.
+    Deployment.objects.filter(pk=tagged.pk).update(external_id="release-42")
+    status, body = _post(
+        "/api/v1/webhooks/deployments",
+        {**DEPLOYMENT, "id": "release-42", "status": "failure"},
+        token,
+    )
+    assert status == 409
+    assert "comes from a git tag" in body["detail"] and body["errors"] == []
+    kept = Deployment.objects.get(pk=tagged.pk)
+    assert (kept.source, kept.status, kept.finished_at) == (RecordSource.TAG, "success", when)
