@@ -160,3 +160,18 @@ def test_an_ingest_whose_write_gave_up_converges_on_the_next_run(
         Repository.objects.get(pk=stored.pk).head_sha
         == run(repo, "rev-parse", "HEAD").decode().strip()
     )
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--from", "0001-01-01"], "--from 0001-01-01: must be between 1970-01-01 and 2100-12-31"),
+        (["--to", "9999-12-31"], "--to 9999-12-31: must be between 1970-01-01 and 2100-12-31"),
+        (["--from", "1970-01-01", "--to", "2100-01-01"], "at most 3653 (ten years)"),
+        (["--from", "2026-02-01", "--to", "2026-01-01"], "must be before --to 2026-01-01"),
+    ],
+)
+def test_dora_periods_out_of_bounds_exit_2(args: list[str], words: str) -> None:
+    result = CliRunner().invoke(app, ["metrics", "dora", *args, "--json"])
+    assert result.exit_code == 2, result.output
+    assert words in " ".join(result.output.split())

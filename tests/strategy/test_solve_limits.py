@@ -55,22 +55,32 @@ def test_the_worker_process_is_killed_at_the_deadline() -> None:
 
 
 def test_bad_input_in_the_worker_keeps_its_message() -> None:
-    with pytest.raises(BadInput, match="^quarters: "):
+    with pytest.raises(BadInput, match=r"^quarters: "):
         run_with_deadline(parse_instance, {"teams": []}, seconds=10)
 
 
 @pytest.mark.django_db
+def _quarters(n: int) -> list[str]:
+    return [f"{2030 + k // 4}Q{k % 4 + 1}" for k in range(n)]
+
+
 @pytest.mark.parametrize(
     ("change", "field", "words"),
     [
-        ({"quarters": [f"{2030 + k // 4}Q{k % 4 + 1}" for k in range(17)]}, "quarters", "at most 16"),
+        ({"quarters": _quarters(17)}, "quarters", "at most 16"),
         ({"teams": [{"id": f"t{j}", "capacity": {}} for j in range(101)]}, "teams", "at most 100"),
-        ({"initiatives": [{"id": f"I{i}", "value": 1} for i in range(1001)]}, "initiatives",
-         "at most 1000"),
-        ({"quarters": [f"{2030 + k // 4}Q{k % 4 + 1}" for k in range(11)]}, "initiatives",
-         "1000 initiatives × 11 quarters = 11000 start choices, at most 10000"),
+        (
+            {"initiatives": [{"id": f"I{i}", "value": 1} for i in range(1001)]},
+            "initiatives",
+            "at most 1000",
+        ),
+        (
+            {"quarters": _quarters(11)},
+            "initiatives",
+            "1000 initiatives × 11 quarters = 11000 start choices, at most 10000",
+        ),
     ],
-)  # fmt: skip
+)
 def test_instances_over_the_size_maxima_are_a_422(
     client_as: Any, change: dict[str, Any], field: str, words: str, monkeypatch: Any
 ) -> None:
@@ -143,12 +153,16 @@ def test_a_second_concurrent_solve_of_the_same_user_is_a_429(client_as: Any) -> 
 def test_the_server_runs_at_most_the_configured_number_of_solves() -> None:
     with override_settings(STEWARD_EXPENSIVE_CONCURRENCY=2):
         with expensive_slot("1", what="solve", retry_after=5):
-            with pytest.raises(Busy, match="you already have one running"):
-                with expensive_slot("1", what="solve", retry_after=5):
-                    pass
-            with expensive_slot("2", what="solve", retry_after=5):
-                with pytest.raises(Busy, match="the server is busy with 2 such jobs"):
-                    with expensive_slot("3", what="solve", retry_after=5):
-                        pass
+            with (
+                pytest.raises(Busy, match="you already have one running"),
+                expensive_slot("1", what="solve", retry_after=5),
+            ):
+                pass
+            with (
+                expensive_slot("2", what="solve", retry_after=5),
+                pytest.raises(Busy, match="the server is busy with 2 such jobs"),
+                expensive_slot("3", what="solve", retry_after=5),
+            ):
+                pass
         with expensive_slot("3", what="solve", retry_after=5):
             pass  # slots are given back

@@ -8,6 +8,7 @@ rely on the shape of a 4xx as on a 200.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -27,10 +28,19 @@ class ErrorItem(Schema):
     message: str
 
 
-class ErrorOut(Schema):
-    """Every refusal of the API (4xx) has this body."""
+class FieldProblem(Schema):
+    """One field problem in ninja's shape (a 422 from type checks or a service's rules)."""
 
-    detail: str
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ErrorOut(Schema):
+    """Every refusal of the API (4xx) has this body: a sentence (with `errors`) or ninja's list
+    of field problems."""
+
+    detail: str | list[FieldProblem]
     errors: list[ErrorItem] = []
 
 
@@ -50,17 +60,17 @@ def error_body(detail: str, errors: list[dict[str, str]] | None = None) -> dict[
     return {"detail": detail, "errors": errors or []}
 
 
-def _field(loc: Any) -> str:
-    parts = [str(p) for p in (loc or ()) if p != "__root__"]
-    return ".".join(parts) or "body"
-
-
 def _validation(request: HttpRequest, exc: ValidationError, api: NinjaAPI) -> HttpResponse:
-    errors = [
-        {"field": _field(e.get("loc")), "message": str(e.get("msg", "invalid"))} for e in exc.errors
+    # ninja's shape, which the write endpoints document (docs/api.md); only JSON-safe keys.
+    problems = [
+        {
+            "loc": [p if isinstance(p, int) else str(p) for p in (e.get("loc") or ["body"])],
+            "msg": str(e.get("msg", "invalid")),
+            "type": str(e.get("type", "value_error")),
+        }
+        for e in exc.errors
     ]
-    summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors[:5])
-    return api.create_response(request, error_body(f"invalid input: {summary}", errors), status=422)
+    return api.create_response(request, {"detail": problems}, status=422)
 
 
 def _bad_input(request: HttpRequest, exc: BadInput, api: NinjaAPI) -> HttpResponse:
@@ -115,18 +125,14 @@ def install(api: NinjaAPI) -> None:
         (DataError, _out_of_range),
     ]
     for exc_class, handler in handlers:
-        api.add_exception_handler(
-            exc_class,
-            lambda request, exc, handler=handler: handler(request, exc, api),
-        )
+        api.add_exception_handler(exc_class, functools.partial(handler, api=api))
 
 
 def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
     """Add ErrorOut responses for every error status to every operation of `schema`."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
-    components["ErrorItem"] = ErrorItem.model_json_schema()
     out = ErrorOut.model_json_schema(ref_template="#/components/schemas/{model}")
-    out.pop("$defs", None)
+    components.update(out.pop("$defs", {}))
     components["ErrorOut"] = out
     content = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}
     for operations in schema.get("paths", {}).values():
