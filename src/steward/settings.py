@@ -251,5 +251,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("STEWARD_LOG_LEVEL", "WARNING")},
 }
 
+# The small-group rule (METRICS.md): figures about fewer people than this are hidden from roles
+# that may not see them per person; never below 3.
+STEWARD_MIN_GROUP_SIZE = max(3, int(os.environ.get("STEWARD_MIN_GROUP_SIZE", "5")))
+
 # The reporting currency and exchange rates to it (units of reporting currency per unit).
 STEWARD_REPORTING_CURRENCY = os.environ.get("STEWARD_REPORTING_CURRENCY", "EUR")

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from steward.core.disclosure import Figure, combine, suppressed
 from steward.orgdesign.capacity import Assignment, CostRates, fully_loaded_cost
 from steward.orgdesign.structure import TEAM_TYPES, OrgSnapshot, PersonRow, Spell, TeamRow
 
@@ -396,6 +397,7 @@ def team_costs(snapshot: OrgSnapshot, rates: CostRates) -> dict[str, Any]:
     per_team: dict[str, Decimal] = {}
     heads: dict[str, int] = {}
     missing: list[str] = []
+    shares: dict[str, dict[str, Decimal]] = {}
     for key, person in sorted(snapshot.people.items()):
         if not (person.planned or person.active_on(snapshot.on)):
             continue
@@ -406,39 +408,62 @@ def team_costs(snapshot: OrgSnapshot, rates: CostRates) -> dict[str, Any]:
         team = person.team or "(no team)"
         per_team[team] = per_team.get(team, Decimal(0)) + cost * person.fte
         heads[team] = heads.get(team, 0) + 1
+        shares.setdefault(team, {})[key] = cost * person.fte
     return {
         "by_team": {t: per_team[t].quantize(Decimal("0.01")) for t in sorted(per_team)},
         "total": sum(per_team.values(), Decimal(0)).quantize(Decimal("0.01")),
         "heads": heads,
         "missing": missing,
+        "shares": shares,
     }
 
 
 def cost_delta(before: dict[str, Any], after: dict[str, Any], min_group: int = 0) -> dict[str, Any]:
     """Per team and in total: before, after and the difference (reporting currency per year).
 
-    With `min_group`, a team row whose cost covers fewer people than that on either side is
-    left out (it would reveal individual pay); the totals still include it.
+    With `min_group`, the small-group rule of `core.disclosure` applies: a team row or the total
+    whose before, after or change is made of the pay of fewer than `min_group` people is
+    hidden, with complementary rows hidden so that no hidden row follows from the total.
     """
     teams = sorted(set(before["by_team"]) | set(after["by_team"]))
-    rows = {}
+    hidden: frozenset[str] = frozenset()
+    if min_group:
+        hidden = _hidden_cost_rows(teams, before["shares"], after["shares"], min_group)
+    rows: dict[str, dict[str, Any]] = {}
     for t in teams:
-        sides = (before["heads"].get(t, 0), after["heads"].get(t, 0))
-        if min_group and any(0 < n < min_group for n in sides):
+        if t in hidden:
             rows[t] = {"before": None, "after": None, "delta": None, "suppressed": True}
             continue
         b = before["by_team"].get(t, Decimal(0))
         a = after["by_team"].get(t, Decimal(0))
         rows[t] = {"before": b, "after": a, "delta": a - b}
+    total: dict[str, Any] = {
+        "before": before["total"],
+        "after": after["total"],
+        "delta": after["total"] - before["total"],
+    }
+    if TOTAL in hidden:
+        total = {"before": None, "after": None, "delta": None, "suppressed": True}
     return {
         "by_team": rows,
-        "total": {
-            "before": before["total"],
-            "after": after["total"],
-            "delta": after["total"] - before["total"],
-        },
+        "total": total,
         "missing_salary": sorted(set(before["missing"]) | set(after["missing"])),
     }
+
+
+# The key of the total row among team slugs (not a valid slug).
+TOTAL = " total"
+
+
+def _hidden_cost_rows(
+    teams: list[str],
+    before: dict[str, dict[str, Decimal]],
+    after: dict[str, dict[str, Decimal]],
+    min_group: int,
+) -> frozenset[str]:
+    figures = {t: Figure(before.get(t, {}), after.get(t, {})) for t in teams}
+    figures[TOTAL] = combine(figures.values())
+    return suppressed(figures, [(teams, TOTAL)], min_group)
 
 
 def change_refs(change: Change) -> tuple[list[str], list[str]]:

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
-from steward.core import policy
+from steward.core import disclosure, policy
 from steward.core.periods import Quarter, quarter_of
 from steward.org.models import (
     EmploymentSpell,
@@ -63,8 +63,9 @@ def _may_see_costs(actor: Actor) -> bool:
     return actor is None or policy.may_see_compensation_aggregates(actor)
 
 
-# Roles that see aggregates but not individual pay see team costs only over this many people.
-MIN_COST_GROUP = 5
+def min_cost_group() -> int:
+    """Roles that see aggregates but not individual pay see costs only over this many people."""
+    return disclosure.min_group_size(getattr(settings, "STEWARD_MIN_GROUP_SIZE", None))
 
 
 def _may_see_pay(actor: Actor) -> bool:
@@ -382,7 +383,7 @@ def scenario_comparison(
             **cost_delta(
                 team_costs(live, rates),
                 team_costs(result.snapshot, rates),
-                min_group=0 if _may_see_pay(actor) else MIN_COST_GROUP,
+                min_group=0 if _may_see_pay(actor) else min_cost_group(),
             ),
         }
     return data
@@ -501,6 +502,18 @@ def headcount_plan(*, actor: Actor, team: str | None = None) -> dict[str, Any]:
         totals["currency"] = rates.reporting_currency
     if with_cost and not _may_see_pay(actor):
         # Executives see the totals; one planned hire's salary stays with compensation roles.
+        # Decided on the whole plan, so that a team's own view cannot undo a complement.
+        everything = counted
+        if team:
+            everything = [
+                r
+                for r in (
+                    plan_entry_dict(e, with_cost=True, rates=rates)
+                    for e in plan_entries(actor=actor)
+                )
+                if r["status"] != PlanStatus.CANCELLED
+            ]
+        _suppress_plan_costs(everything, grid, totals, team)
         for r in rows:
             for key in ("salary", "currency", "fully_loaded_cost"):
                 r.pop(key, None)
@@ -511,6 +524,46 @@ def headcount_plan(*, actor: Actor, team: str | None = None) -> dict[str, Any]:
         "totals": totals,
         "composition": composition_gap(),
     }
+
+
+def _suppress_plan_costs(
+    counted: list[dict[str, Any]],
+    grid: list[dict[str, Any]],
+    totals: dict[str, Any],
+    team: str | None,
+) -> None:
+    """Blank the plan's costs made of too few planned hires (and their complements)."""
+    cells: dict[tuple[str, str], dict[str, Decimal]] = defaultdict(dict)
+    for r in counted:
+        if r.get("fully_loaded_cost") is not None:
+            cells[(r["team"], r["quarter"])][r["key"]] = r["fully_loaded_cost"]
+    teams = sorted({r["team"] for r in counted})
+    quarters = sorted({r["quarter"] for r in counted})
+    figures: dict[Any, disclosure.Figure] = {
+        (t, q): disclosure.Figure(cells.get((t, q), {})) for t in teams for q in quarters
+    }
+    for t in teams:
+        figures[(t, "")] = disclosure.combine(figures[(t, q)] for q in quarters)
+    for q in quarters:
+        figures[("", q)] = disclosure.combine(figures[(t, q)] for t in teams)
+    figures[("", "")] = disclosure.combine(figures[(t, "")] for t in teams)
+    lines: list[tuple[list[Any], Any]] = [([(t, q) for q in quarters], (t, "")) for t in teams]
+    lines += [([(t, q) for t in teams], ("", q)) for q in quarters]
+    lines += [([(t, "") for t in teams], ("", "")), ([("", q) for q in quarters], ("", ""))]
+    hidden = disclosure.suppressed(figures, lines, min_cost_group())
+    for row in grid:
+        for q in row["cost_by_quarter"]:
+            if (row["team"], q) in hidden:
+                row["cost_by_quarter"][q] = None
+        if (row["team"], "") in hidden:
+            row["cost_total"] = None
+    # With a team filter the totals are that team's row.
+    for q in totals["cost_by_quarter"]:
+        if (team or "", q) in hidden:
+            totals["cost_by_quarter"][q] = None
+    if (team or "", "") in hidden:
+        totals["cost_total"] = None
+    totals["cost_suppressed"] = bool(hidden)
 
 
 def composition_gap(on: date | None = None) -> list[dict[str, Any]]:

@@ -1,0 +1,134 @@
+"""The small-group rule on hand-built figures: before, after, differences and complements."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from steward.core.disclosure import Figure, combine, min_group_size, suppressed, too_small
+
+D = Decimal
+
+
+def pay(*people: str, amount: int = 100) -> dict[str, Decimal]:
+    return {p: D(amount) for p in people}
+
+
+TEN = [f"p{n}" for n in range(10)]
+
+
+def test_threshold_default_and_floor() -> None:
+    assert min_group_size(None) == 5
+    assert min_group_size(7) == 7
+    assert min_group_size(1) == 3
+
+
+def test_single_figure_under_five_people_is_too_small_and_empty_is_not() -> None:
+    assert too_small(Figure(pay("a", "b", "c", "d")), 5)
+    assert not too_small(Figure(pay("a", "b", "c", "d", "e")), 5)
+    assert not too_small(Figure({}), 5)
+
+
+def test_change_of_one_person_in_a_big_team_is_too_small() -> None:
+    # The receiving team of a merge: 10 before, 11 after; the delta is x's pay alone.
+    before = pay(*TEN)
+    after = {**before, "x": D(123)}
+    assert too_small(Figure(before, after), 5)
+    # Moving nobody and changing no pay: the delta (0) reveals nothing.
+    assert not too_small(Figure(before, dict(before)), 5)
+    # A pay change of one person is a change of one person.
+    raised = {**before, "p3": D(150)}
+    assert too_small(Figure(before, raised), 5)
+
+
+def test_merge_hides_both_teams_but_keeps_the_total() -> None:
+    """The demo's "merge two small teams": x (alone in `small`) joins `big` (10 people)."""
+    figures = {
+        "small": Figure(pay("x"), {}),
+        "big": Figure(pay(*TEN), pay(*TEN, "x")),
+        "total": Figure(pay(*TEN, "x"), pay(*TEN, "x")),
+    }
+    hidden = suppressed(figures, [(["small", "big"], "total")], 5)
+    assert hidden == {"small", "big"}
+
+
+def test_one_hidden_row_gets_a_complement() -> None:
+    # Row c (2 people) is too small; total minus a and b would give it away.
+    figures = {
+        "a": Figure(pay(*TEN[:5])),
+        "b": Figure(pay(*TEN[5:], "q")),
+        "c": Figure(pay("y", "z")),
+        "total": Figure(pay(*TEN, "q", "y", "z")),
+    }
+    hidden = suppressed(figures, [(["a", "b", "c"], "total")], 5)
+    # The smallest shown row (a: 5 people) joins c; c + a covers 7 people.
+    assert hidden == {"a", "c"}
+
+
+def test_complement_grows_until_the_hidden_group_is_big_enough() -> None:
+    figures = {
+        "a": Figure(pay("a1")),
+        "b": Figure(pay("b1", "b2")),
+        "c": Figure(pay(*TEN)),
+        "total": Figure(pay("a1", "b1", "b2", *TEN)),
+    }
+    hidden = suppressed(figures, [(["a", "b", "c"], "total")], 5)
+    # a and b are both too small, and together still 3 people: c must go too.
+    assert hidden == {"a", "b", "c"}
+
+
+def test_no_row_left_to_hide_hides_the_total() -> None:
+    figures = {"only": Figure(pay("x")), "total": Figure(pay("x"))}
+    assert suppressed(figures, [(["only"], "total")], 5) == {"only", "total"}
+
+
+def test_a_single_hire_hides_the_total_delta_and_a_row_so_the_total_cannot_be_summed() -> None:
+    # Five people move from a to b, and one hire h joins b: each team changes by 5+ people,
+    # but the total changes by h alone. The rows must not add up to h's pay.
+    movers = [f"m{n}" for n in range(5)]
+    stay_a = [f"a{n}" for n in range(5)]
+    stay_b = [f"b{n}" for n in range(5)]
+    figures = {
+        "a": Figure(pay(*movers, *stay_a), pay(*stay_a)),
+        "b": Figure(pay(*stay_b), pay(*stay_b, *movers, "h")),
+        "total": Figure(pay(*movers, *stay_a, *stay_b), pay(*movers, *stay_a, *stay_b, "h")),
+    }
+    assert not too_small(figures["a"], 5) and not too_small(figures["b"], 5)
+    hidden = suppressed(figures, [(["a", "b"], "total")], 5)
+    assert "total" in hidden
+    assert hidden & {"a", "b"}
+
+
+def test_two_dimensional_plan_cells_row_and_column_totals() -> None:
+    """A headcount plan: teams × quarters, one planned hire per cell."""
+    cells = {
+        ("t1", "q1"): Figure(pay("h1")),
+        ("t1", "q2"): Figure(pay("h2", "h3", "h4", "h5", "h6")),
+        ("t2", "q1"): Figure(pay("h7", "h8", "h9", "h10", "h11")),
+        ("t2", "q2"): Figure(pay("h12", "h13", "h14", "h15", "h16")),
+    }
+    teams = {t: combine(f for (tt, _), f in cells.items() if tt == t) for t in ("t1", "t2")}
+    quarters = {q: combine(f for (_, qq), f in cells.items() if qq == q) for q in ("q1", "q2")}
+    figures: dict[object, Figure] = {
+        **cells,
+        **{("team", t): f for t, f in teams.items()},
+        **{("quarter", q): f for q, f in quarters.items()},
+        "total": combine(cells.values()),
+    }
+    lines = [
+        ([("t1", "q1"), ("t1", "q2")], ("team", "t1")),
+        ([("t2", "q1"), ("t2", "q2")], ("team", "t2")),
+        ([("t1", "q1"), ("t2", "q1")], ("quarter", "q1")),
+        ([("t1", "q2"), ("t2", "q2")], ("quarter", "q2")),
+        ([("team", "t1"), ("team", "t2")], "total"),
+        ([("quarter", "q1"), ("quarter", "q2")], "total"),
+    ]
+    hidden = suppressed(figures, lines, 5)
+    # The one-hire cell and a complement in its row and in its column (and so the fourth).
+    assert {("t1", "q1"), ("t1", "q2"), ("t2", "q1"), ("t2", "q2")} <= hidden
+    assert "total" not in hidden
+    # Check the guarantee directly: no shown total minus its shown members is a small group.
+    for members, total in lines:
+        if total in hidden:
+            continue
+        secret = [figures[m] for m in members if m in hidden]
+        assert not secret or not too_small(combine(secret), 5)
