@@ -422,3 +422,97 @@ def test_engineer_sees_own_salary_but_not_a_colleagues(client_as) -> None:  # ty
     colleague = client.get(f"/api/v1/org/people/{_other().employee_id}").json()
     assert "salary" not in colleague and "currency" not in colleague
     assert "employment_type" not in colleague
+
+
+# --- people on past dates and in scenarios (issue 8 item 8) ---------------------------------
+
+
+def _invisible_to(role: str) -> list[Person]:
+    """People `role` may not see, written out from the rules: leavers outside one's own chain."""
+    if role not in ("manager", "engineer"):
+        return []
+    from datetime import date
+
+    me = Person.objects.get(user__username=role)
+    chain: set[int] = set()
+    if role == "manager":
+        edges = list(Person.objects.values_list("pk", "manager_id"))
+        frontier = {me.pk}
+        while frontier:
+            frontier = {pk for pk, boss in edges if boss in frontier} - chain
+            chain |= frontier
+    today = date.today()
+    return [
+        p
+        for p in Person.objects.filter(end_date__isnull=False, end_date__lte=today)
+        if p.pk != me.pk and p.pk not in chain
+    ]
+
+
+def _named_leaver(client_as) -> tuple[Person, str]:  # type: ignore[no-untyped-def]
+    """A leaver the engineer may not see, and a past day on which the CTO's analysis names them."""
+    from datetime import timedelta
+
+    cto = client_as("cto")
+    for person in _invisible_to("engineer"):
+        for day in (person.start_date, person.start_date + timedelta(days=60)):
+            body = cto.get(f"/api/v1/org/structure?date={day.isoformat()}").content.decode()
+            if _mentions(body, person):
+                return person, day.isoformat()
+    pytest.fail("no leaver is named in any past structure analysis")
+
+
+def _past_paths(named_on: str) -> list[str]:
+    from steward.org.models import Scenario
+
+    days = {named_on, _leaver().start_date.isoformat(), _leaver().end_date.isoformat()}
+    days |= {"2024-01-01", "2025-06-30"}
+    paths = []
+    for day in sorted(days):
+        paths += [f"/org/health/?date={day}", f"/api/v1/org/structure?date={day}"]
+    for pk in Scenario.objects.values_list("pk", flat=True):
+        paths += [
+            f"/api/v1/org/structure?scenario={pk}",
+            f"/org/scenarios/{pk}/",
+            f"/org/scenarios/{pk}/export/",
+            f"/api/v1/org/scenarios/{pk}",
+            f"/api/v1/org/scenarios/{pk}/compare",
+        ]
+    return paths + ["/org/headcount-plan/", "/api/v1/org/headcount-plan", "/org/capacity/"]
+
+
+def _mentions(body: str, person: Person) -> bool:
+    from html import escape
+
+    by_id = re.search(rf"(?<![\w-]){re.escape(person.employee_id)}(?![\w-])", body)
+    return bool(by_id) or person.name in body or escape(person.name) in body
+
+
+@pytest.mark.parametrize("role", DEMO_ROLES)
+def test_no_invisible_person_on_past_dates_or_in_scenarios(client_as, role: str) -> None:  # type: ignore[no-untyped-def]
+    _, named_on = _named_leaver(client_as)
+    client = client_as(role)
+    hidden = _invisible_to(role)
+    for path in _past_paths(named_on):
+        response = client.get(path)
+        assert response.status_code in (200, 403, 404), path
+        if response.status_code != 200:
+            continue
+        body = response.content.decode("utf-8", errors="replace")
+        for person in hidden:
+            assert not _mentions(body, person), f"{role} sees {person.employee_id} on {path}"
+
+
+def test_the_past_date_scan_can_fail(client_as) -> None:  # type: ignore[no-untyped-def]
+    """The CTO's analysis of a past day names a leaver; the engineer's does not."""
+    leaver, day = _named_leaver(client_as)
+    assert leaver in _invisible_to("engineer")
+    for path in (f"/org/health/?date={day}", f"/api/v1/org/structure?date={day}"):
+        assert _mentions(client_as("cto").get(path).content.decode(), leaver), path
+        assert not _mentions(client_as("engineer").get(path).content.decode(), leaver), path
+    body = client_as("engineer").get(f"/api/v1/org/structure?date={day}").json()
+    # The leaver's span of control is still counted, under an anonymous label.
+    cto = client_as("cto").get(f"/api/v1/org/structure?date={day}").json()
+    assert sorted(body["span_of_control"]["by_manager"].values()) == sorted(
+        cto["span_of_control"]["by_manager"].values()
+    )

@@ -7,6 +7,7 @@ policy to what comes back (costs only for roles that may see compensation aggreg
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
@@ -78,8 +79,70 @@ PAY_KEYS = ("salary", "currency")
 def payload_visible(actor: Actor, payload: dict[str, Any]) -> dict[str, Any]:
     """A scenario change's payload without planned pay unless `actor` may see individual pay."""
     if _may_see_pay(actor):
-        return dict(payload)
-    return {k: v for k, v in payload.items() if k not in PAY_KEYS}
+        return anonymized(actor, dict(payload))  # type: ignore[no-any-return]
+    return anonymized(actor, {k: v for k, v in payload.items() if k not in PAY_KEYS})  # type: ignore[no-any-return]
+
+
+# Shown instead of a person the caller may not see (a leaver, on a past date or in a scenario).
+ANONYMOUS = "a former colleague"
+TOKEN = re.compile(r"[\w-]+")
+
+
+def _invisible_people(actor: Actor) -> dict[str, str]:
+    """Employee id and name → employee id of the people `actor` may not see."""
+    if actor is None:
+        return {}
+    hidden = Person.objects.exclude(
+        pk__in=policy.visible(actor, "org.Person").values("pk")
+    ).values_list("employee_id", "name")
+    found: dict[str, str] = {}
+    for key, name in hidden:
+        found[key] = key
+        found.setdefault(name, key)
+    return found
+
+
+def anonymized(actor: Actor, data: Any) -> Any:
+    """`data` with every id or name of a person `actor` may not see replaced by a label.
+
+    Each such person gets one numbered label per response, so counts and spans stay right.
+    """
+    hidden = _invisible_people(actor)
+    if not hidden:
+        return data
+    labels: dict[str, str] = {}
+
+    def label(text: str) -> str:
+        key = hidden.get(text)
+        if key is None:
+            return text
+        if key not in labels:
+            labels[key] = f"{ANONYMOUS} ({len(labels) + 1})"
+        return labels[key]
+
+    def in_text(text: str) -> str:
+        # Whole strings (names, ids), then ids inside sentences ("manager E0012 is not ...").
+        whole = label(text)
+        if whole != text:
+            return whole
+        return TOKEN.sub(lambda m: label(m.group(0)), text)
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, str):
+            return in_text(value)
+        if isinstance(value, dict):
+            return {walk(k): walk(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(data)
+
+
+def visible_names(actor: Actor) -> dict[str, str]:
+    """Employee id → name of the people `actor` may see (for pages naming people)."""
+    people = Person.objects.all() if actor is None else policy.visible(actor, "org.Person")
+    return dict(people.values_list("employee_id", "name"))
 
 
 def _require_view(actor: Actor) -> None:
@@ -284,7 +347,7 @@ def default_quarters(on: date, count: int = 4) -> list[Quarter]:
 def structure_analysis(*, actor: Actor, on: date | None = None) -> dict[str, Any]:
     """The live organization's structure on `on` (default today); not sensitive."""
     _require_view(actor)
-    return analyze(live_snapshot(on or date.today()))
+    return anonymized(actor, analyze(live_snapshot(on or date.today())))  # type: ignore[no-any-return]
 
 
 # --- scenarios ----------------------------------------------------------------------------
@@ -327,7 +390,7 @@ def scenario_analysis(*, actor: Actor, scenario: Scenario) -> dict[str, Any]:
     _, _, result = scenario_outcome(scenario)
     data = analyze(result.snapshot)
     data["scenario"] = {"id": scenario.pk, "name": scenario.name, "problems": result.problems}
-    return data
+    return anonymized(actor, data)  # type: ignore[no-any-return]
 
 
 def scenario_comparison(
@@ -386,7 +449,7 @@ def scenario_comparison(
                 min_group=0 if _may_see_pay(actor) else min_cost_group(),
             ),
         }
-    return data
+    return anonymized(actor, data)  # type: ignore[no-any-return]
 
 
 # --- capacity -----------------------------------------------------------------------------
@@ -517,13 +580,16 @@ def headcount_plan(*, actor: Actor, team: str | None = None) -> dict[str, Any]:
         for r in rows:
             for key in ("salary", "currency", "fully_loaded_cost"):
                 r.pop(key, None)
-    return {
-        "items": rows,
-        "quarters": quarters,
-        "teams": grid,
-        "totals": totals,
-        "composition": composition_gap(),
-    }
+    return anonymized(  # type: ignore[no-any-return]
+        actor,
+        {
+            "items": rows,
+            "quarters": quarters,
+            "teams": grid,
+            "totals": totals,
+            "composition": composition_gap(),
+        },
+    )
 
 
 def _suppress_plan_costs(

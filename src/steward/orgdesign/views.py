@@ -45,8 +45,8 @@ def _day(request: HttpRequest) -> date:
         return date.today()
 
 
-def _names() -> dict[str, str]:
-    return dict(Person.objects.values_list("employee_id", "name"))
+def _names(request: HttpRequest) -> dict[str, str]:
+    return sel.visible_names(request.user)
 
 
 def _team_names() -> dict[str, str]:
@@ -62,14 +62,14 @@ def _name_flags(flags: list[dict[str, Any]], names: dict[str, str]) -> None:
         flag["subject_name"] = names.get(
             flag["subject"], teams.get(flag["subject"], flag["subject"])
         )
-        flag["people_named"] = [(k, names.get(k, k)) for k in flag["people"]]
+        flag["people_named"] = [(k if k in names else "", names.get(k, k)) for k in flag["people"]]
 
 
 def health(request: HttpRequest) -> HttpResponse:
     """Organization health: the flags first (reason and people), then every structure figure."""
     day = _day(request)
     data = sel.structure_analysis(actor=request.user, on=day)
-    names = _names()
+    names = _names(request)
     _name_flags(data["flags"], names)
     team_names = _team_names()
     for team in data["teams"]:
@@ -192,7 +192,7 @@ def headcount_plan(request: HttpRequest) -> HttpResponse:
             "data": data,
             "with_cost": "cost_total" in data["totals"],
             "chart": chart,
-            "names": _names(),
+            "names": _names(request),
         },
     )
 
@@ -250,7 +250,7 @@ def _describe_payload(
 
 def _editor_context(request: HttpRequest, scenario: Scenario, error: str = "") -> dict[str, Any]:
     comparison = sel.scenario_comparison(actor=request.user, scenario=scenario)
-    names = _names()
+    names = _names(request)
     _name_flags(comparison["structure"]["flags_added"], names)
     _name_flags(comparison["structure"]["flags_removed"], names)
     for row in comparison["manager_changes"]:
