@@ -478,7 +478,7 @@ def _past_paths(named_on: str) -> list[str]:
             f"/api/v1/org/scenarios/{pk}",
             f"/api/v1/org/scenarios/{pk}/compare",
         ]
-    return paths + ["/org/headcount-plan/", "/api/v1/org/headcount-plan", "/org/capacity/"]
+    return [*paths, "/org/headcount-plan/", "/api/v1/org/headcount-plan", "/org/capacity/"]
 
 
 def _mentions(body: str, person: Person) -> bool:
