@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import urlencode
 
-import markdown
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
 
 from steward.core import policy
+from steward.core.markdown_html import render_markdown
 from steward.org import chartlayout, selectors
 from steward.org.models import TeamType
 
@@ -142,11 +141,3 @@ def role_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request, "org/role_detail.html", {"role": role, "body_html": render_markdown(role.body)}
     )
-
-
-def render_markdown(text: str) -> str:
-    """Markdown to HTML with raw HTML disabled, so an imported file cannot inject markup."""
-    md = markdown.Markdown(extensions=["sane_lists"], output_format="html")
-    md.preprocessors.deregister("html_block")
-    md.inlinePatterns.deregister("html")
-    return mark_safe(md.convert(text))
