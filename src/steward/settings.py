@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import bootstrap as bootstrap_static  # the django-bootstrap-static wheel
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "ninja",
     "auditlog",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "steward.core",
@@ -86,6 +88,7 @@ MIDDLEWARE = [
     "steward.core.middleware.SecurityHeadersMiddleware",
     "steward.core.middleware.LoginRequiredMiddleware",
     "steward.core.middleware.BadInputPageMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "steward.urls"
@@ -182,14 +185,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-AUTHENTICATION_BACKENDS = ["steward.core.auth.ThrottledModelBackend"]
+AUTHENTICATION_BACKENDS = [
+    "steward.core.auth.LockoutBackend",  # first: refuses locked (user name, address) pairs
+    "steward.core.auth.PasswordBackend",
+]
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
-# Login throttling: this many failures per username or address within the window lock it out.
+# Login lock-out (django-axes): this many failures for one user name from one address within
+# the window lock that pair, and only that pair.
 STEWARD_LOGIN_MAX_FAILURES = int(os.environ.get("STEWARD_LOGIN_MAX_FAILURES", "5"))
 STEWARD_LOGIN_WINDOW_SECONDS = int(os.environ.get("STEWARD_LOGIN_WINDOW_SECONDS", "900"))
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated);
+# without them the client address is REMOTE_ADDR and X-Forwarded-For is ignored.
+STEWARD_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("STEWARD_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
+AXES_FAILURE_LIMIT = STEWARD_LOGIN_MAX_FAILURES
+AXES_COOLOFF_TIME = timedelta(seconds=STEWARD_LOGIN_WINDOW_SECONDS)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "steward.core.auth.client_address"
+AXES_VERBOSE = False
 
 # Expensive work (the portfolio solve): the wall-clock limit of one solve in seconds, and how many
 # may run at once in one server process (below the server's 4 threads; docs/security.md).
@@ -235,9 +253,11 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "contenttypes",
     "ninja",
     "auditlog",
+    "axes",
     "django_tasks_db",
     "core.loginattempt",
     "strategy.plansolution",
+    "axes",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
 AUDITLOG_DISABLE_REMOTE_ADDR = False

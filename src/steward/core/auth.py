@@ -1,14 +1,17 @@
-"""Authentication: throttled password logins and hashed API bearer tokens."""
+"""Authentication: password logins locked per (user name, address), hashed API tokens."""
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 from datetime import timedelta
 from typing import Any
 
+from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -20,24 +23,70 @@ DEMO_PASSWORD = "demo"
 TOKEN_PREFIX = "stw_"
 
 
-def _address(request: HttpRequest | None) -> str:
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:64]
+def client_address(request: HttpRequest) -> str:
+    """The client's address: REMOTE_ADDR, or X-Forwarded-For only when it comes from a proxy
+    listed in `STEWARD_TRUSTED_PROXIES` (the right-most address that is not such a proxy)."""
+    remote = str(request.META.get("REMOTE_ADDR", ""))[:64]
+    trusted = _trusted_networks()
+    if not trusted or not _in(remote, trusted):
+        return remote
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
+    hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _in(hop, trusted):
+            return hop[:64]
+    return hops[0][:64] if hops else remote
 
 
-def login_locked(username: str, address: str) -> bool:
-    """True when too many recent failures came for this username or from this address."""
+def _trusted_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    return [
+        ipaddress.ip_network(entry, strict=False)
+        for entry in getattr(settings, "STEWARD_TRUSTED_PROXIES", [])
+    ]
+
+
+def _in(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in networks)
+
+
+def _reserve_attempt(username: str, address: str) -> bool:
+    """Count this attempt before the password is checked; False when the limit is reached.
+
+    django-axes checks the lock before a login and records the failure after it, so parallel
+    wrong passwords all pass its check. Here each attempt takes its slot in one transaction,
+    serialized per user name (a row lock on PostgreSQL; SQLite runs one writer at a time), so
+    at most `STEWARD_LOGIN_MAX_FAILURES` attempts per (user name, address) get to the password
+    check within the window. A successful login frees the slots.
+    """
     since = timezone.now() - timedelta(seconds=settings.STEWARD_LOGIN_WINDOW_SECONDS)
-    limit = settings.STEWARD_LOGIN_MAX_FAILURES
-    recent = LoginAttempt.objects.filter(at__gte=since)
-    if recent.filter(username=username).count() >= limit:
-        return True
-    return bool(address) and recent.filter(address=address).count() >= limit * 4
+    with transaction.atomic():
+        list(User.objects.select_for_update().filter(username=username).values_list("pk"))
+        LoginAttempt.objects.filter(at__lt=since).delete()
+        used = LoginAttempt.objects.filter(username=username, address=address).count()
+        if used >= settings.STEWARD_LOGIN_MAX_FAILURES:
+            return False
+        LoginAttempt.objects.create(username=username, address=address)
+    return True
 
 
-class ThrottledModelBackend(ModelBackend):
-    """Django's model backend with lockout after repeated failures; `demo` works only in demo."""
+class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
+    """django-axes' lock per (user name, address); logins without a request (local scripts,
+    `steward` commands) have no address to lock and skip it."""
+
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, username: str | None = None, **kwargs: Any
+    ) -> User | None:
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, **kwargs)  # type: ignore[no-any-return]
+
+
+class PasswordBackend(ModelBackend):
+    """Django's model backend behind the attempt reservation; `demo` works only in the demo."""
 
     def authenticate(  # type: ignore[override]
         self,
@@ -48,17 +97,15 @@ class ThrottledModelBackend(ModelBackend):
     ) -> User | None:
         if username is None or password is None:
             return None
-        address = _address(request)
-        if login_locked(username, address):
+        username = username[:150]
+        address = client_address(request) if request is not None else ""
+        if not _reserve_attempt(username, address):
             return None
         if password == DEMO_PASSWORD and not is_demo_database():
-            user = None
-        else:
-            user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is None:
-            LoginAttempt.objects.create(username=username[:150], address=address)
-        else:
-            LoginAttempt.objects.filter(username=username).delete()
+            return None
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            LoginAttempt.objects.filter(username=username, address=address).delete()
         return user
 
 

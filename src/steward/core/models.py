@@ -29,7 +29,7 @@ class ApiToken(models.Model):
 
 
 class LoginAttempt(models.Model):
-    """A failed login, kept to throttle guessing by username and by address."""
+    """A login attempt per (user name, address), taken before the password check (core.auth)."""
 
     username = models.CharField(max_length=150, db_index=True)
     address = models.CharField(max_length=64, blank=True, db_index=True)
