@@ -46,7 +46,12 @@ def _secret_key() -> str:
 
 SECRET_KEY = _secret_key()
 DEBUG = os.environ.get("STEWARD_DEBUG", "") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("STEWARD_ALLOWED_HOSTS", "*").split(",") if h]
+# The host names the server answers to: the local names unless configured; `steward serve
+# --host H` adds H (core.server). Never `*` by default (Host header attacks on links and mail).
+LOCAL_HOSTS = ["localhost", "127.0.0.1", "[::1]"]
+ALLOWED_HOSTS = [
+    h.strip() for h in os.environ.get("STEWARD_ALLOWED_HOSTS", "").split(",") if h.strip()
+] or list(LOCAL_HOSTS)
 CSRF_TRUSTED_ORIGINS = [
     o for o in os.environ.get("STEWARD_CSRF_TRUSTED_ORIGINS", "").split(",") if o
 ]
@@ -225,6 +230,9 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 CSRF_COOKIE_SAMESITE = "Lax"
+# Pages and HTMX take the token from the template ({% csrf_token %}, hx-headers); no script
+# reads the cookie, so it is HttpOnly.
+CSRF_COOKIE_HTTPONLY = True
 _SECURE = os.environ.get("STEWARD_SECURE_COOKIES", "") == "1"
 SESSION_COOKIE_SECURE = _SECURE
 CSRF_COOKIE_SECURE = _SECURE
@@ -260,6 +268,9 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "axes",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
+# A password change is logged as a change, never with the hashes (core.migrations scrubs old ones).
+AUDITLOG_MASK_TRACKING_FIELDS = ("password",)
+AUDITLOG_MASK_CALLABLE = "steward.core.auth.audit_mask"
 AUDITLOG_DISABLE_REMOTE_ADDR = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
