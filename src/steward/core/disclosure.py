@@ -8,11 +8,14 @@ ones whose contribution differs between before and after (joined, left, or paid 
 so a team that gains one person shows a delta equal to that person's pay: hidden.
 
 Hiding a figure is not enough when a shown total is the sum of a line of figures: the hidden
-ones together are the total minus the shown ones. For every line (members and their total):
-- total shown: the hidden members taken together must pass the rule, otherwise the next
-  smallest member is hidden as well, or the total when none is left;
-- total hidden: the shown members taken together must pass the rule (their sum is the total),
-  otherwise the smallest shown member is hidden too.
+ones together are the total minus the shown ones. For every line (members and their total),
+with "known" meaning shown or determined by the shown figures (the only unknown of a line):
+- total known: the unknown members taken together must pass the rule, and no hidden member
+  that is known anyway may be too small;
+- total unknown: the known members taken together must pass the rule (the rows of a scenario
+  must not add up to its single planned hire).
+Otherwise one more figure is hidden (one about the people at stake first, then the smallest;
+in a crossing line when the line has none left; the total last) and the check starts again.
 Sums of arbitrary subsets of shown figures are not audited (see docs/security.md).
 
 Plain data in and out; no Django.
