@@ -196,6 +196,7 @@ def main() -> None:
         _generate(args.people, rng)
         print(f"generated in {time.perf_counter() - t0:.1f} s")
         from steward.core.periods import quarter_range
+        from steward.core.policy import SYSTEM
         from steward.org.models import Person
         from steward.orgdesign.selectors import live_snapshot, scenario_comparison
         from steward.orgdesign.structure import analyze
@@ -231,10 +232,10 @@ def main() -> None:
         scenario = _scenario(args.moves, rng, on)
         quarters = quarter_range("2026Q4..2027Q3")
         compare_s = _best(
-            lambda: scenario_comparison(actor=None, scenario=scenario, quarters=quarters),  # type: ignore[arg-type]
+            lambda: scenario_comparison(actor=SYSTEM, scenario=scenario, quarters=quarters),
             repeat=3,
         )
-        comparison = scenario_comparison(actor=None, scenario=scenario, quarters=quarters)  # type: ignore[arg-type]
+        comparison = scenario_comparison(actor=SYSTEM, scenario=scenario, quarters=quarters)
         print(
             f"organization: {people} people, {data['managers']} managers, "
             f"{len(data['teams'])} teams, {data['layers']} layers"

@@ -172,9 +172,10 @@ def import_(
     from steward.core.cli_support import print_json
     from steward.core.errors import InvalidInput
     from steward.core.importing import diff_tables, run_import
+    from steward.core.policy import SYSTEM
 
     try:
-        diff = run_import(kind, file, dry_run=dry_run)
+        diff = run_import(kind, file, dry_run=dry_run, actor=SYSTEM)
     except InvalidInput as exc:
         for problem in exc.problems:
             err_console.print(str(problem), highlight=False, soft_wrap=True, markup=False)
@@ -205,13 +206,15 @@ def export(
 
     from steward.core.cli_support import print_json
     from steward.core.errors import BadInput
+    from steward.core.policy import SYSTEM, SystemActor
     from steward.org.orgcode import export_org
 
-    actor = None
+    actor: User | SystemActor = SYSTEM
     if as_user is not None:
-        actor = User.objects.filter(username=as_user).first()
-        if actor is None:
+        user = User.objects.filter(username=as_user).first()
+        if user is None:
             raise BadInput(f"--as {as_user!r}: no such user (give an existing login)")
+        actor = user
     counts = export_org(Path(folder), actor=actor)
     if as_json:
         print_json({"folder": folder, "counts": counts})

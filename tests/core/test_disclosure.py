@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from steward.core.disclosure import Figure, combine, min_group_size, suppressed, too_small
 
 D = Decimal
@@ -132,3 +135,67 @@ def test_two_dimensional_plan_cells_row_and_column_totals() -> None:
             continue
         secret = [figures[m] for m in members if m in hidden]
         assert not secret or not too_small(combine(secret), 5)
+
+
+# --- an outside oracle: linear algebra over random tables -----------------------------------
+
+
+def _determined(hidden: list[object], lines: list[tuple[list[object], object]], x: object) -> bool:
+    """True when the shown figures fix the value of hidden figure `x` (rank test)."""
+    import numpy as np
+
+    index = {k: n for n, k in enumerate(hidden)}
+    rows = []
+    for members, total in lines:
+        row = [0.0] * len(hidden)
+        for m in members:
+            if m in index:
+                row[index[m]] -= 1.0
+        if total in index:
+            row[index[total]] += 1.0
+        if any(row):
+            rows.append(row)
+    target = [0.0] * len(hidden)
+    target[index[x]] = 1.0
+    if not rows:
+        return False
+    a = np.array(rows)
+    return bool(np.linalg.matrix_rank(np.vstack([a, target])) == np.linalg.matrix_rank(a))
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    teams=st.integers(1, 4),
+    quarters=st.integers(1, 3),
+    sizes=st.lists(st.integers(0, 6), min_size=12, max_size=12),
+)
+def test_no_small_hidden_figure_is_determined_by_the_shown_ones(
+    teams: int, quarters: int, sizes: list[int]
+) -> None:
+    cells: dict[object, Figure] = {}
+    n = 0
+    for t in range(teams):
+        for q in range(quarters):
+            size = sizes[t * quarters + q]
+            cells[(t, q)] = Figure({f"h{n + k}": D(100 + n + k) for k in range(size)})
+            n += size
+    figures: dict[object, Figure] = dict(cells)
+    for t in range(teams):
+        figures[("T", t)] = combine(cells[(t, q)] for q in range(quarters))
+    for q in range(quarters):
+        figures[("Q", q)] = combine(cells[(t, q)] for t in range(teams))
+    figures["all"] = combine(cells.values())
+    lines: list[tuple[list[object], object]] = [
+        ([(t, q) for q in range(quarters)], ("T", t)) for t in range(teams)
+    ]
+    lines += [([(t, q) for t in range(teams)], ("Q", q)) for q in range(quarters)]
+    lines += [
+        ([("T", t) for t in range(teams)], "all"),
+        ([("Q", q) for q in range(quarters)], "all"),
+    ]
+    hidden = suppressed(figures, lines, 5)
+    assert {k for k, f in figures.items() if too_small(f, 5)} <= hidden
+    secret = sorted(hidden, key=str)
+    for x in secret:
+        if too_small(figures[x], 5):
+            assert not _determined(secret, lines, x), (x, sorted(map(str, hidden)))

@@ -24,6 +24,7 @@ from steward.core.importing import (
     register_importer,
     run_import,
 )
+from steward.core.policy import SYSTEM
 
 
 class GroupImporter(CsvImporter):
@@ -68,7 +69,7 @@ def write(tmp_path: Path, text: str, name: str = "in.csv", bom: bool = False) ->
 
 def test_rows_keep_line_numbers_across_quoted_newlines_and_blank_lines(tmp_path: Path) -> None:
     path = write(tmp_path, 'name,size\n"a\nb",1\n\nc,2\n', bom=True)
-    importer = GroupImporter(path)
+    importer = GroupImporter(path, actor=SYSTEM)
     rows = importer.read_rows()
     assert importer.problems == []
     assert importer.header == ["name", "size"]  # the BOM is not part of the first column
@@ -82,7 +83,7 @@ def test_missing_and_unknown_columns_are_line_1_problems_listing_accepted_column
     tmp_path: Path,
 ) -> None:
     path = write(tmp_path, "title,size,colour\nx,1,red\n")
-    importer = GroupImporter(path)
+    importer = GroupImporter(path, actor=SYSTEM)
     assert importer.read_rows() == []
     assert [(p.line, p.column, p.message) for p in importer.problems] == [
         (1, "name", "required column is missing"),
@@ -95,7 +96,7 @@ def test_missing_and_unknown_columns_are_line_1_problems_listing_accepted_column
 def test_every_problem_is_reported_and_nothing_is_applied(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, "name,size,since\nops,x,2026-01-01\nops,2,2026-13-01\n,-1,\n")
     with pytest.raises(InvalidInput) as info:
-        run_import("test-groups", path)
+        run_import("test-groups", path, actor=SYSTEM)
     assert [str(p) for p in info.value.problems] == [
         f"{path}:2: column size: 'x' is not a number (fix: write a plain number such as 1234.50"
         " (no thousands separators))",
@@ -112,23 +113,23 @@ def test_every_problem_is_reported_and_nothing_is_applied(db, tmp_path: Path) ->
 
 def test_dry_run_diffs_without_writing_and_reimport_is_unchanged(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write(tmp_path, "name\nalpha\nbeta\n")
-    dry = run_import("test-groups", path, dry_run=True)
+    dry = run_import("test-groups", path, dry_run=True, actor=SYSTEM)
     assert dry.dry_run and dry.counts() == {"added": 2, "changed": 0, "unchanged": 0, "ended": 0}
     assert GroupImporter.applied == []
     assert not Group.objects.filter(name__in=["alpha", "beta"]).exists()
 
-    done = run_import("test-groups", path)
+    done = run_import("test-groups", path, actor=SYSTEM)
     assert [c.key for c in done.of_kind("added")] == ["alpha", "beta"]
     assert Group.objects.filter(name__in=["alpha", "beta"]).count() == 2
 
-    again = run_import("test-groups", path)
+    again = run_import("test-groups", path, actor=SYSTEM)
     assert again.counts() == {"added": 0, "changed": 0, "unchanged": 2, "ended": 0}
     assert not again.writes
     assert len(GroupImporter.applied) == 1  # nothing to write: apply was not called again
 
 
 def test_bulk_writes_are_audited(db, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    run_import("test-groups", write(tmp_path, "name\ngamma\n"))
+    run_import("test-groups", write(tmp_path, "name\ngamma\n"), actor=SYSTEM)
     group = Group.objects.get(name="gamma")
     entry = LogEntry.objects.get(
         content_type=ContentType.objects.get_for_model(Group), object_id=group.pk
@@ -154,7 +155,7 @@ def test_unknown_kind_is_bad_input_listing_kinds() -> None:
 
 def test_missing_file_is_a_problem(tmp_path: Path) -> None:
     with pytest.raises(InvalidInput) as info:
-        run_import("test-groups", tmp_path / "absent.csv")
+        run_import("test-groups", tmp_path / "absent.csv", actor=SYSTEM)
     assert info.value.problems == [
         Problem(str(tmp_path / "absent.csv"), None, None, "no such file or folder")
     ]

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 
+from steward.core.policy import SYSTEM
 from steward.engineering import dora, selectors, services
 from steward.engineering.ingest import ingest_paths
 from tests.engineering.gitfixtures import commit, init
@@ -129,7 +130,7 @@ def test_dora_through_ingestion_and_services(tmp_path: Path) -> None:
     ]
     for key, sha, env, status, finished in rows:
         services.deployment_upsert(
-            actor=None,
+            actor=SYSTEM,
             data={
                 "id": f"fx-{key}",
                 "repo": "dora-fixture",
@@ -141,7 +142,7 @@ def test_dora_through_ingestion_and_services(tmp_path: Path) -> None:
             },
         )
     services.incident_upsert(
-        actor=None,
+        actor=SYSTEM,
         data={
             "id": "fx-i1",
             "service": "fixture-svc",
@@ -196,7 +197,7 @@ def test_dora_through_ingestion_and_services(tmp_path: Path) -> None:
     assert sorted(c.sha for c in shipped) == sorted(shas[1:])
     # The same id again updates, never duplicates; re-linking keeps the figures.
     services.deployment_upsert(
-        actor=None,
+        actor=SYSTEM,
         data={
             "id": "fx-d3",
             "repo": "dora-fixture",

@@ -7,6 +7,7 @@ import json
 import pytest
 from django.test import Client
 
+from steward.core.policy import SYSTEM
 from steward.engineering import services
 from steward.engineering.models import Deployment, Incident
 
@@ -33,7 +34,7 @@ def _post(path: str, body: object, token: str | None) -> tuple[int, dict]:  # ty
 
 
 def test_tokens() -> None:
-    _source, token = services.webhook_source_create(actor=None, name="ci")
+    _source, token = services.webhook_source_create(actor=SYSTEM, name="ci")
     assert _post("/api/v1/webhooks/deployments", DEPLOYMENT, None)[0] == 401
     assert _post("/api/v1/webhooks/deployments", DEPLOYMENT, "whk_wrong")[0] == 401
     assert _post("/api/v1/webhooks/incidents", {}, "whk_wrong")[0] == 401
@@ -42,7 +43,7 @@ def test_tokens() -> None:
 
 
 def test_field_errors() -> None:
-    _source, token = services.webhook_source_create(actor=None, name="ci")
+    _source, token = services.webhook_source_create(actor=SYSTEM, name="ci")
     bad = {**DEPLOYMENT, "status": "maybe", "finished_at": "yesterday", "environment": ""}
     status, body = _post("/api/v1/webhooks/deployments", bad, token)
     assert status == 422
@@ -66,7 +67,7 @@ def test_field_errors() -> None:
 
 
 def test_same_id_updates() -> None:
-    _source, token = services.webhook_source_create(actor=None, name="ci")
+    _source, token = services.webhook_source_create(actor=SYSTEM, name="ci")
     assert _post("/api/v1/webhooks/deployments", DEPLOYMENT, token)[0] == 201
     status, body = _post("/api/v1/webhooks/deployments", {**DEPLOYMENT, "status": "failure"}, token)
     assert (status, body["created"], body["status"]) == (200, False, "failure")

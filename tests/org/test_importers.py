@@ -21,6 +21,7 @@ from typer.testing import CliRunner
 from steward.cli import app
 from steward.core.errors import InvalidInput
 from steward.core.importing import run_import
+from steward.core.policy import SYSTEM
 from steward.org.models import (
     Department,
     EmploymentSpell,
@@ -73,8 +74,8 @@ def load(tmp_path: Path) -> tuple[Path, Path]:
     """Import the teams and people above; return the two files."""
     teams = write(tmp_path, "teams.csv", TEAMS)
     people = write(tmp_path, "people.csv", PEOPLE)
-    run_import("teams", teams, today=TODAY)
-    run_import("people", people, today=TODAY)
+    run_import("teams", teams, today=TODAY, actor=SYSTEM)
+    run_import("people", people, today=TODAY, actor=SYSTEM)
     return teams, people
 
 
@@ -82,7 +83,7 @@ def problems(tmp_path: Path, text: str, kind: str = "people") -> list[str]:
     """The problems of importing `text`, as the CLI prints them (file name relative)."""
     path = write(tmp_path, f"{kind}.csv", text)
     with pytest.raises(InvalidInput) as info:
-        run_import(kind, path, today=TODAY)
+        run_import(kind, path, today=TODAY, actor=SYSTEM)
     return [str(p).replace(str(tmp_path) + "/", "") for p in info.value.problems]
 
 
@@ -167,24 +168,24 @@ def test_people_and_teams_import_into_the_records_the_files_describe(tmp_path: P
 def test_reimport_changes_nothing(tmp_path: Path) -> None:
     teams, people = load(tmp_path)
     before = snapshot()
-    again = run_import("people", people, today=TODAY)
+    again = run_import("people", people, today=TODAY, actor=SYSTEM)
     assert again.counts() == {"added": 0, "changed": 0, "unchanged": 3, "ended": 0}
-    assert run_import("teams", teams, today=TODAY).counts()["unchanged"] == 2
+    assert run_import("teams", teams, today=TODAY, actor=SYSTEM).counts()["unchanged"] == 2
     assert snapshot() == before
 
 
 def test_dry_run_reports_the_diff_and_writes_nothing(tmp_path: Path) -> None:
     teams = write(tmp_path, "teams.csv", TEAMS)
     before = snapshot()
-    diff = run_import("teams", teams, dry_run=True, today=TODAY)
+    diff = run_import("teams", teams, dry_run=True, today=TODAY, actor=SYSTEM)
     assert diff.counts() == {"added": 2, "changed": 0, "unchanged": 0, "ended": 0}
     assert diff.notes == ["department 'engineering' will be created (parent of a team)"]
     assert snapshot() == before
 
-    run_import("teams", teams, today=TODAY)
+    run_import("teams", teams, today=TODAY, actor=SYSTEM)
     people = write(tmp_path, "people.csv", PEOPLE)
     before = snapshot()
-    diff = run_import("people", people, dry_run=True, today=TODAY)
+    diff = run_import("people", people, dry_run=True, today=TODAY, actor=SYSTEM)
     assert [(c.kind, c.key, c.line) for c in diff.changes] == [
         ("added", "E1", 2),
         ("added", "E2", 3),
@@ -199,7 +200,7 @@ def test_changed_fields_show_old_and_new(tmp_path: Path) -> None:
     text = people.read_text().replace(
         "E2,Bob Builder,Bob@Ex.io,Engineer,L3", "E2,Bob Builder,Bob@Ex.io,Senior Engineer,L4"
     )
-    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     [change] = diff.of_kind("changed")
     assert (change.key, change.line) == ("E2", 3)
     assert change.fields == {"title": ("Engineer", "Senior Engineer"), "level": ("L3", "L4")}
@@ -217,7 +218,7 @@ def test_team_and_manager_change_close_the_old_rows_on_the_import_date(tmp_path:
         "E2,Bob Builder,Bob@Ex.io,Engineer,L3,ic,platform,E4",
     )
     text += "E4,Dee Lead,dee@ex.io,EM,M3,manager,platform,E1,Berlin,full-time,2022-01-01,,,,,,,,,\n"
-    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     assert diff.of_kind("changed")[0].fields == {
         "team": ("payments", "platform"),
         "manager": ("E1", "E4"),
@@ -248,7 +249,7 @@ def test_end_date_ends_employment_and_history(tmp_path: Path) -> None:
         "E2,Bob Builder,Bob@Ex.io,Engineer,L3,ic,payments,E1,Lisbon,full-time,2021-02-01,"
         "2026-12-31,60000.50,eur,data,0.8,,involuntary,no,M",
     )
-    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     [ended] = diff.of_kind("ended")
     assert ended.key == "E2"
     assert ended.fields == {
@@ -274,7 +275,7 @@ def test_end_date_ends_employment_and_history(tmp_path: Path) -> None:
 def test_a_person_missing_from_a_new_file_is_kept_as_is(tmp_path: Path) -> None:
     load(tmp_path)
     only_ada = "\n".join(PEOPLE.splitlines()[:2]) + "\n"
-    diff = run_import("people", write(tmp_path, "p2.csv", only_ada), today=TODAY)
+    diff = run_import("people", write(tmp_path, "p2.csv", only_ada), today=TODAY, actor=SYSTEM)
     assert diff.counts() == {"added": 0, "changed": 0, "unchanged": 1, "ended": 0}
     bob = Person.objects.get(employee_id="E2")
     assert bob.end_date is None
@@ -288,7 +289,7 @@ def test_rehire_opens_a_new_spell_with_new_history(tmp_path: Path) -> None:
         "2023-05-01,,,,,,voluntary,yes,",
         "E3,Cy Leaver,cy@ex.io,Engineer,L3,ic,payments,E1,Lisbon,full-time,2024-03-01,,,,,,,,,",
     )
-    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     [change] = diff.of_kind("changed")
     assert change.key == "E3"
     assert change.notes == ["re-hired: new employment spell from 2024-03-01"]
@@ -316,7 +317,7 @@ def test_rehire_opens_a_new_spell_with_new_history(tmp_path: Path) -> None:
         ReportingLine.objects.filter(person=cy).order_by("start").values_list("start", "end")
     ) == [(date(2021, 2, 1), date(2023, 5, 1)), (date(2024, 3, 1), None)]
     # The re-hire's file again: unchanged.
-    again = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    again = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     assert again.counts()["unchanged"] == 3
 
 
@@ -327,7 +328,7 @@ def test_emails_and_extra_columns_merge(tmp_path: Path) -> None:
 E1,Ada Lovelace,ada@ex.io,CTO,M5,manager,,,Berlin,full-time,2020-01-01,,150000,EUR,B-1
 E2,Bob Builder,ada@old.ex.io;bob@ex.io,Engineer,L3,ic,payments,E1,Lisbon,full-time,2021-02-01,,60000.50,EUR,
 """  # noqa: E501
-    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     by_key = {c.key: c for c in diff.changes}
     assert by_key["E1"].fields == {
         "emails": (["ada@ex.io", "ada@old.ex.io"], ["ada@ex.io"]),
@@ -363,7 +364,7 @@ def test_import_writes_the_audit_log(tmp_path: Path) -> None:
             == 1
         ), model
     text = PEOPLE.replace("Engineer,L3,ic,payments", "Engineer,L3,ic,platform")
-    run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     updated = LogEntry.objects.get(content_type=person_type, object_id=bob.pk, action=1)
     assert updated.changes_dict == {"team": ["payments", "platform"]}
     membership_type = ContentType.objects.get_for_model(TeamMembership)
@@ -482,7 +483,7 @@ def row(**values: str) -> str:
 def test_each_bad_value_is_named_and_nothing_is_written(
     tmp_path: Path, line: str, expected: str
 ) -> None:
-    run_import("teams", write(tmp_path, "teams.csv", TEAMS), today=TODAY)
+    run_import("teams", write(tmp_path, "teams.csv", TEAMS), today=TODAY, actor=SYSTEM)
     before = snapshot()
     # The first row is good: it must not be written either.
     good = row(employee_id="E8", name="Eight", email="e8@ex.io")
@@ -572,7 +573,7 @@ def test_start_date_of_an_earlier_spell_is_refused(tmp_path: Path) -> None:
     rehired = PEOPLE.replace(
         "contractor,2021-02-01,2023-05-01,,,,,,voluntary,yes", "contractor,2024-03-01,,,,,,,,"
     )
-    run_import("people", write(tmp_path, "p2.csv", rehired), today=TODAY)
+    run_import("people", write(tmp_path, "p2.csv", rehired), today=TODAY, actor=SYSTEM)
     before = snapshot()
     found = problems(tmp_path, PEOPLE)  # the old file again: Cy's row is the first spell
     assert found == [
@@ -624,14 +625,14 @@ payments,Again,platform,,,
 
 def test_team_lead_unknown_is_a_warning_then_set_by_a_reimport(tmp_path: Path) -> None:
     teams = write(tmp_path, "teams.csv", TEAMS.replace("engineering,,Take", "engineering,E2,Take"))
-    first = run_import("teams", teams, today=TODAY)
+    first = run_import("teams", teams, today=TODAY, actor=SYSTEM)
     assert first.warnings == [
         f"{teams}:2: lead 'E2' is not a known person yet; the lead is left as it is (import "
         "people, then re-import this file)"
     ]
     assert Team.objects.get(slug="payments").lead is None
-    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
-    second = run_import("teams", teams, today=TODAY)
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
+    second = run_import("teams", teams, today=TODAY, actor=SYSTEM)
     assert second.of_kind("changed")[0].fields == {"lead": ("", "E2")}
     lead = Team.objects.get(slug="payments").lead
     assert lead is not None and lead.employee_id == "E2"
@@ -641,14 +642,14 @@ def test_team_lead_unknown_is_a_warning_then_set_by_a_reimport(tmp_path: Path) -
 
 
 def test_role_sample_imports_with_its_title_as_given(tmp_path: Path) -> None:
-    diff = run_import("roles", DATA / "role-cto.md", today=TODAY)
+    diff = run_import("roles", DATA / "role-cto.md", today=TODAY, actor=SYSTEM)
     assert [(c.kind, c.key) for c in diff.changes] == [("added", "cto-role-descriptiom")]
     role = RoleDescription.objects.get(slug="cto-role-descriptiom")
     assert role.title == "CTO Role Descriptiom"
     assert role.description == "Chief Technology Officer Role"
     assert role.sections[0]["heading"] == "Responsibilities"
     assert len(role.sections[0]["children"]) == 6
-    again = run_import("roles", DATA / "role-cto.md", today=TODAY)
+    again = run_import("roles", DATA / "role-cto.md", today=TODAY, actor=SYSTEM)
     assert again.counts() == {"added": 0, "changed": 0, "unchanged": 1, "ended": 0}
 
 
@@ -658,14 +659,14 @@ def test_role_folder_imports_every_md_and_reports_bad_files(tmp_path: Path) -> N
     shutil.copy(DATA / "role-cto.md", folder / "cto.md")
     (folder / "em.md").write_text("---\ntitle: Engineering Manager\n---\nLeads a team.\n")
     (folder / "notes.txt").write_text("not a role")
-    diff = run_import("roles", folder, today=TODAY)
+    diff = run_import("roles", folder, today=TODAY, actor=SYSTEM)
     assert sorted(c.key for c in diff.changes) == ["cto-role-descriptiom", "engineering-manager"]
 
     (folder / "broken.md").write_text("# no front matter\n")
     (folder / "untitled.md").write_text("---\ndescription: x\n---\n")
     before = snapshot()
     with pytest.raises(InvalidInput) as info:
-        run_import("roles", folder, today=TODAY)
+        run_import("roles", folder, today=TODAY, actor=SYSTEM)
     assert [str(p) for p in info.value.problems] == [
         f"{folder / 'broken.md'}:1: no YAML front matter (fix: start the file with a '---' line, "
         "then 'title: ...' and 'description: ...', then '---')",
@@ -734,7 +735,7 @@ def history(employee_id: str) -> tuple[list[tuple[object, ...]], ...]:
 def test_clearing_end_date_reopens_the_spell_and_its_rows(tmp_path: Path) -> None:
     load(tmp_path)
     text = PEOPLE.replace(CY_LEFT, CY_LEFT.replace("2023-05-01,,,,,,voluntary,yes", ",,,,,,,"))
-    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     [change] = diff.of_kind("changed")
     assert change.fields == {
         "end_date": (date(2023, 5, 1), None),
@@ -752,7 +753,7 @@ def test_clearing_end_date_reopens_the_spell_and_its_rows(tmp_path: Path) -> Non
 def test_a_corrected_end_date_moves_the_ends_with_it(tmp_path: Path) -> None:
     load(tmp_path)
     text = PEOPLE.replace(CY_LEFT, CY_LEFT.replace("2023-05-01", "2023-06-30"))
-    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     assert diff.of_kind("changed")[0].fields == {"end_date": (date(2023, 5, 1), date(2023, 6, 30))}
     start, end = date(2021, 2, 1), date(2023, 6, 30)
     assert history("E3") == (
@@ -765,7 +766,7 @@ def test_a_corrected_end_date_moves_the_ends_with_it(tmp_path: Path) -> None:
 def test_a_corrected_start_date_moves_the_starts_with_it(tmp_path: Path) -> None:
     load(tmp_path)
     text = PEOPLE.replace("full-time,2021-02-01,,60000.50", "full-time,2021-03-01,,60000.50")
-    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    diff = run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     assert diff.of_kind("changed")[0].fields == {"start_date": (date(2021, 2, 1), date(2021, 3, 1))}
     start = date(2021, 3, 1)
     assert history("E2") == (
@@ -778,12 +779,12 @@ def test_a_corrected_start_date_moves_the_starts_with_it(tmp_path: Path) -> None
 def test_leaving_a_team_closes_the_membership_on_the_import_date(tmp_path: Path) -> None:
     load(tmp_path)
     text = PEOPLE.replace("Engineer,L3,ic,payments,E1", "Engineer,L3,ic,,E1")
-    run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     assert Person.objects.get(employee_id="E2").team is None
     assert history("E2")[1] == [("payments", date(2021, 2, 1), TODAY)]
     # Joining again later opens a new membership from that import's date.
     later = date(2027, 1, 15)
-    run_import("people", write(tmp_path, "p3.csv", PEOPLE), today=later)
+    run_import("people", write(tmp_path, "p3.csv", PEOPLE), today=later, actor=SYSTEM)
     assert history("E2")[1] == [
         ("payments", date(2021, 2, 1), TODAY), ("payments", later, None)
     ]  # fmt: skip
@@ -793,7 +794,7 @@ def test_rehire_from_a_file_without_termination_columns_clears_them(tmp_path: Pa
     load(tmp_path)
     text = f"{HEADER}\n" + row(employee_id="E3", name="Cy Leaver", email="cy@ex.io",
                               start_date="2024-03-01") + "\n"  # fmt: skip
-    run_import("people", write(tmp_path, "p2.csv", text), today=TODAY)
+    run_import("people", write(tmp_path, "p2.csv", text), today=TODAY, actor=SYSTEM)
     cy = Person.objects.get(employee_id="E3")
     assert (cy.start_date, cy.end_date, cy.termination_type, cy.regretted) == (
         date(2024, 3, 1), None, "", None

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from steward.core.importing import run_import
+from steward.core.policy import SYSTEM
 from steward.demo.company import REFERENCE_DATE
 from steward.org.models import Person, Team
 
@@ -61,10 +62,10 @@ def test_demo_people_and_teams_reimport_unchanged(tmp_path: Path) -> None:
                  t.lead.employee_id if t.lead else "", t.mission]
             )  # fmt: skip
 
-    teams = run_import("teams", teams_path, today=REFERENCE_DATE)
+    teams = run_import("teams", teams_path, today=REFERENCE_DATE, actor=SYSTEM)
     assert teams.counts() == {
         "added": 0, "changed": 0, "unchanged": Team.objects.count(), "ended": 0
     }  # fmt: skip
-    diff = run_import("people", people_path, today=REFERENCE_DATE)
+    diff = run_import("people", people_path, today=REFERENCE_DATE, actor=SYSTEM)
     assert [c.as_dict() for c in diff.changes if c.kind != "unchanged"] == []
     assert diff.counts()["unchanged"] == len(people)

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 
 from steward.cli import app
 from steward.core.errors import InvalidInput
+from steward.core.policy import SYSTEM
 from steward.org import orgcode
 from steward.org.models import (
     EmploymentSpell,
@@ -171,7 +172,7 @@ def _read(folder: Path) -> dict[str, bytes]:
 
 
 def test_an_empty_organization_exports_empty_lists(tmp_path: Path, empty_org: None) -> None:
-    orgcode.export_org(tmp_path / "a")
+    orgcode.export_org(tmp_path / "a", actor=SYSTEM)
     assert (tmp_path / "a" / "people.yaml").read_text(encoding="utf-8").endswith("[]\n")
     plan = orgcode.import_org(tmp_path / "a")
     assert not plan.has_changes()
@@ -181,7 +182,7 @@ def test_demo_round_trip_byte_identical(tmp_path: Path) -> None:
     people = Person.objects.count()
     emails = PersonEmail.objects.count()
     spells = EmploymentSpell.objects.count()
-    orgcode.export_org(tmp_path / "a")
+    orgcode.export_org(tmp_path / "a", actor=SYSTEM)
     exported = _read(tmp_path / "a")
     assert exported["people.yaml"].decode().count("- employee_id: ") == people
     # Wipe the organization inside this test's transaction, import, export again.
@@ -191,12 +192,12 @@ def test_demo_round_trip_byte_identical(tmp_path: Path) -> None:
     assert len(plan.summary()["people"]["added"]) == people
     assert PersonEmail.objects.count() == emails
     assert EmploymentSpell.objects.count() == spells
-    orgcode.export_org(tmp_path / "b")
+    orgcode.export_org(tmp_path / "b", actor=SYSTEM)
     assert _read(tmp_path / "b") == exported
 
 
 def test_reimport_into_the_same_database_writes_nothing(tmp_path: Path) -> None:
-    orgcode.export_org(tmp_path / "a")
+    orgcode.export_org(tmp_path / "a", actor=SYSTEM)
     log_entries = LogEntry.objects.count()
     plan = orgcode.import_org(tmp_path / "a")
     assert not plan.has_changes()
@@ -234,7 +235,7 @@ def test_hand_made_fixture_imports_and_exports_identically(tmp_path: Path, empty
     assert role.title == "Staff Engineeer"  # typo kept as given
     assert role.metadata == {"tags": ["ic", "leadership"]}
     assert [s["heading"] for s in role.sections] == ["Responsibilities"]
-    orgcode.export_org(tmp_path / "out")
+    orgcode.export_org(tmp_path / "out", actor=SYSTEM)
     for name in OWN_FILES:
         assert (tmp_path / "out" / name).read_bytes() == (source / name).read_bytes(), name
 
@@ -251,7 +252,7 @@ def test_loose_input_is_normalized_and_then_stable(tmp_path: Path, empty_org: No
     orgcode.import_org(_write(tmp_path / "in", people=loose))
     ana = Person.objects.get(employee_id="0012")
     assert ana.salary == Decimal("98000.00") and ana.fte == Decimal("1.00")
-    orgcode.export_org(tmp_path / "out")
+    orgcode.export_org(tmp_path / "out", actor=SYSTEM)
     text = (tmp_path / "out" / "people.yaml").read_text(encoding="utf-8")
     assert "- employee_id: '0012'\n  name: Ana\n  emails:\n  - Ana@Example.org\n" in text
     assert "  salary: 98000.00\n" in text

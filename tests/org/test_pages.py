@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from steward.core.policy import SYSTEM
 from steward.org import services
 from steward.org.models import Person, Team
 
@@ -70,7 +71,7 @@ def test_people_search(client_as) -> None:  # type: ignore[no-untyped-def]
 
 def test_role_page_renders_markdown_and_escapes_raw_html(client_as) -> None:  # type: ignore[no-untyped-def]
     services.role_description_upsert(
-        actor=None,
+        actor=SYSTEM,
         slug="test-role",
         title="Test role",
         description="d",

@@ -9,6 +9,7 @@ from auditlog.models import LogEntry
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
+from steward.core.policy import SYSTEM
 from steward.org import services
 from steward.org.errors import OrgError
 from steward.org.models import Person, ReportingLine, Team, TeamMembership
@@ -20,7 +21,7 @@ def test_move_keeps_membership_history() -> None:
     person = Person.objects.get(employee_id="E0007")
     old_team = person.team
     checkout = Team.objects.get(slug="checkout")
-    services.person_move(actor=None, person=person, team=checkout, on=date(2026, 12, 1))
+    services.person_move(actor=SYSTEM, person=person, team=checkout, on=date(2026, 12, 1))
     history = list(TeamMembership.objects.filter(person=person).order_by("start"))
     assert [(m.team_id, m.end) for m in history] == [
         (old_team.pk, date(2026, 12, 1)),
@@ -34,14 +35,14 @@ def test_manager_change_refuses_a_cycle() -> None:
     cto = Person.objects.get(employee_id="E0001")
     manager = Person.objects.get(employee_id="E0005")
     with pytest.raises(OrgError, match="cycle"):
-        services.person_set_manager(actor=None, person=cto, manager=manager, on=date(2026, 12, 1))
+        services.person_set_manager(actor=SYSTEM, person=cto, manager=manager, on=date(2026, 12, 1))
     assert ReportingLine.objects.filter(person=cto).count() == 0
 
 
 def test_end_employment_keeps_the_record_and_closes_history() -> None:
     person = Person.objects.get(employee_id="E0007")
     services.person_end_employment(
-        actor=None, person=person, on=date(2026, 12, 31), termination_type="voluntary"
+        actor=SYSTEM, person=person, on=date(2026, 12, 31), termination_type="voluntary"
     )
     person.refresh_from_db()
     assert person.end_date == date(2026, 12, 31)
@@ -60,10 +61,10 @@ def test_changes_are_in_the_audit_log() -> None:
     person = Person.objects.get(employee_id="E0007")
     before = LogEntry.objects.get_for_object(person).count()
     services.person_set_compensation(
-        actor=None, person=person, salary=person.salary, currency="EUR"
+        actor=SYSTEM, person=person, salary=person.salary, currency="EUR"
     )
     entries = LogEntry.objects.get_for_object(person)
     assert entries.count() == before + (0 if person.currency == "EUR" else 1)
-    services.person_set_compensation(actor=None, person=person, salary=123456, currency="EUR")
+    services.person_set_compensation(actor=SYSTEM, person=person, salary=123456, currency="EUR")
     latest = LogEntry.objects.get_for_object(person).order_by("-timestamp").first()
     assert latest is not None and "salary" in latest.changes_dict

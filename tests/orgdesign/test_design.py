@@ -10,6 +10,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 
 from steward.core.periods import Quarter
+from steward.core.policy import SYSTEM
 from steward.org import services as org
 from steward.org.errors import OrgError
 from steward.org.models import Person, Team, TeamMembership
@@ -24,10 +25,10 @@ MOVE = date(2026, 6, 1)
 @pytest.fixture
 def tiny(empty_org):  # type: ignore[no-untyped-def]
     """Boss → Lead A (team a, 5 ICs) and Lead B (team b, 1 IC); i1 moves a → b on 1 June."""
-    a = org.team_create(actor=None, slug="a", name="A", type="stream-aligned")
-    b = org.team_create(actor=None, slug="b", name="B", type="platform")
+    a = org.team_create(actor=SYSTEM, slug="a", name="A", type="stream-aligned")
+    b = org.team_create(actor=SYSTEM, slug="b", name="B", type="platform")
     boss = org.person_create(
-        actor=None,
+        actor=SYSTEM,
         employee_id="P0",
         name="Boss",
         start_date=D0,
@@ -37,7 +38,7 @@ def tiny(empty_org):  # type: ignore[no-untyped-def]
         location="Berlin",
     )
     la = org.person_create(
-        actor=None,
+        actor=SYSTEM,
         employee_id="LA",
         name="Lead A",
         start_date=D0,
@@ -49,7 +50,7 @@ def tiny(empty_org):  # type: ignore[no-untyped-def]
         location="Berlin",
     )
     lb = org.person_create(
-        actor=None,
+        actor=SYSTEM,
         employee_id="LB",
         name="Lead B",
         start_date=D0,
@@ -60,11 +61,11 @@ def tiny(empty_org):  # type: ignore[no-untyped-def]
         currency="USD",
         location="Austin",
     )
-    org.team_set_lead(actor=None, team=a, lead=la)
-    org.team_set_lead(actor=None, team=b, lead=lb)
+    org.team_set_lead(actor=SYSTEM, team=a, lead=la)
+    org.team_set_lead(actor=SYSTEM, team=b, lead=lb)
     for n in range(5):
         org.person_create(
-            actor=None,
+            actor=SYSTEM,
             employee_id=f"I{n}",
             name=f"IC {n}",
             start_date=D0,
@@ -76,7 +77,7 @@ def tiny(empty_org):  # type: ignore[no-untyped-def]
             fte=Decimal("0.5") if n == 4 else Decimal("1"),
         )
     org.person_create(
-        actor=None,
+        actor=SYSTEM,
         employee_id="J0",
         name="J",
         start_date=D0,
@@ -87,8 +88,8 @@ def tiny(empty_org):  # type: ignore[no-untyped-def]
         location="Lisbon",
     )
     i1 = Person.objects.get(employee_id="I1")
-    org.person_move(actor=None, person=i1, team=b, on=MOVE)
-    org.person_set_manager(actor=None, person=i1, manager=lb, on=MOVE)
+    org.person_move(actor=SYSTEM, person=i1, team=b, on=MOVE)
+    org.person_set_manager(actor=SYSTEM, person=i1, manager=lb, on=MOVE)
     return {"a": a, "b": b}
 
 
@@ -105,8 +106,8 @@ def test_date_uses_history_not_todays_fields(tiny) -> None:  # type: ignore[no-u
 
 
 def test_capacity_from_history_part_time_and_allocations(tiny) -> None:  # type: ignore[no-untyped-def]
-    design.allocation_set(actor=None, team=tiny["a"], kind="ktlo", share="0.2")
-    report = sel.capacity_report(actor=None, quarters=[Quarter(2026, 2)], team=None)  # type: ignore[arg-type]
+    design.allocation_set(actor=SYSTEM, team=tiny["a"], kind="ktlo", share="0.2")
+    report = sel.capacity_report(actor=SYSTEM, quarters=[Quarter(2026, 2)], team=None)  # type: ignore[arg-type]
     rows = {r["team"]: r["quarters"]["2026Q2"] for r in report["teams"]}
     # 2026Q2 has 91 days; i1 leaves a on 1 June after 61 days.
     gross_a = 13 * (1 + 1 + 1 + 1 + 0.5) + 13 * 61 / 91
@@ -172,7 +173,7 @@ def test_scenario_apply_refuses_conflicting_live_change(tiny) -> None:  # type: 
     )
     i2 = Person.objects.get(employee_id="I2")
     org.person_set_manager(
-        actor=None, person=i2, manager=Person.objects.get(employee_id="P0"), on=date(2026, 8, 1)
+        actor=SYSTEM, person=i2, manager=Person.objects.get(employee_id="P0"), on=date(2026, 8, 1)
     )
     with pytest.raises(OrgError, match="I2's manager changed in the live org from LA to P0"):
         design.scenario_apply(actor=cto, scenario=scenario, on=date(2026, 9, 1))
@@ -189,13 +190,13 @@ def test_scenario_refuses_bad_changes(tiny) -> None:  # type: ignore[no-untyped-
             kind="change_manager",
             payload={"person": "P0", "manager": "I0"},
         )
-    org.person_end_employment(actor=None, person=Person.objects.get(employee_id="I3"), on=MOVE)
+    org.person_end_employment(actor=SYSTEM, person=Person.objects.get(employee_id="I3"), on=MOVE)
     with pytest.raises(OrgError, match="a leaver"):
         design.scenario_add_change(
             actor=cto, scenario=scenario, kind="move_person", payload={"person": "I3", "team": "b"}
         )
     design.plan_entry_create(
-        actor=None, key="h-b", team=tiny["b"], level="L2", expected_start=date(2027, 1, 4)
+        actor=SYSTEM, key="h-b", team=tiny["b"], level="L2", expected_start=date(2027, 1, 4)
     )
     with pytest.raises(OrgError, match="still owns planned hire h-b"):
         design.scenario_add_change(
@@ -266,9 +267,9 @@ def test_scenario_yaml_round_trip(tiny) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_headcount_plan_totals_and_cost_visibility(tiny, client_as) -> None:  # type: ignore[no-untyped-def]
-    design.burden_rate_set(actor=None, location="Berlin", rate="0.25")
+    design.burden_rate_set(actor=SYSTEM, location="Berlin", rate="0.25")
     design.plan_entry_create(
-        actor=None,
+        actor=SYSTEM,
         key="h1",
         team=tiny["a"],
         level="L3",
@@ -278,7 +279,7 @@ def test_headcount_plan_totals_and_cost_visibility(tiny, client_as) -> None:  # 
         location="Berlin",
     )
     design.plan_entry_create(
-        actor=None,
+        actor=SYSTEM,
         key="h2",
         team=tiny["b"],
         level="L2",
@@ -288,7 +289,7 @@ def test_headcount_plan_totals_and_cost_visibility(tiny, client_as) -> None:  # 
         location="Berlin",
         fte=Decimal("0.5"),
     )
-    design.composition_target_set(actor=None, metric="manager_to_ic_ratio", value="6")
+    design.composition_target_set(actor=SYSTEM, metric="manager_to_ic_ratio", value="6")
     plan = sel.headcount_plan(actor=_admin())
     assert plan["quarters"] == ["2027Q1", "2027Q2"]
     assert plan["totals"]["by_quarter"] == {"2027Q1": 1.0, "2027Q2": 0.5}
@@ -341,7 +342,7 @@ def test_api_create_change_and_apply_with_conflict(tiny, client_as) -> None:  # 
     )
     assert bad.status_code == 422 and "reporting cycle" in bad.json()["detail"]
     org.person_set_manager(
-        actor=None,
+        actor=SYSTEM,
         person=Person.objects.get(employee_id="I0"),
         manager=Person.objects.get(employee_id="P0"),
         on=date(2026, 8, 1),

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from steward.core.policy import SYSTEM
 from steward.engineering.ingest import ingest_paths
 from steward.org import services as org_services
 from steward.strategy import selectors, services
@@ -65,10 +66,10 @@ def fixture_repo(tmp_path: Path, db) -> dict[str, str]:  # type: ignore[no-untyp
     """
     Initiative.objects.all().delete()
     Objective.objects.all().delete()
-    team_a = org_services.team_create(actor=None, slug="aln-a", name="A", type="stream-aligned")
-    team_b = org_services.team_create(actor=None, slug="aln-b", name="B", type="stream-aligned")
+    team_a = org_services.team_create(actor=SYSTEM, slug="aln-a", name="A", type="stream-aligned")
+    team_b = org_services.team_create(actor=SYSTEM, slug="aln-b", name="B", type="stream-aligned")
     ann = org_services.person_create(
-        actor=None,
+        actor=SYSTEM,
         employee_id="ALN1",
         name="Ann Aligned",
         start_date=date(2019, 12, 1),
@@ -76,22 +77,22 @@ def fixture_repo(tmp_path: Path, db) -> dict[str, str]:  # type: ignore[no-untyp
         team=team_a,
     )
     org_services.person_create(
-        actor=None,
+        actor=SYSTEM,
         employee_id="ALN2",
         name="Bo Aligned",
         start_date=date(2019, 12, 1),
         emails=["bo.aligned@example.com"],
         team=team_b,
     )
-    org_services.person_move(actor=None, person=ann, team=team_b, on=date(2020, 1, 6))
+    org_services.person_move(actor=SYSTEM, person=ann, team=team_b, on=date(2020, 1, 6))
     oa = services.objective_upsert(
-        actor=None, key="OA", title="A", start=date(2020, 1, 1), end=date(2027, 1, 1), priority=1
+        actor=SYSTEM, key="OA", title="A", start=date(2020, 1, 1), end=date(2027, 1, 1), priority=1
     )
     ob = services.objective_upsert(
-        actor=None, key="OB", title="B", start=date(2020, 1, 1), end=date(2027, 1, 1), priority=2
+        actor=SYSTEM, key="OB", title="B", start=date(2020, 1, 1), end=date(2027, 1, 1), priority=2
     )
     services.initiative_upsert(
-        actor=None,
+        actor=SYSTEM,
         key="I1",
         title="one",
         fields={"link_keys": ["ALN-1"], "status": "in-progress"},
@@ -99,14 +100,16 @@ def fixture_repo(tmp_path: Path, db) -> dict[str, str]:  # type: ignore[no-untyp
         efforts={team_a: Decimal(30)},
     )
     services.initiative_upsert(
-        actor=None,
+        actor=SYSTEM,
         key="I2",
         title="two",
         fields={"link_keys": ["ALN-2", "ALN-3"], "status": "in-progress"},
         objectives=[(oa, Decimal("0.25")), (ob, Decimal("0.75"))],
         efforts={team_b: Decimal(10)},
     )
-    services.initiative_upsert(actor=None, key="I3", title="three", fields={"link_keys": ["ALN-9"]})
+    services.initiative_upsert(
+        actor=SYSTEM, key="I3", title="three", fields={"link_keys": ["ALN-9"]}
+    )
     repo = init(tmp_path / "aln-repo")
     ann_id = {"name": "Ann Aligned", "email": "ann.aligned@example.com"}
     bo_id = {"name": "Bo Aligned", "email": "bo.aligned@example.com"}
@@ -149,7 +152,7 @@ def fixture_repo(tmp_path: Path, db) -> dict[str, str]:  # type: ignore[no-untyp
 
 
 def test_alignment_report_matches_hand_computed_figures(fixture_repo: dict[str, str]) -> None:
-    report = selectors.alignment_report(actor=None, start=date(2020, 1, 1), end=date(2020, 2, 1))
+    report = selectors.alignment_report(actor=SYSTEM, start=date(2020, 1, 1), end=date(2020, 2, 1))
     # Person-days: Ann on the 5th and 7th, Bo on the 5th and (local) 7th.
     assert report["person_days"] == 4
     # Ann on the 5th: three commits of 1/3 (c2 split 1/6 to I1 and I2); Bo on the 5th: c4 → I2.
@@ -181,14 +184,14 @@ def test_alignment_report_matches_hand_computed_figures(fixture_repo: dict[str, 
 
 def test_drill_down_lists_the_commits_behind_a_figure(fixture_repo: dict[str, str]) -> None:
     rows = selectors.alignment_commits(
-        actor=None, start=date(2020, 1, 1), end=date(2020, 2, 1), initiative="I2"
+        actor=SYSTEM, start=date(2020, 1, 1), end=date(2020, 2, 1), initiative="I2"
     )
     assert {r["sha"]: r["person_days"] for r in rows} == {
         fixture_repo["c2"]: pytest.approx(1 / 6, abs=1e-4),
         fixture_repo["c4"]: 1.0,
     }
     team_a = selectors.alignment_commits(
-        actor=None,
+        actor=SYSTEM,
         start=date(2020, 1, 1),
         end=date(2020, 2, 1),
         initiative="unlinked",

@@ -9,6 +9,7 @@ import pytest
 
 from steward.core.errors import InvalidInput
 from steward.core.importing import run_import
+from steward.core.policy import SYSTEM
 from steward.strategy.models import CheckIn, Initiative, KeyResult, Objective
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def _write(tmp_path: Path, name: str, text: str) -> Path:
 
 
 def _import(kind: str, path: Path, dry_run: bool = False):  # type: ignore[no-untyped-def]
-    return run_import(kind, path, dry_run=dry_run)
+    return run_import(kind, path, dry_run=dry_run, actor=SYSTEM)
 
 
 def test_round_trip_and_idempotent(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import User
 
 from steward.core.errors import BadInput
+from steward.core.policy import SYSTEM
 from steward.org.models import Team
 from steward.strategy import selectors, services
 from steward.strategy.models import Idea, Initiative, KeyResult, QuarterBudget
@@ -21,15 +22,23 @@ def test_check_ins_keep_history_and_follow_the_latest() -> None:
     assert kr is not None
     before = kr.check_ins.count()
     services.check_in_record(
-        actor=None, key_result=kr, value=Decimal(7), confidence=Decimal("0.9"), on=date(2030, 1, 1)
+        actor=SYSTEM,
+        key_result=kr,
+        value=Decimal(7),
+        confidence=Decimal("0.9"),
+        on=date(2030, 1, 1),
     )
     services.check_in_record(
-        actor=None, key_result=kr, value=Decimal(3), confidence=Decimal("0.4"), on=date(2029, 1, 1)
+        actor=SYSTEM,
+        key_result=kr,
+        value=Decimal(3),
+        confidence=Decimal("0.4"),
+        on=date(2029, 1, 1),
     )
     kr.refresh_from_db()
     assert kr.check_ins.count() == before + 2
     assert kr.current == Decimal(7)  # the older back-dated reading does not replace it
-    history = selectors.key_result_history(actor=None, objective_key=kr.objective.key, key=kr.key)
+    history = selectors.key_result_history(actor=SYSTEM, objective_key=kr.objective.key, key=kr.key)
     assert history is not None
     assert [c["on"] for c in history["check_ins"]][-2:] == [date(2029, 1, 1), date(2030, 1, 1)]
 
@@ -54,10 +63,10 @@ def test_only_strategy_editors_change_it() -> None:
 
 
 def test_weights_must_sum_to_one() -> None:
-    objectives = list(selectors.objective_list(actor=None)[:2])
+    objectives = list(selectors.objective_list(actor=SYSTEM)[:2])
     with pytest.raises(BadInput, match=r"weights sum to 1\.1"):
         services.initiative_upsert(
-            actor=None,
+            actor=SYSTEM,
             key="W1",
             title="w",
             objectives=[(objectives[0], Decimal("0.5")), (objectives[1], Decimal("0.6"))],
@@ -65,14 +74,14 @@ def test_weights_must_sum_to_one() -> None:
 
 
 def test_idea_pipeline_moves_only_forward() -> None:
-    idea = services.idea_create(actor=None, title="t", hypothesis="h")
+    idea = services.idea_create(actor=SYSTEM, title="t", hypothesis="h")
     with pytest.raises(BadInput, match="proposed cannot become adopted"):
-        services.idea_move(actor=None, idea=idea, status="adopted", on=date(2027, 1, 1))
-    services.idea_move(actor=None, idea=idea, status="experimenting", on=date(2027, 1, 1))
+        services.idea_move(actor=SYSTEM, idea=idea, status="adopted", on=date(2027, 1, 1))
+    services.idea_move(actor=SYSTEM, idea=idea, status="experimenting", on=date(2027, 1, 1))
     with pytest.raises(BadInput, match="outcome"):
-        services.idea_move(actor=None, idea=idea, status="adopted", on=date(2027, 2, 1))
+        services.idea_move(actor=SYSTEM, idea=idea, status="adopted", on=date(2027, 2, 1))
     services.idea_move(
-        actor=None, idea=idea, status="adopted", on=date(2027, 2, 1), outcome="it worked"
+        actor=SYSTEM, idea=idea, status="adopted", on=date(2027, 2, 1), outcome="it worked"
     )
     idea.refresh_from_db()
     assert (idea.status, idea.timebox_start, idea.decided_on) == (
@@ -87,7 +96,7 @@ def test_action_closure_rate_by_hand() -> None:
     team = Team.objects.create(slug="closure-t", name="C", type="enabling")
     for n, closed in enumerate([date(2027, 1, 5), date(2027, 1, 30), None, None]):
         action = services.action_create(
-            actor=None,
+            actor=SYSTEM,
             title=f"a{n}",
             source="retrospective",
             created_on=date(2027, 1, 1),
@@ -95,8 +104,8 @@ def test_action_closure_rate_by_hand() -> None:
             team=team,
         )
         if closed:
-            services.action_close(actor=None, action=action, on=closed)
-    summary = selectors.action_closure(actor=None, today=date(2027, 2, 1), team="closure-t")
+            services.action_close(actor=SYSTEM, action=action, on=closed)
+    summary = selectors.action_closure(actor=SYSTEM, today=date(2027, 2, 1), team="closure-t")
     # 2 of 4 closed, one of them on time; one open action is past its due date.
     assert summary == {
         "actions": 4,
@@ -108,7 +117,7 @@ def test_action_closure_rate_by_hand() -> None:
 
 
 def test_plan_from_the_database_and_apply() -> None:
-    result = services.plan_solve(actor=None, quarters="2027Q1..2027Q4", bottleneck_time_limit=5)
+    result = services.plan_solve(actor=SYSTEM, quarters="2027Q1..2027Q4", bottleneck_time_limit=5)
     assert result["status"] == "optimal" and result["mip_gap"] == 0.0
     data = selectors.portfolio_instance(quarters="2027Q1..2027Q4")
     assert set(result["schedule"]) | set(result["unscheduled"]) == {
@@ -122,7 +131,7 @@ def test_plan_from_the_database_and_apply() -> None:
         q: float(QuarterBudget.objects.get(quarter=q).amount) for q in data["quarters"]
     }
     applied = services.plan_solve(
-        actor=None, quarters="2027Q1..2027Q4", apply=True, bottleneck_time_limit=0
+        actor=SYSTEM, quarters="2027Q1..2027Q4", apply=True, bottleneck_time_limit=0
     )
     for key, quarter in applied["schedule"].items():
         assert Initiative.objects.get(key=key).planned_start == quarter
@@ -139,10 +148,10 @@ def test_plan_rejects_a_partial_budget() -> None:
 def test_capacity_is_fte_times_13_for_a_full_quarter() -> None:
     from steward.org import services as org_services
 
-    team = org_services.team_create(actor=None, slug="cap-t", name="Cap", type="platform")
+    team = org_services.team_create(actor=SYSTEM, slug="cap-t", name="Cap", type="platform")
     for n, fte in enumerate(["1.00", "0.50"]):
         org_services.person_create(
-            actor=None,
+            actor=SYSTEM,
             employee_id=f"CAP{n}",
             name=f"Cap {n}",
             start_date=date(2026, 1, 1),
@@ -156,13 +165,13 @@ def test_capacity_is_fte_times_13_for_a_full_quarter() -> None:
 
 
 def test_prioritization_sorts_and_ranks() -> None:
-    data = selectors.prioritization(actor=None, sort="wsjf")
+    data = selectors.prioritization(actor=SYSTEM, sort="wsjf")
     wsjf = [row["wsjf"] for row in data["items"]]
     assert wsjf == sorted(wsjf, reverse=True)
-    by_cost = selectors.prioritization(actor=None, sort="cost")["items"]
+    by_cost = selectors.prioritization(actor=SYSTEM, sort="cost")["items"]
     assert [r["cost"] for r in by_cost] == sorted(r["cost"] for r in by_cost)
     with pytest.raises(BadInput, match="sort"):
-        selectors.prioritization(actor=None, sort="nonsense")
+        selectors.prioritization(actor=SYSTEM, sort="nonsense")
     svg = selectors.value_effort_svg(data["items"])
     assert svg.startswith("<svg") and "Value vs effort" in svg
 
@@ -177,7 +186,7 @@ def test_plan_under_a_reorg_scenario_uses_its_capacity() -> None:
     changed = False
     for scenario in Scenario.objects.order_by("pk"):
         comparison = design_selectors.scenario_comparison(
-            actor=None, scenario=scenario, quarters=quarters
+            actor=SYSTEM, scenario=scenario, quarters=quarters
         )
         got = selectors.team_capacity(quarters=quarters, scenario=scenario.pk)
         for row in comparison["capacity"]:
@@ -186,7 +195,7 @@ def test_plan_under_a_reorg_scenario_uses_its_capacity() -> None:
                 live.get(row["team"], {}).get(row["quarter"]) != got[row["team"]][row["quarter"]]
             )
         result = services.plan_solve(
-            actor=None, quarters="2027Q1..2027Q2", scenario=scenario.pk, bottleneck_time_limit=0
+            actor=SYSTEM, quarters="2027Q1..2027Q2", scenario=scenario.pk, bottleneck_time_limit=0
         )
         assert result["status"] in ("optimal", "infeasible")
     assert changed, "no demo scenario changes any capacity: the test would not notice"

@@ -185,7 +185,7 @@ class Importer:
 
     kind: ClassVar[str] = ""
 
-    def __init__(self, path: Path | str, *, actor: Any = None, today: date | None = None) -> None:
+    def __init__(self, path: Path | str, *, actor: Any, today: date | None = None) -> None:
         self.path = Path(path)
         self.file = str(path)
         self.actor = actor
@@ -603,8 +603,8 @@ def run_import(
     kind: str,
     path: Path | str,
     *,
+    actor: Any,
     dry_run: bool = False,
-    actor: Any = None,
     today: date | None = None,
 ) -> Diff:
     """Import `path` as `kind`: validate all, diff, and (unless dry_run) apply in one transaction.

@@ -68,7 +68,39 @@ ORG_PLANNER_ROLES = frozenset(
 # Roles that may change the strategy (objectives, initiatives, plans, pipeline).
 STRATEGY_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.EXECUTIVE})
 
-AnyUser = User | AnonymousUser
+
+class SystemActor:
+    """The instance itself: the CLI run by its operator, background jobs, the demo builder.
+
+    It holds every role, so every check passes; it has no person and no user record. There is
+    no "no actor" path: code that acts for the system passes `SYSTEM` explicitly.
+    """
+
+    is_authenticated = True
+    is_anonymous = False
+    is_superuser = True
+    is_active = True
+    pk = None
+    id = None
+    username = "system"
+
+    def get_username(self) -> str:
+        return self.username
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = SystemActor()
+
+AnyUser = User | AnonymousUser | SystemActor
+# What selectors and services take as `actor`.
+Actor = AnyUser
+
+
+def user_record(actor: AnyUser) -> User | None:
+    """The user row to store as an owner or author (None for the system and anonymous)."""
+    return actor if isinstance(actor, User) else None
 
 # A row scope narrows the rows of one model to those a user may list: it gets the user, the
 # roles they hold (never empty), the model's full queryset and the day it is asked about.
@@ -127,6 +159,11 @@ def _person_model() -> Any:
 
 def roles_of(user: AnyUser) -> frozenset[Role]:
     """The roles `user` holds (cached on the user object for the request)."""
+    if user is None:
+        # There is no "no actor": code acting for the instance passes SYSTEM.
+        raise TypeError("an actor is required: a user, or policy.SYSTEM for jobs and the CLI")
+    if isinstance(user, SystemActor):
+        return frozenset(ALL_ROLES)
     if not user.is_authenticated:
         return frozenset()
     cached = getattr(user, "_steward_roles", None)
@@ -148,7 +185,7 @@ def has_role(user: AnyUser, *roles: Role) -> bool:
 
 def person_of(user: AnyUser) -> Any | None:
     """The person record linked to `user`, if any (cached)."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return None
     if hasattr(user, "_steward_person"):
         return user._steward_person
@@ -179,7 +216,7 @@ def subtree_ids(user: AnyUser) -> frozenset[int]:
                     found.add(child)
                     stack.append(child)
         result = frozenset(found)
-    if user.is_authenticated:
+    if isinstance(user, User):
         setattr(user, "_steward_subtree", result)  # noqa: B010
     return result
 

@@ -93,7 +93,7 @@ class _PersonFactory:
         self.next_id += 1
         city, tz, currency, multiplier = location
         person = org_services.person_create(
-            actor=None,
+            actor=policy.SYSTEM,
             employee_id=employee_id,
             name=name,
             emails=[email_for(name, self.emails)],
@@ -123,7 +123,7 @@ def step_organization(ctx: DemoContext) -> None:
     rng, org = ctx.rng, ctx.org
     for slug, name, parent in DEPARTMENTS:
         org.departments[slug] = org_services.department_ensure(
-            actor=None, slug=slug, name=name, parent=org.departments.get(parent or "")
+            actor=policy.SYSTEM, slug=slug, name=name, parent=org.departments.get(parent or "")
         )
     make = _PersonFactory(ctx)
     founding = date(2019, 3, 1)
@@ -156,7 +156,7 @@ def step_organization(ctx: DemoContext) -> None:
         directors[slug].save(update_fields=["department"])
     for index, (slug, name, team_type, department, n_ics, mission) in enumerate(TEAMS):
         team = org_services.team_create(
-            actor=None,
+            actor=policy.SYSTEM,
             slug=slug,
             name=name,
             type=team_type,
@@ -175,7 +175,7 @@ def step_organization(ctx: DemoContext) -> None:
             location=_location(rng, index),
             start=em_start,
         )
-        org_services.team_set_lead(actor=None, team=team, lead=em)
+        org_services.team_set_lead(actor=policy.SYSTEM, team=team, lead=em)
         members = []
         for _ in range(n_ics):
             level, title, base = rng.choices(IC_LEVELS, weights=IC_LEVEL_WEIGHTS)[0]
@@ -240,7 +240,7 @@ def step_roles(ctx: DemoContext) -> None:
             continue
         doc = parse_role(entry.read_text(encoding="utf-8"))
         org_services.role_description_upsert(
-            actor=None,
+            actor=policy.SYSTEM,
             slug=org_services.role_slug(doc.title),
             title=doc.title,
             description=doc.description,
@@ -260,7 +260,7 @@ def _login(ctx: DemoContext, username: str, role: policy.Role, person: Person | 
     group, _ = Group.objects.get_or_create(name=str(role))
     user.groups.add(group)
     if person is not None:
-        org_services.person_link_user(actor=None, person=person, user=user)
+        org_services.person_link_user(actor=policy.SYSTEM, person=person, user=user)
     ctx.logins.append((username, str(role), person.name if person else ""))
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import User
 
+from steward.core.policy import SYSTEM
 from steward.demo.company import LOCATIONS, salary_for
 from steward.org import services as org_services
 from steward.org.models import Person, Team
@@ -59,7 +60,7 @@ def _solo_team(ctx: DemoContext) -> Team:
     """A one-person enabling team: a security champion moved out of Mobile Apps."""
     org = ctx.org
     team = org_services.team_create(
-        actor=None,
+        actor=SYSTEM,
         slug="security",
         name="Security Champions",
         type="enabling",
@@ -73,9 +74,9 @@ def _solo_team(ctx: DemoContext) -> Team:
     )
     assert champion is not None
     on = ctx.today - timedelta(days=60)
-    org_services.person_move(actor=None, person=champion, team=team, on=on)
+    org_services.person_move(actor=SYSTEM, person=champion, team=team, on=on)
     director = Person.objects.filter(title="Director of Platform & Infrastructure").first()
-    org_services.person_set_manager(actor=None, person=champion, manager=director, on=on)
+    org_services.person_set_manager(actor=SYSTEM, person=champion, manager=director, on=on)
     org.teams["security"] = team
     return team
 
@@ -84,29 +85,29 @@ def step_orgdesign(ctx: DemoContext) -> None:
     """Burden and exchange rates, allocations, interactions, targets, headcount plan, scenarios."""
     rng = ctx.rng
     for location, rate in BURDEN.items():
-        design.burden_rate_set(actor=None, location=location, rate=rate)
-    design.exchange_rate_set(actor=None, currency="USD", reporting_currency="EUR", rate="0.92")
-    design.exchange_rate_set(actor=None, currency="EUR", reporting_currency="USD", rate="1.087")
+        design.burden_rate_set(actor=SYSTEM, location=location, rate=rate)
+    design.exchange_rate_set(actor=SYSTEM, currency="USD", reporting_currency="EUR", rate="0.92")
+    design.exchange_rate_set(actor=SYSTEM, currency="EUR", reporting_currency="USD", rate="1.087")
     _solo_team(ctx)
     teams = {t.slug: t for t in Team.objects.all()}
     for _slug, team in sorted(teams.items()):
         platform = team.type == "platform"
         design.allocation_set(
-            actor=None, team=team, kind="on-call", share="0.15" if platform else "0.05"
+            actor=SYSTEM, team=team, kind="on-call", share="0.15" if platform else "0.05"
         )
         design.allocation_set(
-            actor=None, team=team, kind="ktlo", share=f"{rng.choice([10, 15, 20, 25, 30]) / 100}"
+            actor=SYSTEM, team=team, kind="ktlo", share=f"{rng.choice([10, 15, 20, 25, 30]) / 100}"
         )
-        design.allocation_set(actor=None, team=team, kind="leave", share="0.08")
-        design.allocation_set(actor=None, team=team, kind="leave", share="0.15", quarter="2027Q3")
+        design.allocation_set(actor=SYSTEM, team=team, kind="leave", share="0.08")
+        design.allocation_set(actor=SYSTEM, team=team, kind="leave", share="0.15", quarter="2027Q3")
     for a, b, mode in INTERACTIONS:
         if a in teams and b in teams:
-            design.interaction_declare(actor=None, team=teams[a], other=teams[b], mode=mode)
+            design.interaction_declare(actor=SYSTEM, team=teams[a], other=teams[b], mode=mode)
     for level, share in (("L1", "0.15"), ("L2", "0.30"), ("L3", "0.35"), ("L4", "0.10")):
-        design.level_target_set(actor=None, team=None, level=level, share=share)
-    design.composition_target_set(actor=None, metric="manager_to_ic_ratio", value="7")
+        design.level_target_set(actor=SYSTEM, team=None, level=level, share=share)
+    design.composition_target_set(actor=SYSTEM, metric="manager_to_ic_ratio", value="7")
     design.composition_target_set(
-        actor=None, metric="senior_share", value="0.45", levels="L3,L4,L5"
+        actor=SYSTEM, metric="senior_share", value="0.45", levels="L3,L4,L5"
     )
     first = date(2027, 1, 1)
     for n, (slug, kind, level, qi, base) in enumerate(PLAN, start=1):
@@ -115,7 +116,7 @@ def step_orgdesign(ctx: DemoContext) -> None:
         site = LOCATIONS[rng.randrange(len(LOCATIONS))]
         start = first + timedelta(days=91 * qi + rng.randrange(0, 40))
         design.plan_entry_create(
-            actor=None,
+            actor=SYSTEM,
             key=f"hc-{slug}-{n}",
             team=teams[slug],
             kind=kind,
@@ -131,7 +132,7 @@ def step_orgdesign(ctx: DemoContext) -> None:
     leavers = Person.objects.filter(regretted=True, team__isnull=False).order_by("-end_date")[:2]
     for n, leaver in enumerate(leavers, start=1):
         design.plan_entry_create(
-            actor=None,
+            actor=SYSTEM,
             key=f"backfill-{leaver.employee_id.lower()}",
             team=leaver.team,  # type: ignore[arg-type]
             kind=PlanKind.BACKFILL,

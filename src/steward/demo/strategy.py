@@ -12,6 +12,7 @@ import random
 from datetime import date, timedelta
 from decimal import Decimal
 
+from steward.core.policy import SYSTEM
 from steward.demo import linkkeys
 from steward.demo.builder import DemoContext
 from steward.strategy import services
@@ -114,7 +115,7 @@ def step_strategy(ctx: DemoContext) -> None:
     objectives = {}
     for key, title, priority, description in OBJECTIVES:
         objectives[key] = services.objective_upsert(
-            actor=None,
+            actor=SYSTEM,
             key=key,
             title=title,
             description=description,
@@ -126,7 +127,7 @@ def step_strategy(ctx: DemoContext) -> None:
     checkin_days = [today - timedelta(days=d) for d in (84, 42, 4)]
     for okey, key, title, metric, unit, baseline, target, path in KEY_RESULTS:
         kr = services.key_result_upsert(
-            actor=None,
+            actor=SYSTEM,
             objective=objectives[okey],
             key=key,
             title=title,
@@ -140,7 +141,7 @@ def step_strategy(ctx: DemoContext) -> None:
         )
         for day, value in zip(checkin_days[1:], path[1:], strict=True):
             services.check_in_record(
-                actor=None,
+                actor=SYSTEM,
                 key_result=kr,
                 value=Decimal(str(value)),
                 confidence=Decimal(rng.choice(["0.5", "0.6", "0.7", "0.8"])),
@@ -156,7 +157,7 @@ def step_strategy(ctx: DemoContext) -> None:
         ("O5", "platform-core", "Right-size clusters and storage tiers"),
     ]:
         services.team_goal_create(
-            actor=None, objective=objectives[okey], team=teams[slug], title=title
+            actor=SYSTEM, objective=objectives[okey], team=teams[slug], title=title
         )
 
     def make(
@@ -203,7 +204,7 @@ def step_strategy(ctx: DemoContext) -> None:
     ) -> Initiative:
         fields["owner_team"] = teams[owner_team]
         return services.initiative_upsert(
-            actor=None,
+            actor=SYSTEM,
             key=key,
             title=title,
             fields=fields,
@@ -286,14 +287,14 @@ def step_strategy(ctx: DemoContext) -> None:
         "REL-SLO": ["REL-MR"],
     }.items():
         services.initiative_upsert(
-            actor=None, key=key, title=made[key].title, depends_on=[made[d] for d in deps]
+            actor=SYSTEM, key=key, title=made[key].title, depends_on=[made[d] for d in deps]
         )
     Initiative.objects.filter(key="NM-BR").update(deadline="2027Q4")
     Initiative.objects.filter(key="REL-MR").update(mandatory=True, deadline="2027Q3")
     Initiative.objects.filter(key="ML-RANK2").update(earliest="2027Q2")
     for n in range(6):
         quarter = f"{2026 + (n + 3) // 4}Q{(n + 3) % 4 + 1}"
-        services.budget_set(actor=None, quarter=quarter, amount=Decimal(1_500_000 + 50_000 * n))
+        services.budget_set(actor=SYSTEM, quarter=quarter, amount=Decimal(1_500_000 + 50_000 * n))
     # Innovation pipeline.
     ideas = [
         ("LLM support triage", "Auto-triage halves first response time", "experimenting", ""),
@@ -306,7 +307,7 @@ def step_strategy(ctx: DemoContext) -> None:
     for n, (title, hypothesis, status, outcome) in enumerate(ideas):
         owner = people[(n * 17 + 9) % len(people)]
         idea = services.idea_create(
-            actor=None,
+            actor=SYSTEM,
             title=title,
             hypothesis=hypothesis,
             owner=owner,
@@ -317,18 +318,22 @@ def step_strategy(ctx: DemoContext) -> None:
         )
         if status != "proposed":
             idea = services.idea_move(
-                actor=None, idea=idea, status="experimenting", on=today - timedelta(days=60)
+                actor=SYSTEM, idea=idea, status="experimenting", on=today - timedelta(days=60)
             )
         if status in ("adopted", "dropped"):
             services.idea_move(
-                actor=None, idea=idea, status=status, on=today - timedelta(days=10), outcome=outcome
+                actor=SYSTEM,
+                idea=idea,
+                status=status,
+                on=today - timedelta(days=10),
+                outcome=outcome,
             )
     # Improvement actions from retrospectives and incidents, about two thirds closed.
     for n in range(14):
         slug = sorted(teams)[n % len(teams)]
         created = today - timedelta(days=20 + 9 * n)
         action = services.action_create(
-            actor=None,
+            actor=SYSTEM,
             title=rng.choice(
                 [
                     "Add an alert on queue depth",
@@ -348,5 +353,5 @@ def step_strategy(ctx: DemoContext) -> None:
         )
         if n % 3 != 2:
             services.action_close(
-                actor=None, action=action, on=created + timedelta(days=rng.randrange(5, 35))
+                actor=SYSTEM, action=action, on=created + timedelta(days=rng.randrange(5, 35))
             )

@@ -11,6 +11,7 @@ from ninja import Query, Router
 
 from steward.core.pagination import paginate
 from steward.core.periods import parse_day, parse_period
+from steward.core.policy import SYSTEM
 from steward.engineering import selectors, services
 from steward.engineering.models import Commit, Deployment, Incident, RecordSource, Repository
 
@@ -242,14 +243,14 @@ def _receive(request: HttpRequest, kind: str) -> JsonResponse:
     if kind == "deployments":
         try:
             deployment, created = services.deployment_upsert(
-                actor=None, data=payload, source=RecordSource.WEBHOOK
+                actor=SYSTEM, data=payload, source=RecordSource.WEBHOOK
             )
         except services.DeploymentConflict as exc:
             return JsonResponse({"detail": str(exc), "errors": []}, status=409)
         body = deployment_dict(deployment)
     else:
         incident, created = services.incident_upsert(
-            actor=None, data=payload, source=RecordSource.WEBHOOK
+            actor=SYSTEM, data=payload, source=RecordSource.WEBHOOK
         )
         body = incident_dict(incident)
     return JsonResponse({**body, "created": created}, status=201 if created else 200)

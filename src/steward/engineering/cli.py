@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from steward.core.cli_support import command, console, err_console, print_json
+from steward.core.policy import SYSTEM
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -237,6 +238,6 @@ def webhook_create(name: str = typer.Argument(..., help="Name of the sending sys
     """Create a webhook source; its token is printed once (send it as a Bearer token)."""
     from steward.engineering.services import webhook_source_create
 
-    source, raw = webhook_source_create(actor=None, name=name)
+    source, raw = webhook_source_create(actor=SYSTEM, name=name)
     err_console.print(f"Webhook source {source.name}. Store the token now; it is not shown again:")
     print(raw)

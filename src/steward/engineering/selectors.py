@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, Literal
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, F, Max, Q, QuerySet, Sum
 
 from steward.core import policy
@@ -31,7 +30,7 @@ from steward.engineering.models import (
     Repository,
 )
 
-Actor = User | AnonymousUser
+Actor = policy.Actor
 
 
 # ---------------------------------------------------------------- repositories

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db import connection, transaction
 from django.utils.dateparse import parse_datetime
 
@@ -29,7 +28,7 @@ from steward.engineering.models import (
     WebhookSource,
 )
 
-Actor = User | AnonymousUser | None
+Actor = policy.Actor
 
 
 class EngineeringError(StewardError):
@@ -44,8 +43,7 @@ TAG_ID_PREFIX = "tag:"
 
 
 def _require(actor: Actor, label: str) -> None:
-    if actor is not None:
-        policy.require(actor, "change", label)
+    policy.require(actor, "change", label)
 
 
 # ---------------------------------------------------------------- validation of records

@@ -171,8 +171,7 @@ class PeopleImporter(CsvImporter):
 
     def plan(self) -> Diff:
         """Validate every row, then compare each person with the database."""
-        if self.actor is not None:
-            policy.require(self.actor, "change", "org.person")
+        policy.require(self.actor, "change", "org.person")
         diff = self.new_diff()
         rows = self.read_rows()
         if not rows:
@@ -849,8 +848,7 @@ class TeamsImporter(CsvImporter):
 
     def plan(self) -> Diff:
         """Validate every row; unknown leads are warnings (set on a re-import after people)."""
-        if self.actor is not None:
-            policy.require(self.actor, "change", "org.person")
+        policy.require(self.actor, "change", "org.person")
         diff = self.new_diff()
         rows = self.read_rows()
         teams = {t.slug: t for t in Team.objects.select_related("department", "lead")}
@@ -963,8 +961,7 @@ class RolesImporter(Importer):
 
     def plan(self) -> Diff:
         """Parse every file; a role is keyed by the slug of its title."""
-        if self.actor is not None:
-            policy.require(self.actor, "change", "org.person")
+        policy.require(self.actor, "change", "org.person")
         diff = self.new_diff()
         files = self.files()
         if not files:

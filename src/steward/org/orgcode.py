@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email, validate_slug
 from django.db import transaction
@@ -51,7 +50,7 @@ from steward.org.roledocs import RoleDocError, parse_role
 
 FORMAT = "steward-org/1"
 MANIFEST = "steward.yaml"
-Actor = User | AnonymousUser
+Actor = policy.Actor
 Record = dict[str, Any]
 Status = Literal["added", "changed", "unchanged"]
 
@@ -357,16 +356,12 @@ def _json_safe(value: Any) -> Any:
 
 @dataclass
 class Scope:
-    """Who the export is for: None is the instance operator (everything)."""
+    """Who the export is for (`policy.SYSTEM`: the instance operator, everything)."""
 
-    actor: Actor | None = None
+    actor: Actor
 
     def rows(self, label: str) -> QuerySet[Any]:
         """The rows of `label` the actor may see (all of them for the operator)."""
-        if self.actor is None:
-            from django.apps import apps
-
-            return apps.get_model(label)._default_manager.all()  # type: ignore[no-any-return]
         return policy.visible(self.actor, label)
 
 
@@ -735,7 +730,7 @@ def _people_export(scope: Scope) -> list[Record]:
             },
             keep=PERSON_REQUIRED,
         )
-        if scope.actor is not None:
+        if scope.actor is not policy.SYSTEM:
             renamed = {POLICY_NAMES.get(k, k): k for k in record}
             allowed = policy.filter_person(
                 scope.actor, p, {POLICY_NAMES.get(k, k): v for k, v in record.items()}
@@ -1034,7 +1029,7 @@ def _roles_apply(plan: Plan) -> None:
 
 def _upsert_role(entry: Entry, doc: Any) -> None:
     org_services.role_description_upsert(
-        actor=None,
+        actor=policy.SYSTEM,
         slug=entry.key,
         title=doc.title,
         description=doc.description,
@@ -1125,8 +1120,8 @@ register(
 # --------------------------------------------------------------------------- export / import
 
 
-def export_org(folder: Path, *, actor: Actor | None = None) -> dict[str, int]:
-    """Write every kind to `folder` (as `actor` may see it; None: everything); counts by kind."""
+def export_org(folder: Path, *, actor: Actor) -> dict[str, int]:
+    """Write every kind to `folder` (as `actor` may see it; SYSTEM: everything); counts by kind."""
     folder.mkdir(parents=True, exist_ok=True)
     scope = Scope(actor)
     counts: dict[str, int] = {}
@@ -1137,7 +1132,7 @@ def export_org(folder: Path, *, actor: Actor | None = None) -> dict[str, int]:
             counts[kind.name] = len(records)
             (folder / kind.file).write_text(dump_yaml(records, kind.header), encoding="utf-8")
     manifest: Record = {"format": FORMAT, "kinds": [k.name for k in kinds]}
-    if actor is not None:
+    if policy.user_record(actor) is not None:
         manifest["exported_as"] = actor.get_username()
     header = "Steward organization as code. Edit the files, then: steward import-all FOLDER"
     (folder / MANIFEST).write_text(dump_yaml(manifest, header), encoding="utf-8")
@@ -1195,7 +1190,7 @@ def plan_import(folder: Path) -> Plan:
                 )
             )
     plan = Plan()
-    scope = Scope(None)
+    scope = Scope(policy.SYSTEM)
     for kind in kinds:
         plan.current[kind.name] = {r[kind.key]: r for r in kind.export(scope)}
         path = folder / kind.file

@@ -6,14 +6,13 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, Q, QuerySet
 
 from steward.core import policy
 from steward.org.chartlayout import ChartNode
 from steward.org.models import Department, Person, PersonEmail, RoleDescription, Team
 
-Actor = User | AnonymousUser
+Actor = policy.Actor
 
 
 def active_q(on: date, prefix: str = "") -> Q:

@@ -29,10 +29,8 @@ from steward.org.models import (
 from steward.org.registrations import PERSON_FIELDS
 
 
-def _require_change(actor: User | None) -> None:
-    # None is the system itself (CLI run by the instance operator, demo builder, migrations).
-    if actor is not None:
-        policy.require(actor, "change", "org.person")
+def _require_change(actor: policy.Actor) -> None:
+    policy.require(actor, "change", "org.person")
 
 
 def _close(rows: QuerySet[Any], on: date) -> None:
@@ -57,7 +55,7 @@ def _validated(obj: Model, extra: dict[str, list[str]] | None = None) -> None:
 
 @transaction.atomic
 def department_ensure(
-    *, actor: User | None, slug: str, name: str = "", parent: Department | None = None
+    *, actor: policy.Actor, slug: str, name: str = "", parent: Department | None = None
 ) -> Department:
     """The department `slug`, created when missing."""
     _require_change(actor)
@@ -74,7 +72,7 @@ def department_ensure(
 @transaction.atomic
 def team_create(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     slug: str,
     name: str,
     type: str,
@@ -91,7 +89,7 @@ def team_create(
 
 
 @transaction.atomic
-def team_set_lead(*, actor: User | None, team: Team, lead: Person | None) -> Team:
+def team_set_lead(*, actor: policy.Actor, team: Team, lead: Person | None) -> Team:
     """Name the team's lead."""
     _require_change(actor)
     team.lead = lead
@@ -102,7 +100,7 @@ def team_set_lead(*, actor: User | None, team: Team, lead: Person | None) -> Tea
 @transaction.atomic
 def person_create(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     employee_id: str,
     name: str,
     start_date: date,
@@ -147,7 +145,7 @@ def person_create(
 
 
 @transaction.atomic
-def person_move(*, actor: User | None, person: Person, team: Team | None, on: date) -> Person:
+def person_move(*, actor: policy.Actor, person: Person, team: Team | None, on: date) -> Person:
     """Move a person to another home team from `on`; history keeps the old membership."""
     _require_change(actor)
     _close(TeamMembership.objects.filter(person=person, end__isnull=True), on)
@@ -162,7 +160,7 @@ def person_move(*, actor: User | None, person: Person, team: Team | None, on: da
 
 @transaction.atomic
 def person_set_manager(
-    *, actor: User | None, person: Person, manager: Person | None, on: date
+    *, actor: policy.Actor, person: Person, manager: Person | None, on: date
 ) -> Person:
     """Change a person's manager from `on`; refuses reporting cycles."""
     _require_change(actor)
@@ -184,7 +182,7 @@ def person_set_manager(
 @transaction.atomic
 def person_end_employment(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     person: Person,
     on: date,
     termination_type: str = "",
@@ -211,7 +209,7 @@ def person_end_employment(
 
 @transaction.atomic
 def person_set_compensation(
-    *, actor: User | None, person: Person, salary: Decimal | None, currency: str
+    *, actor: policy.Actor, person: Person, salary: Decimal | None, currency: str
 ) -> Person:
     """Set a person's salary and currency."""
     _require_change(actor)
@@ -223,7 +221,7 @@ def person_set_compensation(
 
 
 @transaction.atomic
-def person_link_user(*, actor: User | None, person: Person, user: User | None) -> Person:
+def person_link_user(*, actor: policy.Actor, person: Person, user: User | None) -> Person:
     """Link a login to a person (so 'own record' and 'my subtree' work)."""
     _require_change(actor)
     person.user = user
@@ -239,7 +237,7 @@ def role_slug(title: str) -> str:
 @transaction.atomic
 def role_description_upsert(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     slug: str,
     title: str,
     description: str,

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from steward.core.cli_support import command, console, print_json
+from steward.core.policy import SYSTEM
 
 org_app = typer.Typer(help="Organization design: structure, capacity, plan, scenarios.")
 scenario_app = typer.Typer(help="Reorg scenarios: list, compare, export, import, apply.")
@@ -197,7 +198,7 @@ def scenario_import(file: str = typer.Argument(..., metavar="FILE")) -> None:
         column = None if exc.column is None else str(exc.column)
         raise InvalidInput([Problem(file, exc.line, column, exc.message, exc.hint)]) from exc
     try:
-        scenario = scenario_from_data(actor=None, data=data)
+        scenario = scenario_from_data(actor=SYSTEM, data=data)
     except BadInput as exc:
         raise BadInput(f"{file}: {exc}") from exc
     console.print(f"Scenario {scenario.pk} ({scenario.name}) imported as a draft.")
@@ -209,5 +210,5 @@ def scenario_apply(scenario_id: int = typer.Argument(..., metavar="ID")) -> None
     """Apply a draft scenario to the live org in one transaction (refuses on conflicts)."""
     from steward.orgdesign.services import scenario_apply as apply
 
-    scenario = apply(actor=None, scenario=_scenario(scenario_id))
+    scenario = apply(actor=SYSTEM, scenario=_scenario(scenario_id))
     console.print(f"Scenario {scenario.pk} ({scenario.name}) applied.")

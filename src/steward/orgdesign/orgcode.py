@@ -323,7 +323,7 @@ PLAN_KEYS = (
 
 
 def _plan_export(scope: Scope) -> list[Record]:
-    pay = scope.actor is None or bool(policy.roles_of(scope.actor) & policy.COMPENSATION_ROLES)
+    pay = bool(policy.roles_of(scope.actor) & policy.COMPENSATION_ROLES)
     rows = scope.rows("orgdesign.HeadcountPlanEntry").select_related("team", "replaces", "manager")
     return [
         compact(

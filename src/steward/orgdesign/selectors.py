@@ -15,7 +15,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from steward.core import disclosure, policy
@@ -56,12 +55,11 @@ from steward.orgdesign.scenarios import (
 from steward.orgdesign.structure import Interaction, OrgSnapshot, PersonRow, Spell, TeamRow, analyze
 from steward.orgdesign.structure import compare as compare_analyses
 
-# None is the system itself (the CLI run by the instance operator): no per-user policy.
-Actor = User | AnonymousUser | None
+Actor = policy.Actor
 
 
 def _may_see_costs(actor: Actor) -> bool:
-    return actor is None or policy.may_see_compensation_aggregates(actor)
+    return policy.may_see_compensation_aggregates(actor)
 
 
 def min_cost_group() -> int:
@@ -70,7 +68,7 @@ def min_cost_group() -> int:
 
 
 def _may_see_pay(actor: Actor) -> bool:
-    return actor is None or bool(policy.roles_of(actor) & policy.COMPENSATION_ROLES)
+    return bool(policy.roles_of(actor) & policy.COMPENSATION_ROLES)
 
 
 PAY_KEYS = ("salary", "currency")
@@ -90,7 +88,7 @@ TOKEN = re.compile(r"[\w-]+")
 
 def _invisible_people(actor: Actor) -> dict[str, str]:
     """Employee id and name → employee id of the people `actor` may not see."""
-    if actor is None:
+    if policy.roles_of(actor) & policy.WHOLE_ORG_ROLES:
         return {}
     hidden = Person.objects.exclude(
         pk__in=policy.visible(actor, "org.Person").values("pk")
@@ -141,13 +139,12 @@ def anonymized(actor: Actor, data: Any) -> Any:
 
 def visible_names(actor: Actor) -> dict[str, str]:
     """Employee id → name of the people `actor` may see (for pages naming people)."""
-    people = Person.objects.all() if actor is None else policy.visible(actor, "org.Person")
+    people = policy.visible(actor, "org.Person")
     return dict(people.values_list("employee_id", "name"))
 
 
 def _require_view(actor: Actor) -> None:
-    if actor is not None:
-        policy.require(actor, "view", "org.team")
+    policy.require(actor, "view", "org.team")
 
 
 # Higher apps (engineering: repositories, services) register what a team owns, as plain text.
@@ -355,8 +352,6 @@ def structure_analysis(*, actor: Actor, on: date | None = None) -> dict[str, Any
 
 def scenario_list(*, actor: Actor) -> QuerySet[Scenario]:
     """Scenarios `actor` may see (managers: their own)."""
-    if actor is None:
-        return Scenario.objects.select_related("owner")
     return policy.visible(actor, "orgdesign.Scenario").select_related("owner")
 
 
@@ -480,11 +475,7 @@ def capacity_report(
 
 def plan_entries(*, actor: Actor, team: str | None = None) -> QuerySet[HeadcountPlanEntry]:
     """Headcount plan entries `actor` may see."""
-    base = (
-        HeadcountPlanEntry.objects.all()
-        if actor is None
-        else policy.visible(actor, "orgdesign.HeadcountPlanEntry")
-    )
+    base = policy.visible(actor, "orgdesign.HeadcountPlanEntry")
     qs: QuerySet[HeadcountPlanEntry] = base.select_related("team", "replaces", "manager")
     if team:
         qs = qs.filter(team__slug=team)

@@ -11,7 +11,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -38,9 +37,9 @@ from steward.orgdesign.scenarios import CHANGE_KINDS, Change, change_refs, confl
 from steward.orgdesign.selectors import live_snapshot, scenario_outcome
 
 
-def _require_editor(actor: User | None) -> None:
+def _require_editor(actor: policy.Actor) -> None:
     # None is the system itself (CLI run by the operator, demo builder).
-    if actor is not None and not policy.may_change_org(actor):
+    if not policy.may_change_org(actor):
         raise PermissionDenied("may not change the organization design")
 
 
@@ -64,7 +63,7 @@ def _decimal(value: Any, what: str) -> Decimal:
 @transaction.atomic
 def allocation_set(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     team: Team,
     kind: str,
     share: Decimal | float | str,
@@ -89,7 +88,7 @@ def allocation_set(
 
 @transaction.atomic
 def interaction_declare(
-    *, actor: User | None, team: Team, other: Team, mode: str, note: str = ""
+    *, actor: policy.Actor, team: Team, other: Team, mode: str, note: str = ""
 ) -> TeamInteraction:
     """Declare that `team` interacts with `other` in `mode`."""
     _require_editor(actor)
@@ -101,7 +100,7 @@ def interaction_declare(
 
 @transaction.atomic
 def level_target_set(
-    *, actor: User | None, team: Team | None, level: str, share: Decimal | float | str
+    *, actor: policy.Actor, team: Team | None, level: str, share: Decimal | float | str
 ) -> LevelMixTarget:
     """Declare the target share of `level` in `team` (None: the default for every team)."""
     _require_editor(actor)
@@ -113,7 +112,7 @@ def level_target_set(
 
 @transaction.atomic
 def composition_target_set(
-    *, actor: User | None, metric: str, value: Decimal | float | str, levels: str = ""
+    *, actor: policy.Actor, metric: str, value: Decimal | float | str, levels: str = ""
 ) -> CompositionTarget:
     """Declare an organization-wide composition target."""
     _require_editor(actor)
@@ -127,7 +126,7 @@ def composition_target_set(
 
 @transaction.atomic
 def burden_rate_set(
-    *, actor: User | None, location: str, rate: Decimal | float | str
+    *, actor: policy.Actor, location: str, rate: Decimal | float | str
 ) -> BurdenRate:
     """Set the burden rate of a location ("" for every other location)."""
     _require_editor(actor)
@@ -138,7 +137,7 @@ def burden_rate_set(
 
 @transaction.atomic
 def exchange_rate_set(
-    *, actor: User | None, currency: str, reporting_currency: str, rate: Decimal | float | str
+    *, actor: policy.Actor, currency: str, reporting_currency: str, rate: Decimal | float | str
 ) -> ExchangeRate:
     """Set how many units of the reporting currency one unit of `currency` is worth."""
     _require_editor(actor)
@@ -152,7 +151,7 @@ def exchange_rate_set(
 @transaction.atomic
 def plan_entry_create(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     key: str,
     team: Team,
     level: str,
@@ -181,7 +180,7 @@ def plan_entry_create(
 
 @transaction.atomic
 def plan_entry_set_status(
-    *, actor: User | None, entry: HeadcountPlanEntry, status: str
+    *, actor: policy.Actor, entry: HeadcountPlanEntry, status: str
 ) -> HeadcountPlanEntry:
     """Move a plan entry to planned, approved, filled or cancelled."""
     _require_editor(actor)
@@ -192,13 +191,13 @@ def plan_entry_set_status(
 # --- scenarios ----------------------------------------------------------------------------
 
 
-def _require_plan(actor: User | None) -> None:
-    if actor is not None and not policy.may_plan_org(actor):
+def _require_plan(actor: policy.Actor) -> None:
+    if not policy.may_plan_org(actor):
         raise PermissionDenied("may not draft reorg scenarios")
 
 
-def _require_scenario_edit(actor: User | None, scenario: Scenario) -> None:
-    if actor is not None and not policy.may_edit_scenario(actor, scenario):
+def _require_scenario_edit(actor: policy.Actor, scenario: Scenario) -> None:
+    if not policy.may_edit_scenario(actor, scenario):
         raise PermissionDenied("may not change this scenario")
     if scenario.status != ScenarioStatus.DRAFT:
         raise OrgError(f"scenario {scenario.pk} is {scenario.status}; only drafts change")
@@ -207,7 +206,7 @@ def _require_scenario_edit(actor: User | None, scenario: Scenario) -> None:
 @transaction.atomic
 def scenario_create(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     name: str,
     effective_date: date | None = None,
     description: str = "",
@@ -218,14 +217,14 @@ def scenario_create(
         name=name,
         description=description,
         effective_date=effective_date or date.today(),
-        owner=actor,
+        owner=policy.user_record(actor),
     )
     return _save(scenario)  # type: ignore[no-any-return]
 
 
-def _check_subtree(actor: User | None, change: Change, scenario: Scenario) -> None:
+def _check_subtree(actor: policy.Actor, change: Change, scenario: Scenario) -> None:
     """Managers (not org editors) may touch only people and teams in their own subtree."""
-    if actor is None or policy.may_change_org(actor):
+    if policy.may_change_org(actor):
         return
     me = policy.person_of(actor)
     allowed = set(policy.subtree_ids(actor)) | ({me.pk} if me else set())
@@ -256,7 +255,7 @@ def _check_subtree(actor: User | None, change: Change, scenario: Scenario) -> No
 
 @transaction.atomic
 def scenario_add_change(
-    *, actor: User | None, scenario: Scenario, kind: str, payload: dict[str, Any]
+    *, actor: policy.Actor, scenario: Scenario, kind: str, payload: dict[str, Any]
 ) -> ScenarioChange:
     """Add a change to a draft; refuses (with the reason) a change the org cannot take."""
     _require_scenario_edit(actor, scenario)
@@ -284,7 +283,7 @@ def scenario_add_change(
 
 
 @transaction.atomic
-def scenario_remove_change(*, actor: User | None, scenario: Scenario, position: int) -> None:
+def scenario_remove_change(*, actor: policy.Actor, scenario: Scenario, position: int) -> None:
     """Remove one change from a draft."""
     _require_scenario_edit(actor, scenario)
     deleted, _ = scenario.changes.filter(position=position).delete()  # type: ignore[attr-defined]
@@ -294,7 +293,7 @@ def scenario_remove_change(*, actor: User | None, scenario: Scenario, position: 
 
 
 @transaction.atomic
-def scenario_discard(*, actor: User | None, scenario: Scenario) -> Scenario:
+def scenario_discard(*, actor: policy.Actor, scenario: Scenario) -> Scenario:
     """Mark a draft as discarded (kept for the record)."""
     _require_scenario_edit(actor, scenario)
     scenario.status = ScenarioStatus.DISCARDED
@@ -312,9 +311,9 @@ def scenario_conflicts(scenario: Scenario) -> list[str]:
 
 
 @transaction.atomic
-def scenario_apply(*, actor: User | None, scenario: Scenario, on: date | None = None) -> Scenario:
+def scenario_apply(*, actor: policy.Actor, scenario: Scenario, on: date | None = None) -> Scenario:
     """Apply every change in one transaction through the org services; refuses on conflicts."""
-    if actor is not None and not policy.may_change_org(actor):
+    if not policy.may_change_org(actor):
         raise PermissionDenied("may not apply scenarios to the live organization")
     if scenario.status != ScenarioStatus.DRAFT:
         raise OrgError(f"scenario {scenario.pk} is {scenario.status}; only drafts are applied")
@@ -396,7 +395,7 @@ def scenario_apply(*, actor: User | None, scenario: Scenario, on: date | None = 
         )
     scenario.status = ScenarioStatus.APPLIED
     scenario.applied_at = timezone.now()
-    scenario.applied_by = actor
+    scenario.applied_by = policy.user_record(actor)
     scenario.save(update_fields=["status", "applied_at", "applied_by", "updated_at"])
     return scenario
 
@@ -429,7 +428,7 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
 
 
 @transaction.atomic
-def scenario_from_data(*, actor: User | None, data: dict[str, Any]) -> Scenario:
+def scenario_from_data(*, actor: policy.Actor, data: dict[str, Any]) -> Scenario:
     """Create a draft from plain data (as exported); every change is validated as it is added."""
     if not isinstance(data, dict) or not data.get("name"):
         raise OrgError("name: missing (a scenario file has name, effective_date and changes)")

@@ -10,6 +10,7 @@ import typer
 
 from steward.core.cli_support import console, err_console, print_json
 from steward.core.errors import BadInput, StewardError
+from steward.core.policy import SYSTEM
 
 plan_app = typer.Typer(
     help="Plan the portfolio: which initiative starts when.", no_args_is_help=True
@@ -118,7 +119,7 @@ def solve(
             from steward.strategy.services import plan_solve
 
             result = plan_solve(
-                actor=None,
+                actor=SYSTEM,
                 quarters=quarters,
                 scenario=scenario,
                 apply=apply,

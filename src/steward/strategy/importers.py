@@ -35,8 +35,7 @@ def _plain(value: Any) -> Any:
 
 class _StrategyImporter(CsvImporter):
     def _require(self, label: str) -> None:
-        if self.actor is not None:
-            policy.require(self.actor, "change", label)
+        policy.require(self.actor, "change", label)
 
     def _changes(
         self, diff: Diff, key: str, row: Row, old: dict[str, Any] | None, new: dict[str, Any]
@@ -350,7 +349,7 @@ class InitiativesImporter(_StrategyImporter):
         present = set(getattr(self, "header", []))
         objectives = set(Objective.objects.values_list("key", flat=True))
         teams = set(org_selectors.team_slugs_by_id().values())
-        stored = {i.key: i for i in initiative_list(actor=None)}
+        stored = {i.key: i for i in initiative_list(actor=policy.SYSTEM)}
         in_file = {row.get("key") for row in rows if row.get("key")}
         graph: dict[str, list[str]] = {
             k: [d.key for d in i.depends_on.all()] for k, i in stored.items()

@@ -8,7 +8,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Prefetch, QuerySet
 
 from steward.core import policy
@@ -27,16 +26,12 @@ from steward.strategy.models import (
     QuarterBudget,
 )
 
-Actor = User | AnonymousUser | None
+Actor = policy.Actor
 # The plan meant these initiatives to take the engineering time of the present.
 INTENDED_STATUSES = ("in-progress",)
 
 
 def _visible(actor: Actor, label: str) -> QuerySet[Any]:
-    if actor is None:  # the CLI and the demo act as the system
-        from django.apps import apps
-
-        return apps.get_model(label)._default_manager.all()
     return policy.visible(actor, label)
 
 
@@ -413,14 +408,14 @@ def team_capacity(
     from steward.orgdesign import selectors as design_selectors
 
     if scenario is None:
-        report = design_selectors.capacity_report(actor=None, quarters=quarters)
+        report = design_selectors.capacity_report(actor=policy.SYSTEM, quarters=quarters)
         return {
             row["team"]: {q: float(v["person_weeks"]) for q, v in row["quarters"].items()}
             for row in report["teams"]
         }
     from steward.orgdesign.capacity import capacity
 
-    found = design_selectors.scenario_get(actor=None, scenario_id=scenario)
+    found = design_selectors.scenario_get(actor=policy.SYSTEM, scenario_id=scenario)
     if found is None:
         raise BadInput(f"--scenario {scenario}: no such scenario")
     live, _assignments, result = design_selectors.scenario_outcome(found)
@@ -462,7 +457,7 @@ def portfolio_instance(
         raise BadInput(
             f"budget: no budget for {', '.join(missing)} (set one for every quarter, or none)"
         )
-    active = [i for i in initiative_list(actor=None) if i.status not in ("done", "dropped")]
+    active = [i for i in initiative_list(actor=policy.SYSTEM) if i.status not in ("done", "dropped")]
     fixed = {
         i.key: i
         for i in active
@@ -557,7 +552,7 @@ def intended_shares(initiatives: list[Initiative] | None = None) -> dict[str, fl
     per_objective: dict[str, Decimal] = defaultdict(Decimal)
     total = Decimal(0)
     if initiatives is None:
-        initiatives = list(initiative_list(actor=None))
+        initiatives = list(initiative_list(actor=policy.SYSTEM))
     for initiative in initiatives:
         if initiative.status not in INTENDED_STATUSES:
             continue

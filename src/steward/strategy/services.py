@@ -7,7 +7,6 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
@@ -39,9 +38,8 @@ class StrategyError(InvalidFields):
     """A strategy change that cannot be made as asked (`fields` names the fields at fault)."""
 
 
-def _require_change(actor: User | None, label: str) -> None:
-    if actor is not None:
-        policy.require(actor, "change", label)
+def _require_change(actor: policy.Actor, label: str) -> None:
+    policy.require(actor, "change", label)
 
 
 def _save(obj: Any) -> None:
@@ -55,7 +53,7 @@ def _save(obj: Any) -> None:
 @transaction.atomic
 def objective_upsert(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     key: str,
     title: str,
     start: date,
@@ -80,7 +78,7 @@ def objective_upsert(
 @transaction.atomic
 def key_result_upsert(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     objective: Objective,
     key: str,
     title: str,
@@ -113,7 +111,7 @@ def key_result_upsert(
 @transaction.atomic
 def check_in_record(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     key_result: KeyResult,
     value: Decimal,
     confidence: Decimal,
@@ -128,7 +126,7 @@ def check_in_record(
         value=value,
         confidence=confidence,
         note=note,
-        by=actor if actor is not None and actor.is_authenticated else None,
+        by=policy.user_record(actor),
     )
     _save(check_in)
     latest = key_result.check_ins.order_by("-on", "-pk").first()
@@ -141,7 +139,7 @@ def check_in_record(
 
 @transaction.atomic
 def team_goal_create(
-    *, actor: User | None, objective: Objective, team: Team, title: str, description: str = ""
+    *, actor: policy.Actor, objective: Objective, team: Team, title: str, description: str = ""
 ) -> TeamGoal:
     """A team goal cascading from `objective`."""
     _require_change(actor, "strategy.teamgoal")
@@ -162,7 +160,7 @@ def check_weights(weights: Sequence[Decimal], *, where: str) -> None:
 @transaction.atomic
 def initiative_upsert(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     key: str,
     title: str,
     fields: Mapping[str, Any] | None = None,
@@ -194,7 +192,7 @@ def initiative_upsert(
 
 
 @transaction.atomic
-def budget_set(*, actor: User | None, quarter: str, amount: Decimal) -> QuarterBudget:
+def budget_set(*, actor: policy.Actor, quarter: str, amount: Decimal) -> QuarterBudget:
     """Set the budget of a quarter."""
     _require_change(actor, "strategy.quarterbudget")
     budget = QuarterBudget.objects.filter(quarter=quarter).first() or QuarterBudget(quarter=quarter)
@@ -204,7 +202,7 @@ def budget_set(*, actor: User | None, quarter: str, amount: Decimal) -> QuarterB
 
 
 @transaction.atomic
-def plan_apply(*, actor: User | None, schedule: Mapping[str, str], planned: Sequence[str]) -> int:
+def plan_apply(*, actor: policy.Actor, schedule: Mapping[str, str], planned: Sequence[str]) -> int:
     """Write a schedule: each initiative of `planned` gets its start quarter (or none)."""
     _require_change(actor, "strategy.initiative")
     changed = 0
@@ -223,7 +221,7 @@ def plan_apply(*, actor: User | None, schedule: Mapping[str, str], planned: Sequ
 
 def plan_solve(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     quarters: str,
     scenario: int | None = None,
     apply: bool = False,
@@ -318,7 +316,7 @@ def plan_current(
 @transaction.atomic
 def idea_create(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     title: str,
     hypothesis: str,
     owner: Person | None = None,
@@ -343,7 +341,7 @@ def idea_create(
 
 
 @transaction.atomic
-def idea_move(*, actor: User | None, idea: Idea, status: str, on: date, outcome: str = "") -> Idea:
+def idea_move(*, actor: policy.Actor, idea: Idea, status: str, on: date, outcome: str = "") -> Idea:
     """Move an idea along proposed → experimenting → adopted / dropped."""
     _require_change(actor, "strategy.idea")
     if status not in IDEA_TRANSITIONS.get(idea.status, ()):
@@ -368,7 +366,7 @@ def idea_move(*, actor: User | None, idea: Idea, status: str, on: date, outcome:
 @transaction.atomic
 def action_create(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     title: str,
     source: str,
     created_on: date,
@@ -393,7 +391,7 @@ def action_create(
 
 
 @transaction.atomic
-def action_close(*, actor: User | None, action: ImprovementAction, on: date) -> ImprovementAction:
+def action_close(*, actor: policy.Actor, action: ImprovementAction, on: date) -> ImprovementAction:
     """Close an improvement action."""
     _require_change(actor, "strategy.improvementaction")
     action.closed_on = on
