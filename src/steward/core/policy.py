@@ -27,6 +27,9 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
+from steward.core.actors import SYSTEM as SYSTEM  # re-exported: policy.SYSTEM
+from steward.core.actors import SystemActor
+
 
 class Role(StrEnum):
     ADMIN = "admin"
@@ -67,31 +70,6 @@ ORG_PLANNER_ROLES = frozenset(
 )
 # Roles that may change the strategy (objectives, initiatives, plans, pipeline).
 STRATEGY_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.EXECUTIVE})
-
-
-class SystemActor:
-    """The instance itself: the CLI run by its operator, background jobs, the demo builder.
-
-    It holds every role, so every check passes; it has no person and no user record. There is
-    no "no actor" path: code that acts for the system passes `SYSTEM` explicitly.
-    """
-
-    is_authenticated = True
-    is_anonymous = False
-    is_superuser = True
-    is_active = True
-    pk = None
-    id = None
-    username = "system"
-
-    def get_username(self) -> str:
-        return self.username
-
-    def __repr__(self) -> str:
-        return "SYSTEM"
-
-
-SYSTEM = SystemActor()
 
 AnyUser = User | AnonymousUser | SystemActor
 # What selectors and services take as `actor`.

@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
+from steward.core.actors import SYSTEM
 from steward.core.cli_support import command, console, err_console, print_json
-from steward.core.policy import SYSTEM
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID

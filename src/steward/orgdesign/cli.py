@@ -7,8 +7,8 @@ from pathlib import Path
 
 import typer
 
+from steward.core.actors import SYSTEM
 from steward.core.cli_support import command, console, print_json
-from steward.core.policy import SYSTEM
 
 org_app = typer.Typer(help="Organization design: structure, capacity, plan, scenarios.")
 scenario_app = typer.Typer(help="Reorg scenarios: list, compare, export, import, apply.")

@@ -8,9 +8,9 @@ from typing import Any
 
 import typer
 
+from steward.core.actors import SYSTEM
 from steward.core.cli_support import console, err_console, print_json
 from steward.core.errors import BadInput, StewardError
-from steward.core.policy import SYSTEM
 
 plan_app = typer.Typer(
     help="Plan the portfolio: which initiative starts when.", no_args_is_help=True
