@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from steward.core import policy
-from steward.orgdesign import selectors as sel
 from steward.org.models import Person
+from steward.orgdesign import selectors as sel
 
 pytestmark = pytest.mark.django_db
 

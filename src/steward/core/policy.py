@@ -80,6 +80,7 @@ def user_record(actor: AnyUser) -> User | None:
     """The user row to store as an owner or author (None for the system and anonymous)."""
     return actor if isinstance(actor, User) else None
 
+
 # A row scope narrows the rows of one model to those a user may list: it gets the user, the
 # roles they hold (never empty), the model's full queryset and the day it is asked about.
 RowScope = Callable[[AnyUser, frozenset[Role], QuerySet[Any], date | None], QuerySet[Any]]

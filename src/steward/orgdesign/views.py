@@ -21,7 +21,7 @@ from steward.core.charts import FULL_WIDTH, HALF_WIDTH, spec_svg
 from steward.core.errors import BadInput
 from steward.core.periods import quarter_range
 from steward.core.templatetags.steward_format import format_number
-from steward.org.models import Department, Person, Team, TeamType
+from steward.org.models import Department, Team, TeamType
 from steward.orgdesign import selectors as sel
 from steward.orgdesign import services as design
 from steward.orgdesign.models import (
