@@ -96,3 +96,42 @@ def test_parallel_wrong_passwords_get_at_most_the_limit(tmp_path: Path) -> None:
         [sys.executable, "-c", RACE], env=env, check=True, capture_output=True, text=True
     )
     assert int(result.stdout.strip().splitlines()[-1]) == 5
+
+
+GOOD = """
+import os, threading, django
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
+django.setup()
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test import RequestFactory
+
+User.objects.create_user("shared", password="the right passphrase 42")
+ok = []
+barrier = threading.Barrier(12)
+def attempt():
+    request = RequestFactory().post("/accounts/login/", REMOTE_ADDR="10.9.9.9")
+    barrier.wait()
+    try:
+        ok.append(authenticate(request, username="shared", password="the right passphrase 42"))
+    finally:
+        connection.close()
+threads = [threading.Thread(target=attempt) for _ in range(12)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(sum(1 for u in ok if u is not None))
+"""
+
+
+def test_parallel_right_passwords_behind_one_address_all_get_in(tmp_path: Path) -> None:
+    """Attempts in progress wait for each other instead of counting as failures."""
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env["STEWARD_HOME"] = str(tmp_path)
+    subprocess.run(
+        [sys.executable, "-m", "steward", "init"], env=env, check=True, capture_output=True
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", GOOD], env=env, check=True, capture_output=True, text=True
+    )
+    assert int(result.stdout.strip().splitlines()[-1]) == 12

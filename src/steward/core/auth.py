@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import secrets
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -53,24 +55,52 @@ def _in(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Netwo
     return any(ip in net for net in networks)
 
 
-def _reserve_attempt(username: str, address: str) -> bool:
-    """Count this attempt before the password is checked; False when the limit is reached.
+# An attempt whose password is being checked holds a row dated this far ahead; a process that
+# dies mid-check leaves a row that turns into a failure when that time passes.
+PENDING = timedelta(seconds=60)
+# How long an attempt waits for attempts in progress to finish before it gives up.
+WAIT_SECONDS = 10.0
+
+
+def _reserve_attempt(username: str, address: str) -> int | None:
+    """Take a slot for this attempt before the password is checked; None when locked.
 
     django-axes checks the lock before a login and records the failure after it, so parallel
-    wrong passwords all pass its check. Here each attempt takes its slot in one transaction,
-    serialized per user name (a row lock on PostgreSQL; SQLite runs one writer at a time), so
-    at most `STEWARD_LOGIN_MAX_FAILURES` attempts per (user name, address) get to the password
-    check within the window. A successful login frees the slots.
+    wrong passwords all pass its check. Here an attempt takes a slot in one transaction,
+    serialized per user name (a row lock on PostgreSQL; SQLite runs one writer at a time):
+    failures (rows dated now or earlier) and attempts in progress (rows dated ahead) together
+    never exceed `STEWARD_LOGIN_MAX_FAILURES` per (user name, address). When only attempts in
+    progress fill the slots, this one waits for them instead of being refused, so several
+    people signing in with the same login behind one address are not turned away.
     """
-    since = timezone.now() - timedelta(seconds=settings.STEWARD_LOGIN_WINDOW_SECONDS)
-    with transaction.atomic():
-        list(User.objects.select_for_update().filter(username=username).values_list("pk"))
-        LoginAttempt.objects.filter(at__lt=since).delete()
-        used = LoginAttempt.objects.filter(username=username, address=address).count()
-        if used >= settings.STEWARD_LOGIN_MAX_FAILURES:
-            return False
-        LoginAttempt.objects.create(username=username, address=address)
-    return True
+    give_up = time.monotonic() + WAIT_SECONDS
+    while True:
+        now = timezone.now()
+        since = now - timedelta(seconds=settings.STEWARD_LOGIN_WINDOW_SECONDS)
+        with transaction.atomic():
+            list(User.objects.select_for_update().filter(username=username).values_list("pk"))
+            LoginAttempt.objects.filter(at__lt=since).delete()
+            rows = LoginAttempt.objects.filter(username=username, address=address)
+            failures = rows.filter(at__lte=now).count()
+            if failures >= settings.STEWARD_LOGIN_MAX_FAILURES:
+                return None
+            if failures + rows.filter(at__gt=now).count() < settings.STEWARD_LOGIN_MAX_FAILURES:
+                slot = LoginAttempt.objects.create(username=username, address=address)
+                LoginAttempt.objects.filter(pk=slot.pk).update(at=now + PENDING)
+                return slot.pk
+        if time.monotonic() > give_up:
+            return None
+        time.sleep(0.05)
+
+
+def _settle_attempt(slot: int, username: str, address: str, *, succeeded: bool) -> None:
+    """A failure keeps its slot (dated now); a success frees the pair's failures and its own."""
+    now = timezone.now()
+    if succeeded:
+        rows = LoginAttempt.objects.filter(username=username, address=address)
+        rows.filter(Q(at__lte=now) | Q(pk=slot)).delete()
+    else:
+        LoginAttempt.objects.filter(pk=slot).update(at=now)
 
 
 class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
@@ -99,13 +129,15 @@ class PasswordBackend(ModelBackend):
             return None
         username = username[:150]
         address = client_address(request) if request is not None else ""
-        if not _reserve_attempt(username, address):
+        slot = _reserve_attempt(username, address)
+        if slot is None:
             return None
-        if password == DEMO_PASSWORD and not is_demo_database():
-            return None
-        user = super().authenticate(request, username=username, password=password, **kwargs)
-        if user is not None:
-            LoginAttempt.objects.filter(username=username, address=address).delete()
+        user = None
+        try:
+            if password != DEMO_PASSWORD or is_demo_database():
+                user = super().authenticate(request, username=username, password=password, **kwargs)
+        finally:
+            _settle_attempt(slot, username, address, succeeded=user is not None)
         return user
 
 
