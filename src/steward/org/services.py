@@ -328,7 +328,7 @@ PERSON_EDITABLE: dict[str, str] = {
 }
 
 
-def person_editable_fields(*, actor: User, person: Person | None) -> frozenset[str]:
+def person_editable_fields(*, actor: policy.Actor, person: Person | None) -> frozenset[str]:
     """The person fields `actor` may set (HR fields and compensation only for their roles)."""
     if not policy.may_change_org(actor):
         return frozenset()
@@ -344,9 +344,7 @@ def person_editable_fields(*, actor: User, person: Person | None) -> frozenset[s
     return frozenset(f for f, name in PERSON_EDITABLE.items() if name in visible)
 
 
-def _require_fields(actor: User | None, person: Person | None, names: set[str]) -> None:
-    if actor is None:
-        return
+def _require_fields(actor: policy.Actor, person: Person | None, names: set[str]) -> None:
     refused = names - person_editable_fields(actor=actor, person=person)
     if refused:
         raise PermissionDenied("may not change " + ", ".join(sorted(refused)))
@@ -374,7 +372,7 @@ def _set_emails(person: Person, emails: list[str]) -> None:
 @transaction.atomic
 def person_add(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     employee_id: str,
     name: str,
     start_date: date,
@@ -407,7 +405,7 @@ def person_add(
 
 @transaction.atomic
 def person_update(
-    *, actor: User | None, person: Person, on: date | None = None, **changes: Any
+    *, actor: policy.Actor, person: Person, on: date | None = None, **changes: Any
 ) -> Person:
     """Change a person's fields; a new team or manager takes effect `on` (default today).
 
@@ -462,7 +460,7 @@ def person_update(
 
 @transaction.atomic
 def department_create(
-    *, actor: User | None, slug: str, name: str, parent: Department | None = None
+    *, actor: policy.Actor, slug: str, name: str, parent: Department | None = None
 ) -> Department:
     """Create a department."""
     _require_change(actor)
@@ -483,7 +481,7 @@ def _parent_cycle(department: Department, parent: Department | None) -> None:
 
 @transaction.atomic
 def department_update(
-    *, actor: User | None, department: Department, name: str, parent: Department | None
+    *, actor: policy.Actor, department: Department, name: str, parent: Department | None
 ) -> Department:
     """Rename a department or move it under another."""
     _require_change(actor)
@@ -504,7 +502,7 @@ def _delete(obj: Model, what: str) -> None:
 
 
 @transaction.atomic
-def department_delete(*, actor: User | None, department: Department) -> None:
+def department_delete(*, actor: policy.Actor, department: Department) -> None:
     """Delete a department that no team, person or other department refers to."""
     _require_change(actor)
     _delete(department, f"department {department.name}")
@@ -513,7 +511,7 @@ def department_delete(*, actor: User | None, department: Department) -> None:
 @transaction.atomic
 def team_update(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     team: Team,
     name: str,
     type: str,
@@ -534,7 +532,7 @@ def team_update(
 
 
 @transaction.atomic
-def team_delete(*, actor: User | None, team: Team) -> None:
+def team_delete(*, actor: policy.Actor, team: Team) -> None:
     """Delete a team that never had members (a team with history is dissolved by a scenario)."""
     _require_change(actor)
     _delete(team, f"team {team.name}")
@@ -555,7 +553,7 @@ def role_document(*, title: str, description: str, body: str, metadata: dict[str
 @transaction.atomic
 def role_description_save(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     role: RoleDescription | None,
     title: str,
     description: str,
@@ -590,7 +588,7 @@ def role_description_save(
 
 
 @transaction.atomic
-def role_description_delete(*, actor: User | None, role: RoleDescription) -> None:
+def role_description_delete(*, actor: policy.Actor, role: RoleDescription) -> None:
     """Delete a role description."""
     _require_change(actor)
     role.delete()

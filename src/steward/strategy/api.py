@@ -510,7 +510,7 @@ def _initiative_args(given: dict[str, Any]) -> dict[str, Any]:
 
 
 def _initiative_out(key: str) -> dict[str, Any]:
-    initiative = selectors.initiative_list(actor=None).get(key=key)
+    initiative = selectors.initiative_list(actor=policy.SYSTEM).get(key=key)
     return selectors.initiative_dict(initiative)
 
 

@@ -424,7 +424,7 @@ def _taken(field: str, message: str) -> StrategyError:
 @transaction.atomic
 def objective_create(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     key: str,
     title: str,
     start: date,
@@ -452,7 +452,7 @@ def objective_create(
 @transaction.atomic
 def objective_update(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     objective: Objective,
     title: str,
     start: date,
@@ -475,7 +475,7 @@ def objective_update(
 
 
 @transaction.atomic
-def objective_delete(*, actor: User | None, objective: Objective) -> None:
+def objective_delete(*, actor: policy.Actor, objective: Objective) -> None:
     """Delete an objective with its key results, check-ins and team goals; initiatives stay."""
     _require_change(actor, "strategy.objective")
     objective.delete()
@@ -484,7 +484,7 @@ def objective_delete(*, actor: User | None, objective: Objective) -> None:
 @transaction.atomic
 def key_result_create(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     objective: Objective,
     key: str,
     title: str,
@@ -518,7 +518,7 @@ def key_result_create(
 @transaction.atomic
 def key_result_update(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     key_result: KeyResult,
     title: str,
     baseline: Decimal,
@@ -546,14 +546,14 @@ def key_result_update(
 
 
 @transaction.atomic
-def key_result_delete(*, actor: User | None, key_result: KeyResult) -> None:
+def key_result_delete(*, actor: policy.Actor, key_result: KeyResult) -> None:
     """Delete a key result with its check-ins."""
     _require_change(actor, "strategy.keyresult")
     key_result.delete()
 
 
 @transaction.atomic
-def check_in_delete(*, actor: User | None, check_in: CheckIn) -> None:
+def check_in_delete(*, actor: policy.Actor, check_in: CheckIn) -> None:
     """Delete a check-in; the key result's current value follows the latest one left."""
     _require_change(actor, "strategy.keyresult")
     key_result = check_in.key_result
@@ -605,7 +605,7 @@ def _check_initiative(
 @transaction.atomic
 def initiative_save(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     initiative: Initiative | None,
     key: str,
     title: str,
@@ -633,7 +633,7 @@ def initiative_save(
 
 
 @transaction.atomic
-def initiative_delete(*, actor: User | None, initiative: Initiative) -> None:
+def initiative_delete(*, actor: policy.Actor, initiative: Initiative) -> None:
     """Delete an initiative with its objective links, efforts and dependencies."""
     _require_change(actor, "strategy.initiative")
     initiative.delete()
@@ -642,7 +642,7 @@ def initiative_delete(*, actor: User | None, initiative: Initiative) -> None:
 @transaction.atomic
 def idea_update(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     idea: Idea,
     title: str,
     hypothesis: str,
@@ -668,7 +668,7 @@ def idea_update(
 
 
 @transaction.atomic
-def idea_delete(*, actor: User | None, idea: Idea) -> None:
+def idea_delete(*, actor: policy.Actor, idea: Idea) -> None:
     """Delete an idea."""
     _require_change(actor, "strategy.idea")
     idea.delete()
@@ -677,7 +677,7 @@ def idea_delete(*, actor: User | None, idea: Idea) -> None:
 @transaction.atomic
 def action_update(
     *,
-    actor: User | None,
+    actor: policy.Actor,
     action: ImprovementAction,
     title: str,
     source: str,
@@ -703,7 +703,7 @@ def action_update(
 
 
 @transaction.atomic
-def action_delete(*, actor: User | None, action: ImprovementAction) -> None:
+def action_delete(*, actor: policy.Actor, action: ImprovementAction) -> None:
     """Delete an improvement action."""
     _require_change(actor, "strategy.improvementaction")
     action.delete()
