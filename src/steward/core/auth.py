@@ -58,8 +58,9 @@ def _in(address: str, networks: list[ipaddress.IPv4Network | ipaddress.IPv6Netwo
 # An attempt whose password is being checked holds a row dated this far ahead; a process that
 # dies mid-check leaves a row that turns into a failure when that time passes.
 PENDING = timedelta(seconds=60)
-# How long an attempt waits for attempts in progress to finish before it gives up.
-WAIT_SECONDS = 10.0
+# How long an attempt waits for attempts in progress to finish (each Argon2 check takes a
+# noticeable moment on a busy machine); by then a stale one has turned into a failure anyway.
+WAIT_SECONDS = PENDING.total_seconds()
 
 
 def _reserve_attempt(username: str, address: str) -> int | None:
