@@ -265,7 +265,6 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "django_tasks_db",
     "core.loginattempt",
     "strategy.plansolution",
-    "axes",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
 # A password change is logged as a change, never with the hashes (core.migrations scrubs old ones).

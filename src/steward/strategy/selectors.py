@@ -457,7 +457,9 @@ def portfolio_instance(
         raise BadInput(
             f"budget: no budget for {', '.join(missing)} (set one for every quarter, or none)"
         )
-    active = [i for i in initiative_list(actor=policy.SYSTEM) if i.status not in ("done", "dropped")]
+    active = [
+        i for i in initiative_list(actor=policy.SYSTEM) if i.status not in ("done", "dropped")
+    ]
     fixed = {
         i.key: i
         for i in active

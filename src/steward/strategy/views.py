@@ -11,7 +11,6 @@ from django.utils.safestring import mark_safe
 from steward.core.errors import BadInput
 from steward.core.limits import Busy, expensive_slot
 from steward.core.periods import parse_period, quarter_of
-from steward.core.policy import SYSTEM
 from steward.org import selectors as org_selectors
 from steward.strategy import selectors, services
 
