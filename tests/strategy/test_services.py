@@ -225,7 +225,7 @@ def test_in_progress_initiatives_stay_at_their_start_unless_replanned() -> None:
     follower = Initiative.objects.filter(status="proposed", earliest="").first()
     assert follower is not None
     services.initiative_upsert(
-        actor=None, key=follower.key, title=follower.title, depends_on=[waiting_on]
+        actor=SYSTEM, key=follower.key, title=follower.title, depends_on=[waiting_on]
     )
     data = selectors.portfolio_instance(quarters=quarters)
     ids = {i["id"] for i in data["initiatives"]}
@@ -252,7 +252,9 @@ def test_in_progress_initiatives_stay_at_their_start_unless_replanned() -> None:
     assert {i.key for i in in_progress} <= {i["id"] for i in again["initiatives"]}
     assert again["fixed"] == {}
     # Applying the plan leaves in-progress work where it was.
-    result = services.plan_solve(actor=None, quarters=quarters, apply=True, bottleneck_time_limit=0)
+    result = services.plan_solve(
+        actor=SYSTEM, quarters=quarters, apply=True, bottleneck_time_limit=0
+    )
     assert result["fixed"] == data["fixed"]
     for initiative in in_progress:
         initiative.refresh_from_db()
