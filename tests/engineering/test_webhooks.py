@@ -93,7 +93,7 @@ def test_same_id_updates() -> None:
     ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00", "2101-01-01T00:00:00Z"],
 )
 def test_times_at_the_ends_of_the_calendar_are_field_errors(when: str) -> None:
-    _source, token = services.webhook_source_create(actor=None, name="ci")
+    _source, token = services.webhook_source_create(actor=SYSTEM, name="ci")
     status, body = _post("/api/v1/webhooks/deployments", {**DEPLOYMENT, "finished_at": when}, token)
     assert status == 422
     assert [e["field"] for e in body["errors"]] == ["finished_at"]
@@ -109,7 +109,7 @@ def test_times_at_the_ends_of_the_calendar_are_field_errors(when: str) -> None:
 
 @pytest.mark.parametrize("bad_id", [{"a": 1}, ["wh-1"], True, False])
 def test_an_id_that_is_not_text_is_a_field_error(bad_id: object) -> None:
-    _source, token = services.webhook_source_create(actor=None, name="ci")
+    _source, token = services.webhook_source_create(actor=SYSTEM, name="ci")
     status, body = _post("/api/v1/webhooks/deployments", {**DEPLOYMENT, "id": bad_id}, token)
     assert (status, [e["field"] for e in body["errors"]]) == (422, ["id"])
     status, body = _post(
@@ -127,7 +127,7 @@ def test_a_webhook_never_overwrites_a_deployment_from_a_git_tag() -> None:
 
     from steward.engineering.models import RecordSource
 
-    _source, token = services.webhook_source_create(actor=None, name="ci")
+    _source, token = services.webhook_source_create(actor=SYSTEM, name="ci")
     when = timezone.now().replace(microsecond=0)
     tagged = Deployment.objects.create(
         external_id="tag:payments-api:v9.9.9",
