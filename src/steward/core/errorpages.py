@@ -7,6 +7,7 @@ the request context (the error may be in it), so it needs nothing but static fil
 
 from __future__ import annotations
 
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,8 +16,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 def back_url(request: HttpRequest, default: str = "/") -> str:
     """The page the user came from when it is on this site, else `default`."""
     referer = request.META.get("HTTP_REFERER", "")
-    if referer and url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    if not referer:
+        return default
+    try:
+        host = request.get_host()
+    except DisallowedHost:  # the 400 for a foreign Host header is rendered by this module too
+        return default
+    if url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={host}, require_https=request.is_secure()
     ):
         return referer
     return default

@@ -90,7 +90,8 @@ def current_location(shown: list[dict[str, Any]], path: str) -> dict[str, Any] |
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
     """Template context: `nav_areas` for the signed-in user and `nav_here` for breadcrumbs."""
-    if not request.user.is_authenticated:
+    user = getattr(request, "user", None)  # absent when a request is refused before middleware
+    if user is None or not user.is_authenticated:
         return {"nav_areas": []}
     shown = visible_areas(request.user)
     here = current_location(shown, request.path)

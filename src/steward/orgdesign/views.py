@@ -160,7 +160,7 @@ def headcount_plan(request: HttpRequest) -> HttpResponse:
     data = sel.headcount_plan(actor=request.user, team=request.GET.get("team") or None)
     team_names = _team_names()
     visible = set(policy.visible(request.user, "org.Person").values_list("employee_id", flat=True))
-    names = _names()
+    names = _names(request)
     for row in [*data["teams"], *data["items"]]:
         row["team_name"] = team_names.get(row["team"], row["team"])
     for entry in data["items"]:
