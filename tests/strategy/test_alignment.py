@@ -201,7 +201,7 @@ def test_drill_down_lists_the_commits_behind_a_figure(fixture_repo: dict[str, st
 
 
 def test_drill_down_by_objective_and_team_month(fixture_repo: dict[str, str]) -> None:
-    window = {"actor": None, "start": date(2020, 1, 1), "end": date(2020, 2, 1)}
+    window = {"actor": SYSTEM, "start": date(2020, 1, 1), "end": date(2020, 2, 1)}
     ob = selectors.alignment_commits(**window, objective="OB")
     # OB gets 3/4 of I2's share of each commit: c2 (1/6) and c4 (1).
     assert {r["sha"]: r["person_days"] for r in ob} == {
