@@ -26,7 +26,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from steward.core import safe_yaml
-from steward.engineering import config, gitlog, linkkeys
+from steward.engineering import config, gitlog, linkkeys, summaries
 from steward.engineering.models import (
     Commit,
     FileChange,
@@ -254,16 +254,23 @@ class _Writer:
         """Mark stored commits reachable or not; returns how many rows changed."""
         shas = list(shas)
         changed = 0
-        with connection.cursor() as cursor:
+        authors: set[str] = set()
+        with transaction.atomic(), connection.cursor() as cursor:
             for start in range(0, len(shas), 900):
                 part = shas[start : start + 900]
                 marks = ", ".join(["%s"] * len(part))
+                where = f"WHERE repository_id = %s AND reachable = %s AND sha IN ({marks})"
                 cursor.execute(
-                    f"UPDATE {self.table} SET reachable = %s WHERE repository_id = %s "
-                    f"AND reachable = %s AND sha IN ({marks})",
+                    f"SELECT DISTINCT email FROM {self.table} {where}", [repo_id, not value, *part]
+                )
+                authors.update(email for (email,) in cursor.fetchall())
+                cursor.execute(
+                    f"UPDATE {self.table} SET reachable = %s {where}",
                     [value, repo_id, not value, *part],
                 )
                 changed += cursor.rowcount
+            if changed:
+                summaries.recompute_authors(repo_id, authors, changed if value else -changed)
         return changed
 
     def write(self, repo_id: int, batch: list[gitlog.GitCommit], fresh: bool = False) -> int:
@@ -282,10 +289,20 @@ class _Writer:
             adapt_dt, adapt_d = self._adapters()
             rows = []
             identities: dict[str, str] = {}
+            deltas: dict[str, summaries.AuthorDelta] = {}
             for c in new:
                 added = sum(f.added for f in c.files)
                 deleted = sum(f.deleted for f in c.files)
                 local = _EPOCH + timedelta(seconds=c.author_time, minutes=c.author_offset)
+                committed = adapt_dt(c.committer_time)
+                deltas.setdefault(c.mailmap_email[:300], summaries.AuthorDelta()).add(
+                    merge=len(c.parents) > 1,
+                    added=added,
+                    deleted=deleted,
+                    time=c.committer_time,
+                    value=committed,
+                    name=c.mailmap_name[:300],
+                )
                 rows.append(
                     (
                         repo_id,
@@ -301,7 +318,7 @@ class _Writer:
                         adapt_d(local.date()),
                         c.committer_name[:300],
                         c.committer_email[:300],
-                        adapt_dt(c.committer_time),
+                        committed,
                         c.committer_offset,
                         c.message,
                         added,
@@ -314,7 +331,8 @@ class _Writer:
                     identities.setdefault(c.mailmap_email, c.mailmap_name)
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql_commit, rows)
-            ids = self._new_ids(repo_id, new)
+            ids = self._new_ids(repo_id, new)  # before any other insert (last_insert_rowid)
+            summaries.add_commits(repo_id, deltas)
             files = []
             keys = []
             for c in new:
@@ -430,6 +448,7 @@ def _finish(writer: _Writer, plan: _Plan, result: RepoResult) -> None:
             # An unchanged repository is not written at all (no row, no audit entry), so
             # `last_ingested_at` is the time of the last ingestion that changed something.
             repo.last_ingested_at = timezone.now()
+            # Never `reachable_commits`: set_reachable moved it in SQL after this row was read.
             repo.save(update_fields=[*fields, "last_ingested_at"])
         changed = services.tag_deployments_sync(repository=repo)
         if (changed or result.new_commits or result.unreachable) and repo.deployments.exists():

@@ -35,6 +35,8 @@ class Repository(models.Model):
     status = models.CharField(max_length=16, choices=IngestStatus.choices, default="never")
     last_error = models.TextField(blank=True)
     last_ingested_at = models.DateTimeField(null=True, blank=True)
+    # Maintained by ingestion in the same transaction as the commits (see AuthorSummary).
+    reachable_commits = models.PositiveIntegerField(default=0, editable=False)
 
     class Meta:
         ordering = ["name"]
@@ -98,6 +100,45 @@ class Commit(models.Model):
     def subject(self) -> str:
         """The first line of the message."""
         return self.message.split("\n", 1)[0]
+
+
+class AuthorSummary(models.Model):
+    """One author's (mailmapped email's) reachable commits in one repository, kept by ingestion.
+
+    Written in the same transaction as the commits it counts (`summaries.py`): new commits add
+    to it, a force-push (commits becoming unreachable or reachable again) recomputes the authors
+    it touched. `commits`, `added`, `deleted`, `last_committed_at` and `name` cover non-merge
+    commits (METRICS.md contributors); `all_commits` counts merges too (the identities page).
+    """
+
+    repository = models.ForeignKey(
+        "engineering.Repository",
+        on_delete=models.CASCADE,
+        related_name="author_summaries",
+        db_index=False,  # the unique (repository, email) constraint serves it
+    )
+    email = models.CharField(max_length=300)
+    # The mailmapped name of the author's latest non-merge commit (by commit time, then id).
+    name = models.CharField(max_length=300, blank=True)
+    commits = models.PositiveIntegerField(default=0)
+    added = models.PositiveBigIntegerField(default=0)
+    deleted = models.PositiveBigIntegerField(default=0)
+    last_committed_at = models.DateTimeField(null=True, blank=True)
+    all_commits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["repository", "-commits", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "email"],
+                name="author_summary_unique",
+                violation_error_message="one summary per author and repository",
+            )
+        ]
+        indexes = [models.Index(fields=["email"], name="author_summary_email")]
+
+    def __str__(self) -> str:
+        return f"{self.email} in {self.repository_id}"
 
 
 class FileChange(models.Model):

@@ -21,6 +21,7 @@ from django.db.models import Count, F, Max, Q, QuerySet, Sum
 from steward.core import policy
 from steward.engineering import dora
 from steward.engineering.models import (
+    AuthorSummary,
     Commit,
     Deployment,
     DeploymentStatus,
@@ -41,9 +42,8 @@ def repository_list(*, actor: Actor, team: str | None = None) -> QuerySet[Reposi
     qs: QuerySet[Repository] = policy.visible(actor, "engineering.Repository")
     if team:
         qs = qs.filter(team__slug=team)
-    return qs.select_related("team").annotate(
-        commit_count=Count("commits", filter=Q(commits__reachable=True))
-    )
+    # Kept at ingest (summaries.py): no join with the commit table per request.
+    return qs.select_related("team").annotate(commit_count=F("reachable_commits"))
 
 
 def repository_get(*, actor: Actor, name: str) -> Repository | None:
@@ -89,9 +89,9 @@ def identity_list(*, actor: Actor, state: str = "unmatched") -> list[dict[str, A
     """Identities with commit counts; `state`: unmatched, bots, linked or all."""
     resolver = identity_resolver()
     counts = dict(
-        Commit.objects.filter(reachable=True)
+        AuthorSummary.objects.order_by()
         .values("email")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("all_commits"))
         .values_list("email", "n")
     )
     rows = []
@@ -127,23 +127,16 @@ def identity_list(*, actor: Actor, state: str = "unmatched") -> list[dict[str, A
 def contributors(*, actor: Actor, repository: Repository) -> dict[str, Any]:
     """METRICS.md contributors: non-merge commits reachable from HEAD per mailmapped email."""
     policy.require(actor, "view", repository)
-    base = Commit.objects.filter(repository=repository, reachable=True, parent_count__lte=1)
-    rows = base.values("email").annotate(
-        commits=Count("id"), added=Sum("added"), deleted=Sum("deleted"), last=Max("committed_at")
-    )
-    names = {}
-    for email, name in base.order_by("committed_at", "id").values_list("email", "mailmap_name"):
-        names[email] = name
+    # Kept at ingest (summaries.py), one row per author: no pass over the commits.
     result = [
-        {
-            "email": r["email"],
-            "name": names.get(r["email"], ""),
-            "commits": r["commits"],
-            "added": r["added"] or 0,
-            "deleted": r["deleted"] or 0,
-        }
-        for r in rows
+        {"email": email, "name": name, "commits": commits, "added": added, "deleted": deleted}
+        for email, name, commits, added, deleted in AuthorSummary.objects.filter(
+            repository=repository, commits__gt=0
+        )
+        .order_by()
+        .values_list("email", "name", "commits", "added", "deleted")
     ]
+    # Sorted here, not in SQL: the same order on every database collation.
     result.sort(key=lambda r: (-r["commits"], r["email"]))
     return {"repo": repository.name, "contributors": result}
 

@@ -399,7 +399,8 @@ def repository_update(
             raise BadInput(f"tag_pattern: not a regular expression ({exc})") from exc
         repository.tag_pattern = tag_pattern
     repository.full_clean()
-    repository.save()
+    # Not `reachable_commits`, which ingestion keeps in SQL (this object may be stale).
+    repository.save(update_fields=["team", "owner_source", "tag_pattern"])
     if tag_pattern is not None and tag_deployments_sync(repository=repository):
         deployments_link(repository=repository)
     return repository

@@ -1,0 +1,119 @@
+"""Figures kept at ingest (repository reachable counts, author summaries) against a full
+recomputation from the commit table and against git, over increments and force-pushes."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+
+from steward.engineering import ingest, selectors, summaries
+from steward.engineering.ingest import ingest_paths
+from steward.engineering.models import AuthorSummary, Commit, Repository
+from tests.engineering.gitfixtures import build_tricky, commit, git_contributors, init, run
+
+pytestmark = pytest.mark.django_db
+
+
+def _recomputed(repo: Repository) -> dict[str, tuple[Any, ...]]:
+    """Every author's figures, computed here in Python from the stored commits."""
+    out: dict[str, list[Any]] = defaultdict(lambda: ["", 0, 0, 0, None, 0])
+    rows = Commit.objects.filter(repository=repo, reachable=True).order_by("committed_at", "id")
+    for email, name, parents, added, deleted, at in rows.values_list(
+        "email", "mailmap_name", "parent_count", "added", "deleted", "committed_at"
+    ):
+        entry = out[email]
+        entry[5] += 1
+        if parents <= 1:
+            entry[0] = name  # the latest (time, id) wins: rows come in that order
+            entry[1] += 1
+            entry[2] += added
+            entry[3] += deleted
+            entry[4] = at
+    return {email: tuple(v) for email, v in out.items()}
+
+
+def _kept(repo: Repository) -> dict[str, tuple[Any, ...]]:
+    return {
+        s.email: (s.name, s.commits, s.added, s.deleted, s.last_committed_at, s.all_commits)
+        for s in AuthorSummary.objects.filter(repository=repo)
+    }
+
+
+def _check(path: Path, name: str) -> Repository:
+    repo = Repository.objects.get(name=name)
+    assert _kept(repo) == _recomputed(repo)
+    assert repo.reachable_commits == int(run(path, "rev-list", "--count", "HEAD"))
+    assert repo.reachable_commits == Commit.objects.filter(repository=repo, reachable=True).count()
+    admin = User.objects.get(username="admin")
+    data = selectors.contributors(actor=admin, repository=repo)
+    assert {r["email"]: (r["commits"], r["added"], r["deleted"]) for r in data["contributors"]} == (
+        git_contributors(path)
+    )
+    listed = selectors.repository_list(actor=admin).get(pk=repo.pk)
+    assert listed.commit_count == repo.reachable_commits
+    return repo
+
+
+@pytest.mark.parametrize("batch", [4000, 2])
+def test_kept_figures_equal_recomputation_over_ingests_and_force_pushes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    monkeypatch.setattr(ingest, "BATCH", batch)
+    path = tmp_path / "kept"
+    shas = build_tricky(path)
+    [r1] = ingest_paths([path])
+    assert r1.ok, r1.error
+    _check(path, "kept")
+    # Increments: the same author under new names (the latest commit names the author), and a
+    # new author with two commits in the same second (ties go by id, as in a recomputation).
+    (path / "n.txt").write_text("1\n")
+    commit(path, "renamed", name="Ann Renamed", when="2026-03-01T10:00:00+00:00")
+    (path / "n.txt").write_text("1\n2\n")
+    commit(path, "renamed again", name="Ann Final", when="2026-03-01T10:05:00+00:00")
+    (path / "m.txt").write_text("a\nb\nc\n")
+    commit(path, "newcomer", name="Nia A", email="nia@example.com", when="2026-03-02T10:00:00Z")
+    (path / "m.txt").write_text("a\nb\n")
+    commit(path, "same second", name="Nia B", email="nia@example.com", when="2026-03-02T10:00:00Z")
+    [r2] = ingest_paths([path])
+    assert r2.new_commits == 4
+    repo = _check(path, "kept")
+    assert AuthorSummary.objects.get(repository=repo, email="ann@example.com").name == "Ann Final"
+    # Force-push back to tricky's head: Nia's and Ann's new commits and later ones become unreachable.
+    old_head = run(path, "rev-parse", "HEAD").decode().strip()
+    run(path, "reset", "-q", "--hard", shas["mailmap"])
+    (path / "z.txt").write_text("z\n")
+    commit(path, "rewritten", name="Zed", email="zed@example.com", when="2026-03-03T10:00:00Z")
+    [r3] = ingest_paths([path])
+    assert r3.unreachable > 0
+    repo = _check(path, "kept")
+    assert not AuthorSummary.objects.filter(repository=repo, email="nia@example.com").exists()
+    assert AuthorSummary.objects.get(repository=repo, email="ann@example.com").name == "Ann Author"
+    # The old history comes back (no new commits, reachable again).
+    run(path, "reset", "-q", "--hard", old_head)
+    [r4] = ingest_paths([path])
+    assert r4.new_commits == 0
+    repo = _check(path, "kept")
+    assert AuthorSummary.objects.get(repository=repo, email="ann@example.com").name == "Ann Final"
+    # A full rebuild gives the same rows as the ones kept incrementally.
+    before = _kept(repo)
+    summaries.rebuild()
+    assert _kept(repo) == before
+
+
+def test_repository_list_and_contributors_do_not_read_commits(tmp_path: Path) -> None:
+    path = tmp_path / "reads"
+    build_tricky(path)
+    ingest_paths([path])
+    admin = User.objects.get(username="admin")
+    assert "engineering_commit" not in str(selectors.repository_list(actor=admin).query)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    repo = Repository.objects.get(name="reads")
+    with CaptureQueriesContext(connection) as queries:
+        selectors.contributors(actor=admin, repository=repo)
+    assert not any("engineering_commit" in q["sql"] for q in queries.captured_queries)
