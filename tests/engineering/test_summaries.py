@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from steward.engineering import ingest, selectors, summaries
 from steward.engineering.ingest import ingest_paths
 from steward.engineering.models import AuthorSummary, Commit, Repository
-from tests.engineering.gitfixtures import build_tricky, commit, git_contributors, init, run
+from tests.engineering.gitfixtures import build_tricky, commit, git_contributors, run
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_kept_figures_equal_recomputation_over_ingests_and_force_pushes(
     assert r2.new_commits == 4
     repo = _check(path, "kept")
     assert AuthorSummary.objects.get(repository=repo, email="ann@example.com").name == "Ann Final"
-    # Force-push back to tricky's head: Nia's and Ann's new commits and later ones become unreachable.
+    # Force-push back to tricky's head: Nia's and Ann's new commits become unreachable.
     old_head = run(path, "rev-parse", "HEAD").decode().strip()
     run(path, "reset", "-q", "--hard", shas["mailmap"])
     (path / "z.txt").write_text("z\n")
