@@ -164,7 +164,9 @@ def deployments(
         end=parse_day(to, "to"),
         failed_only=failed,
     )
-    return paginate(qs, limit=limit, offset=offset, render=deployment_dict)
+    result = paginate(qs, limit=limit, offset=offset, render=lambda d: d)
+    result["items"] = [deployment_dict(d) for d in selectors.with_shipped_counts(result["items"])]
+    return result
 
 
 @router.get("/incidents")

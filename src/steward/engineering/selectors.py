@@ -394,11 +394,24 @@ def deployment_list(
     if failed_only:
         named = Incident.objects.exclude(deployment_external_id="").values("deployment_external_id")
         qs = qs.filter(Q(status=DeploymentStatus.FAILURE) | Q(external_id__in=named))
-    return (
-        qs.select_related("repository")
-        .annotate(shipped=Count("shipped_commits"))
-        .order_by("-finished_at", "external_id")
+    # No count of shipped commits here: counted for one page by `with_shipped_counts`, after
+    # paging, not for every deployment of the scope.
+    return qs.select_related("repository").order_by("-finished_at", "external_id")
+
+
+def with_shipped_counts(deployments: Iterable[Deployment]) -> list[Deployment]:
+    """The deployments, each with `shipped`: the commits it shipped first (one query)."""
+    rows = list(deployments)
+    counts = dict(
+        Commit.objects.filter(deployment_id__in=[d.pk for d in rows])
+        .order_by()
+        .values("deployment_id")
+        .annotate(n=Count("id"))
+        .values_list("deployment_id", "n")
     )
+    for d in rows:
+        d.shipped = counts.get(d.pk, 0)  # type: ignore[attr-defined]
+    return rows
 
 
 def shipped_commits(

@@ -109,6 +109,7 @@ def deployments(request: HttpRequest) -> HttpResponse:
         failed_only=failed,
     )
     page = Paginator(qs, 100).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_shipped_counts(page.object_list)
     named = set(
         selectors.incident_list(actor=request.user)
         .exclude(deployment_external_id="")
@@ -332,12 +333,16 @@ def identities(request: HttpRequest) -> HttpResponse:
                 services.identity_link(actor=request.user, identity=identity, person=person)
         return redirect(f"{request.path}?state={request.POST.get('state', 'unmatched')}")
     state = request.GET.get("state", "unmatched")
-    rows = selectors.identity_list(actor=request.user, state=state)
+    page = Paginator(selectors.identity_list(actor=request.user, state=state), 100).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "engineering/identities.html",
         {
-            "rows": rows,
+            "rows": page.object_list,
+            "page": page,
+            "q": _query(state=state),
             "state": state,
             "state_tabs": [
                 ("unmatched", "Unmatched"),

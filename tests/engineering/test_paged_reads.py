@@ -1,0 +1,62 @@
+"""Long engineering lists are paged, and per-row figures are counted for the page only."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from steward.engineering.models import Commit, Deployment, Identity
+
+pytestmark = pytest.mark.django_db
+
+
+def test_deployments_api_counts_shipped_commits_of_the_page_only(client_as) -> None:  # type: ignore[no-untyped-def]
+    client = client_as("cto")
+    params = {"from": "2025-01-01", "to": "2027-01-01", "limit": 7, "offset": 3}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/api/v1/engineering/deployments", params)
+    assert response.status_code == 200
+    data = response.json()
+    assert len(data["items"]) == 7 and data["count"] > 10
+    # Independent count: commits pointing at each deployment, counted here in Python.
+    shipped = Counter(
+        Commit.objects.exclude(deployment=None).values_list("deployment_id", flat=True)
+    )
+    by_ext = dict(Deployment.objects.values_list("external_id", "pk"))
+    assert [d["shipped_commits"] for d in data["items"]] == [
+        shipped.get(by_ext[d["id"]], 0) for d in data["items"]
+    ]
+    assert sum(d["shipped_commits"] for d in data["items"]) > 0
+    # The count of the list is a plain count, not a join with the commits of every deployment.
+    counting = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert counting and not any(
+        "engineering_commit" in sql and "engineering_deployment" in sql and "IN (" not in sql
+        for sql in counting
+    )
+
+
+def test_deployments_page_shows_the_same_counts(client_as) -> None:  # type: ignore[no-untyped-def]
+    response = client_as("cto").get(
+        "/engineering/delivery/deployments/", {"from": "2025-01-01", "to": "2027-01-01"}
+    )
+    assert response.status_code == 200
+    page = response.context["page"]
+    for d in page.object_list:
+        assert d.shipped == Commit.objects.filter(deployment_id=d.pk).count()
+
+
+def test_identities_page_is_paged(client_as) -> None:  # type: ignore[no-untyped-def]
+    Identity.objects.bulk_create(
+        [Identity(email=f"stranger{i:03d}@example.org", name=f"S {i}") for i in range(150)]
+    )
+    client = client_as("admin")
+    first = client.get("/engineering/identities/", {"state": "unmatched"})
+    assert first.status_code == 200
+    total = first.context["page"].paginator.count
+    assert total >= 150 and len(first.context["rows"]) == 100
+    last = client.get("/engineering/identities/", {"state": "unmatched", "page": 2})
+    assert len(last.context["rows"]) == min(100, total - 100)
+    assert b"page 1 of" in first.content
