@@ -1,4 +1,5 @@
-"""Long engineering lists are paged, and per-row figures are counted for the page only."""
+"""Reads that stay fast at scale: long lists paged, per-row figures counted for the page only,
+weekly four keys from one pass (equal to each week computed on its own)."""
 
 from __future__ import annotations
 
@@ -60,3 +61,23 @@ def test_identities_page_is_paged(client_as) -> None:  # type: ignore[no-untyped
     last = client.get("/engineering/identities/", {"state": "unmatched", "page": 2})
     assert len(last.context["rows"]) == min(100, total - 100)
     assert b"page 1 of" in first.content
+
+
+def test_weekly_four_keys_equal_each_week_on_its_own() -> None:
+    from datetime import date, timedelta
+
+    from django.contrib.auth.models import User
+
+    from steward.engineering import selectors
+
+    cto = User.objects.get(username="cto")
+    start, end = date(2026, 8, 3), date(2026, 11, 2)
+    weeks = selectors.dora_trend(actor=cto, start=start, end=end)
+    assert len(weeks) == 13
+    assert sum(w["lead_time_for_changes"]["changes"] for w in weeks) > 0
+    for week in weeks:
+        monday = date.fromisoformat(week["week"])
+        alone = selectors.dora_metrics(actor=cto, start=monday, end=monday + timedelta(days=7))
+        assert {k: v for k, v in week.items() if k != "week"} == {
+            k: v for k, v in alone.items() if k not in ("from", "to", "team", "repo")
+        }
