@@ -605,24 +605,66 @@ def commit_evidence(
         "commit_id", "key"
     ):
         keys[commit_id].append(key)
-    for pk, repo_id, email, day in qs.order_by("author_day", "pk").values_list(
-        "pk", "repository_id", "email", "author_day"
-    ):
+    # A plain cursor: ~10^5 rows at scale, and a date converter per value would dominate.
+    sql, params = (
+        qs.order_by("author_day", "pk")
+        .values_list("pk", "repository_id", "email", "author_day")
+        .query.sql_with_params()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    days: dict[Any, date] = {}
+    for pk, repo_id, email, raw_day in rows:
         person = resolver.person(email)
         if person is None:
             continue
+        day = days.get(raw_day)
+        if day is None:
+            day = days[raw_day] = (
+                date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
+            )
+        found = keys.get(pk)
         yield CommitEvidence(
             commit_id=pk,
             repository_id=repo_id,
             person_id=person,
             day=day,
-            keys=tuple(sorted(set(keys.get(pk, ())))),
+            keys=tuple(sorted(set(found))) if found else (),
         )
 
 
 def commits_by_id(ids: Iterable[int]) -> QuerySet[Commit]:
     """The commits with these ids, with their repository."""
     return Commit.objects.filter(pk__in=list(ids)).select_related("repository")
+
+
+def commit_rows_by_id(ids: Iterable[int]) -> list[tuple[int, str, str, date, str, str, str]]:
+    """(id, sha, repository name, author day, mailmapped name, author name, message) of these
+    commits, read in chunks with a plain cursor (drill-downs list up to ~10^5 of them)."""
+    ids = list(ids)
+    out = []
+    days: dict[Any, date] = {}
+    for start_i in range(0, len(ids), 900):
+        qs = (
+            Commit.objects.filter(pk__in=ids[start_i : start_i + 900])
+            .order_by()
+            .values_list(
+                "pk", "sha", "repository__name", "author_day", "mailmap_name", "author_name",
+                "message",
+            )
+        )  # fmt: skip
+        sql, params = qs.query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for pk, sha, repo, raw_day, name, author, message in cursor.fetchall():
+                day = days.get(raw_day)
+                if day is None:
+                    day = days[raw_day] = (
+                        date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
+                    )
+                out.append((pk, sha, repo, day, name, author, message))
+    return out
 
 
 def commits_with_key(*, key: str) -> QuerySet[Commit]:

@@ -59,30 +59,45 @@ def attribute(
     commits: Iterable[CommitRef],
     initiatives_by_key: Mapping[str, Sequence[str]],
     team_of: Callable[[int, date], str | None],
+    *,
+    by_commit: bool = True,
 ) -> Attribution:
-    """Attribute person-days to initiatives through the commits' link keys (exact fractions)."""
+    """Attribute person-days to initiatives through the commits' link keys (exact fractions).
+
+    Every share is 1 / (commits that day × initiatives of the commit), so a cell is kept as a
+    count per denominator and summed as fractions once at the end: exact, without a Fraction
+    addition per commit. `by_commit=False` skips the per-commit shares (the report's totals)."""
     per_day: dict[tuple[int, date], list[CommitRef]] = defaultdict(list)
     for commit in commits:
         per_day[(commit.person_id, commit.day)].append(commit)
     result = Attribution()
-    cells: dict[tuple[str, str, str], Fraction] = defaultdict(Fraction)
+    counts: dict[tuple[str, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    months: dict[date, str] = {}
+    teams: dict[tuple[int, date], str] = {}
     for (person, day), day_commits in per_day.items():
         result.person_days += 1
-        team = team_of(person, day) or NO_TEAM
-        month = month_of(day)
-        share = Fraction(1, len(day_commits))
+        team = teams.get((person, day))
+        if team is None:
+            team = teams[(person, day)] = team_of(person, day) or NO_TEAM
+        month = months.get(day) or months.setdefault(day, month_of(day))
+        n = len(day_commits)
         for commit in day_commits:
-            targets = sorted({i for key in commit.keys for i in initiatives_by_key.get(key, ())})
-            parts: list[tuple[str, Fraction]]
-            if targets:
-                each = share / len(targets)
-                parts = [(t, each) for t in targets]
+            if commit.keys:
+                targets = sorted(
+                    {i for key in commit.keys for i in initiatives_by_key.get(key, ())}
+                ) or [UNLINKED]
             else:
-                parts = [(UNLINKED, share)]
-            result.by_commit[commit.commit_id] = parts
-            for target, value in parts:
-                cells[(team, month, target)] += value
-    result.cells = dict(cells)
+                targets = [UNLINKED]
+            denominator = n * len(targets)
+            if by_commit:
+                each = Fraction(1, denominator)
+                result.by_commit[commit.commit_id] = [(t, each) for t in targets]
+            for target in targets:
+                counts[(team, month, target)][denominator] += 1
+    result.cells = {
+        cell: sum((Fraction(k, d) for d, k in per.items()), Fraction(0))
+        for cell, per in counts.items()
+    }
     return result
 
 

@@ -601,7 +601,7 @@ def alignment_report(
                 return slug_of.get(team_id)
         return None
 
-    result = alignment.attribute(commits, by_key, team_of)
+    result = alignment.attribute(commits, by_key, team_of, by_commit=False)
     teams = sorted({t for (t, _m, _i) in result.cells})
     if team:
         teams = [t for t in teams if t == team]
@@ -739,18 +739,17 @@ def alignment_commits(
                 share += value
         if share:
             chosen[commit_id] = share
-    rows = evidence.commits_by_id(chosen)
     out = [
         {
-            "sha": c.sha,
-            "repo": c.repository.name,
-            "day": c.author_day,
-            "author": c.mailmap_name or c.author_name,
-            "subject": c.subject,
-            "team": team_by_commit.get(c.pk),
-            "person_days": round(float(chosen[c.pk]), 4),
+            "sha": sha,
+            "repo": repo,
+            "day": day,
+            "author": name or author,
+            "subject": message.split("\n", 1)[0],
+            "team": team_by_commit.get(pk),
+            "person_days": round(float(chosen[pk]), 4),
         }
-        for c in rows
+        for pk, sha, repo, day, name, author, message in evidence.commit_rows_by_id(chosen)
     ]
     out.sort(key=lambda r: (r["day"], r["sha"]))
     return out
