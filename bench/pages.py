@@ -86,9 +86,19 @@ class Session:
         if body is not None:
             headers["Content-Type"] = "application/x-www-form-urlencoded"
             headers["Referer"] = f"http://127.0.0.1:{self.conn.port}/accounts/login/"
-        self.conn.request(method, path, body=body, headers=headers)
-        response = self.conn.getresponse()
-        data = response.read()
+        for attempt in range(3):
+            try:
+                self.conn.request(method, path, body=body, headers=headers)
+                response = self.conn.getresponse()
+                data = response.read()
+                break
+            except (http.client.HTTPException, ConnectionError, TimeoutError):
+                # gunicorn closes an idle keep-alive connection after 2 s (a loaded machine
+                # pauses that long): reconnect and send the request again.
+                self.conn.close()
+                self.conn = http.client.HTTPConnection("127.0.0.1", self.conn.port, timeout=30)
+                if attempt == 2:
+                    raise
         for header in response.headers.get_all("Set-Cookie") or []:
             name, _, rest = header.partition("=")
             self.cookies[name] = rest.split(";", 1)[0]
@@ -128,10 +138,12 @@ def main() -> None:
                 break
             except OSError:
                 time.sleep(0.05)
+        # django.setup() (seconds on a loaded machine) before signing in, not in between.
+        paths = discovered_paths(home)
         session = Session(port)
         session.login("cto")
         results = []
-        for path in discovered_paths(home):
+        for path in paths:
             status, _ = session.request("GET", path)
             if status != 200:
                 print(f"skipped {path}: status {status}")

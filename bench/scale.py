@@ -1,0 +1,303 @@
+"""Every navigation page and API list at demo size and at scale, side by side.
+
+    python bench/scale.py [--commits 1000000] [--people 2000] [--teams 245]
+                          [--deployments 16000] [--rounds 5] [--engine sqlite|postgres]
+
+Builds two companies into temporary STEWARD_HOMEs (or PostgreSQL databases `steward_scale_demo`
+and `steward_scale_big` with `--engine postgres`), reproducibly (fixed seeds):
+- demo size: `steward demo --no-serve` (30,000 commits in 40 repositories);
+- at scale: the demo with `STEWARD_DEMO_COMMITS=--commits` (the demo's `git fast-import`
+  generator writes the 40 repositories, authored by the demo's people, and they are ingested as
+  any repository), then teams and people added with `steward import teams/people` up to
+  `--teams` and `--people`, then deployments of real commits of those repositories up to
+  `--deployments` (linked to the commits they ship with the same service as CSV imports).
+Then, in a fresh process per company, Django's test client signed in as the CTO requests each
+URL once to warm up and `--rounds` times more, and the medians are printed side by side with
+`/healthz` (same process, one trivial query) as the baseline. Targets (issue 18): every URL
+under 200 ms at scale and at most 2x its demo time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "bench"))
+
+# Detail pages of the scaled data (repository pages need a name; the biggest demo repository).
+DETAILS = [
+    "/engineering/repositories/{repo}/",
+    "/api/v1/engineering/repositories/{repo}/contributors",
+    "/strategy/alignment/commits/",
+    "/api/v1/strategy/alignment/commits",
+]
+
+
+def _env(home: Path, database: str | None, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
+    env.update(STEWARD_HOME=str(home), PYTHONPATH=str(ROOT / "src"), **extra)
+    if database:
+        env["DATABASE_URL"] = database
+    return env
+
+
+def _steward(env: dict[str, str], *args: str) -> None:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "steward", *args], env=env, check=True)
+    print(f"  steward {' '.join(args)}: {time.perf_counter() - started:.0f} s", flush=True)
+
+
+def _fresh_postgres(name: str) -> str:
+    import psycopg
+
+    with psycopg.connect("postgresql://postgres@127.0.0.1:5432/postgres", autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{name}"')
+        c.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql://postgres@127.0.0.1:5432/{name}"
+
+
+# ------------------------------------------------------------------ growing the company
+
+
+def _grow(home: str, people: int, teams: int, deployments: int) -> None:
+    """Runs in a child process: add teams, people (through the importers) and deployments."""
+    os.environ["STEWARD_HOME"] = home
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
+    import django
+
+    django.setup()
+    from import_people import FIRST, LAST, PEOPLE_HEADER, PLACES, TEAM_TYPES
+
+    from steward.engineering import services
+    from steward.engineering.models import Deployment, RecordSource, Repository
+    from steward.org.models import Person, Team
+
+    rng = random.Random(18)
+    folder = Path(home) / "scale-input"
+    folder.mkdir(exist_ok=True)
+    have_teams, have_people = Team.objects.count(), Person.objects.count()
+    new_teams = [f"scale-team-{i:03d}" for i in range(max(0, teams - have_teams))]
+    with (folder / "teams.csv").open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(["slug", "name", "type", "parent", "lead_employee_id", "mission"])
+        for i, slug in enumerate(new_teams):
+            out.writerow(
+                [slug, f"Scale team {i}", TEAM_TYPES[i % 4], f"scale-dept-{i % 12}", "", ""]
+            )
+    cto = Person.objects.order_by("employee_id").first()  # the demo's CTO is E0001
+    managers: list[str] = []
+    with (folder / "people.csv").open("w", newline="", encoding="utf-8") as fh:
+        out = csv.writer(fh)
+        out.writerow(PEOPLE_HEADER)
+        for n in range(max(0, people - have_people)):
+            eid = f"S{n:05d}"
+            city, tz, currency = rng.choice(PLACES)
+            team = new_teams[n % len(new_teams)] if new_teams else ""
+            if n < len(new_teams):
+                title, level, track = "Engineering Manager", "M3", "manager"
+                manager = cto.employee_id if cto else ""
+                managers.append(eid)
+            else:
+                title, level, track = "Software Engineer", f"L{rng.randint(1, 5)}", "ic"
+                manager = managers[n % len(managers)] if managers else ""
+            row = {
+                "employee_id": eid,
+                "name": f"{rng.choice(FIRST)} {rng.choice(LAST)}",
+                "email": f"{eid.lower()}@scale.example.com",
+                "title": title,
+                "level": level,
+                "track": track,
+                "team": team,
+                "manager_employee_id": manager,
+                "location": city,
+                "employment_type": "full-time",
+                "start_date": (date(2016, 1, 1) + timedelta(days=rng.randrange(3000))).isoformat(),
+                "end_date": "",
+                "salary": f"{rng.randrange(50, 180) * 1000}.00",
+                "currency": currency,
+                "department": f"scale-dept-{n % 12}",
+                "fte": "1.00",
+                "timezone": tz,
+                "termination_type": "",
+                "regretted": "",
+                "cost_center": f"CC-{n % 50:02d}",
+            }
+            out.writerow([row.get(column, "") for column in PEOPLE_HEADER])
+    env = dict(os.environ)
+    if new_teams:
+        _steward(env, "import", "teams", str(folder / "teams.csv"))
+        _steward(env, "import", "people", str(folder / "people.csv"))
+    # Deployments of real commits: every repository gets its share, spread over two years.
+    missing = max(0, deployments - Deployment.objects.count())
+    repos = list(Repository.objects.exclude(path=""))
+    now = datetime.now(tz=UTC).replace(microsecond=0)
+    started = time.perf_counter()
+    rows = []
+    for index, repo in enumerate(repos):
+        shas = subprocess.run(
+            ["git", "-C", repo.path, "rev-list", "--first-parent", "HEAD"],
+            capture_output=True, text=True, check=True,
+        ).stdout.split()[::-1]  # fmt: skip
+        share = missing // len(repos) + (1 if index < missing % len(repos) else 0)
+        for k in range(share):
+            at = (
+                now
+                - timedelta(days=730)
+                + timedelta(seconds=int(730 * 86400 * (k + 1) / (share + 1)))
+            )
+            rows.append(
+                Deployment(
+                    external_id=f"scale-{repo.name}-{k}",
+                    repository=repo,
+                    repo_name=repo.name,
+                    sha=shas[min(len(shas) - 1, (k + 1) * len(shas) // (share + 1))],
+                    environment="production" if rng.random() < 0.9 else "staging",
+                    status="success" if rng.random() < 0.93 else "failure",
+                    started_at=at - timedelta(minutes=10),
+                    finished_at=at,
+                    source=RecordSource.DEMO,
+                )
+            )
+    Deployment.objects.bulk_create(rows, batch_size=2000)
+    for repo in repos:
+        services.deployments_link(repository=repo)
+    print(f"  {len(rows)} deployments added and linked: {time.perf_counter() - started:.0f} s")
+
+
+# ------------------------------------------------------------------ measuring
+
+
+def _measure(home: str, rounds: int) -> None:
+    """Runs in a child process: median ms per URL as the CTO, printed as JSON."""
+    os.environ["STEWARD_HOME"] = home
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
+    from pages import DETAIL_PATHS, discovered_paths
+
+    paths = discovered_paths(home)
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from steward.engineering.models import Commit, Deployment, Repository
+    from steward.org.models import Person, Team
+
+    biggest = Repository.objects.order_by("-reachable_commits").first()
+    extra = [p.format(repo=biggest.name) for p in DETAILS] if biggest else []
+    client = Client()
+    client.force_login(User.objects.get(username="cto"))
+    result = {}
+    for path in [*paths, *DETAIL_PATHS, *extra]:
+        first = client.get(path)
+        if first.status_code != 200:
+            continue
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+        result[path] = statistics.median(times)
+    counts = {
+        "people": Person.objects.count(),
+        "teams": Team.objects.count(),
+        "commits": Commit.objects.count(),
+        "repositories": Repository.objects.count(),
+        "deployments": Deployment.objects.count(),
+    }
+    print("@@" + json.dumps({"times": result, "counts": counts}))
+
+
+def _child(mode: str, env: dict[str, str], *args: str) -> dict | None:  # type: ignore[type-arg]
+    proc = subprocess.run(
+        [sys.executable, __file__, mode, *args], env=env, capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        sys.stderr.write(proc.stdout + proc.stderr)
+        raise SystemExit(f"{mode} failed")
+    for line in proc.stdout.splitlines():
+        if line.startswith("@@"):
+            return json.loads(line[2:])  # type: ignore[no-any-return]
+        print(line)
+    return None
+
+
+def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--grow-child":
+        _grow(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
+        return
+    if len(sys.argv) > 1 and sys.argv[1] == "--measure-child":
+        _measure(sys.argv[2], int(sys.argv[3]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--commits", type=int, default=1_000_000)
+    parser.add_argument("--people", type=int, default=2000)
+    parser.add_argument("--teams", type=int, default=245)
+    parser.add_argument("--deployments", type=int, default=16000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--keep", help="build into this folder and keep it (reused if present)")
+    args = parser.parse_args()
+    base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="steward-scale-"))
+    measured = {}
+    try:
+        for label, commits in (("demo", None), ("scale", args.commits)):
+            home = base / label
+            fresh = not (home / "built").exists()
+            database = None
+            if args.engine == "postgres":
+                name = f"steward_scale_{'demo' if label == 'demo' else 'big'}"
+                database = (
+                    _fresh_postgres(name)
+                    if fresh
+                    else f"postgresql://postgres@127.0.0.1:5432/{name}"
+                )
+            extra = {"STEWARD_DEMO_COMMITS": str(commits)} if commits else {}
+            env = _env(home, database, **extra)
+            if fresh:
+                home.mkdir(parents=True, exist_ok=True)
+                print(f"building {label} ({args.engine}) in {home}", flush=True)
+                _steward(env, "demo", "--no-serve")
+                if label == "scale":
+                    _child(
+                        "--grow-child", env, str(home), str(args.people), str(args.teams),
+                        str(args.deployments),
+                    )  # fmt: skip
+                (home / "built").write_text("ok")
+            print(f"measuring {label}", flush=True)
+            measured[label] = _child("--measure-child", env, str(home), str(args.rounds))
+    finally:
+        if not args.keep:
+            shutil.rmtree(base, ignore_errors=True)
+    demo, scale = measured["demo"], measured["scale"]
+    for label in ("demo", "scale"):
+        c = measured[label]["counts"]
+        print(
+            f"{label}: {c['people']} people, {c['teams']} teams, {c['commits']} commits in "
+            f"{c['repositories']} repositories, {c['deployments']} deployments"
+        )
+    floor = scale["times"].get("/healthz", 1.0)
+    print(f"\n{'path':60} {'demo ms':>8} {'scale ms':>9} {'x demo':>7} {'x healthz':>9}")
+    over = []
+    for path, at_scale in scale["times"].items():
+        small = demo["times"].get(path)
+        ratio = f"{at_scale / small:7.1f}" if small else "      -"
+        shown = f"{small:8.1f}" if small is not None else "       -"
+        print(f"{path[:60]:60} {shown} {at_scale:9.1f} {ratio} {at_scale / floor:9.1f}")
+        if at_scale >= 200:
+            over.append(path)
+    print(f"\n{len(scale['times'])} URLs; at or over 200 ms at scale: {over or 'none'}")
+
+
+if __name__ == "__main__":
+    main()
