@@ -91,7 +91,12 @@ class Commit(models.Model):
             )
         ]
         # Few indexes on purpose: each one costs time on every commit ingested.
-        indexes = [models.Index(fields=["email", "author_day"], name="commit_email_day")]
+        indexes = [
+            models.Index(fields=["email", "author_day"], name="commit_email_day"),
+            # Activity and attribution read a window of local days out of the whole history
+            # (~5 % of the rows at scale): without it both engines scan every commit.
+            models.Index(fields=["author_day"], name="commit_author_day"),
+        ]
 
     def __str__(self) -> str:
         return self.sha[:10]

@@ -129,16 +129,17 @@ def contributors(*, actor: Actor, repository: Repository) -> dict[str, Any]:
     """METRICS.md contributors: non-merge commits reachable from HEAD per mailmapped email."""
     policy.require(actor, "view", repository)
     # Kept at ingest (summaries.py), one row per author: no pass over the commits.
+    rows = sorted(
+        AuthorSummary.objects.filter(repository=repository, commits__gt=0)
+        .order_by()
+        .values_list("email", "name", "commits", "added", "deleted"),
+        # Sorted here, not in SQL: the same order on every database collation.
+        key=lambda r: (-r[2], r[0]),
+    )
     result = [
         {"email": email, "name": name, "commits": commits, "added": added, "deleted": deleted}
-        for email, name, commits, added, deleted in AuthorSummary.objects.filter(
-            repository=repository, commits__gt=0
-        )
-        .order_by()
-        .values_list("email", "name", "commits", "added", "deleted")
+        for email, name, commits, added, deleted in rows
     ]
-    # Sorted here, not in SQL: the same order on every database collation.
-    result.sort(key=lambda r: (-r["commits"], r["email"]))
     return {"repo": repository.name, "contributors": result}
 
 
