@@ -1,4 +1,7 @@
-"""Shared fixtures: the demo company built once per test session, and clients per role."""
+"""Shared fixtures: the demo company (built once per run, see demo_template.py), clients per role.
+
+docs/testing.md describes the fixtures, the factories (tests/factories.py) and the markers.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +19,19 @@ DEMO_ROLES = ["admin", "cto", "executive", "finance", "people", "architect", "ma
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
-    """The test database holds the demo company (seed 1); each test runs in a rollback."""
-    from steward.demo.builder import demo_build
+def django_db_setup(django_test_environment, django_db_blocker):  # type: ignore[no-untyped-def]
+    """The test database holds the demo company (seed 1); each test runs in a rollback.
+
+    The demo company is built once per run (not per xdist worker) into a template that every
+    worker copies; the template is kept between runs while the source is unchanged.
+    """
+    from tests.demo_template import setup_demo_database
 
     with django_db_blocker.unblock():
-        demo_build(seed=1)
+        teardown = setup_demo_database(os.environ.get("PYTEST_XDIST_WORKER", "main"))
+    yield
+    with django_db_blocker.unblock():
+        teardown()
 
 
 @pytest.fixture
@@ -93,7 +103,14 @@ def steward_cli(
 
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A STEWARD_HOME holding the demo company (seed 1), built once by `steward demo --no-serve`."""
+    """A STEWARD_HOME holding the demo company (seed 1), built by `steward demo --no-serve`.
+
+    Built once per run (kept between runs while the source is unchanged) and copied for each
+    worker, so a test may change its copy as before.
+    """
+    from tests.demo_template import copy_demo_home, demo_home_template
+
+    template = demo_home_template(lambda home: steward_cli(home, "demo", "--no-serve"))
     home = tmp_path_factory.mktemp("demo-home")
-    steward_cli(home, "demo", "--no-serve")
+    copy_demo_home(template, home)
     return home
