@@ -235,7 +235,7 @@ def demo_home_template(build: Callable[[Path], object]) -> Path:
 
 
 def copy_demo_home(template: Path, target: Path) -> None:
-    """Copy the home (database and files); the git repositories it ingested are shared, read-only."""
+    """Copy the home (database and files); the ingested git repositories are shared, read-only."""
     for entry in template.iterdir():
         if entry.name == ".complete":
             continue

@@ -1,4 +1,8 @@
-"""Strategy services and selectors against the database (the demo company is loaded)."""
+"""Strategy services and selectors against the database.
+
+Tests of one rule build their data with factories; the planning and prioritization tests use the
+demo company (loaded in every test database).
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,15 @@ from django.contrib.auth.models import User
 
 from steward.core.errors import BadInput
 from steward.core.policy import SYSTEM
-from steward.org.models import Team
 from steward.strategy import selectors, services
-from steward.strategy.models import Idea, Initiative, KeyResult, QuarterBudget
+from steward.strategy.models import Idea, Initiative, QuarterBudget
+from tests.factories import KeyResultFactory, ObjectiveFactory, PersonFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_check_ins_keep_history_and_follow_the_latest() -> None:
-    kr = KeyResult.objects.select_related("objective").first()
-    assert kr is not None
+    kr = KeyResultFactory()
     before = kr.check_ins.count()
     services.check_in_record(
         actor=SYSTEM,
@@ -45,8 +48,7 @@ def test_check_ins_keep_history_and_follow_the_latest() -> None:
 
 def test_only_strategy_editors_change_it() -> None:
     engineer = User.objects.get(username="engineer")
-    kr = KeyResult.objects.first()
-    assert kr is not None
+    kr = KeyResultFactory()
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
@@ -63,7 +65,7 @@ def test_only_strategy_editors_change_it() -> None:
 
 
 def test_weights_must_sum_to_one() -> None:
-    objectives = list(selectors.objective_list(actor=SYSTEM)[:2])
+    objectives = ObjectiveFactory.create_batch(2)
     with pytest.raises(BadInput, match=r"weights sum to 1\.1"):
         services.initiative_upsert(
             actor=SYSTEM,
@@ -93,7 +95,7 @@ def test_idea_pipeline_moves_only_forward() -> None:
 
 
 def test_action_closure_rate_by_hand() -> None:
-    team = Team.objects.create(slug="closure-t", name="C", type="enabling")
+    team = TeamFactory(slug="closure-t", type="enabling")
     for n, closed in enumerate([date(2027, 1, 5), date(2027, 1, 30), None, None]):
         action = services.action_create(
             actor=SYSTEM,
@@ -146,18 +148,9 @@ def test_plan_rejects_a_partial_budget() -> None:
 
 
 def test_capacity_is_fte_times_13_for_a_full_quarter() -> None:
-    from steward.org import services as org_services
-
-    team = org_services.team_create(actor=SYSTEM, slug="cap-t", name="Cap", type="platform")
-    for n, fte in enumerate(["1.00", "0.50"]):
-        org_services.person_create(
-            actor=SYSTEM,
-            employee_id=f"CAP{n}",
-            name=f"Cap {n}",
-            start_date=date(2026, 1, 1),
-            team=team,
-            fte=Decimal(fte),
-        )
+    team = TeamFactory(slug="cap-t", type="platform")
+    for fte in ["1.00", "0.50"]:
+        PersonFactory(start_date=date(2026, 1, 1), team=team, fte=Decimal(fte))
     from steward.core.periods import quarter_range
 
     capacity = selectors.team_capacity(quarters=quarter_range("2027Q1"))
