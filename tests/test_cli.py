@@ -8,7 +8,11 @@ import sqlite3
 import stat
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import steward_cli as _steward_cli
+
+pytestmark = pytest.mark.slow  # subprocesses, whole-database backups and demo builds
 
 # Exit codes are what these tests check, so a non-zero exit is not an error here.
 steward_cli = functools.partial(_steward_cli, check=False)

@@ -26,6 +26,8 @@ from django.apps import apps
 from steward.core import backup
 from steward.core.errors import BadInput
 
+pytestmark = pytest.mark.slow  # subprocesses, whole-database backups and demo builds
+
 PASSWORD = "a long and proper passphrase"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 VERIFY = """

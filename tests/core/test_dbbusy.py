@@ -23,6 +23,8 @@ from django.test import RequestFactory
 from steward.core.dbbusy import DatabaseBusyMiddleware
 from tests.conftest import steward_cli
 
+pytestmark = pytest.mark.slow  # subprocesses, whole-database backups and demo builds
+
 PASSWORD = "a long and proper passphrase"
 
 # Holds a read snapshot (steward.core.backup.consistent_read) open until the file `go` exists,

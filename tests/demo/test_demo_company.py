@@ -15,7 +15,7 @@ from steward.demo.company import REFERENCE_DATE
 from steward.org.models import Person, Team
 from tests.conftest import steward_cli
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 
 def _active(on: date) -> list[Person]:

@@ -178,6 +178,7 @@ def test_an_empty_organization_exports_empty_lists(tmp_path: Path, empty_org: No
     assert not plan.has_changes()
 
 
+@pytest.mark.slow
 def test_demo_round_trip_byte_identical(tmp_path: Path) -> None:
     people = Person.objects.count()
     emails = PersonEmail.objects.count()
@@ -353,6 +354,7 @@ def test_yaml_syntax_and_unknown_files_are_problems(tmp_path: Path) -> None:
     assert len(problems) == 2
 
 
+@pytest.mark.slow
 def test_cli_exit_codes(tmp_path: Path) -> None:
     runner = CliRunner()
     folder = _write(tmp_path / "in", people=BROKEN_PEOPLE)
