@@ -13,7 +13,7 @@ import pytest
 
 from tests.browser import test_org_browser as base
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SAVE = "form.edit-form button[type=submit]"  # not the header's "Sign out"
 
