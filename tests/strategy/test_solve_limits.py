@@ -166,3 +166,65 @@ def test_the_server_runs_at_most_the_configured_number_of_solves() -> None:
                 pass
         with expensive_slot("3", what="solve", retry_after=5):
             pass  # slots are given back
+
+
+# The live plan (GET /api/v1/strategy/plan and the plan page) solves the database's portfolio
+# when its stored solution is stale: in the same worker process and limit as the POST path.
+
+LIVE = "quarters=2027Q1..2027Q4"
+
+
+@pytest.mark.django_db
+def test_a_slow_live_plan_solve_is_stopped_at_the_limit_and_nothing_stored(
+    client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from steward.strategy.models import PlanSolution
+    from tests.strategy.slow_solver import never_in_time
+
+    monkeypatch.setattr(solving, "solve_data", never_in_time)
+    client = client_as("cto")
+    with override_settings(STEWARD_SOLVE_SECONDS=2):
+        started = time.perf_counter()
+        response = client.get(f"/api/v1/strategy/plan?{LIVE}")
+        api_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        page = client.get(f"/strategy/plan/?{LIVE}")
+        page_seconds = time.perf_counter() - started
+    assert api_seconds < 2 + 3 and page_seconds < 2 + 3  # spawn overhead on a loaded machine
+    assert response.status_code == 422
+    assert response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["detail"].startswith("portfolio solve: stopped after 2 s (the limit); plan fewer")
+    assert body["errors"] == []
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert '<div class="alert alert-danger" role="alert">portfolio solve: stopped after 2 s' in html
+    assert PlanSolution.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_a_live_plan_is_solved_in_the_worker_then_stored_and_served(
+    client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from steward.strategy.models import PlanSolution
+
+    calls: list[float] = []
+    real = solving.run_with_deadline
+
+    def counted(*args: Any, seconds: float, **kwargs: Any) -> Any:
+        calls.append(seconds)
+        return real(*args, seconds=seconds, **kwargs)
+
+    monkeypatch.setattr(solving, "run_with_deadline", counted)
+    client = client_as("cto")
+    with override_settings(STEWARD_SOLVE_SECONDS=30):
+        first = client.get(f"/api/v1/strategy/plan?{LIVE}").json()
+        second = client.get(f"/api/v1/strategy/plan?{LIVE}").json()
+        page = client.get(f"/strategy/plan/?{LIVE}").content.decode()
+    assert calls == [30]  # one solve, in the worker, with the server's limit
+    assert (first["stored"], first["status"]) == (False, "optimal")
+    assert first["quarters"] == ["2027Q1", "2027Q2", "2027Q3", "2027Q4"]
+    assert second["stored"] is True
+    assert second["schedule"] == first["schedule"]
+    assert PlanSolution.objects.count() == 1
+    assert "alert-danger" not in page and "stored solution computed" in page

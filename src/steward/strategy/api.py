@@ -44,7 +44,7 @@ from steward.strategy.schemas import (
     ObjectiveOut,
     ObjectivePatch,
 )
-from steward.strategy.solving import solve_limited
+from steward.strategy.solving import live_plan_limits, solve_limited
 
 if TYPE_CHECKING:
     from steward.org.models import Person, Team
@@ -171,12 +171,15 @@ def plan(
     """The portfolio plan of the live data for `quarters` (default: the next four quarters,
     e.g. 2027Q1..2027Q4): a stored solution, solved again only when its inputs changed
     (`stored`, `computed_at`); in-progress initiatives keep their start (`fixed`) unless
-    `replan_in_progress`. Writes nothing but the stored solution."""
+    `replan_in_progress`. Writes nothing but the stored solution. A solve runs in a worker
+    process stopped at STEWARD_SOLVE_SECONDS (422, nothing stored)."""
     if not quarters:
         first = quarter_of(date.today()) + 1
         quarters = f"{first}..{first + 3}"
     with expensive_slot(str(request.user.pk), what="portfolio solve", retry_after=21):
-        return services.plan_current(quarters=quarters, replan_in_progress=replan_in_progress)
+        return services.plan_current(
+            quarters=quarters, replan_in_progress=replan_in_progress, **live_plan_limits()
+        )
 
 
 @router.post("/plan/solve", openapi_extra={"requestBody": {"content": {"application/json": {}}}})

@@ -257,6 +257,26 @@ def _solve_instance(
     from steward.strategy.optimizer import solve_data
 
     result = solve_data(data, time_limit=time_limit, bottleneck_time_limit=bottleneck_time_limit)
+    return _with_context(result, data)
+
+
+def _solve_instance_in_worker(
+    data: dict[str, Any], seconds: float, time_limit: float, bottleneck_time_limit: float
+) -> dict[str, Any]:
+    from steward.strategy.solving import solve_in_worker
+
+    result = solve_in_worker(
+        data,
+        seconds=seconds,
+        time_limit=time_limit,
+        bottleneck_time_limit=bottleneck_time_limit,
+        hint="plan fewer quarters, or run `steward plan solve --quarters ...` on the "
+        "command line with a longer --time-limit",
+    )
+    return _with_context(result, data)
+
+
+def _with_context(result: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
     result["quarters"] = data["quarters"]
     result["fixed"] = data["fixed"]
     result["overcommitted"] = data["overcommitted"]
@@ -273,9 +293,14 @@ def plan_current(
     replan_in_progress: bool = False,
     time_limit: float = 20.0,
     bottleneck_time_limit: float = 5.0,
+    deadline: float | None = None,
 ) -> dict[str, Any]:
     """The plan for these inputs: the stored solution when its inputs are unchanged, else a
     new solve (stored for the next request). Writes nothing else.
+
+    With `deadline` (seconds, what the web paths pass: `solving.live_plan_limits`) the solve
+    runs in a worker process killed at that wall-clock limit: TimedOut (422) and nothing is
+    stored. Without it the solve runs in this process with HiGHS's own limits only.
 
     The fingerprint hashes the whole instance (initiatives, capacities after allocations and
     fixed in-progress work, budgets) and the solver settings, so any change recomputes it on
@@ -301,7 +326,10 @@ def plan_current(
     stored = PlanSolution.objects.filter(request=request).first()
     if stored is not None and stored.fingerprint == fingerprint:
         return {**stored.result, "stored": True, "computed_at": stored.computed_at.isoformat()}
-    result = _solve_instance(data, time_limit, bottleneck_time_limit)
+    if deadline is None:
+        result = _solve_instance(data, time_limit, bottleneck_time_limit)
+    else:
+        result = _solve_instance_in_worker(data, deadline, time_limit, bottleneck_time_limit)
     now = timezone.now()
     # Derived data (not audited): one row per request, replaced in place.
     updated = PlanSolution.objects.filter(request=request).update(

@@ -7,7 +7,7 @@ with the limits the operator chooses.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 
@@ -57,23 +57,63 @@ def check_size(data: Any) -> None:
             )
 
 
+def worker_limits(seconds: float) -> dict[str, float]:
+    """HiGHS's own limits inside a wall-clock limit of `seconds`: 60 % for the schedule, 20 %
+    for the bottleneck pricing, the rest for building the model and the worker's start."""
+    return {"time_limit": 0.6 * seconds, "bottleneck_time_limit": 0.2 * seconds}
+
+
+class LivePlanLimits(TypedDict):
+    deadline: float
+    time_limit: float
+    bottleneck_time_limit: float
+
+
+def live_plan_limits() -> LivePlanLimits:
+    """The keyword limits of `services.plan_current` on the web paths (`GET /strategy/plan`, the
+    plan page): the same wall-clock limit as `POST /strategy/plan/solve`, in a worker process."""
+    seconds = solve_seconds()
+    limits = worker_limits(seconds)
+    return {
+        "deadline": seconds,
+        "time_limit": limits["time_limit"],
+        "bottleneck_time_limit": limits["bottleneck_time_limit"],
+    }
+
+
+def solve_in_worker(
+    data: Any,
+    *,
+    seconds: float,
+    time_limit: float,
+    bottleneck_time_limit: float,
+    hint: str,
+) -> dict[str, Any]:
+    """`optimizer.solve_data` in a worker process killed after `seconds` of wall clock;
+    TimedOut (422) says so and adds `hint` (what the caller can do instead)."""
+    try:
+        result: dict[str, Any] = run_with_deadline(
+            solve_data,
+            data,
+            seconds=seconds,
+            time_limit=time_limit,
+            bottleneck_time_limit=bottleneck_time_limit,
+        )
+    except TimedOut as exc:
+        raise TimedOut(f"portfolio solve: {exc}; {hint}") from exc
+    return result
+
+
 def solve_limited(data: Any, *, user_key: str) -> dict[str, Any]:
     """Solve a plain-data instance under the server's limits; 422 (BadInput) when it is too
     large or does not finish in time, 429 (Busy) when the user or the server is already solving."""
     check_size(data)
     seconds = solve_seconds()
     with expensive_slot(user_key, what="portfolio solve", retry_after=int(seconds) + 1):
-        try:
-            result: dict[str, Any] = run_with_deadline(
-                solve_data,
-                data,
-                seconds=seconds,
-                time_limit=0.6 * seconds,
-                bottleneck_time_limit=0.2 * seconds,
-            )
-        except TimedOut as exc:
-            raise TimedOut(
-                f"portfolio solve: {exc}; solve a smaller instance (fewer initiatives, "
-                "quarters or teams) or use `steward plan solve` with a longer --time-limit"
-            ) from exc
-    return result
+        return solve_in_worker(
+            data,
+            seconds=seconds,
+            **worker_limits(seconds),
+            hint="solve a smaller instance (fewer initiatives, quarters or teams) or use "
+            "`steward plan solve` with a longer --time-limit",
+        )

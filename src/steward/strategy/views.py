@@ -13,6 +13,7 @@ from steward.core.limits import Busy, expensive_slot
 from steward.core.periods import parse_period, quarter_of
 from steward.org import selectors as org_selectors
 from steward.strategy import selectors, services
+from steward.strategy.solving import live_plan_limits
 
 
 def objectives(request: HttpRequest) -> HttpResponse:
@@ -102,7 +103,9 @@ def plan(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"quarters": quarters, "replan": replan}
     try:
         with expensive_slot(str(request.user.pk), what="portfolio solve", retry_after=21):
-            result = services.plan_current(quarters=quarters, replan_in_progress=replan)
+            result = services.plan_current(
+                quarters=quarters, replan_in_progress=replan, **live_plan_limits()
+            )
     except (BadInput, Busy) as exc:
         context["error"] = str(exc)
         return render(request, "strategy/plan.html", context)
