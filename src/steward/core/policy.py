@@ -68,6 +68,8 @@ ORG_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.PEOPLE})
 ORG_PLANNER_ROLES = frozenset(
     {Role.ADMIN, Role.CTO, Role.EXECUTIVE, Role.FINANCE, Role.PEOPLE, Role.MANAGER}
 )
+# Roles that see every author's own commit and line counts (issue 9 item 10, docs/security.md).
+INDIVIDUAL_ACTIVITY_ROLES = frozenset({Role.ADMIN, Role.CTO})
 # Roles that may change the strategy (objectives, initiatives, plans, pipeline).
 STRATEGY_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.EXECUTIVE})
 
@@ -282,6 +284,24 @@ def person_field_classes(user: AnyUser, person: Any) -> frozenset[FieldClass]:
 def may_see_compensation(user: AnyUser, person: Any) -> bool:
     """True when `user` may see `person`'s salary."""
     return FieldClass.COMPENSATION in person_field_classes(user, person)
+
+
+def may_see_individual_activity(user: AnyUser, person: Any | None) -> bool:
+    """True when `user` may see `person`'s own commit and line counts (a person or a person id).
+
+    The person themselves, their managers (the person is in `user`'s reporting subtree) and
+    the cto and admin roles. `None` is an author linked to no person (unmatched or a bot): only
+    cto and admin see those. Everyone else sees team and repository aggregates.
+    """
+    if roles_of(user) & INDIVIDUAL_ACTIVITY_ROLES:
+        return True
+    if person is None:
+        return False
+    person_id = getattr(person, "pk", person)
+    me = person_of(user)
+    if me is not None and me.pk == person_id:
+        return True
+    return person_id in subtree_ids(user)
 
 
 def may_see_compensation_aggregates(user: AnyUser) -> bool:

@@ -110,7 +110,8 @@ def repository_detail(request: HttpRequest, name: str) -> dict[str, Any]:
 
 @router.get("/repositories/{name}/contributors")
 def repository_contributors(request: HttpRequest, name: str) -> dict[str, Any]:
-    """Contributors of a repository as METRICS.md defines them."""
+    """Contributors of a repository as METRICS.md defines them; authors the caller may not see
+    individually (policy.may_see_individual_activity) are summed in `others`."""
     repo = selectors.repository_get(actor=request.user, name=name)
     if repo is None:
         raise Http404("no such repository")

@@ -218,9 +218,10 @@ def metrics_contributors(
     repository = Repository.objects.filter(name=repo).first()
     if repository is None:
         raise BadInput(f"--repo {repo!r}: no such repository (ingest it first)")
+    # The system actor sees every author, so `others` is always empty: the METRICS.md shape.
     data = selectors.contributors(actor=_system_actor(), repository=repository)
     if json_:
-        print_json(data)
+        print_json({"repo": data["repo"], "contributors": data["contributors"]})
         return
     table = Table(title=f"Contributors of {repo}")
     for column in ("email", "name", "commits", "added", "deleted"):

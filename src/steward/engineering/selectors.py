@@ -126,7 +126,12 @@ def identity_list(*, actor: Actor, state: str = "unmatched") -> list[dict[str, A
 
 
 def contributors(*, actor: Actor, repository: Repository) -> dict[str, Any]:
-    """METRICS.md contributors: non-merge commits reachable from HEAD per mailmapped email."""
+    """METRICS.md contributors: non-merge commits reachable from HEAD per mailmapped email.
+
+    Per-author rows only for the authors `actor` may see (`policy.may_see_individual_activity`:
+    themselves, their reports, everyone for cto and admin); the other authors are summed into
+    `others`, so the rows plus `others` always add up to the repository's totals.
+    """
     policy.require(actor, "view", repository)
     # Kept at ingest (summaries.py), one row per author: no pass over the commits.
     rows = sorted(
@@ -136,11 +141,27 @@ def contributors(*, actor: Actor, repository: Repository) -> dict[str, Any]:
         # Sorted here, not in SQL: the same order on every database collation.
         key=lambda r: (-r[2], r[0]),
     )
-    result = [
-        {"email": email, "name": name, "commits": commits, "added": added, "deleted": deleted}
-        for email, name, commits, added, deleted in rows
-    ]
-    return {"repo": repository.name, "contributors": result}
+    sees_all = policy.may_see_individual_activity(actor, None)
+    resolver = None if sees_all else identity_resolver()
+    result = []
+    others = {"authors": 0, "commits": 0, "added": 0, "deleted": 0}
+    for email, name, commits, added, deleted in rows:
+        if resolver is None or policy.may_see_individual_activity(actor, resolver.person(email)):
+            result.append(
+                {
+                    "email": email,
+                    "name": name,
+                    "commits": commits,
+                    "added": added,
+                    "deleted": deleted,
+                }
+            )
+        else:
+            others["authors"] += 1
+            others["commits"] += commits
+            others["added"] += added
+            others["deleted"] += deleted
+    return {"repo": repository.name, "contributors": result, "others": others}
 
 
 # ---------------------------------------------------------------- the four keys

@@ -279,14 +279,14 @@ def repository_detail(request: HttpRequest, name: str) -> HttpResponse:
         except StewardError as exc:
             messages.error(request, str(exc))
         return redirect("engineering:repository_detail", name=repo.name)
+    contributors = selectors.contributors(actor=request.user, repository=repo)
     return render(
         request,
         "engineering/repository_detail.html",
         {
             "repo": repo,
-            "contributors": selectors.contributors(actor=request.user, repository=repo)[
-                "contributors"
-            ][:50],
+            "contributors": contributors["contributors"][:50],
+            "others": contributors["others"],
             "tags": repo.tags.order_by("-tagged_at")[:30],
             "may_change": policy.has_role(request.user, policy.Role.ADMIN),
             "teams": org_selectors.team_list(actor=request.user),
