@@ -26,9 +26,7 @@ def _counts(repo: str) -> dict[str, tuple[int, int, int]]:
     """email -> (commits, added, deleted) over non-merge commits reachable from HEAD."""
     return {
         row["email"]: (row["n"], row["a"], row["d"])
-        for row in Commit.objects.filter(
-            repository__name=repo, reachable=True, parent_count__lte=1
-        )
+        for row in Commit.objects.filter(repository__name=repo, reachable=True, parent_count__lte=1)
         .values("email")
         .annotate(n=Count("id"), a=Sum("added"), d=Sum("deleted"))
     }
@@ -107,7 +105,9 @@ def _check(client_as, role: str, repo: str) -> set[str]:  # type: ignore[no-unty
 def test_roles_see_only_their_own_counts(client_as, role: str) -> None:  # type: ignore[no-untyped-def]
     user = User.objects.get(username=role)
     me = Person.objects.filter(user=user).first()
-    own = set(PersonEmail.objects.filter(person=me).values_list("email", flat=True)) if me else set()
+    own = (
+        set(PersonEmail.objects.filter(person=me).values_list("email", flat=True)) if me else set()
+    )
     for repo in REPOS:
         shown = _check(client_as, role, repo)
         assert shown <= own, (role, repo, shown - own)
