@@ -424,6 +424,10 @@ def test_engineer_sees_own_salary_but_not_a_colleagues(client_as) -> None:  # ty
     assert "employment_type" not in colleague
 
 
+# Per-person commit and line counts (issue 9 item 10) are checked role by role, against the
+# Commit table, in tests/core/test_activity_privacy.py (the repository page and the API).
+
+
 # --- people on past dates and in scenarios (issue 8 item 8) ---------------------------------
 
 
