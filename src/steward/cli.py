@@ -193,13 +193,16 @@ def import_(
 @app.command("export")
 @command
 def export(
-    folder: str = typer.Argument(..., metavar="DIR", help="Folder to write the YAML files to."),
+    folder: str = typer.Argument(
+        ..., metavar="[KIND] DIR", help="Folder to write to; `decisions DIR` writes the ADRs."
+    ),
+    second: str | None = typer.Argument(None, metavar="", hidden=True),
     as_user: str | None = typer.Option(
         None, "--as", metavar="USER", help="Export only what this user may see."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the record counts as JSON."),
 ) -> None:
-    """Write the whole organization as YAML files, one per kind (org as code)."""
+    """Write the organization as YAML files (org as code); `export decisions DIR`: MADR 4 ADRs."""
     from pathlib import Path
 
     from django.contrib.auth.models import User
@@ -215,6 +218,18 @@ def export(
         if user is None:
             raise BadInput(f"--as {as_user!r}: no such user (give an existing login)")
         actor = user
+    if second is not None:
+        if folder != "decisions":
+            raise BadInput(f"export {folder!r}: unknown kind (known: decisions)")
+        from steward.architecture.exporting import export_decisions
+
+        paths = export_decisions(Path(second), actor=actor)
+        if as_json:
+            print_json({"folder": second, "counts": {"decisions": len(paths)}})
+            return
+        console.print(f"decisions: {len(paths)}")
+        console.print(f"Written to {second}.")
+        return
     counts = export_org(Path(folder), actor=actor)
     if as_json:
         print_json({"folder": folder, "counts": counts})

@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "steward.org",
     "steward.engineering",
     "steward.orgdesign",
+    "steward.architecture",
     "steward.strategy",
     "steward.cockpit",
     "steward.demo",

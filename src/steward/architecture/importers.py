@@ -1,0 +1,141 @@
+"""`steward import decisions DIR`: a folder of decision records in any FORMATS.md dialect.
+
+Every file is parsed first; files that are not records (README, index, templates) are skipped
+and listed (as warnings); a record that cannot be read is a problem with its file, line and
+reason, and then nothing is written. Otherwise all records are written in one transaction,
+keyed by number, so importing the same folder again changes nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from steward.architecture.adr_format import NotARecord, ParsedRecord, RecordError, parse_record
+from steward.architecture.models import Decision
+from steward.core.importing import Change, Diff, Importer
+
+FIELDS = (
+    "title",
+    "status",
+    "date",
+    "decision_makers",
+    "consulted",
+    "informed",
+    "tags",
+    "body",
+    "supersedes",
+)
+
+
+def _files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".md")
+
+
+def _current(decision: Decision) -> dict[str, Any]:
+    return {
+        "title": decision.title,
+        "status": decision.status,
+        "date": decision.date,
+        "decision_makers": list(decision.decision_makers),
+        "consulted": list(decision.consulted),
+        "informed": list(decision.informed),
+        "tags": list(decision.tags),
+        "body": decision.body,
+        "supersedes": decision.supersedes.number if decision.supersedes else None,
+    }
+
+
+class DecisionsImporter(Importer):
+    """A folder (or one file) of Markdown decision records."""
+
+    kind = "decisions"
+
+    def read_records(self) -> list[tuple[Path, ParsedRecord]]:
+        """Parse every file; record problems; list skipped files in `self.skipped`."""
+        self.skipped: list[str] = []
+        records: list[tuple[Path, ParsedRecord]] = []
+        for file in _files(self.path):
+            rel = str(file.relative_to(self.path)) if self.path.is_dir() else file.name
+            try:
+                text = file.read_text(encoding="utf-8-sig")
+            except UnicodeDecodeError as exc:
+                self.problem(None, None, f"not UTF-8 text: {exc}", file=str(file))
+                continue
+            try:
+                records.append((file, parse_record(file.name, text)))
+            except NotARecord:
+                self.skipped.append(rel)
+            except RecordError as exc:
+                self.problem(exc.line, None, exc.reason, file=str(file))
+        return records
+
+    def plan(self) -> Diff:
+        diff = self.new_diff()
+        records = self.read_records()
+        by_number: dict[int, tuple[Path, ParsedRecord]] = {}
+        for file, record in records:
+            assert record.number is not None
+            if record.number in by_number:
+                other = by_number[record.number][0]
+                self.problem(
+                    1,
+                    None,
+                    f"number {record.number} is also used by {other.name}",
+                    "give each record its own number",
+                    file=str(file),
+                )
+                continue
+            by_number[record.number] = (file, record)
+        # `superseded by N` on the old record means N supersedes it (adr-tools writes both).
+        for number, (_file, record) in by_number.items():
+            target = record.superseded_by
+            if target is not None and target in by_number:
+                newer = by_number[target][1]
+                if newer.supersedes is None:
+                    newer.supersedes = number
+        existing = {d.number: d for d in Decision.objects.select_related("supersedes")}
+        known = set(existing) | set(by_number)
+        for number in sorted(by_number):
+            file, record = by_number[number]
+            if record.supersedes is not None and record.supersedes not in known:
+                diff.warnings.append(
+                    f"{file.name}: supersedes ADR-{record.supersedes:04d}, which is neither in "
+                    "the folder nor in Steward (link dropped)"
+                )
+                record.supersedes = None
+            new = {name: getattr(record, name) for name in FIELDS}
+            key = f"ADR-{number:04d}"
+            current = existing.get(number)
+            if current is None:
+                diff.add(Change("added", key, line=None, payload=record))
+                continue
+            old = _current(current)
+            changed = {n: (old[n], new[n]) for n in FIELDS if old[n] != new[n]}
+            kind = "changed" if changed else "unchanged"
+            diff.add(Change(kind, key, fields=changed, payload=record))
+        diff.warnings.extend(f"skipped {name} (not a decision record)" for name in self.skipped)
+        return diff
+
+    def apply(self, diff: Diff) -> None:
+        records: list[ParsedRecord] = [c.payload for c in diff.changes if c.kind != "unchanged"]
+        decisions = {d.number: d for d in Decision.objects.all()}
+        actor = self.actor if getattr(self.actor, "pk", None) else None
+        for record in records:
+            assert record.number is not None
+            decision = decisions.get(record.number) or Decision(
+                number=record.number, created_by=actor
+            )
+            for name in FIELDS[:-1]:
+                setattr(decision, name, getattr(record, name))
+            decision.save()  # save(): audited
+            decisions[record.number] = decision
+        for record in records:
+            assert record.number is not None
+            decision = decisions[record.number]
+            target = decisions.get(record.supersedes) if record.supersedes is not None else None
+            if decision.supersedes_id != (target.pk if target else None):
+                decision.supersedes = target
+                decision.save(update_fields=["supersedes", "updated_at"])
