@@ -4,6 +4,7 @@ from typing import Any
 
 from ninja import NinjaAPI
 
+from steward.architecture.api import router as architecture_router
 from steward.core import api_errors
 from steward.core.api_auth import API_AUTH, login_required_for_docs
 from steward.engineering.api import router as engineering_router
@@ -33,4 +34,5 @@ api.add_router("/org", org_router)
 api.add_router("/engineering", engineering_router)
 api.add_router("/webhooks", webhooks_router)
 api.add_router("/strategy", strategy_router)
+api.add_router("/architecture", architecture_router)
 api.add_router("/org", orgdesign_router)

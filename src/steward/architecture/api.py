@@ -1,0 +1,68 @@
+"""The architecture API under /api/v1/architecture: decision records (read)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import Http404, HttpRequest
+from ninja import Router, Schema
+
+from steward.architecture import selectors
+from steward.architecture.adr_format import STATUSES
+from ninja.errors import HttpError
+from steward.core.pagination import paginate
+
+router = Router(tags=["architecture"])
+
+
+class DecisionOut(Schema):
+    """One decision record (CONTRACT.md: number, title, status, date, decision_makers, tags,
+    supersedes, superseded_by)."""
+
+    number: int
+    title: str
+    status: str
+    date: date | None
+    decision_makers: list[str]
+    consulted: list[str]
+    informed: list[str]
+    tags: list[str]
+    supersedes: int | None
+    superseded_by: int | None
+
+
+class DecisionDetailOut(DecisionOut):
+    """A decision with its Markdown body."""
+
+    body: str
+
+
+class DecisionPage(Schema):
+    """One page of decisions and the total count."""
+
+    items: list[DecisionOut]
+    count: int
+
+
+@router.get("/decisions", response=DecisionPage)
+def decisions_list(
+    request: HttpRequest,
+    status: str | None = None,
+    tag: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> dict[str, object]:
+    """Decision records by number; `?status=` and `?tag=` filter."""
+    if status and status not in STATUSES:
+        raise HttpError(422, f"status {status!r}: not one of {', '.join(STATUSES)}")
+    rows = selectors.decision_list(actor=request.user, status=status, tag=tag)
+    return paginate(rows, limit=limit, offset=offset, render=selectors.decision_dict)
+
+
+@router.get("/decisions/{number}", response=DecisionDetailOut)
+def decisions_detail(request: HttpRequest, number: int) -> dict[str, object]:
+    """One decision record with its body."""
+    decision = selectors.decision_get(actor=request.user, number=number)
+    if decision is None:
+        raise Http404("no such decision")
+    return {**selectors.decision_dict(decision), "body": decision.body}
