@@ -21,6 +21,7 @@ urlpatterns = [
     path("org/", include("steward.orgdesign.urls")),
     path("engineering/", include("steward.engineering.urls")),
     path("strategy/", include("steward.strategy.urls")),
+    path("architecture/", include("steward.architecture.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -219,6 +219,13 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:improvement_actions_create": [],
     "api:improvement_actions_update": [],
     "api:improvement_actions_delete": [],
+    # Architecture decisions (issue 11): demo ADR-0002 is accepted, ADR-0015 ends the chain.
+    "architecture:decisions": [{}],
+    "architecture:decision_create": [{}],
+    "architecture:decision_detail": [{"number": "2"}, {"number": "15"}],
+    "architecture:decision_edit": [{"number": "2"}],
+    "api:decisions_list": [{}],
+    "api:decisions_detail": [{"number": "2"}],
 }
 
 # Editing pages: for the org editors and the strategy editors only (403 for the others).
@@ -257,6 +264,10 @@ STRATEGY_EDIT_PAGES = {
     "strategy:action_edit",
     "strategy:action_delete",
 }
+
+# Decisions: everyone reads and drafts; an accepted record is edited by its deciders only.
+DECISION_DECIDERS = {"admin", "cto", "architect"}
+DECISION_DECIDER_PAGES = {"architecture:decision_edit"}
 
 # Organization plans (headcount plan, scenarios) are for these roles; managers see only
 # the scenarios they drafted themselves.
@@ -364,6 +375,8 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
     if name in ORG_EDIT_PAGES and role not in ORG_EDITORS:
         return {403}
     if name in STRATEGY_EDIT_PAGES and role not in STRATEGY_EDITORS:
+        return {403}
+    if name in DECISION_DECIDER_PAGES and role not in DECISION_DECIDERS:
         return {403}
     if name in ORG_PLAN_LISTS and role not in ORG_PLANNERS:
         return {403}

@@ -1,0 +1,89 @@
+"""The decision form: every write goes through the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from steward.architecture import services
+from steward.architecture.models import TRANSITIONS, Decision
+from steward.core.forms import ServiceForm, date_input
+
+
+def _split(text: str) -> list[str]:
+    return [p.strip() for p in text.split(",") if p.strip()]
+
+
+class DecisionForm(ServiceForm):
+    """A decision record; the status offers the workflow's next steps only."""
+
+    title = forms.CharField(max_length=300)
+    status = forms.ChoiceField(required=False)
+    superseded_by = forms.IntegerField(
+        required=False, help_text="when superseding: the number of the decision that replaces it"
+    )
+    date = forms.DateField(required=False, widget=date_input())
+    decision_makers = forms.CharField(required=False, help_text="comma-separated names")
+    consulted = forms.CharField(required=False, help_text="comma-separated names")
+    informed = forms.CharField(required=False, help_text="comma-separated names")
+    tags = forms.CharField(required=False, help_text="comma-separated")
+    supersedes = forms.IntegerField(required=False, help_text="number of the decision it replaces")
+    body = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 16}), help_text="Markdown"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        decision: Decision | None = self.instance
+        if decision is None:
+            del self.fields["status"]
+            del self.fields["superseded_by"]
+            return
+        moves = TRANSITIONS.get(decision.status, ())
+        self.fields["status"].choices = [(decision.status, decision.status)] + [
+            (m, m) for m in moves
+        ]
+        self.initial.update(
+            title=decision.title,
+            status=decision.status,
+            date=decision.date,
+            decision_makers=", ".join(decision.decision_makers),
+            consulted=", ".join(decision.consulted),
+            informed=", ".join(decision.informed),
+            tags=", ".join(decision.tags),
+            supersedes=decision.supersedes.number if decision.supersedes else None,
+            body=decision.body,
+        )
+
+    def _decision(self, number: int | None, field: str) -> Decision | None:
+        if number is None:
+            return None
+        found = Decision.objects.filter(number=number).first()
+        if found is None:
+            raise services.DecisionError(
+                f"no decision {number}", fields={field: [f"no decision number {number}"]}
+            )
+        return found
+
+    def perform(self, data: dict[str, Any]) -> Decision:
+        values = {
+            "title": data["title"],
+            "date": data["date"],
+            "decision_makers": _split(data["decision_makers"]),
+            "consulted": _split(data["consulted"]),
+            "informed": _split(data["informed"]),
+            "tags": _split(data["tags"]),
+            "supersedes": self._decision(data["supersedes"], "supersedes"),
+            "body": data["body"],
+        }
+        if self.instance is None:
+            return services.decision_create(actor=self.actor, **values)
+        decision = services.decision_update(actor=self.actor, decision=self.instance, **values)
+        status = data.get("status") or decision.status
+        if status != decision.status:
+            replaced_by = self._decision(data.get("superseded_by"), "superseded_by")
+            decision = services.decision_move(
+                actor=self.actor, decision=decision, status=status, superseded_by=replaced_by
+            )
+        return decision
