@@ -201,7 +201,10 @@ def test_navigation_only_front_matter_and_no_status_import_as_accepted() -> None
         ("index.md", "# Index\n"),
         ("adr-template.md", "# {short title}\n"),
         ("template.md", "# Title\n"),
-        ("0000-x.md", '---\nstatus: "{proposed | rejected\n---\n# {short title, of solved problem}\n'),
+        (
+            "0000-x.md",
+            '---\nstatus: "{proposed | rejected\n---\n# {short title, of solved problem}\n',
+        ),
         ("notes.txt", "# Not markdown\n"),
     ],
 )

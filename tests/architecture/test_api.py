@@ -20,8 +20,13 @@ def three() -> list[Decision]:
         number=7, title="Use Oracle", status="superseded", tags=["db"], date=date(2020, 1, 2)
     )
     new = Decision.objects.create(
-        number=9, title="Use PostgreSQL", status="accepted", tags=["db", "billing"],
-        decision_makers=["Ana Ruiz"], supersedes=old, body="## Context\n\nCost.\n",
+        number=9,
+        title="Use PostgreSQL",
+        status="accepted",
+        tags=["db", "billing"],
+        decision_makers=["Ana Ruiz"],
+        supersedes=old,
+        body="## Context\n\nCost.\n",
     )
     draft = services.decision_create(actor=None, title="Use Kafka", tags=["events"])
     return [old, new, draft]

@@ -1,4 +1,4 @@
-"""`steward import decisions DIR` and `steward export decisions DIR` on a messy real-world folder."""
+"""`steward import decisions DIR` and `steward export decisions DIR` on a messy folder."""
 
 from __future__ import annotations
 
@@ -11,7 +11,14 @@ from steward.architecture.exporting import export_decisions
 from steward.architecture.models import Decision
 from steward.core.errors import InvalidInput
 from steward.core.importing import run_import
-from tests.architecture.test_adr_format import LOG4BRAINS, MADR2, MADR3, MADR4, NYGARD_NEW, NYGARD_OLD
+from tests.architecture.test_adr_format import (
+    LOG4BRAINS,
+    MADR2,
+    MADR3,
+    MADR4,
+    NYGARD_NEW,
+    NYGARD_OLD,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -75,8 +82,12 @@ def test_a_bad_record_is_reported_and_nothing_is_written(clean: None, tmp_path: 
     with pytest.raises(InvalidInput) as exc:
         run_import("decisions", folder)
     problems = [(Path(p.file).name, p.line, p.message) for p in exc.value.problems]
-    assert ("0009-bad.md", 3, "status 'pondering' is not one of "
-            "draft, proposed, accepted, rejected, deprecated, superseded") in problems
+    assert (
+        "0009-bad.md",
+        3,
+        "status 'pondering' is not one of "
+        "draft, proposed, accepted, rejected, deprecated, superseded",
+    ) in problems
     assert any(name.startswith("0010-dup") and "also used by" in msg for name, _, msg in problems)
     assert len(problems) == 2
     assert not Decision.objects.exists()
@@ -92,14 +103,32 @@ def test_export_then_import_round_trips_byte_for_byte(clean: None, tmp_path: Pat
         "0001-use-postgresql-for-the-billing-service.md",
         "0002-use-oracle.md",
     ]
-    before = {d.number: (d.title, d.status, d.date, d.tags, d.body, d.supersedes_id and
-                         d.supersedes.number) for d in Decision.objects.all()}
+    before = {
+        d.number: (
+            d.title,
+            d.status,
+            d.date,
+            d.tags,
+            d.body,
+            d.supersedes_id and d.supersedes.number,
+        )
+        for d in Decision.objects.all()
+    }
     Decision.objects.update(supersedes=None)
     Decision.objects.all().delete()
     diff = run_import("decisions", first)
     assert diff.counts()["added"] == 7
-    after = {d.number: (d.title, d.status, d.date, d.tags, d.body, d.supersedes_id and
-                        d.supersedes.number) for d in Decision.objects.all()}
+    after = {
+        d.number: (
+            d.title,
+            d.status,
+            d.date,
+            d.tags,
+            d.body,
+            d.supersedes_id and d.supersedes.number,
+        )
+        for d in Decision.objects.all()
+    }
     assert after == before
     second = tmp_path / "out2"
     export_decisions(second)

@@ -32,7 +32,9 @@ def test_list_filters_by_status_and_tag(client_as) -> None:  # type: ignore[no-u
 
 def test_detail_renders_markdown_sanitized_and_links_the_chain(client_as) -> None:  # type: ignore[no-untyped-def]
     decision = Decision.objects.get(number=8)
-    decision.body = "## Why\n\n<script>alert(1)</script><a href=\"javascript:x()\" onclick=\"y()\">x</a>"
+    decision.body = (
+        '## Why\n\n<script>alert(1)</script><a href="javascript:x()" onclick="y()">x</a>'
+    )
     decision.save()
     page = client_as("manager").get("/architecture/decisions/8/").content.decode()
     assert "<h2>Why</h2>" in page

@@ -6,10 +6,10 @@ from datetime import date
 
 from django.http import Http404, HttpRequest
 from ninja import Router, Schema
+from ninja.errors import HttpError
 
 from steward.architecture import selectors
 from steward.architecture.adr_format import STATUSES
-from ninja.errors import HttpError
 from steward.core.pagination import paginate
 
 router = Router(tags=["architecture"])

@@ -41,9 +41,9 @@ class DecisionForm(ServiceForm):
             del self.fields["superseded_by"]
             return
         moves = TRANSITIONS.get(decision.status, ())
-        self.fields["status"].choices = [(decision.status, decision.status)] + [
-            (m, m) for m in moves
-        ]
+        status_field = self.fields["status"]
+        assert isinstance(status_field, forms.ChoiceField)
+        status_field.choices = [(decision.status, decision.status)] + [(m, m) for m in moves]
         self.initial.update(
             title=decision.title,
             status=decision.status,

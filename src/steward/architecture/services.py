@@ -105,8 +105,10 @@ def decision_update(*, actor: Any, decision: Decision, **fields: Any) -> Decisio
         if name == "title":
             value = str(value).strip()
         if name == "supersedes" and value is not None and value.pk == decision.pk:
-            raise DecisionError("a decision cannot supersede itself", fields={"supersedes": [
-                "pick another decision"]})
+            raise DecisionError(
+                "a decision cannot supersede itself",
+                fields={"supersedes": ["pick another decision"]},
+            )
         setattr(decision, name, value)
     _save(decision)
     return decision
