@@ -135,3 +135,26 @@ def test_export_then_import_round_trips_byte_for_byte(clean: None, tmp_path: Pat
     for path in paths:
         assert (second / path.name).read_bytes() == path.read_bytes()
     assert run_import("decisions", first).counts()["unchanged"] == 7
+
+
+def test_cli_import_and_export_decisions(tmp_path: Path) -> None:
+    """`steward import decisions DIR` then `steward export decisions DIR`, as a user runs them."""
+    from tests.conftest import steward_cli
+
+    home = tmp_path / "home"
+    steward_cli(home, "init")
+    folder = _folder(tmp_path / "adr")
+    done = steward_cli(home, "import", "decisions", str(folder))
+    assert "skipped README.md" in done.stdout + done.stderr
+    out = tmp_path / "out"
+    exported = steward_cli(home, "export", "decisions", str(out), "--json")
+    assert '"decisions": 7' in exported.stdout
+    assert (out / "0003-use-postgresql.md").read_text(encoding="utf-8").startswith(
+        '---\nstatus: "accepted"\ndate: 2017-03-01\ndecision-makers: []\nsupersedes: "ADR-0002"\n'
+    )
+    (folder / "0009-bad.md").write_text("# Bad\n\n* Status: pondering\n", encoding="utf-8")
+    refused = steward_cli(home, "import", "decisions", str(folder), check=False)
+    assert refused.returncode == 2
+    assert "0009-bad.md:3: status 'pondering'" in refused.stderr
+    unknown = steward_cli(home, "export", "radar", str(out), check=False)
+    assert unknown.returncode == 2
