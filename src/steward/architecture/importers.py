@@ -13,7 +13,7 @@ from typing import Any
 
 from steward.architecture.adr_format import NotARecord, ParsedRecord, RecordError, parse_record
 from steward.architecture.models import Decision
-from steward.core.importing import Change, Diff, Importer
+from steward.core.importing import Change, Diff, Importer, audit_created
 
 FIELDS = (
     "title",
@@ -120,19 +120,30 @@ class DecisionsImporter(Importer):
         return diff
 
     def apply(self, diff: Diff) -> None:
-        records: list[ParsedRecord] = [c.payload for c in diff.changes if c.kind != "unchanged"]
-        decisions = {d.number: d for d in Decision.objects.all()}
+        """New records in bulk (audited with `audit_created`), changed ones with `save()`."""
+        added: list[ParsedRecord] = [c.payload for c in diff.of_kind("added")]
+        changed: list[ParsedRecord] = [c.payload for c in diff.of_kind("changed")]
         actor = self.actor if getattr(self.actor, "pk", None) else None
-        for record in records:
+        created = Decision.objects.bulk_create(
+            [
+                Decision(
+                    number=r.number or 0,  # parse_record guarantees a number
+                    created_by=actor,
+                    **{name: getattr(r, name) for name in FIELDS[:-1]},
+                )
+                for r in added
+            ]
+        )
+        audit_created(created, actor=actor)
+        decisions = {d.number: d for d in Decision.objects.all()}
+        for record in changed:
             assert record.number is not None
-            decision = decisions.get(record.number) or Decision(
-                number=record.number, created_by=actor
-            )
+            decision = decisions[record.number]
             for name in FIELDS[:-1]:
                 setattr(decision, name, getattr(record, name))
             decision.save()  # save(): audited
-            decisions[record.number] = decision
-        for record in records:
+        # Links last: a record may supersede one that was created in this same import.
+        for record in [*added, *changed]:
             assert record.number is not None
             decision = decisions[record.number]
             target = decisions.get(record.supersedes) if record.supersedes is not None else None
