@@ -75,3 +75,19 @@ def test_edit_form_moves_the_workflow_and_refuses_engineers(client_as) -> None: 
 def test_navigation_link_in_architecture_area(client_as) -> None:  # type: ignore[no-untyped-def]
     page = client_as("engineer").get("/architecture/decisions/").content.decode()
     assert 'href="/architecture/decisions/"' in page
+
+
+def test_preview_renders_sanitized_markdown_for_posts_only(client_as) -> None:  # type: ignore[no-untyped-def]
+    client = client_as("engineer")
+    html = client.post(
+        "/architecture/decisions/preview/", {"body": "# Hi\n\n<img src=x onerror=alert(1)>"}
+    ).content.decode()
+    assert "<h1>Hi</h1>" in html
+    assert "onerror" not in html
+    assert client.get("/architecture/decisions/preview/").status_code == 405
+    assert (
+        client_as(None).post("/architecture/decisions/preview/", {"body": "x"}).status_code == 302
+    )
+    form = client.get("/architecture/decisions/new/").content.decode()
+    assert 'hx-post="/architecture/decisions/preview/"' in form
+    assert 'id="body-preview"' in form

@@ -222,6 +222,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     # Architecture decisions (issue 11): demo ADR-0002 is accepted, ADR-0015 ends the chain.
     "architecture:decisions": [{}],
     "architecture:decision_create": [{}],
+    "architecture:decision_preview": [],  # POST-only (HTMX); tests/architecture/test_views.py
     "architecture:decision_detail": [{"number": "2"}, {"number": "15"}],
     "architecture:decision_edit": [{"number": "2"}],
     "api:decisions_list": [{}],

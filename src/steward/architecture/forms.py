@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from steward.architecture import services
 from steward.architecture.models import TRANSITIONS, Decision
@@ -13,6 +16,24 @@ from steward.core.forms import ServiceForm, date_input
 
 def _split(text: str) -> list[str]:
     return [p.strip() for p in text.split(",") if p.strip()]
+
+
+class MarkdownWithPreview(forms.Textarea):
+    """A Markdown textarea; HTMX posts it as one types and shows the rendered, sanitized HTML."""
+
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
+        target = f"{name}-preview"
+        attrs = {
+            **(attrs or {}),
+            "hx-post": reverse("architecture:decision_preview"),
+            "hx-trigger": "input changed delay:400ms, load",
+            "hx-target": f"#{target}",
+            "hx-swap": "innerHTML",
+        }
+        html = super().render(name, value, attrs, renderer)
+        return format_html(
+            '{}<div class="markdown preview" id="{}" aria-live="polite"></div>', html, target
+        )
 
 
 class DecisionForm(ServiceForm):
@@ -30,7 +51,9 @@ class DecisionForm(ServiceForm):
     tags = forms.CharField(required=False, help_text="comma-separated")
     supersedes = forms.IntegerField(required=False, help_text="number of the decision it replaces")
     body = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 16}), help_text="Markdown"
+        required=False,
+        widget=MarkdownWithPreview(attrs={"rows": 16}),
+        help_text="Markdown (the preview below updates as you type)",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

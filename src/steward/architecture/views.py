@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -80,3 +80,11 @@ def decision_edit(request: HttpRequest, number: int) -> HttpResponse:
         back=_done(decision),
         done=_done,
     )
+
+
+def decision_preview(request: HttpRequest) -> HttpResponse:
+    """POST `body` (Markdown) -> the rendered, sanitized HTML (the form's live preview)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require(rules.may_draft(request.user))
+    return HttpResponse(render_markdown(request.POST.get("body", "")))
