@@ -93,3 +93,20 @@ def test_blank_title_is_a_field_error(clean: None) -> None:
         services.decision_create(actor=None, title="  ")
     assert "title" in exc.value.field_messages()
     assert not Decision.objects.exists()
+
+
+def test_a_colliding_number_is_retried_with_the_next(
+    clean: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two creates racing for one number: the constraint refuses the second, which retries."""
+    taken = services.decision_create(actor=None, title="First")
+    real = services.next_number
+    answers = iter([taken.number])  # the racer computed the number before `taken` committed
+
+    def racing() -> int:
+        return next(answers, None) or real()
+
+    monkeypatch.setattr(services, "next_number", racing)
+    second = services.decision_create(actor=None, title="Second")
+    assert (taken.number, second.number) == (1, 2)
+    assert Decision.objects.count() == 2

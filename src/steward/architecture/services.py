@@ -27,7 +27,9 @@ def _clean_list(values: Sequence[str] | None) -> list[str]:
 
 def _save(decision: Decision) -> None:
     try:
-        decision.full_clean(exclude=["number"] if decision.number is None else None)
+        # The number is Steward's: its uniqueness is the database constraint's job (a collision
+        # is an IntegrityError, retried with the next number), not a form error.
+        decision.full_clean(exclude=["number"])
     except ValidationError as exc:
         raise invalid_fields_from(exc, DecisionError) from exc
     decision.save()
