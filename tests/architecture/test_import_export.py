@@ -162,3 +162,26 @@ def test_cli_import_and_export_decisions(tmp_path: Path) -> None:
     assert "0009-bad.md:3: status 'pondering'" in refused.stderr
     unknown = steward_cli(home, "export", "radar", str(out), check=False)
     assert unknown.returncode == 2
+
+
+def test_date_prefixed_log4brains_files_get_numbers_kept_on_reimport(
+    clean: None, tmp_path: Path
+) -> None:
+    folder = tmp_path / "l4b"
+    folder.mkdir()
+    Decision.objects.create(number=4, title="Already here")
+    (folder / "20240301-second.md").write_text(LOG4BRAINS.replace("Use Log4brains", "Second"))
+    (folder / "20240115-first.md").write_text(LOG4BRAINS.replace("Use Log4brains", "First"))
+    (folder / "0002-numbered.md").write_text(MADR4)
+    diff = run_import("decisions", folder)
+    assert diff.counts()["added"] == 3
+    numbers = dict(Decision.objects.values_list("title", "number"))
+    # Numberless files take the next free numbers after every known one, in date order.
+    assert numbers["First to manage the ADRs"] == 5
+    assert numbers["Second to manage the ADRs"] == 6
+    again = run_import("decisions", folder)
+    assert again.counts() == {"added": 0, "changed": 0, "unchanged": 3, "ended": 0}
+    (folder / "20240401-third.md").write_text(LOG4BRAINS.replace("Use Log4brains", "Third"))
+    third = run_import("decisions", folder)
+    assert third.counts()["added"] == 1
+    assert Decision.objects.get(title="Third to manage the ADRs").number == 7

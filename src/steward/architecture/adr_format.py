@@ -2,8 +2,8 @@
 
 Pure functions, no Django: `parse_record(name, text)` returns a `ParsedRecord`, raises
 `NotARecord` for README/index/template files and `RecordError(line, reason)` for a record
-that cannot be read. `write_madr4(record)` is what `steward export decisions` writes;
-parsing its output gives the same record back (the round trip is tested byte for byte).
+that cannot be read. A record without a number (`20240115-title.md`) has `number=None`.
+`write_madr4(record)` is what `steward export decisions` writes; parsing its output gives the same record back (the round trip is tested byte for byte).
 """
 
 from __future__ import annotations
@@ -224,8 +224,7 @@ def parse_record(name: str, text: str) -> ParsedRecord:
     record.body = "\n".join(body_lines).strip("\n")
     if record.body:
         record.body += "\n"
-    if record.number is None:
-        raise RecordError(1, "no number: name the file NNNN-title.md or give `id` in front matter")
+    # No number (log4brains' date-prefixed names): the importer allocates one.
     return record
 
 

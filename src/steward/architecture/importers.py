@@ -72,10 +72,29 @@ class DecisionsImporter(Importer):
                 self.problem(exc.line, None, exc.reason, file=str(file))
         return records
 
+    def _number_numberless(self, records: list[tuple[Path, ParsedRecord]]) -> None:
+        """Give records without a number (date-prefixed names) the number Steward gave them
+        before (by file name), else the next free one, in file-name (that is, date) order."""
+        self.sources: dict[int, str] = {}
+        known = dict(Decision.objects.exclude(source_file="").values_list("source_file", "number"))
+        used = set(Decision.objects.values_list("number", flat=True))
+        used.update(r.number for _f, r in records if r.number is not None)
+        next_free = max(used, default=0) + 1
+        for file, record in sorted(records, key=lambda fr: fr[0].name):
+            if record.number is not None:
+                continue
+            if file.name in known:
+                record.number = known[file.name]
+            else:
+                record.number = next_free
+                next_free += 1
+            self.sources[record.number] = file.name
+
     def plan(self) -> Diff:
         diff = self.new_diff()
         records = self.read_records()
         by_number: dict[int, tuple[Path, ParsedRecord]] = {}
+        self._number_numberless(records)
         for file, record in records:
             assert record.number is not None
             if record.number in by_number:
@@ -127,7 +146,8 @@ class DecisionsImporter(Importer):
         created = Decision.objects.bulk_create(
             [
                 Decision(
-                    number=r.number or 0,  # parse_record guarantees a number
+                    number=r.number or 0,  # numbered in plan()
+                    source_file=self.sources.get(r.number or 0, ""),
                     created_by=actor,
                     **{name: getattr(r, name) for name in FIELDS[:-1]},
                 )

@@ -41,6 +41,9 @@ class Decision(models.Model):
         related_name="superseded_by_set",
     )
     body = models.TextField(blank=True)
+    # The file a numberless record (log4brains `YYYYMMDD-title.md`) came from: a re-import
+    # finds the number Steward gave it.
+    source_file = models.CharField(max_length=300, blank=True, db_index=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
     )
