@@ -3,7 +3,8 @@
 Pure functions, no Django: `parse_record(name, text)` returns a `ParsedRecord`, raises
 `NotARecord` for README/index/template files and `RecordError(line, reason)` for a record
 that cannot be read. A record without a number (`20240115-title.md`) has `number=None`.
-`write_madr4(record)` is what `steward export decisions` writes; parsing its output gives the same record back (the round trip is tested byte for byte).
+`write_madr4(record)` is what `steward export decisions` writes; parsing its output gives
+the same record back (the round trip is tested byte for byte).
 """
 
 from __future__ import annotations
