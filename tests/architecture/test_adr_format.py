@@ -220,6 +220,7 @@ def test_non_records_are_not_records(name: str, text: str) -> None:
         ("# T\n\n* Status: pondering\n", 3, "status 'pondering'"),
         ("# T\n\n* Date: 12/01/2024\n", 3, "not YYYY-MM-DD"),
         ("No heading here.\n", 1, "no '# Title'"),
+        ("---\ntags: &a [x]\nstatus: *a\n---\n# T\n", 2, "anchor"),
     ],
 )
 def test_unparseable_records_say_line_and_reason(text: str, line: int, reason: str) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-import yaml
+from steward.core import safe_yaml
 
 STATUSES = ("draft", "proposed", "accepted", "rejected", "deprecated", "superseded")
 NON_RECORD_NAMES = frozenset(
@@ -153,11 +153,10 @@ def _split_front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
         if lines[end].strip() == "---":
             source = "\n".join(lines[1:end])
             try:
-                data = yaml.safe_load(source) if source.strip() else {}
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                line = (mark.line + 2) if mark is not None else 1
-                raise RecordError(line, f"front matter is not valid YAML: {exc}") from exc
+                data = safe_yaml.load(source) if source.strip() else {}
+            except safe_yaml.YamlRefused as exc:
+                line = (exc.line + 1) if exc.line is not None else 2  # front matter: line 2 on
+                raise RecordError(line, f"front matter: {exc}") from exc
             if data is None:
                 data = {}
             if not isinstance(data, dict):

@@ -13,6 +13,7 @@ from typing import Any
 
 from steward.architecture.adr_format import NotARecord, ParsedRecord, RecordError, parse_record
 from steward.architecture.models import Decision
+from steward.core import safe_yaml
 from steward.core.importing import Change, Diff, Importer, audit_created
 
 FIELDS = (
@@ -60,9 +61,9 @@ class DecisionsImporter(Importer):
         for file in _files(self.path):
             rel = str(file.relative_to(self.path)) if self.path.is_dir() else file.name
             try:
-                text = file.read_text(encoding="utf-8-sig")
-            except UnicodeDecodeError as exc:
-                self.problem(None, None, f"not UTF-8 text: {exc}", file=str(file))
+                text = safe_yaml.read_text(file)  # the size limit; UTF-8, a BOM dropped
+            except safe_yaml.YamlRefused as exc:
+                self.problem(None, None, str(exc), exc.hint, file=str(file))
                 continue
             try:
                 records.append((file, parse_record(file.name, text)))
