@@ -8,6 +8,7 @@ import pytest
 
 from steward.architecture import services
 from steward.architecture.models import Decision
+from steward.core.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def three() -> list[Decision]:
         supersedes=old,
         body="## Context\n\nCost.\n",
     )
-    draft = services.decision_create(actor=None, title="Use Kafka", tags=["events"])
+    draft = services.decision_create(actor=SYSTEM, title="Use Kafka", tags=["events"])
     return [old, new, draft]
 
 

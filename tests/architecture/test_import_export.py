@@ -12,6 +12,7 @@ from steward.architecture.exporting import export_decisions
 from steward.architecture.models import Decision
 from steward.core.errors import InvalidInput
 from steward.core.importing import run_import
+from steward.core.policy import SYSTEM
 from tests.architecture.test_adr_format import (
     LOG4BRAINS,
     MADR2,
@@ -56,7 +57,7 @@ def test_import_every_dialect_skips_non_records_and_is_idempotent(
     folder = _folder(tmp_path / "adr")
     created = LogEntry.objects.get_for_model(Decision).filter(action=LogEntry.Action.CREATE)
     before = created.count()
-    diff = run_import("decisions", folder)
+    diff = run_import("decisions", folder, actor=SYSTEM)
     assert diff.counts()["added"] == 7
     assert sorted(w for w in diff.warnings if w.startswith("skipped")) == [
         "skipped README.md (not a decision record)",
@@ -73,7 +74,7 @@ def test_import_every_dialect_skips_non_records_and_is_idempotent(
     assert by_number[6].tags == ["doc", "tooling", "process"]
     assert by_number[0].date == date(2019, 5, 7)
     assert created.count() - before == 7  # bulk-created records are audited too
-    again = run_import("decisions", folder)
+    again = run_import("decisions", folder, actor=SYSTEM)
     assert again.counts() == {"added": 0, "changed": 0, "unchanged": 7, "ended": 0}
     assert not again.writes
 
@@ -84,7 +85,7 @@ def test_a_bad_record_is_reported_and_nothing_is_written(clean: None, tmp_path: 
     (folder / "0010-dup.md").write_text("# Dup\n", encoding="utf-8")
     (folder / "0010-dup-again.md").write_text("# Dup again\n", encoding="utf-8")
     with pytest.raises(InvalidInput) as exc:
-        run_import("decisions", folder)
+        run_import("decisions", folder, actor=SYSTEM)
     problems = [(Path(p.file).name, p.line, p.message) for p in exc.value.problems]
     assert (
         "0009-bad.md",
@@ -98,9 +99,9 @@ def test_a_bad_record_is_reported_and_nothing_is_written(clean: None, tmp_path: 
 
 
 def test_export_then_import_round_trips_byte_for_byte(clean: None, tmp_path: Path) -> None:
-    run_import("decisions", _folder(tmp_path / "adr"))
+    run_import("decisions", _folder(tmp_path / "adr"), actor=SYSTEM)
     first = tmp_path / "out1"
-    paths = export_decisions(first)
+    paths = export_decisions(first, actor=SYSTEM)
     names = sorted(p.name for p in paths)
     assert names[:3] == [
         "0000-use-markdown-architectural-decision-records.md",
@@ -120,7 +121,7 @@ def test_export_then_import_round_trips_byte_for_byte(clean: None, tmp_path: Pat
     }
     Decision.objects.update(supersedes=None)
     Decision.objects.all().delete()
-    diff = run_import("decisions", first)
+    diff = run_import("decisions", first, actor=SYSTEM)
     assert diff.counts()["added"] == 7
     after = {
         d.number: (
@@ -135,10 +136,10 @@ def test_export_then_import_round_trips_byte_for_byte(clean: None, tmp_path: Pat
     }
     assert after == before
     second = tmp_path / "out2"
-    export_decisions(second)
+    export_decisions(second, actor=SYSTEM)
     for path in paths:
         assert (second / path.name).read_bytes() == path.read_bytes()
-    assert run_import("decisions", first).counts()["unchanged"] == 7
+    assert run_import("decisions", first, actor=SYSTEM).counts()["unchanged"] == 7
 
 
 def test_cli_import_and_export_decisions(tmp_path: Path) -> None:
@@ -173,15 +174,15 @@ def test_date_prefixed_log4brains_files_get_numbers_kept_on_reimport(
     (folder / "20240301-second.md").write_text(LOG4BRAINS.replace("Use Log4brains", "Second"))
     (folder / "20240115-first.md").write_text(LOG4BRAINS.replace("Use Log4brains", "First"))
     (folder / "0002-numbered.md").write_text(MADR4)
-    diff = run_import("decisions", folder)
+    diff = run_import("decisions", folder, actor=SYSTEM)
     assert diff.counts()["added"] == 3
     numbers = dict(Decision.objects.values_list("title", "number"))
     # Numberless files take the next free numbers after every known one, in date order.
     assert numbers["First to manage the ADRs"] == 5
     assert numbers["Second to manage the ADRs"] == 6
-    again = run_import("decisions", folder)
+    again = run_import("decisions", folder, actor=SYSTEM)
     assert again.counts() == {"added": 0, "changed": 0, "unchanged": 3, "ended": 0}
     (folder / "20240401-third.md").write_text(LOG4BRAINS.replace("Use Log4brains", "Third"))
-    third = run_import("decisions", folder)
+    third = run_import("decisions", folder, actor=SYSTEM)
     assert third.counts()["added"] == 1
     assert Decision.objects.get(title="Third to manage the ADRs").number == 7

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 
 from steward.architecture import selectors, services
 from steward.architecture.models import Decision
+from steward.core.policy import SYSTEM
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def test_numbers_are_allocated_in_order_and_never_reused(clean: None) -> None:
     second = services.decision_create(actor=_user("engineer"), title="Use Kafka")
     assert (first.number, second.number) == (1, 2)
     assert second.status == "draft"
-    third = services.decision_create(actor=None, title="Use Redis")
+    third = services.decision_create(actor=SYSTEM, title="Use Redis")
     assert third.number == 3
     with pytest.raises(IntegrityError), transaction.atomic():
         Decision.objects.create(number=2, title="Collides")
@@ -37,7 +38,7 @@ def test_numbers_are_allocated_in_order_and_never_reused(clean: None) -> None:
 
 def test_allocation_after_an_imported_high_number(clean: None) -> None:
     Decision.objects.create(number=41, title="Imported")
-    assert services.decision_create(actor=None, title="Next").number == 42
+    assert services.decision_create(actor=SYSTEM, title="Next").number == 42
 
 
 def test_workflow_and_who_decides(clean: None) -> None:
@@ -90,7 +91,7 @@ def test_writes_are_audited(clean: None) -> None:
 
 def test_blank_title_is_a_field_error(clean: None) -> None:
     with pytest.raises(services.DecisionError) as exc:
-        services.decision_create(actor=None, title="  ")
+        services.decision_create(actor=SYSTEM, title="  ")
     assert "title" in exc.value.field_messages()
     assert not Decision.objects.exists()
 
@@ -99,7 +100,7 @@ def test_a_colliding_number_is_retried_with_the_next(
     clean: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Two creates racing for one number: the constraint refuses the second, which retries."""
-    taken = services.decision_create(actor=None, title="First")
+    taken = services.decision_create(actor=SYSTEM, title="First")
     real = services.next_number
     answers = iter([taken.number])  # the racer computed the number before `taken` committed
 
@@ -107,6 +108,6 @@ def test_a_colliding_number_is_retried_with_the_next(
         return next(answers, None) or real()
 
     monkeypatch.setattr(services, "next_number", racing)
-    second = services.decision_create(actor=None, title="Second")
+    second = services.decision_create(actor=SYSTEM, title="Second")
     assert (taken.number, second.number) == (1, 2)
     assert Decision.objects.count() == 2

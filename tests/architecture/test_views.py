@@ -38,7 +38,10 @@ def test_detail_renders_markdown_sanitized_and_links_the_chain(client_as) -> Non
     decision.save()
     page = client_as("manager").get("/architecture/decisions/8/").content.decode()
     assert "<h2>Why</h2>" in page
-    assert "<script>alert" not in page and "javascript:x" not in page and "onclick" not in page
+    # Raw HTML is shown as text, never as live markup.
+    article = page.split('<article class="markdown">')[1].split("</article>")[0]
+    assert "<script" not in article and "<a " not in article
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in article
     chain = page.split('id="supersede-chain"')[1].split("</ol>")[0]
     assert chain.index("/architecture/decisions/3/") < chain.index("ADR-0008")
     assert chain.index("ADR-0008") < chain.index("/architecture/decisions/15/")
@@ -83,7 +86,8 @@ def test_preview_renders_sanitized_markdown_for_posts_only(client_as) -> None:  
         "/architecture/decisions/preview/", {"body": "# Hi\n\n<img src=x onerror=alert(1)>"}
     ).content.decode()
     assert "<h1>Hi</h1>" in html
-    assert "onerror" not in html
+    assert "<img" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html  # shown as text
     assert client.get("/architecture/decisions/preview/").status_code == 405
     assert (
         client_as(None).post("/architecture/decisions/preview/", {"body": "x"}).status_code == 302

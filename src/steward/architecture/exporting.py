@@ -28,14 +28,10 @@ def as_record(decision: Decision) -> ParsedRecord:
     )
 
 
-def export_decisions(folder: Path, *, actor: Any = None) -> list[Path]:
-    """Write every decision `actor` may see (all, without an actor) to `folder`; the paths."""
+def export_decisions(folder: Path, *, actor: Any) -> list[Path]:
+    """Write every decision `actor` (a user, or `policy.SYSTEM`: all) may see; the paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    rows = (
-        policy.visible(actor, "architecture.decision")
-        if actor is not None
-        else Decision.objects.all()
-    )
+    rows = policy.visible(actor, "architecture.decision")
     written = []
     for decision in rows.select_related("supersedes").prefetch_related("superseded_by_set"):
         path = folder / file_name(decision.number, decision.title)

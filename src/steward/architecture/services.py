@@ -1,5 +1,7 @@
 """Writes of decision records: create (number allocated here), edit, move through the workflow.
 
+Every service takes the acting user (or `policy.SYSTEM` for jobs and the CLI) and checks it.
+
 Every write runs in one transaction and is audited by auditlog (`save()`).
 """
 
@@ -58,7 +60,7 @@ def decision_create(
     Two people creating at once cannot get the same number: the unique constraint refuses the
     second, which retries with the next number.
     """
-    if actor is not None and not rules.may_draft(actor):
+    if not rules.may_draft(actor):
         raise PermissionDenied("may not draft decisions")
     for _attempt in range(5):
         try:
@@ -86,7 +88,7 @@ def decision_create(
 @transaction.atomic
 def decision_update(*, actor: Any, decision: Decision, **fields: Any) -> Decision:
     """Change the fields given (title, body, date, people lists, tags, supersedes)."""
-    if actor is not None and not rules.may_edit(actor, decision):
+    if not rules.may_edit(actor, decision):
         raise PermissionDenied("may not edit this decision")
     allowed = {
         "title",
@@ -133,11 +135,10 @@ def decision_move(
             f"a {decision.status} decision cannot become {status} (allowed: {allowed})",
             fields={"status": [f"from {decision.status}: {allowed}"]},
         )
-    if actor is not None:
-        if status in DECIDER_MOVES and not rules.may_decide(actor):
-            raise PermissionDenied("only architects and the CTO accept or reject decisions")
-        if status not in DECIDER_MOVES and not rules.may_edit(actor, decision):
-            raise PermissionDenied("may not edit this decision")
+    if status in DECIDER_MOVES and not rules.may_decide(actor):
+        raise PermissionDenied("only architects and the CTO accept or reject decisions")
+    if status not in DECIDER_MOVES and not rules.may_edit(actor, decision):
+        raise PermissionDenied("may not edit this decision")
     if status == "superseded":
         if superseded_by is None or superseded_by.pk == decision.pk:
             raise DecisionError(

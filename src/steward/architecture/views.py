@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from steward.architecture import forms, rules, selectors
 from steward.architecture.adr_format import STATUSES
-from steward.architecture.markdown_render import render_markdown
 from steward.architecture.models import Decision
 from steward.core.editing import form_page, require
+from steward.core.markdown_html import render_markdown
 
 
 def decisions(request: HttpRequest) -> HttpResponse:
