@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 
 from steward.core.errors import BadInput
 from steward.core.importing import CsvImporter, get_importer, run_import
+from steward.core.policy import SYSTEM
 from steward.org import orgcode
 from tests.conftest import steward_cli, wipe_org
 
@@ -198,7 +199,7 @@ def test_csv_kinds_with_random_rows_end_in_0_or_2(data: st.DataObject, tmp_path:
     text = data.draw(csv_text(kind), label="csv")
     path = tmp_path / f"{kind}.csv"
     path.write_text(text, encoding="utf-8", newline="")
-    assert outcome(sql, lambda: run_import(kind, path)) in (0, 2)
+    assert outcome(sql, lambda: run_import(kind, path, actor=SYSTEM)) in (0, 2)
 
 
 @given(data=st.data())
@@ -214,7 +215,7 @@ def test_csv_kinds_with_random_bytes_end_in_0_or_2(data: st.DataObject, tmp_path
     )
     path = tmp_path / f"{kind}.csv"
     path.write_bytes(prefix + body)
-    assert outcome(sql, lambda: run_import(kind, path)) in (0, 2)
+    assert outcome(sql, lambda: run_import(kind, path, actor=SYSTEM)) in (0, 2)
 
 
 JSONISH = st.recursive(
@@ -290,8 +291,8 @@ def small_org(tmp_path: Path) -> None:
         "E0050,Ada,ada@ex.io,CTO,M5,manager,,,Berlin,full-time,2020-01-01,,150000,EUR\n"
         "E0006,Bob,bob@ex.io,Engineer,L3,ic,checkout,E0050,Lisbon,full-time,2021-02-01,,,\n"
     )
-    run_import("teams", teams)
-    run_import("people", people)
+    run_import("teams", teams, actor=SYSTEM)
+    run_import("people", people, actor=SYSTEM)
 
 
 @given(data=st.data())
@@ -345,7 +346,7 @@ def test_role_markdown_ends_in_0_or_2(data: st.DataObject, tmp_path: Path) -> No
     framed = data.draw(st.booleans(), label="framed")
     path = tmp_path / "role.md"
     path.write_text(f"---\n{front}\n---\n{body}" if framed else front + body, encoding="utf-8")
-    assert outcome(sql, lambda: run_import("roles", path)) in (0, 2)
+    assert outcome(sql, lambda: run_import("roles", path, actor=SYSTEM)) in (0, 2)
 
 
 def test_the_cli_exits_2_on_fuzzed_kinds_of_bad_input_and_0_on_good(

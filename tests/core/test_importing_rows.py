@@ -14,6 +14,7 @@ from django.apps import apps
 
 from steward.core.errors import InvalidInput
 from steward.core.importing import CsvImporter, get_importer, normalize_identifier, run_import
+from steward.core.policy import SYSTEM
 
 CSV_KINDS = (
     "people",
@@ -42,7 +43,7 @@ def columns(kind: str) -> list[str]:
 def refused(path: Path, kind: str) -> list[str]:
     before = table_counts()
     with pytest.raises(InvalidInput) as info:
-        run_import(kind, path)
+        run_import(kind, path, actor=SYSTEM)
     assert table_counts() == before
     return [str(p).replace(str(path.parent) + "/", "") for p in info.value.problems]
 
@@ -115,7 +116,7 @@ def test_unicode_line_separators_inside_a_value_do_not_split_the_row(
         f'sep-b,"Team B",enabling,,,"quoted{separator}value"\n',
         encoding="utf-8",
     )
-    diff = run_import("teams", path)
+    diff = run_import("teams", path, actor=SYSTEM)
     assert [(c.kind, c.key, c.line) for c in diff.changes] == [
         ("added", "sep-a", 2),
         ("added", "sep-b", 3),

@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from steward.cli import app
 from steward.core.errors import InvalidInput
 from steward.core.importing import run_import
+from steward.core.policy import SYSTEM
 from steward.engineering.ingest import _catalog_owner
 from steward.org import orgcode
 from steward.org.models import Person, RoleDescription
@@ -55,7 +56,7 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 def refused(path: Path, kind: str) -> list[str]:
     before = table_counts()
     with pytest.raises(InvalidInput) as info:
-        run_import(kind, path, today=TODAY)
+        run_import(kind, path, today=TODAY, actor=SYSTEM)
     assert table_counts() == before
     return [str(p).replace(str(path.parent) + "/", "") for p in info.value.problems]
 
@@ -64,7 +65,7 @@ def refused(path: Path, kind: str) -> list[str]:
 
 
 def test_a_truncated_people_row_is_refused_and_keeps_the_stored_pay(tmp_path: Path) -> None:
-    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
     cut = f"{HEADER}\nE1,Ada Lovelace,ada@ex.io,CTO,M5,manager,,,Berlin,full-time,2020-01-01,\n"
     assert refused(write(tmp_path, "people.csv", cut), "people") == [
         "people.csv:2: column salary: has 12 values but the header has 14 columns: no value for "
@@ -90,11 +91,11 @@ def test_the_cli_exits_2_on_a_truncated_row(tmp_path: Path) -> None:
 
 
 def test_a_full_width_employee_id_matches_the_stored_person(tmp_path: Path) -> None:
-    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
     wide = PEOPLE.replace("\nE6,", "\nＥ６,").replace(",E1,Lisbon", ",Ｅ１,Lisbon")
     wide = wide.replace("Engineer,L3", "Senior Engineer,L3")
     assert "Ｅ６" in wide and "Ｅ１" in wide
-    diff = run_import("people", write(tmp_path, "people.csv", wide), today=TODAY)
+    diff = run_import("people", write(tmp_path, "people.csv", wide), today=TODAY, actor=SYSTEM)
     assert [(c.kind, c.key) for c in diff.changes] == [("unchanged", "E1"), ("changed", "E6")]
     assert sorted(Person.objects.values_list("employee_id", flat=True)) == ["E1", "E6"]
     bob = Person.objects.get(employee_id="E6")
@@ -103,7 +104,7 @@ def test_a_full_width_employee_id_matches_the_stored_person(tmp_path: Path) -> N
 
 
 def test_a_look_alike_employee_id_is_refused_not_added(tmp_path: Path) -> None:
-    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
     # U+0415 (Cyrillic) has no ASCII form under NFKC.
     cyrillic = PEOPLE.replace("\nE6,Bob Builder,bob@", "\nЕ6,Bob Builder,bob2@")
     found = refused(write(tmp_path, "people.csv", cyrillic), "people")
@@ -115,20 +116,20 @@ def test_a_look_alike_employee_id_is_refused_not_added(tmp_path: Path) -> None:
 
 
 def test_full_width_team_slugs_and_leads_in_the_teams_file(tmp_path: Path) -> None:
-    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
     teams = (
         "slug,name,type,parent,lead_employee_id,mission\n"
         "ｐａｙｍｅｎｔｓ,Payments,platform,ｅｎｇ,Ｅ１,\n"
     )
-    run_import("teams", write(tmp_path, "teams.csv", teams), today=TODAY)
+    run_import("teams", write(tmp_path, "teams.csv", teams), today=TODAY, actor=SYSTEM)
     team = apps.get_model("org", "Team").objects.get(slug="payments")
     assert team.department.slug == "eng"
     assert team.lead.employee_id == "E1"
 
 
 def test_org_as_code_reads_a_full_width_employee_id_as_the_stored_one(tmp_path: Path) -> None:
-    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
-    orgcode.export_org(tmp_path / "org")
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
+    orgcode.export_org(tmp_path / "org", actor=SYSTEM)
     people = tmp_path / "org" / "people.yaml"
     text = people.read_text(encoding="utf-8")
     people.write_text(
@@ -146,8 +147,8 @@ def test_org_as_code_reads_a_full_width_employee_id_as_the_stored_one(tmp_path: 
 
 
 def test_an_alias_bomb_in_people_yaml_is_refused_in_well_under_a_second(tmp_path: Path) -> None:
-    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
-    orgcode.export_org(tmp_path / "org")
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
+    orgcode.export_org(tmp_path / "org", actor=SYSTEM)
     people = tmp_path / "org" / "people.yaml"
     attributes = "  attributes:\n" + "".join(f"    {line}\n" for line in BOMB.splitlines())
     text = people.read_text(encoding="utf-8") + "- employee_id: E9\n  name: Bomb\n" + attributes
@@ -208,7 +209,7 @@ def test_a_role_file_over_the_size_limit_is_refused(tmp_path: Path, settings) ->
 
 
 def test_an_org_file_over_the_size_limit_is_refused(tmp_path: Path, settings) -> None:  # type: ignore[no-untyped-def]
-    orgcode.export_org(tmp_path / "org")
+    orgcode.export_org(tmp_path / "org", actor=SYSTEM)
     settings.STEWARD_YAML_MAX_BYTES = 10
     with pytest.raises(InvalidInput) as info:
         orgcode.import_org(tmp_path / "org")
@@ -222,8 +223,8 @@ def test_an_org_file_over_the_size_limit_is_refused(tmp_path: Path, settings) ->
 
 
 def test_nul_in_org_as_code_is_refused_with_its_line(tmp_path: Path) -> None:
-    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
-    orgcode.export_org(tmp_path / "org")
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
+    orgcode.export_org(tmp_path / "org", actor=SYSTEM)
     people = tmp_path / "org" / "people.yaml"
     text = people.read_text(encoding="utf-8").replace("name: Bob Builder", 'name: "Bob\\0"')
     people.write_text(text, encoding="utf-8")
@@ -246,7 +247,7 @@ def test_nul_in_a_role_description_is_refused_with_its_line(tmp_path: Path) -> N
 
 
 def test_deeply_nested_yaml_is_refused_not_a_traceback(tmp_path: Path) -> None:
-    orgcode.export_org(tmp_path / "org")
+    orgcode.export_org(tmp_path / "org", actor=SYSTEM)
     (tmp_path / "org" / "teams.yaml").write_text("[" * 5000, encoding="utf-8")
     with pytest.raises(InvalidInput) as info:
         orgcode.import_org(tmp_path / "org")
@@ -264,8 +265,8 @@ def test_an_impossible_date_in_front_matter_is_a_located_problem(tmp_path: Path)
 
 
 def test_an_impossible_date_in_people_attributes_is_a_located_problem(tmp_path: Path) -> None:
-    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY)
-    orgcode.export_org(tmp_path / "org")
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
+    orgcode.export_org(tmp_path / "org", actor=SYSTEM)
     people = tmp_path / "org" / "people.yaml"
     text = people.read_text(encoding="utf-8").replace(
         "  name: Bob Builder\n", "  name: Bob Builder\n  attributes:\n    badge: 2024-02-30\n"
