@@ -44,7 +44,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "orgdesign.burdenrate",
         "orgdesign.exchangerate",
     }
-    assert set(policy.registry.editors) == {"org", "orgdesign", "strategy"}
+    assert set(policy.registry.editors) == {"architecture", "org", "orgdesign", "strategy"}
     assert (
         policy.registry.sensitive_fields["org.person"]["salary"] == policy.FieldClass.COMPENSATION
     )
@@ -95,7 +95,8 @@ def test_findings_and_search_registries_run_every_provider() -> None:
 
 
 def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
-    # Copied from core/navigation.py as it was before the apps registered their links.
+    # core/navigation.py as it was before the apps registered their links, plus the links
+    # added since (Departments by org, Decisions by architecture).
     planners = policy.ORG_PLANNER_ROLES
     expected = [
         (
@@ -114,6 +115,7 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                 ("Delivery", "engineering:delivery", None),
                 ("Repositories", "engineering:repositories", None),
                 ("Identities", "engineering:identities", frozenset({policy.Role.ADMIN})),
+                ("Decisions", "architecture:decisions", None),
             ],
         ),
         ("Budget & vendors", []),
