@@ -12,7 +12,9 @@ from typing import Any
 import pytest
 import schemathesis
 from django.contrib.auth.models import User
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis import checks as st_checks
 from schemathesis.specs.openapi import checks as openapi_checks
@@ -38,6 +40,20 @@ def cto_token(db: Any) -> str:
     """A bearer token of the demo `cto`, made the way `steward token create` makes one."""
     _token, raw = token_create(user=User.objects.get(username="cto"), name="fuzz")
     return raw
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection() -> Any:
+    """Serve requests inside the test's transaction, as Django's test client does.
+
+    The WSGI handler closes "old" connections when a request starts and ends; inside a test's
+    transaction that would close the PostgreSQL connection (SQLite's in-memory one is kept).
+    """
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

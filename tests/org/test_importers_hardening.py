@@ -279,3 +279,20 @@ def test_an_impossible_date_in_people_attributes_is_a_located_problem(tmp_path: 
         f"people.yaml:{line}: column 5: key 'attributes': cannot be read: cannot read the "
         "value '2024-02-30': day is out of range for month"
     ]
+
+
+def test_a_salary_too_large_for_a_decimal_is_a_located_problem(tmp_path: Path) -> None:
+    # Found by the fuzzer on PostgreSQL: 1e999 is finite but cannot be quantized to cents.
+    run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
+    orgcode.export_org(tmp_path / "org", actor=SYSTEM)
+    people = tmp_path / "org" / "people.yaml"
+    lines = people.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, text in enumerate(lines) if text.startswith("  salary: "))
+    lines[at] = "  salary: 1e999\n"
+    people.write_text("".join(lines), encoding="utf-8")
+    with pytest.raises(InvalidInput) as info:
+        orgcode.import_org(tmp_path / "org")
+    problems = [str(p) for p in info.value.problems]
+    assert len(problems) == 1
+    assert problems[0].startswith(f"people.yaml:{at + 1}: ")
+    assert "1e999 is too large" in problems[0]

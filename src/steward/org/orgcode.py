@@ -272,7 +272,11 @@ class Item:
         except InvalidOperation:
             self.problem(key, f"{value!r} is not a number", "write a number like 1234.50")
             return None
-        quantized = _places(number, places)
+        try:
+            quantized = _places(number, places)
+        except InvalidOperation:  # more digits than a decimal holds (e.g. 1e999)
+            self.problem(key, f"{value} is too large", "write a number like 1234.50")
+            return None
         if quantized != number:
             self.problem(key, f"{value} has more than {places} decimal places")
         return quantized
