@@ -11,6 +11,7 @@ from steward.core import views as core_views
 urlpatterns = [
     path("", cockpit_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
+    path("search/", core_views.search, name="search"),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),

@@ -59,6 +59,7 @@ ADMIN_SAMPLED = {"admin:index", "admin:auditlog_logentry_changelist"}
 SAMPLES: dict[str, list[dict[str, str]]] = {
     "home": [{}],
     "healthz": [{}],
+    "search": [{}],
     "login": [{}],
     "logout": [],  # POST-only; exercised by the browser tests
     "admin:index": [{}],

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from steward.architecture import rules
+from steward.architecture import rules, search
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
+from steward.core.registry import register_search_provider
 
 
 def register() -> None:
@@ -16,3 +17,5 @@ def register() -> None:
     navigation.register_link("Architecture & delivery", "Decisions", "architecture:decisions")
 
     register_importer("decisions", "steward.architecture.importers.DecisionsImporter")
+
+    register_search_provider("decisions", search.decisions)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
+from steward.core.registry import register_search_provider
+from steward.engineering import search
 
 
 def register() -> None:
@@ -29,3 +31,5 @@ def register() -> None:
 
     register_importer("deployments", "steward.engineering.importers.DeploymentImporter")
     register_importer("incidents", "steward.engineering.importers.IncidentImporter")
+
+    register_search_provider("repositories", search.repositories)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
 from steward.core.policy import FieldClass
+from steward.core.registry import register_search_provider
+from steward.org import search
 
 # The serialized fields of a person and their class (fields not named here are private).
 PERSON_FIELDS: dict[str, FieldClass] = {
@@ -50,3 +52,6 @@ def register() -> None:
     register_importer("people", "steward.org.importers.PeopleImporter")
     register_importer("teams", "steward.org.importers.TeamsImporter")
     register_importer("roles", "steward.org.importers.RolesImporter")
+
+    register_search_provider("people", search.people)
+    register_search_provider("teams", search.teams)

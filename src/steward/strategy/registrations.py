@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
+from steward.core.registry import register_search_provider
+from steward.strategy import search
 
 
 def register() -> None:
@@ -36,3 +38,6 @@ def register() -> None:
     register_importer("objectives", "steward.strategy.importers.ObjectivesImporter")
     register_importer("key-results", "steward.strategy.importers.KeyResultsImporter")
     register_importer("initiatives", "steward.strategy.importers.InitiativesImporter")
+
+    register_search_provider("objectives", search.objectives)
+    register_search_provider("initiatives", search.initiatives)
