@@ -168,16 +168,25 @@ def _layers_above(
     return memo[key]
 
 
-def analyze(snapshot: OrgSnapshot) -> dict[str, Any]:
-    """Every structure figure of `snapshot`, with the flags and the people behind them."""
-    on = snapshot.on
-    active = snapshot.active()
-    flags: list[dict[str, Any]] = []
+class _Flags:
+    """The flags of one analysis, in the order they are raised (sorted at the end)."""
 
-    def flag(kind: str, subject: str, detail: str, people: list[str]) -> None:
-        flags.append({"kind": kind, "subject": subject, "detail": detail, "people": people})
+    def __init__(self) -> None:
+        self.items: list[dict[str, Any]] = []
 
-    # Direct reports count only active people whose manager is active too.
+    def __call__(self, kind: str, subject: str, detail: str, people: list[str]) -> None:
+        self.items.append({"kind": kind, "subject": subject, "detail": detail, "people": people})
+
+    def sorted(self) -> list[dict[str, Any]]:
+        order = {kind: n for n, kind in enumerate(FLAG_ORDER)}
+        return sorted(self.items, key=lambda f: (order.get(f["kind"], len(order)), f["subject"]))
+
+
+def _reporting_lines(
+    active: dict[str, PersonRow], on: date, flag: _Flags
+) -> tuple[dict[str, list[str]], dict[str, str | None]]:
+    """Direct reports per manager and each person's manager, counting only active people whose
+    manager is active too (a manager who is not employed on `on` is flagged)."""
     reports: dict[str, list[str]] = defaultdict(list)
     manager_of: dict[str, str | None] = {}
     for key, person in active.items():
@@ -196,29 +205,33 @@ def analyze(snapshot: OrgSnapshot) -> dict[str, Any]:
                 )
     for members in reports.values():
         members.sort()
-    managers = sorted(reports)
-    by_manager = {m: len(reports[m]) for m in managers}
-    spans = list(by_manager.values())
+    return reports, manager_of
 
+
+def _layers(active: dict[str, PersonRow], manager_of: dict[str, str | None], flag: _Flags) -> int:
+    """The number of management layers; a reporting cycle is cut and flagged."""
     memo: dict[str, int] = {}
     cycles: set[str] = set()
     depth = {key: _layers_above(key, manager_of, memo, cycles) for key in sorted(active)}
     if cycles:
         flag("reporting_cycle", ",".join(sorted(cycles)), "reporting cycle", sorted(cycles))
-    layers = max(depth.values(), default=0)
+    return max(depth.values(), default=0)
 
-    for manager in managers:
-        n = by_manager[manager]
+
+def _flag_spans(reports: dict[str, list[str]], flag: _Flags) -> None:
+    for manager in sorted(reports):
+        n = len(reports[manager])
         if n > SPAN_MAX:
             flag("span_over_8", manager, f"{n} direct reports", [manager, *reports[manager]])
         elif n < SPAN_MIN:
             flag("span_under_3", manager, f"{n} direct reports", [manager, *reports[manager]])
 
-    n_people = len(active)
-    n_managers = len(managers)
-    n_ics = n_people - n_managers
 
-    # Per department: the person's department, else their team's.
+def _by_department(
+    snapshot: OrgSnapshot, active: dict[str, PersonRow], reports: dict[str, list[str]]
+) -> dict[str, dict[str, Any]]:
+    """People, managers and the manager-to-IC ratio per department (the person's department,
+    else their team's)."""
     dept_people: dict[str, list[str]] = defaultdict(list)
     for key, person in active.items():
         team = snapshot.teams.get(person.team or "")
@@ -234,107 +247,126 @@ def analyze(snapshot: OrgSnapshot) -> dict[str, Any]:
             "individual_contributors": len(keys) - dm,
             "manager_to_ic_ratio": _ratio(len(keys) - dm, dm),
         }
+    return by_department
 
-    members_of: dict[str, list[str]] = defaultdict(list)
-    for key, person in active.items():
-        if person.team is not None:
-            members_of[person.team].append(key)
-    leads = {t.lead for t in snapshot.teams.values() if t.lead}
 
-    interactions = [
-        i for i in snapshot.interactions if i.team in snapshot.teams and i.other in snapshot.teams
-    ]
-    collaborations: Counter[str] = Counter()
-    for i in interactions:
-        if i.mode == "collaboration":
-            collaborations[i.team] += 1
-            collaborations[i.other] += 1
+def _size_flag(size: int) -> tuple[str, str] | None:
+    """The team-size flag and its detail, if the size is outside the healthy range."""
+    if size == 0:
+        return "team_empty", "no active members"
+    if size == 1:
+        return "team_of_one", "1 member"
+    if size < TEAM_MIN:
+        return "team_under_5", f"{size} members"
+    if size > TEAM_MAX:
+        return "team_over_9", f"{size} members"
+    return None
 
-    teams_out = []
-    for slug in sorted(snapshot.teams):
-        team = snapshot.teams[slug]
-        members = sorted(members_of.get(slug, []))
-        size = len(members)
-        team_flags: list[str] = []
-        if size == 0:
-            team_flags.append("team_empty")
-            flag("team_empty", slug, "no active members", [])
-        elif size == 1:
-            team_flags.append("team_of_one")
-            flag("team_of_one", slug, "1 member", members)
-        elif size < TEAM_MIN:
-            team_flags.append("team_under_5")
-            flag("team_under_5", slug, f"{size} members", members)
-        elif size > TEAM_MAX:
-            team_flags.append("team_over_9")
-            flag("team_over_9", slug, f"{size} members", members)
-        levels: dict[str, int] = {}
-        for k in members:
-            level = active[k].level or "(none)"
-            levels[level] = levels.get(level, 0) + 1
-        mix = {lvl: round(n / size, 4) for lvl, n in sorted(levels.items())} if size else {}
-        target = dict(team.target_mix)
-        gaps: dict[str, float] = {}
-        if target and size:
-            for lvl in sorted(set(target) | set(mix)):
-                gaps[lvl] = round(mix.get(lvl, 0.0) - target.get(lvl, 0.0), 4)
-            off = {lvl: g for lvl, g in gaps.items() if abs(g) > MIX_TOLERANCE}
-            if off:
-                team_flags.append("seniority_mix_off_target")
-                worst = max(off, key=lambda lvl: abs(off[lvl]))
-                flag(
-                    "seniority_mix_off_target",
-                    slug,
-                    f"{worst}: {mix.get(worst, 0.0):.0%} against a target of "
-                    f"{target.get(worst, 0.0):.0%}",
-                    [k for k in members if (active[k].level or "(none)") in off],
-                )
-        offsets: dict[str, float] = {}
-        for k in members:
-            hours = utc_offset_hours(active[k].timezone, on)
-            if hours is not None:
-                offsets[k] = hours
-        spread = max(offsets.values()) - min(offsets.values()) if offsets else None
-        if spread is not None and spread > TZ_SPREAD_MAX:
-            team_flags.append("timezone_spread")
-            earliest = min(offsets, key=lambda k: offsets[k])
-            latest = max(offsets, key=lambda k: offsets[k])
-            flag(
-                "timezone_spread",
-                slug,
-                f"{spread:g} hours between members (UTC{offsets[earliest]:+g} to "
-                f"UTC{offsets[latest]:+g})",
-                sorted({earliest, latest}),
-            )
-        if collaborations[slug] > COLLABORATION_MAX:
-            team_flags.append("collaboration_overload")
-            flag(
-                "collaboration_overload",
-                slug,
-                f"in {collaborations[slug]} collaboration interactions at once",
-                [],
-            )
-        team_managers = sum(1 for k in members if k in reports)
-        teams_out.append(
-            {
-                "slug": slug,
-                "size": size,
-                "flags": team_flags,
-                "name": team.name,
-                "type": team.type,
-                "lead": team.lead,
-                "members": members,
-                "fte": float(sum(active[k].fte for k in members)),
-                "managers": team_managers,
-                "seniority_mix": mix,
-                "target_mix": target,
-                "seniority_gap": gaps,
-                "timezone_spread_hours": spread,
-            }
+
+def _seniority(
+    team: TeamRow, members: list[str], active: dict[str, PersonRow]
+) -> tuple[dict[str, float], dict[str, float], dict[str, float] | None]:
+    """The team's level mix, its gap to the target mix, and the levels off target (None when
+    no level is further off than MIX_TOLERANCE)."""
+    size = len(members)
+    levels: dict[str, int] = {}
+    for k in members:
+        level = active[k].level or "(none)"
+        levels[level] = levels.get(level, 0) + 1
+    mix = {lvl: round(n / size, 4) for lvl, n in sorted(levels.items())} if size else {}
+    target = dict(team.target_mix)
+    gaps: dict[str, float] = {}
+    if not (target and size):
+        return mix, gaps, None
+    for lvl in sorted(set(target) | set(mix)):
+        gaps[lvl] = round(mix.get(lvl, 0.0) - target.get(lvl, 0.0), 4)
+    off = {lvl: g for lvl, g in gaps.items() if abs(g) > MIX_TOLERANCE}
+    return mix, gaps, off or None
+
+
+def _timezone_offsets(
+    members: list[str], active: dict[str, PersonRow], on: date
+) -> dict[str, float]:
+    offsets: dict[str, float] = {}
+    for k in members:
+        hours = utc_offset_hours(active[k].timezone, on)
+        if hours is not None:
+            offsets[k] = hours
+    return offsets
+
+
+def _analyze_team(
+    team: TeamRow,
+    members: list[str],
+    active: dict[str, PersonRow],
+    reports: dict[str, list[str]],
+    collaborations: int,
+    on: date,
+    flag: _Flags,
+) -> dict[str, Any]:
+    """One team's figures and flags (raised on `flag` too)."""
+    slug = team.slug
+    size = len(members)
+    team_flags: list[str] = []
+    size_flag = _size_flag(size)
+    if size_flag is not None:
+        team_flags.append(size_flag[0])
+        flag(size_flag[0], slug, size_flag[1], members if size else [])
+    mix, gaps, off = _seniority(team, members, active)
+    target = dict(team.target_mix)
+    if off:
+        team_flags.append("seniority_mix_off_target")
+        worst = max(off, key=lambda lvl: abs(off[lvl]))
+        flag(
+            "seniority_mix_off_target",
+            slug,
+            f"{worst}: {mix.get(worst, 0.0):.0%} against a target of {target.get(worst, 0.0):.0%}",
+            [k for k in members if (active[k].level or "(none)") in off],
         )
+    offsets = _timezone_offsets(members, active, on)
+    spread = max(offsets.values()) - min(offsets.values()) if offsets else None
+    if spread is not None and spread > TZ_SPREAD_MAX:
+        team_flags.append("timezone_spread")
+        earliest = min(offsets, key=lambda k: offsets[k])
+        latest = max(offsets, key=lambda k: offsets[k])
+        flag(
+            "timezone_spread",
+            slug,
+            f"{spread:g} hours between members (UTC{offsets[earliest]:+g} to "
+            f"UTC{offsets[latest]:+g})",
+            sorted({earliest, latest}),
+        )
+    if collaborations > COLLABORATION_MAX:
+        team_flags.append("collaboration_overload")
+        flag(
+            "collaboration_overload",
+            slug,
+            f"in {collaborations} collaboration interactions at once",
+            [],
+        )
+    return {
+        "slug": slug,
+        "size": size,
+        "flags": team_flags,
+        "name": team.name,
+        "type": team.type,
+        "lead": team.lead,
+        "members": members,
+        "fte": float(sum(active[k].fte for k in members)),
+        "managers": sum(1 for k in members if k in reports),
+        "seniority_mix": mix,
+        "target_mix": target,
+        "seniority_gap": gaps,
+        "timezone_spread_hours": spread,
+    }
 
-    # A first-line manager (most reports are ICs) should lead or belong to a team.
-    for manager in managers:
+
+def _flag_people_without_team(
+    active: dict[str, PersonRow], reports: dict[str, list[str]], leads: set[str], flag: _Flags
+) -> None:
+    """A first-line manager (most reports are ICs) should lead or belong to a team; so should a
+    manager with no reports, and everyone else."""
+    for manager in sorted(reports):
         person = active[manager]
         ic_reports = sum(1 for k in reports[manager] if k not in reports)
         if person.team is None and manager not in leads and ic_reports * 2 > len(reports[manager]):
@@ -353,6 +385,49 @@ def analyze(snapshot: OrgSnapshot) -> dict[str, Any]:
         if person.team is None and key not in reports and key not in leads:
             flag("person_without_team", key, "no home team", [key])
 
+
+def analyze(snapshot: OrgSnapshot) -> dict[str, Any]:
+    """Every structure figure of `snapshot`, with the flags and the people behind them."""
+    on = snapshot.on
+    active = snapshot.active()
+    flag = _Flags()
+
+    reports, manager_of = _reporting_lines(active, on, flag)
+    managers = sorted(reports)
+    by_manager = {m: len(reports[m]) for m in managers}
+    spans = list(by_manager.values())
+    layers = _layers(active, manager_of, flag)
+    _flag_spans(reports, flag)
+    n_people, n_managers = len(active), len(managers)
+    n_ics = n_people - n_managers
+
+    members_of: dict[str, list[str]] = defaultdict(list)
+    for key, person in active.items():
+        if person.team is not None:
+            members_of[person.team].append(key)
+    interactions = [
+        i for i in snapshot.interactions if i.team in snapshot.teams and i.other in snapshot.teams
+    ]
+    collaborations: Counter[str] = Counter()
+    for i in interactions:
+        if i.mode == "collaboration":
+            collaborations[i.team] += 1
+            collaborations[i.other] += 1
+    teams_out = [
+        _analyze_team(
+            snapshot.teams[slug],
+            sorted(members_of.get(slug, [])),
+            active,
+            reports,
+            collaborations[slug],
+            on,
+            flag,
+        )
+        for slug in sorted(snapshot.teams)
+    ]
+    leads = {t.lead for t in snapshot.teams.values() if t.lead}
+    _flag_people_without_team(active, reports, leads, flag)
+
     type_counts = {t: 0 for t in TEAM_TYPES}
     for team in snapshot.teams.values():
         type_counts[team.type] = type_counts.get(team.type, 0) + 1
@@ -360,8 +435,7 @@ def analyze(snapshot: OrgSnapshot) -> dict[str, Any]:
     for i in interactions:
         mode_counts[i.mode] = mode_counts.get(i.mode, 0) + 1
 
-    order = {kind: n for n, kind in enumerate(FLAG_ORDER)}
-    flags.sort(key=lambda f: (order.get(f["kind"], len(order)), f["subject"]))
+    flags = flag.sorted()
     return {
         "date": on.isoformat(),
         "people": n_people,
@@ -376,7 +450,7 @@ def analyze(snapshot: OrgSnapshot) -> dict[str, Any]:
         },
         "teams": teams_out,
         "flags": flags,
-        "by_department": by_department,
+        "by_department": _by_department(snapshot, active, reports),
         "team_types": type_counts,
         "interactions": {
             "counts": mode_counts,
