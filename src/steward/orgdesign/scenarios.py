@@ -8,7 +8,7 @@ here touches the database: the services persist changes and apply them through o
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -201,133 +201,173 @@ class _Draft:
         self.emptied_by.setdefault(slug, label)
 
 
-def _apply_one(draft: _Draft, change: Change) -> None:
-    p = change.payload
+def _move_person(draft: _Draft, p: Mapping[str, Any], change: Change) -> None:
+    """Move a person to a team (or to none), following its lead unless told not to."""
     label = change.label()
-    kind = change.kind
-    if kind == "move_person":
-        person = draft.person(p.get("person"))
-        target = draft.team(p.get("team")).slug if p.get("team") else None
-        draft.set_team(person.key, target, label)
+    person = draft.person(p.get("person"))
+    target = draft.team(p.get("team")).slug if p.get("team") else None
+    draft.set_team(person.key, target, label)
+    if target and p.get("follow_lead", True):
+        draft.follow_lead(person.key, target)
+    if p.get("manager"):
+        draft.set_manager(person.key, draft.person(p["manager"], "manager").key)
+
+
+def _change_manager(draft: _Draft, p: Mapping[str, Any], change: Change) -> None:
+    """Give a person another manager (or none)."""
+    person = draft.person(p.get("person"))
+    manager = draft.person(p["manager"], "manager").key if p.get("manager") else None
+    draft.set_manager(person.key, manager)
+
+
+def _create_team(draft: _Draft, p: Mapping[str, Any], change: Change) -> None:
+    """Add a team; its slug must be new."""
+    slug = str(p.get("slug") or "")
+    if not slug:
+        raise ValueError("slug: missing")
+    if slug in draft.teams or slug in draft.dissolved:
+        raise ValueError(f"team {slug} already exists")
+    team_type = str(p.get("type") or "stream-aligned")
+    if team_type not in TEAM_TYPES:
+        raise ValueError(f"type {team_type}: expected one of {', '.join(TEAM_TYPES)}")
+    lead = draft.person(p["lead"], "lead").key if p.get("lead") else None
+    draft.teams[slug] = TeamRow(
+        slug, str(p.get("name") or slug), team_type, p.get("department"), lead
+    )
+    draft.created.append(slug)
+
+
+def _split_team(draft: _Draft, p: Mapping[str, Any], change: Change) -> None:
+    """Move some members of a team into a new team."""
+    label = change.label()
+    source = draft.team(p.get("team"))
+    people = [str(k) for k in p.get("people") or []]
+    if not people:
+        raise ValueError("people: name at least one member to move to the new team")
+    for key in people:
+        draft.person(key)
+        if draft.people[key].team != source.slug:
+            raise ValueError(f"person {key} is not a member of {source.slug}")
+    _apply_one(
+        draft,
+        Change(
+            "create_team",
+            {
+                "slug": p.get("new_slug"),
+                "name": p.get("new_name"),
+                "type": p.get("type") or source.type,
+                "department": source.department,
+                "lead": p.get("lead"),
+            },
+            change.position,
+        ),
+    )
+    new_slug = str(p.get("new_slug"))
+    for key in people:
+        draft.set_team(key, new_slug, label)
+        if p.get("follow_lead", True):
+            draft.follow_lead(key, new_slug)
+
+
+def _merge_teams(draft: _Draft, p: Mapping[str, Any], change: Change) -> None:
+    """Move every member of `source` into `into` and drop `source`."""
+    label = change.label()
+    source = draft.team(p.get("source"), "source")
+    into = draft.team(p.get("into"), "into")
+    if source.slug == into.slug:
+        raise ValueError("a team cannot be merged into itself")
+    _check_owned(draft, source.slug, f"merging {source.slug} into {into.slug}")
+    for key in draft.members(source.slug):
+        draft.set_team(key, into.slug, label)
+        if p.get("follow_lead", True):
+            draft.follow_lead(key, into.slug)
+    draft.drop_team(source.slug, label)
+
+
+def _dissolve_team(draft: _Draft, p: Mapping[str, Any], change: Change) -> None:
+    """Move every member of a team to `into` (or to no team) and drop the team."""
+    label = change.label()
+    team = draft.team(p.get("team"))
+    target = draft.team(p["into"], "into").slug if p.get("into") else None
+    _check_owned(draft, team.slug, f"dissolving {team.slug}")
+    for key in draft.members(team.slug):
+        draft.set_team(key, target, label)
         if target and p.get("follow_lead", True):
-            draft.follow_lead(person.key, target)
-        if p.get("manager"):
-            draft.set_manager(person.key, draft.person(p["manager"], "manager").key)
-    elif kind == "change_manager":
-        person = draft.person(p.get("person"))
-        manager = draft.person(p["manager"], "manager").key if p.get("manager") else None
-        draft.set_manager(person.key, manager)
-    elif kind == "create_team":
-        slug = str(p.get("slug") or "")
-        if not slug:
-            raise ValueError("slug: missing")
-        if slug in draft.teams or slug in draft.dissolved:
-            raise ValueError(f"team {slug} already exists")
-        team_type = str(p.get("type") or "stream-aligned")
-        if team_type not in TEAM_TYPES:
-            raise ValueError(f"type {team_type}: expected one of {', '.join(TEAM_TYPES)}")
-        lead = draft.person(p["lead"], "lead").key if p.get("lead") else None
-        draft.teams[slug] = TeamRow(
-            slug, str(p.get("name") or slug), team_type, p.get("department"), lead
-        )
-        draft.created.append(slug)
-    elif kind == "split_team":
-        source = draft.team(p.get("team"))
-        people = [str(k) for k in p.get("people") or []]
-        if not people:
-            raise ValueError("people: name at least one member to move to the new team")
-        for key in people:
-            draft.person(key)
-            if draft.people[key].team != source.slug:
-                raise ValueError(f"person {key} is not a member of {source.slug}")
-        _apply_one(
-            draft,
-            Change(
-                "create_team",
-                {
-                    "slug": p.get("new_slug"),
-                    "name": p.get("new_name"),
-                    "type": p.get("type") or source.type,
-                    "department": source.department,
-                    "lead": p.get("lead"),
-                },
-                change.position,
-            ),
-        )
-        new_slug = str(p.get("new_slug"))
-        for key in people:
-            draft.set_team(key, new_slug, label)
-            if p.get("follow_lead", True):
-                draft.follow_lead(key, new_slug)
-    elif kind == "merge_teams":
-        source = draft.team(p.get("source"), "source")
-        into = draft.team(p.get("into"), "into")
-        if source.slug == into.slug:
-            raise ValueError("a team cannot be merged into itself")
-        _check_owned(draft, source.slug, f"merging {source.slug} into {into.slug}")
-        for key in draft.members(source.slug):
-            draft.set_team(key, into.slug, label)
-            if p.get("follow_lead", True):
-                draft.follow_lead(key, into.slug)
-        draft.drop_team(source.slug, label)
-    elif kind == "dissolve_team":
-        team = draft.team(p.get("team"))
-        target = draft.team(p["into"], "into").slug if p.get("into") else None
-        _check_owned(draft, team.slug, f"dissolving {team.slug}")
-        for key in draft.members(team.slug):
-            draft.set_team(key, target, label)
-            if target and p.get("follow_lead", True):
-                draft.follow_lead(key, target)
-        draft.drop_team(team.slug, label)
-    elif kind == "add_hire":
-        key = str(p.get("key") or "")
-        if not key:
-            raise ValueError("key: missing (e.g. H-payments-1)")
-        if key in draft.people:
-            raise ValueError(f"key {key} is already a person or planned hire")
-        team = draft.team(p.get("team"))
-        start = _date(p.get("expected_start"), draft.on)
-        manager = p.get("manager") or team.lead
-        if manager:
-            draft.person(manager, "manager")
-        fte = Decimal(str(p.get("fte") or "1"))
-        if not Decimal(0) < fte <= 1:
-            raise ValueError(f"fte {fte}: must be greater than 0 and at most 1")
-        draft.people[key] = PersonRow(
-            key=key,
-            name=str(p.get("title") or f"Planned hire ({p.get('level', '')})"),
-            manager=manager or None,
-            team=team.slug,
-            level=str(p.get("level") or ""),
-            track=str(p.get("track") or "ic"),
-            timezone=str(p.get("timezone") or ""),
-            location=str(p.get("location") or ""),
-            fte=fte,
-            spells=(Spell(min(start, draft.on)),),
-            salary=Decimal(str(p["salary"])) if p.get("salary") not in (None, "") else None,
-            currency=str(p.get("currency") or ""),
-            planned=True,
-        )
-        draft.by_person[key] = [Assignment(key, team.slug, start, None, fte, planned=True)]
-        draft.members_of.setdefault(team.slug, set()).add(key)
-        draft.hires.append(key)
-    elif kind == "mark_departure":
-        person = draft.person(p.get("person"))
-        on = _date(p.get("on"), draft.on)
-        if on < draft.on:
-            raise ValueError(f"on {on.isoformat()}: before the scenario's effective date")
-        draft.result_departures[person.key] = on
-        draft.by_person[person.key] = [
-            dataclasses.replace(a, end=on) if a.end is None or a.end > on else a
-            for a in draft.by_person.get(person.key, [])
-            if a.start < on
-        ]
-        if person.team:
-            draft.members_of.get(person.team, set()).discard(person.key)
-        if person.team and not draft.members(person.team):
-            draft.emptied_by.setdefault(person.team, label)
-    else:
-        raise ValueError(f"kind {kind}: expected one of {', '.join(CHANGE_KINDS)}")
+            draft.follow_lead(key, target)
+    draft.drop_team(team.slug, label)
+
+
+def _add_hire(draft: _Draft, p: Mapping[str, Any], change: Change) -> None:
+    """Add a planned hire to a team."""
+    key = str(p.get("key") or "")
+    if not key:
+        raise ValueError("key: missing (e.g. H-payments-1)")
+    if key in draft.people:
+        raise ValueError(f"key {key} is already a person or planned hire")
+    team = draft.team(p.get("team"))
+    start = _date(p.get("expected_start"), draft.on)
+    manager = p.get("manager") or team.lead
+    if manager:
+        draft.person(manager, "manager")
+    fte = Decimal(str(p.get("fte") or "1"))
+    if not Decimal(0) < fte <= 1:
+        raise ValueError(f"fte {fte}: must be greater than 0 and at most 1")
+    draft.people[key] = PersonRow(
+        key=key,
+        name=str(p.get("title") or f"Planned hire ({p.get('level', '')})"),
+        manager=manager or None,
+        team=team.slug,
+        level=str(p.get("level") or ""),
+        track=str(p.get("track") or "ic"),
+        timezone=str(p.get("timezone") or ""),
+        location=str(p.get("location") or ""),
+        fte=fte,
+        spells=(Spell(min(start, draft.on)),),
+        salary=Decimal(str(p["salary"])) if p.get("salary") not in (None, "") else None,
+        currency=str(p.get("currency") or ""),
+        planned=True,
+    )
+    draft.by_person[key] = [Assignment(key, team.slug, start, None, fte, planned=True)]
+    draft.members_of.setdefault(team.slug, set()).add(key)
+    draft.hires.append(key)
+
+
+def _mark_departure(draft: _Draft, p: Mapping[str, Any], change: Change) -> None:
+    """A person leaves on a date: their assignments end there."""
+    label = change.label()
+    person = draft.person(p.get("person"))
+    on = _date(p.get("on"), draft.on)
+    if on < draft.on:
+        raise ValueError(f"on {on.isoformat()}: before the scenario's effective date")
+    draft.result_departures[person.key] = on
+    draft.by_person[person.key] = [
+        dataclasses.replace(a, end=on) if a.end is None or a.end > on else a
+        for a in draft.by_person.get(person.key, [])
+        if a.start < on
+    ]
+    if person.team:
+        draft.members_of.get(person.team, set()).discard(person.key)
+    if person.team and not draft.members(person.team):
+        draft.emptied_by.setdefault(person.team, label)
+
+
+_APPLY: dict[str, Callable[[_Draft, Mapping[str, Any], Change], None]] = {
+    "move_person": _move_person,
+    "change_manager": _change_manager,
+    "create_team": _create_team,
+    "split_team": _split_team,
+    "merge_teams": _merge_teams,
+    "dissolve_team": _dissolve_team,
+    "add_hire": _add_hire,
+    "mark_departure": _mark_departure,
+}
+
+
+def _apply_one(draft: _Draft, change: Change) -> None:
+    apply = _APPLY.get(change.kind)
+    if apply is None:
+        raise ValueError(f"kind {change.kind}: expected one of {', '.join(CHANGE_KINDS)}")
+    apply(draft, change.payload, change)
 
 
 def _check_owned(draft: _Draft, slug: str, doing: str) -> None:
