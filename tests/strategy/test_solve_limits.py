@@ -17,6 +17,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.test import Client, override_settings
 
+from steward.core import limits
 from steward.core.errors import BadInput
 from steward.core.limits import Busy, TimedOut, expensive_slot, run_with_deadline
 from steward.strategy import solving
@@ -137,7 +138,10 @@ def test_a_second_concurrent_solve_of_the_same_user_is_a_429(client_as: Any) -> 
     with override_settings(STEWARD_SOLVE_SECONDS=3):
         thread = threading.Thread(target=first_solve)
         thread.start()
-        time.sleep(0.5)
+        # Wait until the first solve holds its slot (a fixed sleep was flaky on a busy machine).
+        deadline = time.monotonic() + 30
+        while not limits._running_by_user.get(str(engineer.pk)) and time.monotonic() < deadline:
+            time.sleep(0.01)
         second = _post(client_as("engineer"), {"quarters": ["2027Q1"], "teams": []})
         other_user = _post(client_as("cto"), {"quarters": ["2027Q1"], "teams": []})
         thread.join()

@@ -16,7 +16,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -128,9 +128,7 @@ def _per_quarter(value: Any, path: str, quarters: Sequence[str]) -> dict[str, fl
     return {q: _number(data[q], f"{path}.{q}") for q in quarters}
 
 
-def parse_instance(data: Any) -> Instance:
-    """Validate a portfolio instance (CONTRACT.md); InvalidInstance names the bad field."""
-    root = _mapping(data, "instance")
+def _parse_quarters(root: Mapping[str, Any]) -> tuple[str, ...]:
     raw_quarters = root.get("quarters")
     if not isinstance(raw_quarters, list) or not raw_quarters:
         raise InvalidInstance("quarters", "expected a non-empty list of quarters like 2027Q1")
@@ -143,10 +141,10 @@ def parse_instance(data: Any) -> Instance:
                 f"{quarters[n]} does not follow {quarters[n - 1]}",
                 "list consecutive quarters in order",
             )
-    discount = _number(root.get("discount_per_quarter", 0.0), "discount_per_quarter")
-    if discount >= 1:
-        raise InvalidInstance("discount_per_quarter", f"{discount} is not below 1", "use 0 ≤ d < 1")
+    return quarters
 
+
+def _parse_teams(root: Mapping[str, Any], quarters: Sequence[str]) -> list[Team]:
     raw_teams = root.get("teams", [])
     if not isinstance(raw_teams, list):
         raise InvalidInstance("teams", "expected a list of teams")
@@ -162,69 +160,84 @@ def parse_instance(data: Any) -> Instance:
         seen_teams.add(team_id)
         capacity = _per_quarter(entry.get("capacity"), f"teams[{n}].capacity", quarters)
         teams.append(Team(id=team_id, capacity=capacity))
+    return teams
 
-    raw_budget = root.get("budget")
-    budget = None if raw_budget is None else _per_quarter(raw_budget, "budget", quarters)
 
+def _parse_effort(entry: Mapping[str, Any], path: str, team_ids: set[str]) -> dict[str, float]:
+    effort_raw = _mapping(entry.get("effort", {}) or {}, f"{path}.effort")
+    effort: dict[str, float] = {}
+    for team_id, weeks in effort_raw.items():
+        if team_id not in team_ids:
+            raise InvalidInstance(
+                f"{path}.effort.{team_id}",
+                f"unknown team {team_id!r}",
+                f"use one of the ids in `teams`: {', '.join(sorted(team_ids)) or 'none'}",
+            )
+        effort[team_id] = _number(weeks, f"{path}.effort.{team_id}")
+    return effort
+
+
+def _parse_initiative(
+    entry: Mapping[str, Any], item_id: str, path: str, team_ids: set[str]
+) -> Initiative:
+    """One initiative whose id is already checked; `path` names it in errors."""
+    if "value" not in entry:
+        raise InvalidInstance(f"{path}.value", "missing")
+    value = _number(entry["value"], f"{path}.value")
+    effort = _parse_effort(entry, path, team_ids)
+    cost = _number(entry.get("cost", 0) or 0, f"{path}.cost")
+    duration = entry.get("duration", 1)
+    if isinstance(duration, bool) or not isinstance(duration, int) or duration < 1:
+        raise InvalidInstance(
+            f"{path}.duration", f"expected a whole number of quarters ≥ 1, got {duration!r}"
+        )
+    depends = entry.get("depends_on", []) or []
+    if not isinstance(depends, list) or not all(isinstance(d, str) for d in depends):
+        raise InvalidInstance(f"{path}.depends_on", "expected a list of initiative ids")
+    mandatory = entry.get("mandatory", False)
+    if not isinstance(mandatory, bool):
+        raise InvalidInstance(f"{path}.mandatory", f"expected true or false, got {mandatory!r}")
+    earliest = entry.get("earliest")
+    deadline = entry.get("deadline")
+    if earliest is not None:
+        _quarter(earliest, f"{path}.earliest")
+    if deadline is not None:
+        _quarter(deadline, f"{path}.deadline")
+    return Initiative(
+        id=item_id,
+        value=value,
+        effort=effort,
+        cost=cost,
+        duration=duration,
+        depends_on=tuple(dict.fromkeys(depends)),
+        mandatory=mandatory,
+        earliest=earliest,
+        deadline=deadline,
+    )
+
+
+def _parse_initiatives(
+    root: Mapping[str, Any], team_ids: set[str]
+) -> tuple[list[Initiative], dict[str, int]]:
+    """The initiatives and the position of each id in the list."""
     raw_items = root.get("initiatives", [])
     if not isinstance(raw_items, list):
         raise InvalidInstance("initiatives", "expected a list of initiatives")
     items: list[Initiative] = []
     seen_items: dict[str, int] = {}
     for n, raw in enumerate(raw_items):
-        path = f"initiatives[{n}]"
-        entry = _mapping(raw, path)
+        entry = _mapping(raw, f"initiatives[{n}]")
         item_id = entry.get("id")
         if not isinstance(item_id, str) or not item_id:
-            raise InvalidInstance(f"{path}.id", "expected a non-empty string")
+            raise InvalidInstance(f"initiatives[{n}].id", "expected a non-empty string")
         if item_id in seen_items:
-            raise InvalidInstance(f"{path}.id", f"duplicate initiative {item_id!r}")
+            raise InvalidInstance(f"initiatives[{n}].id", f"duplicate initiative {item_id!r}")
         seen_items[item_id] = n
-        path = f"initiatives[{n}] ({item_id})"
-        if "value" not in entry:
-            raise InvalidInstance(f"{path}.value", "missing")
-        value = _number(entry["value"], f"{path}.value")
-        effort_raw = _mapping(entry.get("effort", {}) or {}, f"{path}.effort")
-        effort: dict[str, float] = {}
-        for team_id, weeks in effort_raw.items():
-            if team_id not in seen_teams:
-                raise InvalidInstance(
-                    f"{path}.effort.{team_id}",
-                    f"unknown team {team_id!r}",
-                    f"use one of the ids in `teams`: {', '.join(sorted(seen_teams)) or 'none'}",
-                )
-            effort[team_id] = _number(weeks, f"{path}.effort.{team_id}")
-        cost = _number(entry.get("cost", 0) or 0, f"{path}.cost")
-        duration = entry.get("duration", 1)
-        if isinstance(duration, bool) or not isinstance(duration, int) or duration < 1:
-            raise InvalidInstance(
-                f"{path}.duration", f"expected a whole number of quarters ≥ 1, got {duration!r}"
-            )
-        depends = entry.get("depends_on", []) or []
-        if not isinstance(depends, list) or not all(isinstance(d, str) for d in depends):
-            raise InvalidInstance(f"{path}.depends_on", "expected a list of initiative ids")
-        mandatory = entry.get("mandatory", False)
-        if not isinstance(mandatory, bool):
-            raise InvalidInstance(f"{path}.mandatory", f"expected true or false, got {mandatory!r}")
-        earliest = entry.get("earliest")
-        deadline = entry.get("deadline")
-        if earliest is not None:
-            _quarter(earliest, f"{path}.earliest")
-        if deadline is not None:
-            _quarter(deadline, f"{path}.deadline")
-        items.append(
-            Initiative(
-                id=item_id,
-                value=value,
-                effort=effort,
-                cost=cost,
-                duration=duration,
-                depends_on=tuple(dict.fromkeys(depends)),
-                mandatory=mandatory,
-                earliest=earliest,
-                deadline=deadline,
-            )
-        )
+        items.append(_parse_initiative(entry, item_id, f"initiatives[{n}] ({item_id})", team_ids))
+    return items, seen_items
+
+
+def _check_dependencies(items: list[Initiative], seen_items: dict[str, int]) -> None:
     for n, item in enumerate(items):
         for dep in item.depends_on:
             if dep not in seen_items:
@@ -243,6 +256,20 @@ def parse_instance(data: Any) -> Instance:
             "dependency cycle " + " -> ".join([*cycle, cycle[0]]),
             "remove one of these dependencies",
         )
+
+
+def parse_instance(data: Any) -> Instance:
+    """Validate a portfolio instance (CONTRACT.md); InvalidInstance names the bad field."""
+    root = _mapping(data, "instance")
+    quarters = _parse_quarters(root)
+    discount = _number(root.get("discount_per_quarter", 0.0), "discount_per_quarter")
+    if discount >= 1:
+        raise InvalidInstance("discount_per_quarter", f"{discount} is not below 1", "use 0 ≤ d < 1")
+    teams = _parse_teams(root, quarters)
+    raw_budget = root.get("budget")
+    budget = None if raw_budget is None else _per_quarter(raw_budget, "budget", quarters)
+    items, seen_items = _parse_initiatives(root, {t.id for t in teams})
+    _check_dependencies(items, seen_items)
     return Instance(
         quarters=quarters,
         teams=tuple(teams),
@@ -339,22 +366,16 @@ class _Model:
     objective_coefficients: np.ndarray
 
 
-def _build(
-    instance: Instance,
-    *,
-    integral: bool = True,
-    use_capacity: bool = True,
-    use_budget: bool = True,
-    relax_teams: frozenset[str] = frozenset(),
-    only: frozenset[str] | None = None,
-) -> _Model:
-    """Build the MILP (or its LP relaxation); `only` keeps a subset of the initiatives."""
-    quarters = instance.quarters
+Starts = dict[int, list[tuple[int, int]]]  # initiative index -> [(start quarter, column)]
+
+
+def _columns(
+    instance: Instance, items: Sequence[Initiative]
+) -> tuple[list[tuple[int, int]], Starts, list[float]]:
+    """One binary column per (initiative, allowed start), with its discounted value."""
     discount = instance.discount_per_quarter
-    items = [i for i in instance.initiatives if only is None or i.id in only]
-    index_of = {item.id: n for n, item in enumerate(items)}
     columns: list[tuple[int, int]] = []
-    starts: dict[int, list[tuple[int, int]]] = {}  # item -> [(start, column)]
+    starts: Starts = {}
     costs: list[float] = []
     for n, item in enumerate(items):
         starts[n] = []
@@ -362,29 +383,40 @@ def _build(
             starts[n].append((s, len(columns)))
             columns.append((n, s))
             costs.append(item.value * (1.0 - discount) ** s)
+    return columns, starts, costs
 
-    rows_lo: list[float] = []
-    rows_hi: list[float] = []
-    row_starts: list[int] = []
-    row_index: list[int] = []
-    row_value: list[float] = []
 
-    def add_row(entries: Sequence[tuple[int, float]], lo: float, hi: float) -> int:
-        row_starts.append(len(row_index))
+@dataclass
+class _Rows:
+    """Constraint rows in HiGHS's compressed row form."""
+
+    lo: list[float] = field(default_factory=list)
+    hi: list[float] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    index: list[int] = field(default_factory=list)
+    value: list[float] = field(default_factory=list)
+
+    def add(self, entries: Sequence[tuple[int, float]], lo: float, hi: float) -> int:
+        self.starts.append(len(self.index))
         for col, coef in entries:
-            row_index.append(col)
-            row_value.append(coef)
-        rows_lo.append(lo)
-        rows_hi.append(hi)
-        return len(rows_lo) - 1
+            self.index.append(col)
+            self.value.append(coef)
+        self.lo.append(lo)
+        self.hi.append(hi)
+        return len(self.lo) - 1
 
-    inf = highspy.kHighsInf
-    # At most one start; exactly one for a mandatory initiative.
+
+def _add_choice_rows(rows: _Rows, items: Sequence[Initiative], starts: Starts) -> None:
+    """At most one start; exactly one for a mandatory initiative."""
     for n, item in enumerate(items):
         entries = [(col, 1.0) for _, col in starts[n]]
-        add_row(entries, 1.0 if item.mandatory else -inf, 1.0)
-    # Dependencies: by each start quarter q of B, the starts of B up to q are covered by the
-    # starts of A that end before q (a cumulative form, tighter than one row per start).
+        rows.add(entries, 1.0 if item.mandatory else -highspy.kHighsInf, 1.0)
+
+
+def _add_dependency_rows(rows: _Rows, items: Sequence[Initiative], starts: Starts) -> None:
+    """By each start quarter q of B, the starts of B up to q are covered by the starts of A that
+    end before q (a cumulative form, tighter than one row per start)."""
+    index_of = {item.id: n for n, item in enumerate(items)}
     for n, item in enumerate(items):
         for dep in item.depends_on:
             if dep not in index_of:
@@ -394,42 +426,68 @@ def _build(
             for q, _ in starts[n]:
                 entries = [(col, 1.0) for s, col in starts[n] if s <= q]
                 entries += [(col, -1.0) for t, col in starts[a] if t + d_a <= q]
-                add_row(entries, -inf, 0.0)
-    # Team capacity per quarter.
+                rows.add(entries, -highspy.kHighsInf, 0.0)
+
+
+def _running_in(
+    items: Sequence[Initiative], starts: Starts, q: int, per_item: Callable[[Initiative], float]
+) -> list[tuple[int, float]]:
+    """(column, per-quarter amount) of every start that has its initiative running in quarter
+    `q`, for initiatives with a positive total amount `per_item`."""
+    entries = []
+    for n, item in enumerate(items):
+        total = per_item(item)
+        if total <= 0:
+            continue
+        for s, col in starts[n]:
+            if s <= q < s + item.duration:
+                entries.append((col, total / item.duration))
+    return entries
+
+
+def _effort_of(team_id: str) -> Callable[[Initiative], float]:
+    return lambda item: item.effort.get(team_id, 0.0)
+
+
+def _add_capacity_rows(
+    rows: _Rows,
+    instance: Instance,
+    items: Sequence[Initiative],
+    starts: Starts,
+    constrained: Callable[[str], bool],
+) -> tuple[dict[tuple[str, int], int], dict[tuple[str, int], list[tuple[int, float]]]]:
+    """Team capacity per quarter: the usage of every team, and a row for the constrained ones."""
     capacity_rows: dict[tuple[str, int], int] = {}
     capacity_usage: dict[tuple[str, int], list[tuple[int, float]]] = {}
     for team in instance.teams:
-        for q in range(len(quarters)):
-            entries = []
-            for n, item in enumerate(items):
-                weeks = item.effort.get(team.id, 0.0)
-                if weeks <= 0:
-                    continue
-                per_quarter = weeks / item.duration
-                for s, col in starts[n]:
-                    if s <= q < s + item.duration:
-                        entries.append((col, per_quarter))
+        for q in range(len(instance.quarters)):
+            entries = _running_in(items, starts, q, _effort_of(team.id))
             if not entries:
                 continue
             capacity_usage[(team.id, q)] = entries
-            if use_capacity and team.id not in relax_teams:
-                capacity_rows[(team.id, q)] = add_row(entries, -inf, team.capacity[quarters[q]])
-    # Budget per quarter.
-    if use_budget and instance.budget is not None:
-        for q, quarter in enumerate(quarters):
-            entries = []
-            for n, item in enumerate(items):
-                if item.cost <= 0:
-                    continue
-                for s, col in starts[n]:
-                    if s <= q < s + item.duration:
-                        entries.append((col, item.cost / item.duration))
-            if entries:
-                add_row(entries, -inf, instance.budget[quarter])
+            if constrained(team.id):
+                limit = team.capacity[instance.quarters[q]]
+                capacity_rows[(team.id, q)] = rows.add(entries, -highspy.kHighsInf, limit)
+    return capacity_rows, capacity_usage
 
+
+def _add_budget_rows(
+    rows: _Rows, instance: Instance, items: Sequence[Initiative], starts: Starts
+) -> None:
+    """Budget per quarter (when the instance has one)."""
+    if instance.budget is None:
+        return
+    for q, quarter in enumerate(instance.quarters):
+        entries = _running_in(items, starts, q, lambda i: i.cost)
+        if entries:
+            rows.add(entries, -highspy.kHighsInf, instance.budget[quarter])
+
+
+def _highs_model(costs: list[float], rows: _Rows, *, integral: bool) -> highspy.Highs:
+    """A maximizing HiGHS model with one [0, 1] column per cost and the given rows."""
     h = _new_highs()
     h.setOptionValue("mip_rel_gap", 0.0)
-    n_cols = len(columns)
+    n_cols = len(costs)
     if n_cols:
         h.addCols(
             n_cols,
@@ -447,20 +505,43 @@ def _build(
                 np.arange(n_cols, dtype=np.int32),
                 np.full(n_cols, 1, dtype=np.uint8),
             )
-    if rows_lo and n_cols:
+    if rows.lo and n_cols:
         h.addRows(
-            len(rows_lo),
-            np.array(rows_lo, dtype=np.float64),
-            np.array(rows_hi, dtype=np.float64),
-            len(row_index),
-            np.array(row_starts, dtype=np.int32),
-            np.array(row_index, dtype=np.int32),
-            np.array(row_value, dtype=np.float64),
+            len(rows.lo),
+            np.array(rows.lo, dtype=np.float64),
+            np.array(rows.hi, dtype=np.float64),
+            len(rows.index),
+            np.array(rows.starts, dtype=np.int32),
+            np.array(rows.index, dtype=np.int32),
+            np.array(rows.value, dtype=np.float64),
         )
     h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+    return h
+
+
+def _build(
+    instance: Instance,
+    *,
+    integral: bool = True,
+    use_capacity: bool = True,
+    use_budget: bool = True,
+    relax_teams: frozenset[str] = frozenset(),
+    only: frozenset[str] | None = None,
+) -> _Model:
+    """Build the MILP (or its LP relaxation); `only` keeps a subset of the initiatives."""
+    items = [i for i in instance.initiatives if only is None or i.id in only]
+    columns, starts, costs = _columns(instance, items)
+    rows = _Rows()
+    _add_choice_rows(rows, items, starts)
+    _add_dependency_rows(rows, items, starts)
+    capacity_rows, capacity_usage = _add_capacity_rows(
+        rows, instance, items, starts, lambda team: use_capacity and team not in relax_teams
+    )
+    if use_budget:
+        _add_budget_rows(rows, instance, items, starts)
     return _Model(
         instance=replace(instance, initiatives=tuple(items)),
-        highs=h,
+        highs=_highs_model(costs, rows, integral=integral),
         columns=columns,
         capacity_rows=capacity_rows,
         capacity_usage=capacity_usage,
@@ -563,10 +644,9 @@ def _resource_cause(instance: Instance, keep: list[str], time_limit: float) -> s
     return "capacity of teams " + ", ".join(teams)
 
 
-def explain_infeasible(instance: Instance, *, time_limit: float = 10.0) -> str:
-    """A sentence saying which mandatory initiative or deadline cannot be met, and why."""
+def _window_reason(instance: Instance, mandatory: list[str]) -> str | None:
+    """A mandatory initiative, or one it depends on, that has no start quarter at all."""
     by_id = {i.id: i for i in instance.initiatives}
-    mandatory = [i.id for i in instance.initiatives if i.mandatory]
     for m in mandatory:
         item = by_id[m]
         if not allowed_starts(instance, item):
@@ -578,32 +658,40 @@ def explain_infeasible(instance: Instance, *, time_limit: float = 10.0) -> str:
                     f"mandatory initiative {m} depends on {dep}, which cannot be scheduled: "
                     f"{window_problem(instance, by_id[dep])}"
                 )
-    for m in mandatory:
-        keep = _closure(instance, [m])
-        forced = replace(
-            instance,
-            initiatives=tuple(
-                replace(i, mandatory=True) if i.id in keep else i for i in by_id.values()
-            ),
-        )
-        if _feasible(forced, keep, time_limit):
-            continue
-        cause = _resource_cause(forced, keep, time_limit)
-        deps = [k for k in keep if k != m]
-        after = f" after its dependencies {', '.join(deps)}" if deps else ""
-        if cause == "timing":
-            limit = by_id[m].deadline or instance.quarters[-1]
-            return f"mandatory initiative {m} cannot finish by {limit}{after}"
-        subject = f"mandatory initiative {m}" + (" with its dependencies" if deps else "")
-        return f"{subject} exceeds the {cause}"
-    # Each alone fits; find a small set that does not fit together.
-    forced = replace(
+    return None
+
+
+def _forced(instance: Instance, keep: Iterable[str]) -> Instance:
+    """`instance` with every initiative in `keep` made mandatory."""
+    keep = set(keep)
+    return replace(
         instance,
         initiatives=tuple(
-            replace(i, mandatory=True) if i.id in set(_closure(instance, mandatory)) else i
-            for i in instance.initiatives
+            replace(i, mandatory=True) if i.id in keep else i for i in instance.initiatives
         ),
     )
+
+
+def _single_reason(instance: Instance, m: str, time_limit: float) -> str | None:
+    """Why mandatory initiative `m` with its dependencies does not fit on its own (or None)."""
+    keep = _closure(instance, [m])
+    forced = _forced(instance, keep)
+    if _feasible(forced, keep, time_limit):
+        return None
+    cause = _resource_cause(forced, keep, time_limit)
+    deps = [k for k in keep if k != m]
+    after = f" after its dependencies {', '.join(deps)}" if deps else ""
+    if cause == "timing":
+        item = next(i for i in instance.initiatives if i.id == m)
+        limit = item.deadline or instance.quarters[-1]
+        return f"mandatory initiative {m} cannot finish by {limit}{after}"
+    subject = f"mandatory initiative {m}" + (" with its dependencies" if deps else "")
+    return f"{subject} exceeds the {cause}"
+
+
+def _conflict_reason(instance: Instance, mandatory: list[str], time_limit: float) -> str:
+    """Each mandatory initiative fits alone: a small set of them that does not fit together."""
+    forced = _forced(instance, _closure(instance, mandatory))
     chosen: list[str] = []
     for m in mandatory:
         chosen.append(m)
@@ -622,6 +710,19 @@ def explain_infeasible(instance: Instance, *, time_limit: float = 10.0) -> str:
         if cause != "timing"
         else f"mandatory initiatives {', '.join(chosen)} cannot all be scheduled together in time"
     )
+
+
+def explain_infeasible(instance: Instance, *, time_limit: float = 10.0) -> str:
+    """A sentence saying which mandatory initiative or deadline cannot be met, and why."""
+    mandatory = [i.id for i in instance.initiatives if i.mandatory]
+    window = _window_reason(instance, mandatory)
+    if window is not None:
+        return window
+    for m in mandatory:
+        single = _single_reason(instance, m, time_limit)
+        if single is not None:
+            return single
+    return _conflict_reason(instance, mandatory, time_limit)
 
 
 # --- solving ----------------------------------------------------------------------------------
