@@ -358,88 +358,15 @@ class InitiativesImporter(_StrategyImporter):
         seen: dict[str, int] = {}
         for row in rows:
             key = self.parse_key(row, "key", seen, max_length=64)
-            title = self.parse_text(row, "title", required=True, max_length=300)
-            objective_keys = self.parse_list(row, "objective_keys")
-            for ok in objective_keys:
-                if ok not in objectives:
-                    self.problem(
-                        row.line,
-                        "objective_keys",
-                        f"unknown objective {ok!r}",
-                        "import the objectives first",
-                    )
-            weights = self._weights(row, objective_keys)
-            owner_team = row.get("owner_team")
-            if owner_team and owner_team not in teams:
-                self.problem(
-                    row.line, "owner_team", f"unknown team {owner_team!r}", "use a team slug"
-                )
-            listed = self.parse_list(row, "teams")
-            for t in listed:
-                if t not in teams:
-                    self.problem(row.line, "teams", f"unknown team {t!r}", "use a team slug")
-            efforts = self._efforts(row, teams)
-            for t in listed:
-                efforts.setdefault(t, Decimal(0))
-            cost = self.parse_decimal(row, "cost", minimum=Decimal(0)) or Decimal(0)
-            wsjf = {
-                c: self._scale(row, c, WSJF_SCALE, 1)
-                for c in ("value", "time_criticality", "risk_reduction", "job_size")
-            }
-            confidence = self._scale(row, "confidence", RICE_CONFIDENCE, 0.8)
-            impact = self._scale(row, "impact", RICE_IMPACT, 1.0) if "impact" in present else 1.0
-            reach = self.parse_decimal(row, "reach", minimum=Decimal(0)) or Decimal(0)
-            earliest = self._quarter(row, "earliest")
-            deadline = self._quarter(row, "deadline")
-            planned_start = self._quarter(row, "planned_start")
-            duration = self.parse_decimal(row, "duration", minimum=Decimal(1)) or Decimal(1)
-            if duration != int(duration):
-                self.problem(row.line, "duration", f"{duration} is not a whole number of quarters")
-            status = (
-                self.parse_choice(row, "status", InitiativeStatus.values)
-                or InitiativeStatus.PROPOSED
-            )
-            horizon = self.parse_choice(row, "horizon", Horizon.values) or (
-                "now" if status == "in-progress" else "next" if status == "planned" else "later"
-            )
-            feasibility = self.parse_choice(row, "feasibility", Level.values) or Level.HIGH
-            risk = self.parse_choice(row, "technical_risk", Level.values) or Level.LOW
-            mandatory = bool(self.parse_bool(row, "mandatory"))
-            depends = self.parse_list(row, "depends_on")
-            for d in depends:
-                if d not in in_file and d not in stored:
-                    self.problem(row.line, "depends_on", f"unknown initiative {d!r}")
-                if d == key:
-                    self.problem(row.line, "depends_on", "an initiative depends on itself")
+            new = self._row_state(row, key, present, objectives, teams)
+            depends = self._row_depends(row, key, in_file, stored)
             if key is None:
                 continue
             graph[key] = depends
             dep_lines[key] = row.line
-            new = {
-                "title": title,
-                "description": row.get("description") if "description" in present else None,
-                "objectives": [
-                    (o, w.normalize()) for o, w in zip(objective_keys, weights, strict=False)
-                ],
-                "owner_team": owner_team,
-                "efforts": {t: w.normalize() for t, w in efforts.items()},
-                "cost": cost.normalize(),
-                **wsjf,
-                "confidence": Decimal(str(confidence)).normalize(),
-                "reach": int(reach),
-                "impact": Decimal(str(impact)).normalize(),
-                "feasibility": feasibility,
-                "technical_risk": risk,
-                "earliest": earliest,
-                "deadline": deadline,
-                "duration": int(duration),
-                "depends_on": sorted(depends),
-                "status": status,
-                "horizon": horizon,
-                "mandatory": mandatory,
-                "planned_start": planned_start if "planned_start" in present else None,
-                "link_keys": self.parse_list(row, "link_keys"),
-            }
+            new["depends_on"] = sorted(depends)
+            new["planned_start"] = new["planned_start"] if "planned_start" in present else None
+            new["link_keys"] = self.parse_list(row, "link_keys")
             old = initiative_state(stored[key]) if key in stored else None
             if old is not None:
                 for optional in ("description", "planned_start"):
@@ -452,6 +379,125 @@ class InitiativesImporter(_StrategyImporter):
             line = min((dep_lines[k] for k in cycle if k in dep_lines), default=None)
             self.problem(line, "depends_on", *problem)
         return diff
+
+    def _row_state(
+        self, row: Row, key: str | None, present: set[str], objectives: set[str], teams: set[str]
+    ) -> dict[str, Any]:
+        """The initiative a row describes (without its dependencies and link keys); problems
+        are reported in column order."""
+        title = self.parse_text(row, "title", required=True, max_length=300)
+        objective_keys = self._row_objective_keys(row, objectives)
+        weights = self._weights(row, objective_keys)
+        owner_team, efforts = self._row_teams(row, teams)
+        cost = self.parse_decimal(row, "cost", minimum=Decimal(0)) or Decimal(0)
+        scores = self._row_scores(row, present)
+        schedule = self._row_schedule(row)
+        state = self._row_state_fields(row)
+        return {
+            "title": title,
+            "description": row.get("description") if "description" in present else None,
+            "objectives": [
+                (o, w.normalize()) for o, w in zip(objective_keys, weights, strict=False)
+            ],
+            "owner_team": owner_team,
+            "efforts": {t: w.normalize() for t, w in efforts.items()},
+            "cost": cost.normalize(),
+            **scores,
+            "feasibility": state["feasibility"],
+            "technical_risk": state["technical_risk"],
+            "earliest": schedule["earliest"],
+            "deadline": schedule["deadline"],
+            "duration": schedule["duration"],
+            "depends_on": [],
+            "status": state["status"],
+            "horizon": state["horizon"],
+            "mandatory": state["mandatory"],
+            "planned_start": schedule["planned_start"],
+            "link_keys": [],
+        }
+
+    def _row_objective_keys(self, row: Row, objectives: set[str]) -> list[str]:
+        objective_keys = self.parse_list(row, "objective_keys")
+        for ok in objective_keys:
+            if ok not in objectives:
+                self.problem(
+                    row.line,
+                    "objective_keys",
+                    f"unknown objective {ok!r}",
+                    "import the objectives first",
+                )
+        return objective_keys
+
+    def _row_teams(self, row: Row, teams: set[str]) -> tuple[str | None, dict[str, Decimal]]:
+        """The owner team and the effort per team (teams listed without effort get 0)."""
+        owner_team = row.get("owner_team")
+        if owner_team and owner_team not in teams:
+            self.problem(row.line, "owner_team", f"unknown team {owner_team!r}", "use a team slug")
+        listed = self.parse_list(row, "teams")
+        for t in listed:
+            if t not in teams:
+                self.problem(row.line, "teams", f"unknown team {t!r}", "use a team slug")
+        efforts = self._efforts(row, teams)
+        for t in listed:
+            efforts.setdefault(t, Decimal(0))
+        return owner_team, efforts
+
+    def _row_scores(self, row: Row, present: set[str]) -> dict[str, Any]:
+        """WSJF components and RICE reach, impact and confidence."""
+        wsjf = {
+            c: self._scale(row, c, WSJF_SCALE, 1)
+            for c in ("value", "time_criticality", "risk_reduction", "job_size")
+        }
+        confidence = self._scale(row, "confidence", RICE_CONFIDENCE, 0.8)
+        impact = self._scale(row, "impact", RICE_IMPACT, 1.0) if "impact" in present else 1.0
+        reach = self.parse_decimal(row, "reach", minimum=Decimal(0)) or Decimal(0)
+        return {
+            **wsjf,
+            "confidence": Decimal(str(confidence)).normalize(),
+            "reach": int(reach),
+            "impact": Decimal(str(impact)).normalize(),
+        }
+
+    def _row_schedule(self, row: Row) -> dict[str, Any]:
+        earliest = self._quarter(row, "earliest")
+        deadline = self._quarter(row, "deadline")
+        planned_start = self._quarter(row, "planned_start")
+        duration = self.parse_decimal(row, "duration", minimum=Decimal(1)) or Decimal(1)
+        if duration != int(duration):
+            self.problem(row.line, "duration", f"{duration} is not a whole number of quarters")
+        return {
+            "earliest": earliest,
+            "deadline": deadline,
+            "planned_start": planned_start,
+            "duration": int(duration),
+        }
+
+    def _row_state_fields(self, row: Row) -> dict[str, Any]:
+        """Status, horizon (defaulting from the status), feasibility, risk and mandatory."""
+        status = (
+            self.parse_choice(row, "status", InitiativeStatus.values) or InitiativeStatus.PROPOSED
+        )
+        horizon = self.parse_choice(row, "horizon", Horizon.values) or (
+            "now" if status == "in-progress" else "next" if status == "planned" else "later"
+        )
+        return {
+            "status": status,
+            "horizon": horizon,
+            "feasibility": self.parse_choice(row, "feasibility", Level.values) or Level.HIGH,
+            "technical_risk": self.parse_choice(row, "technical_risk", Level.values) or Level.LOW,
+            "mandatory": bool(self.parse_bool(row, "mandatory")),
+        }
+
+    def _row_depends(
+        self, row: Row, key: str | None, in_file: set[Any], stored: dict[str, Any]
+    ) -> list[str]:
+        depends = self.parse_list(row, "depends_on")
+        for d in depends:
+            if d not in in_file and d not in stored:
+                self.problem(row.line, "depends_on", f"unknown initiative {d!r}")
+            if d == key:
+                self.problem(row.line, "depends_on", "an initiative depends on itself")
+        return depends
 
     def _weights(self, row: Row, objective_keys: list[str]) -> list[Decimal]:
         raw = self.parse_list(row, "weights")
