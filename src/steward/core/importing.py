@@ -442,35 +442,52 @@ class CsvImporter(Importer):
     def read_rows(self) -> list[Row]:
         """The data rows; header problems are recorded (and no rows returned) when found."""
         self.header = []
-        try:
-            raw = self.path.read_bytes()
-        except OSError as exc:
-            self.problem(None, None, f"cannot read the file: {exc.strerror or exc}")
-            return []
-        if raw.startswith(codecs.BOM_UTF8):
-            raw = raw[len(codecs.BOM_UTF8) :]
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            self.problem(line, None, "is not valid UTF-8", "save the file as UTF-8")
+        text = self._decoded_text()
+        if text is None:
             return []
         # newline="": only \n, \r and \r\n end a line. str.splitlines() would also split at
         # U+2028, U+2029, U+0085, \v and \f, which are ordinary characters inside a value.
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        has_nul = "\x00" in text
+        if not self._read_header(reader, has_nul) or not self._header_is_valid():
+            return []
+        return self._data_rows(reader, has_nul)
+
+    def _decoded_text(self) -> str | None:
+        """The file as text (a UTF-8 byte-order mark dropped), or None with a problem recorded."""
+        try:
+            raw = self.path.read_bytes()
+        except OSError as exc:
+            self.problem(None, None, f"cannot read the file: {exc.strerror or exc}")
+            return None
+        if raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8) :]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.problem(line, None, "is not valid UTF-8", "save the file as UTF-8")
+            return None
+
+    def _read_header(self, reader: Any, has_nul: bool) -> bool:
+        """Read the header row into `self.header`; False (with a problem) when there is none."""
         try:
             header = next(reader, None)
         except csv.Error as exc:
             self.problem(1, None, f"cannot read the header: {exc}")
-            return []
+            return False
         if not header or not any(h.strip() for h in header):
             self.problem(1, None, "the file has no header row", self._columns_hint())
-            return []
-        has_nul = "\x00" in text
+            return False
         if has_nul and any("\x00" in h for h in header):
             self.problem(1, None, "the header contains a NUL character (\\0)", _NUL_HINT)
-            return []
+            return False
         self.header = [h.strip() for h in header]
+        return True
+
+    def _header_is_valid(self) -> bool:
+        """Required columns present, every column named once, no unknown column (unless the
+        format allows extra columns); every problem is recorded, not only the first."""
         ok = True
         for column in self.required_columns:
             if column not in self.header:
@@ -490,8 +507,10 @@ class CsvImporter(Importer):
                 if column:
                     ok = False
                     self.problem(1, column, "unknown column", self._columns_hint())
-        if not ok:
-            return []
+        return ok
+
+    def _data_rows(self, reader: Any, has_nul: bool) -> list[Row]:
+        """Every non-blank data row after the header, identifiers normalized and checked."""
         rows: list[Row] = []
         header = self.header
         width = len(header)
