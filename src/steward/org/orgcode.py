@@ -757,8 +757,16 @@ def _history_order(entry: Record) -> tuple[Any, ...]:
     )
 
 
-def _people_parse(item: Item) -> Record | None:
-    item.check_keys(PERSON_KEYS)
+def _period(sub: Item) -> tuple[date | None, date | None]:
+    """A history entry's `start` (required) and `end`, checked to be in order."""
+    start = sub.date("start", required=True)
+    end = sub.date("end")
+    if start and end and end < start:
+        sub.problem("end", "is before start")
+    return start, end
+
+
+def _person_emails(item: Item) -> list[str]:
     emails = [e.strip() for e in item.strings("emails")]
     for email in emails:
         try:
@@ -767,37 +775,34 @@ def _people_parse(item: Item) -> Record | None:
             item.problem("emails", f"{email!r} is not an email address")
     if len({e.lower() for e in emails}) != len(emails):
         item.problem("emails", "an address is listed twice")
+    return emails
+
+
+def _employment_history(item: Item) -> list[Record]:
     spells = []
     for sub in item.items("employment"):
         sub.check_keys(("start", "end", "termination_type", "regretted"))
-        start = sub.date("start", required=True)
-        end = sub.date("end")
-        if start and end and end < start:
-            sub.problem("end", "is before start")
+        start, end = _period(sub)
         termination = sub.choice("termination_type", TerminationType.values)
         if start:
             spells.append(_spell(start, end, termination, sub.boolean("regretted")))
-    teams = []
-    for sub in item.items("team_history"):
-        sub.check_keys(("team", "start", "end"))
-        team = sub.identifier("team", required=True)
-        start = sub.date("start", required=True)
-        end = sub.date("end")
-        if start and end and end < start:
-            sub.problem("end", "is before start")
-        if team and start:
-            teams.append(compact({"team": team, "start": start, "end": end}, ("team", "start")))
-    managers = []
-    for sub in item.items("manager_history"):
-        sub.check_keys(("manager", "start", "end"))
-        manager, start = sub.identifier("manager", required=True), sub.date("start", required=True)
-        end = sub.date("end")
-        if start and end and end < start:
-            sub.problem("end", "is before start")
-        if manager and start:
-            managers.append(
-                compact({"manager": manager, "start": start, "end": end}, ("manager", "start"))
-            )
+    return sorted(spells, key=_history_order)
+
+
+def _assignment_history(item: Item, history: str, key: str) -> list[Record]:
+    """`team_history` (key `team`) or `manager_history` (key `manager`) entries."""
+    entries = []
+    for sub in item.items(history):
+        sub.check_keys((key, "start", "end"))
+        value = sub.identifier(key, required=True)
+        start, end = _period(sub)
+        if value and start:
+            entries.append(compact({key: value, "start": start, "end": end}, (key, "start")))
+    return sorted(entries, key=_history_order)
+
+
+def _person_terms(item: Item) -> dict[str, Any]:
+    """Start and end dates, FTE and currency, checked together."""
     start_date, end_date = item.date("start_date", required=True), item.date("end_date")
     if start_date and end_date and end_date < start_date:
         item.problem("end_date", "is before start_date")
@@ -807,7 +812,17 @@ def _people_parse(item: Item) -> Record | None:
     currency = item.text("currency")
     if currency and (len(currency) != 3 or not currency.isalpha() or not currency.isupper()):
         item.problem("currency", f"{currency!r} is not a currency code", "e.g. EUR or USD")
-    record = compact(
+    return {"start_date": start_date, "end_date": end_date, "fte": fte, "currency": currency}
+
+
+def _people_parse(item: Item) -> Record | None:
+    item.check_keys(PERSON_KEYS)
+    emails = _person_emails(item)
+    employment = _employment_history(item)
+    team_history = _assignment_history(item, "team_history", "team")
+    manager_history = _assignment_history(item, "manager_history", "manager")
+    terms = _person_terms(item)
+    return compact(
         {
             "employee_id": item.identifier("employee_id", required=True, max_length=64),
             "name": item.text("name", required=True, max_length=200),
@@ -821,21 +836,20 @@ def _people_parse(item: Item) -> Record | None:
             "location": item.text("location", max_length=100),
             "timezone": item.text("timezone", max_length=64),
             "employment_type": item.text("employment_type", max_length=32),
-            "fte": fte,
-            "start_date": start_date,
-            "end_date": end_date,
+            "fte": terms["fte"],
+            "start_date": terms["start_date"],
+            "end_date": terms["end_date"],
             "termination_type": item.choice("termination_type", TerminationType.values),
             "regretted": item.boolean("regretted"),
             "salary": item.decimal("salary", places=2),
-            "currency": currency,
+            "currency": terms["currency"],
             "attributes": item.mapping("attributes"),
-            "employment": sorted(spells, key=_history_order),
-            "team_history": sorted(teams, key=_history_order),
-            "manager_history": sorted(managers, key=_history_order),
+            "employment": employment,
+            "team_history": team_history,
+            "manager_history": manager_history,
         },
         keep=PERSON_REQUIRED,
     )
-    return record
 
 
 def _people_check(plan: Plan, problem: Callable[[Entry, str, str, str], None]) -> None:
