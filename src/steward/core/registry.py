@@ -4,7 +4,7 @@ Each concern has one registry next to the code that reads it:
 - policy rules and sensitive fields: `core.policy.register_*`;
 - navigation links: `core.navigation.register_link`;
 - CSV/Markdown import kinds: `core.importing.register_importer`;
-- cockpit findings and search providers: here.
+- cockpit findings, search providers and the panels on a team's and a person's page: here.
 
 A provider is a plain function of the asking user (every read starts from the policy), so the
 cockpit and the search page can run every registered provider without knowing the apps.
@@ -76,8 +76,38 @@ class SearchResult:
 # A search provider: (user, query, limit) -> at most `limit` results that user may see.
 SearchProvider = Callable[[Any, str, int], Iterable[SearchResult]]
 
+
+@dataclass(frozen=True)
+class PanelRow:
+    """One line of a panel: what, a figure with its unit, and the evidence page."""
+
+    label: str
+    value: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A section another app adds to a team's or a person's page (org knows no other app)."""
+
+    title: str
+    rows: tuple[PanelRow, ...] = ()
+    empty: str = "Nothing yet."  # shown when there are no rows
+    more_url: str = ""
+    more_label: str = ""
+
+
+# A panel provider: (user, the team or person) -> a panel, or None when the user may not see it.
+PanelProvider = Callable[[Any, Any], "Panel | None"]
+
+# The pages that take panels; a provider names one of them.
+PANEL_SUBJECTS = ("team", "person")
+
 finding_rules: Registry[FindingRule] = Registry("findings rule")
 search_providers: Registry[SearchProvider] = Registry("search provider")
+panel_providers: dict[str, Registry[PanelProvider]] = {
+    subject: Registry(f"{subject} panel") for subject in PANEL_SUBJECTS
+}
 
 
 def register_finding_rule(name: str, rule: FindingRule) -> None:
@@ -104,3 +134,16 @@ def search(user: Any, query: str, limit: int = 20) -> list[SearchResult]:
     for _, provider in search_providers.items():
         results.extend(list(provider(user, query, limit))[:limit])
     return results
+
+
+def register_panel(subject: str, name: str, provider: PanelProvider) -> None:
+    """Add a panel to every `subject` page ("team" or "person")."""
+    if subject not in panel_providers:
+        raise ValueError(f"panel subject {subject!r}: expected one of {', '.join(PANEL_SUBJECTS)}")
+    panel_providers[subject].register(name, provider)
+
+
+def panels(subject: str, user: Any, obj: Any) -> list[Panel]:
+    """The panels of every registered provider for `obj`, in registration order."""
+    found = (provider(user, obj) for _, provider in panel_providers[subject].items())
+    return [panel for panel in found if panel is not None]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
-from steward.core.registry import register_search_provider
-from steward.engineering import search
+from steward.core.registry import register_panel, register_search_provider
+from steward.engineering import panels, search
 
 
 def register() -> None:
@@ -33,3 +33,5 @@ def register() -> None:
     register_importer("incidents", "steward.engineering.importers.IncidentImporter")
 
     register_search_provider("repositories", search.repositories)
+    register_panel("team", "repositories", panels.team_repositories)
+    register_panel("person", "commits", panels.person_work)

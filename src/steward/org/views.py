@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from steward.core import policy
+from steward.core import policy, registry
 from steward.core.markdown_html import render_markdown
 from steward.org import chartlayout, selectors
 from steward.org.models import TeamType
@@ -86,7 +86,9 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if team is None:
         raise Http404("no such team")
     members = list(selectors.team_members(actor=request.user, team=team))
-    return render(request, "org/team_detail.html", {"team": team, "members": members})
+    panels = registry.panels("team", request.user, team)
+    context = {"team": team, "members": members, "panels": panels}
+    return render(request, "org/team_detail.html", context)
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
@@ -118,6 +120,7 @@ def person_detail(request: HttpRequest, employee_id: str) -> HttpResponse:
         "org/person_detail.html",
         {
             "person": person,
+            "panels": registry.panels("person", request.user, person),
             "data": data,
             "reports": reports,
             "may_see_compensation": policy.may_see_compensation(request.user, person),

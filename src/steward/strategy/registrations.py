@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
-from steward.core.registry import register_search_provider
-from steward.strategy import search
+from steward.core.registry import register_panel, register_search_provider
+from steward.strategy import panels, search
 
 
 def register() -> None:
@@ -41,3 +41,5 @@ def register() -> None:
 
     register_search_provider("objectives", search.objectives)
     register_search_provider("initiatives", search.initiatives)
+    register_panel("team", "initiatives", panels.team_initiatives)
+    register_panel("person", "ownership", panels.person_ownership)
