@@ -9,6 +9,7 @@ from typing import Any
 
 import altair as alt
 import yaml
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -21,9 +22,10 @@ from steward.core.charts import FULL_WIDTH, HALF_WIDTH, spec_svg
 from steward.core.errors import BadInput
 from steward.core.periods import quarter_range
 from steward.core.templatetags.steward_format import format_number
-from steward.org.models import Department, Team, TeamType
+from steward.org.models import Department, Team
 from steward.orgdesign import selectors as sel
 from steward.orgdesign import services as design
+from steward.orgdesign.forms import CHANGE_FORMS, ChangeForm
 from steward.orgdesign.models import (
     AllocationKind,
     ChangeKind,
@@ -289,15 +291,29 @@ def _editor_context(request: HttpRequest, scenario: Scenario, error: str = "") -
         "may_apply": scenario.status == ScenarioStatus.DRAFT
         and policy.may_change_org(request.user),
         "kinds": ChangeKind.choices,
-        "team_types": TeamType.choices,
-        "teams": Team.objects.filter(dissolved_on__isnull=True).order_by("name"),
     }
 
 
+def _change_form(request: HttpRequest, scenario: Scenario, kind: str) -> ChangeForm:
+    form_class = CHANGE_FORMS.get(kind) or CHANGE_FORMS[ChangeKind.MOVE_PERSON]
+    data = request.POST if request.method == "POST" else None
+    return form_class(data, actor=request.user, scenario=scenario, prefix="change")
+
+
+def _render_editor(
+    request: HttpRequest, scenario: Scenario, form: ChangeForm, status: int = 200
+) -> HttpResponse:
+    context = {**_editor_context(request, scenario), "form": form, "kind": form.kind}
+    return render(request, "orgdesign/scenario_detail.html", context, status=status)
+
+
 def scenario_detail(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    """The scenario editor: changes, a form for the next one, and the before/after panel."""
+    """The scenario editor: changes, a small form for the next change of the chosen kind, and
+    the before/after panel."""
     scenario = _get_scenario(request, scenario_id)
-    return render(request, "orgdesign/scenario_detail.html", _editor_context(request, scenario))
+    return _render_editor(
+        request, scenario, _change_form(request, scenario, request.GET.get("kind", ""))
+    )
 
 
 def _payload(post: Any) -> dict[str, Any]:
@@ -332,8 +348,19 @@ def _payload(post: Any) -> dict[str, Any]:
 
 @require_POST
 def scenario_change_add(request: HttpRequest, scenario_id: int) -> HttpResponse:
-    """HTMX: add a change; answers with the updated changes list and before/after panel."""
+    """Add a change from the change form of its kind (errors beside the fields); a request
+    without the form's fields (HTMX or a script) passes its payload fields as they are."""
     scenario = _get_scenario(request, scenario_id)
+    kind = request.POST.get("kind", "")
+    if "change-kind" in request.POST or any(k.startswith("change-") for k in request.POST):
+        form = _change_form(request, scenario, request.POST.get("change-kind", kind))
+        if not policy.may_edit_scenario(request.user, scenario):
+            raise PermissionDenied("you may not edit this scenario")
+        if form.submit():
+            messages.success(request, f"Added: {ChangeKind(form.kind).label.lower()}.")
+            url = reverse("orgdesign:scenario_detail", args=[scenario.pk])
+            return redirect(f"{url}?kind={form.kind}")
+        return _render_editor(request, scenario, form, status=400)
     error = ""
     try:
         design.scenario_add_change(
