@@ -14,13 +14,14 @@ from typing import Any, ClassVar
 from django import forms
 from django.utils.text import slugify
 
+from steward.core import labels
 from steward.core.errors import BadInput
 from steward.core.forms import PickerInput, date_input
 from steward.org import selectors as org_selectors
 from steward.org.forms import person_label, resolve_person
-from steward.org.models import TeamType
 from steward.orgdesign import services as design
 from steward.orgdesign.models import ChangeKind, Scenario
+from steward.orgdesign.structure import TEAM_TYPES
 
 FOLLOW_LEAD_HELP = "They then report to the lead of their new team."
 
@@ -159,7 +160,9 @@ class CreateTeamForm(ChangeForm):
     people_fields = ("lead",)
 
     name = forms.CharField(label="Team name", max_length=200)
-    type = forms.ChoiceField(label="Team type", choices=TeamType.choices)
+    type = forms.ChoiceField(
+        label="Team type", choices=[(t, labels.label(t, "team_type")) for t in TEAM_TYPES]
+    )
     lead = _person("Lead", required=False)
 
     def payload(self, data: dict[str, Any]) -> dict[str, Any]:
