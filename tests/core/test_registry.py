@@ -65,6 +65,16 @@ def test_a_model_without_rules_is_for_admins_only() -> None:
     assert not policy.visible(admin, "engineering.identity").query.is_empty()
 
 
+def test_finding_keeps_its_four_field_signature_and_defaults() -> None:
+    old_style = registry.Finding("r", "warning", "O1 received 1 % of effort", "/s/")
+    assert (old_style.owner, old_style.key, old_style.figure, old_style.subject) == ("",) * 4
+    assert old_style.identity == "r:/s/" and old_style.fingerprint == "O1 received 1 % of effort"
+    new_style = registry.Finding(
+        "r", "warning", "O1 received 1 % of effort", "/s/", key="O1", figure="1"
+    )
+    assert new_style.identity == "r:O1" and new_style.fingerprint == "1"
+
+
 def test_findings_and_search_registries_run_every_provider(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
