@@ -32,7 +32,7 @@ def starved_objectives(actor: policy.Actor, on: date) -> list[Finding]:
     start, end = on - timedelta(days=WINDOW_DAYS), on
     report = selectors.alignment_report(actor=actor, start=start, end=end)
     owners = {
-        o.key: o.owner.name if o.owner_id else ""
+        o.key: o.owner.name if o.owner is not None else ""
         for o in selectors.objective_list(actor=actor).select_related("owner")
     }
     url = f"{reverse('strategy:alignment')}?from={start.isoformat()}&to={end.isoformat()}"
