@@ -43,8 +43,17 @@ def test_policy_rules_come_from_the_apps() -> None:
         "orgdesign.headcountplanentry",
         "orgdesign.burdenrate",
         "orgdesign.exchangerate",
+        "cockpit.findingdismissal",
+        "cockpit.reportnote",
+        "cockpit.snapshot",
     }
-    assert set(policy.registry.editors) == {"architecture", "org", "orgdesign", "strategy"}
+    assert set(policy.registry.editors) == {
+        "architecture",
+        "org",
+        "orgdesign",
+        "strategy",
+        "cockpit",
+    }
     assert (
         policy.registry.sensitive_fields["org.person"]["salary"] == policy.FieldClass.COMPENSATION
     )
@@ -121,6 +130,9 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                 ("Now / next / later", "strategy:board", None),
                 ("Alignment", "strategy:alignment", None),
                 ("Innovation & improvement", "strategy:innovation", None),
+                # Added by the cockpit (issue 15).
+                ("Technology vision", "cockpit:vision", None),
+                ("Board report and brief", "cockpit:reports", policy.REPORT_READER_ROLES),
             ],
         ),
         (

@@ -151,10 +151,10 @@ def delivery_section(actor: policy.Actor, period: ReportPeriod) -> ReportSection
     cfr = metrics["change_failure_rate"]
     rt = metrics["failed_deployment_recovery_time"]
     url = f"{reverse('engineering:delivery')}?from={period.start}&to={end}"
-    html = render_to_string(
-        "cockpit/sections/delivery.html", {"m": metrics, "chart": chart, "url": url}
-    )
     rate = None if cfr["rate"] is None else round(cfr["rate"] * 100, 1)
+    html = render_to_string(
+        "cockpit/sections/delivery.html", {"m": metrics, "chart": chart, "url": url, "rate": rate}
+    )
     return ReportSection(
         key="delivery",
         title="Delivery",

@@ -47,7 +47,9 @@ def findings_refresh(*, on: date | None = None) -> FindingRun:
     errors: dict[str, str] = {}
     for name, rule in registry.finding_rules.items():
         try:
-            found = list(rule(policy.SYSTEM, on))
+            # A savepoint per rule: a database error in one leaves the transaction usable.
+            with transaction.atomic():
+                found = list(rule(policy.SYSTEM, on))
         except Exception as exc:
             log.exception("finding rule %s failed", name)
             errors[name] = f"{type(exc).__name__}: {exc}"[:500]
