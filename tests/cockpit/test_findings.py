@@ -24,9 +24,13 @@ FIGURE = {"value": "9"}
 def rules() -> Iterator[None]:
     """Only this test's rules: one per subject kind, the figure of the first one adjustable."""
     engineer = Person.objects.get(employee_id="E0006")  # in the demo manager's team
-    other = Person.objects.exclude(team=engineer.team).exclude(team=None).filter(
-        manager__isnull=False
-    ).exclude(manager__employee_id="E0005").first()
+    other = (
+        Person.objects.exclude(team=engineer.team)
+        .exclude(team=None)
+        .filter(manager__isnull=False)
+        .exclude(manager__employee_id="E0005")
+        .first()
+    )
     assert other is not None and other.team is not None
 
     def rule(actor: object, on: date) -> list[Finding]:
@@ -99,7 +103,9 @@ def test_snoozed_stays_hidden_until_the_day_even_if_the_figure_changes(rules: No
     cto = User.objects.get(username="cto")
     services.findings_refresh()
     old = next(
-        f for f in selectors.findings_for(actor=cto, on=date.today())["items"] if f["rule"] == "t-old"
+        f
+        for f in selectors.findings_for(actor=cto, on=date.today())["items"]
+        if f["rule"] == "t-old"
     )
     until = date.today() + timedelta(days=7)
     services.finding_set_aside(
@@ -124,9 +130,10 @@ def test_home_page_lists_findings_and_dismiss_is_a_form(rules: None, client_as) 
         {"identity": identity, "fingerprint": "9", "how": "dismiss"},
     )
     assert response.status_code == 302
-    assert "my team&#x27;s figure is 9</a>" not in client.get("/").content.decode().split(
-        "set aside"
-    )[0]
+    assert (
+        "my team&#x27;s figure is 9</a>"
+        not in client.get("/").content.decode().split("set aside")[0]
+    )
     assert page.status_code == 200
     api = client.get("/api/v1/cockpit/findings").json()
     assert [i["rule"] for i in api["items"]] == ["t-other", "t-old"] and api["count"] == 2

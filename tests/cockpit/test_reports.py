@@ -111,6 +111,9 @@ def test_report_pages_and_download(client_as) -> None:  # type: ignore[no-untype
     assert ReportNote.objects.get(kind="brief", period="2026-11", section="people").text == (
         "Hiring is on plan."
     )
-    assert client_as("executive").post(
-        "/cockpit/reports/brief/2026-11/notes/", {"section": "people", "text": "x"}
-    ).status_code == 403
+    assert (
+        client_as("executive")
+        .post("/cockpit/reports/brief/2026-11/notes/", {"section": "people", "text": "x"})
+        .status_code
+        == 403
+    )

@@ -7,9 +7,13 @@ from django_tasks import task
 
 @task()
 def refresh_findings_job() -> int:
-    """Recompute every finding rule's findings; returns how many were found."""
-    from steward.cockpit import services
+    """Recompute every finding rule's findings (and, after a quarter closed, freeze its key
+    figures once); returns how many findings were found."""
+    from datetime import date
 
+    from steward.cockpit import reports, services
+
+    reports.snapshot_closed_quarter(date.today())
     run = services.findings_refresh()
     return run.findings.count()
 
