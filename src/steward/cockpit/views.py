@@ -23,11 +23,13 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = policy.roles_of(request.user)
     today = date.today()
     found = selectors.findings_for(actor=request.user, on=today) if roles else None
-    refreshing = False
-    if roles and selectors.run_is_stale(found["run"] if found else None, today):
+    # A stale run (another day, or an audited write such as an import since) is still shown;
+    # a refresh is queued for the worker, once.
+    refreshing = bool(roles) and selectors.run_is_stale(found["run"] if found else None, today)
+    if refreshing:
         from steward.cockpit.tasks import refresh_findings_requested
 
-        refreshing = refresh_findings_requested() or True
+        refresh_findings_requested()
     context = {
         "areas": visible_areas(request.user),
         "roles": roles,
