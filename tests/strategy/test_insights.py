@@ -88,6 +88,40 @@ def test_an_objective_close_to_its_plan_is_not_starved(tmp_path: Path) -> None:
     assert insights.starved_objectives(SYSTEM, ON) == []
 
 
+@pytest.mark.django_db
+def test_a_team_of_two_with_five_initiatives_is_the_bottleneck(empty_org: None) -> None:
+    """Two people give 26 person-weeks a quarter; five initiatives of 18 fit one a quarter,
+    so the least valuable (value 5 + 1 + 1 = 7) waits; one more person (13 person-weeks) in any
+    quarter fits two there (36 of 39), which schedules all five: +7 in each of the 4 quarters."""
+    from steward.strategy.models import QuarterBudget
+
+    Initiative.objects.all().delete()
+    QuarterBudget.objects.all().delete()
+    team = org_services.team_create(actor=SYSTEM, slug="f-bn", name="Bottle", type="platform")
+    for n in range(2):
+        org_services.person_create(
+            actor=SYSTEM, employee_id=f"FBN{n}", name=f"Bee {n}", start_date=date(2020, 1, 1),
+            team=team,
+        )  # fmt: skip
+    for key, value in (("B1", 20), ("B2", 13), ("B3", 8), ("B4", 8), ("B5", 5)):
+        services.initiative_upsert(
+            actor=SYSTEM,
+            key=key,
+            title=key,
+            fields={"value": value, "status": "planned"},
+            objectives=[],
+            efforts={team: Decimal(18)},
+        )
+    found = insights.bottleneck_teams(SYSTEM, date(2026, 11, 27))
+    assert [f.key for f in found] == [f"f-bn:2027Q{n}" for n in (1, 2, 3, 4)]
+    assert found[0].statement == (
+        "Bottle is the bottleneck in 2027Q1: 18 of 26 person-weeks planned; one more person "
+        "would add 7.0 to the plan's value"
+    )
+    assert {f.figure for f in found} == {"7.0"}
+    assert found[0].url == "/strategy/plan/?quarters=2027Q1..2027Q4"
+
+
 def test_a_bottleneck_team_names_the_value_of_one_more_person(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
