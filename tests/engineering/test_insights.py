@@ -69,3 +69,8 @@ def test_no_data_in_either_window_is_no_finding() -> None:
     (finding,) = _mine("f-quiet")
     assert finding.severity == "critical"
     assert finding.figure == "elite->low"
+
+
+def test_possessive_of_a_plural_name() -> None:
+    assert insights.possessive("Mobile Apps") == "Mobile Apps'"
+    assert insights.possessive("Core Platform") == "Core Platform's"

@@ -8,7 +8,6 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from steward.cockpit.models import (
@@ -29,10 +28,20 @@ RUNS_KEPT = 5
 
 
 def data_version() -> int:
-    """The newest audit-log entry: every audited write (an import, an edit) increases it."""
+    """The newest audit-log entry of another app: every audited write (an import, an edit, an
+    ingestion that changed a repository) increases it; the cockpit's own writes (a dismissal, a
+    note) do not, since findings do not depend on them."""
     from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
 
-    return int(LogEntry.objects.aggregate(v=Max("pk"))["v"] or 0)
+    own = list(ContentType.objects.filter(app_label="cockpit").values_list("pk", flat=True))
+    newest = (
+        LogEntry.objects.exclude(content_type_id__in=own)
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return int(newest or 0)
 
 
 def findings_refresh(*, on: date | None = None) -> FindingRun:

@@ -21,6 +21,11 @@ KEYS = {
 }
 
 
+def possessive(name: str) -> str:
+    """The possessive of a team's name: Payments' and Core Platform's."""
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def _figure(key: str, metric: dict[str, Any]) -> str:
     """The figure behind a key's level, in words (METRICS.md "Delivery")."""
     if key == "deployment_frequency":
@@ -62,7 +67,7 @@ def dora_level_down(actor: policy.Actor, on: date) -> list[Finding]:
                     rule="dora-level-down",
                     severity="critical" if drop >= 2 or is_["level"] == "low" else "warning",
                     statement=(
-                        f"{team}'s {words} moved from {was['level']} to {is_['level']}: "
+                        f"{possessive(team)} {words} moved from {was['level']} to {is_['level']}: "
                         f"{_figure(key, is_)} in the last {WINDOW_DAYS} days, "
                         f"{_figure(key, was)} the {WINDOW_DAYS} days before"
                     ),
