@@ -118,3 +118,36 @@ def test_report_pages_and_download(client_as) -> None:  # type: ignore[no-untype
         .status_code
         == 403
     )
+
+
+def test_the_board_report_opens_with_the_vision_and_the_brief_does_not() -> None:
+    from steward.strategy.models import Objective
+
+    objective = Objective.objects.order_by("priority", "key").first()
+    assert objective is not None
+    services.vision_save(
+        actor=User.objects.get(username="cto"),
+        text="Ship **daily** to every market.",
+        objective_ids=[objective.pk],
+        decision_ids=[],
+    )
+    board = reports.html(reports.build(policy.SYSTEM, reports.parse_period("board", "2026Q4")))
+    assert "Ship <strong>daily</strong> to every market." in board
+    assert f"{objective.key} {objective.title}" in board
+    brief = reports.html(reports.build(policy.SYSTEM, reports.parse_period("brief", "2026-11")))
+    assert "Ship <strong>daily</strong>" not in brief
+
+
+def test_steward_report_commands(demo_home, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tests.conftest import steward_cli
+
+    out = tmp_path / "board.pdf"
+    done = steward_cli(demo_home, "report", "board", "--quarter", "2026Q4", "--out", str(out))
+    assert done.returncode == 0 and out.read_bytes().startswith(b"%PDF")
+    html = tmp_path / "brief.html"
+    steward_cli(demo_home, "report", "brief", "--month", "2026-11", "--out", str(html))
+    assert "Executive brief, November 2026" in html.read_text(encoding="utf-8")
+    bad = steward_cli(
+        demo_home, "report", "board", "--quarter", "Q4", "--out", str(out), check=False
+    )
+    assert bad.returncode == 2 and "2026Q4" in bad.stderr + bad.stdout
