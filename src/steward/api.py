@@ -5,6 +5,7 @@ from typing import Any
 from ninja import NinjaAPI
 
 from steward.architecture.api import router as architecture_router
+from steward.cockpit.api import router as cockpit_router
 from steward.core import api_errors
 from steward.core.api_auth import API_AUTH, login_required_for_docs
 from steward.engineering.api import router as engineering_router
@@ -36,3 +37,4 @@ api.add_router("/webhooks", webhooks_router)
 api.add_router("/strategy", strategy_router)
 api.add_router("/architecture", architecture_router)
 api.add_router("/org", orgdesign_router)
+api.add_router("/cockpit", cockpit_router)

@@ -329,3 +329,7 @@ app.add_typer(org_app, name="org")
 from steward.strategy.cli import plan_app  # noqa: E402
 
 app.add_typer(plan_app, name="plan")
+from steward.cockpit.cli import findings_app, report_app  # noqa: E402
+
+app.add_typer(report_app, name="report")
+app.add_typer(findings_app, name="findings")

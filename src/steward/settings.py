@@ -266,6 +266,8 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "django_tasks_db",
     "core.loginattempt",
     "strategy.plansolution",
+    "cockpit.findingrun",
+    "cockpit.storedfinding",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
 # A password change is logged as a change, never with the hashes (core.migrations scrubs old ones).

@@ -137,6 +137,20 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:ideas_list": [{}],
     "api:improvement_actions_list": [{}],
     # Organization design (issue 3); SCENARIO = the first demo scenario (drafted by the CTO).
+    # Cockpit (issue 15): findings, reports, snapshots, vision.
+    "cockpit:finding_set_aside": [],  # POST-only; tests/cockpit/test_findings.py
+    "cockpit:finding_restore": [],  # POST-only
+    "cockpit:reports": [{}],
+    "cockpit:snapshot_take": [],  # POST-only; tests/cockpit/test_reports.py
+    "cockpit:report": [
+        {"kind": "board", "period": "2026Q4"},
+        {"kind": "brief", "period": "2026-11"},
+    ],
+    "cockpit:report_pdf": [],  # a PDF per request is slow; tests/cockpit/test_reports.py
+    "cockpit:report_note": [],  # POST-only
+    "cockpit:vision": [{}],
+    "cockpit:vision_edit": [{}],
+    "api:findings_list": [{}],
     "orgdesign:health": [{}],
     "orgdesign:capacity": [{}],
     "orgdesign:allocation_set": [],  # POST-only
@@ -333,6 +347,11 @@ def _path(route: Route, params: dict[str, str]) -> str:
     return "/" + PARAM.sub(sub, route.pattern)
 
 
+# The board report and the executive brief: the CTO, the executives and admins (issue 15).
+REPORT_PAGES = {"cockpit:reports", "cockpit:report"}
+REPORT_READERS = {"admin", "cto", "executive"}
+
+
 def _money_patterns(person: Person) -> list[re.Pattern[str]]:
     assert person.salary is not None
     whole = int(person.salary)
@@ -379,6 +398,10 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
     if name in STRATEGY_EDIT_PAGES and role not in STRATEGY_EDITORS:
         return {403}
     if name in DECISION_DECIDER_PAGES and role not in DECISION_DECIDERS:
+        return {403}
+    if name in REPORT_PAGES and role not in REPORT_READERS:
+        return {403}
+    if name == "cockpit:vision_edit" and role not in ("admin", "cto"):
         return {403}
     if name in ORG_PLAN_LISTS and role not in ORG_PLANNERS:
         return {403}

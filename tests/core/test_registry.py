@@ -43,8 +43,17 @@ def test_policy_rules_come_from_the_apps() -> None:
         "orgdesign.headcountplanentry",
         "orgdesign.burdenrate",
         "orgdesign.exchangerate",
+        "cockpit.findingdismissal",
+        "cockpit.reportnote",
+        "cockpit.snapshot",
     }
-    assert set(policy.registry.editors) == {"architecture", "org", "orgdesign", "strategy"}
+    assert set(policy.registry.editors) == {
+        "architecture",
+        "org",
+        "orgdesign",
+        "strategy",
+        "cockpit",
+    }
     assert (
         policy.registry.sensitive_fields["org.person"]["salary"] == policy.FieldClass.COMPENSATION
     )
@@ -63,6 +72,16 @@ def test_a_model_without_rules_is_for_admins_only() -> None:
     admin = User.objects.create_superuser("reg-admin")
     assert policy.visible(engineer, "engineering.identity").query.is_empty()
     assert not policy.visible(admin, "engineering.identity").query.is_empty()
+
+
+def test_finding_keeps_its_four_field_signature_and_defaults() -> None:
+    old_style = registry.Finding("r", "warning", "O1 received 1 % of effort", "/s/")
+    assert (old_style.owner, old_style.key, old_style.figure, old_style.subject) == ("",) * 4
+    assert old_style.identity == "r:/s/" and old_style.fingerprint == "O1 received 1 % of effort"
+    new_style = registry.Finding(
+        "r", "warning", "O1 received 1 % of effort", "/s/", key="O1", figure="1"
+    )
+    assert new_style.identity == "r:O1" and new_style.fingerprint == "1"
 
 
 def test_findings_and_search_registries_run_every_provider(
@@ -111,6 +130,9 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                 ("Now / next / later", "strategy:board", None),
                 ("Alignment", "strategy:alignment", None),
                 ("Innovation & improvement", "strategy:innovation", None),
+                # Added by the cockpit (issue 15).
+                ("Technology vision", "cockpit:vision", None),
+                ("Board report and brief", "cockpit:reports", policy.REPORT_READER_ROLES),
             ],
         ),
         (

@@ -350,6 +350,35 @@ def may_change_strategy(user: AnyUser) -> bool:
     return bool(roles_of(user) & STRATEGY_EDITOR_ROLES)
 
 
+# Roles that may write the CTO's reports (commentary, snapshots) and the technology vision.
+REPORT_EDITOR_ROLES = frozenset({Role.ADMIN, Role.CTO})
+# Roles that read the board report and the executive brief.
+REPORT_READER_ROLES = frozenset({Role.ADMIN, Role.CTO, Role.EXECUTIVE})
+
+
+def may_see_finding(user: AnyUser, *, audience: Iterable[str], concerns_mine: bool) -> bool:
+    """True when `user` may see a cockpit finding.
+
+    The whole-organization roles see every finding; a finding with an `audience` (a finding on
+    money or pay) only that audience (and admins). Anyone else sees the findings that concern
+    their own reporting subtree or themselves (`concerns_mine`: the finding's subject is a
+    person of the subtree, or a team one of them belongs to), unless the audience excludes
+    managers.
+    """
+    roles = roles_of(user)
+    named = frozenset(Role(r) for r in audience if r in Role._value2member_map_)
+    if Role.ADMIN in roles or roles & (named or WHOLE_ORG_ROLES):
+        return True
+    if not roles or not concerns_mine:
+        return False
+    return not named or Role.MANAGER in named
+
+
+def may_write_reports(user: AnyUser) -> bool:
+    """True when `user` may comment reports, take snapshots and edit the technology vision."""
+    return bool(roles_of(user) & REPORT_EDITOR_ROLES)
+
+
 def may_view_audit(user: AnyUser) -> bool:
     """Only admins browse the audit log."""
     return Role.ADMIN in roles_of(user)

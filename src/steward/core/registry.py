@@ -4,7 +4,8 @@ Each concern has one registry next to the code that reads it:
 - policy rules and sensitive fields: `core.policy.register_*`;
 - navigation links: `core.navigation.register_link`;
 - CSV/Markdown import kinds: `core.importing.register_importer`;
-- cockpit findings, search providers and the panels on a team's and a person's page: here.
+- cockpit findings, report sections, search providers and the panels on a team's and a
+  person's page: here.
 
 A provider is a plain function of the asking user (every read starts from the policy), so the
 cockpit and the search page can run every registered provider without knowing the apps.
@@ -51,12 +52,40 @@ class Registry(Generic[T]):
 
 @dataclass(frozen=True)
 class Finding:
-    """One statement on the cockpit: the rule that made it, how bad, what, and the evidence."""
+    """One statement on the cockpit: the rule that made it, how bad, what, and the evidence.
+
+    Only the first four fields are required; the rest have defaults so that a rule written as
+    `Finding(rule, severity, statement, url)` keeps working:
+    - `owner`: who should act, in plain words (a person's or a team's name);
+    - `key`: what the finding is about, stable from day to day (an objective key, a team slug);
+      with `rule` it identifies the finding a user dismisses (default: the `url`);
+    - `figure`: the figure behind it; a dismissed finding comes back when it changes (default:
+      the `statement`, which holds the figure);
+    - `subject`: whom it concerns, for the policy: `"team:<slug>"`, `"person:<employee id>"` or
+      `""` (the whole organization). A manager sees the findings of their reporting subtree;
+    - `audience`: roles that see it whatever its subject (default: the whole-organization roles);
+      a finding on money or pay names the roles that may see it.
+    """
 
     rule: str
     severity: str  # "info", "warning" or "critical"
     statement: str
     url: str
+    owner: str = ""
+    key: str = ""
+    figure: str = ""
+    subject: str = ""
+    audience: frozenset[str] = frozenset()
+
+    @property
+    def identity(self) -> str:
+        """What a dismissal is attached to: the rule and what the finding is about."""
+        return f"{self.rule}:{self.key or self.url}"
+
+    @property
+    def fingerprint(self) -> str:
+        """The figure a dismissal remembers; when it differs the finding shows again."""
+        return self.figure or self.statement
 
 
 # A findings rule: (user, day) -> the findings that user may see on that day.
@@ -103,7 +132,53 @@ PanelProvider = Callable[[Any, Any], "Panel | None"]
 # The pages that take panels; a provider names one of them.
 PANEL_SUBJECTS = ("team", "person")
 
+
+@dataclass(frozen=True)
+class ReportPeriod:
+    """What a report covers: its kind, the half-open period [start, end) and its audience.
+
+    `board` is True for the board report: a section must then hold no personal data (no
+    individual contributor's name, no salary, nothing about a candidate).
+    """
+
+    kind: str  # "board" (a quarter) or "brief" (a month)
+    start: date
+    end: date
+    label: str  # "2026Q4", "November 2026"
+    board: bool
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    """One figure of a report section, frozen into snapshots: a stable key, words, a value."""
+
+    key: str  # "delivery.deployments_per_week"
+    label: str  # "production deployments per week"
+    value: float | None
+    unit: str = ""  # "%", "h", "people", a currency code
+    url: str = ""  # the evidence
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    """One section of the board report or the executive brief.
+
+    `html` is a trusted fragment: the provider escapes what it interpolates (render it from a
+    template). `order` places it (lower first); `figures` are compared with the previous snapshot.
+    """
+
+    key: str  # stable: "delivery"; the CTO's commentary is stored under it
+    title: str
+    html: str
+    figures: tuple[KeyFigure, ...] = ()
+    order: int = 100
+
+
+# A report section provider: (actor, period) -> the section, or None when it has nothing to say.
+ReportSectionProvider = Callable[[Any, ReportPeriod], "ReportSection | None"]
+
 finding_rules: Registry[FindingRule] = Registry("findings rule")
+report_sections: Registry[ReportSectionProvider] = Registry("report section")
 search_providers: Registry[SearchProvider] = Registry("search provider")
 panel_providers: dict[str, Registry[PanelProvider]] = {
     subject: Registry(f"{subject} panel") for subject in PANEL_SUBJECTS
@@ -113,6 +188,17 @@ panel_providers: dict[str, Registry[PanelProvider]] = {
 def register_finding_rule(name: str, rule: FindingRule) -> None:
     """Add a cockpit findings rule (`name` is the `rule` of its findings)."""
     finding_rules.register(name, rule)
+
+
+def register_report_section(name: str, provider: ReportSectionProvider) -> None:
+    """Add a section to the board report and the executive brief (`name` is its key)."""
+    report_sections.register(name, provider)
+
+
+def report(actor: Any, period: ReportPeriod) -> list[ReportSection]:
+    """The sections every provider has for `period`, ordered by `order` then registration."""
+    found = [provider(actor, period) for _, provider in report_sections.items()]
+    return sorted((s for s in found if s is not None), key=lambda s: s.order)
 
 
 def register_search_provider(name: str, provider: SearchProvider) -> None:

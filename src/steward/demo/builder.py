@@ -284,7 +284,14 @@ def _area_steps() -> list[Step]:
     from steward.demo.orgdesign import step_orgdesign
     from steward.demo.strategy import step_strategy
 
-    return [step_engineering, step_orgdesign, step_architecture, step_strategy]
+    return [step_engineering, step_orgdesign, step_architecture, step_strategy, *_last_steps()]
+
+
+def _last_steps() -> list[Step]:
+    # The cockpit reads every area, so its step runs after theirs.
+    from steward.demo.cockpit import step_cockpit
+
+    return [step_cockpit]
 
 
 STEPS: list[Step] = [step_organization, step_roles, step_logins, *_area_steps()]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
-from steward.core.registry import register_panel, register_search_provider
-from steward.engineering import panels, search
+from steward.core.registry import register_finding_rule, register_panel, register_search_provider
+from steward.engineering import insights, panels, search
 
 
 def register() -> None:
@@ -35,3 +35,4 @@ def register() -> None:
     register_search_provider("repositories", search.repositories)
     register_panel("team", "repositories", panels.team_repositories)
     register_panel("person", "commits", panels.person_work)
+    register_finding_rule("dora-level-down", insights.dora_level_down)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from steward.core import navigation, policy
 from steward.core.backup import register_renamed_model
+from steward.core.registry import register_finding_rule
+from steward.orgdesign import insights
 
 # Moved from `org` (same tables); backups written before the move name them `org.<model>`.
 MOVED_FROM_ORG = (
@@ -49,3 +51,6 @@ def register() -> None:
 
     # The design kinds of org as code (`steward export` / `import-all`) register on import.
     import steward.orgdesign.orgcode  # noqa: F401
+
+    register_finding_rule("span-of-control", insights.span_of_control)
+    register_finding_rule("team-size", insights.team_size)

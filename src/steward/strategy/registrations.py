@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
-from steward.core.registry import register_panel, register_search_provider
-from steward.strategy import panels, search
+from steward.core.registry import register_finding_rule, register_panel, register_search_provider
+from steward.strategy import insights, panels, search
 
 
 def register() -> None:
@@ -43,3 +43,5 @@ def register() -> None:
     register_search_provider("initiatives", search.initiatives)
     register_panel("team", "initiatives", panels.team_initiatives)
     register_panel("person", "ownership", panels.person_ownership)
+    register_finding_rule("starved-objective", insights.starved_objectives)
+    register_finding_rule("bottleneck-team", insights.bottleneck_teams)
