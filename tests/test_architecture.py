@@ -16,12 +16,13 @@ FLOORS: dict[str, set[str]] = {
     "core": set(),
     "org": {"core"},
     "engineering": {"core", "org"},
-    "orgdesign": {"core", "org", "engineering"},
-    "architecture": {"core", "org", "engineering", "orgdesign"},
-    "strategy": {"core", "org", "engineering", "orgdesign", "architecture"},
-    "finance": {"core", "org", "engineering", "orgdesign", "architecture", "strategy"},
-    "talent": {"core", "org", "engineering", "orgdesign", "architecture", "strategy"},
-    "growth": {"core", "org", "engineering", "orgdesign", "architecture", "strategy"},
+    "knowledge": {"core", "org", "engineering"},
+    "orgdesign": {"core", "org", "engineering", "knowledge"},
+    "architecture": {"core", "org", "engineering", "orgdesign", "knowledge"},
+    "strategy": {"core", "org", "engineering", "orgdesign", "architecture", "knowledge"},
+    "finance": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
+    "talent": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
+    "growth": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
 }
 
 

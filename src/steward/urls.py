@@ -23,6 +23,7 @@ urlpatterns = [
     path("engineering/", include("steward.engineering.urls")),
     path("strategy/", include("steward.strategy.urls")),
     path("architecture/", include("steward.architecture.urls")),
+    path("engineering/knowledge/", include("steward.knowledge.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
