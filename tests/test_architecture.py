@@ -100,6 +100,7 @@ def _fake_steward(tmp_path: Path, violations: dict[str, str]) -> Path:
         "core",
         "org",
         "engineering",
+        "knowledge",
         "orgdesign",
         "architecture",
         "strategy",
@@ -158,7 +159,16 @@ def test_the_contracts_fail_on_violations(tmp_path: Path) -> None:
 
 # --- core names no app: apps register themselves (docs/architecture.md) ---
 
-APP_NAMES = ("org", "orgdesign", "engineering", "architecture", "strategy", "cockpit", "demo")
+APP_NAMES = (
+    "org",
+    "orgdesign",
+    "engineering",
+    "knowledge",
+    "architecture",
+    "strategy",
+    "cockpit",
+    "demo",
+)
 
 
 def _app_mentions(text: str) -> list[str]:

@@ -14,10 +14,9 @@ def teams_with_truck_factor_one(user: Any, on: date) -> list[Finding]:
     from django.urls import reverse
 
     from steward.knowledge import selectors
-    from steward.org.models import Team
 
     findings = []
-    for team in Team.objects.filter(repositories__isnull=False).distinct().order_by("name"):
+    for team in selectors.teams_with_repositories(user):
         try:
             data = selectors.team_truck_factor(actor=user, team=team)
         except selectors.KnowledgeError:

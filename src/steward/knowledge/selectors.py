@@ -12,14 +12,14 @@ from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from steward.core import policy
 from steward.core.errors import BadInput, StewardError
 from steward.engineering import gitlog
-from steward.engineering.models import Commit, FileChange, Identity, Repository
+from steward.engineering import selectors as eng
 from steward.knowledge.mailmap import Mailmap
 from steward.knowledge.truckfactor import (
     Authorship,
@@ -28,6 +28,9 @@ from steward.knowledge.truckfactor import (
     compute_authorship,
     truck_factor,
 )
+
+if TYPE_CHECKING:
+    from steward.engineering.models import Repository
 
 Actor = Any
 
@@ -83,21 +86,12 @@ def _mailmap(repo: Repository, sha: str) -> Mailmap:
 def load_repository(repo: Repository, rev: str | None = None, prefix: str = "") -> RepoInput:
     """The reachable non-merge commits of `repo` at `rev` and their name-status lines."""
     sha = _resolve(repo, rev)
-    commits = Commit.objects.filter(repository=repo, parent_count__lte=1)
     wanted: set[str] | None = None
-    if sha == repo.head_sha:
-        commits = commits.filter(reachable=True)
-    else:
+    if sha != repo.head_sha:
         wanted = set(gitlog.rev_list(repo.path, [sha]))
-    rows = list(
-        commits.order_by("id").values_list(
-            "id", "sha", "author_name", "author_email", "committer_name", "committer_email"
-        )
-    )
+    rows = eng.nonmerge_commit_identities(repo, reachable_only=wanted is None)
     if wanted is not None:
-        stored = {r[1] for r in rows} | set(
-            Commit.objects.filter(repository=repo, parent_count__gt=1).values_list("sha", flat=True)
-        )
+        stored = {r[1] for r in rows} | eng.merge_commit_shas(repo)
         missing = wanted - stored
         if missing:
             raise KnowledgeError(
@@ -108,11 +102,7 @@ def load_repository(repo: Repository, rev: str | None = None, prefix: str = "") 
     index = {r[0]: i for i, r in enumerate(rows)}
     lines: list[tuple[int, str, str, str]] = []
     unknown = 0
-    for commit_id, status, path, old_path in (
-        FileChange.objects.filter(commit__repository=repo, commit__parent_count__lte=1)
-        .order_by("id")
-        .values_list("commit_id", "status", "path", "old_path")
-    ):
+    for commit_id, status, path, old_path in eng.nonmerge_name_status(repo):
         i = index.get(commit_id)
         if i is None:
             continue
@@ -159,9 +149,7 @@ class Analysis:
     def developer_people(self) -> dict[int, set[int]]:
         """Person ids behind each developer (through its e-mails and the identity links)."""
         if self._people is None:
-            from steward.engineering.selectors import identity_resolver
-
-            resolver = identity_resolver()
+            resolver = eng.identity_resolver()
             result: dict[int, set[int]] = {}
             for i, dev in enumerate(self.authorship.developers):
                 people = set()
@@ -185,7 +173,7 @@ def _cache_key(repos: Sequence[Repository], rev: str | None, include: Any, exclu
         rev,
         tuple(include),
         tuple(exclude),
-        Identity.objects.count(),
+        eng.identity_count(),
     )
 
 
@@ -217,7 +205,7 @@ def analyse(
 
 def repository_by_name(name: str) -> Repository:
     """The repository called `name`, or BadInput naming the fix."""
-    repo = Repository.objects.select_related("team").filter(name=name).first()
+    repo = eng.repository_by_name(name)
     if repo is None:
         raise BadInput(f"repo {name!r}: no such repository (ingest it first)")
     return repo
@@ -225,7 +213,15 @@ def repository_by_name(name: str) -> Repository:
 
 def team_repositories(team: Any) -> list[Repository]:
     """The repositories a team owns."""
-    return list(Repository.objects.filter(team=team).exclude(head_sha="").order_by("name"))
+    return eng.repositories_of_team(team.pk)
+
+
+def teams_with_repositories(actor: Actor) -> list[Any]:
+    """Teams `actor` may see that own at least one repository, by name."""
+    from steward.org import selectors as org_selectors
+
+    owners = {r.team_id for r in eng.owned_repositories() if r.head_sha}
+    return [t for t in org_selectors.team_list(actor=actor).order_by("name") if t.pk in owners]
 
 
 # ------------------------------------------------------------------ visibility
@@ -319,9 +315,9 @@ def team_truck_factor(
 
 
 def _people_end_dates(person_ids: Iterable[int]) -> dict[int, date | None]:
-    from steward.org.models import Person
+    from steward.org import selectors as org_selectors
 
-    return dict(Person.objects.filter(pk__in=list(person_ids)).values_list("pk", "end_date"))
+    return org_selectors.person_end_dates(person_ids)
 
 
 def departed_developers(analysis: Analysis, on: date) -> set[int]:
@@ -470,14 +466,9 @@ def file_statistics(repository: Repository, since: date | None = None) -> dict[s
     (mailmapped e-mail) with the most added lines; ownership = their added ÷ all added lines;
     fragmentation = 1 − Σ (revisionsᵢ ÷ revisions)².
     """
-    qs = FileChange.objects.filter(
-        commit__repository=repository, commit__reachable=True, commit__parent_count__lte=1
-    )
-    if since is not None:
-        qs = qs.filter(commit__author_day__gte=since)
     revs: dict[str, Counter[str]] = defaultdict(Counter)
     added: dict[str, Counter[str]] = defaultdict(Counter)
-    for path, email, lines, status in qs.values_list("path", "commit__email", "added", "status"):
+    for _, path, email, lines, status, _ in eng.file_activity(repository, since):
         if status == "D":
             continue
         revs[path][email] += 1
@@ -602,12 +593,7 @@ def repository_coupling(
     policy.require(actor, "view", repository)
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
     sets: dict[int, list[str]] = defaultdict(list)
-    for commit_id, path in FileChange.objects.filter(
-        commit__repository=repository,
-        commit__reachable=True,
-        commit__parent_count__lte=1,
-        commit__author_day__gte=since,
-    ).values_list("commit_id", "path"):
+    for commit_id, path, *_ in eng.file_activity(repository, since):
         sets[commit_id].append(path)
     if depth:
         # Module level: files are aggregated first; the 30-file limit applies to the commit.
@@ -638,19 +624,14 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
     Membership is the person's home team on the commit date (org memberships); commits by
     identities linked to no person count as not by the team.
     """
-    from steward.engineering.selectors import identity_resolver
     from steward.org import selectors as org_selectors
 
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
-    resolver = identity_resolver()
-    repos = list(Repository.objects.exclude(team=None).select_related("team").order_by("name"))
+    resolver = eng.identity_resolver()
+    repos = eng.owned_repositories()
     rows = []
-    commits = list(
-        Commit.objects.filter(
-            repository__in=repos, reachable=True, parent_count__lte=1, author_day__gte=since
-        ).values_list("repository_id", "email", "author_day")
-    )
-    people = {resolver.person(e) for _, e, _ in commits} - {None}
+    commits = eng.nonmerge_commits_since([r.pk for r in repos], since)
+    people = {resolver.person(e) for _, e, _, _ in commits} - {None}
     spells: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
     for pid, start, end, team_id in org_selectors.home_team_spells(
         [p for p in people if p is not None], since, timezone.localdate() + timedelta(days=1)
@@ -667,7 +648,7 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
 
     by_repo: dict[int, Counter[str]] = defaultdict(Counter)
     owner = {r.pk: r.team_id for r in repos}
-    for repo_id, email, day in commits:
+    for repo_id, email, day, _ in commits:
         t = team_on(resolver.person(email), day)
         by_repo[repo_id]["all"] += 1
         if t == owner[repo_id]:
