@@ -784,3 +784,39 @@ def nonmerge_commits_since(
             author_day__gte=since,
         ).values_list("repository_id", "email", "author_day", "id")
     )
+
+
+def commits_touching(repository: Repository, path: str, limit: int = 500) -> list[dict[str, Any]]:
+    """The newest reachable commits that changed `path` (also as a rename's old or new name)."""
+    rows = (
+        FileChange.objects.filter(commit__repository=repository, commit__reachable=True)
+        .filter(Q(path=path) | Q(old_path=path))
+        .order_by("-commit__committed_at", "-commit_id")
+        .values_list(
+            "commit__sha",
+            "commit__committed_at",
+            "commit__message",
+            "commit__email",
+            "commit__mailmap_name",
+            "status",
+            "old_path",
+            "path",
+            "added",
+            "deleted",
+        )[:limit]
+    )
+    return [
+        {
+            "sha": sha,
+            "committed_at": when,
+            "subject": message.split("\n", 1)[0],
+            "email": email,
+            "name": name,
+            "status": status,
+            "old_path": old_path,
+            "path": new_path,
+            "added": added,
+            "deleted": deleted,
+        }
+        for sha, when, message, email, name, status, old_path, new_path, added, deleted in rows
+    ]

@@ -11,4 +11,5 @@ urlpatterns = [
     path("hotspots/", views.hotspots, name="hotspots"),
     path("coupling/", views.coupling, name="coupling"),
     path("map/<str:name>/", views.knowledge_map, name="map"),
+    path("map/<str:name>/file/<path:path>", views.file_commits, name="file"),
 ]
