@@ -1,6 +1,9 @@
 """Benchmark code knowledge on an ingested repository against `git log` of the same repository.
 
-    python bench/truck_factor.py REPO [--skip-ingest-baseline]
+    python bench/truck_factor.py REPO [--baseline-src PATH]
+
+`--baseline-src` names another checkout's `src` (e.g. main before this change): its ingestion
+is timed in the same run, so the cost of keeping file statuses is a ratio, not a guess.
 
 Measured in this run, on this machine, each in a fresh subprocess:
 - `git log -z --numstat -M` (ingestion's command before statuses were kept) and
@@ -26,7 +29,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, os.environ.get("BENCH_SRC") or str(ROOT / "src"))
 
 FORMAT = "--format=%x1e%H%x1f%P%x1f%an%x1f%ae%x1f%aN%x1f%aE%x1f%ad%x1f%cn%x1f%ce%x1f%cd%x1f%B"
 COMMANDS = {
@@ -110,12 +113,17 @@ def _child(mode: str, repo: str, home: str) -> None:
     )
 
 
-def _run(mode: str, repo: Path, home: Path) -> dict:  # type: ignore[type-arg]
+def _run(mode: str, repo: Path, home: Path, src: str | None = None) -> dict:  # type: ignore[type-arg]
+    env = dict(os.environ)
+    if src:
+        env["PYTHONPATH"] = src
+        env["BENCH_SRC"] = src
     out = subprocess.run(
         [sys.executable, __file__, "--child", mode, str(repo), str(home)],
         check=True,
         capture_output=True,
         text=True,
+        env=env,
     )
     return json.loads(out.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
 
@@ -128,6 +136,7 @@ def main() -> None:
     if len(sys.argv) < 2:
         raise SystemExit(__doc__)
     repo = Path(sys.argv[1])
+    baseline = sys.argv[3] if len(sys.argv) > 3 and sys.argv[2] == "--baseline-src" else None
     count = subprocess.run(
         ["git", "-C", str(repo), "rev-list", "--count", "HEAD"],
         capture_output=True,
@@ -146,6 +155,14 @@ def main() -> None:
             f"{ingest['seconds'] / times['numstat']:.2f}x git log --numstat (target <= 1.1)"
         )
         tf = _run("tf", repo, Path(home))
+        if baseline:
+            with tempfile.TemporaryDirectory() as other:
+                before = _run("ingest", repo, Path(other), baseline)
+            print(
+                f"ingest before (from {baseline}) {before['seconds']:8.2f} s   "
+                f"{before['seconds'] / times['numstat']:.2f}x git log --numstat; "
+                f"now / before = {ingest['seconds'] / before['seconds']:.2f}"
+            )
     print(
         f"truck factor, cold           {tf['cold']:8.2f} s   "
         f"{tf['cold'] / times['name-status']:.2f}x git log --name-status (target < 10 s)"
