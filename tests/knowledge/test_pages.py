@@ -116,3 +116,35 @@ def test_finding_rule_matches_team_truck_factors() -> None:
     for team in selectors.teams_with_repositories(SYSTEM):
         tf = selectors.team_truck_factor(actor=SYSTEM, team=team)["truck_factor"]
         assert (team.name in flagged) == (tf == 1)
+
+
+def test_reorg_scenario_gains_a_knowledge_section() -> None:
+    from steward.orgdesign import selectors as orgdesign_selectors
+    from steward.orgdesign import services as orgdesign_services
+
+    hero = _cast()["hero"]
+    scenario = orgdesign_services.scenario_create(
+        actor=SYSTEM, name="Hero leaves", effective_date=date(2026, 12, 15)
+    )
+    orgdesign_services.scenario_add_change(
+        actor=SYSTEM,
+        scenario=scenario,
+        kind="mark_departure",
+        payload={"person": hero.employee_id, "on": "2026-12-15"},
+    )
+    data = orgdesign_selectors.scenario_comparison(actor=SYSTEM, scenario=scenario)
+    rows = {r["team"]: r for r in data["knowledge"]}
+    payments = rows["payments"]
+    # The same figures as the what-if on the team's repositories, the hero leaving.
+    team = selectors.teams_with_repositories(SYSTEM)
+    analysis = selectors.analyse(
+        selectors.team_repositories(next(t for t in team if t.slug == "payments"))
+    )
+    outcome = selectors.what_if(
+        analysis, selectors.developers_of_people(analysis, {hero.pk}), date(2026, 12, 16)
+    )
+    assert payments["truck_factor_before"] == outcome["truck_factor_before"]
+    assert payments["truck_factor_after"] == outcome["truck_factor_after"]
+    assert payments["files_losing_last_author"] == len(outcome["files_losing_last_author"])
+    # billing-core's 9 files lose their last author at least.
+    assert payments["files_losing_last_author"] >= 9

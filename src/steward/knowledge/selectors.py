@@ -667,3 +667,38 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
             }
         )
     return {"since": since, "repositories": rows}
+
+
+# ------------------------------------------------------------------ reorg scenarios
+
+
+def departures_effect(
+    *, actor: Actor, leaving_person_ids: Iterable[int], on: date
+) -> list[dict[str, Any]]:
+    """Per team owning repositories: truck factor and abandoned share before and after the
+    people in `leaving_person_ids` leave (people already gone on `on` count as gone in both).
+
+    Team-level figures only (no names), so every role that sees a scenario may see them.
+    """
+    ids = set(leaving_person_ids)
+    rows = []
+    for team in teams_with_repositories(actor):
+        try:
+            analysis = analyse(team_repositories(team))
+        except StewardError:
+            continue
+        outcome = what_if(analysis, developers_of_people(analysis, ids), on)
+        files = outcome["files_analyzed"]
+        rows.append(
+            {
+                "team": team.slug,
+                "team_name": team.name,
+                "files": files,
+                "truck_factor_before": outcome["truck_factor_before"],
+                "truck_factor_after": outcome["truck_factor_after"],
+                "abandoned_share_before": outcome["abandoned_before"] / files if files else None,
+                "abandoned_share_after": outcome["abandoned_after"] / files if files else None,
+                "files_losing_last_author": len(outcome["files_losing_last_author"]),
+            }
+        )
+    return rows
