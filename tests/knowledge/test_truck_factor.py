@@ -401,3 +401,35 @@ def test_revision_and_cli_json(tmp_path: Path) -> None:
     assert data["truck_factor"] == 1
     result = runner.invoke(app, ["metrics", "truck-factor", "--repo", "nope", "--json"])
     assert result.exit_code == 2
+
+
+def test_ingested_statuses_equal_git_name_status(tmp_path: Path) -> None:
+    """The status letter kept at ingestion (one `git log --raw --numstat` pass) equals git's."""
+    from steward.engineering.models import FileChange
+    from tests.engineering.gitfixtures import build_tricky
+
+    repo_path = tmp_path / "tricky"
+    build_tricky(repo_path)
+    (repo_path / "link").symlink_to("b.txt")
+    commit(repo_path, "a link", when=_day(40))
+    (repo_path / "link").unlink()
+    (repo_path / "link").write_text("now a file\n")
+    (repo_path / "d.txt").unlink()
+    commit(repo_path, "type change and deletion", when=_day(41))
+    repo = _ingest(repo_path)
+    out = run(repo_path, "log", "--no-merges", "--name-status", "-M", "--format=@%H").decode()
+    want = set()
+    sha = ""
+    for line in out.splitlines():
+        if line.startswith("@"):
+            sha = line[1:]
+        elif line:
+            parts = line.split("\t")
+            want.add((sha, parts[0][0], parts[-1]))
+    got = set(
+        FileChange.objects.filter(commit__repository=repo).values_list(
+            "commit__sha", "status", "path"
+        )
+    )
+    assert got == want
+    assert {s for _, s, _ in got} == {"A", "M", "D", "R", "T"}

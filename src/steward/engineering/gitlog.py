@@ -109,16 +109,21 @@ def _parse_header(token: bytes) -> GitCommit:
     )
 
 
+_LETTERS = {bytes([c]): chr(c) for c in b"ACDMRTUX"}
+
+
 def _set_statuses(commit: GitCommit, statuses: list[tuple[bytes, bytes]]) -> None:
-    """Give each numstat entry the status letter of its `--raw` entry (same order, same path)."""
+    """Give each numstat entry the status letter of its `--raw` entry.
+
+    git prints both from the same queue of file pairs, in the same order, so the i-th raw entry
+    is the i-th numstat entry; only if the counts differ are the entries matched by path.
+    """
     files = commit.files
-    if len(files) == len(statuses) and all(
-        f.path == _decode(path) for f, (_, path) in zip(files, statuses, strict=True)
-    ):
+    if len(files) == len(statuses):
         for f, (letter, _) in zip(files, statuses, strict=True):
-            f.status = letter.decode("ascii")
+            f.status = _LETTERS.get(letter) or letter.decode("ascii", errors="replace")
         return
-    by_path = {_decode(path): letter.decode("ascii") for letter, path in statuses}
+    by_path = {_decode(path): letter.decode("ascii", errors="replace") for letter, path in statuses}
     for f in files:
         f.status = by_path.get(f.path, "")
 
@@ -179,7 +184,8 @@ def parse_stream(chunks: Iterable[bytes]) -> Iterator[GitCommit]:
                 continue
             if token.startswith(b":"):
                 # `:old_mode new_mode old_sha new_sha STATUS`, then one path (two for R and C).
-                raw_letter = token[token.rindex(b" ") + 1 : token.rindex(b" ") + 2]
+                space = token.rindex(b" ")
+                raw_letter = token[space + 1 : space + 2]
                 raw_paths = 2 if raw_letter in (b"R", b"C") else 1
                 continue
             added, deleted, path = token.split(b"\t", 2)

@@ -747,9 +747,10 @@ def merge_commit_shas(repository: Repository) -> set[str]:
 
 def nonmerge_name_status(repository: Repository) -> Iterator[tuple[int, str, str, str]]:
     """(commit id, status letter, path, old path) of every file change of a non-merge commit."""
+    # No ORDER BY: the truck factor treats a file's history as a set (no sort of every row).
     return iter(
         FileChange.objects.filter(commit__repository=repository, commit__parent_count__lte=1)
-        .order_by("id")
+        .order_by()
         .values_list("commit_id", "status", "path", "old_path")
         .iterator(chunk_size=20000)
     )

@@ -230,10 +230,15 @@ def compute_authorship(
             dev = commit_dev[offset + commit]
             if dev < 0:
                 continue
-            by_path.setdefault(prefix + path, []).append(len(line_dev))
+            key = prefix + path if prefix else path
+            found = by_path.get(key)
+            if found is None:
+                by_path[key] = [len(line_dev)]
+            else:
+                found.append(len(line_dev))
             line_dev.append(dev)
             line_status.append(status)
-            line_old.append(prefix + old_path if status == "R" else "")
+            line_old.append((prefix + old_path if prefix else old_path) if status == "R" else "")
         offset += len(source.commits)
         for path in source.files:
             if include and not _matches(path, include):
@@ -263,19 +268,19 @@ def compute_authorship(
                     if line_status[older] == "R" and older not in treated:
                         stack.append(older)
         first: set[int] = set()
-        deliveries: Counter[int] = Counter()
+        deliveries: dict[int, int] = {}
         changes = 0
         for line in history:
             dev = line_dev[line]
             if line_status[line] == "A":
                 first.add(dev)
             else:
-                deliveries[dev] += 1
+                deliveries[dev] = deliveries.get(dev, 0) + 1
                 changes += 1
         values: dict[int, float] = {}
         best = 0.0
-        for dev in first | set(deliveries):
-            dl = deliveries[dev]
+        for dev in first | deliveries.keys():
+            dl = deliveries.get(dev, 0)
             value = doa(dev in first, dl, changes - dl)
             values[dev] = value
             if value > best:
@@ -296,7 +301,7 @@ def compute_authorship(
                 doa=values,
                 authors=authors,
                 first_authors=first,
-                deliveries=dict(deliveries),
+                deliveries=deliveries,
             )
         )
     return Authorship(developers=developers, files=files, dev_changes=dev_changes)
