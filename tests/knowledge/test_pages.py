@@ -148,3 +148,17 @@ def test_reorg_scenario_gains_a_knowledge_section() -> None:
     assert payments["files_losing_last_author"] == len(outcome["files_losing_last_author"])
     # billing-core's 9 files lose their last author at least.
     assert payments["files_losing_last_author"] >= 9
+
+
+def test_team_and_person_panels(client_as) -> None:  # type: ignore[no-untyped-def]
+    hero = _cast()["hero"]
+    team_page = client_as("engineer").get("/org/teams/payments/").content.decode()
+    assert "Code knowledge" in team_page
+    data = selectors.team_truck_factor(actor=SYSTEM, team=hero.team)
+    assert f"{data['truck_factor']} (people whose departure" in team_page
+    cto = client_as("cto").get(f"/org/people/{hero.employee_id}/").content.decode()
+    # billing-core: the hero authors 10 files, 9 of which nobody else knows.
+    assert "author of 10 files; 9 files would lose their last author" in cto
+    if hero.user is None or hero.user.username != "engineer":
+        other = client_as("engineer").get(f"/org/people/{hero.employee_id}/").content.decode()
+        assert "what if they left" not in other

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from steward.core import navigation
-from steward.core.registry import Finding, register_finding_rule
+from steward.core.registry import Finding, register_finding_rule, register_panel
 
 
 def teams_with_truck_factor_one(user: Any, on: date) -> list[Finding]:
@@ -43,3 +43,7 @@ def register() -> None:
     navigation.register_link(area, "Hotspots", "knowledge:hotspots")
     navigation.register_link(area, "Change coupling", "knowledge:coupling")
     register_finding_rule("knowledge.truck_factor_one", teams_with_truck_factor_one)
+    from steward.knowledge import panels
+
+    register_panel("team", "code-knowledge", panels.team_knowledge)
+    register_panel("person", "code-knowledge", panels.person_knowledge)

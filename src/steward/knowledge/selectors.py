@@ -216,6 +216,11 @@ def team_repositories(team: Any) -> list[Repository]:
     return eng.repositories_of_team(team.pk)
 
 
+def ingested_repositories(actor: Actor) -> list[Repository]:
+    """The ingested repositories `actor` may see, by name."""
+    return [r for r in eng.repository_list(actor=actor) if r.head_sha]
+
+
 def teams_with_repositories(actor: Actor) -> list[Any]:
     """Teams `actor` may see that own at least one repository, by name."""
     from steward.org import selectors as org_selectors
