@@ -98,6 +98,11 @@ def test_api(client_as) -> None:  # type: ignore[no-untyped-def]
     hero = _cast()["hero"]
     if hero.user is None or hero.user.username != "engineer":
         assert data["authors"] == [{"developer": None, "name": None, "files": 10}]
+    hot = client_as("cto").get("/api/v1/engineering/hotspots?repo=billing-core").json()
+    rows = {r["path"]: r for r in hot["files"]}
+    # Every invoice change is in the last 12 months; the year before saw none.
+    assert rows["src/invoices/totals.py"]["revisions"] == 30
+    assert rows["src/invoices/totals.py"]["previous_revisions"] == 0
     bad = client_as("cto").get("/api/v1/engineering/truck-factor")
     assert bad.status_code == 422 and "repo=NAME or team=SLUG" in bad.content.decode()
     team = client_as("cto").get("/api/v1/engineering/truck-factor?team=payments").json()

@@ -499,16 +499,25 @@ def file_statistics(repository: Repository, since: date | None = None) -> dict[s
 def hotspots(
     *, actor: Actor, repository: Repository, months: int = 12, limit: int = 50
 ) -> dict[str, Any]:
-    """Files by revisions in the window (non-merge commits), then size (non-blank lines)."""
+    """Files by revisions in the window (non-merge commits), then size (non-blank lines), with
+    the revisions of the window before it (the trend)."""
     policy.require(actor, "view", repository)
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
     stats = file_statistics(repository, since)
     tree = set(_tree(repository, repository.head_sha))
     sizes = _sizes(repository, [p for p in stats if p in tree])
+    # Trend: the same count over the window before (as long as this one).
+    before = since - (timezone.localdate() - since)
+    previous: Counter[str] = Counter()
+    for _, path, _, _, status, day in eng.file_activity(repository, before):
+        when = day if isinstance(day, date) else date.fromisoformat(str(day))
+        if status != "D" and when < since:
+            previous[path] += 1
     rows = [
         {
             "path": path,
             "revisions": s["revisions"],
+            "previous_revisions": previous.get(path, 0),
             "size": sizes.get(path, 0),
             "fragmentation": round(s["fragmentation"], 3),
             "ownership": None if s["ownership"] is None else round(s["ownership"], 3),
