@@ -16,12 +16,13 @@ FLOORS: dict[str, set[str]] = {
     "core": set(),
     "org": {"core"},
     "engineering": {"core", "org"},
-    "orgdesign": {"core", "org", "engineering"},
-    "architecture": {"core", "org", "engineering", "orgdesign"},
-    "strategy": {"core", "org", "engineering", "orgdesign", "architecture"},
-    "finance": {"core", "org", "engineering", "orgdesign", "architecture", "strategy"},
-    "talent": {"core", "org", "engineering", "orgdesign", "architecture", "strategy"},
-    "growth": {"core", "org", "engineering", "orgdesign", "architecture", "strategy"},
+    "knowledge": {"core", "org", "engineering"},
+    "orgdesign": {"core", "org", "engineering", "knowledge"},
+    "architecture": {"core", "org", "engineering", "orgdesign", "knowledge"},
+    "strategy": {"core", "org", "engineering", "orgdesign", "architecture", "knowledge"},
+    "finance": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
+    "talent": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
+    "growth": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
 }
 
 
@@ -99,6 +100,7 @@ def _fake_steward(tmp_path: Path, violations: dict[str, str]) -> Path:
         "core",
         "org",
         "engineering",
+        "knowledge",
         "orgdesign",
         "architecture",
         "strategy",
@@ -157,7 +159,16 @@ def test_the_contracts_fail_on_violations(tmp_path: Path) -> None:
 
 # --- core names no app: apps register themselves (docs/architecture.md) ---
 
-APP_NAMES = ("org", "orgdesign", "engineering", "architecture", "strategy", "cockpit", "demo")
+APP_NAMES = (
+    "org",
+    "orgdesign",
+    "engineering",
+    "knowledge",
+    "architecture",
+    "strategy",
+    "cockpit",
+    "demo",
+)
 
 
 def _app_mentions(text: str) -> list[str]:

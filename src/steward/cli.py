@@ -322,6 +322,8 @@ from steward.engineering.cli import ingest_app, metrics_app, webhook_app  # noqa
 
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(metrics_app, name="metrics")
+import steward.knowledge.cli  # noqa: E402, F401  (adds `steward metrics truck-factor`)
+
 app.add_typer(webhook_app, name="webhook")
 from steward.orgdesign.cli import org_app  # noqa: E402
 

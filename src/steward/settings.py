@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "steward.strategy",
     "steward.cockpit",
     "steward.demo",
+    "steward.knowledge",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,7 @@ urlpatterns = [
     path("strategy/", include("steward.strategy.urls")),
     path("architecture/", include("steward.architecture.urls")),
     path("cockpit/", include("steward.cockpit.urls")),
+    path("engineering/knowledge/", include("steward.knowledge.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -242,6 +242,18 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "architecture:decision_edit": [{"number": "2"}],
     "api:decisions_list": [{}],
     "api:decisions_detail": [{"number": "2"}],
+    # Code knowledge (issue 10): billing-core is the demo's knowledge story (demo/knowledge.py).
+    "knowledge:risk": [{}],
+    "knowledge:hotspots": [{}],
+    "knowledge:coupling": [{}],
+    "knowledge:map": [{"name": "billing-core"}],
+    "knowledge:file": [{"name": "billing-core", "path": "legacy/gateway_v1.py"}],
+    # Query parameters required (repo or team): tests/knowledge/test_pages.py.
+    "api:truck_factor": [],
+    "api:knowledge_map": [],
+    "api:hotspots": [],
+    "api:coupling": [],
+    "api:team_alignment": [{}],
 }
 
 # Editing pages: for the org editors and the strategy editors only (403 for the others).

@@ -281,10 +281,18 @@ def _area_steps() -> list[Step]:
     # The areas' steps live in their own modules, which use the helpers above.
     from steward.demo.architecture import step_architecture
     from steward.demo.engineering import step_engineering
+    from steward.demo.knowledge import step_knowledge
     from steward.demo.orgdesign import step_orgdesign
     from steward.demo.strategy import step_strategy
 
-    return [step_engineering, step_orgdesign, step_architecture, step_strategy, *_last_steps()]
+    return [
+        step_engineering,
+        step_orgdesign,
+        step_architecture,
+        step_strategy,
+        step_knowledge,
+        *_last_steps(),
+    ]
 
 
 def _last_steps() -> list[Step]:

@@ -37,6 +37,8 @@ class FileChange:
     added: int
     deleted: int
     binary: bool
+    # git's status letter (`--raw`): A, M, D, T or R (score dropped); "" when not known.
+    status: str = ""
 
 
 @dataclass(slots=True)
@@ -107,17 +109,49 @@ def _parse_header(token: bytes) -> GitCommit:
     )
 
 
+_LETTERS = {bytes([c]): chr(c) for c in b"ACDMRTUX"}
+
+
+def _set_statuses(commit: GitCommit, statuses: list[tuple[bytes, bytes]]) -> None:
+    """Give each numstat entry the status letter of its `--raw` entry.
+
+    git prints both from the same queue of file pairs, in the same order, so the i-th raw entry
+    is the i-th numstat entry; only if the counts differ are the entries matched by path.
+    """
+    files = commit.files
+    if len(files) == len(statuses):
+        for f, (letter, _) in zip(files, statuses, strict=True):
+            f.status = _LETTERS.get(letter) or letter.decode("ascii", errors="replace")
+        return
+    by_path = {_decode(path): letter.decode("ascii", errors="replace") for letter, path in statuses}
+    for f in files:
+        f.status = by_path.get(f.path, "")
+
+
 def parse_stream(chunks: Iterable[bytes]) -> Iterator[GitCommit]:
-    """Commits from the raw output of `git log -z --numstat --format=LOG_FORMAT`."""
+    """Commits from the raw output of `git log -z [--raw] --numstat --format=LOG_FORMAT`.
+
+    With `--raw` each file's status letter (A, M, D, T, R) is kept on its numstat entry; the
+    raw entries of a commit come before its numstat entries, in the same order.
+    """
     current: GitCommit | None = None
     pending_rename: list[bytes] | None = None  # [added, deleted] waiting for old and new path
     rename_paths: list[bytes] = []
+    statuses: list[tuple[bytes, bytes]] = []  # (letter, new path) of the current commit
+    raw_letter: bytes | None = None  # a raw entry waiting for its path(s)
+    raw_paths = 0
     rest = b""
     for chunk in chunks:
         data = rest + chunk
         tokens = data.split(b"\0")
         rest = tokens.pop()
         for token in tokens:
+            if raw_letter is not None:
+                raw_paths -= 1
+                if raw_paths == 0:
+                    statuses.append((raw_letter, token))
+                    raw_letter = None
+                continue
             if pending_rename is not None:
                 rename_paths.append(token)
                 if len(rename_paths) == 2:
@@ -138,12 +172,21 @@ def parse_stream(chunks: Iterable[bytes]) -> Iterator[GitCommit]:
                 continue
             if token.startswith(b"\x1e"):
                 if current is not None:
+                    if statuses:
+                        _set_statuses(current, statuses)
+                        statuses = []
                     yield current
                 current = _parse_header(token)
                 continue
             if token.startswith(b"\n"):
                 token = token[1:]
             if not token:
+                continue
+            if token.startswith(b":"):
+                # `:old_mode new_mode old_sha new_sha STATUS`, then one path (two for R and C).
+                space = token.rindex(b" ")
+                raw_letter = token[space + 1 : space + 2]
+                raw_paths = 2 if raw_letter in (b"R", b"C") else 1
                 continue
             added, deleted, path = token.split(b"\t", 2)
             if not path:
@@ -162,9 +205,14 @@ def parse_stream(chunks: Iterable[bytes]) -> Iterator[GitCommit]:
             )
     if rest.startswith(b"\x1e"):
         if current is not None:
+            if statuses:
+                _set_statuses(current, statuses)
+                statuses = []
             yield current
         current = _parse_header(rest)
     if current is not None:
+        if statuses:
+            _set_statuses(current, statuses)
         yield current
 
 
@@ -190,8 +238,21 @@ def git(path: Path | str, *args: str) -> bytes:
 
 
 def log_args(include: list[str], exclude: list[str], since: str | None = None) -> list[str]:
-    """The `git log` arguments Steward uses (rename detection as git's default, -M)."""
-    args = ["log", "-z", "--numstat", "-M", "--date=raw", f"--format={LOG_FORMAT}"]
+    """The `git log` arguments Steward uses (rename detection as git's default, -M).
+
+    `--raw --no-abbrev` adds each file's status letter (code knowledge needs A/M/R) in the
+    same pass; full object names spare git the work of abbreviating them.
+    """
+    args = [
+        "log",
+        "-z",
+        "--raw",
+        "--no-abbrev",
+        "--numstat",
+        "-M",
+        "--date=raw",
+        f"--format={LOG_FORMAT}",
+    ]
     if since:
         args.append(f"--since={since}")
     args += include

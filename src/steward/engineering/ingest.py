@@ -191,7 +191,7 @@ class _Writer:
             ],
         )
         self.sql_file = insert(
-            FileChange, ["commit_id", "path", "old_path", "added", "deleted", "binary"]
+            FileChange, ["commit_id", "path", "old_path", "added", "deleted", "binary", "status"]
         )
         self.sql_key = insert(LinkKey, ["commit_id", "key", "source"])
         ct = q(Commit._meta.db_table)
@@ -338,7 +338,7 @@ class _Writer:
             for c in new:
                 pk = ids[c.sha]
                 for f in c.files:
-                    files.append((pk, f.path, f.old_path, f.added, f.deleted, f.binary))
+                    files.append((pk, f.path, f.old_path, f.added, f.deleted, f.binary, f.status))
                 for key, source in linkkeys.commit_keys(c.message, self.patterns):
                     keys.append((pk, key[:100], source))
             with connection.cursor() as cursor:

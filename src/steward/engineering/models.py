@@ -157,6 +157,9 @@ class FileChange(models.Model):
     added = models.PositiveIntegerField(default=0)
     deleted = models.PositiveIntegerField(default=0)
     binary = models.BooleanField(default=False)
+    # git's status letter (A added, M modified, D deleted, T type changed, R renamed); "" for
+    # rows ingested before statuses were kept (code knowledge then asks for a re-ingestion).
+    status = models.CharField(max_length=1, blank=True, default="")
 
     def __str__(self) -> str:
         return self.path

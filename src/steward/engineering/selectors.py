@@ -26,6 +26,7 @@ from steward.engineering.models import (
     Commit,
     Deployment,
     DeploymentStatus,
+    FileChange,
     Identity,
     Incident,
     LinkKey,
@@ -692,3 +693,131 @@ def commit_rows_by_id(ids: Iterable[int]) -> list[tuple[int, str, str, date, str
 def commits_with_key(*, key: str) -> QuerySet[Commit]:
     """Reachable commits that reference `key` (message or merged branch)."""
     return Commit.objects.filter(reachable=True, link_keys__key=key).distinct()
+
+
+# ---------------------------------------------------------------- code knowledge inputs
+# Plain rows for steward.knowledge (truck factor, knowledge map, hotspots, coupling): one query
+# each, no ORM objects, so an ingested git/git reads in about a second.
+
+
+def repository_by_name(name: str) -> Repository | None:
+    """The repository called `name` (with its team), or None."""
+    return Repository.objects.select_related("team").filter(name=name).first()
+
+
+def repositories_of_team(team_id: int) -> list[Repository]:
+    """The ingested repositories a team owns, by name."""
+    return list(Repository.objects.filter(team_id=team_id).exclude(head_sha="").order_by("name"))
+
+
+def owned_repositories() -> list[Repository]:
+    """Every repository with an owning team, by name."""
+    return list(Repository.objects.exclude(team=None).select_related("team").order_by("name"))
+
+
+def identity_count() -> int:
+    """How many identities exist (a change invalidates cached person links)."""
+    return Identity.objects.count()
+
+
+def nonmerge_commit_identities(
+    repository: Repository, *, reachable_only: bool
+) -> list[tuple[int, str, str, str, str, str]]:
+    """(id, sha, author name, author e-mail, committer name, committer e-mail) of the
+    repository's non-merge commits (reachable from the ingested head when `reachable_only`),
+    identities as git stored them (before .mailmap), in id order."""
+    qs = Commit.objects.filter(repository=repository, parent_count__lte=1)
+    if reachable_only:
+        qs = qs.filter(reachable=True)
+    return list(
+        qs.order_by("id").values_list(
+            "id", "sha", "author_name", "author_email", "committer_name", "committer_email"
+        )
+    )
+
+
+def merge_commit_shas(repository: Repository) -> set[str]:
+    """Shas of the repository's stored merge commits."""
+    return set(
+        Commit.objects.filter(repository=repository, parent_count__gt=1).values_list(
+            "sha", flat=True
+        )
+    )
+
+
+def nonmerge_name_status(repository: Repository) -> Iterator[tuple[int, str, str, str]]:
+    """(commit id, status letter, path, old path) of every file change of a non-merge commit."""
+    # No ORDER BY: the truck factor treats a file's history as a set (no sort of every row).
+    return iter(
+        FileChange.objects.filter(commit__repository=repository, commit__parent_count__lte=1)
+        .order_by()
+        .values_list("commit_id", "status", "path", "old_path")
+        .iterator(chunk_size=20000)
+    )
+
+
+def file_activity(
+    repository: Repository, since: date | None = None
+) -> Iterator[tuple[int, str, str, int, str, date]]:
+    """(commit id, path, mailmapped author e-mail, added lines, status, author day) of file
+    changes of reachable non-merge commits (authored on or after `since`)."""
+    qs = FileChange.objects.filter(
+        commit__repository=repository, commit__reachable=True, commit__parent_count__lte=1
+    )
+    if since is not None:
+        qs = qs.filter(commit__author_day__gte=since)
+    return iter(
+        qs.values_list(
+            "commit_id", "path", "commit__email", "added", "status", "commit__author_day"
+        ).iterator(chunk_size=20000)
+    )
+
+
+def nonmerge_commits_since(
+    repository_ids: Iterable[int], since: date
+) -> list[tuple[int, str, date, int]]:
+    """(repository id, mailmapped e-mail, author day, commit id) of reachable non-merge commits."""
+    return list(
+        Commit.objects.filter(
+            repository_id__in=list(repository_ids),
+            reachable=True,
+            parent_count__lte=1,
+            author_day__gte=since,
+        ).values_list("repository_id", "email", "author_day", "id")
+    )
+
+
+def commits_touching(repository: Repository, path: str, limit: int = 500) -> list[dict[str, Any]]:
+    """The newest reachable commits that changed `path` (also as a rename's old or new name)."""
+    rows = (
+        FileChange.objects.filter(commit__repository=repository, commit__reachable=True)
+        .filter(Q(path=path) | Q(old_path=path))
+        .order_by("-commit__committed_at", "-commit_id")
+        .values_list(
+            "commit__sha",
+            "commit__committed_at",
+            "commit__message",
+            "commit__email",
+            "commit__mailmap_name",
+            "status",
+            "old_path",
+            "path",
+            "added",
+            "deleted",
+        )[:limit]
+    )
+    return [
+        {
+            "sha": sha,
+            "committed_at": when,
+            "subject": message.split("\n", 1)[0],
+            "email": email,
+            "name": name,
+            "status": status,
+            "old_path": old_path,
+            "path": new_path,
+            "added": added,
+            "deleted": deleted,
+        }
+        for sha, when, message, email, name, status, old_path, new_path, added, deleted in rows
+    ]

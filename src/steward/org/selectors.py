@@ -211,6 +211,13 @@ def employee_ids() -> set[str]:
     return set(Person.objects.values_list("employee_id", flat=True))
 
 
+def person_end_dates(person_ids: Iterable[int]) -> dict[int, date | None]:
+    """The end date (None while employed) of each of `person_ids`."""
+    from steward.org.models import Person
+
+    return dict(Person.objects.filter(pk__in=list(person_ids)).values_list("pk", "end_date"))
+
+
 def person_ids_by_email() -> dict[str, int]:
     """The person id of every known email address (lower-cased)."""
     return {e.lower(): pid for e, pid in PersonEmail.objects.values_list("email", "person_id")}

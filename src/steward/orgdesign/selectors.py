@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -433,6 +433,7 @@ def scenario_comparison(
         "hires": result.hires,
         "teams_created": result.created,
         "teams_dissolved": result.dissolved,
+        "knowledge": _knowledge_effect(actor, result.departures, scenario.effective_date),
     }
     if _may_see_costs(actor):
         rates = cost_rates()
@@ -445,6 +446,24 @@ def scenario_comparison(
             ),
         }
     return anonymized(actor, data)  # type: ignore[no-any-return]
+
+
+def _knowledge_effect(actor: Actor, departures: dict[str, date], on: date) -> list[dict[str, Any]]:
+    """Code knowledge (steward.knowledge) per team before and after the scenario's departures."""
+    from steward.knowledge import selectors as knowledge
+    from steward.org import selectors as org_selectors
+
+    if not departures:
+        return []
+    people = org_selectors.people_by_employee_id()
+    leaving = {people[e].pk for e in departures if e in people}
+    latest = max(departures.values())
+    try:
+        return knowledge.departures_effect(
+            actor=actor, leaving_person_ids=leaving, on=max(on, latest) + timedelta(days=1)
+        )
+    except knowledge.KnowledgeError:
+        return []
 
 
 # --- capacity -----------------------------------------------------------------------------

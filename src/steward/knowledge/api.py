@@ -1,0 +1,77 @@
+"""Code knowledge API, mounted under /api/v1/engineering (truck factor, map, hotspots, coupling)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+
+from steward.core.errors import BadInput
+from steward.knowledge import selectors
+
+router = Router(tags=["code knowledge"])
+
+
+def _repo(name: str) -> Any:
+    return selectors.repository_by_name(name)
+
+
+@router.get("/truck-factor", summary="Truck factor of a repository at a revision, or of a team")
+def truck_factor(
+    request: HttpRequest,
+    repo: str | None = None,
+    team: str | None = None,
+    rev: str | None = None,
+    exclude: list[str] = Query([]),
+    pruned: bool = False,
+) -> dict[str, Any]:
+    """METRICS.md truck factor; `authors` the caller may not see individually are null."""
+    if bool(repo) == bool(team):
+        raise BadInput("give exactly one of repo=NAME or team=SLUG")
+    if team:
+        from steward.org import selectors as org_selectors
+
+        found = org_selectors.team_by_slug(team)
+        if found is None:
+            raise BadInput(f"team {team!r}: no such team")
+        return selectors.team_truck_factor(
+            actor=request.user, team=found, exclude=exclude, pruned=pruned
+        )
+    assert repo is not None
+    return selectors.repository_truck_factor(
+        actor=request.user, repository=_repo(repo), rev=rev, exclude=exclude, pruned=pruned
+    )
+
+
+@router.get("/knowledge-map", summary="Authors, main developer and abandoned files per file")
+def knowledge_map(
+    request: HttpRequest, repo: str, folder: str = "", on: date | None = None
+) -> dict[str, Any]:
+    """The knowledge map of a repository (or one folder of it) on a day (default today)."""
+    return selectors.knowledge_map(actor=request.user, repository=_repo(repo), on=on, folder=folder)
+
+
+@router.get("/hotspots", summary="Files by revisions in the window, then size")
+def hotspots(request: HttpRequest, repo: str, months: int = 12, limit: int = 50) -> dict[str, Any]:
+    """METRICS.md hotspots of a repository."""
+    return selectors.hotspots(
+        actor=request.user, repository=_repo(repo), months=months, limit=limit
+    )
+
+
+@router.get("/coupling", summary="Change coupling between files or folders")
+def coupling(
+    request: HttpRequest, repo: str, months: int = 12, depth: int | None = None
+) -> dict[str, Any]:
+    """METRICS.md change coupling (code-maat); `depth` aggregates files into folders first."""
+    return selectors.repository_coupling(
+        actor=request.user, repository=_repo(repo), months=months, depth=depth
+    )
+
+
+@router.get("/team-alignment", summary="Share of each repository's commits by its owning team")
+def team_alignment(request: HttpRequest, months: int = 12) -> dict[str, Any]:
+    """METRICS.md team–code alignment."""
+    return selectors.team_alignment(actor=request.user, months=months)

@@ -1,0 +1,718 @@
+"""Code knowledge figures from the ingested history (METRICS.md "Code knowledge").
+
+Everything the truck factor needs is kept at ingestion (engineering's Commit identities and
+FileChange rows with git's status letter); a request reads them from the database and asks git
+only for the revision's tree (`git ls-tree`) and `.mailmap`, never for the history.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
+
+from django.utils import timezone
+
+from steward.core import policy
+from steward.core.errors import BadInput, StewardError
+from steward.engineering import gitlog
+from steward.engineering import selectors as eng
+from steward.knowledge.mailmap import Mailmap
+from steward.knowledge.truckfactor import (
+    Authorship,
+    Source,
+    TruckFactor,
+    compute_authorship,
+    truck_factor,
+)
+
+if TYPE_CHECKING:
+    from steward.engineering.models import Repository
+
+Actor = Any
+
+
+class KnowledgeError(StewardError):
+    """The figure cannot be computed (say why and what to do)."""
+
+
+# ------------------------------------------------------------------ loading
+
+
+@dataclass
+class RepoInput:
+    """What one repository contributes to an analysis."""
+
+    repository: Repository
+    sha: str
+    source: Source
+    commit_ids: list[int]
+
+
+def _resolve(repo: Repository, rev: str | None) -> str:
+    if not repo.head_sha:
+        raise KnowledgeError(f"repository {repo.name} has not been ingested yet")
+    if not rev or rev in ("HEAD", repo.head_sha):
+        return repo.head_sha
+    try:
+        out = gitlog.git(repo.path, "rev-parse", "--verify", "-q", f"{rev}^{{commit}}")
+    except gitlog.GitError as exc:
+        raise BadInput(f"--rev {rev!r}: not a commit of {repo.name} ({exc})") from exc
+    return out.decode("ascii").strip()
+
+
+def _tree(repo: Repository, sha: str) -> list[str]:
+    try:
+        out = gitlog.git(repo.path, "ls-tree", "-r", "-z", "--name-only", "--full-tree", sha)
+    except gitlog.GitError as exc:
+        raise KnowledgeError(
+            f"cannot list the files of {repo.name} at {sha[:10]} in {repo.path or '(no path)'}: "
+            f"{exc} (the repository must stay where it was ingested from)"
+        ) from exc
+    return [p.decode("utf-8", errors="replace") for p in out.split(b"\0") if p]
+
+
+def _mailmap(repo: Repository, sha: str) -> Mailmap:
+    try:
+        raw = gitlog.git(repo.path, "cat-file", "-p", f"{sha}:.mailmap")
+    except gitlog.GitError:
+        return Mailmap()
+    return Mailmap(raw.decode("utf-8", errors="replace"))
+
+
+def load_repository(repo: Repository, rev: str | None = None, prefix: str = "") -> RepoInput:
+    """The reachable non-merge commits of `repo` at `rev` and their name-status lines."""
+    sha = _resolve(repo, rev)
+    wanted: set[str] | None = None
+    if sha != repo.head_sha:
+        wanted = set(gitlog.rev_list(repo.path, [sha]))
+    rows = eng.nonmerge_commit_identities(repo, reachable_only=wanted is None)
+    if wanted is not None:
+        stored = {r[1] for r in rows} | eng.merge_commit_shas(repo)
+        missing = wanted - stored
+        if missing:
+            raise KnowledgeError(
+                f"{len(missing):,} commits reachable from {rev} are not ingested "
+                f"(ingest the branch first)"
+            )
+        rows = [r for r in rows if r[1] in wanted]
+    index = {r[0]: i for i, r in enumerate(rows)}
+    lines: list[tuple[int, str, str, str]] = []
+    unknown = 0
+    for commit_id, status, path, old_path in eng.nonmerge_name_status(repo):
+        i = index.get(commit_id)
+        if i is None:
+            continue
+        if not status:
+            unknown += 1
+        lines.append((i, status, path, old_path))
+    if unknown:
+        raise KnowledgeError(
+            f"{unknown:,} file changes of {repo.name} were ingested before Steward kept file "
+            "statuses: delete the repository's commits and ingest it again"
+        )
+    source = Source(
+        commits=[(r[2], r[3], r[4], r[5]) for r in rows],
+        lines=lines,
+        files=_tree(repo, sha),
+        mailmap=_mailmap(repo, sha),
+        prefix=prefix,
+    )
+    return RepoInput(repository=repo, sha=sha, source=source, commit_ids=[r[0] for r in rows])
+
+
+@dataclass
+class Analysis:
+    """DOA authorship of a set of repositories (one, or a team's) at their revisions."""
+
+    inputs: list[RepoInput]
+    authorship: Authorship
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+    _people: dict[int, set[int]] | None = field(default=None, repr=False)
+
+    @property
+    def multi(self) -> bool:
+        """True when paths carry a `repo/` prefix (a union of repositories)."""
+        return len(self.inputs) > 1
+
+    def split(self, path: str) -> tuple[str, str]:
+        """(repository name, path inside it) of an analysed file."""
+        if self.multi:
+            name, _, rest = path.partition("/")
+            return name, rest
+        return self.inputs[0].repository.name, path
+
+    def developer_people(self) -> dict[int, set[int]]:
+        """Person ids behind each developer (through its e-mails and the identity links)."""
+        if self._people is None:
+            resolver = eng.identity_resolver()
+            result: dict[int, set[int]] = {}
+            for i, dev in enumerate(self.authorship.developers):
+                people = set()
+                for email in dev.emails:
+                    person = resolver.person(email.lower())
+                    if person is not None:
+                        people.add(person)
+                result[i] = people
+            self._people = result
+        return self._people
+
+
+_CACHE: OrderedDict[tuple[Any, ...], Analysis] = OrderedDict()
+_CACHE_LOCK = threading.Lock()
+_CACHE_SIZE = 16
+
+
+def _cache_key(repos: Sequence[Repository], rev: str | None, include: Any, exclude: Any) -> Any:
+    return (
+        tuple((r.pk, r.head_sha, r.last_ingested_at) for r in repos),
+        rev,
+        tuple(include),
+        tuple(exclude),
+        eng.identity_count(),
+    )
+
+
+def analyse(
+    repos: Sequence[Repository],
+    rev: str | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+) -> Analysis:
+    """DOA authorship of `repos` (a union with `repo/` prefixes when several), cached."""
+    repos = sorted(repos, key=lambda r: r.name)
+    include, exclude = tuple(include), tuple(exclude)
+    key = _cache_key(repos, rev, include, exclude)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    multi = len(repos) > 1
+    inputs = [load_repository(r, rev, prefix=f"{r.name}/" if multi else "") for r in repos]
+    authorship = compute_authorship([i.source for i in inputs], include, exclude)
+    result = Analysis(inputs=inputs, authorship=authorship, include=include, exclude=exclude)
+    with _CACHE_LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+def repository_by_name(name: str) -> Repository:
+    """The repository called `name`, or BadInput naming the fix."""
+    repo = eng.repository_by_name(name)
+    if repo is None:
+        raise BadInput(f"repo {name!r}: no such repository (ingest it first)")
+    return repo
+
+
+def team_repositories(team: Any) -> list[Repository]:
+    """The repositories a team owns."""
+    return eng.repositories_of_team(team.pk)
+
+
+def ingested_repositories(actor: Actor) -> list[Repository]:
+    """The ingested repositories `actor` may see, by name."""
+    return [r for r in eng.repository_list(actor=actor) if r.head_sha]
+
+
+def teams_with_repositories(actor: Actor) -> list[Any]:
+    """Teams `actor` may see that own at least one repository, by name."""
+    from steward.org import selectors as org_selectors
+
+    owners = {r.team_id for r in eng.owned_repositories() if r.head_sha}
+    return [t for t in org_selectors.team_list(actor=actor).order_by("name") if t.pk in owners]
+
+
+# ------------------------------------------------------------------ visibility
+
+
+def _visible_developers(actor: Actor, analysis: Analysis, devs: Iterable[int]) -> set[int]:
+    """Developers whose individual figures `actor` may see (policy.may_see_individual_activity)."""
+    devs = set(devs)
+    if policy.may_see_individual_activity(actor, None):
+        return devs
+    people = analysis.developer_people()
+    return {
+        d
+        for d in devs
+        if people.get(d) and all(policy.may_see_individual_activity(actor, p) for p in people[d])
+    }
+
+
+# ------------------------------------------------------------------ truck factor
+
+
+def truck_factor_dict(
+    analysis: Analysis,
+    result: TruckFactor,
+    *,
+    actor: Actor,
+    label: dict[str, Any],
+) -> dict[str, Any]:
+    """METRICS.md's JSON shape; authors `actor` may not see individually are `null`."""
+    visible = _visible_developers(actor, analysis, (d for d, _ in result.removed))
+    authors = []
+    for dev, files in result.removed:
+        developer = analysis.authorship.developers[dev]
+        shown = dev in visible
+        authors.append(
+            {
+                "developer": developer.key if shown else None,
+                "name": developer.name if shown else None,
+                "files": files,
+            }
+        )
+    return {
+        **label,
+        "truck_factor": result.truck_factor,
+        "coverage": None if result.coverage is None else round(result.coverage, 4),
+        "files_analyzed": result.files_analyzed,
+        "authors": authors,
+    }
+
+
+def repository_truck_factor(
+    *,
+    actor: Actor,
+    repository: Repository,
+    rev: str | None = None,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    pruned: bool = False,
+) -> dict[str, Any]:
+    """`steward metrics truck-factor --repo` / `GET /engineering/truck-factor?repo=`."""
+    policy.require(actor, "view", repository)
+    analysis = analyse([repository], rev, include, exclude)
+    result = truck_factor(analysis.authorship, pruned=pruned)
+    return truck_factor_dict(
+        analysis,
+        result,
+        actor=actor,
+        label={"repo": repository.name, "rev": analysis.inputs[0].sha},
+    )
+
+
+def team_truck_factor(
+    *,
+    actor: Actor,
+    team: Any,
+    include: Iterable[str] = (),
+    exclude: Iterable[str] = (),
+    pruned: bool = False,
+) -> dict[str, Any]:
+    """A team's truck factor over the union of its repositories' files (at their heads)."""
+    repos = team_repositories(team)
+    label = {"team": team.slug, "repos": [r.name for r in repos]}
+    if not repos:
+        return {**label, "truck_factor": None, "coverage": None, "files_analyzed": 0, "authors": []}
+    analysis = analyse(repos, None, include, exclude)
+    result = truck_factor(analysis.authorship, pruned=pruned)
+    return truck_factor_dict(analysis, result, actor=actor, label=label)
+
+
+# ------------------------------------------------------------------ people, leavers
+
+
+def _people_end_dates(person_ids: Iterable[int]) -> dict[int, date | None]:
+    from steward.org import selectors as org_selectors
+
+    return org_selectors.person_end_dates(person_ids)
+
+
+def departed_developers(analysis: Analysis, on: date) -> set[int]:
+    """Developers all of whose people have left on `on` (end date before it)."""
+    people = analysis.developer_people()
+    ends = _people_end_dates({p for ps in people.values() for p in ps})
+    gone = set()
+    for dev, ps in people.items():
+        if ps and all(ends.get(p) is not None and ends[p] < on for p in ps):  # type: ignore[operator]
+            gone.add(dev)
+    return gone
+
+
+def developers_of_people(analysis: Analysis, person_ids: Iterable[int]) -> set[int]:
+    """Developers linked to any of `person_ids`."""
+    wanted = set(person_ids)
+    return {d for d, ps in analysis.developer_people().items() if ps & wanted}
+
+
+@dataclass
+class FileRow:
+    """One analysed file of the knowledge map."""
+
+    repo: str
+    path: str
+    authors: list[int]
+    abandoned: bool
+
+
+def abandoned_files(analysis: Analysis, on: date) -> list[int]:
+    """Indexes of analysed files with at least one author, all of whom have left on `on`."""
+    gone = departed_developers(analysis, on)
+    return [
+        i
+        for i, f in enumerate(analysis.authorship.files)
+        if f.authors and all(a in gone for a in f.authors)
+    ]
+
+
+def what_if(
+    analysis: Analysis, leaving: set[int], on: date, pruned: bool = False
+) -> dict[str, Any]:
+    """The same computation with `leaving` developers' authorship removed."""
+    gone = departed_developers(analysis, on)
+    files = analysis.authorship.files
+    before = truck_factor(analysis.authorship, without=gone, pruned=pruned)
+    after = truck_factor(analysis.authorship, without=gone | leaving, pruned=pruned)
+    orphaned = [
+        i
+        for i, f in enumerate(files)
+        if f.authors
+        and any(a in leaving for a in f.authors)
+        and all(a in leaving or a in gone for a in f.authors)
+    ]
+    abandoned_before = sum(1 for f in files if f.authors and all(a in gone for a in f.authors))
+    return {
+        "truck_factor_before": before.truck_factor,
+        "truck_factor_after": after.truck_factor,
+        "files_analyzed": len(files),
+        "abandoned_before": abandoned_before,
+        "abandoned_after": abandoned_before + len(orphaned),
+        "files_losing_last_author": [analysis.split(files[i].path) for i in orphaned],
+    }
+
+
+# ------------------------------------------------------------------ knowledge map
+
+
+def knowledge_map(
+    *, actor: Actor, repository: Repository, on: date | None = None, folder: str = ""
+) -> dict[str, Any]:
+    """Per file and folder: authors (DOA), main developer, ownership, fragmentation, abandoned."""
+    policy.require(actor, "view", repository)
+    on = on or timezone.localdate()
+    analysis = analyse([repository])
+    gone = departed_developers(analysis, on)
+    stats = file_statistics(repository)
+    devs = analysis.authorship.developers
+    visible = _visible_developers(actor, analysis, range(len(devs)))
+    email_dev = {e: i for i, d in enumerate(devs) for e in d.emails}
+    prefix = folder.strip("/") + "/" if folder.strip("/") else ""
+    files = []
+    folders: dict[str, dict[str, Any]] = {}
+    for f in analysis.authorship.files:
+        if not f.path.startswith(prefix):
+            continue
+        stat = stats.get(f.path, {})
+        abandoned = bool(f.authors) and all(a in gone for a in f.authors)
+        main_email = stat.get("main_dev")
+        main_dev = email_dev.get(main_email.upper()) if main_email else None
+        row = {
+            "path": f.path,
+            "authors": [
+                {"developer": devs[a].key, "name": devs[a].name, "left": a in gone}
+                if a in visible
+                else {"developer": None, "name": None, "left": a in gone}
+                for a in f.authors
+            ],
+            "author_count": len(f.authors),
+            "main_developer": (
+                devs[main_dev].name if main_dev is not None and main_dev in visible else None
+            ),
+            "ownership": stat.get("ownership"),
+            "fragmentation": stat.get("fragmentation"),
+            "revisions": stat.get("revisions", 0),
+            "abandoned": abandoned,
+        }
+        files.append(row)
+        rest = f.path[len(prefix) :]
+        top = rest.split("/", 1)[0] if "/" in rest else ""
+        if top:
+            entry = folders.setdefault(
+                top, {"folder": prefix + top, "files": 0, "abandoned": 0, "authors": set()}
+            )
+            entry["files"] += 1
+            entry["abandoned"] += int(abandoned)
+            entry["authors"].update(f.authors)
+    folder_rows = []
+    for entry in sorted(folders.values(), key=lambda e: e["folder"]):
+        selected = [f.path.startswith(entry["folder"] + "/") for f in analysis.authorship.files]
+        tf = truck_factor(analysis.authorship, without=gone, file_filter=selected)
+        folder_rows.append(
+            {
+                "folder": entry["folder"],
+                "files": entry["files"],
+                "abandoned": entry["abandoned"],
+                "authors": len(entry["authors"]),
+                "truck_factor": tf.truck_factor,
+            }
+        )
+    return {
+        "repo": repository.name,
+        "rev": analysis.inputs[0].sha,
+        "on": on,
+        "folder": prefix.rstrip("/"),
+        "folders": folder_rows,
+        "files": files,
+        "abandoned": sum(1 for r in files if r["abandoned"]),
+    }
+
+
+def file_statistics(repository: Repository, since: date | None = None) -> dict[str, dict[str, Any]]:
+    """Per path (no rename following, like code-maat): revisions, main developer, fragmentation.
+
+    Over non-merge reachable commits (since `since` when given). Main developer = the author
+    (mailmapped e-mail) with the most added lines; ownership = their added ÷ all added lines;
+    fragmentation = 1 − Σ (revisionsᵢ ÷ revisions)².
+    """
+    revs: dict[str, Counter[str]] = defaultdict(Counter)
+    added: dict[str, Counter[str]] = defaultdict(Counter)
+    for _, path, email, lines, status, _ in eng.file_activity(repository, since):
+        if status == "D":
+            continue
+        revs[path][email] += 1
+        added[path][email] += lines
+    result: dict[str, dict[str, Any]] = {}
+    for path, by_author in revs.items():
+        total = sum(by_author.values())
+        lines_by = added[path]
+        all_added = sum(lines_by.values())
+        main = min(lines_by.items(), key=lambda kv: (-kv[1], kv[0]))[0] if lines_by else None
+        result[path] = {
+            "revisions": total,
+            "main_dev": main,
+            "ownership": (lines_by[main] / all_added) if main and all_added else None,
+            "fragmentation": 1 - sum((n / total) ** 2 for n in by_author.values()),
+        }
+    return result
+
+
+# ------------------------------------------------------------------ hotspots and coupling
+
+
+def hotspots(
+    *, actor: Actor, repository: Repository, months: int = 12, limit: int = 50
+) -> dict[str, Any]:
+    """Files by revisions in the window (non-merge commits), then size (non-blank lines), with
+    the revisions of the window before it (the trend)."""
+    policy.require(actor, "view", repository)
+    since = timezone.localdate() - timedelta(days=round(months * 30.4375))
+    stats = file_statistics(repository, since)
+    tree = set(_tree(repository, repository.head_sha))
+    sizes = _sizes(repository, [p for p in stats if p in tree])
+    # Trend: the same count over the window before (as long as this one).
+    before = since - (timezone.localdate() - since)
+    previous: Counter[str] = Counter()
+    for _, path, _, _, status, day in eng.file_activity(repository, before):
+        when = day if isinstance(day, date) else date.fromisoformat(str(day))
+        if status != "D" and when < since:
+            previous[path] += 1
+    rows = [
+        {
+            "path": path,
+            "revisions": s["revisions"],
+            "previous_revisions": previous.get(path, 0),
+            "size": sizes.get(path, 0),
+            "fragmentation": round(s["fragmentation"], 3),
+            "ownership": None if s["ownership"] is None else round(s["ownership"], 3),
+        }
+        for path, s in stats.items()
+        if path in tree
+    ]
+    rows.sort(key=lambda r: (-r["revisions"], -r["size"], r["path"]))
+    return {"repo": repository.name, "since": since, "files": rows[:limit]}
+
+
+def _sizes(repository: Repository, paths: Sequence[str]) -> dict[str, int]:
+    """Non-blank lines of each path at the ingested head (one `git cat-file --batch`)."""
+    import subprocess
+
+    if not paths:
+        return {}
+    request = "".join(f"{repository.head_sha}:{p}\n" for p in paths).encode()
+    proc = subprocess.run(
+        ["git", "-C", repository.path, "cat-file", "--batch"],
+        input=request,
+        capture_output=True,
+        check=False,
+    )
+    out = proc.stdout
+    sizes: dict[str, int] = {}
+    pos = 0
+    for path in paths:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) < 3 or header[1] != b"blob":
+            continue
+        length = int(header[2])
+        body = out[pos : pos + length]
+        pos += length + 1
+        if b"\0" in body[:8000]:
+            continue  # binary
+        sizes[path] = sum(1 for line in body.split(b"\n") if line.strip())
+    return sizes
+
+
+def change_coupling(
+    commits_files: Iterable[Sequence[str]],
+    *,
+    max_changeset: int = 30,
+    min_revs: int = 5,
+    min_shared: int = 5,
+    min_degree: float = 30.0,
+) -> list[dict[str, Any]]:
+    """code-maat `coupling` over change sets (each a commit's entities, distinct)."""
+    revisions: Counter[str] = Counter()
+    shared: Counter[tuple[str, str]] = Counter()
+    for entities in commits_files:
+        unique = sorted(set(entities))
+        if len(unique) > max_changeset:
+            continue
+        revisions.update(unique)
+        for i, a in enumerate(unique):
+            for b in unique[i + 1 :]:
+                shared[(a, b)] += 1
+    rows: list[dict[str, Any]] = []
+    for (a, b), n in shared.items():
+        if revisions[a] < min_revs or revisions[b] < min_revs or n < min_shared:
+            continue
+        degree = n / ((revisions[a] + revisions[b]) / 2) * 100
+        if degree < min_degree:
+            continue
+        rows.append(
+            {
+                "entity": a,
+                "coupled": b,
+                "degree": round(degree, 1),
+                "shared": n,
+                "revisions_entity": revisions[a],
+                "revisions_coupled": revisions[b],
+            }
+        )
+    rows.sort(key=lambda r: (-r["degree"], -r["shared"], r["entity"], r["coupled"]))
+    return rows
+
+
+def repository_coupling(
+    *, actor: Actor, repository: Repository, months: int = 12, depth: int | None = None
+) -> dict[str, Any]:
+    """Change coupling between files (or folders at `depth` path segments) in the window."""
+    policy.require(actor, "view", repository)
+    since = timezone.localdate() - timedelta(days=round(months * 30.4375))
+    sets: dict[int, list[str]] = defaultdict(list)
+    for commit_id, path, *_ in eng.file_activity(repository, since):
+        sets[commit_id].append(path)
+    if depth:
+        # Module level: files are aggregated first; the 30-file limit applies to the commit.
+        changesets = [
+            [_module(p, depth) for p in files] for files in sets.values() if len(files) <= 30
+        ]
+    else:
+        changesets = list(sets.values())
+    return {
+        "repo": repository.name,
+        "since": since,
+        "level": f"folders ({depth})" if depth else "files",
+        "pairs": change_coupling(changesets),
+    }
+
+
+def _module(path: str, depth: int) -> str:
+    parts = path.split("/")
+    return "/".join(parts[:depth]) if len(parts) > depth else "/".join(parts[:-1]) or "."
+
+
+# ------------------------------------------------------------------ team-code alignment
+
+
+def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
+    """Per owned repository: share of its non-merge commits in the window by its owning team.
+
+    Membership is the person's home team on the commit date (org memberships); commits by
+    identities linked to no person count as not by the team.
+    """
+    from steward.org import selectors as org_selectors
+
+    since = timezone.localdate() - timedelta(days=round(months * 30.4375))
+    resolver = eng.identity_resolver()
+    repos = eng.owned_repositories()
+    rows = []
+    commits = eng.nonmerge_commits_since([r.pk for r in repos], since)
+    people = {resolver.person(e) for _, e, _, _ in commits} - {None}
+    spells: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
+    for pid, start, end, team_id in org_selectors.home_team_spells(
+        [p for p in people if p is not None], since, timezone.localdate() + timedelta(days=1)
+    ):
+        spells[pid].append((start, end, team_id))
+
+    def team_on(person: int | None, day: date) -> int | None:
+        if person is None:
+            return None
+        for start, end, team_id in spells.get(person, ()):
+            if start <= day and (end is None or day < end):
+                return team_id
+        return None
+
+    by_repo: dict[int, Counter[str]] = defaultdict(Counter)
+    owner = {r.pk: r.team_id for r in repos}
+    for repo_id, email, day, _ in commits:
+        t = team_on(resolver.person(email), day)
+        by_repo[repo_id]["all"] += 1
+        if t == owner[repo_id]:
+            by_repo[repo_id]["team"] += 1
+    for r in repos:
+        counts = by_repo.get(r.pk, Counter())
+        total = counts["all"]
+        rows.append(
+            {
+                "repo": r.name,
+                "team": r.team.slug if r.team else None,
+                "team_name": r.team.name if r.team else None,
+                "commits": total,
+                "by_team": counts["team"],
+                "share": (counts["team"] / total) if total else None,
+            }
+        )
+    return {"since": since, "repositories": rows}
+
+
+# ------------------------------------------------------------------ reorg scenarios
+
+
+def departures_effect(
+    *, actor: Actor, leaving_person_ids: Iterable[int], on: date
+) -> list[dict[str, Any]]:
+    """Per team owning repositories: truck factor and abandoned share before and after the
+    people in `leaving_person_ids` leave (people already gone on `on` count as gone in both).
+
+    Team-level figures only (no names), so every role that sees a scenario may see them.
+    """
+    ids = set(leaving_person_ids)
+    rows = []
+    for team in teams_with_repositories(actor):
+        try:
+            analysis = analyse(team_repositories(team))
+        except StewardError:
+            continue
+        outcome = what_if(analysis, developers_of_people(analysis, ids), on)
+        files = outcome["files_analyzed"]
+        rows.append(
+            {
+                "team": team.slug,
+                "team_name": team.name,
+                "files": files,
+                "truck_factor_before": outcome["truck_factor_before"],
+                "truck_factor_after": outcome["truck_factor_after"],
+                "abandoned_share_before": outcome["abandoned_before"] / files if files else None,
+                "abandoned_share_after": outcome["abandoned_after"] / files if files else None,
+                "files_losing_last_author": len(outcome["files_losing_last_author"]),
+            }
+        )
+    return rows

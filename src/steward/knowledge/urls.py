@@ -1,0 +1,15 @@
+"""Code knowledge pages (under /engineering/knowledge/)."""
+
+from django.urls import path
+
+from steward.knowledge import views
+
+app_name = "knowledge"
+
+urlpatterns = [
+    path("", views.risk, name="risk"),
+    path("hotspots/", views.hotspots, name="hotspots"),
+    path("coupling/", views.coupling, name="coupling"),
+    path("map/<str:name>/", views.knowledge_map, name="map"),
+    path("map/<str:name>/file/<path:path>", views.file_commits, name="file"),
+]
