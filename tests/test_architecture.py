@@ -20,6 +20,15 @@ FLOORS: dict[str, set[str]] = {
     "orgdesign": {"core", "org", "engineering", "knowledge"},
     "architecture": {"core", "org", "engineering", "orgdesign", "knowledge"},
     "strategy": {"core", "org", "engineering", "orgdesign", "architecture", "knowledge"},
+    "worktracking": {
+        "core",
+        "org",
+        "engineering",
+        "orgdesign",
+        "architecture",
+        "strategy",
+        "knowledge",
+    },
     "finance": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
     "talent": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
     "growth": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
@@ -106,6 +115,7 @@ def _fake_steward(tmp_path: Path, violations: dict[str, str]) -> Path:
         "strategy",
         "demo",
         "cockpit",
+        "worktracking",
     ):
         (root / app).mkdir(parents=True)
         for name in ("__init__", "models", "selectors"):
@@ -168,6 +178,7 @@ APP_NAMES = (
     "strategy",
     "cockpit",
     "demo",
+    "worktracking",
 )
 
 

@@ -14,6 +14,7 @@ from steward.knowledge.api import router as knowledge_router
 from steward.org.api import router as org_router
 from steward.orgdesign.api import router as orgdesign_router
 from steward.strategy.api import router as strategy_router
+from steward.worktracking.api import router as worktracking_router
 
 
 class StewardAPI(NinjaAPI):
@@ -40,3 +41,4 @@ api.add_router("/architecture", architecture_router)
 api.add_router("/org", orgdesign_router)
 api.add_router("/cockpit", cockpit_router)
 api.add_router("/engineering", knowledge_router)
+api.add_router("/worktracking", worktracking_router)

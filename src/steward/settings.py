@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "steward.cockpit",
     "steward.demo",
     "steward.knowledge",
+    "steward.worktracking",
 ]
 
 MIDDLEWARE = [

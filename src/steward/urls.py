@@ -25,6 +25,7 @@ urlpatterns = [
     path("architecture/", include("steward.architecture.urls")),
     path("cockpit/", include("steward.cockpit.urls")),
     path("engineering/knowledge/", include("steward.knowledge.urls")),
+    path("work/", include("steward.worktracking.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

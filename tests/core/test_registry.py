@@ -53,6 +53,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "orgdesign",
         "strategy",
         "cockpit",
+        "worktracking",
     }
     assert (
         policy.registry.sensitive_fields["org.person"]["salary"] == policy.FieldClass.COMPENSATION
@@ -146,6 +147,9 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                 ("Code knowledge", "knowledge:risk", None),
                 ("Hotspots", "knowledge:hotspots", None),
                 ("Change coupling", "knowledge:coupling", None),
+                ("Flow", "worktracking:flow", None),
+                ("Work items", "worktracking:items", None),
+                ("Investment", "worktracking:investment", None),
             ],
         ),
         ("Budget & vendors", []),

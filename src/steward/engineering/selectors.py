@@ -821,3 +821,49 @@ def commits_touching(repository: Repository, path: str, limit: int = 500) -> lis
         }
         for sha, when, message, email, name, status, old_path, new_path, added, deleted in rows
     ]
+
+
+@dataclass(frozen=True)
+class CommitFacts:
+    """What other apps need to know of one commit, found by its sha (pull requests)."""
+
+    commit_id: int
+    sha: str
+    repository_id: int
+    authored_at: datetime
+    email: str
+    added: int
+    deleted: int
+    parent_count: int
+    # finished_at of the first successful production deployment that shipped it (None: not yet).
+    deployed_at: datetime | None
+
+
+def commit_facts(
+    *, repository_ids: Iterable[int], shas: Iterable[str]
+) -> dict[tuple[int, str], CommitFacts]:
+    """The commits of these repositories with these (full) shas, by (repository id, sha)."""
+    wanted = sorted(set(shas))
+    repos = list(set(repository_ids))
+    out: dict[tuple[int, str], CommitFacts] = {}
+    if not wanted or not repos:
+        return out
+    for start_i in range(0, len(wanted), 900):
+        rows = (
+            Commit.objects.filter(repository_id__in=repos, sha__in=wanted[start_i : start_i + 900])
+            .order_by()
+            .values_list(
+                "pk", "sha", "repository_id", "authored_at", "email", "added", "deleted",
+                "parent_count", "deployment__finished_at",
+            )
+        )  # fmt: skip
+        for pk, sha, repo_id, authored, email, added, deleted, parents, deployed in rows:
+            out[(repo_id, sha)] = CommitFacts(
+                pk, sha, repo_id, authored, email, added, deleted, parents, deployed
+            )
+    return out
+
+
+def repository_ids_by_name() -> dict[str, int]:
+    """Every ingested repository's id by its name."""
+    return dict(Repository.objects.order_by().values_list("name", "pk"))

@@ -1,0 +1,111 @@
+"""Work-tracking pages: flow (cycle time, size, reviews), pull requests, tracker items."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from steward.core.periods import parse_period
+from steward.org import selectors as org_selectors
+from steward.worktracking import investment as investment_model
+from steward.worktracking import selectors
+
+
+def _scope(request: HttpRequest) -> dict[str, Any]:
+    start, end = parse_period(request.GET.get("from"), request.GET.get("to"))
+    team = request.GET.get("team") or None
+    return {"team": team, "start": start, "end": end}
+
+
+def _team_names() -> dict[str, str]:
+    return org_selectors.team_names_by_slug()
+
+
+def flow_page(request: HttpRequest) -> HttpResponse:
+    """Cycle time of merged pull requests per team and week, their size, review load and
+    unreviewed merges; every figure drills down to the pull requests behind it."""
+    scope = _scope(request)
+    start: date = scope["start"]
+    end: date = scope["end"]
+    report = selectors.flow_report(actor=request.user, start=start, end=end, team=scope["team"])
+    load = selectors.review_load(actor=request.user, start=start, end=end)
+    rows = selectors.flow_rows(start=start, end=end, team=scope["team"])
+    week = request.GET.get("week")
+    drill_team = request.GET.get("drill_team")
+    shown = rows
+    if week:
+        shown = [r for r in shown if r["week"].isoformat() == week]
+    if drill_team:
+        shown = [r for r in shown if (r["team"] or "none") == drill_team]
+    if request.GET.get("unreviewed"):
+        shown = [r for r in shown if not r["reviewed"]]
+    names = _team_names()
+    for row in [*report["by_team_week"], *shown]:
+        row["team_name"] = (
+            names.get(row["team"], row["team"]) if row["team"] else "No team (author not matched)"
+        )
+    context = {
+        "scope": scope,
+        "report": report,
+        "load": load,
+        "pulls": shown[:500],
+        "pulls_total": len(shown),
+        "team_names": names,
+        "all_teams": org_selectors.team_list(actor=request.user).order_by("name"),
+    }
+    return render(request, "worktracking/flow.html", context)
+
+
+def pulls(request: HttpRequest) -> HttpResponse:
+    """Every pull request; `?repo=`, `?state=` and `?unlinked=1` (repository not ingested)."""
+    rows = selectors.pull_list(
+        actor=request.user,
+        repo=request.GET.get("repo") or None,
+        state=request.GET.get("state") or None,
+        unlinked=bool(request.GET.get("unlinked")),
+    )
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    return render(request, "worktracking/pulls.html", {"page": page, "query": request.GET})
+
+
+def pull_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One pull request: the four parts of its cycle time, its commits, reviews, deployment."""
+    pull = selectors.pull_get(actor=request.user, pk=pk)
+    if pull is None:
+        raise Http404("no such pull request")
+    context = selectors.pull_detail(actor=request.user, pull=pull)
+    return render(request, "worktracking/pull_detail.html", context)
+
+
+def items(request: HttpRequest) -> HttpResponse:
+    """Tracker items with their parents, epics and the initiatives their keys name."""
+    rows = selectors.item_list(
+        actor=request.user,
+        source=request.GET.get("source") or None,
+        project=request.GET.get("project") or None,
+    )
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    initiatives = investment_model.initiatives_of_items(actor=request.user, items=list(page))
+    categories = investment_model.categories_of(list(page))
+    return render(
+        request,
+        "worktracking/items.html",
+        {"page": page, "initiatives": initiatives, "categories": categories},
+    )
+
+
+def investment(request: HttpRequest) -> HttpResponse:
+    """Effort per investment category (rules on issue type, label, project, repository)."""
+    scope = _scope(request)
+    report = investment_model.investment_report(
+        actor=request.user, start=scope["start"], end=scope["end"]
+    )
+    return render(
+        request,
+        "worktracking/investment.html",
+        {"scope": scope, "report": report, "team_names": _team_names()},
+    )
