@@ -254,6 +254,18 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:hotspots": [],
     "api:coupling": [],
     "api:team_alignment": [{}],
+    # Work tracking (issue 16): PULL is the first demo pull request.
+    "worktracking:flow": [{}],
+    "worktracking:pulls": [{}],
+    "worktracking:pull_detail": [{"pk": "PULL"}],
+    "worktracking:items": [{}],
+    "worktracking:investment": [{}],
+    "api:pull_requests": [{}],
+    "api:pull_request": [{"pk": "PULL"}],
+    "api:cycle_time": [{}],
+    "api:review_load": [{}],
+    "api:items": [{}],
+    "api:investment_balance": [{}],
 }
 
 # Editing pages: for the org editors and the strategy editors only (403 for the others).
@@ -345,6 +357,10 @@ def _resolve_value(value: str) -> str:
             "ACTION": ImprovementAction.objects.all(),
         }[value]
         return str(rows.order_by("pk").values_list("pk", flat=True)[0])
+    if value == "PULL":
+        from steward.worktracking.models import PullRequest
+
+        return str(PullRequest.objects.order_by("pk").values_list("pk", flat=True)[0])
     if value == "SCENARIO":
         from steward.orgdesign.models import Scenario
 

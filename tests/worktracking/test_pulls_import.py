@@ -46,11 +46,11 @@ def test_github_pages_reviews_and_comments_are_joined(world: World) -> None:
         ("review:802", "review"),
     ]
 
-    p13 = PullRequest.objects.get(number=13)
+    p13 = PullRequest.objects.get(repo_name="acme/wt-payments", number=13)
     assert p13.ready_at == _utc("2026-03-10T10:00")
     assert p13.merge_commit is None  # its merge commit is not ingested
 
-    p14 = PullRequest.objects.get(number=14)
+    p14 = PullRequest.objects.get(repo_name="acme/wt-payments", number=14)
     assert (
         p14.state == "open" and p14.draft and p14.merged_at is None and p14.merge_commit_sha == ""
     )
@@ -74,7 +74,7 @@ def test_reimport_is_idempotent_and_a_later_export_updates(world: World, tmp_pat
     changed = diff.of_kind("changed")
     assert [c.key for c in changed] == ["github:acme/wt-payments#14"]
     assert changed[0].fields == {"title": ("WIP: new ledger", "New ledger")}
-    assert PullRequest.objects.get(number=14).title == "New ledger"
+    assert PullRequest.objects.get(repo_name="acme/wt-payments", number=14).title == "New ledger"
 
 
 def test_gitlab_merge_request_with_approvals_and_notes(world: World) -> None:

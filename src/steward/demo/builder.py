@@ -284,6 +284,7 @@ def _area_steps() -> list[Step]:
     from steward.demo.knowledge import step_knowledge
     from steward.demo.orgdesign import step_orgdesign
     from steward.demo.strategy import step_strategy
+    from steward.demo.worktracking import step_worktracking
 
     return [
         step_engineering,
@@ -291,6 +292,7 @@ def _area_steps() -> list[Step]:
         step_architecture,
         step_strategy,
         step_knowledge,
+        step_worktracking,
         *_last_steps(),
     ]
 

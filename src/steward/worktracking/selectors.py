@@ -278,14 +278,16 @@ def review_load(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
 
 
 def _review_counts(start: date, end: date) -> list[tuple[int | None, int]]:
-    from django.db.models import Count
+    from django.db.models import Count, F
 
+    # A review of one's own pull request (GitHub allows a "commented" one) is not review load.
     return list(
         Review.objects.filter(
             kind=ReviewKind.REVIEW,
             submitted_at__gte=_start(start),
             submitted_at__lt=_start(end),
         )
+        .exclude(reviewer_id=F("pull_request__author_id"))
         .order_by()
         .values("reviewer_id")
         .annotate(n=Count("id"))
