@@ -6,7 +6,7 @@ import typer
 
 from steward.core.actors import SYSTEM
 from steward.core.cli_support import command, console, print_json
-from steward.engineering.cli import metrics_app
+from steward.engineering.cli import ingest_app, metrics_app
 
 
 @metrics_app.command("cycle-time")
@@ -50,3 +50,49 @@ def metrics_cycle_time(
 
 def _fmt(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
+
+
+def _sync(source: str, repo: str, token_env: str, api: str | None, json_: bool) -> None:
+    import os
+
+    from steward.core.errors import BadInput
+    from steward.worktracking import connectors
+
+    token = os.environ.get(token_env, "")
+    if not token:
+        raise BadInput(f"--token-env {token_env}: that environment variable is empty")
+    result = connectors.pulls_sync(actor=SYSTEM, source=source, repo=repo, token=token, api=api)
+    if json_:
+        print_json(result)
+        return
+    counts = result["counts"]
+    console.print(
+        f"{repo}: {result['fetched']} pull requests read in {result['requests']} requests; "
+        f"{counts['added']} added, {counts['changed']} changed, {counts['unchanged']} unchanged"
+    )
+    for warning in result["warnings"]:
+        console.print(f"[yellow]{warning}[/]")
+
+
+@ingest_app.command("github")
+@command
+def ingest_github(
+    repo: str = typer.Argument(..., help="owner/name"),
+    token_env: str = typer.Option("GITHUB_TOKEN", help="Environment variable holding the token."),
+    api: str | None = typer.Option(None, help="API root (GitHub Enterprise)."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Pull requests of a GitHub repository, with reviews and commits (incremental)."""
+    _sync("github", repo, token_env, api, json_)
+
+
+@ingest_app.command("gitlab")
+@command
+def ingest_gitlab(
+    project: str = typer.Argument(..., help="group/name"),
+    token_env: str = typer.Option("GITLAB_TOKEN", help="Environment variable holding the token."),
+    api: str | None = typer.Option(None, help="API root (default https://gitlab.com/api/v4)."),
+    json_: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Merge requests of a GitLab project, with approvals, notes and commits (incremental)."""
+    _sync("gitlab", project, token_env, api, json_)

@@ -568,6 +568,16 @@ def _merge(a: list[Any], b: list[Any], key: Any) -> list[Any]:
     return list(seen.values())
 
 
+def read_pull_objects(objects: list[Any]) -> tuple[list[PullIn], list[Problem]]:
+    """Pull requests from API objects already decoded (the live connectors); the "line" of a
+    problem is the object's position (1-based)."""
+    reader = _PullReader()
+    for index, obj in enumerate(objects, start=1):
+        reader.read(index, obj)
+    pulls = reader.finish()
+    return pulls, reader.problems
+
+
 def read_pulls(text: str) -> tuple[list[PullIn], list[Problem]]:
     """Pull requests (with reviews, comments and commits) and the problems found."""
     values, problems = json_values(text)
