@@ -159,3 +159,16 @@ def test_cli_json(imported: World, capsys: Any) -> None:
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["cycle_time"]["pickup"]["median_hours"] == 14.0
+
+
+def test_percentile_equals_numpys_default() -> None:
+    import random
+
+    import numpy as np
+
+    rng = random.Random(16)
+    for size in range(1, 40):
+        values = [rng.uniform(0, 500) for _ in range(size)]
+        for q in (25, 50, 75, 90):
+            assert flow.percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
+    assert flow.percentile([], 75) is None

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import io
 import json
 import re
@@ -193,6 +194,12 @@ def parse_time(value: Any) -> datetime | None:
     """An ISO 8601 / RFC 3339 time (`Z`, `+00:00` or `+0000`), in UTC; None when not one."""
     if not isinstance(value, str) or not value:
         return None
+    return _parse_time(value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _parse_time(value: str) -> datetime | None:
+    # Exports repeat timestamps (reviews, commits, pages that overlap): parse each once.
     text = value.strip()
     try:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00"))

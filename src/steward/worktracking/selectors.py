@@ -110,36 +110,49 @@ def flow_rows(*, start: date, end: date, team: str | None = None) -> list[dict[s
         .values_list(
             "pk", "source", "repo_name", "number", "title", "repository_id", "author_id",
             "created_at", "ready_at", "merged_at", "merge_commit_sha", "additions", "deletions",
+            "merge_commit_id", "merge_commit__deployment__finished_at",
         )
     )  # fmt: skip
-    ids = [p[0] for p in pulls]
+    window = {
+        "pull_request__state": "merged",
+        "pull_request__merged_at__gte": _start(start),
+        "pull_request__merged_at__lt": _start(end),
+    }
     first_commit: dict[int, datetime] = {}
-    shas: dict[int, list[str]] = defaultdict(list)
+    lines: dict[int, int] = defaultdict(int)
+    # The commits' lines through the stored link to engineering's commit (one query, no shas);
+    # merge commits (two parents) carry no lines of their own.
+    for pr, when, added, deleted, parents in (
+        PullRequestCommit.objects.filter(**window)
+        .order_by()
+        .values_list("pull_request_id", "authored_at", "commit__added", "commit__deleted",
+                     "commit__parent_count")
+    ):  # fmt: skip
+        if when is not None and (pr not in first_commit or when < first_commit[pr]):
+            first_commit[pr] = when
+        if added is not None and parents <= 1:
+            lines[pr] += added + deleted
     responses: dict[int, list[tuple[Any, Any, str]]] = defaultdict(list)
     bots = set(Account.objects.filter(is_bot=True).values_list("pk", flat=True))
-    for chunk_start in range(0, len(ids), 900):
-        chunk = ids[chunk_start : chunk_start + 900]
-        for pr, sha, when in PullRequestCommit.objects.filter(
-            pull_request_id__in=chunk
-        ).values_list("pull_request_id", "sha", "authored_at"):
-            shas[pr].append(sha)
-            if when is not None and (pr not in first_commit or when < first_commit[pr]):
-                first_commit[pr] = when
-        for pr, when, reviewer, kind in Review.objects.filter(
-            pull_request_id__in=chunk, submitted_at__isnull=False
-        ).values_list("pull_request_id", "submitted_at", "reviewer_id", "kind"):
-            if reviewer not in bots:
-                responses[pr].append((when, reviewer, kind))
+    for pr, when, reviewer, kind in (
+        Review.objects.filter(submitted_at__isnull=False, **window)
+        .order_by()
+        .values_list("pull_request_id", "submitted_at", "reviewer_id", "kind")
+    ):
+        if reviewer not in bots:
+            responses[pr].append((when, reviewer, kind))
+    # Merge commits linked at import through the stored link; the others by sha, so that one
+    # ingested after the import still counts.
     facts = engineering.commit_facts(
-        repository_ids={p[5] for p in pulls if p[5]},
-        shas={s for p in pulls for s in [p[10], *shas.get(p[0], [])] if s},
+        repository_ids={p[5] for p in pulls if p[5] and p[13] is None},
+        shas={p[10] for p in pulls if p[10] and p[13] is None},
     )
     people = _person_of_accounts(p[6] for p in pulls if p[6])
     memberships = engineering.team_on({v for v in people.values() if v}, start, end)
     slug_of = org_selectors.team_slugs_by_id()
     rows = []
     for (pk, source, repo, number, title, repo_id, author, created, ready, merged, merge_sha,
-         additions, deletions) in pulls:  # fmt: skip
+         additions, deletions, merge_id, linked_deployed) in pulls:  # fmt: skip
         assert merged is not None  # filtered on merged_at
         person = people.get(author) if author else None
         team_slug = None
@@ -154,6 +167,9 @@ def flow_rows(*, start: date, end: date, team: str | None = None) -> list[dict[s
         others = [(w, k) for (w, r, k) in responses.get(pk, []) if r is None or r != author]
         after = [w for (w, _k) in others if w >= pickup_start]
         merge_fact = facts.get((repo_id, merge_sha)) if repo_id and merge_sha else None
+        deployed: datetime | None = linked_deployed if merge_id is not None else None
+        if merge_fact is not None:
+            deployed = merge_fact.deployed_at
         parts = flow.cycle_parts(
             flow.PullTimes(
                 opened=created,
@@ -161,20 +177,14 @@ def flow_rows(*, start: date, end: date, team: str | None = None) -> list[dict[s
                 first_commit=first_commit.get(pk),
                 ready=ready,
                 first_response=min(after) if after else None,
-                deployed=merge_fact.deployed_at if merge_fact else None,
+                deployed=deployed,
             )
         )
         size = None
         if additions is not None and deletions is not None:
             size = additions + deletions
-        else:
-            linked = [
-                facts[(repo_id, s)]
-                for s in shas.get(pk, [])
-                if repo_id and (repo_id, s) in facts and facts[(repo_id, s)].parent_count <= 1
-            ]
-            if linked:
-                size = sum(c.added + c.deleted for c in linked)
+        elif pk in lines:
+            size = lines[pk]
         rows.append(
             {
                 "id": pk,
@@ -192,16 +202,26 @@ def flow_rows(*, start: date, end: date, team: str | None = None) -> list[dict[s
     return rows
 
 
-def flow_report(*, actor: Actor, start: date, end: date, team: str | None = None) -> dict[str, Any]:
+def flow_report(
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    team: str | None = None,
+    rows: list[dict[str, Any]] | None = None,
+) -> dict[str, Any]:
     """Cycle time (overall, per team, per team and week), PR size and unreviewed merges of
-    the pull requests merged in [start, end)."""
+    the pull requests merged in [start, end) (`rows`: `flow_rows` already read)."""
     policy.require(actor, "view", "worktracking.pullrequest")
-    rows = flow_rows(start=start, end=end, team=team)
+    if rows is None:
+        rows = flow_rows(start=start, end=end, team=team)
     by_team: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     by_team_week: dict[tuple[str | None, date], list[dict[str, Any]]] = defaultdict(list)
+    by_week: dict[date, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         by_team[row["team"]].append(row)
         by_team_week[(row["team"], row["week"])].append(row)
+        by_week[row["week"]].append(row)
     sizes = [r["size"] for r in rows if r["size"] is not None]
     unreviewed = sum(1 for r in rows if not r["reviewed"])
     med = flow.median(sizes)
@@ -221,6 +241,7 @@ def flow_report(*, actor: Actor, start: date, end: date, team: str | None = None
                 by_team_week.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1])
             )
         ],
+        "by_week": [{"week": w, **flow.summary(rs)} for w, rs in sorted(by_week.items())],
         "size": {
             "count": len(sizes),
             "median_lines": med,

@@ -21,8 +21,19 @@ def _scope(request: HttpRequest) -> dict[str, Any]:
     return {"team": team, "start": start, "end": end}
 
 
+def _query(request: HttpRequest) -> str:
+    """The period and team of the page as a query string, for the drill-down links."""
+    from urllib.parse import urlencode
+
+    keep = {k: request.GET[k] for k in ("from", "to", "team") if request.GET.get(k)}
+    return urlencode(keep)
+
+
 def _team_names() -> dict[str, str]:
     return org_selectors.team_names_by_slug()
+
+
+SHOWN = 100  # rows of the drill-down table; the week and team links narrow it
 
 
 def flow_page(request: HttpRequest) -> HttpResponse:
@@ -31,9 +42,11 @@ def flow_page(request: HttpRequest) -> HttpResponse:
     scope = _scope(request)
     start: date = scope["start"]
     end: date = scope["end"]
-    report = selectors.flow_report(actor=request.user, start=start, end=end, team=scope["team"])
-    load = selectors.review_load(actor=request.user, start=start, end=end)
     rows = selectors.flow_rows(start=start, end=end, team=scope["team"])
+    report = selectors.flow_report(
+        actor=request.user, start=start, end=end, team=scope["team"], rows=rows
+    )
+    load = selectors.review_load(actor=request.user, start=start, end=end)
     week = request.GET.get("week")
     drill_team = request.GET.get("drill_team")
     shown = rows
@@ -44,7 +57,7 @@ def flow_page(request: HttpRequest) -> HttpResponse:
     if request.GET.get("unreviewed"):
         shown = [r for r in shown if not r["reviewed"]]
     names = _team_names()
-    for row in [*report["by_team_week"], *shown]:
+    for row in [*report["by_team"], *shown]:
         row["team_name"] = (
             names.get(row["team"], row["team"]) if row["team"] else "No team (author not matched)"
         )
@@ -52,8 +65,9 @@ def flow_page(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "report": report,
         "load": load,
-        "pulls": shown[:500],
+        "pulls": shown[:SHOWN],
         "pulls_total": len(shown),
+        "query": _query(request),
         "team_names": names,
         "all_teams": org_selectors.team_list(actor=request.user).order_by("name"),
     }
