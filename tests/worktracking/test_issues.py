@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -156,3 +157,31 @@ def test_effort_per_category_by_hand(world: World, tmp_path: Path) -> None:
         "uncategorized": 0.5,
     }
     assert report["ktlo_share"] == 0.25
+    # alice and carol are both in f-payments: one cell, 2 person-days, a quarter KTLO
+    assert report["by_team_month"] == [
+        {
+            "team": "f-payments",
+            "month": "2027-01",
+            "person_days": 2.0,
+            "ktlo_share": 0.25,
+            "categories": {
+                "KTLO": 0.5,
+                "New capability": 0.5,
+                "Platform": 0.5,
+                "uncategorized": 0.5,
+            },
+        }
+    ]
+
+
+def test_items_and_investment_pages_and_api(client_as: Any) -> None:
+    run_import("issues", FIXTURES / "jira_issues.csv", actor=SYSTEM)
+    InitiativeFactory(key="f-wt-init", link_keys=["WTP-100"])
+    client = client_as("engineer")
+    body = client.get("/api/v1/worktracking/items?source=jira&project=WTP").json()
+    assert body["count"] == 4
+    assert {i["key"]: i["epic"] for i in body["items"]}["WTP-101"] == "WTP-100"
+    html = client.get("/work/items/?source=jira&project=WTP").content.decode()
+    assert "WTP-103" in html and "f-wt-init" in html
+    page = client.get("/work/investment/?from=2027-01-01&to=2027-02-01")
+    assert page.status_code == 200 and "uncategorized" in page.content.decode()

@@ -7,7 +7,9 @@ parent's category; what no rule matches is `uncategorized`. Effort per category:
 person-day weighs 1, split equally over that day's non-merge commits of the person (METRICS.md
 "Effort attribution"); a commit's share goes equally to the categories of the work items it
 names (its own link keys and those of the pull requests that contain it), else to the category
-of a repository rule matching its repository, else to `uncategorized`.
+of a repository rule matching its repository, else to `uncategorized`. Per team (the person's
+home team that day) and month, the share of categories marked "keeping the lights on" (KTLO)
+against the rest (new capability and everything else).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Any
 
 from steward.core import policy
 from steward.engineering import selectors as engineering
+from steward.org import selectors as org_selectors
 from steward.worktracking.models import InvestmentRule, PullRequestCommit, WorkItem
 
 UNCATEGORIZED = "uncategorized"
@@ -134,7 +137,19 @@ def investment_report(*, actor: Any, start: date, end: date) -> dict[str, Any]:
     per_day: dict[tuple[int, date], int] = defaultdict(int)
     for c in evidence:
         per_day[(c.person_id, c.day)] += 1
+    memberships = engineering.team_on({c.person_id for c in evidence}, start, end)
+    slug_of = org_selectors.team_slugs_by_id()
+
+    def team_of(person: int, day: date) -> str | None:
+        for s, e, team_id in memberships.get(person, []):
+            if s <= day and (e is None or day < e):
+                return slug_of.get(team_id)
+        return None
+
     totals: dict[str, Fraction] = defaultdict(Fraction)
+    cells: dict[tuple[str | None, str], dict[str, Fraction]] = defaultdict(
+        lambda: defaultdict(Fraction)
+    )
     for c in evidence:
         share = Fraction(1, per_day[(c.person_id, c.day)])
         keys = set(c.keys) | pr_keys.get(c.commit_id, set())
@@ -146,8 +161,10 @@ def investment_report(*, actor: Any, start: date, end: date) -> dict[str, Any]:
                 UNCATEGORIZED,
             )
             cats = [cat]
+        cell = cells[(team_of(c.person_id, c.day), c.day.strftime("%Y-%m"))]
         for cat in cats:
             totals[cat] += share / len(cats)
+            cell[cat] += share / len(cats)
     total = sum(totals.values(), Fraction(0))
     ktlo = set(InvestmentRule.objects.filter(ktlo=True).values_list("category", flat=True))
     categories = sorted({c for _f, _v, c in rule_list} | {UNCATEGORIZED} | set(totals))
@@ -162,11 +179,27 @@ def investment_report(*, actor: Any, start: date, end: date) -> dict[str, Any]:
     ]
     rows.sort(key=lambda r: (-r["person_days"], r["category"]))
     ktlo_days = sum((v for k, v in totals.items() if k in ktlo), Fraction(0))
+    by_team_month = []
+    for (team, month), per_cat in sorted(
+        cells.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or "", kv[0][1])
+    ):
+        days = sum(per_cat.values(), Fraction(0))
+        kept = sum((v for k, v in per_cat.items() if k in ktlo), Fraction(0))
+        by_team_month.append(
+            {
+                "team": team,
+                "month": month,
+                "person_days": round(float(days), 3),
+                "ktlo_share": round(float(kept / days), 4) if days and ktlo else None,
+                "categories": {k: round(float(v), 3) for k, v in sorted(per_cat.items())},
+            }
+        )
     return {
         "from": start,
         "to": end,
         "person_days": round(float(total), 3),
         "categories": rows,
         "ktlo_share": round(float(ktlo_days / total), 4) if total and ktlo else None,
+        "by_team_month": by_team_month,
         "rules": list(InvestmentRule.objects.order_by("position")),
     }

@@ -97,19 +97,19 @@ def pull_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def items(request: HttpRequest) -> HttpResponse:
     """Tracker items with their parents, epics and the initiatives their keys name."""
-    rows = selectors.item_list(
+    items_qs = selectors.item_list(
         actor=request.user,
         source=request.GET.get("source") or None,
         project=request.GET.get("project") or None,
     )
-    page = Paginator(rows, 100).get_page(request.GET.get("page"))
-    initiatives = investment_model.initiatives_of_items(actor=request.user, items=list(page))
-    categories = investment_model.categories_of(list(page))
-    return render(
-        request,
-        "worktracking/items.html",
-        {"page": page, "initiatives": initiatives, "categories": categories},
-    )
+    page = Paginator(items_qs, 100).get_page(request.GET.get("page"))
+    shown = list(page)
+    initiatives = investment_model.initiatives_of_items(actor=request.user, items=shown)
+    categories = investment_model.categories_of(shown)
+    rows = [
+        {"item": i, "category": categories[i.key], "initiatives": initiatives[i.key]} for i in shown
+    ]
+    return render(request, "worktracking/items.html", {"page": page, "rows": rows})
 
 
 def investment(request: HttpRequest) -> HttpResponse:
@@ -118,6 +118,9 @@ def investment(request: HttpRequest) -> HttpResponse:
     report = investment_model.investment_report(
         actor=request.user, start=scope["start"], end=scope["end"]
     )
+    names = _team_names()
+    for row in report["by_team_month"]:
+        row["team_name"] = names.get(row["team"], row["team"]) if row["team"] else "No team"
     return render(
         request,
         "worktracking/investment.html",
