@@ -172,3 +172,19 @@ def test_percentile_equals_numpys_default() -> None:
         for q in (25, 50, 75, 90):
             assert flow.percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
     assert flow.percentile([], 75) is None
+
+
+def test_a_repository_ingested_after_the_import_counts_at_once(imported: World) -> None:
+    from steward.engineering.models import Deployment
+    from tests.factories import CommitFactory, RepositoryFactory
+
+    repo = RepositoryFactory(name="not-ingested", team=imported.team)
+    merge = CommitFactory(repository=repo, sha="2" * 40, authored_at=_utc("2026-03-05T00:00"))
+    merge.deployment = Deployment.objects.create(
+        external_id="wt-dep-2", repository=repo, repo_name="not-ingested", sha="2" * 40,
+        environment="production", status="success", finished_at=_utc("2026-03-05T06:00"),
+        source="csv",
+    )  # fmt: skip
+    merge.save()
+    rows = {r["key"]: r for r in selectors.flow_rows(start=MARCH[0], end=MARCH[1])}
+    assert rows["acme/not-ingested#3"]["deploy"] == 6.0  # merged 00:00, deployed 06:00

@@ -33,6 +33,12 @@ def _start(day: date) -> datetime:
 # ---------------------------------------------------------------- pull requests
 
 
+def resolve_repository(name: str, by_name: dict[str, int]) -> int | None:
+    """An ingested repository for a host's `owner/name` (or group/sub/name): the full path,
+    else its last segment."""
+    return by_name.get(name) or by_name.get(name.rsplit("/", 1)[-1])
+
+
 def pull_list(
     *,
     actor: Actor,
@@ -141,6 +147,13 @@ def flow_rows(*, start: date, end: date, team: str | None = None) -> list[dict[s
     ):
         if reviewer not in bots:
             responses[pr].append((when, reviewer, kind))
+    # A repository ingested after the import counts at once (the next import stores the link).
+    if any(p[5] is None for p in pulls):
+        by_name = engineering.repository_ids_by_name()
+        pulls = [
+            p if p[5] is not None else (*p[:5], resolve_repository(p[2], by_name), *p[6:])
+            for p in pulls
+        ]
     # Merge commits linked at import through the stored link; the others by sha, so that one
     # ingested after the import still counts.
     facts = engineering.commit_facts(

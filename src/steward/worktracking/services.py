@@ -35,6 +35,7 @@ from steward.worktracking.models import (
     Review,
     WorkItem,
 )
+from steward.worktracking.selectors import resolve_repository
 
 UNCATEGORIZED = "uncategorized"
 
@@ -52,12 +53,6 @@ def pull_link_keys(title: str, head_ref: str, patterns: Sequence[Any]) -> list[s
     keys = linkkeys.extract(head_ref, patterns)
     keys += [k for k in linkkeys.extract(title, patterns) if k not in keys]
     return keys
-
-
-def resolve_repository(name: str, by_name: dict[str, int]) -> int | None:
-    """An ingested repository for a host's `owner/name` (or group/sub/name): the full path,
-    else its last segment."""
-    return by_name.get(name) or by_name.get(name.rsplit("/", 1)[-1])
 
 
 # ---------------------------------------------------------------- pull requests
