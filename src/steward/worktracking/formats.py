@@ -214,6 +214,12 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ("" if value is None else str(value))
 
 
+def _list(value: Any) -> list[Any]:
+    # A list field holding something else is read as empty (the fields that matter are
+    # checked where they are read); iterating a number or a string would be wrong.
+    return value if isinstance(value, list) else []
+
+
 def _dict(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -268,6 +274,13 @@ class _PullReader:
 
     def problem(self, line: int, column: str | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(line, column, message, hint))
+
+    def listed(self, line: int, obj: dict[str, Any], name: str) -> list[Any]:
+        value = obj.get(name)
+        if value is None or isinstance(value, list):
+            return value or []
+        self.problem(line, name, f"is {type(value).__name__}, not a list", "export it again")
+        return []
 
     def time(self, line: int, obj: dict[str, Any], name: str, required: bool = False) -> Any:
         raw = obj.get(name)
@@ -330,11 +343,11 @@ class _PullReader:
             deletions=_int(obj.get("deletions")),
             labels=[
                 _str(label.get("name"))
-                for label in obj.get("labels") or []
+                for label in _list(obj.get("labels"))
                 if isinstance(label, dict) and label.get("name")
             ],
         )
-        for item in obj.get("reviews") or []:
+        for item in self.listed(line, obj, "reviews"):
             review = self.github_review(line, item)
             if review is not None:
                 pull.reviews.append(review)
@@ -350,7 +363,7 @@ class _PullReader:
             commit = self.github_commit(line, item)
             if commit is not None:
                 pull.commits.append(commit)
-        for event in obj.get("timeline") or []:
+        for event in self.listed(line, obj, "timeline"):
             if isinstance(event, dict) and event.get("event") == "ready_for_review":
                 moment = self.time(line, event, "created_at")
                 if moment is not None:
@@ -453,11 +466,11 @@ class _PullReader:
             base_ref=_str(obj.get("target_branch")),
             head_sha=_str(obj.get("sha")),
             merge_commit_sha=_str(obj.get("squash_commit_sha") or obj.get("merge_commit_sha")),
-            labels=[_str(x) for x in obj.get("labels") or [] if isinstance(x, str)],
+            labels=[_str(x) for x in _list(obj.get("labels")) if isinstance(x, str)],
         )
         author = pull.author.login if pull.author else ""
         approved_with_time: set[str] = set()
-        for note in obj.get("notes") or []:
+        for note in self.listed(line, obj, "notes"):
             if not isinstance(note, dict):
                 self.problem(line, "notes", "a note is not an object")
                 continue
@@ -482,14 +495,14 @@ class _PullReader:
             pull.reviews.append(ReviewIn(f"note:{note.get('id')}", user, kind, state_, when))
         approvals = obj.get("approvals")
         if isinstance(approvals, dict):
-            for entry in approvals.get("approved_by") or []:
+            for entry in self.listed(line, approvals, "approved_by"):
                 user = _user(entry.get("user") if isinstance(entry, dict) else None)
                 if user is None or user.login in approved_with_time or user.login == author:
                     continue
                 pull.reviews.append(
                     ReviewIn(f"approval:{user.login}", user, REVIEW, "approved", None)
                 )
-        for item in obj.get("commits") or []:
+        for item in self.listed(line, obj, "commits"):
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 self.problem(line, "commits", "a commit has no id")
                 continue
@@ -826,6 +839,9 @@ class _IssueReader:
     def jira_json(self, line: int, obj: dict[str, Any]) -> None:
         fields = _dict(obj.get("fields"))
         key = _str(obj.get("key"))
+        if not key:
+            self.problem(line, "key", "a Jira issue without its key", "export with the key field")
+            return
         status = _dict(fields.get("status"))
         category = _dict(status.get("statusCategory"))
         kind = _dict(fields.get("issuetype"))
@@ -837,8 +853,8 @@ class _IssueReader:
             self.problem(line, "fields.created", "is missing", "export with fields=*all")
         started = None
         changelog = _dict(obj.get("changelog"))
-        for history in changelog.get("histories") or []:
-            for change in _dict(history).get("items") or []:
+        for history in _list(changelog.get("histories")):
+            for change in _list(_dict(history).get("items")):
                 moved = _dict(change).get("field") == "status"
                 if moved and status_category(_str(change.get("toString"))) == "in_progress":
                     moment = parse_time(history.get("created"))
@@ -864,7 +880,7 @@ class _IssueReader:
                 status_category=_JIRA_CATEGORY.get(_str(category.get("key")), "")
                 or status_category(_str(status.get("name"))),
                 project=_str(project.get("key")) or key.rsplit("-", 1)[0],
-                labels=[_str(x) for x in fields.get("labels") or [] if isinstance(x, str)],
+                labels=[_str(x) for x in _list(fields.get("labels")) if isinstance(x, str)],
                 parent_key=_str(parent.get("key")),
                 epic_key=epic,
                 assignee=_str(assignee.get("displayName")),
@@ -886,7 +902,7 @@ class _IssueReader:
         if number is None or not repo:
             self.problem(line, "repository_url", "a GitHub issue without number or repository_url")
             return
-        labels = [_str(x.get("name")) for x in obj.get("labels") or [] if isinstance(x, dict)]
+        labels = [_str(x.get("name")) for x in _list(obj.get("labels")) if isinstance(x, dict)]
         kind = _dict(obj.get("type"))
         assignee = _user(obj.get("assignee"))
         milestone = _dict(obj.get("milestone"))
