@@ -188,3 +188,20 @@ def test_a_repository_ingested_after_the_import_counts_at_once(imported: World) 
     merge.save()
     rows = {r["key"]: r for r in selectors.flow_rows(start=MARCH[0], end=MARCH[1])}
     assert rows["acme/not-ingested#3"]["deploy"] == 6.0  # merged 00:00, deployed 06:00
+
+
+def test_search_and_team_panel(imported: World, monkeypatch: Any) -> None:
+    from steward.core import registry
+    from steward.worktracking import panels
+
+    hits = [r.title for r in registry.search(SYSTEM, "instant payouts", limit=5)]
+    assert "acme/wt-payments#12 · PAY-101: instant payouts" in hits
+    monkeypatch.setattr(panels.timezone, "localdate", lambda: date(2026, 3, 20))
+    panel = panels.team_flow(SYSTEM, imported.team)
+    # f-payments merged #12 (49 h, reviewed) and #13 (4 h, unreviewed) in the 90 days
+    assert [(r.label, r.value) for r in panel.rows] == [
+        ("Merged pull requests", "2"),
+        ("Median cycle time", "26.5 h"),
+        ("Merged without review", "1 of 2"),
+    ]
+    assert "team=f-payments" in panel.more_url

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
-from steward.worktracking import rules
+from steward.core.registry import register_panel, register_search_provider
+from steward.worktracking import panels, rules, search
 
 
 def register() -> None:
@@ -29,3 +30,7 @@ def register() -> None:
     register_importer("pulls", "steward.worktracking.importers.PullsImporter")
     register_importer("issues", "steward.worktracking.importers.IssuesImporter")
     register_importer("investment-rules", "steward.worktracking.importers.InvestmentRulesImporter")
+
+    register_search_provider("pull requests", search.pull_requests)
+    register_search_provider("work items", search.work_items)
+    register_panel("team", "flow", panels.team_flow)

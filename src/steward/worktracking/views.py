@@ -61,6 +61,7 @@ def flow_page(request: HttpRequest) -> HttpResponse:
         row["team_name"] = (
             names.get(row["team"], row["team"]) if row["team"] else "No team (author not matched)"
         )
+    report["by_team"].sort(key=lambda r: (r["team"] is None, r["team_name"].lower()))
     context = {
         "scope": scope,
         "report": report,
