@@ -335,4 +335,4 @@ from steward.cockpit.cli import findings_app, report_app  # noqa: E402
 
 app.add_typer(report_app, name="report")
 app.add_typer(findings_app, name="findings")
-import steward.worktracking.cli  # noqa: E402, F401  (its commands join `metrics` and `ingest`)
+from steward.worktracking import cli as _worktracking_cli  # noqa: E402, F401  (joins metrics, ingest)
