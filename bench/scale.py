@@ -4,7 +4,8 @@
                           [--deployments 16000] [--rounds 5] [--engine sqlite|postgres]
 
 Builds two companies into temporary STEWARD_HOMEs (or PostgreSQL databases `steward_scale_demo`
-and `steward_scale_big` with `--engine postgres`), reproducibly (fixed seeds):
+and `steward_scale_big` with `--engine postgres`; `--pg-database NAME` for NAME_demo and
+NAME_big), reproducibly (fixed seeds):
 - demo size: `steward demo --no-serve` (30,000 commits in 40 repositories);
 - at scale: the demo with `STEWARD_DEMO_COMMITS=--commits` (the demo's `git fast-import`
   generator writes the 40 repositories, authored by the demo's people, and they are ingested as
@@ -184,6 +185,7 @@ def _grow(home: str, people: int, teams: int, deployments: int) -> None:
 def _measure(home: str, rounds: int) -> None:
     """Runs in a child process: median ms per URL as the CTO, printed as JSON."""
     os.environ["STEWARD_HOME"] = home
+    os.environ["STEWARD_ALLOWED_HOSTS"] = "testserver"  # Django's test client's host
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
     from pages import DETAIL_PATHS, discovered_paths
 
@@ -207,6 +209,7 @@ def _measure(home: str, rounds: int) -> None:
     for client, path in targets:
         first = client.get(path)
         if first.status_code != 200:
+            print(f"  skipped {path}: status {first.status_code}", file=sys.stderr)
             continue
         times = []
         for _ in range(rounds):
@@ -253,6 +256,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--keep", help="build into this folder and keep it (reused if present)")
+    parser.add_argument(
+        "--pg-database",
+        default="steward_scale",
+        help="PostgreSQL: the company at scale goes into NAME_big, the demo into NAME_demo",
+    )
     args = parser.parse_args()
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="steward-scale-"))
     measured = {}
@@ -262,7 +270,7 @@ def main() -> None:
             fresh = not (home / "built").exists()
             database = None
             if args.engine == "postgres":
-                name = f"steward_scale_{'demo' if label == 'demo' else 'big'}"
+                name = f"{args.pg_database}_{'demo' if label == 'demo' else 'big'}"
                 database = (
                     _fresh_postgres(name)
                     if fresh

@@ -179,14 +179,13 @@ def alignment_commits(request: HttpRequest) -> HttpResponse:
         team=team,
         month=month,
     )
-    total = sum(r["person_days"] for r in rows)
     return render(
         request,
         "strategy/alignment_commits.html",
         {
             "rows": rows[:500],
-            "count": len(rows),
-            "total": total,
+            "count": rows.rows,
+            "total": rows.total,
             "initiative": initiative or (f"objective {objective}" if objective else "all effort"),
             "team": team,
             "month": month,
