@@ -286,7 +286,7 @@ def test_attribute_groups_equals_attribute() -> None:
     for r in refs:
         groups[(r.person_id, r.day, r.keys)] += 1
     grouped = alignment.attribute_groups(
-        [alignment.CommitGroupRef(p, d, k, n) for (p, d, k), n in groups.items()],
+        [alignment.Group(p, d, k, n) for (p, d, k), n in groups.items()],
         by_key,
         lambda p, d: "a" if p == 1 else None,
     )

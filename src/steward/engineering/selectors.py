@@ -15,7 +15,7 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 from django.db import connection
@@ -666,8 +666,7 @@ def commit_evidence(
         )
 
 
-@dataclass(frozen=True)
-class CommitGroup:
+class CommitGroup(NamedTuple):
     """Non-merge commits of a person on one local day that reference the same link keys."""
 
     person_id: int
@@ -747,10 +746,7 @@ def commit_groups(
                 date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
             )
         counts[(person, day, _split_keys(raw_keys))] += n
-    return [
-        CommitGroup(person_id=p, day=d, keys=k, commits=n)
-        for (p, d, k), n in sorted(counts.items())
-    ]
+    return [CommitGroup(p, d, k, n) for (p, d, k), n in sorted(counts.items())]
 
 
 def commit_rows_on_days(

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import NamedTuple, Protocol
 
 UNLINKED = "unlinked"
 NO_TEAM = "(no team)"
@@ -101,9 +102,25 @@ def attribute(
     return result
 
 
-@dataclass(frozen=True)
-class CommitGroupRef:
-    """`commits` non-merge commits of a person on a local day referencing the same keys."""
+class CommitGroupRef(Protocol):
+    """`commits` non-merge commits of a person on a local day referencing the same keys
+    (engineering's `CommitGroup` is one)."""
+
+    @property
+    def person_id(self) -> int: ...
+
+    @property
+    def day(self) -> date: ...
+
+    @property
+    def keys(self) -> tuple[str, ...]: ...
+
+    @property
+    def commits(self) -> int: ...
+
+
+class Group(NamedTuple):
+    """A `CommitGroupRef` built by hand (tests)."""
 
     person_id: int
     day: date

@@ -598,9 +598,12 @@ def alignment_report(
     months = _months(start, end)
     objectives = list(objective_list(actor=actor))
     grid = []
+    by_cell: dict[tuple[str, str], dict[str, Fraction]] = defaultdict(dict)
+    for (tt, mm, i), v in result.cells.items():
+        by_cell[(tt, mm)][i] = v
     for t in teams:
         for m in months:
-            per_init = {i: v for (tt, mm, i), v in result.cells.items() if tt == t and mm == m}
+            per_init = by_cell.get((t, m), {})
             total = sum(per_init.values(), Fraction(0))
             if total == 0:
                 continue
@@ -674,10 +677,7 @@ def _commit_groups(start: date, end: date, keys: set[str]) -> list[alignment.Com
     """Commit groups keeping only the link keys of initiatives (the only ones that count)."""
     from steward.engineering import selectors as evidence
 
-    return [
-        alignment.CommitGroupRef(g.person_id, g.day, g.keys, g.commits)
-        for g in evidence.commit_groups(start=start, end=end, keys=keys)
-    ]
+    return list(evidence.commit_groups(start=start, end=end, keys=keys))
 
 
 def _team_of(person_ids: set[int], start: date, end: date) -> Callable[[int, date], str | None]:
@@ -820,29 +820,49 @@ def alignment_commits(
     ]
     team_of = _team_of({g.person_id for g in groups}, start, end)
     per_day = alignment.day_totals(groups)
+
+    def part(target: str) -> Fraction:
+        """What of one unit of effort on `target` the figure counts (exact)."""
+        if initiative is not None:
+            return Fraction(1 if target == initiative else 0)
+        if objective is not None:
+            return alignment.objective_effort({target: Fraction(1)}, weights).get(
+                objective, Fraction(0)
+            )
+        return Fraction(1)
+
+    # A commit's share is 1 / (commits that day × its targets) per target, so the figure's
+    # share is (Σ part(target)) / denominator: computed once per set of keys.
+    parts: dict[str, Fraction] = {}
+    factor_of: dict[tuple[str, ...], tuple[Fraction, int]] = {}
+    shown: dict[Fraction, Decimal] = {}
     chosen: list[tuple[alignment.CommitGroupRef, Fraction, str | None]] = []
     count, total = 0, Decimal(0)
     for g in groups:
         group_team = team_of(g.person_id, g.day)
         if team and (group_team or alignment.NO_TEAM) != team:
             continue
-        targets = alignment.targets_of(g.keys, by_key)
-        value = Fraction(1, per_day[(g.person_id, g.day)] * len(targets))
-        share = Fraction(0)
-        for target in targets:
-            if initiative is not None:
-                share += value if target == initiative else 0
-            elif objective is not None:
-                share += alignment.objective_effort({target: value}, weights).get(
-                    objective, Fraction(0)
-                )
-            else:
-                share += value
-        if share:
-            chosen.append((g, share, group_team))
-            count += g.commits
-            # The sum of the rows as shown (each rounded to 4 places), exactly.
-            total += g.commits * Decimal(str(round(float(share), 4)))
+        found = factor_of.get(g.keys)
+        if found is None:
+            targets = alignment.targets_of(g.keys, by_key)
+            for t in targets:
+                if t not in parts:
+                    parts[t] = part(t)
+            found = factor_of[g.keys] = (
+                sum((parts[t] for t in targets), Fraction(0)),
+                len(targets),
+            )
+        factor, width = found
+        if not factor:
+            continue
+        share = factor / (per_day[(g.person_id, g.day)] * width)
+        chosen.append((g, share, group_team))
+        count += g.commits
+        # The sum of the rows as shown (each rounded to 4 places), exactly.
+        rounded = shown.get(share)
+        if rounded is None:
+            rounded = shown[share] = Decimal(str(round(float(share), 4)))
+        total += g.commits * rounded
     return AlignmentCommits(groups=chosen, rows=count, total=float(total), keys=set(by_key))
 
 
