@@ -309,3 +309,18 @@ def test_groups_keep_only_the_given_keys() -> None:
     none = evidence.commit_groups(start=start, end=end, keys=set())
     assert all(g.keys == () for g in none)
     assert sum(g.commits for g in none) == sum(expected.values())
+
+
+def test_drill_down_page_is_paged_by_100(client_as) -> None:  # type: ignore[no-untyped-def]
+    start, end = PERIODS[0]
+    old = old_alignment_commits(actor=SYSTEM, start=start, end=end, initiative="unlinked")
+    assert len(old) > 200
+    client = client_as("cto")
+    query = f"from={start.isoformat()}&to={end.isoformat()}&initiative=unlinked"
+    response = client.get(f"/strategy/alignment/commits/?{query}&page=2")
+    assert response.status_code == 200
+    assert list(response.context["rows"]) == old[100:200]
+    assert response.context["count"] == len(old)
+    html = response.content.decode()
+    assert "page=3" in html and "page=1" in html
+    assert f"{len(old):,} commits" in html
