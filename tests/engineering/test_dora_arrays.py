@@ -110,3 +110,41 @@ def test_epoch_sql_keeps_microseconds() -> None:
     Commit.objects.filter(pk=commit.pk).update(committed_at=moment, deployment=deployment)
     times = shipped.unpack(shipped.recompute([deployment.pk])[deployment.pk])
     assert dora.micros(moment) in times.tolist()
+
+
+def test_delivery_pages_teams_by_50(client_as) -> None:  # type: ignore[no-untyped-def]
+    from steward.core.policy import SYSTEM
+    from steward.org import services as org_services
+    from steward.org.models import Team
+
+    for i in range(60):
+        org_services.team_create(
+            actor=SYSTEM, slug=f"pg-{i:02d}", name=f"Paged {i:02d}", type="stream-aligned"
+        )
+    total = Team.objects.count()
+    client = client_as("cto")
+    first = client.get("/engineering/delivery/")
+    assert first.status_code == 200
+    assert len(first.context["teams"]) == 50
+    last_number = (total + 49) // 50
+    last = client.get(f"/engineering/delivery/?page={last_number}")
+    assert len(last.context["teams"]) == total - 50 * (last_number - 1)
+    shown = [
+        row["team"].slug
+        for n in range(1, last_number + 1)
+        for row in client.get(f"/engineering/delivery/?page={n}").context["teams"]
+    ]
+    assert sorted(shown) == sorted(Team.objects.values_list("slug", flat=True))
+    # The figures of a team on its page equal the per-team selector's.
+    cto = User.objects.get(username="cto")
+    start, end = first.context["scope"]["start"], first.context["scope"]["end"]
+    checked = 0
+    for n in range(1, last_number + 1):
+        for row in client.get(f"/engineering/delivery/?page={n}").context["teams"]:
+            if row["team"].slug in ("payments", "checkout", "pg-00"):
+                expected = selectors.dora_metrics(
+                    actor=cto, team=row["team"].slug, start=start, end=end
+                )
+                assert row["figures"] == expected
+                checked += 1
+    assert checked == 3

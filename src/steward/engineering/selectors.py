@@ -304,13 +304,14 @@ def dora_metrics_by_team(
     querying once per team.
     """
     policy.require(actor, "view", "engineering.deployment")
+    teams = list(teams)
     lo, hi = _start(start), _start(end)
     named = set(
         Incident.objects.exclude(deployment_external_id="").values_list(
             "deployment_external_id", flat=True
         )
     )
-    production = Scope().deployments()
+    production = Scope().deployments().filter(repository__team__slug__in=teams)
     team_repos: dict[str, set[str]] = defaultdict(set)
     for name, slug in Repository.objects.filter(team__isnull=False).values_list(
         "name", "team__slug"
