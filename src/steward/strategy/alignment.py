@@ -156,12 +156,15 @@ def attribute_groups(
     counts: dict[tuple[str, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     months: dict[date, str] = {}
     teams: dict[tuple[int, date], str] = {}
+    targets_by_keys: dict[tuple[str, ...], list[str]] = {}
     for g in groups:
         team = teams.get((g.person_id, g.day))
         if team is None:
             team = teams[(g.person_id, g.day)] = team_of(g.person_id, g.day) or NO_TEAM
         month = months.get(g.day) or months.setdefault(g.day, month_of(g.day))
-        targets = targets_of(g.keys, initiatives_by_key)
+        targets = targets_by_keys.get(g.keys)
+        if targets is None:
+            targets = targets_by_keys[g.keys] = targets_of(g.keys, initiatives_by_key)
         denominator = per_day[(g.person_id, g.day)] * len(targets)
         for target in targets:
             counts[(team, month, target)][denominator] += g.commits
