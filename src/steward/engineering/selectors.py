@@ -688,7 +688,10 @@ def _keys_sql(keys: Collection[str] | None) -> tuple[str, list[str]]:
     only, params = "", []
     if keys is not None:
         params = sorted(keys)
-        only = f" AND k.key IN ({', '.join(['%s'] * len(params))})"
+        # `k.key || ''`: an expression, so the planner finds a commit's few keys through the
+        # commit_id index and never intersects it with the key index (PostgreSQL did, once per
+        # commit: 12 s instead of 0.4 s for a quarter at 200,000 commits without statistics).
+        only = f" AND (k.key || '') IN ({', '.join(['%s'] * len(params))})"
     if connection.vendor == "postgresql":
         agg = "string_agg(k.key, chr(31))"
     else:
