@@ -12,7 +12,7 @@ def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("engineering", "0004_commit_author_day_index"),
+        ("engineering", "0005_filechange_status"),
     ]
 
     operations = [
