@@ -217,4 +217,4 @@ def test_drill_down_by_objective_and_team_month(fixture_repo: dict[str, str]) ->
         fixture_repo["c6"]: 0.5,
         fixture_repo["c7"]: 1.0,
     }
-    assert selectors.alignment_commits(**window, team="aln-b", month="2020-02") == []
+    assert list(selectors.alignment_commits(**window, team="aln-b", month="2020-02")) == []

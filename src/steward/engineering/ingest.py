@@ -154,6 +154,8 @@ class _Writer:
         self.patterns = linkkeys.compile_patterns(config.link_key_patterns())
         self.bots = config.bot_patterns()
         self._known_emails: set[str] | None = None
+        # Repositories whose commits' reachability changed: their deployments are re-linked.
+        self.reachability_moved: set[int] = set()
         if connection.vendor == "sqlite":
             # A larger page cache keeps the commit indexes in memory while a history loads.
             with connection.cursor() as cursor:
@@ -270,6 +272,7 @@ class _Writer:
                 )
                 changed += cursor.rowcount
             if changed:
+                self.reachability_moved.add(repo_id)
                 summaries.recompute_authors(repo_id, authors, changed if value else -changed)
         return changed
 
@@ -451,7 +454,8 @@ def _finish(writer: _Writer, plan: _Plan, result: RepoResult) -> None:
             # Never `reachable_commits`: set_reachable moved it in SQL after this row was read.
             repo.save(update_fields=[*fields, "last_ingested_at"])
         changed = services.tag_deployments_sync(repository=repo)
-        if (changed or result.new_commits or result.unreachable) and repo.deployments.exists():
+        moved = plan.repo_id in writer.reachability_moved
+        if (changed or result.new_commits or moved) and repo.deployments.exists():
             services.deployments_link(repository=repo)
 
 

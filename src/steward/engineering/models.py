@@ -268,6 +268,8 @@ class Deployment(models.Model):
     source = models.CharField(max_length=16, choices=RecordSource.choices)
     # True for the first successful production deployment of a repository: no baseline.
     first_of_repository = models.BooleanField(default=False)
+    # Commit times of the reachable commits it shipped first, kept by linking (shipped.py).
+    shipped_times = models.BinaryField(default=b"", editable=False)
 
     class Meta:
         ordering = ["-finished_at", "external_id"]

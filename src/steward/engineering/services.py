@@ -16,6 +16,7 @@ from steward.core import policy
 from steward.core.errors import BadInput, StewardError
 from steward.core.models import token_digest
 from steward.core.periods import EARLIEST, LATEST
+from steward.engineering import shipped as shipped_figures
 from steward.engineering.models import (
     Commit,
     Deployment,
@@ -303,13 +304,14 @@ def tag_deployments_sync(*, repository: Repository) -> bool:
     return changed
 
 
+@transaction.atomic
 def deployments_link(*, repository: Repository) -> int:
     """Link each successful production deployment to the commits it shipped for the first time.
 
     Deployments are taken in order of `finished_at`; a deployment ships the commits reachable
     from its sha that no earlier deployment reached. The first deployment whose sha is known has
     no baseline (`first_of_repository`): its commits are linked but lead time excludes them.
-    Returns the number of commits linked.
+    Returns the number of commits linked. Keeps each deployment's `shipped_times` (shipped.py).
     """
     Deployment.objects.filter(repository__isnull=True, repo_name=repository.name).update(
         repository=repository
@@ -332,6 +334,7 @@ def deployments_link(*, repository: Repository) -> int:
         first_of_repository=False
     )
     if not deployments:
+        shipped_figures.store(repository.pk)
         return 0
     graph: dict[str, tuple[int, str]] = {
         sha: (pk, parents)
@@ -372,6 +375,7 @@ def deployments_link(*, repository: Repository) -> int:
     total = len(pairs)
     if first is not None:
         Deployment.objects.filter(pk=first).update(first_of_repository=True)
+    shipped_figures.store(repository.pk)
     return total
 
 

@@ -67,8 +67,13 @@ def delivery(request: HttpRequest) -> HttpResponse:
         for key in KEY_LABELS
     ]
     teams = []
+    team_page = None
     if not team and not repo:
-        team_rows = list(org_selectors.team_list(actor=request.user))
+        # 50 teams a page: the figures are computed for the page's teams only.
+        team_page = Paginator(org_selectors.team_list(actor=request.user), 50).get_page(
+            request.GET.get("page")
+        )
+        team_rows = list(team_page.object_list)
         by_team = selectors.dora_metrics_by_team(
             actor=request.user, teams=[t.slug for t in team_rows], start=start, end=end
         )
@@ -89,6 +94,7 @@ def delivery(request: HttpRequest) -> HttpResponse:
             "overall": overall,
             "trend": trend,
             "teams": teams,
+            "page": team_page,
             "scope": scope,
             "q": _query(**base),
             "all_teams": org_selectors.team_list(actor=request.user),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
+from typing import NamedTuple, Protocol
 
 UNLINKED = "unlinked"
 NO_TEAM = "(no team)"
@@ -94,6 +95,79 @@ def attribute(
                 result.by_commit[commit.commit_id] = [(t, each) for t in targets]
             for target in targets:
                 counts[(team, month, target)][denominator] += 1
+    result.cells = {
+        cell: sum((Fraction(k, d) for d, k in per.items()), Fraction(0))
+        for cell, per in counts.items()
+    }
+    return result
+
+
+class CommitGroupRef(Protocol):
+    """`commits` non-merge commits of a person on a local day referencing the same keys
+    (engineering's `CommitGroup` is one)."""
+
+    @property
+    def person_id(self) -> int: ...
+
+    @property
+    def day(self) -> date: ...
+
+    @property
+    def keys(self) -> tuple[str, ...]: ...
+
+    @property
+    def commits(self) -> int: ...
+
+
+class Group(NamedTuple):
+    """A `CommitGroupRef` built by hand (tests)."""
+
+    person_id: int
+    day: date
+    keys: tuple[str, ...]
+    commits: int
+
+
+def targets_of(keys: Sequence[str], initiatives_by_key: Mapping[str, Sequence[str]]) -> list[str]:
+    """The initiatives a commit with these link keys is attributed to (or `unlinked`)."""
+    if not keys:
+        return [UNLINKED]
+    return sorted({i for key in keys for i in initiatives_by_key.get(key, ())}) or [UNLINKED]
+
+
+def day_totals(groups: Iterable[CommitGroupRef]) -> dict[tuple[int, date], int]:
+    """Commits per (person, day): the n of each commit's 1 / n share of its person-day."""
+    out: dict[tuple[int, date], int] = defaultdict(int)
+    for g in groups:
+        out[(g.person_id, g.day)] += g.commits
+    return out
+
+
+def attribute_groups(
+    groups: Sequence[CommitGroupRef],
+    initiatives_by_key: Mapping[str, Sequence[str]],
+    team_of: Callable[[int, date], str | None],
+) -> Attribution:
+    """`attribute(..., by_commit=False)` of the commits the groups count, one step per group:
+    every commit of a group has the same share, so a group adds `commits` to its cell's count
+    for its denominator (the same cells, exactly)."""
+    per_day = day_totals(groups)
+    result = Attribution(person_days=len(per_day))
+    counts: dict[tuple[str, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    months: dict[date, str] = {}
+    teams: dict[tuple[int, date], str] = {}
+    targets_by_keys: dict[tuple[str, ...], list[str]] = {}
+    for g in groups:
+        team = teams.get((g.person_id, g.day))
+        if team is None:
+            team = teams[(g.person_id, g.day)] = team_of(g.person_id, g.day) or NO_TEAM
+        month = months.get(g.day) or months.setdefault(g.day, month_of(g.day))
+        targets = targets_by_keys.get(g.keys)
+        if targets is None:
+            targets = targets_by_keys[g.keys] = targets_of(g.keys, initiatives_by_key)
+        denominator = per_day[(g.person_id, g.day)] * len(targets)
+        for target in targets:
+            counts[(team, month, target)][denominator] += g.commits
     result.cells = {
         cell: sum((Fraction(k, d) for d, k in per.items()), Fraction(0))
         for cell, per in counts.items()

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, overload
 
 from django.db.models import Prefetch, QuerySet
 
@@ -576,7 +578,6 @@ def alignment_report(
 ) -> dict[str, Any]:
     """Where engineering time went in [start, end): per team and month, per initiative and
     objective, beside the plan's intended share, with the gaps called out."""
-    from steward.engineering import selectors as evidence
 
     initiatives = list(initiative_list(actor=actor))
     by_key: dict[str, list[str]] = defaultdict(list)
@@ -588,29 +589,21 @@ def alignment_report(
             link.objective.key: Fraction(str(link.weight))
             for link in initiative.objective_links.all()
         }
-    commits = [
-        alignment.CommitRef(c.commit_id, c.person_id, c.day, c.keys)
-        for c in evidence.commit_evidence(start=start, end=end)
-    ]
-    memberships = evidence.team_on({c.person_id for c in commits}, start, end)
-    slug_of = org_selectors.team_slugs_by_id()
-
-    def team_of(person: int, day: date) -> str | None:
-        for s, e, team_id in memberships.get(person, []):
-            if s <= day and (e is None or day < e):
-                return slug_of.get(team_id)
-        return None
-
-    result = alignment.attribute(commits, by_key, team_of, by_commit=False)
+    groups = _commit_groups(start, end, set(by_key))
+    team_of = _team_of({g.person_id for g in groups}, start, end)
+    result = alignment.attribute_groups(groups, by_key, team_of)
     teams = sorted({t for (t, _m, _i) in result.cells})
     if team:
         teams = [t for t in teams if t == team]
     months = _months(start, end)
     objectives = list(objective_list(actor=actor))
     grid = []
+    by_cell: dict[tuple[str, str], dict[str, Fraction]] = defaultdict(dict)
+    for (tt, mm, i), v in result.cells.items():
+        by_cell[(tt, mm)][i] = v
     for t in teams:
         for m in months:
-            per_init = {i: v for (tt, mm, i), v in result.cells.items() if tt == t and mm == m}
+            per_init = by_cell.get((t, m), {})
             total = sum(per_init.values(), Fraction(0))
             if total == 0:
                 continue
@@ -670,7 +663,7 @@ def alignment_report(
                 for k, v in totals.items()
                 if k != alignment.UNLINKED
             ),
-            key=lambda r: -r["person_days"],
+            key=lambda r: (-r["person_days"], r["key"]),
         ),
         "unlinked_person_days": round(float(totals.get(alignment.UNLINKED, 0)), 3),
         "unaligned_person_days": round(float(unaligned), 3),
@@ -678,6 +671,120 @@ def alignment_report(
         "by_team_month": grid,
         "callouts": callouts,
     }
+
+
+def _commit_groups(start: date, end: date, keys: set[str]) -> list[alignment.CommitGroupRef]:
+    """Commit groups keeping only the link keys of initiatives (the only ones that count)."""
+    from steward.engineering import selectors as evidence
+
+    return list(evidence.commit_groups(start=start, end=end, keys=keys))
+
+
+def _team_of(person_ids: set[int], start: date, end: date) -> Callable[[int, date], str | None]:
+    """A person's home team's slug on a day (memberships read once)."""
+    from steward.engineering import selectors as evidence
+
+    memberships = evidence.team_on(person_ids, start, end)
+    slug_of = org_selectors.team_slugs_by_id()
+    cache: dict[tuple[int, date], str | None] = {}
+
+    def team_of(person: int, day: date) -> str | None:
+        if (person, day) in cache:
+            return cache[(person, day)]
+        found = None
+        for s, e, team_id in memberships.get(person, []):
+            if s <= day and (e is None or day < e):
+                found = slug_of.get(team_id)
+                break
+        cache[(person, day)] = found
+        return found
+
+    return team_of
+
+
+@dataclass
+class AlignmentCommits(Sequence[dict[str, Any]]):
+    """The commits behind a figure, read a page at a time (a sequence for `paginate`).
+
+    The groups of commits (person, day, link keys) decide which commits count and their share,
+    so the number of rows and the total need no commit rows; a page reads only the days it shows."""
+
+    groups: list[tuple[alignment.CommitGroupRef, Fraction, str | None]]
+    rows: int
+    total: float
+    keys: set[str]  # the link keys the groups were made with
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self[0 : self.rows])
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        from steward.engineering import selectors as evidence
+
+        if isinstance(index, int):
+            position = index + self.rows if index < 0 else index
+            found = self[position : position + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        if index.step not in (None, 1):
+            raise TypeError("AlignmentCommits supports plain slices only")
+        start, stop, _ = index.indices(self.rows)
+        if start >= stop:
+            return []
+        # The days holding rows [start, stop) of the list ordered by day (then sha).
+        by_day: dict[date, int] = defaultdict(int)
+        for group, _share, _team in self.groups:
+            by_day[group.day] += group.commits
+        before, first, last, seen = 0, None, None, 0
+        for day in sorted(by_day):
+            if seen + by_day[day] <= start:
+                seen += by_day[day]
+                before = seen
+                continue
+            first = first or day
+            last = day
+            seen += by_day[day]
+            if seen >= stop:
+                break
+        if first is None or last is None:
+            return []
+        chosen = {(g.person_id, g.day, g.keys): (share, team) for g, share, team in self.groups}
+        out = []
+        for (
+            _pk,
+            sha,
+            repo,
+            day,
+            name,
+            author,
+            message,
+            person,
+            keys,
+        ) in evidence.commit_rows_on_days(first=first, last=last, keys=self.keys):
+            hit = chosen.get((person, day, keys)) if person is not None else None
+            if hit is None:
+                continue
+            out.append(
+                {
+                    "sha": sha,
+                    "repo": repo,
+                    "day": day,
+                    "author": name or author,
+                    "subject": message.split("\n", 1)[0],
+                    "team": hit[1],
+                    "person_days": round(float(hit[0]), 4),
+                }
+            )
+        return out[start - before : stop - before]
 
 
 def alignment_commits(
@@ -689,15 +796,14 @@ def alignment_commits(
     objective: str | None = None,
     team: str | None = None,
     month: str | None = None,
-) -> list[dict[str, Any]]:
+) -> AlignmentCommits:
     """The commits behind a figure of the alignment report, each with its share in person-days.
 
     `initiative` (a key or `unlinked`) or `objective` (a key or `unaligned`, shares times link
     weights) selects the figure; neither selects all effort; `team` and `month` (YYYY-MM) narrow
-    it to one cell of the team-by-month table.
+    it to one cell of the team-by-month table. Ordered by day, then sha; sliced a page at a
+    time (`rows` and `total`, in person-days, cover all of them).
     """
-    from steward.engineering import selectors as evidence
-
     initiatives = list(initiative_list(actor=actor))
     by_key: dict[str, list[str]] = defaultdict(list)
     weights: dict[str, dict[str, Fraction]] = {}
@@ -707,52 +813,57 @@ def alignment_commits(
         weights[item.key] = {
             link.objective.key: Fraction(str(link.weight)) for link in item.objective_links.all()
         }
-    commits = [
-        alignment.CommitRef(c.commit_id, c.person_id, c.day, c.keys)
-        for c in evidence.commit_evidence(start=start, end=end)
-        if month is None or alignment.month_of(c.day) == month
+    groups = [
+        g
+        for g in _commit_groups(start, end, set(by_key))
+        if month is None or alignment.month_of(g.day) == month
     ]
-    memberships = evidence.team_on({c.person_id for c in commits}, start, end)
-    slug_of = org_selectors.team_slugs_by_id()
+    team_of = _team_of({g.person_id for g in groups}, start, end)
+    per_day = alignment.day_totals(groups)
 
-    def team_of(person: int, day: date) -> str | None:
-        for s, e, team_id in memberships.get(person, []):
-            if s <= day and (e is None or day < e):
-                return slug_of.get(team_id)
-        return None
+    def part(target: str) -> Fraction:
+        """What of one unit of effort on `target` the figure counts (exact)."""
+        if initiative is not None:
+            return Fraction(1 if target == initiative else 0)
+        if objective is not None:
+            return alignment.objective_effort({target: Fraction(1)}, weights).get(
+                objective, Fraction(0)
+            )
+        return Fraction(1)
 
-    result = alignment.attribute(commits, by_key, team_of)
-    chosen: dict[int, Fraction] = {}
-    team_by_commit = {c.commit_id: team_of(c.person_id, c.day) for c in commits}
-    for commit_id, parts in result.by_commit.items():
-        if team and (team_by_commit.get(commit_id) or alignment.NO_TEAM) != team:
+    # A commit's share is 1 / (commits that day × its targets) per target, so the figure's
+    # share is (Σ part(target)) / denominator: computed once per set of keys.
+    parts: dict[str, Fraction] = {}
+    factor_of: dict[tuple[str, ...], tuple[Fraction, int]] = {}
+    shown: dict[Fraction, Decimal] = {}
+    chosen: list[tuple[alignment.CommitGroupRef, Fraction, str | None]] = []
+    count, total = 0, Decimal(0)
+    for g in groups:
+        group_team = team_of(g.person_id, g.day)
+        if team and (group_team or alignment.NO_TEAM) != team:
             continue
-        share = Fraction(0)
-        for target, value in parts:
-            if initiative is not None:
-                share += value if target == initiative else 0
-            elif objective is not None:
-                share += alignment.objective_effort({target: value}, weights).get(
-                    objective, Fraction(0)
-                )
-            else:
-                share += value
-        if share:
-            chosen[commit_id] = share
-    out = [
-        {
-            "sha": sha,
-            "repo": repo,
-            "day": day,
-            "author": name or author,
-            "subject": message.split("\n", 1)[0],
-            "team": team_by_commit.get(pk),
-            "person_days": round(float(chosen[pk]), 4),
-        }
-        for pk, sha, repo, day, name, author, message in evidence.commit_rows_by_id(chosen)
-    ]
-    out.sort(key=lambda r: (r["day"], r["sha"]))
-    return out
+        found = factor_of.get(g.keys)
+        if found is None:
+            targets = alignment.targets_of(g.keys, by_key)
+            for t in targets:
+                if t not in parts:
+                    parts[t] = part(t)
+            found = factor_of[g.keys] = (
+                sum((parts[t] for t in targets), Fraction(0)),
+                len(targets),
+            )
+        factor, width = found
+        if not factor:
+            continue
+        share = factor / (per_day[(g.person_id, g.day)] * width)
+        chosen.append((g, share, group_team))
+        count += g.commits
+        # The sum of the rows as shown (each rounded to 4 places), exactly.
+        rounded = shown.get(share)
+        if rounded is None:
+            rounded = shown[share] = Decimal(str(round(float(share), 4)))
+        total += g.commits * rounded
+    return AlignmentCommits(groups=chosen, rows=count, total=float(total), keys=set(by_key))
 
 
 # --- innovation and improvement -------------------------------------------------------------

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
+from urllib.parse import urlencode
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
@@ -179,14 +181,17 @@ def alignment_commits(request: HttpRequest) -> HttpResponse:
         team=team,
         month=month,
     )
-    total = sum(r["person_days"] for r in rows)
+    page = Paginator(rows, 100).get_page(request.GET.get("page"))
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
     return render(
         request,
         "strategy/alignment_commits.html",
         {
-            "rows": rows[:500],
-            "count": len(rows),
-            "total": total,
+            "rows": page.object_list,
+            "page": page,
+            "q": query,
+            "count": rows.rows,
+            "total": rows.total,
             "initiative": initiative or (f"objective {objective}" if objective else "all effort"),
             "team": team,
             "month": month,
