@@ -201,8 +201,17 @@ def export(
         None, "--as", metavar="USER", help="Export only what this user may see."
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the record counts as JSON."),
+    fmt: str = typer.Option(
+        "backstage",
+        "--format",
+        help="For `export radar FILE`: byor-csv, byor-json, zalando or backstage.",
+    ),
+    on: str | None = typer.Option(
+        None, "--date", metavar="YYYY-MM-DD", help="For `export radar`: the radar on this day."
+    ),
 ) -> None:
-    """Write the organization as YAML files (org as code); `export decisions DIR`: MADR 4 ADRs."""
+    """Write the organization as YAML files (org as code); `export decisions DIR`: MADR 4 ADRs;
+    `export radar --format F FILE`: the tech radar."""
     from pathlib import Path
 
     from django.contrib.auth.models import User
@@ -218,9 +227,31 @@ def export(
         if user is None:
             raise BadInput(f"--as {as_user!r}: no such user (give an existing login)")
         actor = user
+    if second is not None and folder == "radar":
+        from datetime import date
+
+        from django.utils import timezone
+
+        from steward.architecture.exporting import export_radar
+        from steward.architecture.radar_format import FORMATS
+
+        if fmt not in FORMATS:
+            raise BadInput(f"--format {fmt!r}: not one of {', '.join(FORMATS)}")
+        try:
+            day = date.fromisoformat(on) if on else timezone.localdate()
+        except ValueError as exc:
+            raise BadInput(f"--date {on!r}: not a date (write YYYY-MM-DD)") from exc
+        warnings = export_radar(Path(second), fmt, actor=actor, day=day)
+        if as_json:
+            print_json({"file": second, "format": fmt, "date": day, "warnings": warnings})
+            return
+        for warning in warnings:
+            err_console.print(f"warning: {warning}", markup=False)
+        console.print(f"Written to {second}.")
+        return
     if second is not None:
         if folder != "decisions":
-            raise BadInput(f"export {folder!r}: unknown kind (known: decisions)")
+            raise BadInput(f"export {folder!r}: unknown kind (known: decisions, radar)")
         from steward.architecture.exporting import export_decisions
 
         paths = export_decisions(Path(second), actor=actor)
@@ -336,3 +367,6 @@ from steward.cockpit.cli import findings_app, report_app  # noqa: E402
 app.add_typer(report_app, name="report")
 app.add_typer(findings_app, name="findings")
 from steward.worktracking import cli as _worktracking_cli  # noqa: E402, F401  (joins metrics, ingest)
+from steward.architecture.cli import architecture_app  # noqa: E402
+
+app.add_typer(architecture_app, name="architecture")

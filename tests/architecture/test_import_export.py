@@ -161,8 +161,10 @@ def test_cli_import_and_export_decisions(tmp_path: Path) -> None:
     refused = steward_cli(home, "import", "decisions", str(folder), check=False)
     assert refused.returncode == 2
     assert "0009-bad.md:3: status 'pondering'" in refused.stderr
-    unknown = steward_cli(home, "export", "radar", str(out), check=False)
+    unknown = steward_cli(home, "export", "gadgets", str(out), check=False)
     assert unknown.returncode == 2
+    # A radar is one file, not a folder.
+    assert steward_cli(home, "export", "radar", str(out), check=False).returncode == 2
 
 
 def test_date_prefixed_log4brains_files_get_numbers_kept_on_reimport(

@@ -266,6 +266,15 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:review_load": [{}],
     "api:items": [{}],
     "api:investment_balance": [{}],
+    # The tech radar (issue 11): everyone reads; architects, the CTO and admins edit.
+    "architecture:radar": [{}],
+    "architecture:radar_svg": [{}],
+    "architecture:radar_usage": [{}],
+    "architecture:technology_create": [{}],
+    "architecture:technology": [{"key": "angularjs"}],
+    "architecture:technology_edit": [{"key": "angularjs"}],
+    "architecture:technology_move": [{"key": "angularjs"}],
+    "api:radar": [{}],
 }
 
 # Editing pages: for the org editors and the strategy editors only (403 for the others).
@@ -307,7 +316,12 @@ STRATEGY_EDIT_PAGES = {
 
 # Decisions: everyone reads and drafts; an accepted record is edited by its deciders only.
 DECISION_DECIDERS = {"admin", "cto", "architect"}
-DECISION_DECIDER_PAGES = {"architecture:decision_edit"}
+DECISION_DECIDER_PAGES = {
+    "architecture:decision_edit",
+    "architecture:technology_create",
+    "architecture:technology_edit",
+    "architecture:technology_move",
+}
 
 # Organization plans (headcount plan, scenarios) are for these roles; managers see only
 # the scenarios they drafted themselves.

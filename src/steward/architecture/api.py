@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import Http404, HttpRequest
+from django.urls import reverse
+from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
@@ -66,3 +68,52 @@ def decisions_detail(request: HttpRequest, number: int) -> dict[str, object]:
     if decision is None:
         raise Http404("no such decision")
     return {**selectors.decision_dict(decision), "body": decision.body}
+
+
+class RadarBlipOut(Schema):
+    """A technology on the radar on the asked day."""
+
+    key: str
+    name: str
+    quadrant: str
+    ring: str
+    moved: str
+    since: date
+    reason: str
+    url: str
+
+
+class RadarOut(Schema):
+    """The radar as it stood on `date`: quadrants and rings in display order, the blips."""
+
+    date: date
+    quadrants: list[str]
+    rings: list[str]
+    items: list[RadarBlipOut]
+    count: int
+
+
+@router.get("/radar", response=RadarOut)
+def radar(request: HttpRequest, date: date | None = None) -> dict[str, object]:
+    """The radar on `?date=` (YYYY-MM-DD; default today): each blip's ring, last move, since."""
+    day = date or timezone.localdate()
+    blips = selectors.radar_on(actor=request.user, day=day)
+    return {
+        "date": day,
+        "quadrants": [q.name for q in selectors.quadrants()],
+        "rings": [r.name for r in selectors.rings()],
+        "items": [
+            {
+                "key": b.technology.key,
+                "name": b.technology.name,
+                "quadrant": b.quadrant.name,
+                "ring": b.ring.name,
+                "moved": b.moved,
+                "since": b.since,
+                "reason": b.reason,
+                "url": reverse("architecture:technology", args=[b.technology.key]),
+            }
+            for b in blips
+        ],
+        "count": len(blips),
+    }

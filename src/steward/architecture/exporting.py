@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from steward.architecture.adr_format import ParsedRecord, file_name, write_madr4
 from steward.architecture.models import Decision
 from steward.core import policy
+from steward.core.errors import BadInput
 
 
 def as_record(decision: Decision) -> ParsedRecord:
@@ -38,3 +40,16 @@ def export_decisions(folder: Path, *, actor: Any) -> list[Path]:
         path.write_text(write_madr4(as_record(decision)), encoding="utf-8")
         written.append(path)
     return written
+
+
+def export_radar(path: Path, fmt: str, *, actor: Any, day: date) -> list[str]:
+    """Write the radar as it stood on `day` in `fmt`; the warnings of what a 4 x 4 format merged."""
+    from steward.architecture import radar_format, selectors
+
+    if path.is_dir():
+        raise BadInput(f"{path} is a folder: give the radar file to write")
+    doc = selectors.radar_doc(actor=actor, day=day)
+    text, warnings = radar_format.write(doc, fmt, day)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return warnings

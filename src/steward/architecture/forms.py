@@ -10,7 +10,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from steward.architecture import services
-from steward.architecture.models import TRANSITIONS, Decision
+from steward.architecture.models import TRANSITIONS, Decision, RadarQuadrant, RadarRing, Technology
 from steward.core.forms import ServiceForm, date_input
 
 
@@ -110,3 +110,81 @@ class DecisionForm(ServiceForm):
                 actor=self.actor, decision=decision, status=status, superseded_by=replaced_by
             )
         return decision
+
+
+# --------------------------------------------------------------------------- the tech radar
+
+
+class TechnologyForm(ServiceForm):
+    """A technology on the radar; when new, also where it enters the radar and why."""
+
+    name = forms.CharField(max_length=200)
+    quadrant = forms.ModelChoiceField(queryset=RadarQuadrant.objects.all(), empty_label=None)
+    ring = forms.ModelChoiceField(
+        queryset=RadarRing.objects.all(), required=False, empty_label="(not on the radar yet)"
+    )
+    date = forms.DateField(widget=date_input(), help_text="the day it entered this ring")
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 6}), help_text="Markdown"
+    )
+    aliases = forms.CharField(
+        required=False,
+        help_text="comma-separated other names manifests use (e.g. psycopg, postgres)",
+    )
+
+    def __init__(self, *args: Any, today: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tech: Technology | None = self.instance
+        if tech is not None:
+            for name in ("ring", "date", "reason"):
+                del self.fields[name]
+            self.initial.update(
+                name=tech.name,
+                quadrant=tech.quadrant,
+                description=tech.description,
+                aliases=", ".join(tech.aliases),
+            )
+        else:
+            self.initial.setdefault("date", today)
+
+    def perform(self, data: dict[str, Any]) -> Technology:
+        tech = services.technology_save(
+            actor=self.actor,
+            name=data["name"],
+            quadrant=data["quadrant"],
+            description=data["description"],
+            aliases=_split(data["aliases"]),
+            links=self.instance.links if self.instance else (),
+            technology=self.instance,
+        )
+        if self.instance is None and data.get("ring") is not None:
+            services.blip_record(
+                actor=self.actor,
+                technology=tech,
+                day=data["date"],
+                ring=data["ring"],
+                reason=data["reason"],
+            )
+        return tech
+
+
+class BlipMoveForm(ServiceForm):
+    """Move a blip to another ring (or off the radar) from a date on, with the reason."""
+
+    ring = forms.ModelChoiceField(
+        queryset=RadarRing.objects.all(), required=False, empty_label="(take it off the radar)"
+    )
+    date = forms.DateField(widget=date_input())
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}))
+
+    def perform(self, data: dict[str, Any]) -> Technology:
+        technology: Technology = self.instance
+        services.blip_record(
+            actor=self.actor,
+            technology=technology,
+            day=data["date"],
+            ring=data["ring"],
+            reason=data["reason"],
+        )
+        return technology

@@ -8,14 +8,17 @@ keyed by number, so importing the same folder again changes nothing.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
+from steward.architecture import radar_format
 from steward.architecture.adr_format import NotARecord, ParsedRecord, RecordError, parse_record
-from steward.architecture.models import Decision
+from steward.architecture.models import BlipEvent, Decision, RadarQuadrant, RadarRing, Technology
 from steward.core import safe_yaml
 from steward.core.importing import Change, Diff, Importer, audit_created
 
+DEFAULT_RINGS = {radar_format.slug(r): i for i, r in enumerate(radar_format.BYOR_RINGS)}
 FIELDS = (
     "title",
     "status",
@@ -171,3 +174,181 @@ class DecisionsImporter(Importer):
             if decision.supersedes_id != (target.pk if target else None):
                 decision.supersedes = target
                 decision.save(update_fields=["supersedes", "updated_at"])
+
+
+class RadarImporter(Importer):
+    """`steward import radar FILE`: BYOR CSV/JSON, Zalando or Backstage JSON (format detected).
+
+    A BYOR file is one snapshot dated the import day (Zalando: its `date`); a Backstage file is
+    the whole history. Each dated point becomes a blip event; a snapshot point whose ring equals
+    the blip's ring before it adds nothing, so successive snapshots build the timeline and
+    re-importing a file changes nothing.
+    """
+
+    kind = "radar"
+
+    def read_doc(self) -> radar_format.RadarDoc | None:
+        try:
+            text = safe_yaml.read_text(self.path)
+        except safe_yaml.YamlRefused as exc:
+            self.problem(None, None, str(exc), exc.hint)
+            return None
+        names_q = list(RadarQuadrant.objects.order_by("position").values_list("name", flat=True))
+        names_r = list(RadarRing.objects.order_by("position").values_list("name", flat=True))
+        try:
+            return radar_format.read(
+                self.path.name, text, self.today, quadrants=names_q, rings=names_r
+            )
+        except radar_format.RadarFileError as exc:
+            self.problem(exc.line, None, str(exc), exc.hint)
+        except ExceptionGroup as group:
+            for item in group.exceptions:
+                assert isinstance(item, radar_format.RadarFileError)
+                self.problem(item.line, None, str(item), item.hint)
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            self.problem(
+                None, None, f"not a radar file: {exc!s}", "check the format (FORMATS.md 2)"
+            )
+        return None
+
+    def plan(self) -> Diff:
+        diff = self.new_diff()
+        doc = self.read_doc()
+        if doc is None:
+            return diff
+        quadrants = {q.key: q for q in RadarQuadrant.objects.all()}
+        rings = {r.key: r for r in RadarRing.objects.all()}
+        next_q = max((q.position for q in quadrants.values()), default=-1) + 1
+        for key, name in doc.quadrants:
+            if key not in quadrants:
+                diff.notes.append(f"quadrant {name!r} created")
+                diff.add(
+                    Change("added", f"quadrant:{key}", payload=("quadrant", key, name, next_q))
+                )
+                next_q += 1
+        # A new ring goes before the next ring of the file that Steward has (else last), so
+        # that a file naming Adopt after Trial and Assess still puts Adopt innermost.
+        order = [r.key for r in sorted(rings.values(), key=lambda r: r.position)]
+        doc_keys = [r["id"] for r in doc.rings]
+        for index, ring in enumerate(doc.rings):
+            if ring["id"] in rings:
+                continue
+            rank = DEFAULT_RINGS.get(ring["id"])
+            if rank is not None:  # Adopt, Trial, Assess, Hold keep BYOR's order
+                after = [k for k in order if DEFAULT_RINGS.get(k, -1) > rank]
+            else:
+                after = [k for k in doc_keys[index + 1 :] if k in order]
+            order.insert(order.index(after[0]) if after else len(order), ring["id"])
+            diff.notes.append(f"ring {ring['name']!r} created")
+            diff.add(Change("added", f"ring:{ring['id']}", payload=("ring", ring, 0)))
+        ring_position = {key: i for i, key in enumerate(order)}
+        self.ring_positions = ring_position
+        techs = {t.key: t for t in Technology.objects.all()}
+        by_name: dict[str, Technology] = {}
+        for known in techs.values():
+            for name in [known.name, *known.aliases]:
+                by_name.setdefault(name.lower(), known)
+        events: dict[int, list[BlipEvent]] = {}
+        for event in BlipEvent.objects.select_related("ring").order_by("date"):
+            events.setdefault(event.technology_id, []).append(event)
+        for entry in doc.entries:
+            tech = techs.get(entry.key) or by_name.get(entry.title.lower())
+            key = tech.key if tech else entry.key
+            entry.key = key
+            if tech is None:
+                diff.add(Change("added", f"technology:{key}", line=entry.line, payload=entry))
+            elif not doc.snapshot and (tech.name, tech.description, tech.links) != (
+                entry.title,
+                entry.description,
+                entry.links,
+            ):
+                diff.add(
+                    Change(
+                        "changed",
+                        f"technology:{key}",
+                        line=entry.line,
+                        fields={"description": (tech.description, entry.description)},
+                        payload=entry,
+                    )
+                )
+            history = {e.date: e for e in events.get(tech.pk, [])} if tech else {}
+            for point in reversed(entry.timeline):
+                ring_key = point.ring
+                ident = f"{key}@{point.date.isoformat()}"
+                existing = history.get(point.date)
+                if existing is not None:
+                    same = existing.ring is not None and existing.ring.key == ring_key
+                    same = same and (doc.snapshot or existing.moved == point.moved)
+                    kind = "unchanged" if same else "changed"
+                    diff.add(Change(kind, ident, line=entry.line, payload=(key, point)))
+                    continue
+                before = [e for d, e in history.items() if d < point.date]
+                last = before[-1] if before else None
+                if doc.snapshot and last is not None and last.ring is not None:
+                    if last.ring.key == ring_key:
+                        diff.add(Change("unchanged", ident, line=entry.line, payload=(key, point)))
+                        continue
+                    old, new = ring_position[last.ring.key], ring_position[ring_key]
+                    point.moved = "in" if new < old else "out"
+                diff.add(Change("added", ident, line=entry.line, payload=(key, point)))
+        if doc.snapshot:
+            listed = {e.key for e in doc.entries} | {
+                (techs.get(e.key) or by_name.get(e.title.lower()) or e).key for e in doc.entries
+            }
+            missing = sorted(t.name for t in techs.values() if t.key not in listed)
+            if missing:
+                diff.warnings.append(
+                    f"not in this file (left as they were): {', '.join(missing[:20])}"
+                    + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
+                )
+        return diff
+
+    def apply(self, diff: Diff) -> None:
+        """Quadrants and rings first, then technologies, then their events (all audited)."""
+        actor = self.actor if getattr(self.actor, "pk", None) else None
+        for change in diff.changes:
+            if change.kind != "added" or not isinstance(change.payload, tuple):
+                continue
+            if change.payload[0] == "quadrant":
+                _kind, key, name, position = change.payload
+                RadarQuadrant.objects.create(key=key, name=name, position=position)
+            elif change.payload[0] == "ring":
+                _kind, ring, _position = change.payload
+                RadarRing.objects.create(
+                    key=ring["id"],
+                    name=ring["name"],
+                    position=self.ring_positions[ring["id"]],
+                    color=ring["color"],
+                    description=ring["description"],
+                )
+        for ring_row in RadarRing.objects.all():
+            position = self.ring_positions.get(ring_row.key, ring_row.position)
+            if ring_row.position != position:
+                ring_row.position = position
+                ring_row.save(update_fields=["position"])
+        quadrants = {q.key: q for q in RadarQuadrant.objects.all()}
+        rings = {r.key: r for r in RadarRing.objects.all()}
+        for change in diff.changes:
+            if not isinstance(change.payload, radar_format.Entry):
+                continue
+            entry = change.payload
+            tech = Technology.objects.filter(key=entry.key).first() or Technology(key=entry.key)
+            if tech.pk is None:
+                tech.quadrant = quadrants[entry.quadrant]
+            tech.name, tech.description, tech.links = entry.title, entry.description, entry.links
+            tech.save()
+        techs = {t.key: t for t in Technology.objects.all()}
+        by_name = {t.name.lower(): t for t in techs.values()}
+        for change in diff.changes:
+            if change.kind == "unchanged" or not isinstance(change.payload, tuple):
+                continue
+            if change.payload[0] in ("quadrant", "ring"):
+                continue
+            key, point = change.payload
+            tech = techs.get(key) or by_name[key]
+            event = BlipEvent.objects.filter(technology=tech, date=point.date).first()
+            event = event or BlipEvent(technology=tech, date=point.date, recorded_by=actor)
+            event.ring = rings[point.ring]
+            event.moved = point.moved
+            event.reason = event.reason or f"imported from {self.path.name}"
+            event.save()

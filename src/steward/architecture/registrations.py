@@ -3,19 +3,38 @@
 from __future__ import annotations
 
 from steward.architecture import rules, search
-from steward.core import navigation, policy
+from steward.core import labels, navigation, policy
 from steward.core.importing import register_importer
-from steward.core.registry import register_search_provider
+from steward.core.registry import register_finding_rule, register_search_provider
 
 
 def register() -> None:
     """Called once from `ArchitectureConfig.ready()`."""
-    # Everyone reads the decisions; architects, the CTO and admins decide them.
-    policy.register_open_models("architecture.decision")
+    # Everyone reads decisions, the radar, the catalog and the debt register; architects, the
+    # CTO and admins decide (team leads edit their own components and debt items: rules.py).
+    policy.register_open_models(
+        "architecture.decision",
+        "architecture.radarquadrant",
+        "architecture.radarring",
+        "architecture.technology",
+        "architecture.blipevent",
+        "architecture.technologyuse",
+        "architecture.component",
+        "architecture.debtitem",
+    )
     policy.register_editors("architecture", rules.may_decide)
 
     navigation.register_link("Architecture & delivery", "Decisions", "architecture:decisions")
+    labels.register(
+        {"new": "new", "in": "moved in", "out": "moved out", "unchanged": "no change"},
+        "radar-move",
+    )
+    navigation.register_link("Architecture & delivery", "Tech radar", "architecture:radar")
 
     register_importer("decisions", "steward.architecture.importers.DecisionsImporter")
+    register_importer("radar", "steward.architecture.importers.RadarImporter")
 
+    from steward.architecture.selectors import hold_in_use_findings
+
+    register_finding_rule("architecture.hold-in-use", hold_in_use_findings)
     register_search_provider("decisions", search.decisions)

@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.db.models import QuerySet
+from django.urls import reverse
 
-from steward.architecture.models import Decision
+from steward.architecture import detection
+from steward.architecture.models import (
+    BlipEvent,
+    Decision,
+    RadarQuadrant,
+    RadarRing,
+    Technology,
+    TechnologyUse,
+)
+from steward.architecture.radar_format import Entry, Point, RadarDoc
 from steward.core import policy
+from steward.core.registry import Finding
+from steward.engineering import selectors as engineering_selectors
 
 
 def decision_list(
@@ -71,3 +85,253 @@ def decision_dict(decision: Decision) -> dict[str, Any]:
         "supersedes": decision.supersedes.number if decision.supersedes else None,
         "superseded_by": max(replaced_by) if replaced_by else None,
     }
+
+
+# --------------------------------------------------------------------------- the tech radar
+
+
+@dataclass(frozen=True)
+class Blip:
+    """A technology as the radar showed it on a day: its ring, last move, since when, why."""
+
+    technology: Technology
+    quadrant: RadarQuadrant
+    ring: RadarRing
+    moved: str
+    since: date
+    reason: str
+
+
+def quadrants() -> list[RadarQuadrant]:
+    """The quadrants in display order."""
+    return list(RadarQuadrant.objects.order_by("position", "pk"))
+
+
+def rings() -> list[RadarRing]:
+    """The rings, innermost first."""
+    return list(RadarRing.objects.order_by("position", "pk"))
+
+
+def _latest_events(day: date) -> dict[int, BlipEvent]:
+    latest: dict[int, BlipEvent] = {}
+    events = (
+        BlipEvent.objects.filter(date__lte=day)
+        .select_related("ring", "technology__quadrant")
+        .order_by("technology_id", "-date")
+    )
+    for event in events:
+        latest.setdefault(event.technology_id, event)
+    return latest
+
+
+def radar_on(*, actor: Any, day: date) -> list[Blip]:
+    """The radar as it stood on `day`: every technology whose latest event by then has a ring,
+    ordered by quadrant, ring (innermost first) and name."""
+    if not policy.visible(actor, "architecture.technology").exists():
+        return []
+    blips = [
+        Blip(e.technology, e.technology.quadrant, e.ring, e.moved, e.date, e.reason)
+        for e in _latest_events(day).values()
+        if e.ring is not None
+    ]
+    return sorted(
+        blips,
+        key=lambda b: (b.quadrant.position, b.quadrant.pk, b.ring.position, b.technology.name),
+    )
+
+
+def radar_diff(*, actor: Any, start: date, end: date) -> list[dict[str, Any]]:
+    """What changed between `start` and `end`: each technology whose ring differs, with
+    `change` one of added, removed, moved in, moved out (by ring position)."""
+    before = {b.technology.pk: b for b in radar_on(actor=actor, day=start)}
+    after = {b.technology.pk: b for b in radar_on(actor=actor, day=end)}
+    rows = []
+    for pk in set(before) | set(after):
+        old, new = before.get(pk), after.get(pk)
+        if old and new and old.ring.pk == new.ring.pk:
+            continue
+        if old is None:
+            change = "added"
+        elif new is None:
+            change = "removed"
+        else:
+            change = "moved in" if new.ring.position < old.ring.position else "moved out"
+        blip = new or old
+        assert blip is not None
+        rows.append(
+            {
+                "technology": blip.technology,
+                "quadrant": blip.quadrant,
+                "before": old.ring if old else None,
+                "after": new.ring if new else None,
+                "change": change,
+                "reason": new.reason if new else "",
+            }
+        )
+    return sorted(rows, key=lambda r: (r["change"], r["technology"].name))
+
+
+def technology_get(*, actor: Any, key: str) -> Technology | None:
+    """One technology by key, if `actor` may see the radar."""
+    return policy.visible(actor, "architecture.technology").filter(key=key).first()
+
+
+def technology_timeline(technology: Technology) -> list[BlipEvent]:
+    """Its events, newest first."""
+    return list(technology.events.select_related("ring", "recorded_by").order_by("-date"))
+
+
+def radar_doc(*, actor: Any, day: date) -> RadarDoc:
+    """The radar up to `day` as the format-neutral document the writers take (full timelines,
+    newest first; a technology whose latest event took it off the radar is inactive)."""
+    doc = RadarDoc()
+    doc.quadrants = [(q.key, q.name) for q in quadrants()]
+    doc.rings = [
+        {"id": r.key, "name": r.name, "color": r.color, "description": r.description}
+        for r in rings()
+    ]
+    techs = policy.visible(actor, "architecture.technology").select_related("quadrant")
+    events: dict[int, list[BlipEvent]] = {}
+    for event in BlipEvent.objects.filter(date__lte=day).select_related("ring").order_by("-date"):
+        events.setdefault(event.technology_id, []).append(event)
+    for tech in techs.order_by("quadrant__position", "name"):
+        timeline = events.get(tech.pk, [])
+        points = [Point(e.date, e.ring.key, e.moved) for e in timeline if e.ring is not None]
+        if not points:
+            continue
+        doc.entries.append(
+            Entry(
+                key=tech.key,
+                title=tech.name,
+                quadrant=tech.quadrant.key,
+                description=tech.description,
+                links=list(tech.links),
+                timeline=points,
+                active=timeline[0].ring is not None,
+            )
+        )
+    return doc
+
+
+# --------------------------------------------------------------------------- technology detection
+
+
+@dataclass(frozen=True)
+class Use:
+    """A repository declaring a technology: where, which manifest, which version."""
+
+    repository: str
+    manifest: str
+    name: str
+    version: str
+    ecosystem: str
+
+
+def _radar_names() -> list[tuple[Technology, set[str]]]:
+    return [
+        (t, detection.radar_names(t.name, t.key, list(t.aliases)))
+        for t in Technology.objects.select_related("quadrant")
+    ]
+
+
+def uses_by_technology(*, actor: Any) -> dict[int, list[Use]]:
+    """Technology pk -> the detected uses that match its name or aliases (visible repositories)."""
+    repos = engineering_selectors.repository_list(actor=actor)
+    names = dict(repos.values_list("pk", "name"))
+    radar = _radar_names()
+    result: dict[int, list[Use]] = {}
+    uses = TechnologyUse.objects.filter(repository_id__in=list(names)).order_by(
+        "repository_id", "manifest", "name"
+    )
+    for use in uses:
+        for tech, tech_names in radar:
+            if detection.matches(use.ecosystem, use.name, tech_names):
+                result.setdefault(tech.pk, []).append(
+                    Use(
+                        names[use.repository_id], use.manifest, use.name, use.version, use.ecosystem
+                    )
+                )
+    return result
+
+
+def technology_uses(tech: Technology, *, actor: Any = policy.SYSTEM) -> list[Use]:
+    """Where one technology is used, by repository."""
+    return uses_by_technology(actor=actor).get(tech.pk, [])
+
+
+def detection_flags(*, actor: Any, day: date) -> dict[str, Any]:
+    """The two flags no radar tool raises (issue 11):
+
+    - `hold_in_use`: technologies in the outermost ring (Hold) that some repository declares,
+      with the repositories;
+    - `adopt_unused`: technologies in the innermost ring (Adopt), in a quadrant whose blips can
+      appear in manifests, that no repository declares.
+
+    Both are empty until detection has run on at least one repository (`detected` = 0).
+    """
+    ring_list = rings()
+    blips = radar_on(actor=actor, day=day)
+    uses = uses_by_technology(actor=actor)
+    detected = TechnologyUse.objects.values("repository_id").distinct().count()
+    hold: list[dict[str, Any]] = []
+    unused: list[Blip] = []
+    if ring_list and detected:
+        outer, inner = ring_list[-1], ring_list[0]
+        for blip in blips:
+            found = uses.get(blip.technology.pk, [])
+            if blip.ring.pk == outer.pk and found:
+                repos = sorted({u.repository for u in found})
+                hold.append({"blip": blip, "uses": found, "repositories": repos})
+            if blip.ring.pk == inner.pk and not found and blip.quadrant.detectable:
+                unused.append(blip)
+    return {
+        "hold_in_use": hold,
+        "adopt_unused": unused,
+        "detected": detected,
+        "hold_ring": ring_list[-1] if ring_list else None,
+        "adopt_ring": ring_list[0] if ring_list else None,
+    }
+
+
+def technologies_by_repository(*, actor: Any) -> dict[str, list[tuple[Technology, str]]]:
+    """Repository name -> (technology, ring name today) it uses, for the catalog pages."""
+    today_ring = {b.technology.pk: b.ring.name for b in radar_on(actor=actor, day=date.today())}
+    result: dict[str, list[tuple[Technology, str]]] = {}
+    techs = {t.pk: t for t in Technology.objects.all()}
+    for pk, found in uses_by_technology(actor=actor).items():
+        for repo in sorted({u.repository for u in found}):
+            result.setdefault(repo, []).append((techs[pk], today_ring.get(pk, "")))
+    return result
+
+
+def linked_decisions(*, technology: Any = None, component: Any = None) -> list[Decision]:
+    """The decisions linked to a technology or a component, by number."""
+    rows = Decision.objects.all()
+    if technology is not None:
+        rows = rows.filter(links__technology=technology)
+    if component is not None:
+        rows = rows.filter(links__component=component)
+    return list(rows.distinct().order_by("number"))
+
+
+def hold_in_use_findings(user: Any, on: date) -> list[Finding]:
+    """Cockpit findings: each Hold technology that repositories still declare."""
+    if not policy.roles_of(user):
+        return []
+    flags = detection_flags(actor=user, day=on)
+    found = []
+    for item in flags["hold_in_use"]:
+        repos = item["repositories"]
+        tech = item["blip"].technology
+        names = ", ".join(repos[:5]) + (f" and {len(repos) - 5} more" if len(repos) > 5 else "")
+        count = f"{len(repos)} repositor{'y' if len(repos) == 1 else 'ies'}"
+        found.append(
+            Finding(
+                rule="architecture.hold-in-use",
+                severity="warning",
+                statement=f"{tech.name} is on {item['blip'].ring.name} on the radar but {count} "
+                f"still use{'s' if len(repos) == 1 else ''} it: {names}.",
+                url=reverse("architecture:technology", args=[tech.key]),
+            )
+        )
+    return found

@@ -7,16 +7,30 @@ Every write runs in one transaction and is audited by auditlog (`save()`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
-from steward.architecture import rules
-from steward.architecture.models import DECIDER_MOVES, TRANSITIONS, Decision
+from steward.architecture import detection, rules
+from steward.architecture.models import (
+    DECIDER_MOVES,
+    TRANSITIONS,
+    BlipEvent,
+    Decision,
+    RadarQuadrant,
+    RadarRing,
+    Technology,
+    TechnologyUse,
+)
+from steward.architecture.radar_format import slug
+from steward.core import policy
 from steward.core.errors import InvalidFields, invalid_fields_from
+from steward.core.importing import audit_created, audit_deleted
+from steward.engineering import gitlog
 
 
 class DecisionError(InvalidFields):
@@ -150,3 +164,208 @@ def decision_move(
     decision.status = status
     _save(decision)
     return decision
+
+
+# --------------------------------------------------------------------------- the tech radar
+
+
+class RadarError(InvalidFields):
+    """A radar change that cannot be made as asked."""
+
+
+def _full_save(obj: Any, error: type[InvalidFields] = RadarError, exclude: Any = None) -> None:
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as exc:
+        raise invalid_fields_from(exc, error) from exc
+    obj.save()
+
+
+def _require_radar(actor: Any) -> None:
+    if not rules.may_edit_radar(actor):
+        raise PermissionDenied("only architects and the CTO edit the radar")
+
+
+@transaction.atomic
+def quadrant_save(
+    *, actor: Any, name: str, position: int, quadrant: RadarQuadrant | None = None
+) -> RadarQuadrant:
+    """Create or rename a quadrant (its key is fixed at creation)."""
+    _require_radar(actor)
+    quadrant = quadrant or RadarQuadrant(key=slug(name))
+    quadrant.name, quadrant.position = name.strip(), position
+    _full_save(quadrant)
+    return quadrant
+
+
+@transaction.atomic
+def ring_save(
+    *,
+    actor: Any,
+    name: str,
+    position: int,
+    color: str = "",
+    description: str = "",
+    ring: RadarRing | None = None,
+) -> RadarRing:
+    """Create or edit a ring (position 0 is the innermost)."""
+    _require_radar(actor)
+    ring = ring or RadarRing(key=slug(name))
+    ring.name, ring.position, ring.color, ring.description = (
+        name.strip(),
+        position,
+        color.strip(),
+        description,
+    )
+    _full_save(ring)
+    return ring
+
+
+def _moved(technology: Technology, day: date, ring: RadarRing | None) -> str:
+    """How a blip moved to `ring` on `day`, from the event before it."""
+    before = technology.events.filter(date__lt=day).select_related("ring").first()
+    if before is None or before.ring is None:
+        return "new"
+    if ring is None or ring.position == before.ring.position:
+        return "unchanged"
+    return "in" if ring.position < before.ring.position else "out"
+
+
+@transaction.atomic
+def blip_record(
+    *,
+    actor: Any,
+    technology: Technology,
+    day: date,
+    ring: RadarRing | None,
+    reason: str = "",
+    moved: str | None = None,
+) -> BlipEvent:
+    """Put `technology` in `ring` from `day` on (None: off the radar), with the reason.
+
+    The movement (new, in, out, unchanged) follows from the event before `day` unless given.
+    One event per technology and day: recording the same day again replaces it.
+    """
+    _require_radar(actor)
+    event = BlipEvent.objects.filter(technology=technology, date=day).first() or BlipEvent(
+        technology=technology, date=day
+    )
+    event.ring = ring
+    event.moved = moved or _moved(technology, day, ring)
+    event.reason = reason.strip()
+    event.recorded_by = actor if getattr(actor, "pk", None) else None
+    _full_save(event, exclude=["technology"])
+    return event
+
+
+@transaction.atomic
+def technology_save(
+    *,
+    actor: Any,
+    name: str,
+    quadrant: RadarQuadrant,
+    description: str = "",
+    aliases: Sequence[str] = (),
+    links: Sequence[dict[str, str]] = (),
+    technology: Technology | None = None,
+) -> Technology:
+    """Create or edit a technology (its key, from the name, is fixed at creation)."""
+    _require_radar(actor)
+    name = name.strip()
+    if technology is None:
+        key = slug(name)
+        if Technology.objects.filter(key=key).exists():
+            raise RadarError(
+                f"{name!r} is already on the radar", fields={"name": ["already on the radar"]}
+            )
+        technology = Technology(key=key)
+    technology.name = name
+    technology.quadrant = quadrant
+    technology.description = description
+    technology.aliases = _clean_list(aliases)
+    technology.links = [dict(link) for link in links]
+    _full_save(technology)
+    return technology
+
+
+# --------------------------------------------------------------------------- technology detection
+
+
+@dataclass
+class DetectionResult:
+    """What one detection run found in a repository: uses stored, manifests read, notes."""
+
+    repository: str
+    revision: str
+    manifests: list[str]
+    uses: int
+    notes: list[str]
+
+
+@transaction.atomic
+def uses_replace(
+    *, actor: Any, repository: Any, files: Mapping[str, str], revision: str = ""
+) -> DetectionResult:
+    """Replace `repository`'s detected technologies with those `files` (path -> text) declare.
+
+    The uses of one repository are always one revision's: the old rows go, the new rows come
+    (bulk, and audited). A manifest that cannot be parsed is a note; the others still count.
+    """
+    if not (rules.may_edit_radar(actor) or actor is policy.SYSTEM):
+        raise PermissionDenied("only architects and the CTO run detection")
+    found: dict[tuple[str, str, str], TechnologyUse] = {}
+    notes: list[str] = []
+    manifests: list[str] = []
+    for path in sorted(files):
+        if detection.manifest_kind(path) is None:
+            continue
+        manifests.append(path)
+        try:
+            deps = detection.parse_manifest(path, files[path])
+        except Exception as exc:
+            notes.append(f"{repository.name}: {path}: not read ({type(exc).__name__}: {exc})")
+            continue
+        for dep in deps:
+            key = (dep.ecosystem, dep.name[:300], path[:300])
+            found.setdefault(
+                key,
+                TechnologyUse(
+                    repository=repository,
+                    ecosystem=dep.ecosystem,
+                    name=dep.name[:300],
+                    version=dep.version[:100],
+                    manifest=path[:300],
+                    revision=revision,
+                ),
+            )
+    who = actor if getattr(actor, "pk", None) else None
+    old = list(TechnologyUse.objects.filter(repository=repository))
+    audit_deleted(old, actor=who)
+    TechnologyUse.objects.filter(repository=repository).delete()
+    created = TechnologyUse.objects.bulk_create(list(found.values()))
+    audit_created(created, actor=who)
+    return DetectionResult(repository.name, revision, manifests, len(created), notes)
+
+
+def detect_repository(*, actor: Any, repository: Any, max_bytes: int = 1 << 20) -> DetectionResult:
+    """Read the manifests of `repository` at HEAD with git and store what they declare."""
+    if not repository.path:
+        raise RadarError(f"{repository.name}: no path on disk to read")
+    try:
+        revision = gitlog.git(repository.path, "rev-parse", "HEAD").decode().strip()
+        listing = gitlog.git(repository.path, "ls-tree", "-r", "-l", "HEAD").decode(
+            "utf-8", errors="replace"
+        )
+    except gitlog.GitError as exc:
+        raise RadarError(f"{repository.name}: {exc}") from exc
+    files: dict[str, str] = {}
+    for line in listing.splitlines():
+        meta, _, path = line.partition("\t")
+        size = meta.split()[-1]
+        if detection.manifest_kind(path) is None or not size.isdigit():
+            continue
+        if int(size) > max_bytes:
+            continue
+        raw = gitlog.git(repository.path, "show", f"{revision}:{path}")
+        files[path] = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+    return uses_replace(actor=actor, repository=repository, files=files, revision=revision)

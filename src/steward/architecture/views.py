@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from steward.architecture import forms, rules, selectors
 from steward.architecture.adr_format import STATUSES
-from steward.architecture.models import Decision
+from steward.architecture.models import Decision, Technology
+from steward.architecture.radar_svg import radar_svg
 from steward.core.editing import form_page, require
 from steward.core.markdown_html import render_markdown
 
@@ -88,3 +94,140 @@ def decision_preview(request: HttpRequest) -> HttpResponse:
         return HttpResponseNotAllowed(["POST"])
     require(rules.may_draft(request.user))
     return HttpResponse(render_markdown(request.POST.get("body", "")))
+
+
+# --------------------------------------------------------------------------- the tech radar
+
+
+def _day(value: str | None, default: date) -> date:
+    try:
+        return date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _tech_url(blip: Any) -> str:
+    return reverse("architecture:technology", args=[blip.technology.key])
+
+
+def radar(request: HttpRequest) -> HttpResponse:
+    """The radar as it stood on `?date=` (default today): the SVG and the table beside it;
+    `?from=` adds what changed between that day and the radar's day."""
+    today = timezone.localdate()
+    day = _day(request.GET.get("date"), today)
+    blips = selectors.radar_on(actor=request.user, day=day)
+    quadrants, rings = selectors.quadrants(), selectors.rings()
+    svg = radar_svg(
+        quadrants, rings, blips, url=_tech_url, title=f"Technology radar on {day.isoformat()}"
+    )
+    since = _day(request.GET.get("from"), day) if request.GET.get("from") else None
+    changes = selectors.radar_diff(actor=request.user, start=since, end=day) if since else []
+    numbered = list(enumerate(blips, start=1))
+    context = {
+        "day": day,
+        "today": today,
+        "since": since,
+        "svg": mark_safe(svg),
+        "table": [
+            {"quadrant": q, "rows": [(n, b) for n, b in numbered if b.quadrant.pk == q.pk]}
+            for q in quadrants
+        ],
+        "changes": changes,
+        "count": len(blips),
+        "may_edit": rules.may_edit_radar(request.user),
+    }
+    return render(request, "architecture/radar.html", context)
+
+
+def radar_svg_file(request: HttpRequest) -> HttpResponse:
+    """The radar on `?date=` as a standalone SVG file (to print or embed)."""
+    day = _day(request.GET.get("date"), timezone.localdate())
+    blips = selectors.radar_on(actor=request.user, day=day)
+    svg = radar_svg(
+        selectors.quadrants(),
+        selectors.rings(),
+        blips,
+        url=lambda b: request.build_absolute_uri(_tech_url(b)),
+        title=f"Technology radar on {day.isoformat()}",
+    )
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
+def _technology(request: HttpRequest, key: str) -> Technology:
+    tech = selectors.technology_get(actor=request.user, key=key)
+    if tech is None:
+        raise Http404("no such technology")
+    return tech
+
+
+def technology(request: HttpRequest, key: str) -> HttpResponse:
+    """One technology: its timeline with reasons, where it is used, the decisions naming it."""
+    tech = _technology(request, key)
+    context = {
+        "technology": tech,
+        "description_html": render_markdown(tech.description),
+        "timeline": selectors.technology_timeline(tech),
+        "uses": selectors.technology_uses(tech),
+        "decisions": selectors.linked_decisions(technology=tech),
+        "may_edit": rules.may_edit_radar(request.user),
+    }
+    return render(request, "architecture/technology.html", context)
+
+
+def technology_create(request: HttpRequest) -> HttpResponse:
+    """Put a new technology on the radar."""
+    require(rules.may_edit_radar(request.user))
+    form = forms.TechnologyForm(
+        request.POST or None, actor=request.user, today=timezone.localdate()
+    )
+    return form_page(
+        request,
+        form,
+        title="New technology",
+        back=reverse("architecture:radar"),
+        done=lambda t: reverse("architecture:technology", args=[t.key]),
+        intro="The ring and date start its timeline; later moves are recorded with their reason.",
+    )
+
+
+def technology_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Rename a technology, change its quadrant, description or aliases."""
+    tech = _technology(request, key)
+    require(rules.may_edit_radar(request.user))
+    form = forms.TechnologyForm(request.POST or None, actor=request.user, instance=tech)
+    back = reverse("architecture:technology", args=[tech.key])
+    return form_page(request, form, title=f"Edit {tech.name}", back=back, done=lambda t: back)
+
+
+def technology_move(request: HttpRequest, key: str) -> HttpResponse:
+    """Move a blip to another ring, or off the radar, from a date on."""
+    tech = _technology(request, key)
+    require(rules.may_edit_radar(request.user))
+    form = forms.BlipMoveForm(
+        request.POST or None,
+        actor=request.user,
+        instance=tech,
+        initial={"date": timezone.localdate()},
+    )
+    back = reverse("architecture:technology", args=[tech.key])
+    return form_page(
+        request,
+        form,
+        title=f"Move {tech.name}",
+        back=back,
+        done=lambda t: back,
+        intro="The move is added to its timeline; the radar on earlier dates stays as it was.",
+    )
+
+
+def radar_usage(request: HttpRequest) -> HttpResponse:
+    """Technologies in the code: Hold technologies still used, Adopt technologies unused, and
+    what each repository declares (from its manifests at HEAD)."""
+    today = timezone.localdate()
+    flags = selectors.detection_flags(actor=request.user, day=today)
+    context = {
+        **flags,
+        "by_repository": sorted(selectors.technologies_by_repository(actor=request.user).items()),
+        "may_edit": rules.may_edit_radar(request.user),
+    }
+    return render(request, "architecture/radar_usage.html", context)

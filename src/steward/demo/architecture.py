@@ -83,3 +83,290 @@ def step_architecture(ctx: DemoContext) -> None:
         services.decision_move(
             actor=architect, decision=made[old], status="superseded", superseded_by=made[new]
         )
+
+
+# ----------------------------------------------------------------------------- the tech radar
+
+QUADRANTS = [
+    ("Techniques", False),
+    ("Platforms", True),
+    ("Tools", True),
+    ("Languages & Frameworks", True),
+]
+RINGS = [
+    ("Adopt", "#5ba300", "Our default: use it unless there is a reason not to."),
+    ("Trial", "#009eb0", "Used in production by at least one team; ask them first."),
+    ("Assess", "#c7ba00", "Worth a spike; not in production yet."),
+    ("Hold", "#e09b96", "Do not start anything new with it."),
+]
+# name, quadrant, aliases, [(days before today, ring or None for "off the radar", reason)]
+RADAR: list[tuple[str, str, list[str], list[tuple[int, str | None, str]]]] = [
+    ("Python", "Languages & Frameworks", [], [(365, "Adopt", "Most back-office services")]),
+    (
+        "Django",
+        "Languages & Frameworks",
+        [],
+        [
+            (365, "Trial", "Two services in production"),
+            (200, "Adopt", "Three teams run it; ADR-0004"),
+        ],
+    ),
+    (
+        "Go",
+        "Languages & Frameworks",
+        ["golang"],
+        [
+            (365, "Assess", "Search team spike"),
+            (250, "Trial", "search-api in production"),
+            (90, "Adopt", "Four services, on-call is happy"),
+        ],
+    ),
+    ("TypeScript", "Languages & Frameworks", [], [(365, "Adopt", "All new web code")]),
+    ("React", "Languages & Frameworks", [], [(365, "Adopt", "The web standard here")]),
+    (
+        "AngularJS",
+        "Languages & Frameworks",
+        ["angular"],
+        [
+            (365, "Trial", "Legacy checkout front end"),
+            (300, "Hold", "End of life since January 2022: no security fixes"),
+        ],
+    ),
+    ("Kotlin", "Languages & Frameworks", [], [(365, "Trial", "The Android app")]),
+    ("Rust", "Languages & Frameworks", [], [(120, "Assess", "Ranking latency spike")]),
+    (
+        "GraphQL",
+        "Languages & Frameworks",
+        [],
+        [(365, "Assess", "Storefront proposal"), (330, "Hold", "Rejected in ADR-0012")],
+    ),
+    (
+        "PostgreSQL",
+        "Platforms",
+        ["postgres", "psycopg", "psycopg2", "psycopg2-binary", "pg", "github.com/lib/pq"],
+        [(365, "Adopt", "ADR-0002: the default database")],
+    ),
+    (
+        "Kafka",
+        "Platforms",
+        ["kafka-python", "confluent-kafka", "kafkajs", "github.com/segmentio/kafka-go"],
+        [(365, "Adopt", "ADR-0005: domain events")],
+    ),
+    (
+        "MongoDB",
+        "Platforms",
+        ["pymongo", "mongoose", "mongo"],
+        [(365, "Hold", "ADR-0006 rejected it for the catalog")],
+    ),
+    (
+        "Kubernetes",
+        "Platforms",
+        ["k8s.io/client-go", "kubernetes"],
+        [(365, "Trial", "Platform pilot"), (200, "Adopt", "ADR-0015: all services on EKS")],
+    ),
+    (
+        "Heroku",
+        "Platforms",
+        [],
+        [
+            (365, "Hold", "Superseded by ADR-0008"),
+            (120, None, "Last app moved off; off the radar"),
+        ],
+    ),
+    ("Redis", "Platforms", ["redis", "ioredis"], [(300, "Adopt", "Caching and rate limits")]),
+    (
+        "GitHub Actions",
+        "Tools",
+        [],
+        [(400, "Trial", "Two pipelines"), (300, "Adopt", "ADR-0010: the CI for all")],
+    ),
+    (
+        "Jenkins",
+        "Tools",
+        [],
+        [(365, "Adopt", "The old CI"), (120, "Hold", "ADR-0009 deprecated it")],
+    ),
+    (
+        "Terraform",
+        "Tools",
+        ["hashicorp/setup-terraform"],
+        [(270, "Adopt", "ADR-0014")],
+    ),
+    (
+        "OpenTelemetry",
+        "Tools",
+        [
+            "opentelemetry-sdk",
+            "opentelemetry-api",
+            "@opentelemetry/api",
+            "go.opentelemetry.io/otel",
+        ],
+        [(300, "Trial", "ADR-0013"), (60, "Adopt", "Every tier-1 service traces")],
+    ),
+    ("pytest", "Tools", [], [(365, "Adopt", "The Python test runner")]),
+    ("Moment.js", "Tools", ["moment"], [(200, "Hold", "In maintenance mode; use date-fns")]),
+    (
+        "Trunk-based development",
+        "Techniques",
+        [],
+        [(365, "Trial", "Two teams"), (150, "Adopt", "ADR-0016")],
+    ),
+    ("Feature flags", "Techniques", [], [(360, "Adopt", "ADR-0011")]),
+    ("Architecture decision records", "Techniques", [], [(365, "Adopt", "ADR-0001")]),
+    (
+        "Micro frontends",
+        "Techniques",
+        [],
+        [(200, "Assess", "Checkout proposal"), (30, "Hold", "Too much overhead for our size")],
+    ),
+    ("Data mesh", "Techniques", [], [(20, "Assess", "ADR-0019 draft")]),
+]
+
+PYPROJECT = """[project]
+name = "{name}"
+requires-python = ">=3.12"
+dependencies = [
+    "django>=5.2",
+    "psycopg[binary]>=3.2",
+    "kafka-python>=2.0",
+    "opentelemetry-sdk>=1.27",
+{extra}]
+
+[project.optional-dependencies]
+test = ["pytest>=8.0"]
+"""
+GO_MOD = """module github.com/demo/{name}
+
+go 1.22
+
+require (
+\tgithub.com/segmentio/kafka-go v0.4.47
+\tgo.opentelemetry.io/otel v1.28.0
+{extra})
+"""
+PACKAGE_JSON = """{{
+  "name": "{name}",
+  "dependencies": {{
+    "react": "^18.3.1"{extra}
+  }},
+  "devDependencies": {{
+    "typescript": "^5.5.0"
+  }}
+}}
+"""
+WORKFLOW = """name: ci
+on: [push]
+jobs:
+  build:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+{extra}"""
+PYTHON_REPOS = {
+    "payments-api": "",
+    "payments-ledger": "",
+    "payments-webhooks": "",
+    "checkout-api": "",
+    "cart-service": "",
+    "catalog-api": "",
+    "catalog-importer": '    "pymongo>=4.8",\n',
+    "experiments": "",
+    "notifications": "",
+    "auth-service": "",
+    "mobile-bff": "",
+    "pricing-engine": "",
+    "pricing-models": "",
+    "ranking-service": "",
+    "feature-store": "",
+    "training-pipelines": "",
+    "ingestion-jobs": "",
+    "data-catalog": "",
+}
+GO_REPOS = {
+    "search-api": "",
+    "search-indexer": "",
+    "sso-gateway": "",
+    "service-mesh": "",
+    "telemetry-agent": "",
+    "k8s-platform": "\tk8s.io/client-go v0.31.0\n",
+    "db-operators": "\tk8s.io/client-go v0.31.0\n\tgithub.com/lib/pq v1.10.9\n",
+}
+WEB_REPOS = {
+    "checkout-web": ',\n    "angular": "1.8.3",\n    "moment": "2.29.4"',
+    "growth-web": "",
+    "accounts-web": "",
+    "product-media": "",
+    "dev-portal": "",
+    "dashboards": "",
+}
+
+
+def demo_manifests(repo: str) -> dict[str, str]:
+    """The manifests the demo gives `repo` (path -> text), as detection would read them."""
+    files: dict[str, str] = {}
+    if repo in PYTHON_REPOS:
+        files["pyproject.toml"] = PYPROJECT.format(name=repo, extra=PYTHON_REPOS[repo])
+        files["Dockerfile"] = "FROM python:3.12-slim AS base\nFROM base\nCOPY . /app\n"
+    elif repo in GO_REPOS:
+        files["go.mod"] = GO_MOD.format(name=repo, extra=GO_REPOS[repo])
+        files["Dockerfile"] = "FROM golang:1.22 AS build\nFROM gcr.io/distroless/static\n"
+    elif repo in WEB_REPOS:
+        files["package.json"] = PACKAGE_JSON.format(name=repo, extra=WEB_REPOS[repo])
+    elif repo == "android-app":
+        files["app/build.gradle.kts"] = (
+            'plugins { id("org.jetbrains.kotlin.android") version "2.0.0" }\n'
+            'dependencies { implementation("com.squareup.okhttp3:okhttp:4.12.0") }\n'
+        )
+    extra = ""
+    if repo == "infra-terraform":
+        extra = "      - uses: hashicorp/setup-terraform@v3\n"
+    if repo != "ios-app":
+        files[".github/workflows/ci.yml"] = WORKFLOW.format(extra=extra)
+    return files
+
+
+def step_radar(ctx: DemoContext) -> None:
+    """A radar with a year of history, and the technologies the repositories' manifests declare
+    (demo repositories carry no manifests in git, so the demo hands them to the same service
+    detection uses)."""
+    from steward.core.policy import SYSTEM
+    from steward.engineering import selectors as engineering_selectors
+
+    architect = User.objects.get(username="architect")
+    quadrants = {
+        name: services.quadrant_save(actor=architect, name=name, position=i)
+        for i, (name, _detectable) in enumerate(QUADRANTS)
+    }
+    for name, detectable in QUADRANTS:
+        if not detectable:
+            quadrants[name].detectable = False
+            quadrants[name].save(update_fields=["detectable"])
+    rings = {
+        name: services.ring_save(
+            actor=architect, name=name, position=i, color=color, description=text
+        )
+        for i, (name, color, text) in enumerate(RINGS)
+    }
+    for name, quadrant, aliases, history in RADAR:
+        tech = services.technology_save(
+            actor=architect,
+            name=name,
+            quadrant=quadrants[quadrant],
+            description=f"{name}: see the reasons in its timeline.",
+            aliases=aliases,
+        )
+        for days, ring, reason in history:
+            services.blip_record(
+                actor=architect,
+                technology=tech,
+                day=ctx.today - timedelta(days=days),
+                ring=rings[ring] if ring else None,
+                reason=reason,
+            )
+    for repository in engineering_selectors.repository_list(actor=SYSTEM).order_by("name"):
+        services.uses_replace(
+            actor=SYSTEM,
+            repository=repository,
+            files=demo_manifests(repository.name),
+            revision=repository.head_sha,
+        )

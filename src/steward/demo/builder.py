@@ -279,7 +279,7 @@ def step_logins(ctx: DemoContext) -> None:
 
 def _area_steps() -> list[Step]:
     # The areas' steps live in their own modules, which use the helpers above.
-    from steward.demo.architecture import step_architecture
+    from steward.demo.architecture import step_architecture, step_radar
     from steward.demo.engineering import step_engineering
     from steward.demo.knowledge import step_knowledge
     from steward.demo.orgdesign import step_orgdesign
@@ -291,6 +291,7 @@ def _area_steps() -> list[Step]:
         step_orgdesign,
         step_architecture,
         step_strategy,
+        step_radar,
         step_knowledge,
         step_worktracking,
         *_last_steps(),
