@@ -249,9 +249,19 @@ def export(
             err_console.print(f"warning: {warning}", markup=False)
         console.print(f"Written to {second}.")
         return
+    if second is not None and folder == "catalog":
+        from steward.architecture.exporting import export_catalog
+
+        count = export_catalog(Path(second), actor=actor)
+        if as_json:
+            print_json({"file": second, "counts": {"entities": count}})
+            return
+        console.print(f"entities: {count}")
+        console.print(f"Written to {second}.")
+        return
     if second is not None:
         if folder != "decisions":
-            raise BadInput(f"export {folder!r}: unknown kind (known: decisions, radar)")
+            raise BadInput(f"export {folder!r}: unknown kind (known: decisions, radar, catalog)")
         from steward.architecture.exporting import export_decisions
 
         paths = export_decisions(Path(second), actor=actor)

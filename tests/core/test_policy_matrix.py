@@ -275,6 +275,23 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "architecture:technology_edit": [{"key": "angularjs"}],
     "architecture:technology_move": [{"key": "angularjs"}],
     "api:radar": [{}],
+    # Catalog and debt: everyone reads; team leads (the manager leads payments) edit their own.
+    "architecture:catalog": [{}],
+    "architecture:component_create": [{}],
+    "architecture:component": [
+        {"kind": "component", "namespace": "default", "name": "payments-api"}
+    ],
+    "architecture:component_edit": [
+        {"kind": "component", "namespace": "default", "name": "payments-api"},
+        {"kind": "component", "namespace": "default", "name": "search-api"},
+    ],
+    "architecture:debt": [{}],
+    "architecture:debt_create": [{}],
+    "architecture:debt_detail": [{"pk": "DEBT"}],
+    "architecture:debt_edit": [{"pk": "DEBT"}],
+    "api:components_list": [{}],
+    "api:debt_list": [{}],
+    "strategy:initiative_from_debt": [],  # POST-only; tests/architecture/test_debt.py
 }
 
 # Editing pages: for the org editors and the strategy editors only (403 for the others).
@@ -323,6 +340,13 @@ DECISION_DECIDER_PAGES = {
     "architecture:technology_move",
 }
 
+OWNED_EDIT_PAGES = {
+    "architecture:component_create",
+    "architecture:component_edit",
+    "architecture:debt_create",
+    "architecture:debt_edit",
+}
+
 # Organization plans (headcount plan, scenarios) are for these roles; managers see only
 # the scenarios they drafted themselves.
 ORG_PLANNERS = {"admin", "cto", "executive", "finance", "people", "manager"}
@@ -356,6 +380,10 @@ def _other() -> Person:
 
 
 def _resolve_value(value: str) -> str:
+    if value == "DEBT":
+        from steward.architecture.models import DebtItem
+
+        return str(DebtItem.objects.get(title="Retire payments-webhooks").pk)
     if value == "LEAVER":
         return _leaver().employee_id
     if value == "OTHER":
@@ -445,6 +473,12 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
         return {403}
     if name == "cockpit:vision_edit" and role not in ("admin", "cto"):
         return {403}
+    if name in OWNED_EDIT_PAGES:
+        # Deciders edit all; the manager leads payments (its debt item "Retire payments-webhooks"
+        # and its components), not search.
+        own = params.get("name") in (None, "payments-api")
+        if role not in DECISION_DECIDERS and not (role == "manager" and own):
+            return {403}
     if name in ORG_PLAN_LISTS and role not in ORG_PLANNERS:
         return {403}
     if name in ORG_SCENARIO_PAGES and role not in ORG_PLANNERS - {"manager"}:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -117,3 +118,90 @@ def radar(request: HttpRequest, date: date | None = None) -> dict[str, object]:
         ],
         "count": len(blips),
     }
+
+
+class ComponentOut(Schema):
+    """A catalog entity with its flags (plain-language problems to fix)."""
+
+    ref: str
+    kind: str
+    namespace: str
+    name: str
+    title: str
+    type: str
+    lifecycle: str
+    owner_team: str | None
+    owner_ref: str
+    tier: int | None
+    repository: str | None
+    system: str | None
+    depends_on: list[str]
+    oncall: str
+    runbook: str
+    flags: list[str]
+
+
+class ComponentPage(Schema):
+    """One page of catalog entities and the total count."""
+
+    items: list[ComponentOut]
+    count: int
+
+
+@router.get("/components", response=ComponentPage)
+def components_list(
+    request: HttpRequest,
+    team: str | None = None,
+    kind: str | None = None,
+    flagged: bool = False,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> dict[str, object]:
+    """The service catalog; `?team=` (slug), `?kind=`, `?flagged=true` filter."""
+    today = timezone.localdate()
+    rows = list(selectors.component_list(actor=request.user, team=team, kind=kind))
+    if flagged:
+        rows = [c for c in rows if selectors.component_flags(c, today)]
+    return paginate(
+        rows, limit=limit, offset=offset, render=lambda c: selectors.component_dict(c, today)
+    )
+
+
+class DebtOut(Schema):
+    """A tech-debt item with its WSJF and rank (1 = do first; 0 = done)."""
+
+    id: int
+    title: str
+    status: str
+    owner_team: str | None
+    business_value: int
+    time_criticality: int
+    risk_reduction: int
+    job_size: int
+    cost_of_delay: int
+    wsjf: Decimal
+    rank: int
+    interest_per_quarter: Decimal | None
+    components: list[str]
+    paths: list[str]
+    decisions: list[int]
+    initiative: str | None
+
+
+class DebtPage(Schema):
+    """One page of ranked debt items and the total count."""
+
+    items: list[DebtOut]
+    count: int
+
+
+@router.get("/debt", response=DebtPage)
+def debt_list(
+    request: HttpRequest,
+    status: str | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> dict[str, object]:
+    """The tech-debt register by WSJF, highest first; `?status=` filters."""
+    ranked = selectors.debt_ranked(actor=request.user, status=status)
+    return paginate(ranked, limit=limit, offset=offset, render=selectors.debt_dict)

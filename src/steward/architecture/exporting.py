@@ -53,3 +53,78 @@ def export_radar(path: Path, fmt: str, *, actor: Any, day: date) -> list[str]:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return warnings
+
+
+ONCALL_KEYS = ("steward.io/oncall", "pagerduty.com/service-id", "opsgenie.com/team")
+KIND_ORDER = {"domain": 0, "system": 1, "component": 2, "api": 3, "resource": 4}
+
+
+def component_doc(component: Any) -> dict[str, Any]:
+    """One catalog entity as Backstage writes it; Steward's fields as annotations."""
+    from steward.architecture.catalog_format import API_VERSION, KIND_NAMES
+
+    annotations = dict(component.annotations)
+    if component.tier:
+        annotations["steward.io/tier"] = str(component.tier)
+    else:
+        annotations.pop("steward.io/tier", None)
+    if component.oncall and component.oncall not in [annotations.get(k) for k in ONCALL_KEYS]:
+        annotations["steward.io/oncall"] = component.oncall
+    in_links = [link.get("url") for link in component.links]
+    if component.runbook and component.runbook not in in_links:
+        annotations["steward.io/runbook"] = component.runbook
+    elif not component.runbook:
+        annotations.pop("steward.io/runbook", None)
+    if component.repository and not annotations.get("github.com/project-slug"):
+        annotations["steward.io/repository"] = component.repository.name
+    metadata: dict[str, Any] = {"name": component.name}
+    if component.namespace != "default":
+        metadata["namespace"] = component.namespace
+    for key, value in (("title", component.title), ("description", component.description)):
+        if value:
+            metadata[key] = value
+    if component.extra.get("labels"):
+        metadata["labels"] = component.extra["labels"]
+    if annotations:
+        metadata["annotations"] = dict(sorted(annotations.items()))
+    if component.tags:
+        metadata["tags"] = list(component.tags)
+    if component.links:
+        metadata["links"] = list(component.links)
+    spec: dict[str, Any] = {}
+    for key, value in (("type", component.type), ("lifecycle", component.lifecycle)):
+        if value:
+            spec[key] = value
+    if component.owner_ref:
+        spec["owner"] = component.owner_ref
+    elif component.owner_team is not None:
+        spec["owner"] = f"group:default/{component.owner_team.slug}"
+    if component.system is not None:
+        spec["system"] = component.system.ref
+    deps = sorted(d.ref for d in component.depends_on.all())
+    if deps:
+        spec["dependsOn"] = deps
+    spec.update(component.extra.get("spec") or {})
+    return {
+        "apiVersion": API_VERSION,
+        "kind": KIND_NAMES[component.kind],
+        "metadata": metadata,
+        "spec": spec,
+    }
+
+
+def export_catalog(path: Path, *, actor: Any) -> int:
+    """Write every catalog entity `actor` may see into one multi-document YAML file."""
+    from steward.architecture.catalog_format import write_entities
+
+    if path.is_dir():
+        raise BadInput(f"{path} is a folder: give the catalog file to write")
+    rows = policy.visible(actor, "architecture.component").select_related(
+        "system", "owner_team", "repository"
+    )
+    components = sorted(
+        rows.prefetch_related("depends_on"), key=lambda c: (KIND_ORDER[c.kind], c.name.lower())
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(write_entities([component_doc(c) for c in components]), encoding="utf-8")
+    return len(components)

@@ -9,8 +9,18 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from steward.architecture import services
-from steward.architecture.models import TRANSITIONS, Decision, RadarQuadrant, RadarRing, Technology
+from steward.architecture import rules, services
+from steward.architecture.models import (
+    DEBT_STATUSES,
+    KIND_CHOICES,
+    TRANSITIONS,
+    Component,
+    DebtItem,
+    Decision,
+    RadarQuadrant,
+    RadarRing,
+    Technology,
+)
 from steward.core.forms import ServiceForm, date_input
 
 
@@ -188,3 +198,167 @@ class BlipMoveForm(ServiceForm):
             reason=data["reason"],
         )
         return technology
+
+
+# --------------------------------------------------------------------------- service catalog
+
+
+class ComponentForm(ServiceForm):
+    """A catalog entity: owner team, tier, lifecycle, repository, system, dependencies."""
+
+    kind = forms.ChoiceField(choices=KIND_CHOICES)
+    name = forms.CharField(
+        max_length=63, help_text="letters and digits joined by - _ or . (as in Backstage)"
+    )
+    title = forms.CharField(max_length=200, required=False)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    type = forms.CharField(max_length=50, required=False, help_text="service, website, library…")
+    lifecycle = forms.ChoiceField(
+        choices=[
+            ("", "—"),
+            ("experimental", "experimental"),
+            ("production", "production"),
+            ("deprecated", "deprecated"),
+        ],
+        required=False,
+    )
+    owner_team: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
+    tier = forms.TypedChoiceField(
+        choices=[("", "—"), ("1", "Tier 1"), ("2", "Tier 2"), ("3", "Tier 3")],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    repository: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        queryset=None, required=False, to_field_name="name"
+    )
+    system = forms.ModelChoiceField(
+        queryset=Component.objects.filter(kind="system"), required=False
+    )
+    depends_on = forms.ModelMultipleChoiceField(
+        queryset=Component.objects.exclude(kind__in=["system", "domain"]),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+    )
+    oncall = forms.CharField(max_length=200, required=False, label="On-call rotation")
+    runbook = forms.CharField(max_length=500, required=False, help_text="a URL")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from steward.engineering import selectors as engineering_selectors
+        from steward.org import selectors as org_selectors
+
+        super().__init__(*args, **kwargs)
+        teams = org_selectors.team_list(actor=self.actor).filter(dissolved_on__isnull=True)
+        if not rules.may_decide(self.actor):
+            teams = teams.filter(pk__in=rules.led_team_ids(self.actor))
+        owner = self.fields["owner_team"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = teams.order_by("name")
+        repo = self.fields["repository"]
+        assert isinstance(repo, forms.ModelChoiceField)
+        repo.queryset = engineering_selectors.repository_list(actor=self.actor).order_by("name")
+        component: Component | None = self.instance
+        if component is not None:
+            del self.fields["kind"]
+            del self.fields["name"]
+            deps = self.fields["depends_on"]
+            assert isinstance(deps, forms.ModelMultipleChoiceField)
+            deps.queryset = Component.objects.exclude(kind__in=["system", "domain"]).exclude(
+                pk=component.pk
+            )
+            self.initial.update(
+                {name: getattr(component, name) for name in services.COMPONENT_FIELDS}
+            )
+            self.initial["depends_on"] = list(component.depends_on.all())
+
+    def perform(self, data: dict[str, Any]) -> Component:
+        values = {name: data[name] for name in services.COMPONENT_FIELDS}
+        values["lifecycle"] = values["lifecycle"] or ""
+        if self.instance is None:
+            return services.component_save(
+                actor=self.actor,
+                kind=data["kind"],
+                name=data["name"],
+                depends_on=list(data["depends_on"]),
+                **values,
+            )
+        return services.component_save(
+            actor=self.actor,
+            component=self.instance,
+            depends_on=list(data["depends_on"]),
+            **values,
+        )
+
+
+# --------------------------------------------------------------------------- tech-debt register
+
+SCALE_CHOICES = [(str(v), str(v)) for v in services.WSJF_SCALE]
+
+
+def _score(label: str, help_text: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        choices=SCALE_CHOICES, coerce=int, initial="1", label=label, help_text=help_text
+    )
+
+
+class DebtForm(ServiceForm):
+    """A tech-debt item: what it is, where, what it costs to leave it, and its WSJF inputs."""
+
+    title = forms.CharField(max_length=300)
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    owner_team: forms.ModelChoiceField[Any] = forms.ModelChoiceField(queryset=None, required=False)
+    components = forms.ModelMultipleChoiceField(
+        queryset=Component.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label="Affected services",
+    )
+    paths = forms.CharField(
+        required=False, help_text="comma-separated paths or hotspots (repo/path)"
+    )
+    interest = forms.DecimalField(
+        required=False,
+        min_value=0,
+        decimal_places=2,
+        label="Interest (cost of delay per quarter)",
+        help_text="in the reporting currency",
+    )
+    business_value = _score("Business value", "1, 2, 3, 5, 8, 13 or 20")
+    time_criticality = _score("Time criticality", "how fast the value decays")
+    risk_reduction = _score("Risk reduction / opportunity enablement", "")
+    job_size = _score("Job size", "relative effort")
+    decisions = forms.ModelMultipleChoiceField(
+        queryset=Decision.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label="Linked decisions",
+    )
+    status = forms.ChoiceField(choices=[(s, s) for s in DEBT_STATUSES], initial="open")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from steward.org import selectors as org_selectors
+
+        super().__init__(*args, **kwargs)
+        teams = org_selectors.team_list(actor=self.actor).filter(dissolved_on__isnull=True)
+        if not rules.may_decide(self.actor):
+            teams = teams.filter(pk__in=rules.led_team_ids(self.actor))
+        owner = self.fields["owner_team"]
+        assert isinstance(owner, forms.ModelChoiceField)
+        owner.queryset = teams.order_by("name")
+        item: DebtItem | None = self.instance
+        if item is not None:
+            self.initial.update({name: getattr(item, name) for name in services.DEBT_FIELDS})
+            self.initial["paths"] = ", ".join(item.paths)
+            self.initial["components"] = list(item.components.all())
+            self.initial["decisions"] = list(item.decisions.all())
+
+    def perform(self, data: dict[str, Any]) -> DebtItem:
+        values = {name: data[name] for name in services.DEBT_FIELDS}
+        values["paths"] = _split(data["paths"])
+        return services.debt_save(
+            actor=self.actor,
+            item=self.instance,
+            components=list(data["components"]),
+            decisions=list(data["decisions"]),
+            **values,
+        )

@@ -12,11 +12,20 @@ import json
 from pathlib import Path
 from typing import Any
 
-from steward.architecture import radar_format
+from steward.architecture import catalog_format, radar_format
 from steward.architecture.adr_format import NotARecord, ParsedRecord, RecordError, parse_record
-from steward.architecture.models import BlipEvent, Decision, RadarQuadrant, RadarRing, Technology
-from steward.core import safe_yaml
+from steward.architecture.models import (
+    BlipEvent,
+    Component,
+    Decision,
+    RadarQuadrant,
+    RadarRing,
+    Technology,
+)
+from steward.core import policy, safe_yaml
 from steward.core.importing import Change, Diff, Importer, audit_created
+from steward.engineering import selectors as engineering_selectors
+from steward.org import selectors as org_selectors
 
 DEFAULT_RINGS = {radar_format.slug(r): i for i, r in enumerate(radar_format.BYOR_RINGS)}
 FIELDS = (
@@ -352,3 +361,212 @@ class RadarImporter(Importer):
             event.moved = point.moved
             event.reason = event.reason or f"imported from {self.path.name}"
             event.save()
+
+
+MODELED_SPEC = {"type", "lifecycle", "owner", "system", "dependsOn"}
+
+
+def _catalog_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    found = []
+    for file in sorted(path.rglob("*")):
+        if not file.is_file() or file.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        if file.stem == "catalog-info" or "backstage.io/" in file.read_text(errors="replace"):
+            found.append(file)
+    return found
+
+
+def component_values(entity: catalog_format.Entity) -> dict[str, Any]:
+    """The Component fields of an entity (references still as text)."""
+    meta, spec = entity.metadata, entity.spec
+    tier_text = catalog_format.annotation(entity, "steward.io/tier")
+    source = catalog_format.annotation(entity, "backstage.io/source-location")
+    paths = []
+    if "/tree/" in source:
+        tail = source.split("/tree/", 1)[1].split("/", 1)
+        if len(tail) == 2 and tail[1].strip("/"):
+            paths = [tail[1].strip("/")]
+    extra: dict[str, Any] = {}
+    if meta.get("labels"):
+        extra["labels"] = dict(meta["labels"])
+    rest = {k: v for k, v in spec.items() if k not in MODELED_SPEC}
+    if rest:
+        extra["spec"] = rest
+    return {
+        "title": str(meta.get("title") or ""),
+        "description": str(meta.get("description") or ""),
+        "type": str(spec.get("type") or ""),
+        "lifecycle": str(spec.get("lifecycle") or ""),
+        "owner_ref": catalog_format.owner_ref(entity),
+        "tier": int(tier_text) if tier_text.isdigit() else None,
+        "oncall": catalog_format.annotation(
+            entity, "steward.io/oncall", "pagerduty.com/service-id", "opsgenie.com/team"
+        ),
+        "runbook": catalog_format.runbook(entity),
+        "paths": paths,
+        "tags": [str(t) for t in meta.get("tags") or []],
+        "annotations": {str(k): str(v) for k, v in (meta.get("annotations") or {}).items()},
+        "links": [dict(link) for link in meta.get("links") or [] if isinstance(link, dict)],
+        "extra": extra,
+        "system": (
+            catalog_format.parse_ref(str(spec["system"]), "system", entity.namespace)
+            if spec.get("system")
+            else ""
+        ),
+        "depends_on": sorted(
+            catalog_format.parse_ref(str(r), "component", entity.namespace)
+            for r in spec.get("dependsOn") or []
+        ),
+        "repository_name": catalog_format.repository_name(entity),
+    }
+
+
+def _component_current(component: Component) -> dict[str, Any]:
+    return {
+        "title": component.title,
+        "description": component.description,
+        "type": component.type,
+        "lifecycle": component.lifecycle,
+        "owner_ref": component.owner_ref,
+        "tier": component.tier,
+        "oncall": component.oncall,
+        "runbook": component.runbook,
+        "paths": list(component.paths),
+        "tags": list(component.tags),
+        "annotations": dict(component.annotations),
+        "links": list(component.links),
+        "extra": dict(component.extra),
+        "system": component.system.ref.lower() if component.system else "",
+        "depends_on": sorted(d.ref.lower() for d in component.depends_on.all()),
+        "repository_name": component.repository.name if component.repository else "",
+    }
+
+
+class CatalogImporter(Importer):
+    """`steward import catalog PATH`: Backstage catalog-info.yaml files or a folder of them.
+
+    Entities are keyed by `kind:namespace/name` (case-insensitive), so importing the same files
+    again changes nothing. `spec.owner` (or an `ownedBy` relation) names a Group: its name is a
+    Steward team's slug or name; Group entities only confirm that mapping.
+    """
+
+    kind = "catalog"
+
+    def plan(self) -> Diff:
+        diff = self.new_diff()
+        entities: dict[str, tuple[Path, catalog_format.Entity]] = {}
+        groups: list[catalog_format.Entity] = []
+        for file in _catalog_files(self.path):
+            try:
+                text = safe_yaml.read_text(file)
+            except safe_yaml.YamlRefused as exc:
+                self.problem(None, None, str(exc), exc.hint, file=str(file))
+                continue
+            found, problems, notes = catalog_format.read_entities(text)
+            for problem in problems:
+                self.problem(problem.line, None, str(problem), problem.hint, file=str(file))
+            diff.notes.extend(f"{file.name}: {note}" for note in notes)
+            for entity in found:
+                if entity.kind == "group":
+                    groups.append(entity)
+                    continue
+                if entity.ref in entities:
+                    other = entities[entity.ref][0]
+                    self.problem(
+                        entity.line,
+                        None,
+                        f"{entity.ref} is also defined in {other.name}",
+                        "define each entity once (names compare case-insensitively)",
+                        file=str(file),
+                    )
+                    continue
+                entities[entity.ref] = (file, entity)
+        teams = org_selectors.teams_by_slug()
+        by_name = {t.name.lower(): t for t in teams.values()}
+        by_slug = {slug.lower(): t for slug, t in teams.items()}
+        for group in groups:
+            if group.name.lower() not in by_slug and group.name.lower() not in by_name:
+                diff.warnings.append(f"group {group.name} is not a Steward team")
+        self.teams = {**by_name, **by_slug}
+        repos = set(
+            engineering_selectors.repository_list(actor=policy.SYSTEM).values_list(
+                "name", flat=True
+            )
+        )
+        existing = {
+            c.ref.lower(): c
+            for c in Component.objects.select_related("system", "repository").prefetch_related(
+                "depends_on"
+            )
+        }
+        known = set(existing) | set(entities)
+        self.payloads: dict[str, dict[str, Any]] = {}
+        for ref, (_file, entity) in entities.items():
+            values = component_values(entity)
+            owner = values["owner_ref"]
+            if owner.startswith("group:") and owner.split("/", 1)[1] not in self.teams:
+                diff.warnings.append(f"{entity.name}: owner {owner} is not a Steward team")
+            if values["repository_name"] and values["repository_name"] not in repos:
+                diff.warnings.append(
+                    f"{entity.name}: repository {values['repository_name']} is not ingested"
+                )
+            for dep in [values["system"], *values["depends_on"]]:
+                if dep and dep not in known:
+                    diff.warnings.append(f"{entity.name}: {dep} is not in the catalog (dropped)")
+            values["depends_on"] = [d for d in values["depends_on"] if d in known]
+            values["system"] = values["system"] if values["system"] in known else ""
+            self.payloads[ref] = {**values, "entity": entity}
+            current = existing.get(ref)
+            if current is None:
+                diff.add(Change("added", ref, line=entity.line, payload=ref))
+                continue
+            old = _component_current(current)
+            changed = {k: (old[k], values[k]) for k in old if old[k] != values[k]}
+            kind = "changed" if changed else "unchanged"
+            diff.add(Change(kind, ref, line=entity.line, fields=changed, payload=ref))
+        return diff
+
+    def apply(self, diff: Diff) -> None:
+        """Create and update (save: audited), then link systems and dependencies."""
+        repos = {r.name: r for r in engineering_selectors.repository_list(actor=policy.SYSTEM)}
+        existing = {c.ref.lower(): c for c in Component.objects.all()}
+        touched = []
+        for change in diff.changes:
+            if change.kind == "unchanged":
+                continue
+            values = self.payloads[change.payload]
+            entity: catalog_format.Entity = values["entity"]
+            component = existing.get(change.payload) or Component(
+                kind=entity.kind, namespace=entity.namespace, name=entity.name
+            )
+            owner = values["owner_ref"]
+            team_key = owner.split("/", 1)[1] if owner.startswith("group:") else ""
+            component.owner_team = self.teams.get(team_key)
+            component.repository = repos.get(values["repository_name"])
+            for name in (
+                "title",
+                "description",
+                "type",
+                "lifecycle",
+                "owner_ref",
+                "tier",
+                "oncall",
+                "runbook",
+                "paths",
+                "tags",
+                "annotations",
+                "links",
+                "extra",
+            ):
+                setattr(component, name, values[name])
+            component.save()
+            existing[change.payload] = component
+            touched.append(change.payload)
+        for ref in touched:
+            values = self.payloads[ref]
+            component = existing[ref]
+            component.system = existing.get(values["system"]) if values["system"] else None
+            component.save(update_fields=["system"])
+            component.depends_on.set([existing[d] for d in values["depends_on"]])

@@ -216,6 +216,8 @@ class Component(models.Model):
     tags = models.JSONField(default=list, blank=True)
     annotations = models.JSONField(default=dict, blank=True)
     links = models.JSONField(default=list, blank=True)
+    # What Steward does not model, kept for the export: metadata.labels, the rest of spec.
+    extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["kind", "name"]

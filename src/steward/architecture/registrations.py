@@ -29,10 +29,23 @@ def register() -> None:
         {"new": "new", "in": "moved in", "out": "moved out", "unchanged": "no change"},
         "radar-move",
     )
+    labels.register(
+        {
+            "component": "Component",
+            "system": "System",
+            "api": "API",
+            "resource": "Resource",
+            "domain": "Domain",
+        },
+        "catalog-kind",
+    )
     navigation.register_link("Architecture & delivery", "Tech radar", "architecture:radar")
+    navigation.register_link("Architecture & delivery", "Service catalog", "architecture:catalog")
+    navigation.register_link("Architecture & delivery", "Tech debt", "architecture:debt")
 
     register_importer("decisions", "steward.architecture.importers.DecisionsImporter")
     register_importer("radar", "steward.architecture.importers.RadarImporter")
+    register_importer("catalog", "steward.architecture.importers.CatalogImporter")
 
     from steward.architecture.selectors import hold_in_use_findings
 

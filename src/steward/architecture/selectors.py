@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -12,6 +13,8 @@ from django.urls import reverse
 from steward.architecture import detection
 from steward.architecture.models import (
     BlipEvent,
+    Component,
+    DebtItem,
     Decision,
     RadarQuadrant,
     RadarRing,
@@ -335,3 +338,155 @@ def hold_in_use_findings(user: Any, on: date) -> list[Finding]:
             )
         )
     return found
+
+
+# --------------------------------------------------------------------------- service catalog
+
+
+def component_list(
+    *, actor: Any, team: str | None = None, kind: str | None = None
+) -> QuerySet[Component]:
+    """The catalog entities `actor` may see, by kind and name; optionally one team's, one kind."""
+    rows = policy.visible(actor, "architecture.component").select_related(
+        "owner_team", "repository", "system"
+    )
+    if team:
+        rows = rows.filter(owner_team__slug=team)
+    if kind:
+        rows = rows.filter(kind=kind)
+    return rows.prefetch_related("depends_on").order_by("kind", "name")
+
+
+def component_get(*, actor: Any, kind: str, namespace: str, name: str) -> Component | None:
+    """One entity by its reference parts (case-insensitive), if `actor` may see it."""
+    return (
+        component_list(actor=actor)
+        .filter(kind=kind.lower(), namespace__iexact=namespace, name__iexact=name)
+        .first()
+    )
+
+
+def component_flags(component: Component, on: date) -> list[str]:
+    """What is wrong with one entity, in plain words (issue 11's catalog flags)."""
+    flags = []
+    team = component.owner_team
+    if team is None:
+        owner = f" ({component.owner_ref} is not a Steward team)" if component.owner_ref else ""
+        flags.append(f"No owner team{owner}")
+    elif team.dissolved_on is not None and team.dissolved_on <= on:
+        flags.append(f"Owner team {team.name} was dissolved on {team.dissolved_on:%-d %b %Y}")
+    for dep in component.depends_on.all():
+        if dep.lifecycle == "deprecated":
+            flags.append(f"Depends on {dep.title or dep.name}, which is deprecated")
+    if component.tier == 1 and not component.oncall:
+        flags.append("Tier 1 without an on-call rotation")
+    if component.tier == 1 and not component.runbook:
+        flags.append("Tier 1 without a runbook")
+    return flags
+
+
+def catalog_flags(*, actor: Any, on: date) -> list[tuple[Component, list[str]]]:
+    """Every entity with at least one flag (catalog order)."""
+    found = []
+    for component in component_list(actor=actor):
+        flags = component_flags(component, on)
+        if flags:
+            found.append((component, flags))
+    return found
+
+
+def component_dict(component: Component, on: date) -> dict[str, Any]:
+    """The API form of a catalog entity."""
+    return {
+        "ref": component.ref,
+        "kind": component.kind,
+        "namespace": component.namespace,
+        "name": component.name,
+        "title": component.title,
+        "type": component.type,
+        "lifecycle": component.lifecycle,
+        "owner_team": component.owner_team.slug if component.owner_team else None,
+        "owner_ref": component.owner_ref,
+        "tier": component.tier,
+        "repository": component.repository.name if component.repository else None,
+        "system": component.system.ref if component.system else None,
+        "depends_on": sorted(d.ref for d in component.depends_on.all()),
+        "oncall": component.oncall,
+        "runbook": component.runbook,
+        "flags": component_flags(component, on),
+    }
+
+
+# --------------------------------------------------------------------------- tech-debt register
+
+
+@dataclass(frozen=True)
+class RankedDebt:
+    """A debt item with its WSJF and rank (1 = do first)."""
+
+    item: DebtItem
+    cost_of_delay: int
+    wsjf: Decimal
+    rank: int
+
+
+def wsjf(item: DebtItem) -> tuple[int, Decimal]:
+    """METRICS.md: (business value + time criticality + risk reduction) / job size.
+
+    Returns the cost of delay (the numerator) and WSJF rounded to 2 decimals."""
+    cost = item.business_value + item.time_criticality + item.risk_reduction
+    return cost, (Decimal(cost) / Decimal(item.job_size)).quantize(Decimal("0.01"))
+
+
+def debt_ranked(
+    *, actor: Any, component: Component | None = None, status: str | None = None
+) -> list[RankedDebt]:
+    """Debt items by WSJF, highest first (ties: higher cost of delay per quarter, then
+    the older item); done items last and unranked."""
+    rows = policy.visible(actor, "architecture.debtitem").select_related("owner_team")
+    if component is not None:
+        rows = rows.filter(components=component)
+    if status:
+        rows = rows.filter(status=status)
+    items = list(rows.prefetch_related("components", "decisions"))
+
+    def order(item: DebtItem) -> tuple[Any, ...]:
+        _cost, score = wsjf(item)
+        return (item.status == "done", -score, -(item.interest or 0), item.pk)
+
+    ranked = []
+    rank = 0
+    for item in sorted(items, key=order):
+        cost, score = wsjf(item)
+        if item.status != "done":
+            rank += 1
+        ranked.append(RankedDebt(item, cost, score, rank if item.status != "done" else 0))
+    return ranked
+
+
+def debt_get(*, actor: Any, pk: int) -> DebtItem | None:
+    """One debt item if `actor` may see it."""
+    return policy.visible(actor, "architecture.debtitem").filter(pk=pk).first()
+
+
+def debt_dict(ranked: RankedDebt) -> dict[str, Any]:
+    """The API form of a ranked debt item."""
+    item = ranked.item
+    return {
+        "id": item.pk,
+        "title": item.title,
+        "status": item.status,
+        "owner_team": item.owner_team.slug if item.owner_team else None,
+        "business_value": item.business_value,
+        "time_criticality": item.time_criticality,
+        "risk_reduction": item.risk_reduction,
+        "job_size": item.job_size,
+        "cost_of_delay": ranked.cost_of_delay,
+        "wsjf": ranked.wsjf,
+        "rank": ranked.rank,
+        "interest_per_quarter": item.interest,
+        "components": [c.ref for c in item.components.all()],
+        "paths": list(item.paths),
+        "decisions": [d.number for d in item.decisions.all()],
+        "initiative": item.initiative_key or None,
+    }

@@ -20,6 +20,8 @@ from steward.architecture.models import (
     DECIDER_MOVES,
     TRANSITIONS,
     BlipEvent,
+    Component,
+    DebtItem,
     Decision,
     RadarQuadrant,
     RadarRing,
@@ -369,3 +371,144 @@ def detect_repository(*, actor: Any, repository: Any, max_bytes: int = 1 << 20) 
         raw = gitlog.git(repository.path, "show", f"{revision}:{path}")
         files[path] = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     return uses_replace(actor=actor, repository=repository, files=files, revision=revision)
+
+
+# --------------------------------------------------------------------------- service catalog
+
+COMPONENT_FIELDS = (
+    "title",
+    "description",
+    "type",
+    "lifecycle",
+    "owner_team",
+    "tier",
+    "repository",
+    "system",
+    "oncall",
+    "runbook",
+)
+
+
+class CatalogError(InvalidFields):
+    """A catalog change that cannot be made as asked."""
+
+
+@transaction.atomic
+def component_save(
+    *,
+    actor: Any,
+    kind: str = "component",
+    name: str = "",
+    depends_on: Sequence[Component] | None = None,
+    component: Component | None = None,
+    **fields: Any,
+) -> Component:
+    """Create or edit a catalog entity. Team leads create and edit their own team's entities
+    (and may not hand one to a team they do not lead); architects, the CTO and admins all."""
+    unknown = set(fields) - set(COMPONENT_FIELDS)
+    if unknown:
+        raise CatalogError(f"unknown fields: {', '.join(sorted(unknown))}")
+    if component is None:
+        if not rules.may_create_owned(actor):
+            raise PermissionDenied("only team leads, architects and the CTO add components")
+        component = Component(kind=kind, name=name.strip())
+    elif not rules.may_edit_owned(actor, component):
+        raise PermissionDenied("may not edit this component")
+    for key, value in fields.items():
+        setattr(component, key, value.strip() if isinstance(value, str) else value)
+    if not rules.may_edit_owned(actor, component):
+        raise CatalogError(
+            "you may only give components to a team you lead",
+            fields={"owner_team": ["pick a team you lead"]},
+        )
+    if component.system_id is not None and component.system_id == component.pk:
+        raise CatalogError(
+            "a component cannot be its own system", fields={"system": ["pick another"]}
+        )
+    if component.owner_team is not None and component.owner_ref:
+        # Steward's owner wins over the imported reference once someone picks a team.
+        component.owner_ref = f"group:default/{component.owner_team.slug}"
+    try:
+        component.full_clean()
+    except ValidationError as exc:
+        raise invalid_fields_from(exc, CatalogError) from exc
+    component.save()
+    if depends_on is not None:
+        if any(d.pk == component.pk for d in depends_on):
+            raise CatalogError(
+                "a component cannot depend on itself", fields={"depends_on": ["remove itself"]}
+            )
+        component.depends_on.set(depends_on)
+    return component
+
+
+# --------------------------------------------------------------------------- tech-debt register
+
+WSJF_SCALE = (1, 2, 3, 5, 8, 13, 20)  # METRICS.md: every WSJF input is on this scale
+DEBT_SCORES = ("business_value", "time_criticality", "risk_reduction", "job_size")
+DEBT_FIELDS = ("title", "description", "paths", "owner_team", "interest", "status", *DEBT_SCORES)
+
+
+class DebtError(InvalidFields):
+    """A debt item change that cannot be made as asked."""
+
+
+@transaction.atomic
+def debt_save(
+    *,
+    actor: Any,
+    item: DebtItem | None = None,
+    components: Sequence[Component] | None = None,
+    decisions: Sequence[Decision] | None = None,
+    **fields: Any,
+) -> DebtItem:
+    """Create or edit a debt item (team leads: their own team's; architects and the CTO: all)."""
+    unknown = set(fields) - set(DEBT_FIELDS)
+    if unknown:
+        raise DebtError(f"unknown fields: {', '.join(sorted(unknown))}")
+    if item is None:
+        if not rules.may_create_owned(actor):
+            raise PermissionDenied("only team leads, architects and the CTO add debt items")
+        item = DebtItem(created_by=actor if getattr(actor, "pk", None) else None)
+    elif not rules.may_edit_owned(actor, item):
+        raise PermissionDenied("may not edit this debt item")
+    problems: dict[str, list[str]] = {}
+    for name, value in fields.items():
+        if name in DEBT_SCORES and value not in WSJF_SCALE:
+            problems[name] = [f"{value} is not on the scale {', '.join(map(str, WSJF_SCALE))}"]
+        if name == "paths":
+            value = _clean_list(value)
+        setattr(item, name, value.strip() if isinstance(value, str) else value)
+    if item.interest is not None and item.interest < 0:
+        problems["interest"] = ["the cost of delay cannot be negative"]
+    if problems:
+        raise DebtError("; ".join(f"{k}: {v[0]}" for k, v in problems.items()), fields=problems)
+    if not rules.may_edit_owned(actor, item):
+        raise DebtError(
+            "you may only file debt for a team you lead",
+            fields={"owner_team": ["pick a team you lead"]},
+        )
+    try:
+        item.full_clean()
+    except ValidationError as exc:
+        raise invalid_fields_from(exc, DebtError) from exc
+    item.save()
+    if components is not None:
+        item.components.set(components)
+    if decisions is not None:
+        item.decisions.set(decisions)
+    return item
+
+
+@transaction.atomic
+def debt_mark_converted(*, actor: Any, item: DebtItem, initiative_key: str) -> DebtItem:
+    """Record that `item` became the strategy initiative `initiative_key` (the strategy app
+    calls this after creating the initiative: architecture does not import strategy)."""
+    if not (rules.may_edit_owned(actor, item) or policy.may_change_strategy(actor)):
+        raise PermissionDenied("may not convert this debt item")
+    if item.initiative_key:
+        raise DebtError(f"already converted into initiative {item.initiative_key}")
+    item.initiative_key = initiative_key
+    item.status = "planned"
+    item.save()
+    return item

@@ -19,4 +19,16 @@ urlpatterns = [
     path("radar/<slug:key>/", views.technology, name="technology"),
     path("radar/<slug:key>/edit/", views.technology_edit, name="technology_edit"),
     path("radar/<slug:key>/move/", views.technology_move, name="technology_move"),
+    path("debt/", views.debt, name="debt"),
+    path("debt/new/", views.debt_create, name="debt_create"),
+    path("debt/<int:pk>/", views.debt_detail, name="debt_detail"),
+    path("debt/<int:pk>/edit/", views.debt_edit, name="debt_edit"),
+    path("catalog/", views.catalog, name="catalog"),
+    path("catalog/new/", views.component_create, name="component_create"),
+    path("catalog/<str:kind>/<str:namespace>/<str:name>/", views.component, name="component"),
+    path(
+        "catalog/<str:kind>/<str:namespace>/<str:name>/edit/",
+        views.component_edit,
+        name="component_edit",
+    ),
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
@@ -13,8 +14,15 @@ from django.utils.safestring import mark_safe
 
 from steward.architecture import forms, rules, selectors
 from steward.architecture.adr_format import STATUSES
-from steward.architecture.models import Decision, Technology
+from steward.architecture.models import (
+    COMPONENT_KINDS,
+    DEBT_STATUSES,
+    Component,
+    Decision,
+    Technology,
+)
 from steward.architecture.radar_svg import radar_svg
+from steward.core import policy
 from steward.core.editing import form_page, require
 from steward.core.markdown_html import render_markdown
 
@@ -231,3 +239,149 @@ def radar_usage(request: HttpRequest) -> HttpResponse:
         "may_edit": rules.may_edit_radar(request.user),
     }
     return render(request, "architecture/radar_usage.html", context)
+
+
+# --------------------------------------------------------------------------- service catalog
+
+
+def catalog(request: HttpRequest) -> HttpResponse:
+    """The catalog: every entity with owner, tier, lifecycle, repository and its flags;
+    `?team=` and `?kind=` filter."""
+    today = timezone.localdate()
+    team = request.GET.get("team") or None
+    kind = request.GET.get("kind") or None
+    if kind not in (None, *COMPONENT_KINDS):
+        kind = None
+    rows = [
+        (c, selectors.component_flags(c, today))
+        for c in selectors.component_list(actor=request.user, team=team, kind=kind)
+    ]
+    context = {
+        "rows": rows,
+        "flagged": sum(1 for _c, f in rows if f),
+        "kinds": COMPONENT_KINDS,
+        "kind": kind or "",
+        "team": team or "",
+        "may_create": rules.may_create_owned(request.user),
+    }
+    return render(request, "architecture/catalog.html", context)
+
+
+def _component(request: HttpRequest, kind: str, namespace: str, name: str) -> Component:
+    component = selectors.component_get(
+        actor=request.user, kind=kind, namespace=namespace, name=name
+    )
+    if component is None:
+        raise Http404("no such component")
+    return component
+
+
+def _component_url(component: Component) -> str:
+    return reverse(
+        "architecture:component",
+        args=[component.kind, component.namespace, component.name],
+    )
+
+
+def component(request: HttpRequest, kind: str, namespace: str, name: str) -> HttpResponse:
+    """One entity: its facts, flags, dependencies both ways, technologies and debt."""
+    found = _component(request, kind, namespace, name)
+    repo_techs = selectors.technologies_by_repository(actor=request.user)
+    context = {
+        "component": found,
+        "flags": selectors.component_flags(found, timezone.localdate()),
+        "dependents": found.dependents.order_by("name"),
+        "parts": found.parts.order_by("name"),
+        "technologies": repo_techs.get(found.repository.name, []) if found.repository else [],
+        "debt": selectors.debt_ranked(actor=request.user, component=found),
+        "decisions": selectors.linked_decisions(component=found),
+        "may_edit": rules.may_edit_owned(request.user, found),
+    }
+    return render(request, "architecture/component.html", context)
+
+
+def component_create(request: HttpRequest) -> HttpResponse:
+    """Add a component, system, API, resource or domain to the catalog."""
+    require(rules.may_create_owned(request.user))
+    form = forms.ComponentForm(request.POST or None, actor=request.user)
+    return form_page(
+        request,
+        form,
+        title="New catalog entry",
+        back=reverse("architecture:catalog"),
+        done=_component_url,
+        intro="Team leads add their own team's services; architects and the CTO any.",
+    )
+
+
+def component_edit(request: HttpRequest, kind: str, namespace: str, name: str) -> HttpResponse:
+    """Edit one catalog entity."""
+    found = _component(request, kind, namespace, name)
+    require(rules.may_edit_owned(request.user, found))
+    form = forms.ComponentForm(request.POST or None, actor=request.user, instance=found)
+    return form_page(
+        request, form, title=f"Edit {found}", back=_component_url(found), done=_component_url
+    )
+
+
+# --------------------------------------------------------------------------- tech-debt register
+
+
+def debt(request: HttpRequest) -> HttpResponse:
+    """The debt register ranked by WSJF; `?status=` filters."""
+    status = request.GET.get("status") or None
+    if status not in (None, *DEBT_STATUSES):
+        status = None
+    ranked = selectors.debt_ranked(actor=request.user, status=status)
+    interest = sum((r.item.interest or 0 for r in ranked if r.item.status != "done"), Decimal(0))
+    context = {
+        "ranked": ranked,
+        "statuses": DEBT_STATUSES,
+        "status": status or "",
+        "open_interest": interest,
+        "may_create": rules.may_create_owned(request.user),
+    }
+    return render(request, "architecture/debt.html", context)
+
+
+def _debt(request: HttpRequest, pk: int) -> Any:
+    item = selectors.debt_get(actor=request.user, pk=pk)
+    if item is None:
+        raise Http404("no such debt item")
+    return item
+
+
+def debt_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One debt item: its WSJF worked out, affected services, decisions, the initiative."""
+    item = _debt(request, pk)
+    ranked = next(r for r in selectors.debt_ranked(actor=request.user) if r.item.pk == item.pk)
+    context = {
+        "r": ranked,
+        "item": item,
+        "may_edit": rules.may_edit_owned(request.user, item),
+        "may_convert": policy.may_change_strategy(request.user) and not item.initiative_key,
+    }
+    return render(request, "architecture/debt_detail.html", context)
+
+
+def debt_create(request: HttpRequest) -> HttpResponse:
+    """File a tech-debt item."""
+    require(rules.may_create_owned(request.user))
+    form = forms.DebtForm(request.POST or None, actor=request.user)
+    return form_page(
+        request,
+        form,
+        title="New tech-debt item",
+        back=reverse("architecture:debt"),
+        done=lambda i: reverse("architecture:debt_detail", args=[i.pk]),
+        intro="WSJF = (business value + time criticality + risk reduction) ÷ job size.",
+    )
+
+
+def debt_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a tech-debt item."""
+    item = _debt(request, pk)
+    require(rules.may_edit_owned(request.user, item))
+    form = forms.DebtForm(request.POST or None, actor=request.user, instance=item)
+    back = reverse("architecture:debt_detail", args=[item.pk])
+    return form_page(request, form, title=f"Edit {item.title}", back=back, done=lambda i: back)

@@ -370,3 +370,187 @@ def step_radar(ctx: DemoContext) -> None:
             files=demo_manifests(repository.name),
             revision=repository.head_sha,
         )
+
+
+# ----------------------------------------------------------------------------- service catalog
+
+TIER_1 = {
+    "payments-api": ("pagerduty:payments", "https://runbooks.example/payments-api"),
+    "payments-ledger": ("pagerduty:payments", "https://runbooks.example/payments-ledger"),
+    "checkout-api": ("pagerduty:checkout", "https://runbooks.example/checkout-api"),
+    "cart-service": ("pagerduty:checkout", "https://runbooks.example/cart-service"),
+    "search-api": ("pagerduty:search", "https://runbooks.example/search-api"),
+    "sso-gateway": ("pagerduty:identity", "https://runbooks.example/sso-gateway"),
+    # Tier 1 without a runbook: flagged.
+    "auth-service": ("pagerduty:identity", ""),
+}
+DEPENDS: dict[str, list[str]] = {
+    "checkout-api": [
+        "component:payments-api",
+        "component:cart-service",
+        "component:payments-webhooks",
+    ],
+    "checkout-web": ["component:checkout-api"],
+    "payments-api": ["component:payments-ledger", "resource:payments-db"],
+    "payments-ledger": ["resource:payments-db"],
+    "catalog-api": ["resource:catalog-db", "component:search-api"],
+    "search-api": ["component:search-indexer"],
+    "accounts-web": ["component:auth-service"],
+    "mobile-bff": ["component:checkout-api", "component:catalog-api", "component:auth-service"],
+    "ranking-service": ["component:feature-store"],
+}
+WEBSITES = {"checkout-web", "growth-web", "accounts-web", "dev-portal", "dashboards"}
+LIBRARIES = {"build-tools", "pricing-models", "product-media"}
+
+
+def demo_catalog_yaml() -> str:
+    """The demo catalog as Backstage files would have it (imported like any catalog)."""
+    from steward.demo.engineering import REPOS
+
+    docs = []
+    for team, repos in REPOS.items():
+        docs.append(
+            "apiVersion: backstage.io/v1alpha1\nkind: System\n"
+            f"metadata:\n  name: {team}\n  title: {team.replace('-', ' ').capitalize()}\n"
+            f"spec:\n  owner: group:default/{team}\n"
+        )
+        for repo in repos:
+            kind = "website" if repo in WEBSITES else "library" if repo in LIBRARIES else "service"
+            lifecycle = "deprecated" if repo == "payments-webhooks" else "production"
+            annotations = [f"    github.com/project-slug: demo/{repo}"]
+            if repo in TIER_1:
+                oncall, runbook = TIER_1[repo]
+                annotations.append('    steward.io/tier: "1"')
+                annotations.append(f"    pagerduty.com/service-id: {oncall}")
+                if runbook:
+                    annotations.append(f"    steward.io/runbook: {runbook}")
+            else:
+                annotations.append('    steward.io/tier: "2"')
+            depends = "".join(f"\n    - {d}" for d in DEPENDS.get(repo, []))
+            docs.append(
+                "apiVersion: backstage.io/v1alpha1\nkind: Component\n"
+                f"metadata:\n  name: {repo}\n  annotations:\n"
+                + "\n".join(annotations)
+                + f"\nspec:\n  type: {kind}\n  lifecycle: {lifecycle}\n"
+                f"  owner: group:default/{team}\n  system: {team}\n"
+                + (f"  dependsOn:{depends}\n" if depends else "")
+            )
+    for name, team in (("payments-db", "payments"), ("catalog-db", "catalog")):
+        docs.append(
+            "apiVersion: backstage.io/v1alpha1\nkind: Resource\n"
+            f"metadata:\n  name: {name}\nspec:\n  type: database\n"
+            f"  owner: group:default/{team}\n  system: {team}\n"
+        )
+    docs.append(
+        "apiVersion: backstage.io/v1alpha1\nkind: API\nmetadata:\n  name: payments\n"
+        "  description: The public payments API\nspec:\n  type: openapi\n  lifecycle: production\n"
+        "  owner: group:default/payments\n  system: payments\n  definition: openapi.yaml\n"
+    )
+    # Owned by a group that is no Steward team: flagged "no owner team".
+    docs.append(
+        "apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: legacy-reports\n"
+        "  title: Legacy reports\nspec:\n  type: service\n  lifecycle: production\n"
+        "  owner: group:default/bi-team\n"
+    )
+    return "---\n" + "---\n".join(docs)
+
+
+# ----------------------------------------------------------------------------- tech debt
+
+# title, team, components, paths, (value, criticality, risk, size), interest per quarter
+DEBT: list[tuple[str, str, list[str], list[str], tuple[int, int, int, int], int]] = [
+    (
+        "Move checkout-web off AngularJS",
+        "checkout",
+        ["checkout-web"],
+        ["checkout-web/src/legacy"],
+        (8, 13, 13, 13),
+        45_250,
+    ),
+    (
+        "Retire payments-webhooks",
+        "payments",
+        ["payments-webhooks", "checkout-api"],
+        ["payments-webhooks/"],
+        (5, 8, 8, 5),
+        18_400,
+    ),
+    (
+        "Replace MongoDB in catalog-importer with PostgreSQL",
+        "catalog",
+        ["catalog-importer"],
+        ["catalog-importer/store.py"],
+        (3, 5, 8, 8),
+        12_300,
+    ),
+    (
+        "Write the auth-service runbook",
+        "identity",
+        ["auth-service"],
+        [],
+        (3, 8, 13, 1),
+        6_150,
+    ),
+    (
+        "Split the checkout module's order state machine",
+        "checkout",
+        ["checkout-api"],
+        ["checkout-api/module_1.py"],
+        (8, 3, 5, 20),
+        9_050,
+    ),
+    (
+        "Drop Moment.js",
+        "checkout",
+        ["checkout-web"],
+        [],
+        (1, 2, 2, 2),
+        1_020,
+    ),
+]
+
+
+def step_catalog_and_debt(ctx: DemoContext) -> None:
+    """The catalog (imported from Backstage-shaped files) and the debt register; the biggest
+    item is already an initiative."""
+    import tempfile
+    from decimal import Decimal
+    from pathlib import Path
+
+    from steward.architecture import selectors
+    from steward.core.importing import run_import
+    from steward.core.policy import SYSTEM
+    from steward.org import selectors as org_selectors
+    from steward.strategy import services as strategy_services
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "catalog-info.yaml"
+        path.write_text(demo_catalog_yaml(), encoding="utf-8")
+        run_import("catalog", path, actor=SYSTEM, today=ctx.today)
+    architect = User.objects.get(username="architect")
+    components = {c.name: c for c in selectors.component_list(actor=SYSTEM)}
+    teams = org_selectors.teams_by_slug()
+    decisions = {d.title: d for d in Decision.objects.all()}
+    made = []
+    for title, team, names, paths, (value, crit, risk, size), interest in DEBT:
+        linked = []
+        if "MongoDB" in title:
+            linked = [decisions["Use PostgreSQL as the default database"]]
+        made.append(
+            services.debt_save(
+                actor=architect,
+                title=title,
+                description=f"{title}: raised in the architecture review.",
+                owner_team=teams.get(team),
+                components=[components[n] for n in names],
+                paths=paths,
+                business_value=value,
+                time_criticality=crit,
+                risk_reduction=risk,
+                job_size=size,
+                interest=Decimal(interest),
+                decisions=linked,
+            )
+        )
+    cto = User.objects.get(username="cto")
+    strategy_services.initiative_from_debt(actor=cto, item_id=made[1].pk)

@@ -279,7 +279,7 @@ def step_logins(ctx: DemoContext) -> None:
 
 def _area_steps() -> list[Step]:
     # The areas' steps live in their own modules, which use the helpers above.
-    from steward.demo.architecture import step_architecture, step_radar
+    from steward.demo.architecture import step_architecture, step_catalog_and_debt, step_radar
     from steward.demo.engineering import step_engineering
     from steward.demo.knowledge import step_knowledge
     from steward.demo.orgdesign import step_orgdesign
@@ -292,6 +292,7 @@ def _area_steps() -> list[Step]:
         step_architecture,
         step_strategy,
         step_radar,
+        step_catalog_and_debt,
         step_knowledge,
         step_worktracking,
         *_last_steps(),

@@ -276,3 +276,21 @@ def action_delete(request: HttpRequest, pk: int) -> HttpResponse:
         done=reverse(INNOVATION),
         delete=lambda: services.action_delete(actor=request.user, action=action),  # type: ignore[arg-type]
     )
+
+
+def initiative_from_debt(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: make tech-debt item `pk` an initiative, then show the initiative."""
+    from django.contrib import messages
+    from django.http import HttpResponseNotAllowed
+    from django.shortcuts import redirect
+
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    _editor(request)
+    try:
+        initiative = services.initiative_from_debt(actor=request.user, item_id=pk)
+    except services.StrategyError as exc:
+        messages.error(request, str(exc))
+        return redirect(reverse("architecture:debt_detail", args=[pk]))
+    messages.success(request, f"Initiative {initiative.key} created from the debt item.")
+    return redirect(reverse("strategy:initiative_detail", args=[initiative.key]))

@@ -735,3 +735,45 @@ def action_delete(*, actor: policy.Actor, action: ImprovementAction) -> None:
     """Delete an improvement action."""
     _require_change(actor, "strategy.improvementaction")
     action.delete()
+
+
+@transaction.atomic
+def initiative_from_debt(*, actor: policy.Actor, item_id: int) -> Initiative:
+    """Turn a tech-debt item (architecture) into an initiative in one action, keeping the link.
+
+    The initiative gets the item's title, description, owner team and WSJF inputs; the debt
+    item records the initiative's key (through architecture's service: architecture sits below
+    strategy and never imports it).
+    """
+    from steward.architecture import selectors as architecture_selectors
+    from steward.architecture import services as architecture_services
+
+    _require_change(actor, "strategy.initiative")
+    item = architecture_selectors.debt_get(actor=actor, pk=item_id)
+    if item is None:
+        raise StrategyError(f"no tech-debt item {item_id}")
+    if item.initiative_key:
+        raise StrategyError(f"tech-debt item {item_id} is already initiative {item.initiative_key}")
+    key = f"debt-{item.pk}"
+    suffix = 1
+    while Initiative.objects.filter(key=key).exists():
+        suffix += 1
+        key = f"debt-{item.pk}-{suffix}"
+    description = item.description
+    description += f"\n\nFrom tech-debt item {item.pk}: {item.title}.".lstrip()
+    initiative = initiative_save(
+        actor=actor,
+        initiative=None,
+        key=key,
+        title=item.title,
+        fields={
+            "description": description.strip(),
+            "owner_team": item.owner_team,
+            "value": item.business_value,
+            "time_criticality": item.time_criticality,
+            "risk_reduction": item.risk_reduction,
+            "job_size": item.job_size,
+        },
+    )
+    architecture_services.debt_mark_converted(actor=actor, item=item, initiative_key=key)
+    return initiative

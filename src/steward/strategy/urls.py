@@ -24,6 +24,11 @@ urlpatterns = [
     path(KR + "check-ins/new/", edit_views.check_in_create, name="check_in_create"),
     path(KR + "check-ins/<int:pk>/delete/", edit_views.check_in_delete, name="check_in_delete"),
     path("initiatives/new/", edit_views.initiative_create, name="initiative_create"),
+    path(
+        "initiatives/from-debt/<int:pk>/",
+        edit_views.initiative_from_debt,
+        name="initiative_from_debt",
+    ),
     path("initiatives/<str:key>/", views.initiative_detail, name="initiative_detail"),
     path("initiatives/<str:key>/edit/", edit_views.initiative_edit, name="initiative_edit"),
     path("initiatives/<str:key>/delete/", edit_views.initiative_delete, name="initiative_delete"),

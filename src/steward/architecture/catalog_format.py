@@ -1,0 +1,212 @@
+"""Backstage `catalog-info.yaml` (FORMATS.md section 3): read entities, write them back.
+
+Plain Python, no Django. `read_entities(text)` splits a multi-document file (`---`), loads each
+document with `core.safe_yaml` and returns `Entity` records with the line each starts on.
+`parse_ref` reads entity references `[<kind>:][<namespace>/]<name>` (compared lower-case).
+`write_entities` writes the envelope `apiVersion, kind, metadata, spec` per entity.
+
+Where Backstage has no field for what Steward tracks, Steward reads and writes annotations:
+`steward.io/tier` (1, 2, 3), `steward.io/oncall` (also `pagerduty.com/service-id` and
+`opsgenie.com/team` when present), `steward.io/runbook` (also a `links[]` entry whose type or
+title says runbook), the repository from `github.com/project-slug` (`owner/name`) or
+`steward.io/repository`, and paths from `backstage.io/source-location`'s path part.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from steward.core import safe_yaml
+
+API_VERSION = "backstage.io/v1alpha1"
+KINDS = {"component", "system", "api", "resource", "domain", "group", "user", "location"}
+STORED_KINDS = ("component", "system", "api", "resource", "domain")
+NAME_RE = re.compile(r"^[a-zA-Z0-9]+(?:[-_.][a-zA-Z0-9]+)*$")
+REQUIRED_SPEC = {
+    "component": ("type", "lifecycle", "owner"),
+    "api": ("type", "lifecycle", "owner", "definition"),
+    "resource": ("type", "owner"),
+    "system": ("owner",),
+    "domain": ("owner",),
+}
+KIND_NAMES = {
+    "component": "Component",
+    "system": "System",
+    "api": "API",
+    "resource": "Resource",
+    "domain": "Domain",
+}
+
+
+class CatalogError(ValueError):
+    """A document that cannot be read: the line it starts on and the fix."""
+
+    def __init__(self, message: str, line: int | None, hint: str = "") -> None:
+        super().__init__(message)
+        self.line = line
+        self.hint = hint
+
+
+@dataclass
+class Entity:
+    """One catalog entity as read (kind lower-case, name as written)."""
+
+    kind: str
+    namespace: str
+    name: str
+    line: int
+    metadata: dict[str, Any] = field(default_factory=dict)
+    spec: dict[str, Any] = field(default_factory=dict)
+    relations: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def ref(self) -> str:
+        """`kind:namespace/name`, lower-case (how references compare)."""
+        return f"{self.kind}:{self.namespace}/{self.name}".lower()
+
+
+def parse_ref(ref: str, default_kind: str | None, default_namespace: str = "default") -> str:
+    """A reference in full lower-case form `kind:namespace/name` (kind "" when not known)."""
+    text = str(ref).strip()
+    kind = default_kind or ""
+    if ":" in text:
+        kind, text = text.split(":", 1)
+    namespace = default_namespace
+    if "/" in text:
+        namespace, text = text.split("/", 1)
+    return f"{kind}:{namespace}/{text}".lower()
+
+
+def split_documents(text: str) -> list[tuple[int, str]]:
+    """The documents of a multi-document YAML text with the 1-based line each starts on."""
+    docs: list[tuple[int, str]] = []
+    start, current = 1, list[str]()
+    for number, line in enumerate(text.lstrip("\ufeff").splitlines(keepends=True), start=1):
+        if re.match(r"^---\s*(#.*)?$", line):
+            if "".join(current).strip():
+                docs.append((start, "".join(current)))
+            start, current = number + 1, list[str]()
+            continue
+        current.append(line)
+    if "".join(current).strip():
+        docs.append((start, "".join(current)))
+    return docs
+
+
+def read_entities(text: str) -> tuple[list[Entity], list[CatalogError], list[str]]:
+    """Every entity of a file, the documents that cannot be read, and notes (kinds skipped)."""
+    entities: list[Entity] = []
+    problems: list[CatalogError] = []
+    notes: list[str] = []
+    for line, chunk in split_documents(text):
+        try:
+            data = safe_yaml.load(chunk)
+        except safe_yaml.YamlRefused as exc:
+            problems.append(CatalogError(str(exc), line, exc.hint))
+            continue
+        if data is None:
+            continue
+        if not isinstance(data, dict):
+            problems.append(CatalogError("not an entity (a mapping)", line, "see FORMATS.md 3"))
+            continue
+        kind = str(data.get("kind") or "").strip().lower()
+        raw_meta, raw_spec = data.get("metadata"), data.get("spec")
+        metadata: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+        spec: dict[str, Any] = raw_spec if isinstance(raw_spec, dict) else {}
+        name = str(metadata.get("name") or "").strip()
+        if kind not in KINDS:
+            problems.append(
+                CatalogError(
+                    f"kind {data.get('kind')!r} is not a catalog kind",
+                    line,
+                    "use Component, System, API, Resource, Domain, Group or User",
+                )
+            )
+            continue
+        if not name or len(name) > 63 or not NAME_RE.match(name):
+            problems.append(
+                CatalogError(
+                    f"metadata.name {name!r} is not a valid name",
+                    line,
+                    "1-63 letters and digits, joined by single - _ or .",
+                )
+            )
+            continue
+        missing = [f for f in REQUIRED_SPEC.get(kind, ()) if spec.get(f) in (None, "")]
+        if kind == "api" and missing == ["definition"]:
+            missing = []  # the definition is often a $text substitution Steward does not follow
+        if missing:
+            problems.append(
+                CatalogError(
+                    f"{data.get('kind')} {name}: spec.{', spec.'.join(missing)} missing",
+                    line,
+                    "add the required fields (FORMATS.md 3)",
+                )
+            )
+            continue
+        if kind in ("user", "location"):
+            notes.append(f"line {line}: {data.get('kind')} {name} skipped")
+            continue
+        entities.append(
+            Entity(
+                kind=kind,
+                namespace=str(metadata.get("namespace") or "default"),
+                name=name,
+                line=line,
+                metadata=dict(metadata),
+                spec=dict(spec),
+                relations=list(data.get("relations") or []),
+            )
+        )
+    return entities, problems, notes
+
+
+def owner_ref(entity: Entity) -> str:
+    """The owner reference: an `ownedBy` relation wins over `spec.owner` (FORMATS.md 3)."""
+    for relation in entity.relations:
+        if isinstance(relation, dict) and relation.get("type") == "ownedBy":
+            return parse_ref(str(relation.get("targetRef", "")), "group", entity.namespace)
+    owner = entity.spec.get("owner")
+    return parse_ref(str(owner), "group", entity.namespace) if owner else ""
+
+
+def annotation(entity: Entity, *names: str) -> str:
+    """The first of `names` among the annotations (string values)."""
+    annotations = entity.metadata.get("annotations") or {}
+    for name in names:
+        value = annotations.get(name)
+        if value not in (None, ""):
+            return str(value).strip()
+    return ""
+
+
+def runbook(entity: Entity) -> str:
+    """`steward.io/runbook`, else the first link whose type or title names a runbook."""
+    found = annotation(entity, "steward.io/runbook")
+    if found:
+        return found
+    for link in entity.metadata.get("links") or []:
+        if isinstance(link, dict) and "runbook" in (
+            f"{link.get('type', '')} {link.get('title', '')}".lower()
+        ):
+            return str(link.get("url") or "")
+    return ""
+
+
+def repository_name(entity: Entity) -> str:
+    """The repository's name from `github.com/project-slug` or `steward.io/repository`."""
+    slug = annotation(entity, "steward.io/repository", "github.com/project-slug")
+    return slug.rstrip("/").rsplit("/", 1)[-1] if slug else ""
+
+
+def write_entities(docs: list[dict[str, Any]]) -> str:
+    """Entities (each `{apiVersion, kind, metadata, spec}`) as one multi-document file."""
+    parts = [
+        yaml.safe_dump(doc, sort_keys=False, allow_unicode=True, default_flow_style=False)
+        for doc in docs
+    ]
+    return "---\n" + "---\n".join(parts) if parts else ""
