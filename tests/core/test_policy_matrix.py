@@ -266,6 +266,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:review_load": [{}],
     "api:items": [{}],
     "api:investment_balance": [{}],
+    "api:decisions_create": [],  # POST; tests/architecture/test_links_and_writes.py
+    "api:decisions_update": [],  # PATCH; same
     # The tech radar (issue 11): everyone reads; architects, the CTO and admins edit.
     "architecture:radar": [{}],
     "architecture:radar_svg": [{}],

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.urls import reverse
@@ -11,9 +13,11 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
-from steward.architecture import selectors
+from steward.architecture import selectors, services
 from steward.architecture.adr_format import STATUSES
+from steward.core.api_writes import body_error, service_call
 from steward.core.pagination import paginate
+from steward.core.policy import SYSTEM
 
 router = Router(tags=["architecture"])
 
@@ -205,3 +209,86 @@ def debt_list(
     """The tech-debt register by WSJF, highest first; `?status=` filters."""
     ranked = selectors.debt_ranked(actor=request.user, status=status)
     return paginate(ranked, limit=limit, offset=offset, render=selectors.debt_dict)
+
+
+class DecisionIn(Schema):
+    """A new decision (a draft; Steward allocates its number)."""
+
+    title: str
+    body: str = ""
+    date: dt.date | None = None
+    decision_makers: list[str] = []
+    consulted: list[str] = []
+    informed: list[str] = []
+    tags: list[str] = []
+    supersedes: int | None = None
+
+
+class DecisionPatch(Schema):
+    """The fields to change; `status` moves it along the workflow (`superseded_by` names the
+    record that replaces it when superseding)."""
+
+    title: str | None = None
+    body: str | None = None
+    date: dt.date | None = None
+    decision_makers: list[str] | None = None
+    consulted: list[str] | None = None
+    informed: list[str] | None = None
+    tags: list[str] | None = None
+    supersedes: int | None = None
+    status: str | None = None
+    superseded_by: int | None = None
+
+
+def _numbered(number: int | None, field: str) -> Any:
+    if number is None:
+        return None
+    found = selectors.decision_list(actor=SYSTEM).filter(number=number).first()
+    if found is None:
+        raise body_error(field, f"no decision number {number}")
+    return found
+
+
+@router.post("/decisions", response={201: DecisionDetailOut})
+def decisions_create(request: HttpRequest, body: DecisionIn) -> tuple[int, dict[str, object]]:
+    """Draft a decision (everyone with a role); the answer carries its number."""
+    supersedes = _numbered(body.supersedes, "supersedes")
+    with service_call(request):
+        decision = services.decision_create(
+            actor=request.user,
+            title=body.title,
+            body=body.body,
+            date=body.date,
+            decision_makers=body.decision_makers,
+            consulted=body.consulted,
+            informed=body.informed,
+            tags=body.tags,
+            supersedes=supersedes,
+        )
+    return 201, {**selectors.decision_dict(decision), "body": decision.body}
+
+
+@router.patch("/decisions/{number}", response=DecisionDetailOut)
+def decisions_update(request: HttpRequest, number: int, body: DecisionPatch) -> dict[str, object]:
+    """Change the fields given, then move the status if asked (architects and the CTO accept,
+    reject, deprecate and supersede)."""
+    decision = selectors.decision_get(actor=request.user, number=number)
+    if decision is None:
+        raise Http404("no such decision")
+    given = body.model_dump(exclude_unset=True)
+    status = given.pop("status", None)
+    replaced_by = _numbered(given.pop("superseded_by", None), "superseded_by")
+    if "supersedes" in given:
+        given["supersedes"] = _numbered(given["supersedes"], "supersedes")
+    if status is not None and status not in STATUSES:
+        raise body_error("status", f"not one of {', '.join(STATUSES)}")
+    with service_call(request):
+        if given:
+            decision = services.decision_update(actor=request.user, decision=decision, **given)
+        if status is not None:
+            decision = services.decision_move(
+                actor=request.user, decision=decision, status=status, superseded_by=replaced_by
+            )
+    fresh = selectors.decision_get(actor=request.user, number=number)
+    assert fresh is not None
+    return {**selectors.decision_dict(fresh), "body": fresh.body}

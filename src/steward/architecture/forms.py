@@ -65,6 +65,19 @@ class DecisionForm(ServiceForm):
         widget=MarkdownWithPreview(attrs={"rows": 16}),
         help_text="Markdown (the preview below updates as you type)",
     )
+    technologies = forms.ModelMultipleChoiceField(
+        queryset=Technology.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        help_text="the radar blips this decision is about",
+    )
+    components = forms.ModelMultipleChoiceField(
+        queryset=Component.objects.all(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label="Services",
+        help_text="the catalog entries this decision is about",
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +100,8 @@ class DecisionForm(ServiceForm):
             tags=", ".join(decision.tags),
             supersedes=decision.supersedes.number if decision.supersedes else None,
             body=decision.body,
+            technologies=[link.technology for link in decision.links.all() if link.technology],
+            components=[link.component for link in decision.links.all() if link.component],
         )
 
     def _decision(self, number: int | None, field: str) -> Decision | None:
@@ -110,9 +125,15 @@ class DecisionForm(ServiceForm):
             "supersedes": self._decision(data["supersedes"], "supersedes"),
             "body": data["body"],
         }
+        links = {
+            "technologies": list(data.get("technologies") or []),
+            "components": list(data.get("components") or []),
+        }
         if self.instance is None:
-            return services.decision_create(actor=self.actor, **values)
+            created = services.decision_create(actor=self.actor, **values)
+            return services.decision_set_links(actor=self.actor, decision=created, **links)
         decision = services.decision_update(actor=self.actor, decision=self.instance, **values)
+        services.decision_set_links(actor=self.actor, decision=decision, **links)
         status = data.get("status") or decision.status
         if status != decision.status:
             replaced_by = self._decision(data.get("superseded_by"), "superseded_by")

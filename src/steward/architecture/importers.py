@@ -320,7 +320,10 @@ class RadarImporter(Importer):
                 continue
             if change.payload[0] == "quadrant":
                 _kind, key, name, position = change.payload
-                RadarQuadrant.objects.create(key=key, name=name, position=position)
+                # Techniques (BYOR's default quadrant) never show up in manifests.
+                RadarQuadrant.objects.create(
+                    key=key, name=name, position=position, detectable=key != "techniques"
+                )
             elif change.payload[0] == "ring":
                 _kind, ring, _position = change.payload
                 RadarRing.objects.create(

@@ -23,6 +23,7 @@ from steward.architecture.models import (
     Component,
     DebtItem,
     Decision,
+    DecisionLink,
     RadarQuadrant,
     RadarRing,
     Technology,
@@ -512,3 +513,35 @@ def debt_mark_converted(*, actor: Any, item: DebtItem, initiative_key: str) -> D
     item.status = "planned"
     item.save()
     return item
+
+
+# --------------------------------------------------------------------------- decision links
+
+
+@transaction.atomic
+def decision_set_links(
+    *,
+    actor: Any,
+    decision: Decision,
+    technologies: Sequence[Technology] = (),
+    components: Sequence[Component] = (),
+) -> Decision:
+    """Link a decision to the technologies and catalog entities it is about (replacing the
+    links it had). Initiatives link to decisions from the strategy side."""
+    if not rules.may_edit(actor, decision):
+        raise PermissionDenied("may not edit this decision")
+    wanted = {("t", t.pk) for t in technologies} | {("c", c.pk) for c in components}
+    current = {
+        (("t", link.technology_id) if link.technology_id else ("c", link.component_id)): link
+        for link in DecisionLink.objects.filter(decision=decision)
+    }
+    for key, link in current.items():
+        if key not in wanted:
+            link.delete()  # delete(): audited
+    for kind, pk in sorted(wanted - set(current)):
+        DecisionLink.objects.create(
+            decision=decision,
+            technology_id=pk if kind == "t" else None,
+            component_id=pk if kind == "c" else None,
+        )
+    return decision

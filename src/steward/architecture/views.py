@@ -59,6 +59,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "decision": decision,
         "body_html": render_markdown(decision.body),
         "chain": selectors.supersede_chain(decision),
+        "links": decision.links.select_related("technology", "component"),
         "may_edit": rules.may_edit(request.user, decision),
     }
     return render(request, "architecture/decision_detail.html", context)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.contrib.auth.models import User
 
 from steward.architecture import services
-from steward.architecture.models import Decision
+from steward.architecture.models import Decision, Technology
 from steward.demo.builder import DemoContext
 
 # title, final status, tags, days before today, decision makers
@@ -222,6 +222,20 @@ RADAR: list[tuple[str, str, list[str], list[tuple[int, str | None, str]]]] = [
     ("Data mesh", "Techniques", [], [(20, "Assess", "ADR-0019 draft")]),
 ]
 
+# decision number -> the technologies it is about
+TECH_LINKS = {
+    2: ["PostgreSQL"],
+    3: ["Heroku"],
+    5: ["Kafka"],
+    6: ["MongoDB"],
+    9: ["Jenkins"],
+    10: ["GitHub Actions"],
+    12: ["GraphQL"],
+    13: ["OpenTelemetry"],
+    14: ["Terraform"],
+    15: ["Kubernetes"],
+}
+
 PYPROJECT = """[project]
 name = "{name}"
 requires-python = ">=3.12"
@@ -363,6 +377,13 @@ def step_radar(ctx: DemoContext) -> None:
                 ring=rings[ring] if ring else None,
                 reason=reason,
             )
+    techs = {t.name: t for t in Technology.objects.all()}
+    for number, names in TECH_LINKS.items():
+        services.decision_set_links(
+            actor=architect,
+            decision=Decision.objects.get(number=number),
+            technologies=[techs[n] for n in names],
+        )
     for repository in engineering_selectors.repository_list(actor=SYSTEM).order_by("name"):
         services.uses_replace(
             actor=SYSTEM,
@@ -552,5 +573,10 @@ def step_catalog_and_debt(ctx: DemoContext) -> None:
                 decisions=linked,
             )
         )
+    services.decision_set_links(
+        actor=architect,
+        decision=decisions["Split the monolith's checkout module"],
+        components=[components["checkout-api"]],
+    )
     cto = User.objects.get(username="cto")
     strategy_services.initiative_from_debt(actor=cto, item_id=made[1].pk)
