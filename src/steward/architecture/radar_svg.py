@@ -2,8 +2,9 @@
 blips (the numbers match the table beside it), each a link to its technology. No JavaScript.
 
 Blip placement is deterministic: the blips of one quadrant and ring are spread evenly over the
-sector's angle, alternating between two radii inside the ring's band, so the same radar always
-draws the same picture (and prints the same).
+sector's angle in rows (`cell_positions`), so the same radar always draws the same picture (and
+prints the same). The innermost ring is half again as wide as the others: it holds the most blips
+in the least room.
 """
 
 from __future__ import annotations
@@ -14,16 +15,48 @@ from typing import Any
 
 from django.utils.html import escape
 
-SIZE = 640
-CENTRE = SIZE / 2
-RADIUS = 290
+WIDTH, HEIGHT = 800, 660
+CX, CY = WIDTH / 2, HEIGHT / 2
+RADIUS = 300
+BLIP = 18  # room one blip needs along an arc and between rows, in px
 # Grey scale that prints; the ring colours from the radar's configuration win when set.
 DEFAULT_FILLS = ("#e8eef3", "#eef2f5", "#f3f6f8", "#f8fafb", "#fbfcfd", "#fdfdfe")
 MOVE_SHAPES = {"new": "new", "in": "in", "out": "out", "unchanged": "same"}
 
 
 def _point(angle: float, radius: float) -> tuple[float, float]:
-    return CENTRE + radius * math.cos(angle), CENTRE + radius * math.sin(angle)
+    return CX + radius * math.cos(angle), CY + radius * math.sin(angle)
+
+
+def cell_positions(
+    count: int, start: float, span: float, inner: float, outer: float
+) -> list[tuple[float, float]]:
+    """(angle, radius) for `count` blips in one quadrant-ring cell: rows of arcs 20 px apart,
+    each row holding what fits along its arc (BLIP px per blip), blips spread evenly in a row;
+    rows fill in proportion to their room (an overfull cell packs tighter rather than spill)."""
+    if count == 0:
+        return []
+    radii = []
+    r = max(inner + BLIP / 2 + 2, 22)
+    while r <= outer - BLIP / 2 - 2:
+        radii.append(r)
+        r += BLIP
+    radii = radii or [(inner + outer) / 2]
+    pads = [min(span / 4, 14 / max(r, 1)) for r in radii]
+    rooms = [max(1, int(r * (span - 2 * p) // BLIP)) for r, p in zip(radii, pads, strict=True)]
+    total = sum(rooms)
+    counts = [min(room, count * room // total) for room in rooms]
+    row = 0
+    while sum(counts) < count:  # hand out the rest, outer rows (more room) first
+        index = len(rooms) - 1 - (row % len(rooms))
+        if counts[index] < rooms[index] or sum(rooms) <= sum(counts):
+            counts[index] += 1
+        row += 1
+    positions = []
+    for r, p, n in zip(radii, pads, counts, strict=True):
+        for k in range(n):
+            positions.append((start + p + (span - 2 * p) * (k + 0.5) / n, r))
+    return positions
 
 
 def _shape(kind: str, x: float, y: float) -> str:
@@ -51,9 +84,10 @@ def radar_svg(
     """The SVG document: `blips` (selectors.Blip, in table order) are numbered from 1."""
     n_q = max(len(quadrants), 1)
     n_r = max(len(rings), 1)
-    band = RADIUS / n_r
+    # Outer edge of ring i: the innermost ring takes 1.5 shares, each other ring 1.
+    edges = [0.0] + [RADIUS * (i + 1.5) / (n_r + 0.5) for i in range(n_r)]
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {SIZE} {SIZE}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
         f'class="radar-chart" aria-label="{escape(title)}">',
         f"<title>{escape(title)}</title>",
         '<rect width="100%" height="100%" fill="#ffffff"/>',
@@ -64,13 +98,14 @@ def radar_svg(
             min(index, len(DEFAULT_FILLS) - 1)
         ]
         parts.append(
-            f'<circle cx="{CENTRE}" cy="{CENTRE}" r="{band * (index + 1):.1f}" '
+            f'<circle cx="{CX}" cy="{CY}" r="{edges[index + 1]:.1f}" '
             f'fill="{escape(fill)}" fill-opacity="0.35" stroke="#9aa7b1" stroke-width="1"/>'
         )
     for index, ring in enumerate(rings):
         parts.append(
-            f'<text x="{CENTRE + 4:.1f}" y="{CENTRE - band * index - band / 2 + 4:.1f}" '
-            f'font-size="11" font-weight="bold" fill="#4a5a66">{escape(ring.name)}</text>'
+            f'<text x="{CX:.1f}" y="{CY - edges[index + 1] + 13:.1f}" text-anchor="middle" '
+            f'font-size="11" font-weight="bold" fill="#4a5a66" stroke="#ffffff" stroke-width="3" '
+            f'paint-order="stroke">{escape(ring.name)}</text>'
         )
     # Quadrant 0 starts at 12 o'clock and they run clockwise (display order).
     span = 2 * math.pi / n_q
@@ -79,11 +114,11 @@ def radar_svg(
         a = start + index * span
         x, y = _point(a, RADIUS)
         parts.append(
-            f'<line x1="{CENTRE}" y1="{CENTRE}" x2="{x:.1f}" y2="{y:.1f}" stroke="#5f6f7a" '
+            f'<line x1="{CX}" y1="{CY}" x2="{x:.1f}" y2="{y:.1f}" stroke="#5f6f7a" '
             'stroke-width="1.5"/>'
         )
         lx, ly = _point(a + span / 2, RADIUS + 14)
-        anchor = "start" if lx > CENTRE + 5 else "end" if lx < CENTRE - 5 else "middle"
+        anchor = "start" if lx > CX + 5 else "end" if lx < CX - 5 else "middle"
         parts.append(
             f'<text x="{lx:.1f}" y="{ly + 4:.1f}" font-size="13" font-weight="bold" '
             f'text-anchor="{anchor}" fill="#1f2d36">{escape(quadrant.name)}</text>'
@@ -95,12 +130,9 @@ def radar_svg(
         cells.setdefault((q_index[blip.quadrant.pk], r_index[blip.ring.pk]), []).append(number)
     parts.append('<g fill="#1d4e6b" font-family="sans-serif">')
     for (qi, ri), numbers in sorted(cells.items()):
-        inner, outer = band * ri + 12, band * (ri + 1) - 12
-        pad = min(0.12, span / 8)
-        for k, number in enumerate(numbers):
+        places = cell_positions(len(numbers), start + qi * span, span, edges[ri], edges[ri + 1])
+        for number, (a, r) in zip(numbers, places, strict=True):
             blip = blips[number - 1]
-            a = start + qi * span + pad + (span - 2 * pad) * (k + 0.5) / len(numbers)
-            r = inner + (outer - inner) * (0.3 if k % 2 == 0 else 0.75) if outer > inner else inner
             x, y = _point(a, r)
             label = f"{number}. {blip.technology.name}: {blip.ring.name}"
             parts.append(
