@@ -168,3 +168,19 @@ def test_detect_formats() -> None:
     assert rf.detect("x.json", json.dumps(BACKSTAGE)) == "backstage"
     with pytest.raises(rf.RadarFileError):
         rf.detect("x.json", '{"a": 1}')
+
+
+def test_svg_cells_keep_blips_apart() -> None:
+    import math
+    from itertools import combinations
+
+    from steward.architecture.radar_svg import RADIUS, cell_positions
+
+    inner_edge = RADIUS * 1.5 / 4.5  # the innermost of 4 rings: 1.5 of 4.5 shares = 100 px
+    assert inner_edge == 100
+    places = cell_positions(10, -math.pi / 2, math.pi / 2, 0, inner_edge)
+    assert len(places) == 10
+    points = [(r * math.cos(a), r * math.sin(a)) for a, r in places]
+    closest = min(math.dist(p, q) for p, q in combinations(points, 2))
+    assert closest >= 16  # blips are circles of radius 8
+    assert all(-math.pi / 2 < a < 0 and 0 < r < inner_edge for a, r in places)
