@@ -144,6 +144,8 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                 ("Identities", "engineering:identities", frozenset({policy.Role.ADMIN})),
                 ("Decisions", "architecture:decisions", None),
                 ("Tech radar", "architecture:radar", None),
+                ("Service catalog", "architecture:catalog", None),
+                ("Tech debt", "architecture:debt", None),
                 # Code knowledge (issue 10).
                 ("Code knowledge", "knowledge:risk", None),
                 ("Hotspots", "knowledge:hotspots", None),
