@@ -245,3 +245,21 @@ def test_only_architects_and_cto_edit_the_radar(client_as) -> None:  # type: ign
     assert response.status_code == 302
     assert _state(D(2026, 1, 5))[0:0] == []
     assert Technology.objects.get(key="zig").events.get().moved == "new"
+
+
+def test_add_a_fifth_ring_in_the_browser_and_exports_say_what_they_merged(
+    client_as, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    assert client_as("engineer").get("/architecture/radar/setup/rings/new/").status_code == 403
+    response = client_as("architect").post(
+        "/architecture/radar/setup/rings/new/",
+        {"name": "Retire", "position": "4", "color": "#999999", "description": "Remove it"},
+    )
+    assert response.status_code == 302
+    assert [r.name for r in selectors.rings()] == ["Adopt", "Trial", "Assess", "Hold", "Retire"]
+    page = client_as("engineer").get("/architecture/radar/setup/").content.decode()
+    assert "Retire" in page.split('id="rings"')[1]
+    # 5 rings -> 4: ring i goes to round(i * 3 / 4): 0, 0.75, 1.5, 2.25, 3 -> 0, 1, 2, 2, 3
+    # (Python rounds 1.5 to 2): Assess and Hold share one ring.
+    warnings = export_radar(tmp_path / "r.csv", "byor-csv", actor=SYSTEM, day=date.today())
+    assert warnings == ["rings merged to fit 4: Assess + Hold"]

@@ -276,6 +276,11 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "architecture:technology": [{"key": "angularjs"}],
     "architecture:technology_edit": [{"key": "angularjs"}],
     "architecture:technology_move": [{"key": "angularjs"}],
+    "architecture:radar_setup": [{}],
+    "architecture:quadrant_create": [{}],
+    "architecture:quadrant_edit": [{"key": "tools"}],
+    "architecture:ring_create": [{}],
+    "architecture:ring_edit": [{"key": "hold"}],
     "api:radar": [{}],
     # Catalog and debt: everyone reads; team leads (the manager leads payments) edit their own.
     "architecture:catalog": [{}],
@@ -340,6 +345,10 @@ DECISION_DECIDER_PAGES = {
     "architecture:technology_create",
     "architecture:technology_edit",
     "architecture:technology_move",
+    "architecture:quadrant_create",
+    "architecture:quadrant_edit",
+    "architecture:ring_create",
+    "architecture:ring_edit",
 }
 
 OWNED_EDIT_PAGES = {

@@ -383,3 +383,63 @@ class DebtForm(ServiceForm):
             decisions=list(data["decisions"]),
             **values,
         )
+
+
+class QuadrantForm(ServiceForm):
+    """A radar quadrant: its name, place in the display order, and whether manifests show it."""
+
+    name = forms.CharField(max_length=100)
+    position = forms.IntegerField(min_value=0, help_text="display order, clockwise from 12 o'clock")
+    detectable = forms.BooleanField(
+        required=False,
+        initial=True,
+        label="Its technologies show up in manifests",
+        help_text="untick for Techniques: their Adopt blips are never flagged as unused",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            self.initial.update(
+                name=self.instance.name,
+                position=self.instance.position,
+                detectable=self.instance.detectable,
+            )
+
+    def perform(self, data: dict[str, Any]) -> RadarQuadrant:
+        return services.quadrant_save(
+            actor=self.actor,
+            name=data["name"],
+            position=data["position"],
+            detectable=data["detectable"],
+            quadrant=self.instance,
+        )
+
+
+class RingForm(ServiceForm):
+    """A radar ring: name, position (0 innermost), colour and what it means."""
+
+    name = forms.CharField(max_length=100)
+    position = forms.IntegerField(min_value=0, help_text="0 is the innermost ring")
+    color = forms.CharField(max_length=20, required=False, help_text="e.g. #5ba300")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            self.initial.update(
+                name=self.instance.name,
+                position=self.instance.position,
+                color=self.instance.color,
+                description=self.instance.description,
+            )
+
+    def perform(self, data: dict[str, Any]) -> RadarRing:
+        return services.ring_save(
+            actor=self.actor,
+            name=data["name"],
+            position=data["position"],
+            color=data["color"],
+            description=data["description"],
+            ring=self.instance,
+        )

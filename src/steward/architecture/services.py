@@ -191,12 +191,19 @@ def _require_radar(actor: Any) -> None:
 
 @transaction.atomic
 def quadrant_save(
-    *, actor: Any, name: str, position: int, quadrant: RadarQuadrant | None = None
+    *,
+    actor: Any,
+    name: str,
+    position: int,
+    detectable: bool | None = None,
+    quadrant: RadarQuadrant | None = None,
 ) -> RadarQuadrant:
     """Create or rename a quadrant (its key is fixed at creation)."""
     _require_radar(actor)
     quadrant = quadrant or RadarQuadrant(key=slug(name))
     quadrant.name, quadrant.position = name.strip(), position
+    if detectable is not None:
+        quadrant.detectable = detectable
     _full_save(quadrant)
     return quadrant
 

@@ -386,3 +386,49 @@ def debt_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.DebtForm(request.POST or None, actor=request.user, instance=item)
     back = reverse("architecture:debt_detail", args=[item.pk])
     return form_page(request, form, title=f"Edit {item.title}", back=back, done=lambda i: back)
+
+
+def radar_setup(request: HttpRequest) -> HttpResponse:
+    """The radar's quadrants and rings (architects and the CTO change them)."""
+    context = {
+        "quadrants": selectors.quadrants(),
+        "rings": selectors.rings(),
+        "may_edit": rules.may_edit_radar(request.user),
+    }
+    return render(request, "architecture/radar_setup.html", context)
+
+
+def _setup_page(request: HttpRequest, form: Any, title: str) -> HttpResponse:
+    require(rules.may_edit_radar(request.user))
+    back = reverse("architecture:radar_setup")
+    return form_page(request, form, title=title, back=back, done=lambda _obj: back)
+
+
+def quadrant_create(request: HttpRequest) -> HttpResponse:
+    """Add a quadrant."""
+    form = forms.QuadrantForm(request.POST or None, actor=request.user)
+    return _setup_page(request, form, "New quadrant")
+
+
+def quadrant_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Rename or reorder a quadrant."""
+    found = next((q for q in selectors.quadrants() if q.key == key), None)
+    if found is None:
+        raise Http404("no such quadrant")
+    form = forms.QuadrantForm(request.POST or None, actor=request.user, instance=found)
+    return _setup_page(request, form, f"Edit quadrant {found.name}")
+
+
+def ring_create(request: HttpRequest) -> HttpResponse:
+    """Add a ring."""
+    form = forms.RingForm(request.POST or None, actor=request.user)
+    return _setup_page(request, form, "New ring")
+
+
+def ring_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Rename, recolour or reorder a ring."""
+    found = next((r for r in selectors.rings() if r.key == key), None)
+    if found is None:
+        raise Http404("no such ring")
+    form = forms.RingForm(request.POST or None, actor=request.user, instance=found)
+    return _setup_page(request, form, f"Edit ring {found.name}")
