@@ -176,7 +176,7 @@ def technology(request: HttpRequest, key: str) -> HttpResponse:
         "technology": tech,
         "description_html": render_markdown(tech.description),
         "timeline": selectors.technology_timeline(tech),
-        "uses": selectors.technology_uses(tech),
+        "uses": selectors.technology_uses(tech, actor=request.user),
         "decisions": selectors.linked_decisions(technology=tech),
         "may_edit": rules.may_edit_radar(request.user),
     }
