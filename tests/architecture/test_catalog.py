@@ -175,3 +175,26 @@ def test_team_lead_edits_own_components_only(client_as) -> None:  # type: ignore
         manager.get("/architecture/catalog/component/default/search-api/edit/").status_code == 403
     )
     assert client_as("engineer").get(url).status_code == 403
+
+
+def test_tier_1_on_a_truck_factor_1_repository(client_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from steward.knowledge import selectors as knowledge_selectors
+
+    asked: list[str] = []
+
+    def fake(*, actor: object, repository: object) -> dict[str, int]:
+        asked.append(repository.name)  # type: ignore[attr-defined]
+        return {"truck_factor": 1 if repository.name == "payments-api" else 2}  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(knowledge_selectors, "repository_truck_factor", fake)
+    client = client_as("engineer")
+    flag = "Tier 1 on a repository with truck factor 1"
+    assert (
+        flag in client.get("/architecture/catalog/component/default/payments-api/").content.decode()
+    )
+    assert (
+        flag
+        not in client.get("/architecture/catalog/component/default/search-api/").content.decode()
+    )
+    client.get("/architecture/catalog/component/default/growth-web/")  # tier 2: not asked
+    assert asked == ["payments-api", "search-api"]

@@ -490,3 +490,22 @@ def debt_dict(ranked: RankedDebt) -> dict[str, Any]:
         "decisions": [d.number for d in item.decisions.all()],
         "initiative": item.initiative_key or None,
     }
+
+
+def truck_factor_flag(component: Component, *, actor: Any) -> str:
+    """For a tier-1 entity whose repository is ingested: "Tier 1 on a repository with truck
+    factor 1" when code knowledge (METRICS.md) gives 1 at HEAD; "" otherwise. Computed from the
+    repository's history (knowledge.selectors, cached per HEAD), so only the entity's own page
+    asks for it."""
+    repo = component.repository
+    if component.tier != 1 or repo is None or not repo.head_sha:
+        return ""
+    from steward.knowledge import selectors as knowledge_selectors
+
+    try:
+        result = knowledge_selectors.repository_truck_factor(actor=actor, repository=repo)
+    except Exception:
+        return ""
+    if result.get("truck_factor") == 1:
+        return "Tier 1 on a repository with truck factor 1"
+    return ""

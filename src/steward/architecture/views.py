@@ -288,9 +288,11 @@ def component(request: HttpRequest, kind: str, namespace: str, name: str) -> Htt
     """One entity: its facts, flags, dependencies both ways, technologies and debt."""
     found = _component(request, kind, namespace, name)
     repo_techs = selectors.technologies_by_repository(actor=request.user)
+    flags = selectors.component_flags(found, timezone.localdate())
+    knowledge = selectors.truck_factor_flag(found, actor=request.user)
     context = {
         "component": found,
-        "flags": selectors.component_flags(found, timezone.localdate()),
+        "flags": [*flags, knowledge] if knowledge else flags,
         "dependents": found.dependents.order_by("name"),
         "parts": found.parts.order_by("name"),
         "technologies": repo_techs.get(found.repository.name, []) if found.repository else [],
