@@ -13,7 +13,7 @@ from django.contrib.auth.models import User
 from steward.core.errors import InvalidInput
 from steward.core.importing import run_import
 from steward.core.policy import SYSTEM
-from steward.core.registry import findings
+from steward.core.registry import finding_rules
 from steward.growth import engagement
 from steward.growth.models import Survey, SurveyAnswer
 from tests.conftest import DEMO_ROLES
@@ -169,11 +169,8 @@ def test_enps_drop_finding(tmp_path: Path, teams) -> None:  # type: ignore[no-un
     low = {"f-big": [10, 6, 5, 5, 9, 9], "f-mid": [9] * 6}
     run_import("survey", _survey_file(tmp_path, "t-r1", "2030-01-10", high), actor=SYSTEM)
     run_import("survey", _survey_file(tmp_path, "t-r2", "2030-07-10", low), actor=SYSTEM)
-    found = [
-        f
-        for f in findings(User.objects.get(username="engineer"), date(2030, 8, 1))
-        if f.rule == "enps-drop"
-    ]
+    assert dict(finding_rules.items())["enps-drop"] is engagement.enps_drop_findings
+    found = engagement.enps_drop_findings(User.objects.get(username="engineer"), date(2030, 8, 1))
     statements = [f.statement for f in found]
     # Big: +100 (6 promoters) -> (3 − 3) / 6 = 0: a 100-point drop. Whole organization:
     # 12/12 -> (9 − 3) / 12 = +50: a 50-point drop. Mid unchanged.
