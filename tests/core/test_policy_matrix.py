@@ -299,6 +299,48 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:components_list": [{}],
     "api:debt_list": [{}],
     "strategy:initiative_from_debt": [],  # POST-only; tests/architecture/test_debt.py
+    # Growth (issue 14): PAIR = the manager's 1:1 with the engineer, PAIR_OTHER = a 1:1 outside
+    # the manager's subtree; PLAN, GOAL, CASE = the engineer's plan, goal and promotion case.
+    "growth:one_on_ones": [{}],
+    "growth:pair_create": [{}],
+    "growth:pair_detail": [{"pk": "PAIR"}, {"pk": "PAIR_OTHER"}],
+    "growth:pair_edit": [{"pk": "PAIR"}],
+    "growth:meeting_create": [{"pk": "PAIR"}],
+    "growth:action_item_toggle": [],  # POST-only; tests/growth/test_one_on_ones.py
+    "growth:ladders": [{}],
+    "growth:ladder_detail": [{"key": "northwind-engineering"}],
+    "growth:ladder_export": [{"key": "northwind-engineering"}],
+    "growth:my_growth": [{}],
+    "growth:person_growth": [{"employee_id": "E0006"}, {"employee_id": "E0001"}],
+    "growth:level_set": [{"employee_id": "E0006"}],
+    "growth:plan_create": [{"employee_id": "E0006"}],
+    "growth:goal_create": [{"pk": "PLAN"}],
+    "growth:goal_check_in": [{"pk": "GOAL"}],
+    "growth:promotions": [{}],
+    "growth:promotion_create": [{}],
+    "growth:promotion_detail": [{"pk": "CASE"}],
+    "growth:promotion_evidence": [{"pk": "CASE"}],
+    "growth:promotion_decide": [{"pk": "CASE"}],
+    "api:one_on_ones_list": [{}],
+    "api:one_on_ones_detail": [{"pk": "PAIR"}, {"pk": "PAIR_OTHER"}],
+    "api:one_on_ones_record": [],  # POST-only; tests/growth/test_api.py
+    "api:ladders_list": [{}],
+    "api:ladders_detail": [{"key": "northwind-engineering"}],
+    "api:people_growth": [{"employee_id": "E0006"}, {"employee_id": "E0001"}],
+    "api:promotions_list": [{}],
+    "api:promotions_detail": [{"pk": "CASE"}],
+    "growth:onboarding": [{}],
+    "growth:onboarding_start": [{}],
+    "growth:onboarding_detail": [{"pk": "ONBOARDING"}],
+    "growth:onboarding_task_toggle": [],  # POST-only; tests/growth/test_onboarding.py
+    "growth:coaching": [{}],
+    "growth:engagement": [{}],
+    "growth:attrition": [{}],
+    "growth:retention": [{}],
+    "api:enps": [{}],
+    "api:attrition": [{}],
+    "api:tenure": [{}],
+    "api:retention_signals": [{}],
 }
 
 # Editing pages: for the org editors and the strategy editors only (403 for the others).
@@ -375,6 +417,62 @@ ORG_SCENARIO_PAGES = {
 }
 
 
+# Growth: who may open which page, written out from docs/growth.md (not from growth.rules).
+GROWTH_ADMINS = {"admin", "cto", "people"}
+WITH_PERSON = {"cto", "architect", "manager", "engineer"}
+# The engineer's 1:1, plan and case: seen by the pair / the person, the manager above, admins.
+ENGINEER_CIRCLE = GROWTH_ADMINS | {"manager", "engineer"}
+
+
+def growth_status(role: str, name: str, params: dict[str, str]) -> set[int] | None:
+    """The status of a growth page for a signed-in role (None: not a growth page)."""
+    subject = params.get("pk") or params.get("employee_id")
+    if name in ("growth:pair_detail", "api:one_on_ones_detail"):
+        seen = ENGINEER_CIRCLE if subject == "PAIR" else GROWTH_ADMINS
+        return {200} if role in seen else {404}
+    if name == "growth:pair_edit":
+        if role not in ENGINEER_CIRCLE:
+            return {404}
+        return {200} if role in GROWTH_ADMINS | {"manager"} else {403}
+    if name == "growth:meeting_create":
+        if role not in ENGINEER_CIRCLE:
+            return {404}
+        return {200} if role in ("manager", "engineer") else {403}
+    if name == "growth:pair_create":
+        return {200} if role in GROWTH_ADMINS | WITH_PERSON else {403}
+    if name == "growth:my_growth":
+        return {302} if role in WITH_PERSON else {404}
+    if name in ("growth:person_growth", "api:people_growth"):
+        seen = ENGINEER_CIRCLE if subject == "E0006" else GROWTH_ADMINS
+        return {200} if role in seen else {404}
+    if name in ("growth:plan_create", "growth:goal_create", "growth:goal_check_in"):
+        return {200} if role in ENGINEER_CIRCLE else {404}
+    if name == "growth:level_set" or name == "growth:promotion_evidence":
+        if role not in ENGINEER_CIRCLE:
+            return {404}
+        return {200} if role != "engineer" else {403}
+    if name in ("growth:promotion_detail", "api:promotions_detail"):
+        return {200} if role in ENGINEER_CIRCLE else {404}
+    if name == "growth:promotion_decide":
+        if role not in ENGINEER_CIRCLE:
+            return {404}
+        return {200} if role in GROWTH_ADMINS else {403}
+    if name in ("growth:attrition", "api:attrition", "api:tenure"):
+        return {200} if role in {"admin", "cto", "executive", "people"} else {403}
+    if name in ("growth:retention", "api:retention_signals"):
+        # Retention signals: the CTO and the people role only (not even admins).
+        return {200} if role in {"cto", "people"} else {403}
+    if name == "growth:onboarding_start":
+        return {200} if role in GROWTH_ADMINS | {"manager"} else {403}
+    if name == "growth:onboarding_detail":
+        # A plan of a joiner outside the manager's team: the people role, the CTO, admins.
+        return {200} if role in GROWTH_ADMINS else {404}
+    if name == "growth:promotion_create":
+        # The people role, the CTO, admins and anyone with reports.
+        return {200} if role in GROWTH_ADMINS | {"manager"} else {403}
+    return None
+
+
 def _leaver() -> Person:
     """A person who left, from outside the manager's subtree."""
     return Person.objects.filter(end_date__isnull=False).exclude(team__slug="payments").first()  # type: ignore[return-value]
@@ -414,11 +512,44 @@ def _resolve_value(value: str) -> str:
         from steward.worktracking.models import PullRequest
 
         return str(PullRequest.objects.order_by("pk").values_list("pk", flat=True)[0])
+    if value in ("PAIR", "PAIR_OTHER", "PLAN", "GOAL", "CASE", "ONBOARDING"):
+        return str(_growth_subject(value))
     if value == "SCENARIO":
         from steward.orgdesign.models import Scenario
 
         return str(Scenario.objects.order_by("pk").values_list("pk", flat=True)[0])
     return value
+
+
+def _growth_subject(value: str) -> int:
+    from steward.growth.models import DevelopmentGoal, DevelopmentPlan, OneOnOnePair, PromotionCase
+
+    if value == "PAIR":
+        return OneOnOnePair.objects.get(
+            manager__employee_id="E0005", report__employee_id="E0006"
+        ).pk
+    if value == "PAIR_OTHER":
+        # Neither of the two is the manager, and the report is not in the manager's team.
+        outside = (
+            OneOnOnePair.objects.exclude(manager__employee_id__in=["E0005", "E0001"])
+            .exclude(report__employee_id="E0005")
+            .exclude(report__manager__employee_id="E0005")
+        )
+        return outside.order_by("pk").values_list("pk", flat=True)[0]
+    if value == "ONBOARDING":
+        from steward.growth.models import OnboardingPlan
+
+        return (
+            OnboardingPlan.objects.exclude(person__manager__employee_id="E0005")
+            .exclude(person__employee_id__in=["E0005", "E0006"])
+            .order_by("pk")
+            .values_list("pk", flat=True)[0]
+        )
+    if value == "PLAN":
+        return DevelopmentPlan.objects.get(person__employee_id="E0006").pk
+    if value == "GOAL":
+        return DevelopmentGoal.objects.filter(plan__person__employee_id="E0006").first().pk  # type: ignore[union-attr]
+    return PromotionCase.objects.get(person__employee_id="E0006", status="open").pk
 
 
 def _path(route: Route, params: dict[str, str]) -> str:
@@ -474,6 +605,9 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
     if subject == "LEAVER" and role in ("manager", "engineer"):
         # Leavers are visible to the whole-org roles and to their former manager's chain only.
         return {404}
+    growth = growth_status(role, name, params)
+    if growth is not None:
+        return growth
     if name in ORG_EDIT_PAGES and role not in ORG_EDITORS:
         return {403}
     if name in STRATEGY_EDIT_PAGES and role not in STRATEGY_EDITORS:

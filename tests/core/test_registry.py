@@ -8,6 +8,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from steward.core import navigation, policy, registry
+from steward.growth import rules as growth_rules
 
 
 def test_navigation_areas_and_links_in_registration_order() -> None:
@@ -22,6 +23,14 @@ def test_navigation_areas_and_links_in_registration_order() -> None:
         "org:role_list",
         "org:department_list",
         "orgdesign:headcount_plan",
+        "growth:one_on_ones",
+        "growth:onboarding",
+        "growth:ladders",
+        "growth:promotions",
+        "growth:coaching",
+        "growth:engagement",
+        "growth:attrition",
+        "growth:retention",
     ]
 
 
@@ -46,6 +55,24 @@ def test_policy_rules_come_from_the_apps() -> None:
         "cockpit.findingdismissal",
         "cockpit.reportnote",
         "cockpit.snapshot",
+        "growth.oneononepair",
+        "growth.oneononemeeting",
+        "growth.oneononecontent",
+        "growth.actionitem",
+        "growth.personlevel",
+        "growth.developmentplan",
+        "growth.developmentgoal",
+        "growth.goalcheckin",
+        "growth.promotioncase",
+        "growth.promotionevidence",
+        "growth.promotiondecision",
+        "growth.exitrecord",
+        "growth.onboardingplan",
+        "growth.onboardingtask",
+        "growth.trainingrecord",
+        "growth.trainingbudget",
+        "growth.coachingprogramme",
+        "growth.coachingsession",
     }
     assert set(policy.registry.editors) == {
         "architecture",
@@ -54,6 +81,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "strategy",
         "cockpit",
         "worktracking",
+        "growth",
     }
     assert (
         policy.registry.sensitive_fields["org.person"]["salary"] == policy.FieldClass.COMPENSATION
@@ -173,6 +201,19 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                 # Added with the editing forms (issue 9).
                 ("Departments", "org:department_list", None),
                 ("Headcount plan", "orgdesign:headcount_plan", planners),
+                # Growth (issue 14).
+                ("1:1s", "growth:one_on_ones", None),
+                ("Onboarding", "growth:onboarding", None),
+                ("Career ladders", "growth:ladders", None),
+                ("Promotions", "growth:promotions", None),
+                ("Coaching & training", "growth:coaching", None),
+                ("Engagement", "growth:engagement", None),
+                ("Attrition", "growth:attrition", frozenset(growth_rules.ATTRITION_ROLES)),
+                (
+                    "Retention signals",
+                    "growth:retention",
+                    frozenset({policy.Role.CTO, policy.Role.PEOPLE}),
+                ),
             ],
         ),
         (

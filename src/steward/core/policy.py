@@ -49,6 +49,9 @@ class FieldClass(StrEnum):
     PUBLIC = "public"
     PRIVATE = "private"
     COMPENSATION = "compensation"
+    # Individual survey answers and retention signals (growth): never shown per person.
+    SURVEY = "survey"
+    RETENTION = "retention"
 
 
 # Sensitive classes named in ARCHITECTURE.md; the later ones gain fields as their apps land.

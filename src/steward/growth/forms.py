@@ -1,0 +1,332 @@
+"""Growth forms: every write goes through the services (errors land beside their fields)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django import forms
+
+from steward.core import policy
+from steward.core.forms import ServiceForm, date_input
+from steward.growth import services
+from steward.growth.models import (
+    Competency,
+    DevelopmentGoal,
+    LadderLevel,
+    OnboardingTemplate,
+    PromotionCase,
+)
+from steward.org.forms import person_field, set_picker_rows
+
+_DUE = re.compile(r"\s+by\s+(\d{4}-\d{2}-\d{2})\s*$")
+
+
+def parse_actions(text: str, owner: Any, field: str) -> list[services.ActionIn]:
+    """One action item per line; "… by 2026-12-15" sets the due day."""
+    items = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        due = None
+        match = _DUE.search(line)
+        if match:
+            try:
+                due = date.fromisoformat(match.group(1))
+            except ValueError as exc:
+                raise services.GrowthError(
+                    f"line {number}: {match.group(1)} is not a day",
+                    fields={field: [f"line {number}: write the day as YYYY-MM-DD"]},
+                ) from exc
+            line = line[: match.start()].strip()
+        items.append(services.ActionIn(text=line, owner=owner, due_on=due))
+    return items
+
+
+class LevelChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A ladder level shown as "Track · L3 Senior Software Engineer"."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.track} · {obj}"
+
+
+def level_choice(**kwargs: Any) -> LevelChoiceField:
+    """A level picked from a list (the form sets the queryset)."""
+    return LevelChoiceField(queryset=LadderLevel.objects.none(), **kwargs)
+
+
+def competency_choice(**kwargs: Any) -> forms.ModelChoiceField:  # type: ignore[type-arg]
+    """A competency picked from a list (the form sets the queryset)."""
+    return forms.ModelChoiceField(queryset=Competency.objects.none(), **kwargs)
+
+
+class PairForm(ServiceForm):
+    """A new 1:1 cadence."""
+
+    manager = person_field(help_text="who runs the 1:1")
+    report = person_field(help_text="their report")
+    cadence_days = forms.IntegerField(
+        min_value=1,
+        max_value=365,
+        initial=14,
+        label="Every (days)",
+        help_text="7 weekly, 14 every two weeks",
+    )
+    started_on = forms.DateField(widget=date_input(), initial=date.today, label="Starting on")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_picker_rows(self, self.actor)
+        me = policy.person_of(self.actor)
+        if me is not None and not self.is_bound:
+            self.initial["manager"] = me
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.pair_create(
+            actor=self.actor,
+            manager=data["manager"],
+            report=data["report"],
+            cadence_days=data["cadence_days"],
+            started_on=data["started_on"],
+        )
+
+
+class PairEditForm(ServiceForm):
+    """Change a cadence, or end it."""
+
+    cadence_days = forms.IntegerField(min_value=1, max_value=365, label="Every (days)")
+    ended_on = forms.DateField(
+        widget=date_input(), required=False, label="Ended on", help_text="leave empty while running"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.update(
+                cadence_days=self.instance.cadence_days, ended_on=self.instance.ended_on
+            )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.pair_update(
+            actor=self.actor,
+            pair=self.instance,
+            cadence_days=data["cadence_days"],
+            ended_on=data["ended_on"],
+        )
+
+
+class MeetingForm(ServiceForm):
+    """Record a 1:1 (seen by the two of you only)."""
+
+    held_on = forms.DateField(widget=date_input(), initial=date.today, label="Held on")
+    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    private_notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="only the two of you see these notes",
+    )
+    actions_report = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Action items for the report",
+        help_text='one per line; end a line with "by 2026-12-15" for a due day',
+    )
+    actions_manager = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        label="Action items for the manager",
+    )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        pair = self.instance
+        actions = parse_actions(data["actions_report"], pair.report, "actions_report")
+        actions += parse_actions(data["actions_manager"], pair.manager, "actions_manager")
+        return services.meeting_record(
+            actor=self.actor,
+            pair=pair,
+            held_on=data["held_on"],
+            agenda=data["agenda"],
+            private_notes=data["private_notes"],
+            actions=actions,
+        )
+
+
+class LevelForm(ServiceForm):
+    """Put a person at a ladder level from a day."""
+
+    level = level_choice()
+    start = forms.DateField(widget=date_input(), initial=date.today, label="From")
+    note = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["level"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = levels
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.person_level_set(
+            actor=self.actor,
+            person=self.instance,
+            level=data["level"],
+            start=data["start"],
+            note=data["note"],
+        )
+
+
+class PlanForm(ServiceForm):
+    """A development plan for a person."""
+
+    title = forms.CharField(max_length=200)
+    started_on = forms.DateField(widget=date_input(), initial=date.today)
+    target_level = level_choice(required=False)
+
+    def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["target_level"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = levels
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.plan_create(
+            actor=self.actor,
+            person=self.instance,
+            title=data["title"],
+            started_on=data["started_on"],
+            target_level=data["target_level"],
+        )
+
+
+class GoalForm(ServiceForm):
+    """A goal of a development plan, tied to a competency."""
+
+    title = forms.CharField(max_length=300)
+    competency = competency_choice(required=False)
+    due_on = forms.DateField(widget=date_input(), required=False)
+
+    def __init__(self, *args: Any, competencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["competency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = competencies
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.goal_add(
+            actor=self.actor,
+            plan=self.instance,
+            title=data["title"],
+            competency=data["competency"],
+            due_on=data["due_on"],
+        )
+
+
+class CheckInForm(ServiceForm):
+    """A check-in on a development goal."""
+
+    on = forms.DateField(widget=date_input(), initial=date.today, label="Day")
+    progress = forms.IntegerField(min_value=0, max_value=100, label="Progress (%)")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    status = forms.ChoiceField(choices=DevelopmentGoal.Status.choices, required=False)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.goal_check_in(
+            actor=self.actor,
+            goal=self.instance,
+            on=data["on"],
+            progress=data["progress"],
+            note=data["note"],
+            status=data["status"],
+        )
+
+
+class PromotionForm(ServiceForm):
+    """A promotion case: who, to which level, why."""
+
+    person = person_field()
+    to_level = level_choice(label="To level")
+    opened_on = forms.DateField(widget=date_input(), initial=date.today)
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_picker_rows(self, self.actor)
+        field = self.fields["to_level"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = levels
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.promotion_open(
+            actor=self.actor,
+            person=data["person"],
+            to_level=data["to_level"],
+            opened_on=data["opened_on"],
+            summary=data["summary"],
+        )
+
+
+class EvidenceForm(ServiceForm):
+    """A piece of evidence for a promotion case."""
+
+    competency = competency_choice(required=False)
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What they did")
+    url = forms.URLField(required=False, label="Link", assume_scheme="https")
+
+    def __init__(self, *args: Any, competencies: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["competency"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = competencies
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.promotion_add_evidence(
+            actor=self.actor,
+            case=self.instance,
+            competency=data["competency"],
+            text=data["text"],
+            url=data["url"],
+        )
+
+
+class DecisionForm(ServiceForm):
+    """A decision on a promotion case."""
+
+    outcome = forms.ChoiceField(
+        choices=[c for c in PromotionCase.Status.choices if c[0] != PromotionCase.Status.OPEN]
+    )
+    on = forms.DateField(widget=date_input(), initial=date.today, label="Day")
+    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.promotion_decide(
+            actor=self.actor,
+            case=self.instance,
+            outcome=data["outcome"],
+            on=data["on"],
+            note=data["note"],
+        )
+
+
+class OnboardingForm(ServiceForm):
+    """Start a joiner's onboarding from a template."""
+
+    person = person_field(label="New joiner")
+    template = forms.ModelChoiceField(queryset=OnboardingTemplate.objects.all())
+    buddy = person_field(required=False)
+    start = forms.DateField(
+        widget=date_input(), required=False, help_text="leave empty for the joiner's start date"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_picker_rows(self, self.actor)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.onboarding_start(
+            actor=self.actor,
+            person=data["person"],
+            template=data["template"],
+            buddy=data["buddy"],
+            start=data["start"],
+        )

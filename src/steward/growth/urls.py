@@ -1,0 +1,42 @@
+"""Growth pages."""
+
+from django.urls import path
+
+from steward.growth import views
+
+app_name = "growth"
+
+urlpatterns = [
+    path("one-on-ones/", views.one_on_ones, name="one_on_ones"),
+    path("one-on-ones/new/", views.pair_create, name="pair_create"),
+    path("one-on-ones/<int:pk>/", views.pair_detail, name="pair_detail"),
+    path("one-on-ones/<int:pk>/edit/", views.pair_edit, name="pair_edit"),
+    path("one-on-ones/<int:pk>/record/", views.meeting_create, name="meeting_create"),
+    path("action-items/<int:pk>/toggle/", views.action_item_toggle, name="action_item_toggle"),
+    path("ladders/", views.ladders, name="ladders"),
+    path("ladders/<slug:key>/", views.ladder_detail, name="ladder_detail"),
+    path("ladders/<slug:key>/export.yaml", views.ladder_export, name="ladder_export"),
+    path("me/", views.my_growth, name="my_growth"),
+    path("people/<str:employee_id>/", views.person_growth, name="person_growth"),
+    path("people/<str:employee_id>/level/", views.level_set, name="level_set"),
+    path("people/<str:employee_id>/plans/new/", views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/goals/new/", views.goal_create, name="goal_create"),
+    path("goals/<int:pk>/check-in/", views.goal_check_in, name="goal_check_in"),
+    path("promotions/", views.promotions, name="promotions"),
+    path("promotions/new/", views.promotion_create, name="promotion_create"),
+    path("promotions/<int:pk>/", views.promotion_detail, name="promotion_detail"),
+    path("promotions/<int:pk>/evidence/", views.promotion_evidence, name="promotion_evidence"),
+    path("promotions/<int:pk>/decide/", views.promotion_decide, name="promotion_decide"),
+    path("onboarding/", views.onboarding, name="onboarding"),
+    path("onboarding/new/", views.onboarding_start, name="onboarding_start"),
+    path("onboarding/<int:pk>/", views.onboarding_detail, name="onboarding_detail"),
+    path(
+        "onboarding/tasks/<int:pk>/toggle/",
+        views.onboarding_task_toggle,
+        name="onboarding_task_toggle",
+    ),
+    path("coaching/", views.coaching, name="coaching"),
+    path("engagement/", views.engagement, name="engagement"),
+    path("attrition/", views.attrition, name="attrition"),
+    path("retention/", views.retention, name="retention"),
+]
