@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "steward.orgdesign",
     "steward.architecture",
     "steward.strategy",
+    "steward.finance",
     "steward.cockpit",
     "steward.demo",
     "steward.knowledge",

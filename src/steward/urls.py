@@ -26,6 +26,7 @@ urlpatterns = [
     path("cockpit/", include("steward.cockpit.urls")),
     path("engineering/knowledge/", include("steward.knowledge.urls")),
     path("work/", include("steward.worktracking.urls")),
+    path("finance/", include("steward.finance.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

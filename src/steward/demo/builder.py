@@ -281,6 +281,7 @@ def _area_steps() -> list[Step]:
     # The areas' steps live in their own modules, which use the helpers above.
     from steward.demo.architecture import step_architecture
     from steward.demo.engineering import step_engineering
+    from steward.demo.finance import step_finance
     from steward.demo.knowledge import step_knowledge
     from steward.demo.orgdesign import step_orgdesign
     from steward.demo.strategy import step_strategy
@@ -293,6 +294,7 @@ def _area_steps() -> list[Step]:
         step_strategy,
         step_knowledge,
         step_worktracking,
+        step_finance,
         *_last_steps(),
     ]
 

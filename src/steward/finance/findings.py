@@ -1,0 +1,69 @@
+"""Cockpit findings of the finance app: budget lines forecast to overrun, contracts whose
+cancel-by date is near or passed."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.urls import reverse
+
+from steward.core.registry import Finding
+from steward.core.templatetags.steward_format import money
+from steward.finance import rules, selectors
+
+
+def overrun_findings(user: Any, on: date) -> list[Finding]:
+    """One finding per budget line of the current fiscal year forecast above its budget."""
+    if not rules.may_see_money(user):
+        return []
+    fiscal_year = selectors.fiscal_year_of(actor=user, day=on)
+    if fiscal_year is None:
+        return []
+    report = selectors.plan_vs_actual(actor=user, fiscal_year=fiscal_year, today=on)
+    url = reverse("finance:plan_vs_actual") + f"?year={fiscal_year.year}"
+    found = []
+    for line in report["overruns"]:
+        share = line["variance_share"]
+        pct = f" ({share * 100:+.0f} %)" if share is not None else ""
+        found.append(
+            Finding(
+                rule="budget line forecast to overrun",
+                severity="warning",
+                statement=(
+                    f"{line['category_label']} · {line['cost_center_name']}: forecast "
+                    f"{money(line['forecast_total'], report['currency'])} against a budget of "
+                    f"{money(line['budget'], report['currency'])}{pct}"
+                ),
+                url=url,
+            )
+        )
+    return found
+
+
+def notice_findings(user: Any, on: date) -> list[Finding]:
+    """Contracts whose notice period has begun, or whose cancel-by date is within 30 days."""
+    if not rules.may_see_money(user):
+        return []
+    found = []
+    for row in selectors.renewal_calendar(actor=user, today=on):
+        contract = row["contract"]
+        if row["alert"] not in ("inside", "30"):
+            continue
+        if row["alert"] == "inside":
+            text = (
+                f"{contract.vendor.name}: inside its notice period since "
+                f"{row['cancel_by']:%-d %b %Y}; it ends {contract.end:%-d %b %Y}"
+                + (" and renews automatically" if contract.auto_renew else "")
+            )
+        else:
+            text = f"{contract.vendor.name}: cancel by {row['cancel_by']:%-d %b %Y} ({row['days_left']} days)"
+        found.append(
+            Finding(
+                rule="contract inside its notice period",
+                severity="critical" if row["alert"] == "inside" else "warning",
+                statement=text,
+                url=reverse("finance:contracts"),
+            )
+        )
+    return found
