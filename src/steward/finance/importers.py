@@ -530,7 +530,7 @@ class FocusImporter(Importer):
             period.digest.update("\x1f".join(values).encode())
             period.digest.update(b"\x1e")
             period.rows += 1
-            effective, billed = amounts
+            billed, effective = amounts
             period.effective += effective
             period.billed += billed
             sub_id, sub_name = get(values, i_sub), get(values, i_subn)
