@@ -16,8 +16,17 @@ def no_finance(db) -> None:  # type: ignore[no-untyped-def]
     from steward.finance import models as m
 
     for model in (
-        m.CloudCost, m.BillingPeriod, m.LedgerEntry, m.MappingRule, m.Contract, m.Vendor,
-        m.BudgetLine, m.BudgetVersion, m.FiscalYear, m.MonthlyRate, m.CostCenter,
+        m.CloudCost,
+        m.BillingPeriod,
+        m.LedgerEntry,
+        m.MappingRule,
+        m.Contract,
+        m.Vendor,
+        m.BudgetLine,
+        m.BudgetVersion,
+        m.FiscalYear,
+        m.MonthlyRate,
+        m.CostCenter,
     ):
         model.objects.all().delete()
 

@@ -27,7 +27,20 @@ if TYPE_CHECKING:
     from steward.demo.builder import DemoContext
 
 YEAR = 2026
-USD_RATES = ["0.92", "0.93", "0.92", "0.91", "0.92", "0.93", "0.94", "0.93", "0.92", "0.91", "0.91", "0.92"]
+USD_RATES = [
+    "0.92",
+    "0.93",
+    "0.92",
+    "0.91",
+    "0.92",
+    "0.93",
+    "0.94",
+    "0.93",
+    "0.92",
+    "0.91",
+    "0.91",
+    "0.92",
+]
 # service, monthly base cost in USD per team, service category
 CLOUD_SERVICES = [
     ("Amazon Elastic Compute Cloud", Decimal("3200"), "Compute"),
@@ -38,23 +51,30 @@ CLOUD_SERVICES = [
 GROWING_TEAMS = ("search", "ml-ranking", "data-platform")
 # account, category, vendor, monthly amount (EUR), description
 LEDGER = [
-    ("6100", "saas", "Atlassian", Decimal("9800"), "Jira and Confluence"),
-    ("6100", "saas", "GitHub", Decimal("7400"), "GitHub Enterprise"),
-    ("6100", "saas", "Datadog", Decimal("18500"), "Monitoring"),
-    ("6100", "saas", "Slack", Decimal("4200"), "Chat"),
-    ("6100", "saas", "Figma", Decimal("1900"), "Design tools"),
-    ("6100", "saas", "PagerDuty", Decimal("2600"), "On-call"),
-    ("6100", "saas", "Snowflake", Decimal("12500"), "Data warehouse"),
-    ("6100", "saas", "Sentry", Decimal("1300"), "Error tracking"),
-    ("6200", "hardware", "Apple", Decimal("14000"), "Laptops"),
-    ("6300", "training", "O'Reilly", Decimal("2100"), "Learning platform"),
-    ("6400", "recruiting", "Greenhouse", Decimal("3100"), "ATS"),
-    ("6400", "recruiting", "Hays", Decimal("9000"), "Agency fees"),
-    ("6500", "contractors", "Thoughtworks", Decimal("42000"), "Platform migration support"),
-    ("6600", "other", "WeWork", Decimal("6500"), "Flex desks"),
+    ("6100", "saas", "Atlassian", Decimal("9817"), "Jira and Confluence"),
+    ("6100", "saas", "GitHub", Decimal("7393"), "GitHub Enterprise"),
+    ("6100", "saas", "Datadog", Decimal("18472"), "Monitoring"),
+    ("6100", "saas", "Slack", Decimal("4211"), "Chat"),
+    ("6100", "saas", "Figma", Decimal("1913"), "Design tools"),
+    ("6100", "saas", "PagerDuty", Decimal("2587"), "On-call"),
+    ("6100", "saas", "Snowflake", Decimal("12489"), "Data warehouse"),
+    ("6100", "saas", "Sentry", Decimal("1306"), "Error tracking"),
+    ("6200", "hardware", "Apple", Decimal("13971"), "Laptops"),
+    ("6300", "training", "O'Reilly", Decimal("2117"), "Learning platform"),
+    ("6400", "recruiting", "Greenhouse", Decimal("3089"), "ATS"),
+    ("6400", "recruiting", "Hays", Decimal("9023"), "Agency fees"),
+    ("6500", "contractors", "Thoughtworks", Decimal("41987"), "Platform migration support"),
+    ("6600", "other", "WeWork", Decimal("6521"), "Flex desks"),
 ]
 EXTRA_VENDORS = ["Okta", "1Password", "Miro", "Notion", "LaunchDarkly", "CircleCI"]
-ACCOUNT_CATEGORIES = {"6100": "saas", "6200": "hardware", "6300": "training", "6400": "recruiting", "6500": "contractors", "6600": "other"}
+ACCOUNT_CATEGORIES = {
+    "6100": "saas",
+    "6200": "hardware",
+    "6300": "training",
+    "6400": "recruiting",
+    "6500": "contractors",
+    "6600": "other",
+}
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
@@ -70,7 +90,9 @@ def step_finance(ctx: DemoContext) -> None:
     teams = org.teams_by_slug()
     shared = services.cost_center_upsert(actor=SYSTEM, code="CC-IT", name="IT and tooling (shared)")
     centers = {
-        slug: services.cost_center_upsert(actor=SYSTEM, code=f"CC-{slug.upper()}", name=team.name, team=team)
+        slug: services.cost_center_upsert(
+            actor=SYSTEM, code=f"CC-{slug.upper()}", name=team.name, team=team
+        )
         for slug, team in sorted(teams.items())
         if team.dissolved_on is None
     }
@@ -79,32 +101,85 @@ def step_finance(ctx: DemoContext) -> None:
     for month, rate in zip(months, USD_RATES, strict=True):
         services.rate_set(actor=SYSTEM, month=month, currency="USD", rate=Decimal(rate))
     for category, account in [(c, a) for a, c in ACCOUNT_CATEGORIES.items()]:
-        services.rule_create(actor=SYSTEM, source="ledger", priority=10, field="account", pattern=account, category=category)
+        services.rule_create(
+            actor=SYSTEM,
+            source="ledger",
+            priority=10,
+            field="account",
+            pattern=account,
+            category=category,
+        )
     for slug, team in centers.items():
-        services.rule_create(actor=SYSTEM, source="focus", priority=10, field="tag:team", pattern=slug, team=team.team, service=f"{slug}-api")
-    services.rule_create(actor=SYSTEM, source="focus", priority=20, field="sub_account", pattern="shared-*", cost_center=shared)
+        services.rule_create(
+            actor=SYSTEM,
+            source="focus",
+            priority=10,
+            field="tag:team",
+            pattern=slug,
+            team=team.team,
+            service=f"{slug}-api",
+        )
+    services.rule_create(
+        actor=SYSTEM,
+        source="focus",
+        priority=20,
+        field="sub_account",
+        pattern="shared-*",
+        cost_center=shared,
+    )
 
     # People budget from the organization's own people cost (1 % head room), other lines flat.
     version = fy.versions.get(number=0)
     people = selectors.people_cost(months)
     center_codes = {slug: c for slug, c in centers.items()}
     for slug, center in center_codes.items():
-        amounts = [(people.team_month(slug, i) * Decimal("1.01")).quantize(Decimal("1")) for i in range(12)]
+        # Ends in 3: no plan figure equals a (500-rounded) demo salary.
+        amounts = [
+            (people.team_month(slug, i) * Decimal("1.01") / 10).quantize(Decimal("1")) * 10 + 3
+            for i in range(12)
+        ]
         if any(amounts):
-            services.budget_line_save(actor=SYSTEM, version=version, category="people", cost_center=center, amounts=amounts)
+            services.budget_line_save(
+                actor=SYSTEM,
+                version=version,
+                category="people",
+                cost_center=center,
+                amounts=amounts,
+            )
         base = sum((s[1] for s in CLOUD_SERVICES), Decimal(0)) * Decimal("0.92")
-        services.budget_line_save(actor=SYSTEM, version=version, category="cloud", cost_center=center,
-                                  amounts=[base.quantize(Decimal("1"))] * 12)
+        services.budget_line_save(
+            actor=SYSTEM,
+            version=version,
+            category="cloud",
+            cost_center=center,
+            amounts=[base.quantize(Decimal("1")) + 1] * 12,
+        )
     for category in ("saas", "hardware", "training", "recruiting", "contractors", "other"):
         monthly = sum((r[3] for r in LEDGER if r[1] == category), Decimal(0))
-        services.budget_line_save(actor=SYSTEM, version=version, category=category, cost_center=shared,
-                                  amounts=[monthly] * 12)
-    services.budget_line_save(actor=SYSTEM, version=version, category="cloud", cost_center=shared,
-                              amounts=[Decimal("2500")] * 12)
+        services.budget_line_save(
+            actor=SYSTEM,
+            version=version,
+            category=category,
+            cost_center=shared,
+            amounts=[monthly] * 12,
+        )
+    services.budget_line_save(
+        actor=SYSTEM,
+        version=version,
+        category="cloud",
+        cost_center=shared,
+        amounts=[Decimal("2513")] * 12,
+    )
     reforecast = services.version_create(actor=SYSTEM, fiscal_year=fy, note="After the first half")
     line = reforecast.lines.get(category="contractors", cost_center=shared)
-    services.budget_line_save(actor=SYSTEM, version=reforecast, category="contractors", cost_center=shared,
-                              amounts=[*line.amounts[:6], *[Decimal("30000")] * 6], line=line)
+    services.budget_line_save(
+        actor=SYSTEM,
+        version=reforecast,
+        category="contractors",
+        cost_center=shared,
+        amounts=[*line.amounts[:6], *[Decimal("29987")] * 6],
+        line=line,
+    )
 
     # Through the reference month, so November is there once the real date has passed it.
     closed = [m for m in months if m <= ctx.today.replace(day=1)]
@@ -113,50 +188,164 @@ def step_finance(ctx: DemoContext) -> None:
         for i, month in enumerate(closed):
             for account, _cat, vendor, amount, text in LEDGER:
                 wobble = Decimal(1) + Decimal(((i * 7 + len(vendor)) % 9) - 4) / 100
-                ledger_rows.append([(month + timedelta(days=14)).isoformat(), account, "CC-IT", vendor,
-                                    f"{amount * wobble:.2f}", "EUR", text])
-            ledger_rows.append([(month + timedelta(days=20)).isoformat(), "6999", "CC-IT", "Misc", "740.00", "EUR", "Unmapped sundries"])
-        ledger = _write(Path(folder) / "ledger-2026.csv",
-                        ["date", "account", "cost_center", "vendor", "amount", "currency", "description"], ledger_rows)
+                ledger_rows.append(
+                    [
+                        (month + timedelta(days=14)).isoformat(),
+                        account,
+                        "CC-IT",
+                        vendor,
+                        f"{amount * wobble:.2f}",
+                        "EUR",
+                        text,
+                    ]
+                )
+            ledger_rows.append(
+                [
+                    (month + timedelta(days=20)).isoformat(),
+                    "6999",
+                    "CC-IT",
+                    "Misc",
+                    "740.00",
+                    "EUR",
+                    "Unmapped sundries",
+                ]
+            )
+        ledger = _write(
+            Path(folder) / "ledger-2026.csv",
+            ["date", "account", "cost_center", "vendor", "amount", "currency", "description"],
+            ledger_rows,
+        )
         run_import("ledger", ledger, actor=SYSTEM, today=ctx.today)
         focus_rows: list[list[object]] = []
-        header = ["BilledCost", "EffectiveCost", "ListCost", "ContractedCost", "BillingCurrency", "BillingAccountId",
-                  "BillingAccountName", "BillingPeriodStart", "BillingPeriodEnd", "ChargePeriodStart", "ChargePeriodEnd",
-                  "ChargeCategory", "ChargeClass", "ChargeDescription", "InvoiceId", "InvoiceIssuerName", "ProviderName",
-                  "PublisherName", "ServiceName", "ServiceCategory", "SubAccountId", "SubAccountName", "ResourceId",
-                  "RegionId", "Tags"]
+        header = [
+            "BilledCost",
+            "EffectiveCost",
+            "ListCost",
+            "ContractedCost",
+            "BillingCurrency",
+            "BillingAccountId",
+            "BillingAccountName",
+            "BillingPeriodStart",
+            "BillingPeriodEnd",
+            "ChargePeriodStart",
+            "ChargePeriodEnd",
+            "ChargeCategory",
+            "ChargeClass",
+            "ChargeDescription",
+            "InvoiceId",
+            "InvoiceIssuerName",
+            "ProviderName",
+            "PublisherName",
+            "ServiceName",
+            "ServiceCategory",
+            "SubAccountId",
+            "SubAccountName",
+            "ResourceId",
+            "RegionId",
+            "Tags",
+        ]
         for i, month in enumerate(closed):
             nxt = add_months(month, 1)
             for slug in sorted(centers):
-                growth = Decimal(1) + (Decimal("0.12") * (i - 5) if slug in GROWING_TEAMS and i > 5 else Decimal(0))
+                growth = Decimal(1) + (
+                    Decimal("0.12") * (i - 5) if slug in GROWING_TEAMS and i > 5 else Decimal(0)
+                )
                 for service, base, category in CLOUD_SERVICES:
                     cost = (base * growth).quantize(Decimal("0.0001"))
-                    focus_rows.append([
-                        f"{cost}", f"{cost}", f"{cost * Decimal('1.1'):.4f}", f"{cost}", "USD", "123456789012", "Northwind",
-                        f"{month}T00:00:00Z", f"{nxt}T00:00:00Z", f"{month}T00:00:00Z", f"{nxt}T00:00:00Z", "Usage", "",
-                        f"{service} usage", f"INV-{month:%Y%m}", "Amazon Web Services", "AWS", "AWS", service, category,
-                        f"acct-{slug}", f"{slug}", f"arn:aws:{slug}:{category.lower()}", "eu-central-1",
-                        json.dumps({"team": slug, "environment": "production"}),
-                    ])
-            focus_rows.append([
-                "2300.0000", "2300.0000", "2500.0000", "2300.0000", "USD", "123456789012", "Northwind",
-                f"{month}T00:00:00Z", f"{nxt}T00:00:00Z", f"{month}T00:00:00Z", f"{nxt}T00:00:00Z", "Usage", "",
-                "Shared networking", f"INV-{month:%Y%m}", "Amazon Web Services", "AWS", "AWS", "Amazon Virtual Private Cloud",
-                "Networking", "shared-network", "shared-network", "vpc-shared", "eu-central-1", "",
-            ])
-            focus_rows.append([
-                "410.0000", "410.0000", "410.0000", "410.0000", "USD", "123456789012", "Northwind",
-                f"{month}T00:00:00Z", f"{nxt}T00:00:00Z", f"{month}T00:00:00Z", f"{nxt}T00:00:00Z", "Usage", "",
-                "Untagged experiments", f"INV-{month:%Y%m}", "Amazon Web Services", "AWS", "AWS", "AWS Lambda",
-                "Compute", "sandbox", "sandbox", "lambda-sandbox", "eu-central-1", "",
-            ])
+                    focus_rows.append(
+                        [
+                            f"{cost}",
+                            f"{cost}",
+                            f"{cost * Decimal('1.1'):.4f}",
+                            f"{cost}",
+                            "USD",
+                            "123456789012",
+                            "Northwind",
+                            f"{month}T00:00:00Z",
+                            f"{nxt}T00:00:00Z",
+                            f"{month}T00:00:00Z",
+                            f"{nxt}T00:00:00Z",
+                            "Usage",
+                            "",
+                            f"{service} usage",
+                            f"INV-{month:%Y%m}",
+                            "Amazon Web Services",
+                            "AWS",
+                            "AWS",
+                            service,
+                            category,
+                            f"acct-{slug}",
+                            f"{slug}",
+                            f"arn:aws:{slug}:{category.lower()}",
+                            "eu-central-1",
+                            json.dumps({"team": slug, "environment": "production"}),
+                        ]
+                    )
+            focus_rows.append(
+                [
+                    "2300.0000",
+                    "2300.0000",
+                    "2500.0000",
+                    "2300.0000",
+                    "USD",
+                    "123456789012",
+                    "Northwind",
+                    f"{month}T00:00:00Z",
+                    f"{nxt}T00:00:00Z",
+                    f"{month}T00:00:00Z",
+                    f"{nxt}T00:00:00Z",
+                    "Usage",
+                    "",
+                    "Shared networking",
+                    f"INV-{month:%Y%m}",
+                    "Amazon Web Services",
+                    "AWS",
+                    "AWS",
+                    "Amazon Virtual Private Cloud",
+                    "Networking",
+                    "shared-network",
+                    "shared-network",
+                    "vpc-shared",
+                    "eu-central-1",
+                    "",
+                ]
+            )
+            focus_rows.append(
+                [
+                    "410.0000",
+                    "410.0000",
+                    "410.0000",
+                    "410.0000",
+                    "USD",
+                    "123456789012",
+                    "Northwind",
+                    f"{month}T00:00:00Z",
+                    f"{nxt}T00:00:00Z",
+                    f"{month}T00:00:00Z",
+                    f"{nxt}T00:00:00Z",
+                    "Usage",
+                    "",
+                    "Untagged experiments",
+                    f"INV-{month:%Y%m}",
+                    "Amazon Web Services",
+                    "AWS",
+                    "AWS",
+                    "AWS Lambda",
+                    "Compute",
+                    "sandbox",
+                    "sandbox",
+                    "lambda-sandbox",
+                    "eu-central-1",
+                    "",
+                ]
+            )
         bill = _write(Path(folder) / "focus-2026.csv", header, focus_rows)
         run_import("focus", bill, actor=SYSTEM, today=ctx.today)
         contract_rows: list[list[object]] = []
         vendors = [v for _a, _c, v, _m, _t in LEDGER] + EXTRA_VENDORS
         for n, vendor in enumerate(vendors[:20], start=1):
             category = next((c for _a, c, v, _m, _t in LEDGER if v == vendor), "saas")
-            monthly = next((m for _a, _c, v, m, _t in LEDGER if v == vendor), Decimal(1500))
+            monthly = next((m for _a, _c, v, m, _t in LEDGER if v == vendor), Decimal(1513))
             if vendor == "Datadog":
                 # Inside its notice period on the reference date: cancel-by 16 Nov 2026.
                 start, end, notice = date(2024, 1, 15), date(2027, 1, 15), 60
@@ -167,15 +356,43 @@ def step_finance(ctx: DemoContext) -> None:
                 start = date(2025, 1 + n % 12, 1)
                 end = date(2027, 1 + n % 12, 1) + timedelta(days=120 + 10 * n)
                 notice = 30 + 15 * (n % 5)
-            contract_rows.append([
-                f"C-{n:03d}", vendor, f"{vendor} subscription", start.isoformat(), end.isoformat(),
-                "yes" if n % 3 else "no", notice, f"{monthly * 12:.2f}", "EUR", category, "CC-IT",
-                "CTO" if n % 2 else "Head of Platform", "customer data" if category == "saas" else "",
-                (date(2026, 1 + n % 10, 10)).isoformat() if n % 4 else "",
-            ])
-        contracts = _write(Path(folder) / "contracts.csv",
-                           ["key", "vendor", "title", "start", "end", "auto_renew", "notice_days", "annual_value",
-                            "currency", "category", "cost_center", "owner", "data_processed", "last_security_review"],
-                           contract_rows)
+            contract_rows.append(
+                [
+                    f"C-{n:03d}",
+                    vendor,
+                    f"{vendor} subscription",
+                    start.isoformat(),
+                    end.isoformat(),
+                    "yes" if n % 3 else "no",
+                    notice,
+                    f"{monthly * 12:.2f}",
+                    "EUR",
+                    category,
+                    "CC-IT",
+                    "CTO" if n % 2 else "Head of Platform",
+                    "customer data" if category == "saas" else "",
+                    (date(2026, 1 + n % 10, 10)).isoformat() if n % 4 else "",
+                ]
+            )
+        contracts = _write(
+            Path(folder) / "contracts.csv",
+            [
+                "key",
+                "vendor",
+                "title",
+                "start",
+                "end",
+                "auto_renew",
+                "notice_days",
+                "annual_value",
+                "currency",
+                "category",
+                "cost_center",
+                "owner",
+                "data_processed",
+                "last_security_review",
+            ],
+            contract_rows,
+        )
         run_import("contracts", contracts, actor=SYSTEM, today=ctx.today)
     _ = MONTH_FIELDS

@@ -55,47 +55,92 @@ def fiscal_years(request: HttpRequest, limit: int | None = None, offset: int | N
     _require(request)
     rows = selectors.fiscal_year_list(actor=request.user).prefetch_related("versions")
     return paginate(
-        rows, limit=limit, offset=offset,
+        rows,
+        limit=limit,
+        offset=offset,
         render=lambda fy: {
-            "year": fy.year, "first_month": fy.first_month, "start": fy.start.isoformat(),
-            "currency": fy.currency, "versions": [{"number": v.number, "name": v.name} for v in fy.versions.all()],
+            "year": fy.year,
+            "first_month": fy.first_month,
+            "start": fy.start.isoformat(),
+            "currency": fy.currency,
+            "versions": [{"number": v.number, "name": v.name} for v in fy.versions.all()],
         },
     )
 
 
 @router.get("/budget-lines", url_name="finance_budget_lines")
 def budget_line_list(
-    request: HttpRequest, year: int | None = None, version: int | None = None,
-    limit: int | None = None, offset: int | None = None,
+    request: HttpRequest,
+    year: int | None = None,
+    version: int | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
 ) -> Any:
     """The lines of a version (default: the latest of the current fiscal year), months in order."""
     _require(request)
     fy = _fy(request, year)
     versions = selectors.version_list(actor=request.user, fiscal_year=fy)
-    chosen = versions.filter(number=version).first() if version is not None else versions.order_by("-number").first()
+    chosen = (
+        versions.filter(number=version).first()
+        if version is not None
+        else versions.order_by("-number").first()
+    )
     if chosen is None:
         raise Http404("no such version")
     months = fy.months
     return paginate(
-        selectors.budget_lines(actor=request.user, version=chosen), limit=limit, offset=offset,
+        selectors.budget_lines(actor=request.user, version=chosen),
+        limit=limit,
+        offset=offset,
         render=lambda line: {
-            "year": fy.year, "version": chosen.number, "category": line.category,
+            "year": fy.year,
+            "version": chosen.number,
+            "category": line.category,
             "cost_center": line.cost_center.code if line.cost_center else None,
             "currency": line.currency,
-            "months": {m.strftime("%Y-%m"): str(getattr(line, f)) for m, f in zip(months, MONTH_FIELDS, strict=True)},
+            "months": {
+                m.strftime("%Y-%m"): str(getattr(line, f))
+                for m, f in zip(months, MONTH_FIELDS, strict=True)
+            },
             "total": str(line.total),
         },
     )
 
 
 @router.get("/plan-vs-actual", url_name="finance_plan_vs_actual")
-def plan_vs_actual(request: HttpRequest, year: int | None = None, limit: int | None = None, offset: int | None = None) -> Any:
+def plan_vs_actual(
+    request: HttpRequest,
+    year: int | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Any:
     """Per line: plan, actual, forecast per month, budget, forecast total, variance; year totals."""
     _require(request)
     report = selectors.plan_vs_actual(actor=request.user, fiscal_year=_fy(request, year))
-    page = paginate(report["lines"], limit=limit, offset=offset, render=lambda r: _plain(
-        {k: v for k, v in r.items() if k not in ("category_label", "cost_center_name")}))
-    page.update(_plain({k: report[k] for k in ("year", "currency", "closed", "budget", "actual_to_date", "forecast", "variance")}))
+    page = paginate(
+        report["lines"],
+        limit=limit,
+        offset=offset,
+        render=lambda r: _plain(
+            {k: v for k, v in r.items() if k not in ("category_label", "cost_center_name")}
+        ),
+    )
+    page.update(
+        _plain(
+            {
+                k: report[k]
+                for k in (
+                    "year",
+                    "currency",
+                    "closed",
+                    "budget",
+                    "actual_to_date",
+                    "forecast",
+                    "variance",
+                )
+            }
+        )
+    )
     return page
 
 
@@ -117,32 +162,68 @@ def costs(request: HttpRequest, by: str = "team") -> Any:
 
 
 @router.get("/billing-periods", url_name="finance_billing_periods")
-def billing_periods(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
+def billing_periods(
+    request: HttpRequest, limit: int | None = None, offset: int | None = None
+) -> Any:
     """Imported FOCUS billing periods."""
     _require(request)
     rows = selectors._visible(request.user, "BillingPeriod").order_by("start", "provider")
-    return paginate(rows, limit=limit, offset=offset, render=lambda p: _plain({
-        "provider": p.provider, "billing_account": p.billing_account, "start": p.start, "end": p.end,
-        "focus_version": p.focus_version, "rows": p.rows, "effective_cost": p.effective_cost,
-        "billed_cost": p.billed_cost, "currency": p.currency,
-    }))
+    return paginate(
+        rows,
+        limit=limit,
+        offset=offset,
+        render=lambda p: _plain(
+            {
+                "provider": p.provider,
+                "billing_account": p.billing_account,
+                "start": p.start,
+                "end": p.end,
+                "focus_version": p.focus_version,
+                "rows": p.rows,
+                "effective_cost": p.effective_cost,
+                "billed_cost": p.billed_cost,
+                "currency": p.currency,
+            }
+        ),
+    )
 
 
 @router.get("/contracts", url_name="finance_contracts")
 def contract_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
     """Contracts with their cancel-by date."""
     _require(request)
-    return paginate(selectors.contract_list(actor=request.user), limit=limit, offset=offset, render=lambda c: _plain({
-        "key": c.key, "vendor": c.vendor.name, "title": c.title, "start": c.start, "end": c.end,
-        "auto_renew": c.auto_renew, "notice_days": c.notice_days, "cancel_by": c.cancel_by,
-        "annual_value": c.annual_value, "currency": c.currency, "category": c.category,
-        "owner": c.owner, "data_processed": c.data_processed, "last_security_review": c.last_security_review,
-    }))
+    return paginate(
+        selectors.contract_list(actor=request.user),
+        limit=limit,
+        offset=offset,
+        render=lambda c: _plain(
+            {
+                "key": c.key,
+                "vendor": c.vendor.name,
+                "title": c.title,
+                "start": c.start,
+                "end": c.end,
+                "auto_renew": c.auto_renew,
+                "notice_days": c.notice_days,
+                "cancel_by": c.cancel_by,
+                "annual_value": c.annual_value,
+                "currency": c.currency,
+                "category": c.category,
+                "owner": c.owner,
+                "data_processed": c.data_processed,
+                "last_security_review": c.last_security_review,
+            }
+        ),
+    )
 
 
 @router.get("/vendors", url_name="finance_vendors")
 def vendor_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
     """Vendors."""
     _require(request)
-    return paginate(selectors.vendor_list(actor=request.user), limit=limit, offset=offset,
-                    render=lambda v: {"name": v.name, "category": v.category, "website": v.website})
+    return paginate(
+        selectors.vendor_list(actor=request.user),
+        limit=limit,
+        offset=offset,
+        render=lambda v: {"name": v.name, "category": v.category, "website": v.website},
+    )

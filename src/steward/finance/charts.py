@@ -11,14 +11,30 @@ import altair as alt
 from steward.core.charts import FULL_WIDTH, HALF_WIDTH, spec_svg
 
 
-def monthly_svg(months: list[date], per_month: dict[str, list[Decimal]], closed: int, currency: str) -> str:
+def monthly_svg(
+    months: list[date], per_month: dict[str, list[Decimal]], closed: int, currency: str
+) -> str:
     """Plan, actual (closed months) and forecast per month."""
     values: list[dict[str, Any]] = []
     for i, month in enumerate(months):
-        values.append({"month": month.isoformat(), "series": "Plan", "amount": float(per_month["plan"][i])})
+        values.append(
+            {"month": month.isoformat(), "series": "Plan", "amount": float(per_month["plan"][i])}
+        )
         if i < closed:
-            values.append({"month": month.isoformat(), "series": "Actual", "amount": float(per_month["actual"][i])})
-        values.append({"month": month.isoformat(), "series": "Forecast", "amount": float(per_month["forecast"][i])})
+            values.append(
+                {
+                    "month": month.isoformat(),
+                    "series": "Actual",
+                    "amount": float(per_month["actual"][i]),
+                }
+            )
+        values.append(
+            {
+                "month": month.isoformat(),
+                "series": "Forecast",
+                "amount": float(per_month["forecast"][i]),
+            }
+        )
     chart = (
         alt.Chart(alt.Data(values=values))
         .mark_line(point=True)
@@ -27,7 +43,11 @@ def monthly_svg(months: list[date], per_month: dict[str, list[Decimal]], closed:
             y=alt.Y("amount:Q", title=f"Cost ({currency})", axis=alt.Axis(format=",.0f")),
             color=alt.Color("series:N", title=None, sort=["Plan", "Actual", "Forecast"]),
             strokeDash=alt.StrokeDash("series:N", legend=None, sort=["Plan", "Actual", "Forecast"]),
-            tooltip=[alt.Tooltip("month:T", format="%b %Y"), "series:N", alt.Tooltip("amount:Q", format=",.0f")],
+            tooltip=[
+                alt.Tooltip("month:T", format="%b %Y"),
+                "series:N",
+                alt.Tooltip("amount:Q", format=",.0f"),
+            ],
         )
         .properties(width=FULL_WIDTH, height=240)
     )

@@ -29,11 +29,16 @@ def forecast(
         print_json(data)
         return
     cur = data["currency"]
-    console.print(f"FY{year} ({data['version']}): budget {money(data['budget'], cur)}, "
-                  f"forecast {money(data['forecast'], cur)}, variance {money(data['variance'], cur)}")
+    console.print(
+        f"FY{year} ({data['version']}): budget {money(data['budget'], cur)}, "
+        f"forecast {money(data['forecast'], cur)}, variance {money(data['variance'], cur)}"
+    )
     for line in data["lines"]:
-        console.print(f"  {line['category']:<12} budget {money(line['budget'], cur):>16}  "
-                      f"forecast {money(line['forecast'], cur):>16}  variance {money(line['variance'], cur):>14}")
+        console.print(
+            f"  {line['category']:<12} budget {money(line['budget'], cur):>16}  "
+            f"forecast {money(line['forecast'], cur):>16}  "
+            f"variance {money(line['variance'], cur):>14}"
+        )
 
 
 @finance_app.command("costs")
@@ -59,7 +64,9 @@ def costs(
         print_json(data)
         return
     cur = data["currency"]
-    console.print(f"{data['from']} to {data['to']}: total {money(data['total'], cur)}, "
-                  f"unallocated {money(data['unallocated'], cur)}")
+    console.print(
+        f"{data['from']} to {data['to']}: total {money(data['total'], cur)}, "
+        f"unallocated {money(data['unallocated'], cur)}"
+    )
     for group in data["groups"]:
         console.print(f"  {group['key']:<30} {money(group['amount'], cur):>16}")

@@ -8,14 +8,22 @@ from typing import Any
 
 from django.urls import reverse
 
+from steward.core.actors import SystemActor
 from steward.core.registry import Finding
 from steward.core.templatetags.steward_format import money
 from steward.finance import rules, selectors
 
 
+def _may_see(user: Any) -> bool:
+    # The cockpit asks with a user; anything else (no login) finds nothing.
+    if not isinstance(user, SystemActor) and not getattr(user, "is_authenticated", False):
+        return False
+    return rules.may_see_money(user)
+
+
 def overrun_findings(user: Any, on: date) -> list[Finding]:
     """One finding per budget line of the current fiscal year forecast above its budget."""
-    if not rules.may_see_money(user):
+    if not _may_see(user):
         return []
     fiscal_year = selectors.fiscal_year_of(actor=user, day=on)
     if fiscal_year is None:
@@ -43,7 +51,7 @@ def overrun_findings(user: Any, on: date) -> list[Finding]:
 
 def notice_findings(user: Any, on: date) -> list[Finding]:
     """Contracts whose notice period has begun, or whose cancel-by date is within 30 days."""
-    if not rules.may_see_money(user):
+    if not _may_see(user):
         return []
     found = []
     for row in selectors.renewal_calendar(actor=user, today=on):
@@ -57,7 +65,10 @@ def notice_findings(user: Any, on: date) -> list[Finding]:
                 + (" and renews automatically" if contract.auto_renew else "")
             )
         else:
-            text = f"{contract.vendor.name}: cancel by {row['cancel_by']:%-d %b %Y} ({row['days_left']} days)"
+            text = (
+                f"{contract.vendor.name}: cancel by {row['cancel_by']:%-d %b %Y} "
+                f"({row['days_left']} days)"
+            )
         found.append(
             Finding(
                 rule="contract inside its notice period",

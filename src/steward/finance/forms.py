@@ -43,7 +43,10 @@ class BudgetLineForm(forms.Form):
         field.choices = _center_choices()
         for name in MONTH_FIELDS:
             self.fields[name] = forms.DecimalField(
-                required=False, max_digits=14, decimal_places=2, min_value=Decimal(0),
+                required=False,
+                max_digits=14,
+                decimal_places=2,
+                min_value=Decimal(0),
                 widget=forms.NumberInput(attrs={"step": "0.01", "class": "grid-amount"}),
             )
 
@@ -88,8 +91,12 @@ def grid_save(*, actor: Any, version: BudgetVersion, grid: Any) -> int:
             raise services.FinanceError("two rows for one line")
         seen[key] = index
         services.budget_line_save(
-            actor=actor, version=version, category=data["category"],
-            cost_center=centers.get(data.get("cost_center") or ""), amounts=amounts, line=line,
+            actor=actor,
+            version=version,
+            category=data["category"],
+            cost_center=centers.get(data.get("cost_center") or ""),
+            amounts=amounts,
+            line=line,
         )
         saved += 1
     return saved
@@ -101,16 +108,36 @@ class FiscalYearForm(ServiceForm):
     year = forms.IntegerField(min_value=2000, max_value=2100, help_text="e.g. 2027")
     first_month = forms.TypedChoiceField(
         coerce=int,
-        choices=[(i, m) for i, m in enumerate(
-            ["January", "February", "March", "April", "May", "June", "July", "August",
-             "September", "October", "November", "December"], start=1)],
+        choices=[
+            (i, m)
+            for i, m in enumerate(
+                [
+                    "January",
+                    "February",
+                    "March",
+                    "April",
+                    "May",
+                    "June",
+                    "July",
+                    "August",
+                    "September",
+                    "October",
+                    "November",
+                    "December",
+                ],
+                start=1,
+            )
+        ],
         help_text="the month the fiscal year starts in",
     )
     currency = forms.CharField(max_length=3, initial="EUR")
 
     def perform(self, data: dict[str, Any]) -> Any:
         return services.fiscal_year_create(
-            actor=self.actor, year=data["year"], first_month=data["first_month"], currency=data["currency"]
+            actor=self.actor,
+            year=data["year"],
+            first_month=data["first_month"],
+            currency=data["currency"],
         )
 
 
@@ -127,15 +154,18 @@ class CostCenterForm(ServiceForm):
 
         field = self.fields["team"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "No team")] + sorted(
-            ((s, n) for s, n in org.team_names_by_slug().items()), key=lambda c: c[1]
-        )
+        field.choices = [
+            ("", "No team"),
+            *sorted(org.team_names_by_slug().items(), key=lambda c: c[1]),
+        ]
 
     def perform(self, data: dict[str, Any]) -> Any:
         from steward.org import selectors as org
 
         team = org.team_by_slug(data["team"]) if data.get("team") else None
-        return services.cost_center_upsert(actor=self.actor, code=data["code"], name=data["name"], team=team)
+        return services.cost_center_upsert(
+            actor=self.actor, code=data["code"], name=data["name"], team=team
+        )
 
 
 class RateForm(ServiceForm):
@@ -143,11 +173,17 @@ class RateForm(ServiceForm):
 
     month = forms.DateField(widget=date_input(), help_text="any day of the month")
     currency = forms.CharField(max_length=3)
-    rate = forms.DecimalField(max_digits=14, decimal_places=6, min_value=Decimal("0.000001"),
-                              help_text="units of the reporting currency for one unit")
+    rate = forms.DecimalField(
+        max_digits=14,
+        decimal_places=6,
+        min_value=Decimal("0.000001"),
+        help_text="units of the reporting currency for one unit",
+    )
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.rate_set(actor=self.actor, month=data["month"], currency=data["currency"], rate=data["rate"])
+        return services.rate_set(
+            actor=self.actor, month=data["month"], currency=data["currency"], rate=data["rate"]
+        )
 
 
 class RuleForm(ServiceForm):
@@ -155,10 +191,17 @@ class RuleForm(ServiceForm):
 
     source = forms.ChoiceField(choices=RuleSource.choices)
     priority = forms.IntegerField(min_value=0, initial=100, help_text="lower runs first")
-    field = forms.CharField(max_length=100, help_text="ledger: account, vendor, cost_center, description; "
-                            "cloud: tag:KEY, sub_account, service, resource, provider")
-    pattern = forms.CharField(max_length=200, help_text="* and ? match anything; case does not matter")
-    category = forms.ChoiceField(required=False, choices=[("", "—"), *[(c, c) for c in CATEGORY_CODES]])
+    field = forms.CharField(
+        max_length=100,
+        help_text="ledger: account, vendor, cost_center, description; "
+        "cloud: tag:KEY, sub_account, service, resource, provider",
+    )
+    pattern = forms.CharField(
+        max_length=200, help_text="* and ? match anything; case does not matter"
+    )
+    category = forms.ChoiceField(
+        required=False, choices=[("", "—"), *[(c, c) for c in CATEGORY_CODES]]
+    )
     cost_center = forms.ChoiceField(required=False, choices=())
     team = forms.ChoiceField(required=False, choices=())
     service = forms.CharField(max_length=100, required=False)
@@ -172,15 +215,23 @@ class RuleForm(ServiceForm):
         teams = self.fields["team"]
         assert isinstance(centers, forms.ChoiceField) and isinstance(teams, forms.ChoiceField)
         centers.choices = _center_choices()
-        teams.choices = [("", "No team")] + sorted(org.team_names_by_slug().items(), key=lambda c: c[1])
+        teams.choices = [
+            ("", "No team"),
+            *sorted(org.team_names_by_slug().items(), key=lambda c: c[1]),
+        ]
 
     def perform(self, data: dict[str, Any]) -> Any:
         from steward.org import selectors as org
 
         return services.rule_create(
-            actor=self.actor, source=data["source"], priority=data["priority"], field=data["field"].strip().lower(),
-            pattern=data["pattern"].strip(), category=data.get("category") or "",
+            actor=self.actor,
+            source=data["source"],
+            priority=data["priority"],
+            field=data["field"].strip().lower(),
+            pattern=data["pattern"].strip(),
+            category=data.get("category") or "",
             cost_center=CostCenter.objects.filter(code=data.get("cost_center") or "").first(),
             team=org.team_by_slug(data["team"]) if data.get("team") else None,
-            service=data.get("service") or "", initiative=data.get("initiative") or "",
+            service=data.get("service") or "",
+            initiative=data.get("initiative") or "",
         )

@@ -17,8 +17,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
-
 from steward.core.importing import (
     Change,
     CsvImporter,
@@ -44,9 +42,8 @@ from steward.finance.models import (
     MappingRule,
     MonthlyRate,
     Vendor,
-    add_months,
 )
-from steward.finance.money import KNOWN_CURRENCIES, Rates, cents
+from steward.finance.money import KNOWN_CURRENCIES, cents
 
 CURRENCY_HINT = "write an ISO 4217 code such as EUR or USD"
 
@@ -112,11 +109,13 @@ class BudgetImporter(FinanceCsv):
     def plan(self) -> Diff:
         diff = self.new_diff()
         years = {fy.year: fy for fy in FiscalYear.objects.all()}
-        versions = {(v.fiscal_year.year, v.number): v for v in BudgetVersion.objects.select_related("fiscal_year")}
+        versions = {
+            (v.fiscal_year.year, v.number): v
+            for v in BudgetVersion.objects.select_related("fiscal_year")
+        }
         centers = {c.code: c for c in CostCenter.objects.all()}
         existing = {
-            (l.version_id, l.category, l.cost_center_id): l
-            for l in BudgetLine.objects.all()
+            (ln.version_id, ln.category, ln.cost_center_id): ln for ln in BudgetLine.objects.all()
         }
         seen: dict[tuple[Any, ...], int] = {}
         for row in self.read_rows():
@@ -127,27 +126,51 @@ class BudgetImporter(FinanceCsv):
             center = centers.get(code) if code else None
             if code and center is None:
                 self.problem(
-                    row.line, "cost_center", f"no cost center {code!r}",
+                    row.line,
+                    "cost_center",
+                    f"no cost center {code!r}",
                     "create it on the Cost centers page, or leave the column empty",
                 )
-            amounts = [self.parse_decimal(row, m, places=2, max_digits=14) or Decimal(0) for m in MONTH_FIELDS]
+            amounts = [
+                self.parse_decimal(row, m, places=2, max_digits=14) or Decimal(0)
+                for m in MONTH_FIELDS
+            ]
             currency = self.parse_currency(row) if row.get("currency") else None
             if year is None or number is None or category is None:
                 continue
             version = versions.get((int(year), int(number)))
             if int(year) not in years:
-                self.problem(row.line, "fiscal_year", f"no fiscal year {int(year)}", "create the fiscal year first (Budget page)")
+                self.problem(
+                    row.line,
+                    "fiscal_year",
+                    f"no fiscal year {int(year)}",
+                    "create the fiscal year first (Budget page)",
+                )
                 continue
             if version is None:
-                self.problem(row.line, "version", f"FY{int(year)} has no version {int(number)}", "create the reforecast first (Budget page)")
+                self.problem(
+                    row.line,
+                    "version",
+                    f"FY{int(year)} has no version {int(number)}",
+                    "create the reforecast first (Budget page)",
+                )
                 continue
             key = (version.pk, category, center.pk if center else None)
             if key in seen:
-                self.problem(row.line, "category", f"a second line for {category} {code}: already on line {seen[key]}", "keep one row per category and cost center")
+                self.problem(
+                    row.line,
+                    "category",
+                    f"a second line for {category} {code}: already on line {seen[key]}",
+                    "keep one row per category and cost center",
+                )
                 continue
             seen[key] = row.line
             currency = currency or version.fiscal_year.currency
-            new = {**dict(zip(MONTH_FIELDS, amounts, strict=True)), "currency": currency, "note": row.get("note")}
+            new = {
+                **dict(zip(MONTH_FIELDS, amounts, strict=True)),
+                "currency": currency,
+                "note": row.get("note"),
+            }
             label = f"FY{int(year)} v{int(number)} {category} {code}".strip()
             old = existing.get(key)
             payload = (version, category, center, new)
@@ -156,7 +179,9 @@ class BudgetImporter(FinanceCsv):
                 continue
             changed = {k: (getattr(old, k), v) for k, v in new.items() if getattr(old, k) != v}
             kind = "changed" if changed else "unchanged"
-            diff.add(Change(kind, label, line=row.line, fields=changed, payload=(old, *payload[1:])))
+            diff.add(
+                Change(kind, label, line=row.line, fields=changed, payload=(old, *payload[1:]))
+            )
         return diff
 
     def apply(self, diff: Diff) -> None:
@@ -164,7 +189,11 @@ class BudgetImporter(FinanceCsv):
             if change.kind == "unchanged":
                 continue
             target, category, center, new = change.payload
-            line = target if isinstance(target, BudgetLine) else BudgetLine(version=target, category=category, cost_center=center)
+            line = (
+                target
+                if isinstance(target, BudgetLine)
+                else BudgetLine(version=target, category=category, cost_center=center)
+            )
             for name, value in new.items():
                 setattr(line, name, value)
             line.save()
@@ -189,19 +218,40 @@ class RatesImporter(FinanceCsv):
             if month is None:
                 self.problem(row.line, "month", f"{text!r} is not a month", "write YYYY-MM")
             currency = self.parse_currency(row)
-            rate = self.parse_decimal(row, "rate", required=True, minimum=Decimal(0), min_exclusive=True, places=6, max_digits=14)
+            rate = self.parse_decimal(
+                row,
+                "rate",
+                required=True,
+                minimum=Decimal(0),
+                min_exclusive=True,
+                places=6,
+                max_digits=14,
+            )
             if month is None or currency is None or rate is None:
                 continue
             key = f"{month:%Y-%m} {currency}"
             if key in seen:
-                self.problem(row.line, "month", f"{key} already on line {seen[key]}", "keep one rate per currency and month")
+                self.problem(
+                    row.line,
+                    "month",
+                    f"{key} already on line {seen[key]}",
+                    "keep one rate per currency and month",
+                )
                 continue
             seen[key] = row.line
             old = existing.get((month, currency))
             if old is None:
                 diff.add(Change("added", key, line=row.line, payload=(month, currency, rate)))
             elif old.rate != rate:
-                diff.add(Change("changed", key, line=row.line, fields={"rate": (old.rate, rate)}, payload=(month, currency, rate)))
+                diff.add(
+                    Change(
+                        "changed",
+                        key,
+                        line=row.line,
+                        fields={"rate": (old.rate, rate)},
+                        payload=(month, currency, rate),
+                    )
+                )
             else:
                 diff.add(Change("unchanged", key, line=row.line))
         return diff
@@ -211,7 +261,9 @@ class RatesImporter(FinanceCsv):
             if change.kind == "unchanged":
                 continue
             month, currency, rate = change.payload
-            row = MonthlyRate.objects.filter(month=month, currency=currency).first() or MonthlyRate(month=month, currency=currency)
+            row = MonthlyRate.objects.filter(month=month, currency=currency).first() or MonthlyRate(
+                month=month, currency=currency
+            )
             row.rate = rate
             row.save()
 
@@ -236,7 +288,15 @@ class LedgerImporter(FinanceCsv):
     """
 
     kind = "ledger"
-    required_columns = ("date", "account", "cost_center", "vendor", "amount", "currency", "description")
+    required_columns = (
+        "date",
+        "account",
+        "cost_center",
+        "vendor",
+        "amount",
+        "currency",
+        "description",
+    )
     optional_columns = ("entry_id",)
 
     def plan(self) -> Diff:
@@ -255,7 +315,12 @@ class LedgerImporter(FinanceCsv):
             code = row.get("cost_center")
             center = centers.get(code) if code else None
             if code and center is None:
-                self.problem(row.line, "cost_center", f"no cost center {code!r}", "create it on the Cost centers page (or fix the code)")
+                self.problem(
+                    row.line,
+                    "cost_center",
+                    f"no cost center {code!r}",
+                    "create it on the Cost centers page (or fix the code)",
+                )
             amount = self.parse_decimal(row, "amount", required=True, places=2, max_digits=14)
             currency = self.parse_currency(row)
             vendor_name = self.parse_text(row, "vendor", max_length=200)
@@ -265,20 +330,49 @@ class LedgerImporter(FinanceCsv):
             month = day.replace(day=1)
             converted = rates.convert(amount, currency, month)
             if converted is None:
-                self.problem(row.line, "currency", f"no exchange rate for {currency} in {month:%Y-%m}", _rate_hint(currency, month))
+                self.problem(
+                    row.line,
+                    "currency",
+                    f"no exchange rate for {currency} in {month:%Y-%m}",
+                    _rate_hint(currency, month),
+                )
                 continue
             entry_id = row.get("entry_id")
             if entry_id:
                 key = f"id:{entry_id}"
                 if key in seen:
-                    self.problem(row.line, "entry_id", f"duplicate entry_id {entry_id!r}: already on line {seen[key]}", "keep one row per entry_id")
+                    self.problem(
+                        row.line,
+                        "entry_id",
+                        f"duplicate entry_id {entry_id!r}: already on line {seen[key]}",
+                        "keep one row per entry_id",
+                    )
                     continue
             else:
-                content = "|".join([day.isoformat(), account, code, vendor_name, str(amount), currency, description])
+                content = "|".join(
+                    [
+                        day.isoformat(),
+                        account,
+                        code,
+                        vendor_name,
+                        str(amount),
+                        currency,
+                        description,
+                    ]
+                )
                 occurrences[content] += 1
                 key = hashlib.sha256(f"{content}|{occurrences[content]}".encode()).hexdigest()[:40]
             seen[key] = row.line
-            target = match(rules, {"account": [account], "vendor": [vendor_name], "cost_center": [code], "description": [description]})
+            vendor = vendors.get(vendor_name.lower())
+            target = match(
+                rules,
+                {
+                    "account": [account],
+                    "vendor": [vendor_name],
+                    "cost_center": [code],
+                    "description": [description],
+                },
+            )
             center_id = target.cost_center_id or (center.pk if center else None)
             values = {
                 "date": day,
@@ -286,13 +380,13 @@ class LedgerImporter(FinanceCsv):
                 "account": account,
                 "cost_center_id": center_id,
                 "vendor_name": vendor_name,
-                "vendor_id": (vendors.get(vendor_name.lower()).pk if vendor_name.lower() in vendors else None),  # type: ignore[union-attr]
+                "vendor_id": vendor.pk if vendor is not None else None,
                 "amount": amount,
                 "currency": currency,
                 "amount_reporting": converted,
                 "description": description,
                 "category": target.category or "unallocated",
-                "team_id": target.team_id or team_of_center.get(center_id),
+                "team_id": target.team_id or team_of_center.get(center_id or 0),
                 "initiative": target.initiative,
             }
             old = existing.get(key)
@@ -300,14 +394,29 @@ class LedgerImporter(FinanceCsv):
                 diff.add(Change("added", key, line=row.line, payload=values))
                 continue
             changed = {k: (getattr(old, k), v) for k, v in values.items() if getattr(old, k) != v}
-            diff.add(Change("changed" if changed else "unchanged", key, line=row.line, fields=changed, payload=values))
+            diff.add(
+                Change(
+                    "changed" if changed else "unchanged",
+                    key,
+                    line=row.line,
+                    fields=changed,
+                    payload=values,
+                )
+            )
         return diff
 
     def apply(self, diff: Diff) -> None:
         created = []
         for change in diff.changes:
             if change.kind == "added":
-                created.append(LedgerEntry(key=change.key, source_file=self.path.name, line=change.line or 0, **change.payload))
+                created.append(
+                    LedgerEntry(
+                        key=change.key,
+                        source_file=self.path.name,
+                        line=change.line or 0,
+                        **change.payload,
+                    )
+                )
             elif change.kind == "changed":
                 entry = LedgerEntry.objects.get(key=change.key)
                 for name, value in change.payload.items():
@@ -335,12 +444,29 @@ FOCUS_REQUIRED = (
 FOCUS_VERSION_MARKERS: list[tuple[str, tuple[str, ...]]] = [
     ("1.3", ("ServiceProviderName", "HostProviderName", "ContractApplied", "AllocatedMethodId")),
     ("1.2", ("InvoiceId", "BillingAccountType", "SubAccountType", "PricingCurrency")),
-    ("1.1", ("ServiceSubcategory", "SkuMeter", "SkuPriceDetails", "CommitmentDiscountQuantity", "CapacityReservationId")),
+    (
+        "1.1",
+        (
+            "ServiceSubcategory",
+            "SkuMeter",
+            "SkuPriceDetails",
+            "CommitmentDiscountQuantity",
+            "CapacityReservationId",
+        ),
+    ),
 ]
 # Provider column per version profile: 1.3 names the service provider; older ones ProviderName.
-FOCUS_PROVIDER = {"1.3": ("ServiceProviderName", "ProviderName"), "1.2": ("ProviderName",), "1.1": ("ProviderName",), "1.0": ("ProviderName",)}
+FOCUS_PROVIDER = {
+    "1.3": ("ServiceProviderName", "ProviderName"),
+    "1.2": ("ProviderName",),
+    "1.1": ("ProviderName",),
+    "1.0": ("ProviderName",),
+}
 NULLS = frozenset({"", "NULL", "null"})
-_STAMP = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?")
+_STAMP = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
+)
 
 
 def focus_version(header: list[str]) -> str:
@@ -416,7 +542,7 @@ class FocusImporter(Importer):
 
         return rows()
 
-    def plan(self) -> Diff:  # noqa: C901 - one pass over a possibly large file
+    def plan(self) -> Diff:
         diff = self.new_diff()
         lines = self._lines()
         if lines is None:
@@ -435,7 +561,12 @@ class FocusImporter(Importer):
         if not provider_cols:
             missing.append(FOCUS_PROVIDER[version][0])
         for column in missing:
-            self.problem(1, column, f"required FOCUS {version} column is missing", "export the bill in FOCUS 1.0-1.3 with all mandatory columns")
+            self.problem(
+                1,
+                column,
+                f"required FOCUS {version} column is missing",
+                "export the bill in FOCUS 1.0-1.3 with all mandatory columns",
+            )
         if missing:
             return diff
 
@@ -443,7 +574,11 @@ class FocusImporter(Importer):
             return by_lower.get(name.lower())
 
         i_billed, i_eff, i_cur = col("BilledCost"), col("EffectiveCost"), col("BillingCurrency")
-        i_bps, i_bpe, i_cps = col("BillingPeriodStart"), col("BillingPeriodEnd"), col("ChargePeriodStart")
+        i_bps, i_bpe, i_cps = (
+            col("BillingPeriodStart"),
+            col("BillingPeriodEnd"),
+            col("ChargePeriodStart"),
+        )
         i_svc, i_acct = col("ServiceName"), col("BillingAccountId")
         i_prov = [col(c) for c in provider_cols]
         i_cat, i_sub, i_subn = col("ServiceCategory"), col("SubAccountId"), col("SubAccountName")
@@ -466,7 +601,12 @@ class FocusImporter(Importer):
         for line, values in lines:
             if len(values) != width:
                 if any(v.strip() for v in values):
-                    self.problem(line, None, f"has {len(values)} values but the header has {width} columns", "quote values that contain commas")
+                    self.problem(
+                        line,
+                        None,
+                        f"has {len(values)} values but the header has {width} columns",
+                        "quote values that contain commas",
+                    )
                 continue
             bad = False
             amounts = []
@@ -477,25 +617,49 @@ class FocusImporter(Importer):
                     if amount is None or not amount.is_finite():
                         raise InvalidOperation
                 except InvalidOperation:
-                    self.problem(line, name, f"{values[index]!r} is not a number" if text else "is empty", "write a plain decimal such as 12.3456 (no currency symbol, no thousands separator); FOCUS costs are never null")  # type: ignore[index]
+                    self.problem(
+                        line,
+                        name,
+                        f"{get(values, index)!r} is not a number" if text else "is empty",
+                        "write a plain decimal such as 12.3456 (no currency symbol, no "
+                        "thousands separator); FOCUS costs are never null",
+                    )
                     bad = True
                     amount = Decimal(0)
                 amounts.append(amount)
             currency = get(values, i_cur).upper()
             if currency not in KNOWN_CURRENCIES:
-                self.problem(line, "BillingCurrency", f"unknown currency {get(values, i_cur)!r}", CURRENCY_HINT)
+                self.problem(
+                    line,
+                    "BillingCurrency",
+                    f"unknown currency {get(values, i_cur)!r}",
+                    CURRENCY_HINT,
+                )
                 bad = True
             stamps = []
-            for index, name in ((i_bps, "BillingPeriodStart"), (i_bpe, "BillingPeriodEnd"), (i_cps, "ChargePeriodStart")):
+            for index, name in (
+                (i_bps, "BillingPeriodStart"),
+                (i_bpe, "BillingPeriodEnd"),
+                (i_cps, "ChargePeriodStart"),
+            ):
                 day = parse_stamp(get(values, index))
                 if day is None:
-                    self.problem(line, name, f"{values[index]!r} is not a date-time", "write YYYY-MM-DDTHH:MM:SSZ (UTC)")  # type: ignore[index]
+                    self.problem(
+                        line,
+                        name,
+                        f"{get(values, index) or '(empty)'!r} is not a date-time",
+                        "write YYYY-MM-DDTHH:MM:SSZ (UTC)",
+                    )
                     bad = True
                 stamps.append(day)
             service = get(values, i_svc)
             account = get(values, i_acct)
             provider = next((get(values, i) for i in i_prov if get(values, i)), "")
-            for text, name in ((service, "ServiceName"), (account, "BillingAccountId"), (provider, provider_cols[0])):
+            for text, name in (
+                (service, "ServiceName"),
+                (account, "BillingAccountId"),
+                (provider, provider_cols[0]),
+            ):
                 if not text:
                     self.problem(line, name, "is empty", f"FOCUS requires {name}")
                     bad = True
@@ -508,7 +672,12 @@ class FocusImporter(Importer):
                         raise ValueError
                     tags = parsed
                 except ValueError:
-                    self.problem(line, "Tags", "is not a JSON object", 'write tags as a JSON object, e.g. {"team": "payments"}')
+                    self.problem(
+                        line,
+                        "Tags",
+                        "is not a JSON object",
+                        'write tags as a JSON object, e.g. {"team": "payments"}',
+                    )
                     bad = True
             if bad:
                 continue
@@ -518,14 +687,27 @@ class FocusImporter(Importer):
             if rates.rate(currency, month) is None:
                 if (currency, month) not in missing_rates:
                     missing_rates.add((currency, month))
-                    self.problem(line, "BillingCurrency", f"no exchange rate for {currency} in {month:%Y-%m}", _rate_hint(currency, month))
+                    self.problem(
+                        line,
+                        "BillingCurrency",
+                        f"no exchange rate for {currency} in {month:%Y-%m}",
+                        _rate_hint(currency, month),
+                    )
                 continue
             pkey = (provider, account, bp_start)
             period = periods.get(pkey)
             if period is None:
-                period = periods[pkey] = _Period(provider, account, bp_start, bp_end, currency, hashlib.sha256(), first_line=line)
+                period = periods[pkey] = _Period(
+                    provider, account, bp_start, bp_end, currency, hashlib.sha256(), first_line=line
+                )
             elif period.currency != currency:
-                self.problem(line, "BillingCurrency", f"{currency} differs from {period.currency} on line {period.first_line} of the same billing period", "a billing period is billed in one currency")
+                self.problem(
+                    line,
+                    "BillingCurrency",
+                    f"{currency} differs from {period.currency} on line "
+                    f"{period.first_line} of the same billing period",
+                    "a billing period is billed in one currency",
+                )
                 continue
             period.digest.update("\x1f".join(values).encode())
             period.digest.update(b"\x1e")
@@ -538,11 +720,25 @@ class FocusImporter(Importer):
             tkey = (tag_text, sub_id, sub_name, service, res_id, res_name, provider)
             target = targets.get(tkey)
             if target is None:
-                target = match(rules, focus_values(tags, sub_id, sub_name, service, res_id, res_name, provider))
+                target = match(
+                    rules, focus_values(tags, sub_id, sub_name, service, res_id, res_name, provider)
+                )
                 if len(targets) < 200_000:
                     targets[tkey] = target
-            center = target.cost_center_id or (center_of_team.get(target.team_id) if target.team_id else None)
-            akey = (pkey, month, service, get(values, i_cat), sub_name or sub_id, target.team_id, center, target.service, target.initiative)
+            center = target.cost_center_id or (
+                center_of_team.get(target.team_id) if target.team_id else None
+            )
+            akey = (
+                pkey,
+                month,
+                service,
+                get(values, i_cat),
+                sub_name or sub_id,
+                target.team_id,
+                center,
+                target.service,
+                target.initiative,
+            )
             acc = sums.get(akey)
             if acc is None:
                 sums[akey] = [effective, billed, 1]
@@ -550,8 +746,12 @@ class FocusImporter(Importer):
                 acc[0] += effective
                 acc[1] += billed
                 acc[2] += 1
-        existing = {(p.provider, p.billing_account, p.start): p for p in BillingPeriod.objects.all()}
-        by_period: dict[tuple[str, str, date], list[tuple[tuple[Any, ...], list[Any]]]] = defaultdict(list)
+        existing = {
+            (p.provider, p.billing_account, p.start): p for p in BillingPeriod.objects.all()
+        }
+        by_period: dict[tuple[str, str, date], list[tuple[tuple[Any, ...], list[Any]]]] = (
+            defaultdict(list)
+        )
         for akey, acc in sums.items():
             by_period[akey[0]].append((akey, acc))
         for pkey, period in periods.items():
@@ -560,14 +760,28 @@ class FocusImporter(Importer):
             old = existing.get(pkey)
             payload = (period, digest, version, by_period.get(pkey, []), rates)
             if old is None:
-                diff.add(Change("added", label, line=period.first_line, payload=payload, notes=[f"{period.rows} rows"]))
+                diff.add(
+                    Change(
+                        "added",
+                        label,
+                        line=period.first_line,
+                        payload=payload,
+                        notes=[f"{period.rows} rows"],
+                    )
+                )
             elif old.digest == digest:
                 diff.add(Change("unchanged", label, line=period.first_line))
             else:
                 diff.add(
                     Change(
-                        "changed", label, line=period.first_line, payload=payload,
-                        fields={"effective_cost": (old.effective_cost, cents(period.effective)), "rows": (old.rows, period.rows)},
+                        "changed",
+                        label,
+                        line=period.first_line,
+                        payload=payload,
+                        fields={
+                            "effective_cost": (old.effective_cost, cents(period.effective)),
+                            "rows": (old.rows, period.rows),
+                        },
                         notes=["replaces the billing period imported before"],
                     )
                 )
@@ -580,11 +794,15 @@ class FocusImporter(Importer):
             if change.kind == "unchanged":
                 continue
             period, digest, version, groups, rates = change.payload
-            row = BillingPeriod.objects.filter(provider=period.provider, billing_account=period.account, start=period.start).first()
+            row = BillingPeriod.objects.filter(
+                provider=period.provider, billing_account=period.account, start=period.start
+            ).first()
             if row is not None:
                 CloudCost.objects.filter(period=row).delete()
             else:
-                row = BillingPeriod(provider=period.provider, billing_account=period.account, start=period.start)
+                row = BillingPeriod(
+                    provider=period.provider, billing_account=period.account, start=period.start
+                )
             row.end = period.end
             row.focus_version = version
             row.digest = digest
@@ -596,10 +814,20 @@ class FocusImporter(Importer):
             row.save()
             costs = [
                 CloudCost(
-                    period=row, month=month, service_name=service[:200], service_category=category[:64],
-                    sub_account=sub[:200], team_id=team, cost_center_id=center, service=svc, initiative=init,
-                    currency=period.currency, effective_cost=acc[0], billed_cost=acc[1],
-                    effective_reporting=rates.convert(acc[0], period.currency, month), rows=acc[2],
+                    period=row,
+                    month=month,
+                    service_name=service[:200],
+                    service_category=category[:64],
+                    sub_account=sub[:200],
+                    team_id=team,
+                    cost_center_id=center,
+                    service=svc,
+                    initiative=init,
+                    currency=period.currency,
+                    effective_cost=acc[0],
+                    billed_cost=acc[1],
+                    effective_reporting=rates.convert(acc[0], period.currency, month),
+                    rows=acc[2],
                 )
                 for (_p, month, service, category, sub, team, center, svc, init), acc in groups
             ]
@@ -616,7 +844,15 @@ class ContractsImporter(FinanceCsv):
 
     kind = "contracts"
     required_columns = ("key", "vendor", "start", "end", "notice_days", "annual_value", "currency")
-    optional_columns = ("title", "auto_renew", "category", "cost_center", "owner", "data_processed", "last_security_review")
+    optional_columns = (
+        "title",
+        "auto_renew",
+        "category",
+        "cost_center",
+        "owner",
+        "data_processed",
+        "last_security_review",
+    )
     identifier_columns = ("key",)
 
     def plan(self) -> Diff:
@@ -632,17 +868,31 @@ class ContractsImporter(FinanceCsv):
             vendor = self.parse_text(row, "vendor", required=True, max_length=200)
             start = self.parse_date(row, "start", required=True)
             end = self.parse_date(row, "end", required=True)
-            notice = self.parse_decimal(row, "notice_days", required=True, minimum=Decimal(0), places=0, max_digits=5)
-            value = self.parse_decimal(row, "annual_value", required=True, minimum=Decimal(0), places=2, max_digits=14)
+            notice = self.parse_decimal(
+                row, "notice_days", required=True, minimum=Decimal(0), places=0, max_digits=5
+            )
+            value = self.parse_decimal(
+                row, "annual_value", required=True, minimum=Decimal(0), places=2, max_digits=14
+            )
             currency = self.parse_currency(row)
             category = self.parse_choice(row, "category", CATEGORY_CODES) or "saas"
             auto = self.parse_bool(row, "auto_renew")
             review = self.parse_date(row, "last_security_review")
             code = row.get("cost_center")
             if code and code not in centers:
-                self.problem(row.line, "cost_center", f"no cost center {code!r}", "create it on the Cost centers page, or leave it empty")
+                self.problem(
+                    row.line,
+                    "cost_center",
+                    f"no cost center {code!r}",
+                    "create it on the Cost centers page, or leave it empty",
+                )
             if start and end and end <= start:
-                self.problem(row.line, "end", f"{end} is not after the start {start}", "give an end date after the start date")
+                self.problem(
+                    row.line,
+                    "end",
+                    f"{end} is not after the start {start}",
+                    "give an end date after the start date",
+                )
                 continue
             if None in (key, start, end, notice, value, currency) or not vendor:
                 continue
@@ -650,15 +900,29 @@ class ContractsImporter(FinanceCsv):
             title = row.get("title")
             for s, e, other, other_line in spans[(vendor, title)]:
                 if s < end and start < e:
-                    self.problem(row.line, "start", f"overlaps contract {other} (line {other_line}) of {vendor} from {s} to {e}", "end the old contract before the new one starts, or give them different titles")
+                    self.problem(
+                        row.line,
+                        "start",
+                        f"overlaps contract {other} (line {other_line}) of {vendor} "
+                        f"from {s} to {e}",
+                        "end the old contract before the new one starts, "
+                        "or give them different titles",
+                    )
             spans[(vendor, title)].append((start, end, key, row.line))
             if vendor not in vendors and vendor not in new_vendors:
                 new_vendors.add(vendor)
                 diff.notes.append(f"vendor {vendor!r} created")
             values = {
-                "title": title, "start": start, "end": end, "auto_renew": bool(auto),
-                "notice_days": int(notice or 0), "annual_value": value, "currency": currency,
-                "category": category, "owner": row.get("owner"), "data_processed": row.get("data_processed"),
+                "title": title,
+                "start": start,
+                "end": end,
+                "auto_renew": bool(auto),
+                "notice_days": int(notice or 0),
+                "annual_value": value,
+                "currency": currency,
+                "category": category,
+                "owner": row.get("owner"),
+                "data_processed": row.get("data_processed"),
                 "last_security_review": review,
             }
             old = existing.get(key)
@@ -672,15 +936,29 @@ class ContractsImporter(FinanceCsv):
             old_code = old.cost_center.code if old.cost_center_id else ""  # type: ignore[union-attr]
             if old_code != code:
                 changed["cost_center"] = (old_code, code)
-            diff.add(Change("changed" if changed else "unchanged", key, line=row.line, fields=changed, payload=payload))
+            diff.add(
+                Change(
+                    "changed" if changed else "unchanged",
+                    key,
+                    line=row.line,
+                    fields=changed,
+                    payload=payload,
+                )
+            )
         # Overlaps with stored contracts that this file does not change.
         in_file = set(seen)
         for contract in existing.values():
             if contract.key in in_file:
                 continue
-            for s, e, other, other_line in spans.get((contract.vendor.name, contract.title), []):
+            for s, e, _other, other_line in spans.get((contract.vendor.name, contract.title), []):
                 if contract.start < e and s < contract.end:
-                    self.problem(other_line, "start", f"overlaps stored contract {contract.key} of {contract.vendor.name} from {contract.start} to {contract.end}", "end the old contract before the new one starts")
+                    self.problem(
+                        other_line,
+                        "start",
+                        f"overlaps stored contract {contract.key} of {contract.vendor.name} "
+                        f"from {contract.start} to {contract.end}",
+                        "end the old contract before the new one starts",
+                    )
         return diff
 
     def apply(self, diff: Diff) -> None:
@@ -689,7 +967,9 @@ class ContractsImporter(FinanceCsv):
             if change.kind == "unchanged":
                 continue
             vendor_name, code, values = change.payload
-            vendor, _ = Vendor.objects.get_or_create(name=vendor_name, defaults={"category": values["category"]})
+            vendor, _ = Vendor.objects.get_or_create(
+                name=vendor_name, defaults={"category": values["category"]}
+            )
             contract = Contract.objects.filter(key=change.key).first() or Contract(key=change.key)
             contract.vendor = vendor
             contract.cost_center = centers.get(code) if code else None
@@ -698,4 +978,11 @@ class ContractsImporter(FinanceCsv):
             contract.save()
 
 
-__all__ = ["BudgetImporter", "ContractsImporter", "FocusImporter", "LedgerImporter", "RatesImporter", "audit_deleted"]
+__all__ = [
+    "BudgetImporter",
+    "ContractsImporter",
+    "FocusImporter",
+    "LedgerImporter",
+    "RatesImporter",
+    "audit_deleted",
+]

@@ -124,7 +124,7 @@ class BudgetVersion(models.Model):
 
     @property
     def name(self) -> str:
-        """"Budget" or "Reforecast N"."""
+        """ "Budget" or "Reforecast N"."""
         return "Budget" if self.number == 0 else f"Reforecast {self.number}"
 
 
@@ -142,18 +142,18 @@ class BudgetLine(models.Model):
     )
     currency = models.CharField(max_length=3)
     note = models.CharField(max_length=200, blank=True)
-    m01 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m02 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m03 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m04 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m05 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m06 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m07 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m08 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m09 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m10 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m11 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
-    m12 = models.DecimalField(default=Decimal(0), **MONEY)  # type: ignore[call-overload]
+    m01 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m02 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m03 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m04 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m05 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m06 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m07 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m08 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m09 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m10 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m11 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
+    m12 = models.DecimalField(default=Decimal(0), max_digits=16, decimal_places=2)
 
     class Meta:
         ordering = ["version", "category", "cost_center__code"]
@@ -253,9 +253,9 @@ class LedgerEntry(models.Model):
     vendor = models.ForeignKey(
         "finance.Vendor", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    amount = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
     currency = models.CharField(max_length=3)
-    amount_reporting = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    amount_reporting = models.DecimalField(max_digits=16, decimal_places=2)
     description = models.CharField(max_length=300, blank=True)
     category = models.CharField(max_length=16, choices=Category.choices)
     team = models.ForeignKey(
@@ -283,8 +283,8 @@ class BillingPeriod(models.Model):
     focus_version = models.CharField(max_length=8)
     digest = models.CharField(max_length=64)
     rows = models.PositiveIntegerField(default=0)
-    effective_cost = models.DecimalField(**MONEY)  # type: ignore[call-overload]
-    billed_cost = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    effective_cost = models.DecimalField(max_digits=16, decimal_places=2)
+    billed_cost = models.DecimalField(max_digits=16, decimal_places=2)
     currency = models.CharField(max_length=3)
     source_file = models.CharField(max_length=300, blank=True)
     imported_at = models.DateTimeField(auto_now=True)
@@ -327,7 +327,7 @@ class CloudCost(models.Model):
     currency = models.CharField(max_length=3)
     effective_cost = models.DecimalField(max_digits=20, decimal_places=6)
     billed_cost = models.DecimalField(max_digits=20, decimal_places=6)
-    effective_reporting = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    effective_reporting = models.DecimalField(max_digits=16, decimal_places=2)
     rows = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -364,7 +364,7 @@ class Contract(models.Model):
     end = models.DateField()
     auto_renew = models.BooleanField(default=False)
     notice_days = models.PositiveIntegerField(default=0)
-    annual_value = models.DecimalField(**MONEY)  # type: ignore[call-overload]
+    annual_value = models.DecimalField(max_digits=16, decimal_places=2)
     currency = models.CharField(max_length=3)
     category = models.CharField(max_length=16, choices=Category.choices, default="saas")
     cost_center = models.ForeignKey(

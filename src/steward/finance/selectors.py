@@ -158,7 +158,9 @@ def people_stints(rates_: Rates) -> list[Stint]:
     plan = {e.key: e for e in orgdesign.plan_entries(actor=policy.SYSTEM)}
     stints = []
     for assignment in [*orgdesign.live_assignments(), *orgdesign.plan_assignments()]:
-        source = plan.get(assignment.person) if assignment.planned else people.get(assignment.person)
+        source = (
+            plan.get(assignment.person) if assignment.planned else people.get(assignment.person)
+        )
         if source is None or source.salary is None:
             continue
         loaded = Decimal(source.salary) * (1 + cost_rates.burden_of(source.location or ""))
@@ -168,7 +170,9 @@ def people_stints(rates_: Rates) -> list[Stint]:
         if rate is None:
             continue
         annual = loaded * rate * Decimal(assignment.fte)
-        stints.append(Stint(assignment.person, assignment.team, assignment.start, assignment.end, annual))
+        stints.append(
+            Stint(assignment.person, assignment.team, assignment.start, assignment.end, annual)
+        )
     return stints
 
 
@@ -218,7 +222,9 @@ def _team_centers() -> dict[str, str]:
     from steward.finance.models import CostCenter
 
     found: dict[str, str] = {}
-    for slug, code in CostCenter.objects.filter(team__isnull=False).values_list("team__slug", "code"):
+    for slug, code in CostCenter.objects.filter(team__isnull=False).values_list(
+        "team__slug", "code"
+    ):
         found.setdefault(slug, code)
     return found
 
@@ -281,7 +287,7 @@ def contract_due(fiscal_year: Any, rates_: Rates) -> dict[LineKey, list[Decimal]
     codes = _center_codes()
     due: dict[LineKey, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
     for c in Contract.objects.all():
-        key = (c.category, codes.get(c.cost_center_id, ""))
+        key = (c.category, codes.get(c.cost_center_id or 0, ""))
         for i, month in enumerate(months):
             runs = c.start < add_months(month, 1) and (c.auto_renew or month < c.end)
             if runs:
@@ -329,12 +335,14 @@ def plan_vs_actual(
             uncommitted = [a - c for a, c in zip(actual, committed_actual, strict=True)]
         lines.append(
             fc.forecast_line(
-                fc.LineInput(key[0], key[1], plans.get(key, [ZERO] * 12), actual, committed, uncommitted),
+                fc.LineInput(
+                    key[0], key[1], plans.get(key, [ZERO] * 12), actual, committed, uncommitted
+                ),
                 closed,
             )
         )
     hidden = _hidden_people_lines(actor, people, found["people_lines"])
-    overrun = {(l.category, l.cost_center) for l in fc.overruns(lines, OVERRUN_THRESHOLD)}
+    overrun = {(ln.category, ln.cost_center) for ln in fc.overruns(lines, OVERRUN_THRESHOLD)}
     rows = []
     for line in lines:
         secret = (line.category, line.cost_center) in hidden
@@ -360,19 +368,19 @@ def plan_vs_actual(
         )
 
     def total(attr: str) -> Decimal:
-        return sum((getattr(l, attr) for l in lines), ZERO)
+        return sum((getattr(ln, attr) for ln in lines), ZERO)
 
     per_month = {
-        "plan": [sum((l.plan[i] for l in lines), ZERO) for i in range(12)],
-        "actual": [sum((l.actual[i] for l in lines), ZERO) for i in range(12)],
-        "forecast": [sum((l.forecast[i] for l in lines), ZERO) for i in range(12)],
+        "plan": [sum((ln.plan[i] for ln in lines), ZERO) for i in range(12)],
+        "actual": [sum((ln.actual[i] for ln in lines), ZERO) for i in range(12)],
+        "forecast": [sum((ln.forecast[i] for ln in lines), ZERO) for i in range(12)],
     }
     by_category: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for l in lines:
-        cell = by_category[l.category]
-        cell["budget"] += l.budget
-        cell["actual_to_date"] += l.actual_to_date
-        cell["forecast"] += l.forecast_total
+    for ln in lines:
+        cell = by_category[ln.category]
+        cell["budget"] += ln.budget
+        cell["actual_to_date"] += ln.actual_to_date
+        cell["forecast"] += ln.forecast_total
     return {
         "year": fiscal_year.year,
         "currency": rates_.reporting,
@@ -509,9 +517,11 @@ def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
         for team in people.teams():
             team_people[team or ""] += people.team_month(team, i)
     lo, hi = months[0] if months else start, add_months(months[-1], 1) if months else end
-    for team_id, svc, init, amount in CloudCost.objects.filter(month__gte=lo, month__lt=hi).values_list(
-        "team_id", "service", "initiative"
-    ).annotate(total=Sum("effective_reporting")):
+    for team_id, svc, init, amount in (
+        CloudCost.objects.filter(month__gte=lo, month__lt=hi)
+        .values_list("team_id", "service", "initiative")
+        .annotate(total=Sum("effective_reporting"))
+    ):
         amount = cents(amount or ZERO)
         if team_id is None and not svc and not init:
             unallocated += amount
@@ -521,9 +531,11 @@ def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
             service[svc] += amount
         if init:
             direct_initiative[init] += amount
-    for team_id, init, category, amount in LedgerEntry.objects.filter(month__gte=lo, month__lt=hi).values_list(
-        "team_id", "initiative", "category"
-    ).annotate(total=Sum("amount_reporting")):
+    for team_id, init, category, amount in (
+        LedgerEntry.objects.filter(month__gte=lo, month__lt=hi)
+        .values_list("team_id", "initiative", "category")
+        .annotate(total=Sum("amount_reporting"))
+    ):
         amount = cents(amount or ZERO)
         if team_id is not None:
             team_direct[slugs.get(team_id, "")] += amount
@@ -539,11 +551,11 @@ def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     effort_cost: dict[str, Decimal] = defaultdict(Decimal)
     for (team, month, init), days in cells.items():
         total_days = team_month_total[(team, month)]
-        i = month_index.get(month)
-        if i is None or not total_days:
+        index_ = month_index.get(month)
+        if index_ is None or not total_days:
             continue
         share = days / total_days
-        cost = people.team_month(team, i)
+        cost = people.team_month(team, index_)
         effort_cost[init] += Decimal(cost) * Decimal(share.numerator) / Decimal(share.denominator)
     for key in set(effort_cost) | set(direct_initiative):
         initiative[key] = cents(effort_cost.get(key, ZERO)) + direct_initiative.get(key, ZERO)
@@ -566,7 +578,9 @@ def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
             "name": names.get(t, "No team") if t else "No team",
             "people": None if t in hidden else cents(team_people.get(t, ZERO)),
             "direct": team_direct.get(t, ZERO),
-            "total": None if t in hidden else cents(team_people.get(t, ZERO)) + team_direct.get(t, ZERO),
+            "total": None
+            if t in hidden
+            else cents(team_people.get(t, ZERO)) + team_direct.get(t, ZERO),
         }
         for t in teams
     ]
@@ -576,7 +590,9 @@ def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
         "to": hi,
         "currency": reporting_currency(),
         "teams": team_rows,
-        "services": sorted(({"service": k, "amount": v} for k, v in service.items()), key=lambda r: -r["amount"]),
+        "services": sorted(
+            ({"service": k, "amount": v} for k, v in service.items()), key=lambda r: -r["amount"]
+        ),
         "initiatives": sorted(
             (
                 {
@@ -592,7 +608,12 @@ def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
         ),
         "objectives": sorted(
             (
-                {"objective": k, "amount": None if secret_people else cents(Decimal(v.numerator) / Decimal(v.denominator))}
+                {
+                    "objective": k,
+                    "amount": None
+                    if secret_people
+                    else cents(Decimal(v.numerator) / Decimal(v.denominator)),
+                }
                 for k, v in per_objective.items()
             ),
             key=lambda r: r["objective"],
@@ -682,7 +703,9 @@ ALERT_DAYS = (90, 60, 30)
 
 def contract_list(*, actor: Actor) -> QuerySet[Any]:
     """Contracts by end date."""
-    return _visible(actor, "Contract").select_related("vendor", "cost_center").order_by("end", "key")
+    return (
+        _visible(actor, "Contract").select_related("vendor", "cost_center").order_by("end", "key")
+    )
 
 
 def vendor_list(*, actor: Actor) -> QuerySet[Any]:
@@ -716,12 +739,9 @@ def vendor_spend(*, actor: Actor, start: date, end: date) -> list[dict[str, Any]
         .values_list("vendor_name")
         .annotate(total=Sum("amount_reporting"))
     )
-    rows = [(v, cents(t or ZERO)) for v, t in rows]
-    total = sum((t for _v, t in rows), ZERO)
-    out = [
-        {"vendor": v, "amount": t, "share": (t / total) if total else None}
-        for v, t in rows
-    ]
+    amounts = [(v, cents(t or ZERO)) for v, t in rows]
+    total = sum((t for _v, t in amounts), ZERO)
+    out = [{"vendor": v, "amount": t, "share": (t / total) if total else None} for v, t in rows]
     out.sort(key=lambda r: -r["amount"])
     return out
 

@@ -75,9 +75,7 @@ def fiscal_year_create(
 
 
 @transaction.atomic
-def cost_center_upsert(
-    *, actor: Any, code: str, name: str, team: Any | None = None
-) -> CostCenter:
+def cost_center_upsert(*, actor: Any, code: str, name: str, team: Any | None = None) -> CostCenter:
     """Create or rename a cost center (and set the team whose people cost it carries)."""
     _require(actor)
     center = CostCenter.objects.filter(code=code).first() or CostCenter(code=code)
@@ -120,12 +118,9 @@ def budget_line_save(
     if len(amounts) != 12:
         raise FinanceError("a budget line has twelve months", fields={"__all__": ["12 amounts"]})
     if line is None:
-        line = (
-            BudgetLine.objects.filter(
-                version=version, category=category, cost_center=cost_center
-            ).first()
-            or BudgetLine(version=version)
-        )
+        line = BudgetLine.objects.filter(
+            version=version, category=category, cost_center=cost_center
+        ).first() or BudgetLine(version=version)
     line.category = category
     line.cost_center = cost_center
     line.currency = check_currency(currency or version.fiscal_year.currency)
@@ -192,7 +187,10 @@ def contract_upsert(*, actor: Any, key: str, values: Mapping[str, Any]) -> Contr
     contract.currency = check_currency(contract.currency)
     clash = (
         Contract.objects.filter(
-            vendor=contract.vendor, title=contract.title, start__lt=contract.end, end__gt=contract.start
+            vendor=contract.vendor,
+            title=contract.title,
+            start__lt=contract.end,
+            end__gt=contract.start,
         )
         .exclude(key=key)
         .first()

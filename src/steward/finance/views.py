@@ -9,7 +9,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -51,7 +51,7 @@ def _version(request: HttpRequest, fiscal_year: Any) -> Any:
 
 
 def budget(request: HttpRequest) -> HttpResponse:
-    """A fiscal year's budget version line by line and month by month, and its versions side by side."""
+    """A budget version line by line and month by month, and the versions side by side."""
     _money_page(request)
     fy = _fiscal_year(request)
     context: dict[str, Any] = {
@@ -75,7 +75,10 @@ def budget_edit(request: HttpRequest, year: int, number: int) -> HttpResponse:
     """Edit a version's lines as a grid (one row per line, one column per month)."""
     require(rules.may_change_money(request.user))
     fy = selectors.fiscal_year_get(actor=request.user, year=year)
-    version = fy and selectors.version_list(actor=request.user, fiscal_year=fy).filter(number=number).first()
+    version = (
+        fy
+        and selectors.version_list(actor=request.user, fiscal_year=fy).filter(number=number).first()
+    )
     if version is None:
         raise Http404("no such budget version")
     lines = list(selectors.budget_lines(actor=request.user, version=version))
@@ -92,7 +95,8 @@ def budget_edit(request: HttpRequest, year: int, number: int) -> HttpResponse:
                 messages.success(request, f"{version}: {saved} lines saved.")
                 return redirect(reverse("finance:budget") + f"?year={year}&version={number}")
         status = 422
-    context = {"grid": grid, "version": version, "months": fy.months, "month_fields": MONTH_FIELDS}
+    months = version.fiscal_year.months
+    context = {"grid": grid, "version": version, "months": months, "month_fields": MONTH_FIELDS}
     return render(request, "finance/budget_edit.html", context, status=status)
 
 
@@ -100,17 +104,29 @@ def budget_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
     """A version's lines as CSV, in the format `steward import budget` reads."""
     _money_page(request)
     fy = selectors.fiscal_year_get(actor=request.user, year=year)
-    version = fy and selectors.version_list(actor=request.user, fiscal_year=fy).filter(number=number).first()
+    version = (
+        fy
+        and selectors.version_list(actor=request.user, fiscal_year=fy).filter(number=number).first()
+    )
     if version is None:
         raise Http404("no such budget version")
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="budget-{year}-v{number}.csv"'
     writer = csv.writer(response)
-    writer.writerow(["fiscal_year", "version", "category", "cost_center", "currency", *MONTH_FIELDS, "note"])
+    writer.writerow(
+        ["fiscal_year", "version", "category", "cost_center", "currency", *MONTH_FIELDS, "note"]
+    )
     for line in selectors.budget_lines(actor=request.user, version=version):
         writer.writerow(
-            [year, number, line.category, line.cost_center.code if line.cost_center else "", line.currency,
-             *[f"{getattr(line, m):.2f}" for m in MONTH_FIELDS], line.note]
+            [
+                year,
+                number,
+                line.category,
+                line.cost_center.code if line.cost_center else "",
+                line.currency,
+                *[f"{getattr(line, m):.2f}" for m in MONTH_FIELDS],
+                line.note,
+            ]
         )
     return response
 
@@ -119,11 +135,13 @@ def version_create(request: HttpRequest, year: int) -> HttpResponse:
     """POST: the next reforecast of a fiscal year, copied from its latest version."""
     require(rules.may_change_money(request.user))
     if request.method != "POST":
-        return redirect(reverse("finance:budget") + f"?year={year}")
+        return HttpResponseNotAllowed(["POST"])
     fy = selectors.fiscal_year_get(actor=request.user, year=year)
     if fy is None:
         raise Http404("no such fiscal year")
-    version = services.version_create(actor=request.user, fiscal_year=fy, note=request.POST.get("note", ""))
+    version = services.version_create(
+        actor=request.user, fiscal_year=fy, note=request.POST.get("note", "")
+    )
     messages.success(request, f"{version} created from the latest version.")
     return redirect(reverse("finance:budget") + f"?year={year}&version={version.number}")
 
@@ -133,7 +151,10 @@ def fiscal_year_create(request: HttpRequest) -> HttpResponse:
     require(rules.may_change_money(request.user))
     form = forms.FiscalYearForm(request.POST or None, actor=request.user)
     return form_page(
-        request, form, title="New fiscal year", back=reverse("finance:budget"),
+        request,
+        form,
+        title="New fiscal year",
+        back=reverse("finance:budget"),
         done=lambda fy: reverse("finance:budget") + f"?year={fy.year}",
         intro="Twelve months from the month you pick; named by the calendar year it ends in.",
     )
@@ -148,8 +169,11 @@ def cost_centers(request: HttpRequest) -> HttpResponse:
         if form.submit() is not None:
             messages.success(request, "Cost center saved.")
             return redirect("finance:cost_centers")
-    context = {"centers": selectors.cost_center_list(actor=request.user), "form": form,
-               "may_edit": rules.may_change_money(request.user)}
+    context = {
+        "centers": selectors.cost_center_list(actor=request.user),
+        "form": form,
+        "may_edit": rules.may_change_money(request.user),
+    }
     return render(request, "finance/cost_centers.html", context, status=422 if form.errors else 200)
 
 
@@ -162,9 +186,15 @@ def rates(request: HttpRequest) -> HttpResponse:
         if form.submit() is not None:
             messages.success(request, "Rate saved.")
             return redirect("finance:rates")
-    rows = MonthlyRate.objects.filter(pk__in=selectors._visible(request.user, "MonthlyRate").values("pk"))
-    context = {"rates": rows.order_by("-month", "currency"), "form": form,
-               "reporting": selectors.reporting_currency(), "may_edit": rules.may_change_money(request.user)}
+    rows = MonthlyRate.objects.filter(
+        pk__in=selectors._visible(request.user, "MonthlyRate").values("pk")
+    )
+    context = {
+        "rates": rows.order_by("-month", "currency"),
+        "form": form,
+        "reporting": selectors.reporting_currency(),
+        "may_edit": rules.may_change_money(request.user),
+    }
     return render(request, "finance/rates.html", context, status=422 if form.errors else 200)
 
 
@@ -172,14 +202,23 @@ def plan_vs_actual(request: HttpRequest) -> HttpResponse:
     """Plan, actual and forecast per month and line, the year-end variance and overruns."""
     _money_page(request)
     fy = _fiscal_year(request)
-    context: dict[str, Any] = {"fiscal_year": fy, "years": selectors.fiscal_year_list(actor=request.user)}
+    context: dict[str, Any] = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+    }
     if fy is not None:
         version = _version(request, fy)
-        report = selectors.plan_vs_actual(actor=request.user, fiscal_year=fy, version=version, today=_today())
+        report = selectors.plan_vs_actual(
+            actor=request.user, fiscal_year=fy, version=version, today=_today()
+        )
         context.update(
             report=report,
             versions=selectors.version_list(actor=request.user, fiscal_year=fy),
-            chart=mark_safe(charts.monthly_svg(report["months"], report["per_month"], report["closed"], report["currency"])),  # noqa: S308 - our own SVG
+            chart=mark_safe(
+                charts.monthly_svg(
+                    report["months"], report["per_month"], report["closed"], report["currency"]
+                )
+            ),
         )
     return render(request, "finance/plan_vs_actual.html", context)
 
@@ -188,16 +227,25 @@ def allocation(request: HttpRequest) -> HttpResponse:
     """Cost per team, service, initiative and objective over a fiscal year to date."""
     _money_page(request)
     fy = _fiscal_year(request)
-    context: dict[str, Any] = {"fiscal_year": fy, "years": selectors.fiscal_year_list(actor=request.user)}
+    context: dict[str, Any] = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+    }
     if fy is not None:
         end = min(fy.end, _today())
         report = selectors.cost_allocation(actor=request.user, start=fy.start, end=end)
         teams = [(r["name"], r["total"]) for r in report["teams"] if r["total"] is not None]
-        inits = [(r["title"], r["amount"]) for r in report["initiatives"][:15] if r["amount"] is not None]
+        inits = [
+            (r["title"], r["amount"]) for r in report["initiatives"][:15] if r["amount"] is not None
+        ]
         context.update(
             report=report,
-            team_chart=mark_safe(charts.bars_svg(teams, report["currency"], "Cost")) if teams else "",  # noqa: S308
-            initiative_chart=mark_safe(charts.bars_svg(inits, report["currency"], "Cost")) if inits else "",  # noqa: S308
+            team_chart=mark_safe(charts.bars_svg(teams, report["currency"], "Cost"))
+            if teams
+            else "",
+            initiative_chart=mark_safe(charts.bars_svg(inits, report["currency"], "Cost"))
+            if inits
+            else "",
         )
     return render(request, "finance/allocation.html", context)
 
@@ -207,23 +255,39 @@ def cloud(request: HttpRequest) -> HttpResponse:
     _money_page(request)
     from django.db.models import Sum
 
-    periods = BillingPeriod.objects.filter(pk__in=selectors._visible(request.user, "BillingPeriod").values("pk"))
-    costs = CloudCost.objects.filter(pk__in=selectors._visible(request.user, "CloudCost").values("pk"))
-    by_service = costs.values("service_name").annotate(total=Sum("effective_reporting")).order_by("-total")[:30]
-    unmapped = costs.filter(team__isnull=True, service="", initiative="").aggregate(t=Sum("effective_reporting"))["t"]
-    by_team = costs.values("team__name").annotate(total=Sum("effective_reporting")).order_by("-total")
+    periods = BillingPeriod.objects.filter(
+        pk__in=selectors._visible(request.user, "BillingPeriod").values("pk")
+    )
+    costs = CloudCost.objects.filter(
+        pk__in=selectors._visible(request.user, "CloudCost").values("pk")
+    )
+    by_service = (
+        costs.values("service_name")
+        .annotate(total=Sum("effective_reporting"))
+        .order_by("-total")[:30]
+    )
+    unmapped = costs.filter(team__isnull=True, service="", initiative="").aggregate(
+        t=Sum("effective_reporting")
+    )["t"]
+    by_team = (
+        costs.values("team__name").annotate(total=Sum("effective_reporting")).order_by("-total")
+    )
     form = forms.RuleForm(request.POST or None, actor=request.user)
     if request.method == "POST":
         require(rules.may_change_money(request.user))
         if form.submit() is not None:
-            messages.success(request, "Rule saved; it applies to bills and ledgers imported from now on.")
+            messages.success(
+                request, "Rule saved; it applies to bills and ledgers imported from now on."
+            )
             return redirect("finance:cloud")
     context = {
         "periods": periods.order_by("-start"),
         "by_service": by_service,
         "by_team": by_team,
         "unmapped": unmapped,
-        "rules": MappingRule.objects.filter(pk__in=selectors._visible(request.user, "MappingRule").values("pk")).select_related("team", "cost_center"),
+        "rules": MappingRule.objects.filter(
+            pk__in=selectors._visible(request.user, "MappingRule").values("pk")
+        ).select_related("team", "cost_center"),
         "form": form,
         "currency": selectors.reporting_currency(),
         "may_edit": rules.may_change_money(request.user),
