@@ -278,6 +278,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "finance:contracts": [{}],
     "finance:cost_centers": [{}],
     "finance:rates": [{}],
+    "finance:capitalization": [{}],
+    "finance:capitalization_export": [{}],
     "api:finance_fiscal_years": [{}],
     "api:finance_budget_lines": [{}],
     "api:finance_plan_vs_actual": [{}],

@@ -267,3 +267,37 @@ def test_cost_of_an_initiative_is_effort_share_of_team_cost_plus_direct(
         actor=User.objects.get(username="executive"), start=date(2030, 4, 1), end=date(2030, 5, 1)
     )
     assert hidden["teams"][0]["people"] is None and hidden["people_suppressed"]
+
+
+def test_capitalization_splits_effort_cost_at_the_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    from steward.finance.models import Capitalization
+
+    _people()
+    Capitalization.objects.create(
+        initiative="I1",
+        method="asc-350-40",
+        capitalize_from=date(2030, 4, 11),
+        go_live=date(2030, 5, 11),
+    )
+    cells = {
+        ("t", "2030-04", "I1"): Fraction(3),
+        ("t", "2030-04", "unlinked"): Fraction(1),
+        ("t", "2030-05", "I1"): Fraction(2),
+    }
+    monkeypatch.setattr(selectors, "effort_cells", lambda start, end: cells)
+    report = selectors.capitalization_report(
+        actor=SYSTEM, start=date(2030, 4, 1), end=date(2030, 6, 1)
+    )
+    # April: 13,500 x 3/4 = 10,125, capitalized 20 of 30 days = 6,750.
+    # May: all effort is I1's: 8,806.45, capitalized 10 of 31 days = 2,840.79.
+    assert report["rows"] == [
+        {
+            "initiative": "I1",
+            "quarter": "2030Q2",
+            "method": "asc-350-40",
+            "person_days": D(5),
+            "effort_cost": D("18931.45"),
+            "capitalizable": D("9590.79"),
+            "expensed": D("9340.66"),
+        },
+    ]

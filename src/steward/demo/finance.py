@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from steward.core.importing import run_import
 from steward.core.policy import SYSTEM
 from steward.finance import selectors, services
-from steward.finance.models import MONTH_FIELDS, add_months
+from steward.finance.models import add_months
 from steward.org import selectors as org
 
 if TYPE_CHECKING:
@@ -395,4 +395,26 @@ def step_finance(ctx: DemoContext) -> None:
             contract_rows,
         )
         run_import("contracts", contracts, actor=SYSTEM, today=ctx.today)
-    _ = MONTH_FIELDS
+    _capitalization(ctx)
+
+
+def _capitalization(ctx: DemoContext) -> None:
+    """Capitalization windows for the three initiatives with the most commit effort this year."""
+    from steward.finance.models import Capitalization
+
+    start = date(YEAR, 1, 1)
+    cost, _days = selectors.initiative_effort_cost(start, ctx.today.replace(day=1))
+    totals: dict[str, Decimal] = {}
+    for (initiative, _month), amount in cost.items():
+        if initiative != "unlinked":
+            totals[initiative] = totals.get(initiative, Decimal(0)) + amount
+    chosen = sorted(totals, key=lambda k: -totals[k])[:3]
+    windows = [
+        ("asc-350-40", date(YEAR, 3, 1), date(YEAR, 9, 15)),
+        ("asu-2025-06", date(YEAR, 2, 10), None),
+        ("asc-350-40", date(YEAR, 5, 1), date(YEAR, 11, 1)),
+    ]
+    for key, (method, begin, live) in zip(chosen, windows, strict=False):
+        Capitalization.objects.create(
+            initiative=key, method=method, capitalize_from=begin, go_live=live
+        )

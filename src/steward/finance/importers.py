@@ -978,6 +978,63 @@ class ContractsImporter(FinanceCsv):
             contract.save()
 
 
+class CapitalizationImporter(FinanceCsv):
+    """`initiative, method, capitalize_from[, go_live]`: when each initiative's effort is
+    capitalized (`asc-350-40`: development stage start; `asu-2025-06`: funding authorized and
+    completion probable); one row per initiative."""
+
+    kind = "capitalization"
+    required_columns = ("initiative", "method", "capitalize_from")
+    optional_columns = ("go_live",)
+
+    def plan(self) -> Diff:
+        from steward.finance.models import Capitalization, CapitalizationMethod
+
+        diff = self.new_diff()
+        existing = {c.initiative: c for c in Capitalization.objects.all()}
+        seen: dict[str, int] = {}
+        for row in self.read_rows():
+            key = self.parse_key(row, "initiative", seen, max_length=64)
+            method = self.parse_choice(row, "method", CapitalizationMethod.values, required=True)
+            start = self.parse_date(row, "capitalize_from", required=True)
+            live = self.parse_date(row, "go_live")
+            if start and live and live <= start:
+                self.problem(
+                    row.line,
+                    "go_live",
+                    f"{live} is not after {start}",
+                    "give a go-live after the start",
+                )
+                continue
+            if key is None or method is None or start is None:
+                continue
+            values = {"method": method, "capitalize_from": start, "go_live": live}
+            old = existing.get(key)
+            if old is None:
+                diff.add(Change("added", key, line=row.line, payload=values))
+                continue
+            changed = {k: (getattr(old, k), v) for k, v in values.items() if getattr(old, k) != v}
+            diff.add(
+                Change(
+                    "changed" if changed else "unchanged",
+                    key,
+                    line=row.line,
+                    fields=changed,
+                    payload=values,
+                )
+            )
+        return diff
+
+    def apply(self, diff: Diff) -> None:
+        from steward.finance.models import Capitalization
+
+        for change in diff.changes:
+            if change.kind != "unchanged":
+                Capitalization.objects.update_or_create(
+                    initiative=change.key, defaults=change.payload
+                )
+
+
 __all__ = [
     "BudgetImporter",
     "ContractsImporter",

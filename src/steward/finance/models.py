@@ -393,3 +393,27 @@ class Contract(models.Model):
         from datetime import timedelta
 
         return self.end - timedelta(days=self.notice_days)
+
+
+class CapitalizationMethod(models.TextChoices):
+    ASC_350_40 = "asc-350-40", "ASC 350-40 stage model"
+    ASU_2025_06 = "asu-2025-06", "ASU 2025-06 (authorized and probable)"
+
+
+class Capitalization(models.Model):
+    """When an initiative's effort is capitalized (internal-use software, METRICS.md):
+    from the start of its development stage (ASC 350-40) or from the date funding was
+    authorized and completion probable (ASU 2025-06), until go-live; the rest is expensed."""
+
+    initiative = models.CharField(max_length=64, unique=True)
+    method = models.CharField(
+        max_length=16, choices=CapitalizationMethod.choices, default=CapitalizationMethod.ASC_350_40
+    )
+    capitalize_from = models.DateField()
+    go_live = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["initiative"]
+
+    def __str__(self) -> str:
+        return f"{self.initiative}: {self.capitalize_from} - {self.go_live or 'open'}"

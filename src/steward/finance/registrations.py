@@ -7,7 +7,7 @@ from steward.core import labels, navigation, policy
 from steward.core.importing import register_importer
 from steward.core.registry import register_finding_rule
 from steward.finance import findings, rules
-from steward.finance.models import Category
+from steward.finance.models import CapitalizationMethod, Category
 
 MODELS = (
     "finance.fiscalyear",
@@ -21,6 +21,7 @@ MODELS = (
     "finance.cloudcost",
     "finance.vendor",
     "finance.contract",
+    "finance.capitalization",
 )
 
 
@@ -45,8 +46,10 @@ def register() -> None:
     register_importer("ledger", "steward.finance.importers.LedgerImporter")
     register_importer("focus", "steward.finance.importers.FocusImporter")
     register_importer("contracts", "steward.finance.importers.ContractsImporter")
+    register_importer("capitalization", "steward.finance.importers.CapitalizationImporter")
 
     labels.register_choices(Category, "category")
+    labels.register_choices(CapitalizationMethod, "capitalization")
 
     register_finding_rule("budget line forecast to overrun", findings.overrun_findings)
     register_finding_rule("contract inside its notice period", findings.notice_findings)

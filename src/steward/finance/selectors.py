@@ -752,3 +752,66 @@ def concentration(spend: list[dict[str, Any]], top: int = 5) -> Decimal | None:
     if not total:
         return None
     return sum((r["amount"] for r in spend[:top]), ZERO) / total
+
+
+# --- capitalization --------------------------------------------------------------------------
+
+
+def initiative_effort_cost(
+    start: date, end: date
+) -> tuple[dict[tuple[str, date], Decimal], dict[tuple[str, date], Decimal]]:
+    """(initiative, month) -> effort cost and person-days over the months of [start, end)."""
+    months = _months_between(start, end)
+    people = people_cost(months)
+    cells = effort_cells(start, end)
+    index = {m.strftime("%Y-%m"): (i, m) for i, m in enumerate(months)}
+    totals: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+    for (team, month, _init), days in cells.items():
+        totals[(team, month)] += days
+    cost: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    person_days: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    for (team, month, init), days in cells.items():
+        found = index.get(month)
+        if found is None or not totals[(team, month)]:
+            continue
+        i, first = found
+        share = days / totals[(team, month)]
+        cost[(init, first)] += people.team_month(team, i) * share.numerator / share.denominator
+        person_days[(init, first)] += Decimal(days.numerator) / Decimal(days.denominator)
+    return dict(cost), dict(person_days)
+
+
+def capitalization_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
+    """Capitalizable and expensed effort cost per initiative and quarter (METRICS.md)."""
+    from steward.finance.capitalization import Window, split
+
+    _require(actor)
+    windows = {
+        c.initiative: Window(c.method, c.capitalize_from, c.go_live)
+        for c in _visible(actor, "Capitalization")
+    }
+    cost, days = initiative_effort_cost(start, end)
+    hidden = not _may_see_pay(actor) and bool(cost)
+    rows = split(cost, days, windows)
+    if hidden:
+        # Effort cost is pay split by commits: executives see it summed over all initiatives.
+        total_cap = sum((r["capitalizable"] for r in rows), ZERO)
+        total_exp = sum((r["expensed"] for r in rows), ZERO)
+        for r in rows:
+            r["effort_cost"] = r["capitalizable"] = r["expensed"] = None
+        return {
+            "rows": rows,
+            "capitalizable": total_cap,
+            "expensed": total_exp,
+            "currency": reporting_currency(),
+            "suppressed": True,
+            "windows": windows,
+        }
+    return {
+        "rows": rows,
+        "capitalizable": sum((r["capitalizable"] for r in rows), ZERO),
+        "expensed": sum((r["expensed"] for r in rows), ZERO),
+        "currency": reporting_currency(),
+        "suppressed": False,
+        "windows": windows,
+    }

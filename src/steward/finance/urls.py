@@ -18,4 +18,6 @@ urlpatterns = [
     path("contracts/", views.contracts, name="contracts"),
     path("cost-centers/", views.cost_centers, name="cost_centers"),
     path("rates/", views.rates, name="rates"),
+    path("capitalization/", views.capitalization, name="capitalization"),
+    path("capitalization/export.csv", views.capitalization_export, name="capitalization_export"),
 ]

@@ -311,3 +311,52 @@ def contracts(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "finance/contracts.html", context)
+
+
+def _capitalization_period(request: HttpRequest) -> tuple[Any, date, date]:
+    fy = _fiscal_year(request)
+    if fy is None:
+        raise Http404("no fiscal year")
+    return fy, fy.start, min(fy.end, _today().replace(day=1)) if fy.start < _today() else fy.end
+
+
+def capitalization(request: HttpRequest) -> HttpResponse:
+    """Capitalizable and expensed effort cost per initiative and quarter, with the evidence."""
+    _money_page(request)
+    fy = _fiscal_year(request)
+    context: dict[str, Any] = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+    }
+    if fy is not None:
+        _fy, start, end = _capitalization_period(request)
+        context["report"] = selectors.capitalization_report(
+            actor=request.user, start=start, end=end
+        )
+        context["start"], context["end"] = start, end
+    return render(request, "finance/capitalization.html", context)
+
+
+def capitalization_export(request: HttpRequest) -> HttpResponse:
+    """The capitalization report as CSV for the accountants."""
+    _money_page(request)
+    fy, start, end = _capitalization_period(request)
+    report = selectors.capitalization_report(actor=request.user, start=start, end=end)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="capitalization-{fy.year}.csv"'
+    writer = csv.writer(response)
+    columns = [
+        "initiative",
+        "quarter",
+        "method",
+        "person_days",
+        "effort_cost",
+        "capitalizable",
+        "expensed",
+    ]
+    writer.writerow([*columns, "currency"])
+    for row in report["rows"]:
+        writer.writerow(
+            [("" if row[c] is None else row[c]) for c in columns] + [report["currency"]]
+        )
+    return response
