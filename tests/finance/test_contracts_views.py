@@ -137,3 +137,18 @@ def test_demo_cloud_overruns_its_budget_on_the_reference_date() -> None:
     overrun = {(r["category"], r["cost_center"]) for r in report["overruns"]}
     assert {("cloud", "CC-SEARCH"), ("cloud", "CC-ML-RANKING")} <= overrun
     assert report["closed"] == 10
+
+
+@pytest.mark.django_db
+def test_cloud_drivers_name_the_services_that_grew() -> None:
+    fy = selectors.fiscal_year_get(actor=SYSTEM, year=2026)
+    drivers = selectors.cloud_drivers(actor=SYSTEM, fiscal_year=fy, today=date(2026, 11, 27))
+    # Closed: Jan-Oct. The growing teams' services cost (1 + 0.12 x (i - 5)) x base from
+    # month index 6 (July), in USD converted at the month's rate: May-Jul 1 x 0.92 + 1 x 0.93
+    # + 1.12 x 0.94 = 2.9028, Aug-Oct 1.24 x 0.93 + 1.36 x 0.92 + 1.48 x 0.91 = 3.7512 (x base):
+    # +29.2 %. The other teams' services did not grow.
+    assert [(d["service"], round(d["growth"], 3)) for d in drivers] == [
+        ("data-platform-api", D("0.292")),
+        ("ml-ranking-api", D("0.292")),
+        ("search-api", D("0.292")),
+    ]

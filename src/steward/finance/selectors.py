@@ -409,6 +409,43 @@ def plan_vs_actual(
     }
 
 
+def cloud_drivers(
+    *, actor: Actor, fiscal_year: Any, today: date, growth: Decimal = Decimal("0.1")
+) -> list[dict[str, Any]]:
+    """Cloud services whose mean EffectiveCost of the last 3 closed months grew by more than
+    `growth` over the 3 months before: what drives a cloud variance."""
+    from steward.finance.models import CloudCost
+
+    _require(actor)
+    closed = closed_months(fiscal_year, today)
+    if closed < 6:
+        return []
+    months = fiscal_year.months
+    recent, before = months[closed - 3 : closed], months[closed - 6 : closed - 3]
+    sums: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    rows = (
+        CloudCost.objects.filter(month__gte=before[0], month__lt=add_months(recent[-1], 1))
+        .values_list("service", "service_name", "month")
+        .annotate(total=Sum("effective_reporting"))
+    )
+    # A service as the mapping rules name it (e.g. search-api), else the provider's service.
+    for service, provider_service, month, total in rows:
+        sums[service or provider_service][1 if month in recent else 0] += cents(total or ZERO)
+    found: list[dict[str, Any]] = []
+    for service, (old, new) in sums.items():
+        if old > 0 and (new - old) / old > growth:
+            found.append(
+                {
+                    "service": service,
+                    "before": cents(old / 3),
+                    "recent": cents(new / 3),
+                    "growth": (new - old) / old,
+                }
+            )
+    found.sort(key=lambda r: -(r["recent"] - r["before"]))
+    return found
+
+
 def forecast_json(*, actor: Actor, fiscal_year: Any, today: date | None = None) -> dict[str, Any]:
     """CONTRACT.md `steward finance forecast --json`: year totals and one line per category."""
     report = plan_vs_actual(actor=actor, fiscal_year=fiscal_year, today=today)
