@@ -442,7 +442,7 @@ def cloud_drivers(
                     "growth": (new - old) / old,
                 }
             )
-    found.sort(key=lambda r: -(r["recent"] - r["before"]))
+    found.sort(key=lambda r: (-(r["recent"] - r["before"]), r["service"]))
     return found
 
 
