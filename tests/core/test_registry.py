@@ -58,6 +58,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "finance.cloudcost",
         "finance.vendor",
         "finance.contract",
+        "finance.capitalization",
     }
     assert set(policy.registry.editors) == {
         "architecture",
