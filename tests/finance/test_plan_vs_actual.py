@@ -159,6 +159,9 @@ def test_findings_name_the_overrun_and_the_notice_period(year: object) -> None:
     ]
     assert [f.severity for f in late] == ["critical"]
     assert "inside its notice period since 2 Dec 2030" in late[0].statement
+    # Spend against the contract: Slack's ledger rows of January to March, 3 x 100.
+    calendar = selectors.renewal_calendar(actor=SYSTEM, today=TODAY)
+    assert [(r["contract"].key, r["spend_12m"]) for r in calendar] == [("C-1", D(300))]
 
 
 def _people() -> object:

@@ -753,14 +753,35 @@ def vendor_list(*, actor: Actor) -> QuerySet[Any]:
 def renewal_calendar(*, actor: Actor, today: date) -> list[dict[str, Any]]:
     """Contracts still running, each with its cancel-by date, days left and the alert level
     (90, 60 or 30 days before cancel-by; `inside` once the notice period has begun)."""
+    from datetime import timedelta
+
+    from steward.finance.models import LedgerEntry
+
     rows = []
+    year_ago = today - timedelta(days=365)
+    spent: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for vendor, day, amount in LedgerEntry.objects.filter(
+        date__gte=year_ago, date__lt=today, vendor__isnull=False
+    ).values_list("vendor_id", "date", "amount_reporting"):
+        spent[vendor].append((day, amount))
     for c in contract_list(actor=actor).filter(end__gt=today):
         days = (c.cancel_by - today).days
+        # Spend against the contract: the vendor's ledger rows of the last 12 months that fall
+        # inside the contract's dates.
+        spend = sum((a for d, a in spent.get(c.vendor_id, []) if c.start <= d < c.end), ZERO)
         if days < 0:
             level = "inside"
         else:
             level = next((str(d) for d in sorted(ALERT_DAYS) if days <= d), "")
-        rows.append({"contract": c, "cancel_by": c.cancel_by, "days_left": days, "alert": level})
+        rows.append(
+            {
+                "contract": c,
+                "cancel_by": c.cancel_by,
+                "days_left": days,
+                "alert": level,
+                "spend_12m": spend,
+            }
+        )
     rows.sort(key=lambda r: r["cancel_by"])
     return rows
 
