@@ -33,15 +33,21 @@ def overrun_findings(user: Any, on: date) -> list[Finding]:
     found = []
     for line in report["overruns"]:
         share = line["variance_share"]
-        pct = f" ({share * 100:+.0f} %)" if share is not None else ""
+        forecast = money(line["forecast_total"], report["currency"])
+        if share is None:
+            against = "with no budget"
+        else:
+            against = (
+                f"against a budget of {money(line['budget'], report['currency'])} "
+                f"({share * 100:+.0f} %)"
+            )
         found.append(
             Finding(
                 rule="budget line forecast to overrun",
                 severity="warning",
                 statement=(
                     f"{line['category_label']} · {line['cost_center_name']}: forecast "
-                    f"{money(line['forecast_total'], report['currency'])} against a budget of "
-                    f"{money(line['budget'], report['currency'])}{pct}"
+                    f"{forecast} {against}"
                 ),
                 url=url,
             )
