@@ -279,6 +279,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "finance:cost_centers": [{}],
     "finance:rates": [{}],
     "finance:capitalization": [{}],
+    "finance:evaluation_decision": [],  # POST-only; tests/finance/test_contracts_views.py
     "finance:capitalization_export": [{}],
     "api:finance_fiscal_years": [{}],
     "api:finance_budget_lines": [{}],

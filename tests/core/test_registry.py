@@ -59,6 +59,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "finance.vendor",
         "finance.contract",
         "finance.capitalization",
+        "finance.vendorevaluation",
     }
     assert set(policy.registry.editors) == {
         "architecture",

@@ -152,3 +152,35 @@ def test_cloud_drivers_name_the_services_that_grew() -> None:
         ("ml-ranking-api", D("0.292")),
         ("search-api", D("0.292")),
     ]
+
+
+@pytest.mark.usefixtures("no_finance")
+def test_vendor_evaluation_scores_and_decision_record(
+    write_csv: Callable[..., Path], client_as: Callable[..., object]
+) -> None:
+    from steward.architecture.models import Decision
+    from steward.finance.models import VendorEvaluation
+
+    header = ["evaluation", "title", "date", "vendor", "criterion", "weight", "score"]
+    rows = [
+        ["E1", "Monitoring", "2030-01-10", "A", "Cost", "3", "2"],
+        ["E1", "Monitoring", "2030-01-10", "A", "Features", "1", "5"],
+        ["E1", "Monitoring", "2030-01-10", "B", "Cost", "3", "4"],
+        ["E1", "Monitoring", "2030-01-10", "B", "Features", "1", "1"],
+    ]
+    run_import("vendor-evaluations", write_csv("e.csv", header, rows), actor=SYSTEM)
+    # A: (3 x 2 + 1 x 5) / 4 = 2.75; B: (3 x 4 + 1 x 1) / 4 = 3.25.
+    [item] = selectors.evaluation_list(actor=SYSTEM)
+    assert item["ranked"] == [("B", D("3.25")), ("A", D("2.75"))]
+    client = client_as("finance")
+    response = client.post("/finance/evaluations/E1/decision/")
+    number = VendorEvaluation.objects.get().decision_number
+    assert response.status_code == 302 and response.url == f"/architecture/decisions/{number}/"
+    decision = Decision.objects.get(number=number)
+    assert decision.status == "draft" and 'Chosen option: "B"' in decision.body
+    again = client.post("/finance/evaluations/E1/decision/")
+    assert again.status_code == 302 and Decision.objects.filter(title=decision.title).count() == 1
+    assert client_as("executive").post("/finance/evaluations/E1/decision/").status_code == 403
+    bad = [["E2", "X", "2030-01-10", "A", "Cost", "3", "7"]]
+    with pytest.raises(InvalidInput, match="score"):
+        run_import("vendor-evaluations", write_csv("bad.csv", header, bad), actor=SYSTEM)

@@ -395,6 +395,30 @@ def step_finance(ctx: DemoContext) -> None:
             contract_rows,
         )
         run_import("contracts", contracts, actor=SYSTEM, today=ctx.today)
+        criteria = {"Cost": 3, "Features": 2, "Support": 1}
+        marks = {
+            "Datadog": {"Cost": 2, "Features": 5, "Support": 4},
+            "Grafana Cloud": {"Cost": 4, "Features": 4, "Support": 3},
+            "New Relic": {"Cost": 3, "Features": 4, "Support": 3},
+        }
+        evaluation = _write(
+            Path(folder) / "evaluations.csv",
+            ["evaluation", "title", "date", "vendor", "criterion", "weight", "score"],
+            [
+                [
+                    "E-OBS",
+                    "Observability platform renewal",
+                    "2026-10-20",
+                    vendor,
+                    c,
+                    w,
+                    marks[vendor][c],
+                ]
+                for vendor in marks
+                for c, w in criteria.items()
+            ],
+        )
+        run_import("vendor-evaluations", evaluation, actor=SYSTEM, today=ctx.today)
     _capitalization(ctx)
 
 

@@ -1035,6 +1035,98 @@ class CapitalizationImporter(FinanceCsv):
                 )
 
 
+class EvaluationsImporter(FinanceCsv):
+    """`evaluation, title, date, vendor, criterion, weight, score`: one row per vendor and
+    criterion; a criterion's weight is the same on every row of an evaluation; scores 0-5."""
+
+    kind = "vendor-evaluations"
+    required_columns = ("evaluation", "title", "date", "vendor", "criterion", "weight", "score")
+
+    def plan(self) -> Diff:
+        from steward.finance.models import VendorEvaluation
+
+        diff = self.new_diff()
+        found: dict[str, dict[str, Any]] = {}
+        for row in self.read_rows():
+            key = self.parse_text(row, "evaluation", required=True, max_length=64)
+            day = self.parse_date(row, "date", required=True)
+            vendor = self.parse_text(row, "vendor", required=True, max_length=200)
+            criterion = self.parse_text(row, "criterion", required=True, max_length=100)
+            weight = self.parse_decimal(
+                row,
+                "weight",
+                required=True,
+                minimum=Decimal(0),
+                min_exclusive=True,
+                places=2,
+                max_digits=6,
+            )
+            score = self.parse_decimal(
+                row,
+                "score",
+                required=True,
+                minimum=Decimal(0),
+                maximum=Decimal(5),
+                places=2,
+                max_digits=4,
+            )
+            if (
+                not key
+                or day is None
+                or not vendor
+                or not criterion
+                or weight is None
+                or score is None
+            ):
+                continue
+            item = found.setdefault(
+                key,
+                {
+                    "title": row.get("title"),
+                    "date": day,
+                    "weights": {},
+                    "scores": {},
+                    "line": row.line,
+                },
+            )
+            old_weight = item["weights"].get(criterion)
+            if old_weight is not None and Decimal(old_weight) != weight:
+                self.problem(
+                    row.line,
+                    "weight",
+                    f"{criterion} weighs {old_weight} on an earlier row",
+                    "give a criterion one weight per evaluation",
+                )
+                continue
+            item["weights"][criterion] = str(weight)
+            item["scores"].setdefault(vendor, {})[criterion] = str(score)
+        existing = {e.key: e for e in VendorEvaluation.objects.all()}
+        for key, item in found.items():
+            values = {k: item[k] for k in ("title", "date", "weights", "scores")}
+            old = existing.get(key)
+            if old is None:
+                diff.add(Change("added", key, line=item["line"], payload=values))
+                continue
+            changed = {k: (getattr(old, k), v) for k, v in values.items() if getattr(old, k) != v}
+            diff.add(
+                Change(
+                    "changed" if changed else "unchanged",
+                    key,
+                    line=item["line"],
+                    fields=changed,
+                    payload=values,
+                )
+            )
+        return diff
+
+    def apply(self, diff: Diff) -> None:
+        from steward.finance.models import VendorEvaluation
+
+        for change in diff.changes:
+            if change.kind != "unchanged":
+                VendorEvaluation.objects.update_or_create(key=change.key, defaults=change.payload)
+
+
 __all__ = [
     "BudgetImporter",
     "ContractsImporter",

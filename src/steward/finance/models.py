@@ -417,3 +417,23 @@ class Capitalization(models.Model):
 
     def __str__(self) -> str:
         return f"{self.initiative}: {self.capitalize_from} - {self.go_live or 'open'}"
+
+
+class VendorEvaluation(models.Model):
+    """A comparison of vendors for one need: per vendor, a score (0-5) per weighted criterion.
+
+    `scores` is {vendor name: {criterion: score}}; `weights` is {criterion: weight}.
+    """
+
+    key = models.CharField(max_length=64, unique=True)
+    title = models.CharField(max_length=200)
+    date = models.DateField()
+    weights = models.JSONField(default=dict)
+    scores = models.JSONField(default=dict)
+    decision_number = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-date", "key"]
+
+    def __str__(self) -> str:
+        return self.title

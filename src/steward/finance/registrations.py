@@ -22,6 +22,7 @@ MODELS = (
     "finance.vendor",
     "finance.contract",
     "finance.capitalization",
+    "finance.vendorevaluation",
 )
 
 
@@ -47,6 +48,7 @@ def register() -> None:
     register_importer("focus", "steward.finance.importers.FocusImporter")
     register_importer("contracts", "steward.finance.importers.ContractsImporter")
     register_importer("capitalization", "steward.finance.importers.CapitalizationImporter")
+    register_importer("vendor-evaluations", "steward.finance.importers.EvaluationsImporter")
 
     labels.register_choices(Category, "category")
     labels.register_choices(CapitalizationMethod, "capitalization")

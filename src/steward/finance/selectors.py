@@ -873,3 +873,14 @@ def capitalization_report(*, actor: Actor, start: date, end: date) -> dict[str, 
         "suppressed": False,
         "windows": windows,
     }
+
+
+def evaluation_list(*, actor: Actor) -> list[dict[str, Any]]:
+    """Vendor evaluations, newest first, each with its vendors ranked by weighted score."""
+    from steward.finance.evaluations import weighted_scores
+
+    _require(actor)
+    return [
+        {"evaluation": e, "ranked": weighted_scores(e.weights, e.scores)}
+        for e in _visible(actor, "VendorEvaluation")
+    ]

@@ -202,3 +202,27 @@ def contract_upsert(*, actor: Any, key: str, values: Mapping[str, Any]) -> Contr
         )
     _save(contract)
     return contract
+
+
+@transaction.atomic
+def evaluation_to_decision(*, actor: Any, evaluation: Any) -> Any:
+    """Write an evaluation as a draft architecture decision record (once; its number is kept)."""
+    from steward.architecture import services as architecture
+    from steward.finance.evaluations import decision_markdown
+
+    _require(actor)
+    if evaluation.decision_number is not None:
+        raise FinanceError(
+            f"already recorded as ADR-{evaluation.decision_number:04d}",
+            fields={"__all__": ["this evaluation has a decision record"]},
+        )
+    decision = architecture.decision_create(
+        actor=actor,
+        title=f"Choose a vendor: {evaluation.title}",
+        body=decision_markdown(evaluation.title, evaluation.weights, evaluation.scores),
+        date=evaluation.date,
+        tags=["vendor"],
+    )
+    evaluation.decision_number = decision.number
+    _save(evaluation)
+    return decision

@@ -16,6 +16,7 @@ urlpatterns = [
     path("allocation/", views.allocation, name="allocation"),
     path("cloud/", views.cloud, name="cloud"),
     path("contracts/", views.contracts, name="contracts"),
+    path("evaluations/<str:key>/decision/", views.evaluation_decision, name="evaluation_decision"),
     path("cost-centers/", views.cost_centers, name="cost_centers"),
     path("rates/", views.rates, name="rates"),
     path("capitalization/", views.capitalization, name="capitalization"),

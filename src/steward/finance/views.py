@@ -309,8 +309,26 @@ def contracts(request: HttpRequest) -> HttpResponse:
         "spend_from": start,
         "currency": selectors.reporting_currency(),
         "today": today,
+        "evaluations": selectors.evaluation_list(actor=request.user),
+        "may_edit": rules.may_change_money(request.user),
     }
     return render(request, "finance/contracts.html", context)
+
+
+def evaluation_decision(request: HttpRequest, key: str) -> HttpResponse:
+    """POST: record a vendor evaluation as a draft architecture decision."""
+    require(rules.may_change_money(request.user))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    found = selectors._visible(request.user, "VendorEvaluation").filter(key=key).first()
+    if found is None:
+        raise Http404("no such evaluation")
+    try:
+        decision = services.evaluation_to_decision(actor=request.user, evaluation=found)
+    except InvalidFields as exc:
+        messages.error(request, str(exc))
+        return redirect("finance:contracts")
+    return redirect("architecture:decision_detail", decision.number)
 
 
 def _capitalization_period(request: HttpRequest) -> tuple[Any, date, date]:
