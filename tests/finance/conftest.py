@@ -16,6 +16,8 @@ def no_finance(db) -> None:  # type: ignore[no-untyped-def]
     from steward.finance import models as m
 
     for model in (
+        m.VendorEvaluation,
+        m.Capitalization,
         m.CloudCost,
         m.BillingPeriod,
         m.LedgerEntry,
