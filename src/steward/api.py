@@ -10,8 +10,8 @@ from steward.core import api_errors
 from steward.core.api_auth import API_AUTH, login_required_for_docs
 from steward.engineering.api import router as engineering_router
 from steward.engineering.api import webhooks as webhooks_router
-from steward.knowledge.api import router as knowledge_router
 from steward.finance.api import router as finance_router
+from steward.knowledge.api import router as knowledge_router
 from steward.org.api import router as org_router
 from steward.orgdesign.api import router as orgdesign_router
 from steward.strategy.api import router as strategy_router
