@@ -335,7 +335,7 @@ from steward.cockpit.cli import findings_app, report_app  # noqa: E402
 
 app.add_typer(report_app, name="report")
 app.add_typer(findings_app, name="findings")
-from steward.worktracking import cli as _worktracking_cli  # noqa: E402, F401  (joins metrics, ingest)
 from steward.finance.cli import finance_app  # noqa: E402
+from steward.worktracking import cli as _worktracking_cli  # noqa: E402, F401  (joins metrics, ingest)
 
 app.add_typer(finance_app, name="finance")
