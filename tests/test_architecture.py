@@ -117,6 +117,7 @@ def _fake_steward(tmp_path: Path, violations: dict[str, str]) -> Path:
         "demo",
         "cockpit",
         "worktracking",
+        "finance",
     ):
         (root / app).mkdir(parents=True)
         for name in ("__init__", "models", "selectors"):

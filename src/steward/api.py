@@ -10,6 +10,7 @@ from steward.core import api_errors
 from steward.core.api_auth import API_AUTH, login_required_for_docs
 from steward.engineering.api import router as engineering_router
 from steward.engineering.api import webhooks as webhooks_router
+from steward.finance.api import router as finance_router
 from steward.growth.api import router as growth_router
 from steward.knowledge.api import router as knowledge_router
 from steward.org.api import router as org_router
@@ -44,3 +45,4 @@ api.add_router("/cockpit", cockpit_router)
 api.add_router("/engineering", knowledge_router)
 api.add_router("/worktracking", worktracking_router)
 api.add_router("/growth", growth_router)
+api.add_router("/finance", finance_router)

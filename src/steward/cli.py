@@ -377,8 +377,10 @@ from steward.cockpit.cli import findings_app, report_app  # noqa: E402
 app.add_typer(report_app, name="report")
 app.add_typer(findings_app, name="findings")
 from steward.architecture.cli import architecture_app  # noqa: E402
+from steward.finance.cli import finance_app  # noqa: E402
 from steward.growth.cli import ladder_app  # noqa: E402  (also adds `metrics attrition|tenure`)
 from steward.worktracking import cli as _worktracking_cli  # noqa: E402, F401  (joins metrics, ingest)
 
 app.add_typer(architecture_app, name="architecture")
+app.add_typer(finance_app, name="finance")
 app.add_typer(ladder_app, name="ladder")

@@ -341,6 +341,29 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:attrition": [{}],
     "api:tenure": [{}],
     "api:retention_signals": [{}],
+    # Finance (issue 12): the demo's FY2026 with its budget (0) and reforecast (1).
+    "finance:budget": [{}],
+    "finance:fiscal_year_create": [{}],
+    "finance:version_create": [],  # POST-only; tests/finance/test_views.py
+    "finance:budget_edit": [{"year": "2026", "number": "1"}],
+    "finance:budget_export": [{"year": "2026", "number": "0"}],
+    "finance:plan_vs_actual": [{}],
+    "finance:allocation": [{}],
+    "finance:cloud": [{}],
+    "finance:contracts": [{}],
+    "finance:cost_centers": [{}],
+    "finance:rates": [{}],
+    "finance:capitalization": [{}],
+    "finance:evaluation_decision": [],  # POST-only; tests/finance/test_contracts_views.py
+    "finance:capitalization_export": [{}],
+    "api:finance_fiscal_years": [{}],
+    "api:finance_budget_lines": [{}],
+    "api:finance_plan_vs_actual": [{}],
+    "api:finance_forecast": [{}],
+    "api:finance_costs": [{}],
+    "api:finance_billing_periods": [{}],
+    "api:finance_contracts": [{}],
+    "api:finance_vendors": [{}],
 }
 
 # Editing pages: for the org editors and the strategy editors only (403 for the others).
@@ -399,6 +422,11 @@ OWNED_EDIT_PAGES = {
     "architecture:debt_create",
     "architecture:debt_edit",
 }
+
+# Money (budgets, actuals, contracts) is for these roles; executives read, the others edit.
+MONEY_ROLES = {"admin", "cto", "executive", "finance"}
+MONEY_EDITORS = {"admin", "cto", "finance"}
+MONEY_EDIT_PAGES = {"finance:budget_edit", "finance:fiscal_year_create"}
 
 # Organization plans (headcount plan, scenarios) are for these roles; managers see only
 # the scenarios they drafted themselves.
@@ -624,6 +652,10 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
         own = params.get("name") in (None, "payments-api")
         if role not in DECISION_DECIDERS and not (role == "manager" and own):
             return {403}
+    if name in MONEY_EDIT_PAGES and role not in MONEY_EDITORS:
+        return {403}
+    if (name.startswith("finance:") or name.startswith("api:finance_")) and role not in MONEY_ROLES:
+        return {403}
     if name in ORG_PLAN_LISTS and role not in ORG_PLANNERS:
         return {403}
     if name in ORG_SCENARIO_PAGES and role not in ORG_PLANNERS - {"manager"}:

@@ -73,6 +73,20 @@ def test_policy_rules_come_from_the_apps() -> None:
         "growth.trainingbudget",
         "growth.coachingprogramme",
         "growth.coachingsession",
+        # finance (issue 12): every model is for the money roles.
+        "finance.fiscalyear",
+        "finance.costcenter",
+        "finance.budgetversion",
+        "finance.budgetline",
+        "finance.monthlyrate",
+        "finance.mappingrule",
+        "finance.ledgerentry",
+        "finance.billingperiod",
+        "finance.cloudcost",
+        "finance.vendor",
+        "finance.contract",
+        "finance.capitalization",
+        "finance.vendorevaluation",
     }
     assert set(policy.registry.editors) == {
         "architecture",
@@ -82,6 +96,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "cockpit",
         "worktracking",
         "growth",
+        "finance",
     }
     assert (
         policy.registry.sensitive_fields["org.person"]["salary"] == policy.FieldClass.COMPENSATION
@@ -134,7 +149,7 @@ def test_findings_and_search_registries_run_every_provider(
         with pytest.raises(ValueError, match="already registered"):
             registry.register_finding_rule("test-rule", rule)
         day = date(2026, 12, 1)
-        assert registry.findings("u", day) == [
+        assert [f for f in registry.findings("u", day) if f.rule == "test-rule"] == [
             registry.Finding("test-rule", "warning", "Something to look at", "/x/")
         ]
         assert seen == [("u", day)]
@@ -150,6 +165,9 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
     # core/navigation.py as it was before the apps registered their links, plus the links
     # added since (Departments by org, Decisions by architecture).
     planners = policy.ORG_PLANNER_ROLES
+    money = frozenset(
+        {policy.Role.ADMIN, policy.Role.CTO, policy.Role.FINANCE, policy.Role.EXECUTIVE}
+    )
     expected = [
         (
             "Strategy & roadmap",
@@ -183,7 +201,16 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                 ("Investment", "worktracking:investment", None),
             ],
         ),
-        ("Budget & vendors", []),
+        (
+            "Budget & vendors",
+            [
+                ("Budget", "finance:budget", money),
+                ("Plan vs actual", "finance:plan_vs_actual", money),
+                ("Cost allocation", "finance:allocation", money),
+                ("Cloud bills", "finance:cloud", money),
+                ("Vendors & contracts", "finance:contracts", money),
+            ],
+        ),
         (
             "Product trade-offs",
             [

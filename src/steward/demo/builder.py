@@ -281,6 +281,7 @@ def _area_steps() -> list[Step]:
     # The areas' steps live in their own modules, which use the helpers above.
     from steward.demo.architecture import step_architecture, step_catalog_and_debt, step_radar
     from steward.demo.engineering import step_engineering
+    from steward.demo.finance import step_finance
     from steward.demo.growth import step_growth
     from steward.demo.knowledge import step_knowledge
     from steward.demo.orgdesign import step_orgdesign
@@ -297,6 +298,7 @@ def _area_steps() -> list[Step]:
         step_knowledge,
         step_worktracking,
         step_growth,
+        step_finance,
         *_last_steps(),
     ]
 

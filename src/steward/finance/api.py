@@ -1,0 +1,229 @@
+"""The finance API under /api/v1/finance (read): fiscal years, budget lines, plan vs actual,
+forecast, costs, billing periods, vendors and contracts. Money roles only (finance, cto,
+admin, executive); others get 403."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from ninja import Router
+from ninja.errors import HttpError
+
+from steward.core.pagination import paginate
+from steward.core.periods import parse_period
+from steward.finance import rules, selectors
+from steward.finance.models import MONTH_FIELDS
+
+router = Router(tags=["finance"])
+
+
+def _require(request: HttpRequest) -> None:
+    if not rules.may_see_money(request.user):
+        raise PermissionDenied("budgets and costs are for finance, the CTO and executives")
+
+
+def _fy(request: HttpRequest, year: int | None) -> Any:
+    fy = (
+        selectors.fiscal_year_get(actor=request.user, year=year)
+        if year is not None
+        else selectors.fiscal_year_of(actor=request.user, day=date.today())
+    )
+    if fy is None:
+        raise Http404("no such fiscal year")
+    return fy
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@router.get("/fiscal-years", url_name="finance_fiscal_years")
+def fiscal_years(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
+    """Fiscal years with their first month, currency and versions."""
+    _require(request)
+    rows = selectors.fiscal_year_list(actor=request.user).prefetch_related("versions")
+    return paginate(
+        rows,
+        limit=limit,
+        offset=offset,
+        render=lambda fy: {
+            "year": fy.year,
+            "first_month": fy.first_month,
+            "start": fy.start.isoformat(),
+            "currency": fy.currency,
+            "versions": [{"number": v.number, "name": v.name} for v in fy.versions.all()],
+        },
+    )
+
+
+@router.get("/budget-lines", url_name="finance_budget_lines")
+def budget_line_list(
+    request: HttpRequest,
+    year: int | None = None,
+    version: int | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Any:
+    """The lines of a version (default: the latest of the current fiscal year), months in order."""
+    _require(request)
+    fy = _fy(request, year)
+    versions = selectors.version_list(actor=request.user, fiscal_year=fy)
+    chosen = (
+        versions.filter(number=version).first()
+        if version is not None
+        else versions.order_by("-number").first()
+    )
+    if chosen is None:
+        raise Http404("no such version")
+    months = fy.months
+    return paginate(
+        selectors.budget_lines(actor=request.user, version=chosen),
+        limit=limit,
+        offset=offset,
+        render=lambda line: {
+            "year": fy.year,
+            "version": chosen.number,
+            "category": line.category,
+            "cost_center": line.cost_center.code if line.cost_center else None,
+            "currency": line.currency,
+            "months": {
+                m.strftime("%Y-%m"): str(getattr(line, f))
+                for m, f in zip(months, MONTH_FIELDS, strict=True)
+            },
+            "total": str(line.total),
+        },
+    )
+
+
+@router.get("/plan-vs-actual", url_name="finance_plan_vs_actual")
+def plan_vs_actual(
+    request: HttpRequest,
+    year: int | None = None,
+    limit: int | None = None,
+    offset: int | None = None,
+) -> Any:
+    """Per line: plan, actual, forecast per month, budget, forecast total, variance; year totals."""
+    _require(request)
+    report = selectors.plan_vs_actual(actor=request.user, fiscal_year=_fy(request, year))
+    page = paginate(
+        report["lines"],
+        limit=limit,
+        offset=offset,
+        render=lambda r: _plain(
+            {k: v for k, v in r.items() if k not in ("category_label", "cost_center_name")}
+        ),
+    )
+    page.update(
+        _plain(
+            {
+                k: report[k]
+                for k in (
+                    "year",
+                    "currency",
+                    "closed",
+                    "budget",
+                    "actual_to_date",
+                    "forecast",
+                    "variance",
+                )
+            }
+        )
+    )
+    return page
+
+
+@router.get("/forecast", url_name="finance_forecast")
+def forecast(request: HttpRequest, year: int | None = None) -> Any:
+    """CONTRACT.md's forecast: year, currency, budget, actual_to_date, forecast, variance, lines."""
+    _require(request)
+    return _plain(selectors.forecast_json(actor=request.user, fiscal_year=_fy(request, year)))
+
+
+@router.get("/costs", url_name="finance_costs")
+def costs(request: HttpRequest, by: str = "team") -> Any:
+    """Cost per team, service, initiative, provider or category over `from`..`to`."""
+    _require(request)
+    if by not in ("team", "service", "initiative", "provider", "category"):
+        raise HttpError(422, "by: one of team, service, initiative, provider, category")
+    start, end = parse_period(request.GET.get("from"), request.GET.get("to"))
+    return _plain(selectors.costs_json(actor=request.user, start=start, end=end, by=by))
+
+
+@router.get("/billing-periods", url_name="finance_billing_periods")
+def billing_periods(
+    request: HttpRequest, limit: int | None = None, offset: int | None = None
+) -> Any:
+    """Imported FOCUS billing periods."""
+    _require(request)
+    rows = selectors._visible(request.user, "BillingPeriod").order_by("start", "provider")
+    return paginate(
+        rows,
+        limit=limit,
+        offset=offset,
+        render=lambda p: _plain(
+            {
+                "provider": p.provider,
+                "billing_account": p.billing_account,
+                "start": p.start,
+                "end": p.end,
+                "focus_version": p.focus_version,
+                "rows": p.rows,
+                "effective_cost": p.effective_cost,
+                "billed_cost": p.billed_cost,
+                "currency": p.currency,
+            }
+        ),
+    )
+
+
+@router.get("/contracts", url_name="finance_contracts")
+def contract_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
+    """Contracts with their cancel-by date."""
+    _require(request)
+    return paginate(
+        selectors.contract_list(actor=request.user),
+        limit=limit,
+        offset=offset,
+        render=lambda c: _plain(
+            {
+                "key": c.key,
+                "vendor": c.vendor.name,
+                "title": c.title,
+                "start": c.start,
+                "end": c.end,
+                "auto_renew": c.auto_renew,
+                "notice_days": c.notice_days,
+                "cancel_by": c.cancel_by,
+                "annual_value": c.annual_value,
+                "currency": c.currency,
+                "category": c.category,
+                "owner": c.owner,
+                "data_processed": c.data_processed,
+                "last_security_review": c.last_security_review,
+            }
+        ),
+    )
+
+
+@router.get("/vendors", url_name="finance_vendors")
+def vendor_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
+    """Vendors."""
+    _require(request)
+    return paginate(
+        selectors.vendor_list(actor=request.user),
+        limit=limit,
+        offset=offset,
+        render=lambda v: {"name": v.name, "category": v.category, "website": v.website},
+    )

@@ -1,0 +1,886 @@
+"""Reads of the finance app: budgets, actuals, people cost, forecast, allocation, contracts.
+
+Every read used by a page, the API or the CLI starts from what the actor may see (finance,
+the CTO, admins and executives see money; `policy.visible` answers). Cost figures made of
+individual pay are hidden from executives under the small-group rule (core/disclosure.py).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet, Sum
+
+from steward.core import disclosure, policy
+from steward.finance import forecast as fc
+from steward.finance import rules
+from steward.finance.models import (
+    Category,
+    add_months,
+)
+from steward.finance.money import Rates, cents
+from steward.finance.people_cost import Stint, monthly_cost
+
+Actor = policy.Actor
+ZERO = Decimal(0)
+CATEGORY_LABELS = dict(Category.choices)
+# A line is called out when its year-end forecast exceeds its budget by more than this share.
+OVERRUN_THRESHOLD = Decimal("0.05")
+LATEST_MONTH = date(9999, 12, 1)
+
+
+def _require(actor: Actor) -> None:
+    if not rules.may_see_money(actor):
+        raise PermissionDenied("budgets and costs are for finance, the CTO and executives")
+
+
+def _visible(actor: Actor, model: str) -> QuerySet[Any]:
+    return policy.visible(actor, f"finance.{model}")
+
+
+def reporting_currency() -> str:
+    """The currency every report is in."""
+    return str(settings.STEWARD_REPORTING_CURRENCY)
+
+
+def rates() -> Rates:
+    """Monthly rates, with orgdesign's standing exchange rates for months without one."""
+    from steward.finance.models import MonthlyRate
+    from steward.orgdesign import selectors as orgdesign
+
+    standing = orgdesign.cost_rates().fx
+    rows = MonthlyRate.objects.values_list("month", "currency", "rate")
+    return Rates.build(reporting_currency(), rows, standing)
+
+
+# --- budget ------------------------------------------------------------------------------------
+
+
+def fiscal_year_list(*, actor: Actor) -> QuerySet[Any]:
+    """The fiscal years `actor` may see."""
+    return _visible(actor, "FiscalYear").order_by("year")
+
+
+def fiscal_year_get(*, actor: Actor, year: int) -> Any | None:
+    """Fiscal year `year` if `actor` may see it."""
+    return fiscal_year_list(actor=actor).filter(year=year).first()
+
+
+def fiscal_year_of(*, actor: Actor, day: date) -> Any | None:
+    """The fiscal year containing `day`, else the latest."""
+    years = list(fiscal_year_list(actor=actor))
+    for fy in years:
+        if fy.start <= day < fy.end:
+            return fy
+    return years[-1] if years else None
+
+
+def version_list(*, actor: Actor, fiscal_year: Any) -> QuerySet[Any]:
+    """The versions of a fiscal year, budget first."""
+    return _visible(actor, "BudgetVersion").filter(fiscal_year=fiscal_year).order_by("number")
+
+
+def budget_lines(*, actor: Actor, version: Any) -> QuerySet[Any]:
+    """The lines of a version."""
+    return (
+        _visible(actor, "BudgetLine")
+        .filter(version=version)
+        .select_related("cost_center")
+        .order_by("category", "cost_center__code")
+    )
+
+
+def cost_center_list(*, actor: Actor) -> QuerySet[Any]:
+    """Cost centers by code."""
+    return _visible(actor, "CostCenter").select_related("team").order_by("code")
+
+
+def line_plan(line: Any, rates_: Rates, months: list[date]) -> list[Decimal]:
+    """A budget line's twelve months in the reporting currency."""
+    out = []
+    for month, amount in zip(months, line.amounts, strict=True):
+        converted = rates_.convert(amount, line.currency, month)
+        out.append(converted if converted is not None else ZERO)
+    return out
+
+
+def versions_side_by_side(*, actor: Actor, fiscal_year: Any) -> dict[str, Any]:
+    """Each version's year total per category and cost center, side by side."""
+    _require(actor)
+    rates_ = rates()
+    months = fiscal_year.months
+    versions = list(version_list(actor=actor, fiscal_year=fiscal_year))
+    rows: dict[tuple[str, str], dict[int, Decimal]] = defaultdict(dict)
+    names: dict[tuple[str, str], str] = {}
+    totals: dict[int, Decimal] = defaultdict(Decimal)
+    for version in versions:
+        for line in budget_lines(actor=actor, version=version):
+            key = (line.category, line.cost_center.code if line.cost_center else "")
+            names[key] = line.cost_center.name if line.cost_center else ""
+            amount = sum(line_plan(line, rates_, months), ZERO)
+            rows[key][version.number] = amount
+            totals[version.number] += amount
+    return {
+        "versions": versions,
+        "rows": [
+            {
+                "category": cat,
+                "category_label": CATEGORY_LABELS.get(cat, cat),
+                "cost_center": code,
+                "cost_center_name": names[(cat, code)],
+                "amounts": [rows[(cat, code)].get(v.number) for v in versions],
+            }
+            for cat, code in sorted(rows)
+        ],
+        "totals": [totals.get(v.number, ZERO) for v in versions],
+        "currency": reporting_currency(),
+    }
+
+
+# --- people cost ------------------------------------------------------------------------------
+
+
+def people_stints(rates_: Rates) -> list[Stint]:
+    """Everyone's team spells and the open headcount plan, each with its fully loaded annual
+    cost x FTE in the reporting currency (standing rates: pay is stated per year)."""
+    from steward.org import selectors as org
+    from steward.orgdesign import selectors as orgdesign
+
+    cost_rates = orgdesign.cost_rates()
+    people = org.people_by_employee_id()
+    plan = {e.key: e for e in orgdesign.plan_entries(actor=policy.SYSTEM)}
+    stints = []
+    for assignment in [*orgdesign.live_assignments(), *orgdesign.plan_assignments()]:
+        source = (
+            plan.get(assignment.person) if assignment.planned else people.get(assignment.person)
+        )
+        if source is None or source.salary is None:
+            continue
+        loaded = Decimal(source.salary) * (1 + cost_rates.burden_of(source.location or ""))
+        currency = source.currency or rates_.reporting
+        # Pay is stated per year: converted at the latest rate known (deterministic).
+        rate = rates_.rate(currency, LATEST_MONTH)
+        if rate is None:
+            continue
+        annual = loaded * rate * Decimal(assignment.fte)
+        stints.append(
+            Stint(assignment.person, assignment.team, assignment.start, assignment.end, annual)
+        )
+    return stints
+
+
+@dataclass
+class PeopleCost:
+    """People cost per month: per (team, person) cents, for totals and the small-group rule."""
+
+    months: list[date]
+    cells: list[dict[tuple[str | None, str], Decimal]]
+
+    def team_month(self, team: str | None, index: int) -> Decimal:
+        """A team's cost in month `index`."""
+        return sum((v for (t, _w), v in self.cells[index].items() if t == team), ZERO)
+
+    def teams(self) -> list[str | None]:
+        """Teams with any cost."""
+        return sorted({t for cell in self.cells for (t, _w) in cell}, key=lambda t: t or "")
+
+    def contributions(self, team: str | None, indexes: range | list[int]) -> dict[str, Decimal]:
+        """Per person, their part of a team's cost over some months (for disclosure)."""
+        out: dict[str, Decimal] = defaultdict(Decimal)
+        for i in indexes:
+            for (t, who), v in self.cells[i].items():
+                if t == team:
+                    out[who] += v
+        return dict(out)
+
+
+def people_cost(months: list[date]) -> PeopleCost:
+    """People cost of each month (METRICS.md), per team and person."""
+    stints = people_stints(rates())
+    return PeopleCost(months, [monthly_cost(stints, m) for m in months])
+
+
+# --- actuals ----------------------------------------------------------------------------------
+
+LineKey = tuple[str, str]  # (category, cost center code or "")
+
+
+def _center_codes() -> dict[int, str]:
+    from steward.finance.models import CostCenter
+
+    return dict(CostCenter.objects.values_list("pk", "code"))
+
+
+def _team_centers() -> dict[str, str]:
+    from steward.finance.models import CostCenter
+
+    found: dict[str, str] = {}
+    for slug, code in CostCenter.objects.filter(team__isnull=False).values_list(
+        "team__slug", "code"
+    ):
+        found.setdefault(slug, code)
+    return found
+
+
+def _contract_months() -> dict[int, list[tuple[date, date]]]:
+    """vendor id -> the [start, end) spans of its contracts."""
+    from steward.finance.models import Contract
+
+    spans: dict[int, list[tuple[date, date]]] = defaultdict(list)
+    for vendor, start, end in Contract.objects.values_list("vendor_id", "start", "end"):
+        spans[vendor].append((start, end))
+    return spans
+
+
+def actuals(fiscal_year: Any, people: PeopleCost | None = None) -> dict[str, Any]:
+    """Actual cost per line and month: ledger (mapped category), cloud bills (EffectiveCost,
+    category cloud) and people cost (from the org), plus the part under contract."""
+    from steward.finance.models import CloudCost, LedgerEntry
+
+    months = fiscal_year.months
+    index = {m: i for i, m in enumerate(months)}
+    codes = _center_codes()
+    actual: dict[LineKey, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
+    committed: dict[LineKey, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
+    contracts = _contract_months()
+    ledger = LedgerEntry.objects.filter(month__gte=fiscal_year.start, month__lt=fiscal_year.end)
+    for category, center, vendor, day, month, amount in ledger.values_list(
+        "category", "cost_center_id", "vendor_id", "date", "month", "amount_reporting"
+    ):
+        key = (category, codes.get(center, ""))
+        actual[key][index[month]] += amount
+        if vendor is not None and any(s <= day < e for s, e in contracts.get(vendor, [])):
+            committed[key][index[month]] += amount
+    cloud = (
+        CloudCost.objects.filter(month__gte=fiscal_year.start, month__lt=fiscal_year.end)
+        .values_list("cost_center_id", "month")
+        .annotate(total=Sum("effective_reporting"))
+    )
+    for center, month, total in cloud:
+        actual[("cloud", codes.get(center, ""))][index[month]] += cents(total or ZERO)
+    people = people or people_cost(months)
+    centers = _team_centers()
+    people_lines: dict[LineKey, list[str | None]] = defaultdict(list)
+    for team in people.teams():
+        key = ("people", centers.get(team or "", ""))
+        people_lines[key].append(team)
+        for i in range(12):
+            value = people.team_month(team, i)
+            actual[key][i] += value
+            committed[key][i] += value
+    return {"actual": actual, "committed_actual": committed, "people_lines": people_lines}
+
+
+def contract_due(fiscal_year: Any, rates_: Rates) -> dict[LineKey, list[Decimal]]:
+    """Contract payments due per line and month: annual value / 12 in each month the contract
+    runs (auto-renewing contracts run on past their end)."""
+    from steward.finance.models import Contract
+
+    months = fiscal_year.months
+    codes = _center_codes()
+    due: dict[LineKey, list[Decimal]] = defaultdict(lambda: [ZERO] * 12)
+    for c in Contract.objects.all():
+        key = (c.category, codes.get(c.cost_center_id or 0, ""))
+        for i, month in enumerate(months):
+            runs = c.start < add_months(month, 1) and (c.auto_renew or month < c.end)
+            if runs:
+                converted = rates_.convert(c.annual_value / 12, c.currency, month)
+                due[key][i] += converted or ZERO
+    return due
+
+
+def closed_months(fiscal_year: Any, today: date) -> int:
+    """How many months of the fiscal year ended before `today`'s month began."""
+    return sum(1 for m in fiscal_year.months if add_months(m, 1) <= today.replace(day=1))
+
+
+def plan_vs_actual(
+    *, actor: Actor, fiscal_year: Any, version: Any | None = None, today: date | None = None
+) -> dict[str, Any]:
+    """Plan, actual and forecast per line (category x cost center) and month, with totals and
+    the lines forecast to overrun (METRICS.md "Money")."""
+    _require(actor)
+    today = today or date.today()
+    rates_ = rates()
+    months = fiscal_year.months
+    if version is None:
+        version = version_list(actor=actor, fiscal_year=fiscal_year).order_by("-number").first()
+    plans: dict[LineKey, list[Decimal]] = {}
+    names = {code: name for code, name in cost_center_list(actor=actor).values_list("code", "name")}
+    if version is not None:
+        for line in budget_lines(actor=actor, version=version):
+            key = (line.category, line.cost_center.code if line.cost_center else "")
+            plans[key] = line_plan(line, rates_, months)
+    people = people_cost(months)
+    found = actuals(fiscal_year, people)
+    due = contract_due(fiscal_year, rates_)
+    closed = closed_months(fiscal_year, today)
+    keys = sorted(set(plans) | set(found["actual"]) | set(due))
+    lines = []
+    for key in keys:
+        actual = found["actual"].get(key, [ZERO] * 12)
+        committed_actual = found["committed_actual"].get(key, [ZERO] * 12)
+        if key[0] == "people":
+            committed = actual
+            uncommitted = [ZERO] * 12
+        else:
+            committed = due.get(key, [ZERO] * 12)
+            uncommitted = [a - c for a, c in zip(actual, committed_actual, strict=True)]
+        lines.append(
+            fc.forecast_line(
+                fc.LineInput(
+                    key[0], key[1], plans.get(key, [ZERO] * 12), actual, committed, uncommitted
+                ),
+                closed,
+            )
+        )
+    hidden = _hidden_people_lines(actor, people, found["people_lines"])
+    overrun = {(ln.category, ln.cost_center) for ln in fc.overruns(lines, OVERRUN_THRESHOLD)}
+    rows = []
+    for line in lines:
+        secret = (line.category, line.cost_center) in hidden
+        rows.append(
+            {
+                "category": line.category,
+                "category_label": CATEGORY_LABELS.get(line.category, line.category),
+                "cost_center": line.cost_center,
+                "cost_center_name": names.get(line.cost_center, "No cost center"),
+                "plan": line.plan,
+                "actual": None if secret else line.actual,
+                "forecast": None if secret else line.forecast,
+                "budget": line.budget,
+                "plan_to_date": line.plan_to_date,
+                "actual_to_date": None if secret else line.actual_to_date,
+                "forecast_total": None if secret else line.forecast_total,
+                "variance": None if secret else line.variance,
+                "variance_share": None if secret else line.variance_share,
+                "run_rate": None if secret else line.run_rate,
+                "overrun": (line.category, line.cost_center) in overrun and not secret,
+                "suppressed": secret,
+            }
+        )
+
+    def total(attr: str) -> Decimal:
+        return sum((getattr(ln, attr) for ln in lines), ZERO)
+
+    per_month = {
+        "plan": [sum((ln.plan[i] for ln in lines), ZERO) for i in range(12)],
+        "actual": [sum((ln.actual[i] for ln in lines), ZERO) for i in range(12)],
+        "forecast": [sum((ln.forecast[i] for ln in lines), ZERO) for i in range(12)],
+    }
+    by_category: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for ln in lines:
+        cell = by_category[ln.category]
+        cell["budget"] += ln.budget
+        cell["actual_to_date"] += ln.actual_to_date
+        cell["forecast"] += ln.forecast_total
+    return {
+        "year": fiscal_year.year,
+        "currency": rates_.reporting,
+        "version": version,
+        "months": months,
+        "closed": closed,
+        "budget": total("budget"),
+        "plan_to_date": total("plan_to_date"),
+        "actual_to_date": total("actual_to_date"),
+        "forecast": total("forecast_total"),
+        "variance": total("forecast_total") - total("budget"),
+        "per_month": per_month,
+        "lines": rows,
+        "categories": [
+            {
+                "category": cat,
+                "category_label": CATEGORY_LABELS.get(cat, cat),
+                "budget": v["budget"],
+                "actual_to_date": v["actual_to_date"],
+                "forecast": v["forecast"],
+                "variance": v["forecast"] - v["budget"],
+            }
+            for cat, v in sorted(by_category.items())
+        ],
+        "overruns": [r for r in rows if r["overrun"]],
+    }
+
+
+def cloud_drivers(
+    *, actor: Actor, fiscal_year: Any, today: date, growth: Decimal = Decimal("0.1")
+) -> list[dict[str, Any]]:
+    """Cloud services whose mean EffectiveCost of the last 3 closed months grew by more than
+    `growth` over the 3 months before: what drives a cloud variance."""
+    from steward.finance.models import CloudCost
+
+    _require(actor)
+    closed = closed_months(fiscal_year, today)
+    if closed < 6:
+        return []
+    months = fiscal_year.months
+    recent, before = months[closed - 3 : closed], months[closed - 6 : closed - 3]
+    sums: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+    rows = (
+        CloudCost.objects.filter(month__gte=before[0], month__lt=add_months(recent[-1], 1))
+        .values_list("service", "service_name", "month")
+        .annotate(total=Sum("effective_reporting"))
+    )
+    # A service as the mapping rules name it (e.g. search-api), else the provider's service.
+    for service, provider_service, month, total in rows:
+        sums[service or provider_service][1 if month in recent else 0] += cents(total or ZERO)
+    found: list[dict[str, Any]] = []
+    for service, (old, new) in sums.items():
+        if old > 0 and (new - old) / old > growth:
+            found.append(
+                {
+                    "service": service,
+                    "before": cents(old / 3),
+                    "recent": cents(new / 3),
+                    "growth": (new - old) / old,
+                }
+            )
+    found.sort(key=lambda r: (-(r["recent"] - r["before"]), r["service"]))
+    return found
+
+
+def forecast_json(*, actor: Actor, fiscal_year: Any, today: date | None = None) -> dict[str, Any]:
+    """CONTRACT.md `steward finance forecast --json`: year totals and one line per category."""
+    report = plan_vs_actual(actor=actor, fiscal_year=fiscal_year, today=today)
+    return {
+        "year": report["year"],
+        "currency": report["currency"],
+        "version": report["version"].name if report["version"] else None,
+        "closed_months": report["closed"],
+        "budget": report["budget"],
+        "actual_to_date": report["actual_to_date"],
+        "forecast": report["forecast"],
+        "variance": report["variance"],
+        "lines": [
+            {k: c[k] for k in ("category", "budget", "actual_to_date", "forecast", "variance")}
+            for c in report["categories"]
+        ],
+    }
+
+
+def _may_see_pay(actor: Actor) -> bool:
+    return bool(policy.roles_of(actor) & policy.COMPENSATION_ROLES)
+
+
+def min_group() -> int:
+    """The small-group threshold in force."""
+    return disclosure.min_group_size(getattr(settings, "STEWARD_MIN_GROUP_SIZE", None))
+
+
+def _hidden_people_lines(
+    actor: Actor, people: PeopleCost, people_lines: dict[LineKey, list[str | None]]
+) -> set[LineKey]:
+    """People lines an executive may not see: made of too few people, with complements."""
+    if _may_see_pay(actor) or not people_lines:
+        return set()
+    figures: dict[Any, disclosure.Figure] = {}
+    for key, teams in people_lines.items():
+        parts: dict[str, Decimal] = defaultdict(Decimal)
+        for team in teams:
+            for who, v in people.contributions(team, range(12)).items():
+                parts[who] += v
+        figures[key] = disclosure.Figure(dict(parts))
+    figures["total"] = disclosure.combine(figures[k] for k in people_lines)
+    hidden = disclosure.suppressed(figures, [(list(people_lines), "total")], min_group())
+    return {k for k in hidden if k != "total"}
+
+
+# --- allocation -----------------------------------------------------------------------------
+
+
+def effort_cells(start: date, end: date) -> dict[tuple[str, str, str], Fraction]:
+    """Person-days per (team, month YYYY-MM, initiative key or `unlinked`) from the commits'
+    link keys: strategy's attribution of effort (the alignment report's cells)."""
+    from steward.engineering import selectors as evidence
+    from steward.org import selectors as org_selectors
+    from steward.strategy import alignment
+    from steward.strategy import selectors as strategy
+
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for initiative in strategy.initiative_list(actor=policy.SYSTEM):
+        for key in initiative.link_keys:
+            by_key[key].append(initiative.key)
+    commits = [
+        alignment.CommitRef(c.commit_id, c.person_id, c.day, c.keys)
+        for c in evidence.commit_evidence(start=start, end=end)
+    ]
+    memberships = evidence.team_on({c.person_id for c in commits}, start, end)
+    slug_of = org_selectors.team_slugs_by_id()
+
+    def team_of(person: int, day: date) -> str | None:
+        for s, e, team_id in memberships.get(person, []):
+            if s <= day and (e is None or day < e):
+                return slug_of.get(team_id)
+        return None
+
+    return dict(alignment.attribute(commits, by_key, team_of, by_commit=False).cells)
+
+
+def _months_between(start: date, end: date) -> list[date]:
+    out = []
+    month = start.replace(day=1)
+    while month < end:
+        out.append(month)
+        month = add_months(month, 1)
+    return out
+
+
+def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
+    """Cost per team, per service, per initiative and per objective over the months of
+    [start, end) (METRICS.md: team = people cost + costs mapped to it; initiative = Σ months
+    team people cost x the initiative's share of the team's effort + direct costs)."""
+    from steward.finance.models import CloudCost, LedgerEntry
+    from steward.strategy import alignment
+    from steward.strategy import selectors as strategy
+
+    _require(actor)
+    months = _months_between(start, end)
+    people = people_cost(months)
+    slugs = {pk: slug for pk, slug in _team_slugs().items()}
+    team_people: dict[str, Decimal] = defaultdict(Decimal)
+    team_direct: dict[str, Decimal] = defaultdict(Decimal)
+    service: dict[str, Decimal] = defaultdict(Decimal)
+    initiative: dict[str, Decimal] = defaultdict(Decimal)
+    direct_initiative: dict[str, Decimal] = defaultdict(Decimal)
+    unallocated = ZERO
+    for i, _month in enumerate(months):
+        for team in people.teams():
+            team_people[team or ""] += people.team_month(team, i)
+    lo, hi = months[0] if months else start, add_months(months[-1], 1) if months else end
+    for team_id, svc, init, amount in (
+        CloudCost.objects.filter(month__gte=lo, month__lt=hi)
+        .values_list("team_id", "service", "initiative")
+        .annotate(total=Sum("effective_reporting"))
+    ):
+        amount = cents(amount or ZERO)
+        if team_id is None and not svc and not init:
+            unallocated += amount
+        if team_id is not None:
+            team_direct[slugs.get(team_id, "")] += amount
+        if svc:
+            service[svc] += amount
+        if init:
+            direct_initiative[init] += amount
+    for team_id, init, category, amount in (
+        LedgerEntry.objects.filter(month__gte=lo, month__lt=hi)
+        .values_list("team_id", "initiative", "category")
+        .annotate(total=Sum("amount_reporting"))
+    ):
+        amount = cents(amount or ZERO)
+        if team_id is not None:
+            team_direct[slugs.get(team_id, "")] += amount
+        elif category == "unallocated":
+            unallocated += amount
+        if init:
+            direct_initiative[init] += amount
+    cells = effort_cells(lo, hi)
+    month_index = {m.strftime("%Y-%m"): i for i, m in enumerate(months)}
+    team_month_total: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+    for (team, month, _init), days in cells.items():
+        team_month_total[(team, month)] += days
+    effort_cost: dict[str, Decimal] = defaultdict(Decimal)
+    for (team, month, init), days in cells.items():
+        total_days = team_month_total[(team, month)]
+        index_ = month_index.get(month)
+        if index_ is None or not total_days:
+            continue
+        share = days / total_days
+        cost = people.team_month(team, index_)
+        effort_cost[init] += Decimal(cost) * Decimal(share.numerator) / Decimal(share.denominator)
+    for key in set(effort_cost) | set(direct_initiative):
+        initiative[key] = cents(effort_cost.get(key, ZERO)) + direct_initiative.get(key, ZERO)
+    weights: dict[str, dict[str, Fraction]] = {}
+    titles: dict[str, str] = {}
+    for item in strategy.initiative_list(actor=policy.SYSTEM):
+        titles[item.key] = item.title
+        weights[item.key] = {
+            link.objective.key: Fraction(str(link.weight)) for link in item.objective_links.all()
+        }
+    per_objective = alignment.objective_effort(
+        {k: Fraction(str(v)) for k, v in initiative.items()}, weights
+    )
+    names = _team_names()
+    teams = sorted(set(team_people) | set(team_direct))
+    hidden = _hidden_teams(actor, people, teams)
+    team_rows = [
+        {
+            "team": t,
+            "name": names.get(t, "No team") if t else "No team",
+            "people": None if t in hidden else cents(team_people.get(t, ZERO)),
+            "direct": team_direct.get(t, ZERO),
+            "total": None
+            if t in hidden
+            else cents(team_people.get(t, ZERO)) + team_direct.get(t, ZERO),
+        }
+        for t in teams
+    ]
+    secret_people = bool(hidden)
+    return {
+        "from": lo,
+        "to": hi,
+        "currency": reporting_currency(),
+        "teams": team_rows,
+        "services": sorted(
+            ({"service": k, "amount": v} for k, v in service.items()), key=lambda r: -r["amount"]
+        ),
+        "initiatives": sorted(
+            (
+                {
+                    "initiative": k,
+                    "title": titles.get(k, "Not linked to an initiative" if k == "unlinked" else k),
+                    "effort_cost": None if secret_people else cents(effort_cost.get(k, ZERO)),
+                    "direct": direct_initiative.get(k, ZERO),
+                    "amount": None if secret_people else v,
+                }
+                for k, v in initiative.items()
+            ),
+            key=lambda r: -(r["amount"] or r["direct"]),
+        ),
+        "objectives": sorted(
+            (
+                {
+                    "objective": k,
+                    "amount": None
+                    if secret_people
+                    else cents(Decimal(v.numerator) / Decimal(v.denominator)),
+                }
+                for k, v in per_objective.items()
+            ),
+            key=lambda r: r["objective"],
+        ),
+        "unallocated": unallocated,
+        "people_suppressed": secret_people,
+    }
+
+
+def _team_slugs() -> dict[int, str]:
+    from steward.org import selectors as org
+
+    return org.team_slugs_by_id()
+
+
+def _team_names() -> dict[str, str]:
+    from steward.org import selectors as org
+
+    return org.team_names_by_slug()
+
+
+def _hidden_teams(actor: Actor, people: PeopleCost, teams: list[str]) -> set[str]:
+    """Teams whose people cost an executive may not see (small groups and complements)."""
+    if _may_see_pay(actor):
+        return set()
+    months = range(len(people.months))
+    figures: dict[Any, disclosure.Figure] = {
+        t: disclosure.Figure(people.contributions(t or None, months)) for t in teams
+    }
+    figures["__total__"] = disclosure.combine(figures[t] for t in teams)
+    hidden = disclosure.suppressed(figures, [(teams, "__total__")], min_group())
+    return {k for k in hidden if k != "__total__"}
+
+
+def costs_json(*, actor: Actor, start: date, end: date, by: str) -> dict[str, Any]:
+    """CONTRACT.md `steward finance costs --json`: {from, to, currency, total, unallocated,
+    groups[{key, amount}]}; cloud cost is FOCUS EffectiveCost."""
+    from steward.finance.models import CloudCost, LedgerEntry
+
+    _require(actor)
+    report = cost_allocation(actor=actor, start=start, end=end)
+    groups: list[dict[str, Any]]
+    if by == "team":
+        groups = [{"key": r["team"] or "(none)", "amount": r["total"]} for r in report["teams"]]
+    elif by == "service":
+        groups = [{"key": r["service"], "amount": r["amount"]} for r in report["services"]]
+    elif by == "initiative":
+        groups = [{"key": r["initiative"], "amount": r["amount"]} for r in report["initiatives"]]
+    elif by == "provider":
+        rows = (
+            CloudCost.objects.filter(month__gte=report["from"], month__lt=report["to"])
+            .values_list("period__provider")
+            .annotate(total=Sum("effective_reporting"))
+        )
+        groups = [{"key": p, "amount": cents(t or ZERO)} for p, t in rows]
+    else:
+        found: dict[str, Decimal] = defaultdict(Decimal)
+        for cat, total in (
+            LedgerEntry.objects.filter(month__gte=report["from"], month__lt=report["to"])
+            .values_list("category")
+            .annotate(total=Sum("amount_reporting"))
+        ):
+            found[cat] += cents(total or ZERO)
+        found["cloud"] += cents(
+            CloudCost.objects.filter(month__gte=report["from"], month__lt=report["to"]).aggregate(
+                t=Sum("effective_reporting")
+            )["t"]
+            or ZERO
+        )
+        found["people"] += sum((r["people"] or ZERO for r in report["teams"]), ZERO)
+        groups = [{"key": k, "amount": v} for k, v in sorted(found.items())]
+    total = sum((g["amount"] or ZERO for g in groups), ZERO)
+    return {
+        "from": report["from"],
+        "to": report["to"],
+        "currency": report["currency"],
+        "total": total,
+        "unallocated": report["unallocated"],
+        "groups": groups,
+    }
+
+
+# --- vendors and contracts -------------------------------------------------------------------
+
+ALERT_DAYS = (90, 60, 30)
+
+
+def contract_list(*, actor: Actor) -> QuerySet[Any]:
+    """Contracts by end date."""
+    return (
+        _visible(actor, "Contract").select_related("vendor", "cost_center").order_by("end", "key")
+    )
+
+
+def vendor_list(*, actor: Actor) -> QuerySet[Any]:
+    """Vendors by name."""
+    return _visible(actor, "Vendor").order_by("name")
+
+
+def renewal_calendar(*, actor: Actor, today: date) -> list[dict[str, Any]]:
+    """Contracts still running, each with its cancel-by date, days left and the alert level
+    (90, 60 or 30 days before cancel-by; `inside` once the notice period has begun)."""
+    from datetime import timedelta
+
+    from steward.finance.models import LedgerEntry
+
+    rows = []
+    year_ago = today - timedelta(days=365)
+    spent: dict[int, list[tuple[date, Decimal]]] = defaultdict(list)
+    for vendor, day, amount in LedgerEntry.objects.filter(
+        date__gte=year_ago, date__lt=today, vendor__isnull=False
+    ).values_list("vendor_id", "date", "amount_reporting"):
+        spent[vendor].append((day, amount))
+    for c in contract_list(actor=actor).filter(end__gt=today):
+        days = (c.cancel_by - today).days
+        # Spend against the contract: the vendor's ledger rows of the last 12 months that fall
+        # inside the contract's dates.
+        spend = sum((a for d, a in spent.get(c.vendor_id, []) if c.start <= d < c.end), ZERO)
+        if days < 0:
+            level = "inside"
+        else:
+            level = next((str(d) for d in sorted(ALERT_DAYS) if days <= d), "")
+        rows.append(
+            {
+                "contract": c,
+                "cancel_by": c.cancel_by,
+                "days_left": days,
+                "alert": level,
+                "spend_12m": spend,
+            }
+        )
+    rows.sort(key=lambda r: r["cancel_by"])
+    return rows
+
+
+def vendor_spend(*, actor: Actor, start: date, end: date) -> list[dict[str, Any]]:
+    """Spend per vendor from the ledger in [start, end), with its share and contract value."""
+    from steward.finance.models import LedgerEntry
+
+    _require(actor)
+    rows = (
+        LedgerEntry.objects.filter(date__gte=start, date__lt=end)
+        .exclude(vendor_name="")
+        .values_list("vendor_name")
+        .annotate(total=Sum("amount_reporting"))
+    )
+    amounts = [(v, cents(t or ZERO)) for v, t in rows]
+    total = sum((t for _v, t in amounts), ZERO)
+    out = [{"vendor": v, "amount": t, "share": (t / total) if total else None} for v, t in rows]
+    out.sort(key=lambda r: -r["amount"])
+    return out
+
+
+def concentration(spend: list[dict[str, Any]], top: int = 5) -> Decimal | None:
+    """Share of spend in the `top` vendors."""
+    total = sum((r["amount"] for r in spend), ZERO)
+    if not total:
+        return None
+    return sum((r["amount"] for r in spend[:top]), ZERO) / total
+
+
+# --- capitalization --------------------------------------------------------------------------
+
+
+def initiative_effort_cost(
+    start: date, end: date
+) -> tuple[dict[tuple[str, date], Decimal], dict[tuple[str, date], Decimal]]:
+    """(initiative, month) -> effort cost and person-days over the months of [start, end)."""
+    months = _months_between(start, end)
+    people = people_cost(months)
+    cells = effort_cells(start, end)
+    index = {m.strftime("%Y-%m"): (i, m) for i, m in enumerate(months)}
+    totals: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
+    for (team, month, _init), days in cells.items():
+        totals[(team, month)] += days
+    cost: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    person_days: dict[tuple[str, date], Decimal] = defaultdict(Decimal)
+    for (team, month, init), days in cells.items():
+        found = index.get(month)
+        if found is None or not totals[(team, month)]:
+            continue
+        i, first = found
+        share = days / totals[(team, month)]
+        cost[(init, first)] += people.team_month(team, i) * share.numerator / share.denominator
+        person_days[(init, first)] += Decimal(days.numerator) / Decimal(days.denominator)
+    return dict(cost), dict(person_days)
+
+
+def capitalization_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
+    """Capitalizable and expensed effort cost per initiative and quarter (METRICS.md)."""
+    from steward.finance.capitalization import Window, split
+
+    _require(actor)
+    windows = {
+        c.initiative: Window(c.method, c.capitalize_from, c.go_live)
+        for c in _visible(actor, "Capitalization")
+    }
+    cost, days = initiative_effort_cost(start, end)
+    hidden = not _may_see_pay(actor) and bool(cost)
+    rows = split(cost, days, windows)
+    if hidden:
+        # Effort cost is pay split by commits: executives see it summed over all initiatives.
+        total_cap = sum((r["capitalizable"] for r in rows), ZERO)
+        total_exp = sum((r["expensed"] for r in rows), ZERO)
+        for r in rows:
+            r["effort_cost"] = r["capitalizable"] = r["expensed"] = None
+        return {
+            "rows": rows,
+            "capitalizable": total_cap,
+            "expensed": total_exp,
+            "currency": reporting_currency(),
+            "suppressed": True,
+            "windows": windows,
+        }
+    return {
+        "rows": rows,
+        "capitalizable": sum((r["capitalizable"] for r in rows), ZERO),
+        "expensed": sum((r["expensed"] for r in rows), ZERO),
+        "currency": reporting_currency(),
+        "suppressed": False,
+        "windows": windows,
+    }
+
+
+def evaluation_list(*, actor: Actor) -> list[dict[str, Any]]:
+    """Vendor evaluations, newest first, each with its vendors ranked by weighted score."""
+    from steward.finance.evaluations import weighted_scores
+
+    _require(actor)
+    return [
+        {"evaluation": e, "ranked": weighted_scores(e.weights, e.scores)}
+        for e in _visible(actor, "VendorEvaluation")
+    ]

@@ -1,0 +1,228 @@
+"""Writes of the finance app: fiscal years, cost centers, budget versions and lines, rates,
+mapping rules, vendors and contracts. Each checks the actor, validates, runs in one
+transaction and is audited by auditlog (`save()`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max, Model
+
+from steward.core.errors import InvalidFields, invalid_fields_from
+from steward.finance import rules
+from steward.finance.models import (
+    MONTH_FIELDS,
+    BudgetLine,
+    BudgetVersion,
+    Contract,
+    CostCenter,
+    FiscalYear,
+    MappingRule,
+    MonthlyRate,
+    Vendor,
+)
+from steward.finance.money import KNOWN_CURRENCIES
+
+
+class FinanceError(InvalidFields):
+    """A finance change that cannot be made as asked (`fields` names the fields at fault)."""
+
+
+def _require(actor: Any) -> None:
+    if not rules.may_change_money(actor):
+        raise PermissionDenied("only finance, the CTO and admins change budgets and contracts")
+
+
+def _save(obj: Model) -> None:
+    try:
+        obj.full_clean()
+    except ValidationError as exc:
+        raise invalid_fields_from(exc, FinanceError) from exc
+    obj.save()
+
+
+def check_currency(currency: str, field: str = "currency") -> str:
+    """`currency` upper-cased, or FinanceError unless it is a known ISO 4217 code."""
+    code = (currency or "").strip().upper()
+    if code not in KNOWN_CURRENCIES:
+        raise FinanceError(
+            f"unknown currency {currency!r}",
+            fields={field: [f"{currency!r} is not an ISO 4217 code Steward knows (e.g. EUR)"]},
+        )
+    return code
+
+
+@transaction.atomic
+def fiscal_year_create(
+    *, actor: Any, year: int, first_month: int = 1, currency: str | None = None
+) -> FiscalYear:
+    """A fiscal year with an empty budget (version 0)."""
+    _require(actor)
+    fy = FiscalYear(
+        year=year,
+        first_month=first_month,
+        currency=check_currency(currency or settings.STEWARD_REPORTING_CURRENCY),
+    )
+    _save(fy)
+    _save(BudgetVersion(fiscal_year=fy, number=0, note="Budget"))
+    return fy
+
+
+@transaction.atomic
+def cost_center_upsert(*, actor: Any, code: str, name: str, team: Any | None = None) -> CostCenter:
+    """Create or rename a cost center (and set the team whose people cost it carries)."""
+    _require(actor)
+    center = CostCenter.objects.filter(code=code).first() or CostCenter(code=code)
+    center.name = name
+    center.team = team
+    _save(center)
+    return center
+
+
+@transaction.atomic
+def version_create(*, actor: Any, fiscal_year: FiscalYear, note: str = "") -> BudgetVersion:
+    """The next reforecast of `fiscal_year`, starting as a copy of its latest version."""
+    _require(actor)
+    latest = fiscal_year.versions.order_by("-number").first()
+    number = (fiscal_year.versions.aggregate(n=Max("number"))["n"] or 0) + 1
+    version = BudgetVersion(fiscal_year=fiscal_year, number=number, note=note)
+    _save(version)
+    if latest is not None:
+        for line in latest.lines.all():
+            line.pk = None
+            line.version = version
+            _save(line)
+    return version
+
+
+@transaction.atomic
+def budget_line_save(
+    *,
+    actor: Any,
+    version: BudgetVersion,
+    category: str,
+    cost_center: CostCenter | None,
+    amounts: Sequence[Decimal],
+    currency: str | None = None,
+    note: str = "",
+    line: BudgetLine | None = None,
+) -> BudgetLine:
+    """Create or change one budget line: its category, cost center and twelve months."""
+    _require(actor)
+    if len(amounts) != 12:
+        raise FinanceError("a budget line has twelve months", fields={"__all__": ["12 amounts"]})
+    if line is None:
+        line = BudgetLine.objects.filter(
+            version=version, category=category, cost_center=cost_center
+        ).first() or BudgetLine(version=version)
+    line.category = category
+    line.cost_center = cost_center
+    line.currency = check_currency(currency or version.fiscal_year.currency)
+    line.note = note
+    for name, amount in zip(MONTH_FIELDS, amounts, strict=True):
+        setattr(line, name, Decimal(amount))
+    _save(line)
+    return line
+
+
+@transaction.atomic
+def budget_line_delete(*, actor: Any, line: BudgetLine) -> None:
+    """Remove a budget line."""
+    _require(actor)
+    line.delete()
+
+
+@transaction.atomic
+def rate_set(*, actor: Any, month: date, currency: str, rate: Decimal) -> MonthlyRate:
+    """Set the rate of `currency` in `month` (units of the reporting currency per unit)."""
+    _require(actor)
+    month = month.replace(day=1)
+    code = check_currency(currency)
+    row = MonthlyRate.objects.filter(month=month, currency=code).first() or MonthlyRate(
+        month=month, currency=code
+    )
+    row.rate = Decimal(rate)
+    _save(row)
+    return row
+
+
+@transaction.atomic
+def rule_create(*, actor: Any, **fields: Any) -> MappingRule:
+    """A mapping rule (see `MappingRule`); applies to rows imported from now on."""
+    _require(actor)
+    rule = MappingRule(**fields)
+    if rule.source == "ledger" and not rule.category:
+        raise FinanceError(
+            "a ledger rule needs a category", fields={"category": ["pick the category"]}
+        )
+    _save(rule)
+    return rule
+
+
+@transaction.atomic
+def vendor_upsert(*, actor: Any, name: str, category: str = "other", website: str = "") -> Vendor:
+    """Create a vendor or change its category and website."""
+    _require(actor)
+    vendor = Vendor.objects.filter(name=name).first() or Vendor(name=name)
+    vendor.category = category
+    vendor.website = website
+    _save(vendor)
+    return vendor
+
+
+@transaction.atomic
+def contract_upsert(*, actor: Any, key: str, values: Mapping[str, Any]) -> Contract:
+    """Create or change a contract; a second contract of the same vendor and title whose
+    dates overlap is refused (a renewal is a new contract starting when the old one ends)."""
+    _require(actor)
+    contract = Contract.objects.filter(key=key).first() or Contract(key=key)
+    for name, value in values.items():
+        setattr(contract, name, value)
+    contract.currency = check_currency(contract.currency)
+    clash = (
+        Contract.objects.filter(
+            vendor=contract.vendor,
+            title=contract.title,
+            start__lt=contract.end,
+            end__gt=contract.start,
+        )
+        .exclude(key=key)
+        .first()
+    )
+    if clash is not None:
+        raise FinanceError(
+            f"contract {clash.key} of {contract.vendor} overlaps these dates",
+            fields={"start": [f"{clash.key} runs {clash.start} to {clash.end}"]},
+        )
+    _save(contract)
+    return contract
+
+
+@transaction.atomic
+def evaluation_to_decision(*, actor: Any, evaluation: Any) -> Any:
+    """Write an evaluation as a draft architecture decision record (once; its number is kept)."""
+    from steward.architecture import services as architecture
+    from steward.finance.evaluations import decision_markdown
+
+    _require(actor)
+    if evaluation.decision_number is not None:
+        raise FinanceError(
+            f"already recorded as ADR-{evaluation.decision_number:04d}",
+            fields={"__all__": ["this evaluation has a decision record"]},
+        )
+    decision = architecture.decision_create(
+        actor=actor,
+        title=f"Choose a vendor: {evaluation.title}",
+        body=decision_markdown(evaluation.title, evaluation.weights, evaluation.scores),
+        date=evaluation.date,
+        tags=["vendor"],
+    )
+    evaluation.decision_number = decision.number
+    _save(evaluation)
+    return decision

@@ -1,0 +1,380 @@
+"""Finance pages: budget (grid editor, versions side by side, CSV), plan vs actual vs
+forecast, cost allocation, cloud bills and mapping rules, vendors and contracts, rates."""
+
+from __future__ import annotations
+
+import csv
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+
+from steward.core.editing import form_page, require
+from steward.core.errors import InvalidFields
+from steward.finance import charts, forms, rules, selectors, services
+from steward.finance.models import MONTH_FIELDS, BillingPeriod, CloudCost, MappingRule, MonthlyRate
+
+
+def _money_page(request: HttpRequest) -> None:
+    require(rules.may_see_money(request.user))
+
+
+def _today() -> date:
+    return timezone.localdate()
+
+
+def _fiscal_year(request: HttpRequest) -> Any:
+    text = request.GET.get("year") or ""
+    if text.isdigit():
+        fy = selectors.fiscal_year_get(actor=request.user, year=int(text))
+        if fy is None:
+            raise Http404("no such fiscal year")
+        return fy
+    return selectors.fiscal_year_of(actor=request.user, day=_today())
+
+
+def _version(request: HttpRequest, fiscal_year: Any) -> Any:
+    versions = selectors.version_list(actor=request.user, fiscal_year=fiscal_year)
+    text = request.GET.get("version") or ""
+    if text.isdigit():
+        found = versions.filter(number=int(text)).first()
+        if found is None:
+            raise Http404("no such version")
+        return found
+    return versions.order_by("-number").first()
+
+
+def budget(request: HttpRequest) -> HttpResponse:
+    """A budget version line by line and month by month, and the versions side by side."""
+    _money_page(request)
+    fy = _fiscal_year(request)
+    context: dict[str, Any] = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+        "may_edit": rules.may_change_money(request.user),
+    }
+    if fy is not None:
+        version = _version(request, fy)
+        context.update(
+            version=version,
+            versions=selectors.version_list(actor=request.user, fiscal_year=fy),
+            lines=selectors.budget_lines(actor=request.user, version=version),
+            side=selectors.versions_side_by_side(actor=request.user, fiscal_year=fy),
+            months=fy.months,
+        )
+    return render(request, "finance/budget.html", context)
+
+
+def budget_edit(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """Edit a version's lines as a grid (one row per line, one column per month)."""
+    require(rules.may_change_money(request.user))
+    fy = selectors.fiscal_year_get(actor=request.user, year=year)
+    version = (
+        fy
+        and selectors.version_list(actor=request.user, fiscal_year=fy).filter(number=number).first()
+    )
+    if version is None:
+        raise Http404("no such budget version")
+    lines = list(selectors.budget_lines(actor=request.user, version=version))
+    grid = forms.BudgetGrid(request.POST or None, initial=forms.grid_initial(lines))
+    status = 200
+    if request.method == "POST":
+        if grid.is_valid():
+            try:
+                with transaction.atomic():
+                    saved = forms.grid_save(actor=request.user, version=version, grid=grid)
+            except InvalidFields as exc:
+                grid.non_form_errors().append(str(exc))  # type: ignore[attr-defined]
+            else:
+                messages.success(request, f"{version}: {saved} lines saved.")
+                return redirect(reverse("finance:budget") + f"?year={year}&version={number}")
+        status = 422
+    months = version.fiscal_year.months
+    context = {"grid": grid, "version": version, "months": months, "month_fields": MONTH_FIELDS}
+    return render(request, "finance/budget_edit.html", context, status=status)
+
+
+def budget_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
+    """A version's lines as CSV, in the format `steward import budget` reads."""
+    _money_page(request)
+    fy = selectors.fiscal_year_get(actor=request.user, year=year)
+    version = (
+        fy
+        and selectors.version_list(actor=request.user, fiscal_year=fy).filter(number=number).first()
+    )
+    if version is None:
+        raise Http404("no such budget version")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="budget-{year}-v{number}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["fiscal_year", "version", "category", "cost_center", "currency", *MONTH_FIELDS, "note"]
+    )
+    for line in selectors.budget_lines(actor=request.user, version=version):
+        writer.writerow(
+            [
+                year,
+                number,
+                line.category,
+                line.cost_center.code if line.cost_center else "",
+                line.currency,
+                *[f"{getattr(line, m):.2f}" for m in MONTH_FIELDS],
+                line.note,
+            ]
+        )
+    return response
+
+
+def version_create(request: HttpRequest, year: int) -> HttpResponse:
+    """POST: the next reforecast of a fiscal year, copied from its latest version."""
+    require(rules.may_change_money(request.user))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    fy = selectors.fiscal_year_get(actor=request.user, year=year)
+    if fy is None:
+        raise Http404("no such fiscal year")
+    version = services.version_create(
+        actor=request.user, fiscal_year=fy, note=request.POST.get("note", "")
+    )
+    messages.success(request, f"{version} created from the latest version.")
+    return redirect(reverse("finance:budget") + f"?year={year}&version={version.number}")
+
+
+def fiscal_year_create(request: HttpRequest) -> HttpResponse:
+    """A new fiscal year (with an empty budget)."""
+    require(rules.may_change_money(request.user))
+    form = forms.FiscalYearForm(request.POST or None, actor=request.user)
+    return form_page(
+        request,
+        form,
+        title="New fiscal year",
+        back=reverse("finance:budget"),
+        done=lambda fy: reverse("finance:budget") + f"?year={fy.year}",
+        intro="Twelve months from the month you pick; named by the calendar year it ends in.",
+    )
+
+
+def cost_centers(request: HttpRequest) -> HttpResponse:
+    """Cost centers and a form to add one."""
+    _money_page(request)
+    form = forms.CostCenterForm(request.POST or None, actor=request.user)
+    if request.method == "POST":
+        require(rules.may_change_money(request.user))
+        if form.submit() is not None:
+            messages.success(request, "Cost center saved.")
+            return redirect("finance:cost_centers")
+    context = {
+        "centers": selectors.cost_center_list(actor=request.user),
+        "form": form,
+        "may_edit": rules.may_change_money(request.user),
+    }
+    return render(request, "finance/cost_centers.html", context, status=422 if form.errors else 200)
+
+
+def rates(request: HttpRequest) -> HttpResponse:
+    """Monthly exchange rates and a form to set one."""
+    _money_page(request)
+    form = forms.RateForm(request.POST or None, actor=request.user)
+    if request.method == "POST":
+        require(rules.may_change_money(request.user))
+        if form.submit() is not None:
+            messages.success(request, "Rate saved.")
+            return redirect("finance:rates")
+    rows = MonthlyRate.objects.filter(
+        pk__in=selectors._visible(request.user, "MonthlyRate").values("pk")
+    )
+    context = {
+        "rates": rows.order_by("-month", "currency"),
+        "form": form,
+        "reporting": selectors.reporting_currency(),
+        "may_edit": rules.may_change_money(request.user),
+    }
+    return render(request, "finance/rates.html", context, status=422 if form.errors else 200)
+
+
+def plan_vs_actual(request: HttpRequest) -> HttpResponse:
+    """Plan, actual and forecast per month and line, the year-end variance and overruns."""
+    _money_page(request)
+    fy = _fiscal_year(request)
+    context: dict[str, Any] = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+    }
+    if fy is not None:
+        version = _version(request, fy)
+        report = selectors.plan_vs_actual(
+            actor=request.user, fiscal_year=fy, version=version, today=_today()
+        )
+        context.update(
+            report=report,
+            versions=selectors.version_list(actor=request.user, fiscal_year=fy),
+            chart=mark_safe(
+                charts.monthly_svg(
+                    report["months"], report["per_month"], report["closed"], report["currency"]
+                )
+            ),
+        )
+    return render(request, "finance/plan_vs_actual.html", context)
+
+
+def allocation(request: HttpRequest) -> HttpResponse:
+    """Cost per team, service, initiative and objective over a fiscal year to date."""
+    _money_page(request)
+    fy = _fiscal_year(request)
+    context: dict[str, Any] = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+    }
+    if fy is not None:
+        end = min(fy.end, _today())
+        report = selectors.cost_allocation(actor=request.user, start=fy.start, end=end)
+        teams = [(r["name"], r["total"]) for r in report["teams"] if r["total"] is not None]
+        inits = [
+            (r["title"], r["amount"]) for r in report["initiatives"][:15] if r["amount"] is not None
+        ]
+        context.update(
+            report=report,
+            team_chart=mark_safe(charts.bars_svg(teams, report["currency"], "Cost"))
+            if teams
+            else "",
+            initiative_chart=mark_safe(charts.bars_svg(inits, report["currency"], "Cost"))
+            if inits
+            else "",
+        )
+    return render(request, "finance/allocation.html", context)
+
+
+def cloud(request: HttpRequest) -> HttpResponse:
+    """Imported billing periods, cloud cost by service and month (unmapped shown), rules."""
+    _money_page(request)
+    from django.db.models import Sum
+
+    periods = BillingPeriod.objects.filter(
+        pk__in=selectors._visible(request.user, "BillingPeriod").values("pk")
+    )
+    costs = CloudCost.objects.filter(
+        pk__in=selectors._visible(request.user, "CloudCost").values("pk")
+    )
+    by_service = (
+        costs.values("service_name")
+        .annotate(total=Sum("effective_reporting"))
+        .order_by("-total")[:30]
+    )
+    unmapped = costs.filter(team__isnull=True, service="", initiative="").aggregate(
+        t=Sum("effective_reporting")
+    )["t"]
+    by_team = (
+        costs.values("team__name").annotate(total=Sum("effective_reporting")).order_by("-total")
+    )
+    form = forms.RuleForm(request.POST or None, actor=request.user)
+    if request.method == "POST":
+        require(rules.may_change_money(request.user))
+        if form.submit() is not None:
+            messages.success(
+                request, "Rule saved; it applies to bills and ledgers imported from now on."
+            )
+            return redirect("finance:cloud")
+    context = {
+        "periods": periods.order_by("-start"),
+        "by_service": by_service,
+        "by_team": by_team,
+        "unmapped": unmapped,
+        "rules": MappingRule.objects.filter(
+            pk__in=selectors._visible(request.user, "MappingRule").values("pk")
+        ).select_related("team", "cost_center"),
+        "form": form,
+        "currency": selectors.reporting_currency(),
+        "may_edit": rules.may_change_money(request.user),
+    }
+    return render(request, "finance/cloud.html", context, status=422 if form.errors else 200)
+
+
+def contracts(request: HttpRequest) -> HttpResponse:
+    """The renewal calendar with its alerts, every contract, spend per vendor, concentration."""
+    _money_page(request)
+    today = _today()
+    start = date(today.year - 1, today.month, 1)
+    spend = selectors.vendor_spend(actor=request.user, start=start, end=today)
+    context = {
+        "calendar": selectors.renewal_calendar(actor=request.user, today=today),
+        "contracts": selectors.contract_list(actor=request.user),
+        "spend": spend[:20],
+        "concentration": selectors.concentration(spend),
+        "spend_from": start,
+        "currency": selectors.reporting_currency(),
+        "today": today,
+        "evaluations": selectors.evaluation_list(actor=request.user),
+        "may_edit": rules.may_change_money(request.user),
+    }
+    return render(request, "finance/contracts.html", context)
+
+
+def evaluation_decision(request: HttpRequest, key: str) -> HttpResponse:
+    """POST: record a vendor evaluation as a draft architecture decision."""
+    require(rules.may_change_money(request.user))
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    found = selectors._visible(request.user, "VendorEvaluation").filter(key=key).first()
+    if found is None:
+        raise Http404("no such evaluation")
+    try:
+        decision = services.evaluation_to_decision(actor=request.user, evaluation=found)
+    except InvalidFields as exc:
+        messages.error(request, str(exc))
+        return redirect("finance:contracts")
+    return redirect("architecture:decision_detail", decision.number)
+
+
+def _capitalization_period(request: HttpRequest) -> tuple[Any, date, date]:
+    fy = _fiscal_year(request)
+    if fy is None:
+        raise Http404("no fiscal year")
+    return fy, fy.start, min(fy.end, _today().replace(day=1)) if fy.start < _today() else fy.end
+
+
+def capitalization(request: HttpRequest) -> HttpResponse:
+    """Capitalizable and expensed effort cost per initiative and quarter, with the evidence."""
+    _money_page(request)
+    fy = _fiscal_year(request)
+    context: dict[str, Any] = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+    }
+    if fy is not None:
+        _fy, start, end = _capitalization_period(request)
+        context["report"] = selectors.capitalization_report(
+            actor=request.user, start=start, end=end
+        )
+        context["start"], context["end"] = start, end
+    return render(request, "finance/capitalization.html", context)
+
+
+def capitalization_export(request: HttpRequest) -> HttpResponse:
+    """The capitalization report as CSV for the accountants."""
+    _money_page(request)
+    fy, start, end = _capitalization_period(request)
+    report = selectors.capitalization_report(actor=request.user, start=start, end=end)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="capitalization-{fy.year}.csv"'
+    writer = csv.writer(response)
+    columns = [
+        "initiative",
+        "quarter",
+        "method",
+        "person_days",
+        "effort_cost",
+        "capitalizable",
+        "expensed",
+    ]
+    writer.writerow([*columns, "currency"])
+    for row in report["rows"]:
+        writer.writerow(
+            [("" if row[c] is None else row[c]) for c in columns] + [report["currency"]]
+        )
+    return response
