@@ -382,3 +382,4 @@ from steward.worktracking import cli as _worktracking_cli  # noqa: E402, F401  (
 
 app.add_typer(architecture_app, name="architecture")
 app.add_typer(ladder_app, name="ladder")
+import steward.talent.cli  # noqa: E402,F401  (mounts `steward metrics hiring`)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "steward.architecture",
     "steward.strategy",
     "steward.growth",
+    "steward.talent",
     "steward.cockpit",
     "steward.demo",
     "steward.knowledge",

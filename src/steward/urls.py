@@ -27,6 +27,7 @@ urlpatterns = [
     path("engineering/knowledge/", include("steward.knowledge.urls")),
     path("work/", include("steward.worktracking.urls")),
     path("growth/", include("steward.growth.urls")),
+    path("talent/", include("steward.talent.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
