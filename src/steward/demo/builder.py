@@ -286,6 +286,7 @@ def _area_steps() -> list[Step]:
     from steward.demo.orgdesign import step_orgdesign
     from steward.demo.strategy import step_strategy
     from steward.demo.worktracking import step_worktracking
+    from steward.demo.talent import step_talent
 
     return [
         step_engineering,
@@ -297,6 +298,7 @@ def _area_steps() -> list[Step]:
         step_knowledge,
         step_worktracking,
         step_growth,
+        step_talent,
         *_last_steps(),
     ]
 

@@ -156,7 +156,9 @@ class ApplicationsImporter(CsvImporter):
             base = {
                 "application_id": str(app.get("id") or ""),
                 "candidate_id": str(app.get("candidate_id") or ""),
-                "candidate_name": f"{cand.get('first_name', '')} {cand.get('last_name', '')}".strip(),
+                "candidate_name": " ".join(
+                    str(cand.get(k) or "") for k in ("first_name", "last_name")
+                ).strip(),
                 "email": str(email or ""),
                 "requisition": requisition,
                 "source": str((app.get("source") or {}).get("public_name") or ""),

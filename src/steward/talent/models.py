@@ -108,7 +108,7 @@ class Approval(models.Model):
         "talent.Requisition", on_delete=models.CASCADE, related_name="approvals"
     )
     approver = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     role = models.CharField(max_length=16)
     approved = models.BooleanField(default=True)
@@ -117,6 +117,9 @@ class Approval(models.Model):
 
     class Meta:
         ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{'approval' if self.approved else 'refusal'} of {self.requisition_id}"
 
 
 class ActivityKind(models.TextChoices):
@@ -216,6 +219,10 @@ class SelfIdentification(models.Model):
     ethnicity = models.CharField(max_length=60, blank=True)
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    def __str__(self) -> str:
+        # Never the answers: the audit log and the admin show this.
+        return f"self-identification {self.pk}"
+
 
 class Outcome(models.TextChoices):
     OPEN = "open", "In process"
@@ -295,6 +302,9 @@ class StageMove(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.application_id} entered {self.stage}"
+
 
 class OfferStatus(models.TextChoices):
     DRAFT = "draft", "Draft"
@@ -324,6 +334,9 @@ class Offer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["application", "version"], name="offer_version_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"offer v{self.version} on application {self.application_id}"
 
 
 class InterviewKit(models.Model):
@@ -382,3 +395,6 @@ class Scorecard(models.Model):
                 violation_error_message="overall recommendation: 1, 2, 4 or 5 (or no decision)",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"scorecard {self.pk}: {self.interview}"

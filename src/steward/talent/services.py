@@ -701,9 +701,9 @@ def scorecard_submit(
 ) -> Scorecard:
     """The interviewer submits their scorecard: every attribute rating needs written evidence;
     the overall recommendation is definitely not, no, yes, strong yes or no decision."""
-    if policy.user_record(actor) is None or scorecard.interviewer_id != actor.pk:
-        if not isinstance(actor, policy.SystemActor):
-            raise PermissionDenied("only the interviewer submits their scorecard")
+    own = policy.user_record(actor) is not None and scorecard.interviewer_id == actor.pk
+    if not own and not isinstance(actor, policy.SystemActor):
+        raise PermissionDenied("only the interviewer submits their scorecard")
     if scorecard.submitted_at is not None:
         raise TalentError("this scorecard was submitted already")
     if isinstance(overall, str):
