@@ -31,6 +31,10 @@ def test_navigation_areas_and_links_in_registration_order() -> None:
         "growth:engagement",
         "growth:attrition",
         "growth:retention",
+        "talent:plan",
+        "talent:funnel",
+        "talent:candidates",
+        "talent:brand",
     ]
 
 
@@ -150,6 +154,9 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
     # core/navigation.py as it was before the apps registered their links, plus the links
     # added since (Departments by org, Decisions by architecture).
     planners = policy.ORG_PLANNER_ROLES
+    r = policy.Role
+    hiring = frozenset({r.ADMIN, r.CTO, r.PEOPLE, r.EXECUTIVE, r.FINANCE, r.MANAGER})
+    recruiting = frozenset({r.ADMIN, r.CTO, r.PEOPLE})
     expected = [
         (
             "Strategy & roadmap",
@@ -214,6 +221,11 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                     "growth:retention",
                     frozenset({policy.Role.CTO, policy.Role.PEOPLE}),
                 ),
+                # Talent (issue 13).
+                ("Hiring plan", "talent:plan", hiring),
+                ("Hiring funnel", "talent:funnel", hiring),
+                ("Candidates", "talent:candidates", recruiting),
+                ("Employer brand", "talent:brand", recruiting),
             ],
         ),
         (

@@ -33,3 +33,21 @@ def metrics_hiring(
     for s in data["stages"]:
         rate = "no data" if s["pass_through"] is None else f"{s['pass_through']:.0%}"
         console.print(f"  {s['stage']}: {s['passed']}/{s['reached']} passed ({rate})")
+
+
+talent_app = typer.Typer(help="Hiring: candidate data retention.", no_args_is_help=True)
+
+
+@talent_app.command("purge")
+@command
+def talent_purge(
+    as_json: bool = typer.Option(False, "--json", help="Print JSON."),
+) -> None:
+    """Erase the personal data of candidates past their retention date (no open application)."""
+    from steward.talent.services import candidates_purge_expired
+
+    erased = candidates_purge_expired(actor=SYSTEM)
+    if as_json:
+        print_json({"erased": len(erased), "candidates": erased})
+        return
+    console.print(f"Erased the personal data of {len(erased)} candidates.")

@@ -337,8 +337,8 @@ def candidate_create(
     retention_days: int = DEFAULT_RETENTION_DAYS,
     today: date | None = None,
 ) -> Candidate:
-    """A new candidate; their data is kept `retention_days` after their last application
-    closes (the purge then erases it)."""
+    """A new candidate; their data is kept `retention_days` from today (the purge erases it
+    after that date once no application is open)."""
     _require_recruiter(actor)
     day = today or timezone.localdate()
     candidate = Candidate(
