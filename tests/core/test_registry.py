@@ -77,6 +77,13 @@ def test_policy_rules_come_from_the_apps() -> None:
         "growth.trainingbudget",
         "growth.coachingprogramme",
         "growth.coachingsession",
+        "talent.requisition",
+        "talent.approval",
+        "talent.application",
+        "talent.candidate",
+        "talent.stagemove",
+        "talent.offer",
+        "talent.scorecard",
     }
     assert set(policy.registry.editors) == {
         "architecture",
@@ -86,6 +93,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "cockpit",
         "worktracking",
         "growth",
+        "talent",
     }
     assert (
         policy.registry.sensitive_fields["org.person"]["salary"] == policy.FieldClass.COMPENSATION

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 
+from steward.core.periods import quarter_of
 from steward.core.policy import SYSTEM
 from steward.demo.builder import DemoContext
 from steward.org import services as org_services
@@ -100,10 +101,28 @@ def step_talent(ctx: DemoContext) -> None:
     cto_user = User.objects.get(username="cto")
     manager_user = User.objects.get(username="manager")
 
+    # The portfolio plan for next year, stored as the Portfolio plan page would: the hiring
+    # plan shows the value of one more person from its bottlenecks.
+    from steward.strategy import services as strategy
+    from steward.talent.selectors import bottleneck_values
+
+    strategy.plan_current(quarters="2027Q1..2027Q4", time_limit=10, bottleneck_time_limit=3)
+    values = bottleneck_values()
+
     def req(
-        n: int, team_index: int, level: str, title: str, opened: date | None, start: date, **kw
+        n: int,
+        team_index: int | str,
+        level: str,
+        title: str,
+        opened: date | None,
+        start: date,
+        **kw,
     ) -> Requisition:
-        team = teams[team_index % len(teams)]
+        if isinstance(team_index, str) and team_index in org.teams:
+            team = org.teams[team_index]
+        else:
+            team = teams[(team_index if isinstance(team_index, int) else 5) % len(teams)]
+        kw.setdefault("value_of_one_more_person", values.get((team.slug, str(quarter_of(start)))))
         r = talent.requisition_create(
             actor=SYSTEM,
             key=f"REQ-{n:04d}",
@@ -137,13 +156,25 @@ def step_talent(ctx: DemoContext) -> None:
         behind,
         req(7, 1, "L3", "Software Engineer", date(2026, 8, 3), date(2027, 2, 1)),
         req(8, 2, "L2", "Software Engineer", date(2026, 8, 17), date(2027, 3, 1)),
-        req(9, 5, "L4", "Senior Software Engineer", date(2026, 9, 7), date(2027, 4, 5)),
+        # The optimizer's bottleneck: one more person in SRE enablement in 2027Q2 adds value.
+        req(
+            9,
+            "sre-enablement",
+            "L4",
+            "Senior Site Reliability Engineer",
+            date(2026, 9, 7),
+            date(2027, 4, 5),
+        ),
         req(10, 6, "L3", "Software Engineer", date(2026, 9, 21), date(2027, 4, 19)),
     ]
-    entries = list(design.plan_entries(actor=SYSTEM).order_by("expected_start", "key")[:2])
-    values = {}
+    # Two planned openings far enough ahead not to be behind plan yet.
+    entries = list(
+        design.plan_entries(actor=SYSTEM)
+        .filter(expected_start__gte=today + timedelta(days=75))
+        .order_by("expected_start", "key")[:2]
+    )
     for i, entry in enumerate(entries):
-        values[i] = talent.requisition_create(
+        talent.requisition_create(
             actor=SYSTEM,
             key=f"REQ-{11 + i:04d}",
             title=entry.title or "Software Engineer",
@@ -156,6 +187,7 @@ def step_talent(ctx: DemoContext) -> None:
             target_start=entry.expected_start,
             quarter=entry.quarter,
             plan_entry_key=entry.key,
+            value_of_one_more_person=values.get((entry.team.slug, entry.quarter)),
         )
 
     genders = ["woman"] * 36 + ["man"] * 52 + ["non-binary"] * 2 + [""] * 10
@@ -212,6 +244,8 @@ def step_talent(ctx: DemoContext) -> None:
                     break  # still in this stage
                 if stage in ("Technical interview", "Onsite"):
                     interviewer = manager_user if r.hiring_manager == org.manager else cto_user
+                    if stage == "Onsite" and people_user is not None:
+                        interviewer = people_user
                     card = talent.scorecard_assign(
                         actor=SYSTEM,
                         application=app,

@@ -323,7 +323,7 @@ class ActivityForm(ServiceForm):
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=ActivityKind.choices)
     on = forms.DateField(widget=date_input())
-    url = forms.URLField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
     repository = forms.CharField(required=False, max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
