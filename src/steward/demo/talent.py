@@ -101,13 +101,20 @@ def step_talent(ctx: DemoContext) -> None:
     cto_user = User.objects.get(username="cto")
     manager_user = User.objects.get(username="manager")
 
-    # The portfolio plan for next year, stored as the Portfolio plan page would: the hiring
-    # plan shows the value of one more person from its bottlenecks.
-    from steward.strategy import services as strategy
-    from steward.talent.selectors import bottleneck_values
+    # The portfolio optimizer's bottlenecks for next year (solved here, not stored: the
+    # Portfolio plan page stores its own solution): the value of one more person per team and
+    # quarter, kept on the requisitions.
+    from steward.strategy.optimizer import solve_data
+    from steward.strategy.selectors import portfolio_instance
 
-    strategy.plan_current(quarters="2027Q1..2027Q4", time_limit=10, bottleneck_time_limit=3)
-    values = bottleneck_values()
+    solved = solve_data(
+        portfolio_instance(quarters="2027Q1..2027Q4"), time_limit=10, bottleneck_time_limit=3
+    )
+    values = {
+        (str(b["team"]), str(b["quarter"])): Decimal(str(b["marginal_value_of_13_person_weeks"]))
+        for b in solved.get("bottlenecks", [])
+        if b.get("marginal_value_of_13_person_weeks") is not None
+    }
 
     def req(
         n: int,

@@ -147,6 +147,9 @@ def hiring_plan(*, actor: Actor, today: date | None = None) -> dict[str, Any]:
                 "value_of_one_more_person": values.get((r.team.slug, r.quarter)),
             },
         )
+        if cell["value_of_one_more_person"] is None:
+            # No stored solution prices it now: the value recorded when the opening was planned.
+            cell["value_of_one_more_person"] = r.value_of_one_more_person
         cell["openings"] += 1
         cell["filled"] += int(r.status == RequisitionStatus.FILLED)
         cell["open"] += int(r.status in (RequisitionStatus.OPEN, RequisitionStatus.ON_HOLD))
