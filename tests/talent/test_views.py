@@ -128,3 +128,47 @@ def test_behind_plan_finding_names_the_demo_requisition(client_as) -> None:  # t
     hiring = [f for f in found if f.rule == "hiring-behind-plan"]
     assert [f.url for f in hiring] == ["/talent/requisitions/REQ-0006/"]
     assert registry.findings(User.objects.get(username="engineer"), date(2026, 11, 27)) == []
+
+
+def test_self_identification_form_writes_but_never_shows(client_as) -> None:  # type: ignore[no-untyped-def]
+    from steward.talent.models import SelfIdentification
+
+    cand = _open_app().candidate
+    people = client_as("people")
+    url = f"/talent/candidates/{cand.pk}/self-identification/"
+    people.post(url, {"gender": "Agender person xyz", "ethnicity": ""})
+    assert SelfIdentification.objects.get(candidate=cand).gender == "Agender person xyz"
+    for path in (url, f"/talent/candidates/{cand.pk}/", f"/api/v1/talent/candidates/{cand.pk}"):
+        assert "Agender person xyz" not in people.get(path).content.decode(), path
+
+
+def test_assign_an_interviewer_then_they_submit(client_as) -> None:  # type: ignore[no-untyped-def]
+    from steward.talent.models import Scorecard
+
+    app = _open_app()
+    people = client_as("people")
+    response = people.post(
+        f"/talent/applications/{app.pk}/interviewer/",
+        {"interviewer": "cto", "interview": "Pairing session"},
+    )
+    assert response.status_code == 302
+    card = Scorecard.objects.get(application=app, interview="Pairing session")
+    cto = client_as("cto")
+    form = cto.get(f"/talent/scorecards/{card.pk}/").content.decode()
+    assert "evidence" in form
+    # A rating without evidence is refused, nothing written.
+    bad = cto.post(
+        f"/talent/scorecards/{card.pk}/", {"overall": "yes", "rating_0": "4", "evidence_0": ""}
+    )
+    assert bad.status_code == 422
+    card.refresh_from_db()
+    assert card.submitted_at is None
+    good = cto.post(
+        f"/talent/scorecards/{card.pk}/",
+        {"overall": "strong_yes", "rating_0": "5", "evidence_0": "Designed the ledger cleanly"},
+    )
+    assert good.status_code == 302
+    card.refresh_from_db()
+    assert card.overall == 5 and card.ratings[0]["rating"] == 5
+    # Someone else's scorecard is not theirs to open.
+    assert client_as("people").get(f"/talent/scorecards/{card.pk}/").status_code == 404

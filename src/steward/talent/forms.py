@@ -329,3 +329,70 @@ class ActivityForm(ServiceForm):
 
     def perform(self, data: dict[str, Any]) -> Any:
         return services.activity_create(actor=self.actor, **data)
+
+
+class CandidateEditForm(ServiceForm):
+    """A candidate's contact data and the date their data is kept until."""
+
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField(required=False)
+    phone = forms.CharField(required=False, max_length=40)
+    location = forms.CharField(required=False, max_length=100)
+    retain_until = forms.DateField(
+        required=False, widget=date_input(), help_text="then the purge erases the data"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cand = self.instance
+        self.initial.update(
+            name=cand.name,
+            email=cand.email,
+            phone=cand.phone,
+            location=cand.location,
+            retain_until=cand.retain_until,
+        )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.candidate_update(actor=self.actor, candidate=self.instance, **data)
+
+
+class SelfIdentificationForm(ServiceForm):
+    """Voluntary self-identification. Stored apart from the application, never shown per
+    person (this form never shows what was recorded), counted only in aggregates."""
+
+    gender = forms.CharField(required=False, max_length=40, help_text="as the candidate states it")
+    ethnicity = forms.CharField(required=False, max_length=60)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        services.self_identify(actor=self.actor, candidate=self.instance, **data)
+        return self.instance
+
+
+class InterviewerForm(ServiceForm):
+    """Put an interviewer on the application's panel for one interview."""
+
+    interviewer = forms.ChoiceField()
+    interview = forms.CharField(max_length=200, help_text="e.g. Technical interview")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["interviewer"]
+        assert isinstance(field, forms.ChoiceField)
+        users = User.objects.filter(
+            groups__name__in=["admin", "cto", "people", "manager"]
+        ).distinct()
+        field.choices = [(u.username, u.get_full_name() or u.username) for u in users]
+        self.initial.setdefault("interview", self.instance.stage)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        from steward.talent import selectors
+
+        app = self.instance
+        return services.scorecard_assign(
+            actor=self.actor,
+            application=app,
+            interviewer=User.objects.get(username=data["interviewer"]),
+            interview=data["interview"],
+            kit=selectors.kit_for(app.requisition),
+        )

@@ -435,3 +435,44 @@ def kit_build(request: HttpRequest, key: str) -> HttpResponse:
         except services.TalentError as exc:
             messages.error(request, str(exc))
     return redirect(_done(req))
+
+
+def candidate_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a candidate's contact data and retention date."""
+    cand = _candidate(request, pk)
+    require(rules.may_recruit(request.user))
+    form = forms.CandidateEditForm(request.POST or None, actor=request.user, instance=cand)
+    back = reverse("talent:candidate_detail", args=[cand.pk])
+    return form_page(request, form, title=f"Edit {cand.name}", back=back, done=lambda c: back)
+
+
+def self_identify(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record voluntary self-identification (write-only: what was recorded is never shown)."""
+    cand = _candidate(request, pk)
+    require(rules.may_recruit(request.user))
+    form = forms.SelfIdentificationForm(request.POST or None, actor=request.user, instance=cand)
+    back = reverse("talent:candidate_detail", args=[cand.pk])
+    return form_page(
+        request,
+        form,
+        title="Voluntary self-identification",
+        back=back,
+        done=lambda c: back,
+        intro="Stored apart from the application and counted only in aggregates of at least "
+        "the small-group size; blank answers remove what was recorded.",
+    )
+
+
+def interviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Put an interviewer on the application's panel (their scorecard to fill)."""
+    app = _app(request, pk)
+    require(rules.may_recruit(request.user))
+    form = forms.InterviewerForm(request.POST or None, actor=request.user, instance=app)
+    back = reverse("talent:candidate_detail", args=[app.candidate_id])
+    return form_page(
+        request,
+        form,
+        title=f"Interviewer for {app.candidate.name}",
+        back=back,
+        done=lambda c: back,
+    )
