@@ -15,8 +15,8 @@ from steward.knowledge.api import router as knowledge_router
 from steward.org.api import router as org_router
 from steward.orgdesign.api import router as orgdesign_router
 from steward.strategy.api import router as strategy_router
-from steward.worktracking.api import router as worktracking_router
 from steward.talent.api import router as talent_router
+from steward.worktracking.api import router as worktracking_router
 
 
 class StewardAPI(NinjaAPI):

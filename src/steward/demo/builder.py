@@ -285,8 +285,8 @@ def _area_steps() -> list[Step]:
     from steward.demo.knowledge import step_knowledge
     from steward.demo.orgdesign import step_orgdesign
     from steward.demo.strategy import step_strategy
-    from steward.demo.worktracking import step_worktracking
     from steward.demo.talent import step_talent
+    from steward.demo.worktracking import step_worktracking
 
     return [
         step_engineering,
