@@ -383,6 +383,5 @@ from steward.worktracking import cli as _worktracking_cli  # noqa: E402, F401  (
 app.add_typer(architecture_app, name="architecture")
 app.add_typer(ladder_app, name="ladder")
 from steward.talent.cli import talent_app  # noqa: E402  (also mounts `steward metrics hiring`)
-from steward.worktracking import cli as _worktracking_cli  # noqa: E402, F401  (joins metrics, ingest)
 
 app.add_typer(talent_app, name="talent")
