@@ -114,6 +114,7 @@ def _fake_steward(tmp_path: Path, violations: dict[str, str]) -> Path:
         "architecture",
         "strategy",
         "growth",
+        "talent",
         "demo",
         "cockpit",
         "worktracking",

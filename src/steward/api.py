@@ -16,6 +16,7 @@ from steward.knowledge.api import router as knowledge_router
 from steward.org.api import router as org_router
 from steward.orgdesign.api import router as orgdesign_router
 from steward.strategy.api import router as strategy_router
+from steward.talent.api import router as talent_router
 from steward.worktracking.api import router as worktracking_router
 
 
@@ -46,3 +47,4 @@ api.add_router("/engineering", knowledge_router)
 api.add_router("/worktracking", worktracking_router)
 api.add_router("/growth", growth_router)
 api.add_router("/finance", finance_router)
+api.add_router("/talent", talent_router)

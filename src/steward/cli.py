@@ -384,3 +384,6 @@ from steward.worktracking import cli as _worktracking_cli  # noqa: E402, F401  (
 app.add_typer(architecture_app, name="architecture")
 app.add_typer(finance_app, name="finance")
 app.add_typer(ladder_app, name="ladder")
+from steward.talent.cli import talent_app  # noqa: E402  (also mounts `steward metrics hiring`)
+
+app.add_typer(talent_app, name="talent")

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "steward.strategy",
     "steward.growth",
     "steward.finance",
+    "steward.talent",
     "steward.cockpit",
     "steward.demo",
     "steward.knowledge",

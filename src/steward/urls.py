@@ -28,6 +28,7 @@ urlpatterns = [
     path("work/", include("steward.worktracking.urls")),
     path("growth/", include("steward.growth.urls")),
     path("finance/", include("steward.finance.urls")),
+    path("talent/", include("steward.talent.urls")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

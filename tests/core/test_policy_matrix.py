@@ -364,7 +364,85 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:finance_billing_periods": [{}],
     "api:finance_contracts": [{}],
     "api:finance_vendors": [{}],
+    # Talent (issue 13): REQ-0001 is the demo manager's requisition; CANDIDATE and APPLICATION
+    # applied to it; SCORECARD is one of the manager's own scorecards.
+    "talent:plan": [{}],
+    "talent:plan_generate": [],  # POST-only; tests/talent/test_views.py
+    "talent:requisition_create": [{}],
+    "talent:requisition_detail": [{"key": "REQ-0001"}],
+    "talent:requisition_edit": [{"key": "REQ-0001"}],
+    "talent:requisition_approve": [],  # POST-only
+    "talent:requisition_status": [],  # POST-only
+    "talent:board": [{"key": "REQ-0001"}],
+    "talent:kit_build": [],  # POST-only
+    "talent:job_post": [{"key": "REQ-0001"}],
+    "talent:job_post_markdown": [{"key": "REQ-0001"}],
+    "talent:application_move": [{"pk": "APPLICATION"}],
+    "talent:application_close": [{"pk": "APPLICATION"}],
+    "talent:offer_create": [{"pk": "APPLICATION"}],
+    "talent:offer_resolve": [],  # POST-only
+    "talent:candidates": [{}],
+    "talent:candidate_create": [{}],
+    "talent:candidate_detail": [{"pk": "CANDIDATE"}],
+    "talent:application_create": [{"pk": "CANDIDATE"}],
+    "talent:candidate_erase": [{"pk": "CANDIDATE"}],
+    "talent:candidate_edit": [{"pk": "CANDIDATE"}],
+    "talent:self_identify": [{"pk": "CANDIDATE"}],
+    "talent:interviewer_add": [{"pk": "APPLICATION"}],
+    "talent:scorecard_submit": [{"pk": "SCORECARD"}],
+    "talent:funnel": [{}],
+    "talent:diversity": [{}],
+    "talent:brand": [{}],
+    "talent:source_create": [{}],
+    "talent:activity_create": [{}],
+    "api:talent_requisitions_list": [{}],
+    "api:talent_requisitions_detail": [{"key": "REQ-0001"}],
+    "api:talent_applications_list": [{}],
+    "api:talent_candidates_detail": [{"candidate_id": "CANDIDATE"}],
+    "api:talent_funnel": [{}],
+    "api:talent_diversity": [{}],
 }
+
+# Hiring (talent): the plan and funnel for the plan roles and managers; candidate data for
+# recruiting (people), the CTO, admins and the hiring manager; changes for recruiting only.
+HIRING_VIEWERS = {"admin", "cto", "people", "executive", "finance", "manager"}
+CANDIDATE_VIEWERS = {"admin", "cto", "people", "manager"}
+RECRUITERS = {"admin", "cto", "people"}
+DIVERSITY_VIEWERS = {"admin", "cto", "people", "executive"}
+TALENT_HIRING_PAGES = {
+    "talent:plan",
+    "talent:funnel",
+    "talent:requisition_detail",
+    "talent:job_post",
+    "talent:job_post_markdown",
+    "api:talent_requisitions_list",
+    "api:talent_requisitions_detail",
+    "api:talent_funnel",
+}
+TALENT_CANDIDATE_PAGES = {
+    "talent:board",
+    "talent:candidates",
+    "talent:candidate_detail",
+    "talent:application_move",
+    "talent:application_close",
+    "api:talent_applications_list",
+    "api:talent_candidates_detail",
+}
+TALENT_RECRUITER_PAGES = {
+    "talent:requisition_create",
+    "talent:requisition_edit",
+    "talent:candidate_create",
+    "talent:application_create",
+    "talent:candidate_erase",
+    "talent:candidate_edit",
+    "talent:self_identify",
+    "talent:interviewer_add",
+    "talent:offer_create",
+    "talent:brand",
+    "talent:source_create",
+    "talent:activity_create",
+}
+TALENT_DIVERSITY_PAGES = {"talent:diversity", "api:talent_diversity"}
 
 # Editing pages: for the org editors and the strategy editors only (403 for the others).
 ORG_EDITORS = {"admin", "cto", "people"}
@@ -542,6 +620,18 @@ def _resolve_value(value: str) -> str:
         return str(PullRequest.objects.order_by("pk").values_list("pk", flat=True)[0])
     if value in ("PAIR", "PAIR_OTHER", "PLAN", "GOAL", "CASE", "ONBOARDING"):
         return str(_growth_subject(value))
+    if value in ("CANDIDATE", "APPLICATION", "SCORECARD"):
+        from steward.talent.models import Application, Scorecard
+
+        app = Application.objects.filter(requisition__key="REQ-0001").order_by("pk").first()
+        assert app is not None
+        if value == "CANDIDATE":
+            return str(app.candidate_id)
+        if value == "APPLICATION":
+            return str(app.pk)
+        card = Scorecard.objects.filter(interviewer__username="manager").order_by("pk").first()
+        assert card is not None
+        return str(card.pk)
     if value == "SCENARIO":
         from steward.orgdesign.models import Scenario
 
@@ -658,6 +748,19 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
         return {403}
     if name in ORG_PLAN_LISTS and role not in ORG_PLANNERS:
         return {403}
+    if name in TALENT_HIRING_PAGES and role not in HIRING_VIEWERS:
+        return {403}
+    if name in TALENT_CANDIDATE_PAGES and role not in CANDIDATE_VIEWERS:
+        return {403}
+    if name in TALENT_RECRUITER_PAGES and role not in RECRUITERS:
+        return {403}
+    if name in TALENT_DIVERSITY_PAGES and role not in DIVERSITY_VIEWERS:
+        return {403}
+    if name == "talent:scorecard_submit":
+        # Only the interviewer opens their own scorecard; other candidate viewers get 404.
+        if role not in CANDIDATE_VIEWERS:
+            return {403}
+        return {200} if role == "manager" else {404}
     if name in ORG_SCENARIO_PAGES and role not in ORG_PLANNERS - {"manager"}:
         # The demo scenario belongs to the CTO: invisible to managers and non-planners.
         return {404}

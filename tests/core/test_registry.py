@@ -31,6 +31,10 @@ def test_navigation_areas_and_links_in_registration_order() -> None:
         "growth:engagement",
         "growth:attrition",
         "growth:retention",
+        "talent:plan",
+        "talent:funnel",
+        "talent:candidates",
+        "talent:brand",
     ]
 
 
@@ -87,6 +91,13 @@ def test_policy_rules_come_from_the_apps() -> None:
         "finance.contract",
         "finance.capitalization",
         "finance.vendorevaluation",
+        "talent.requisition",
+        "talent.approval",
+        "talent.application",
+        "talent.candidate",
+        "talent.stagemove",
+        "talent.offer",
+        "talent.scorecard",
     }
     assert set(policy.registry.editors) == {
         "architecture",
@@ -97,6 +108,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "worktracking",
         "growth",
         "finance",
+        "talent",
     }
     assert (
         policy.registry.sensitive_fields["org.person"]["salary"] == policy.FieldClass.COMPENSATION
@@ -168,6 +180,9 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
     money = frozenset(
         {policy.Role.ADMIN, policy.Role.CTO, policy.Role.FINANCE, policy.Role.EXECUTIVE}
     )
+    r = policy.Role
+    hiring = frozenset({r.ADMIN, r.CTO, r.PEOPLE, r.EXECUTIVE, r.FINANCE, r.MANAGER})
+    recruiting = frozenset({r.ADMIN, r.CTO, r.PEOPLE})
     expected = [
         (
             "Strategy & roadmap",
@@ -241,6 +256,11 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
                     "growth:retention",
                     frozenset({policy.Role.CTO, policy.Role.PEOPLE}),
                 ),
+                # Talent (issue 13).
+                ("Hiring plan", "talent:plan", hiring),
+                ("Hiring funnel", "talent:funnel", hiring),
+                ("Candidates", "talent:candidates", recruiting),
+                ("Employer brand", "talent:brand", recruiting),
             ],
         ),
         (

@@ -52,6 +52,8 @@ class FieldClass(StrEnum):
     # Individual survey answers and retention signals (growth): never shown per person.
     SURVEY = "survey"
     RETENTION = "retention"
+    CANDIDATE = "candidate"
+    DIVERSITY = "diversity"
 
 
 # Sensitive classes named in ARCHITECTURE.md; the later ones gain fields as their apps land.

@@ -286,6 +286,7 @@ def _area_steps() -> list[Step]:
     from steward.demo.knowledge import step_knowledge
     from steward.demo.orgdesign import step_orgdesign
     from steward.demo.strategy import step_strategy
+    from steward.demo.talent import step_talent
     from steward.demo.worktracking import step_worktracking
 
     return [
@@ -299,6 +300,7 @@ def _area_steps() -> list[Step]:
         step_worktracking,
         step_growth,
         step_finance,
+        step_talent,
         *_last_steps(),
     ]
 

@@ -894,3 +894,16 @@ def action_closure(*, actor: Actor, today: date, team: str | None = None) -> dic
         "closed_on_time": len(on_time),
         "overdue": len(overdue),
     }
+
+
+def stored_bottlenecks() -> list[dict[str, Any]]:
+    """The bottlenecks of the stored portfolio solutions (newest solution first): each
+    `{team, quarter, marginal_value_of_13_person_weeks, computed_at}`. Reads what the plan
+    page stored; solves nothing."""
+    from steward.strategy.models import PlanSolution
+
+    found = []
+    for row in PlanSolution.objects.order_by("-computed_at"):
+        for item in (row.result or {}).get("bottlenecks", []):
+            found.append({**item, "computed_at": row.computed_at})
+    return found
