@@ -47,6 +47,43 @@ def client_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped-
     return make
 
 
+def _delete_rows_protecting(*targets: type) -> None:
+    """Delete every row of the models that protect (on_delete=PROTECT), directly or through
+    another such model, a row of `targets` (a requisition protects its team, an application
+    its requisition)."""
+    from django.apps import apps
+    from django.db import models
+    from django.db.models.deletion import ProtectedError
+
+    protected = set(targets)
+    protectors: list[type] = []
+    changed = True
+    while changed:
+        changed = False
+        for model in apps.get_models():
+            if model in protected or model in protectors:
+                continue
+            for field in model._meta.concrete_fields:
+                remote = getattr(field, "remote_field", None)
+                if (
+                    remote is not None
+                    and remote.model in protected | set(protectors)
+                    and remote.on_delete is models.PROTECT
+                ):
+                    protectors.append(model)
+                    changed = True
+                    break
+    for _ in range(len(protectors) + 1):
+        blocked = False
+        for model in reversed(protectors):
+            try:
+                model._default_manager.all().delete()
+            except ProtectedError:
+                blocked = True
+        if not blocked:
+            return
+
+
 def wipe_org() -> None:
     """Delete the whole organization (design records included) in the current transaction."""
     from steward.org.models import (
@@ -68,6 +105,7 @@ def wipe_org() -> None:
 
     for design_model in (HeadcountPlanEntry, Scenario, TeamAllocation, TeamInteraction):
         design_model.objects.all().delete()
+    _delete_rows_protecting(Team, Person, RoleDescription, Department)
     Team.objects.update(lead=None)
     for model in (TeamMembership, ReportingLine, EmploymentSpell, PersonEmail):
         model.objects.all().delete()

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 from auditlog.models import LogEntry
-from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import PROTECT
 from typer.testing import CliRunner
 
 from steward.cli import app
@@ -52,15 +50,7 @@ E3,Cy Leaver,cy@ex.io,Engineer,L2,ic,platform,E1,Lisbon,contractor,2021-02-01,20
 
 @pytest.fixture(autouse=True)
 def _empty(db, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
-    """An empty organization (`empty_org`), first removing rows of other apps that protect it."""
-    base = {Person, PersonEmail, EmploymentSpell, TeamMembership, ReportingLine, Team, Department}
-    for model in apps.get_models():
-        if model not in base and any(
-            getattr(f, "related_model", None) in {Person, Team, Department}
-            and f.remote_field.on_delete is PROTECT
-            for f in model._meta.concrete_fields
-        ):
-            model._default_manager.all().delete()
+    """An empty organization (`empty_org` also removes the other apps' rows that protect it)."""
     request.getfixturevalue("empty_org")
 
 

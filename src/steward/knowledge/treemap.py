@@ -83,7 +83,7 @@ def svg(cells: list[Cell], width: int = 960, height: int = 420, title: str = "")
     """The treemap as an SVG element: each cell links to its evidence and has a tooltip."""
     placed = layout(cells, 0, 0, width, height)
     parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'<svg class="verbatim" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
         f'width="100%" role="img" aria-label="{escape(title)}">'
     ]
     for c in placed:
