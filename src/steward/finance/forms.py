@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.utils.safestring import mark_safe
 
 from steward.core.forms import ServiceForm, date_input
 from steward.finance import services
@@ -193,8 +194,11 @@ class RuleForm(ServiceForm):
     priority = forms.IntegerField(min_value=0, initial=100, help_text="lower runs first")
     field = forms.CharField(
         max_length=100,
-        help_text="ledger: account, vendor, cost_center, description; "
-        "cloud: tag:KEY, sub_account, service, resource, provider",
+        help_text=mark_safe(
+            "ledger: <code>account</code>, <code>vendor</code>, <code>cost_center</code>, "
+            "<code>description</code>; cloud: <code>tag:KEY</code>, <code>sub_account</code>, "
+            "<code>service</code>, <code>resource</code>, <code>provider</code>"
+        ),
     )
     pattern = forms.CharField(
         max_length=200, help_text="* and ? match anything; case does not matter"
