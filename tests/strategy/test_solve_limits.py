@@ -100,10 +100,19 @@ def test_instances_over_the_size_maxima_are_a_422(
 def test_a_heavy_instance_returns_within_the_limit(client_as: Any) -> None:
     with override_settings(STEWARD_SOLVE_SECONDS=3):
         response = _post(client_as("engineer"), heavy_instance())
-    # The message says the worker was stopped at the limit (no wall-clock assertion: a loaded
-    # machine adds spawn overhead; bench/ measures speed).
-    assert response.status_code == 422
-    assert response.json()["detail"].startswith("portfolio solve: stopped after 3 s (the limit)")
+    # Either HiGHS stops itself at its own time limit (a 200 that says so) or the worker is
+    # killed at the deadline (a 422 that says so); which one depends on the machine's speed.
+    # No wall-clock assertion: a loaded machine adds spawn overhead; bench/ measures speed.
+    body = response.json()
+    if response.status_code == 200:
+        assert (body["status"], body["reason"]) == (
+            "time_limit",
+            "no feasible schedule found within the time limit",
+        )
+        assert body["schedule"] == {}
+    else:
+        assert response.status_code == 422
+        assert body["detail"].startswith("portfolio solve: stopped after 3 s (the limit)")
 
 
 @pytest.mark.django_db
@@ -130,8 +139,8 @@ def test_a_second_concurrent_solve_of_the_same_user_is_a_429(client_as: Any) -> 
 
     def first_solve() -> None:
         try:
-            solving.solve_limited(heavy_instance(), user_key=str(engineer.pk))
-        except TimedOut as exc:
+            outcome["first"] = solving.solve_limited(heavy_instance(), user_key=str(engineer.pk))
+        except Exception as exc:  # noqa: BLE001 - the assertion below shows what it was
             outcome["first"] = exc
 
     # Load the API (URLconf, schemas) first: on a busy machine that alone can outlast the solve.
@@ -149,7 +158,9 @@ def test_a_second_concurrent_solve_of_the_same_user_is_a_429(client_as: Any) -> 
     assert second.status_code == 429
     assert second["Retry-After"] == "4"
     assert "you already have one running" in second.json()["detail"]
-    assert isinstance(outcome["first"], TimedOut)
+    # The first solve was stopped at the limit: by the deadline or by HiGHS's own time limit.
+    first = outcome["first"]
+    assert isinstance(first, TimedOut) or first["status"] == "time_limit", repr(first)[:300]
     assert other_user.status_code == 200  # another user may solve meanwhile
     freed = _post(client_as("engineer"), {"quarters": ["2027Q1"], "teams": []})
     assert (freed.status_code, freed.json()["status"]) == (200, "optimal")
