@@ -74,6 +74,9 @@ def demo(
         1, help="Seed of the demo company; the same seed gives the same company."
     ),
     workers: int = typer.Option(2, help="Web worker processes."),
+    jobs: bool = typer.Option(
+        True, "--jobs/--no-jobs", help="Run the background job worker beside the web server."
+    ),
 ) -> None:
     """(Re)build the demo company in STEWARD_HOME and serve it."""
     from rich.table import Table
@@ -95,13 +98,15 @@ def demo(
         console.print(f"Serve it with: steward serve  (then open {url})")
         return
     console.print(f"Serving at [bold]{url}[/]  (Ctrl-C to stop)")
-    _serve(host, port, workers)
+    _serve(host, port, workers, jobs)
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _serve(host: str, port: int, workers: int, jobs: bool) -> None:
     from steward.core.server import serve_forever
 
-    serve_forever(host=host, port=port, workers=workers)
+    if jobs:
+        console.print("Background jobs run beside it (`--no-jobs` to run `steward worker` apart).")
+    serve_forever(host=host, port=port, workers=workers, jobs=jobs)
 
 
 @app.command()
@@ -110,11 +115,14 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="Address to serve on."),
     port: int = typer.Option(8000, help="Port to serve on."),
     workers: int = typer.Option(2, help="Web worker processes."),
+    jobs: bool = typer.Option(
+        True, "--jobs/--no-jobs", help="Run the background job worker beside the web server."
+    ),
 ) -> None:
     """Serve the application with a production server (gunicorn)."""
     migrate()
     console.print(f"Serving at [bold]http://{host}:{port}[/]  (Ctrl-C to stop)")
-    _serve(host, port, workers)
+    _serve(host, port, workers, jobs)
 
 
 @app.command()

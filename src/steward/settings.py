@@ -268,7 +268,7 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "ninja",
     "auditlog",
     "axes",
-    "django_tasks_db",
+    "django_tasks_database",  # the app label of django_tasks_db: job results are not user data
     "core.loginattempt",
     "strategy.plansolution",
     "cockpit.findingrun",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import socket
+import subprocess
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -40,8 +42,27 @@ def allow_served_host(settings: Any, host: str) -> None:
             settings.ALLOWED_HOSTS.append(entry)
 
 
-def serve_forever(*, host: str, port: int, workers: int) -> None:
-    """Serve until interrupted."""
+def start_job_worker() -> subprocess.Popen[bytes]:
+    """Run `steward worker` (background jobs: ingestion, findings refresh) as a child process."""
+    return subprocess.Popen([sys.executable, "-m", "steward", "worker"])
+
+
+def stop_job_worker(process: subprocess.Popen[bytes]) -> None:
+    """Stop the job worker: ask politely, then kill it if it does not exit within 10 s."""
+    if process.poll() is not None:
+        return
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def serve_forever(*, host: str, port: int, workers: int, jobs: bool = True) -> None:
+    """Serve until interrupted; with `jobs`, a job worker runs beside the web workers so that
+    queued work (a findings refresh after an import, an ingestion) runs without a second
+    command."""
     from django.conf import settings
     from django.db import connections
 
@@ -49,14 +70,19 @@ def serve_forever(*, host: str, port: int, workers: int) -> None:
 
     # Connections opened before the fork (migrations) must not be shared by the workers.
     connections.close_all()
-    StewardServer(
-        {
-            "bind": f"{host}:{port}",
-            "workers": max(1, workers),
-            "worker_class": "gthread",
-            "threads": 4,
-            "accesslog": "-",
-            "timeout": 120,
-            "preload_app": True,
-        }
-    ).run()
+    job_worker = start_job_worker() if jobs else None
+    try:
+        StewardServer(
+            {
+                "bind": f"{host}:{port}",
+                "workers": max(1, workers),
+                "worker_class": "gthread",
+                "threads": 4,
+                "accesslog": "-",
+                "timeout": 120,
+                "preload_app": True,
+            }
+        ).run()
+    finally:
+        if job_worker is not None:
+            stop_job_worker(job_worker)
