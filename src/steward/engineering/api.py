@@ -14,6 +14,16 @@ from steward.core.periods import parse_day, parse_period
 from steward.core.policy import SYSTEM
 from steward.engineering import selectors, services
 from steward.engineering.models import Commit, Deployment, Incident, RecordSource, Repository
+from steward.engineering.schemas import (
+    ContributorsOut,
+    DeploymentPage,
+    DoraOut,
+    DoraWeekPage,
+    IncidentPage,
+    LeadTimeCommitPage,
+    RepositoryOut,
+    RepositoryPage,
+)
 
 router = Router(tags=["engineering"])
 webhooks = Router(tags=["webhooks"])
@@ -83,7 +93,7 @@ def _commit_dict(c: Commit) -> dict[str, Any]:
     }
 
 
-@router.get("/repositories")
+@router.get("/repositories", response=RepositoryPage)
 def repositories(
     request: HttpRequest,
     team: str | None = None,
@@ -99,7 +109,7 @@ def repositories(
     )
 
 
-@router.get("/repositories/{name}")
+@router.get("/repositories/{name}", response=RepositoryOut)
 def repository_detail(request: HttpRequest, name: str) -> dict[str, Any]:
     """One repository; 404 if unknown."""
     repo = selectors.repository_get(actor=request.user, name=name)
@@ -108,7 +118,7 @@ def repository_detail(request: HttpRequest, name: str) -> dict[str, Any]:
     return _repo_dict(repo)
 
 
-@router.get("/repositories/{name}/contributors")
+@router.get("/repositories/{name}/contributors", response=ContributorsOut)
 def repository_contributors(request: HttpRequest, name: str) -> dict[str, Any]:
     """Contributors of a repository as METRICS.md defines them; authors the caller may not see
     individually (policy.may_see_individual_activity) are summed in `others`."""
@@ -118,7 +128,7 @@ def repository_contributors(request: HttpRequest, name: str) -> dict[str, Any]:
     return selectors.contributors(actor=request.user, repository=repo)
 
 
-@router.get("/dora")
+@router.get("/dora", response=DoraOut, by_alias=True)
 def dora(
     request: HttpRequest,
     team: str | None = None,
@@ -131,7 +141,7 @@ def dora(
     return selectors.dora_metrics(actor=request.user, team=team, repo=repo, start=start, end=end)
 
 
-@router.get("/dora/weekly")
+@router.get("/dora/weekly", response=DoraWeekPage)
 def dora_weekly(
     request: HttpRequest,
     team: str | None = None,
@@ -145,7 +155,7 @@ def dora_weekly(
     return {"items": weeks, "count": len(weeks)}
 
 
-@router.get("/deployments")
+@router.get("/deployments", response=DeploymentPage)
 def deployments(
     request: HttpRequest,
     team: str | None = None,
@@ -170,7 +180,7 @@ def deployments(
     return result
 
 
-@router.get("/incidents")
+@router.get("/incidents", response=IncidentPage)
 def incidents(
     request: HttpRequest,
     team: str | None = None,
@@ -191,7 +201,7 @@ def incidents(
     return paginate(qs, limit=limit, offset=offset, render=incident_dict)
 
 
-@router.get("/lead-time-commits")
+@router.get("/lead-time-commits", response=LeadTimeCommitPage)
 def lead_time_commits(
     request: HttpRequest,
     team: str | None = None,

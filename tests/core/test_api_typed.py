@@ -1,0 +1,107 @@
+"""Every API operation declares the schema of its answer (issue 8: an untyped API documents
+nothing and cannot be checked). The operations below still answer an untyped object; the list
+only shrinks: typing one means removing it here, and a new operation must be typed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from steward.api import api
+
+STILL_UNTYPED = {
+    "POST /api/v1/webhooks/deployments",
+    "POST /api/v1/webhooks/incidents",
+    "GET /api/v1/strategy/objectives",
+    "GET /api/v1/strategy/objectives/{key}",
+    "GET /api/v1/strategy/objectives/{key}/key-results/{kr}/check-ins",
+    "POST /api/v1/strategy/objectives/{key}/key-results/{kr}/check-ins",
+    "GET /api/v1/strategy/initiatives",
+    "GET /api/v1/strategy/initiatives/{key}",
+    "GET /api/v1/strategy/prioritization",
+    "GET /api/v1/strategy/roadmap",
+    "GET /api/v1/strategy/plan",
+    "POST /api/v1/strategy/plan/solve",
+    "GET /api/v1/strategy/alignment",
+    "GET /api/v1/strategy/alignment/commits",
+    "GET /api/v1/strategy/ideas",
+    "GET /api/v1/strategy/improvement-actions",
+    "GET /api/v1/org/structure",
+    "GET /api/v1/org/capacity",
+    "GET /api/v1/org/headcount-plan",
+    "GET /api/v1/org/scenarios",
+    "POST /api/v1/org/scenarios",
+    "GET /api/v1/org/scenarios/{scenario_id}",
+    "GET /api/v1/org/scenarios/{scenario_id}/compare",
+    "POST /api/v1/org/scenarios/{scenario_id}/changes",
+    "POST /api/v1/org/scenarios/{scenario_id}/apply",
+    "GET /api/v1/engineering/truck-factor",
+    "GET /api/v1/engineering/knowledge-map",
+    "GET /api/v1/engineering/hotspots",
+    "GET /api/v1/engineering/coupling",
+    "GET /api/v1/engineering/team-alignment",
+    "GET /api/v1/worktracking/cycle-time",
+    "GET /api/v1/worktracking/review-load",
+    "GET /api/v1/worktracking/investment",
+    "GET /api/v1/growth/enps",
+    "GET /api/v1/growth/attrition",
+    "GET /api/v1/growth/tenure",
+    "GET /api/v1/growth/retention-signals",
+    "GET /api/v1/finance/fiscal-years",
+    "GET /api/v1/finance/budget-lines",
+    "GET /api/v1/finance/plan-vs-actual",
+    "GET /api/v1/finance/forecast",
+    "GET /api/v1/finance/costs",
+    "GET /api/v1/finance/billing-periods",
+    "GET /api/v1/finance/contracts",
+    "GET /api/v1/finance/vendors",
+    "GET /api/v1/talent/requisitions",
+    "GET /api/v1/talent/requisitions/{key}",
+    "GET /api/v1/talent/applications",
+    "GET /api/v1/talent/candidates/{candidate_id}",
+    "GET /api/v1/talent/funnel",
+    "GET /api/v1/talent/diversity",
+}
+
+
+def _answer_schema(operation: dict[str, Any]) -> Any:
+    responses = operation.get("responses", {})
+    if 204 in responses:
+        return "no content"
+    ok = next((responses[c] for c in (200, 201) if c in responses), None)
+    if ok is None:
+        return None
+    return ok.get("content", {}).get("application/json", {}).get("schema")
+
+
+def _is_typed(schema: Any) -> bool:
+    if schema == "no content":
+        return True
+    if not isinstance(schema, dict) or not schema:
+        return False
+    if schema.get("type") == "object" and not schema.get("properties") and "$ref" not in schema:
+        return False  # dict[str, Any]
+    return True
+
+
+def untyped_operations() -> set[str]:
+    paths = api.get_openapi_schema()["paths"]
+    return {
+        f"{method.upper()} {path}"
+        for path, operations in paths.items()
+        for method, operation in operations.items()
+        if not _is_typed(_answer_schema(operation))
+    }
+
+
+def test_no_new_untyped_operation_and_the_list_only_shrinks() -> None:
+    untyped = untyped_operations()
+    assert untyped - STILL_UNTYPED == set(), "declare a response schema (see org/schemas.py)"
+    assert STILL_UNTYPED - untyped == set(), "typed now: remove it from STILL_UNTYPED"
+
+
+def test_the_check_tells_typed_from_untyped() -> None:
+    assert not _is_typed(None)
+    assert not _is_typed({"additionalProperties": True, "title": "Response", "type": "object"})
+    assert _is_typed({"$ref": "#/components/schemas/PersonPage"})
+    assert _is_typed({"type": "array", "items": {"$ref": "#/components/schemas/DepartmentOut"}})
+    assert "GET /api/v1/engineering/dora" not in untyped_operations()
