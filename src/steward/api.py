@@ -23,8 +23,25 @@ from steward.worktracking.api import router as worktracking_router
 class StewardAPI(NinjaAPI):
     """The API with one error format (docs/api.md), documented on every operation."""
 
-    def get_openapi_schema(self, **kwargs: Any) -> Any:
-        return api_errors.document_errors(super().get_openapi_schema(**kwargs))
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._openapi_cache: dict[str, Any] = {}
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> Any:
+        """The OpenAPI document, built once per process and path prefix: it depends only on
+        the code (the routers, their schemas and the error documentation), and building it
+        takes ~250 ms. Callers must not change the returned document."""
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = self._openapi_cache.get(path_prefix)
+        if schema is None:
+            schema = api_errors.document_errors(
+                super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+            )
+            self._openapi_cache[path_prefix] = schema
+        return schema
 
 
 api = StewardAPI(

@@ -154,7 +154,13 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "orgdesign:health": [{}],
     "orgdesign:capacity": [{}],
     "orgdesign:allocation_set": [],  # POST-only
+    "orgdesign:allocation_create": [{}],
+    "orgdesign:allocation_edit": [{"pk": "ALLOCATION"}],
+    "orgdesign:allocation_delete": [{"pk": "ALLOCATION"}],
     "orgdesign:headcount_plan": [{}],
+    "orgdesign:plan_entry_create": [{}],
+    "orgdesign:plan_entry_edit": [{"key": "PLANENTRY"}],
+    "orgdesign:plan_entry_delete": [{"key": "PLANENTRY"}],
     "orgdesign:scenario_list": [{}],
     "orgdesign:scenario_detail": [{"scenario_id": "SCENARIO"}],
     "orgdesign:scenario_change_add": [],  # POST-only (HTMX)
@@ -460,6 +466,12 @@ ORG_EDIT_PAGES = {
     "org:department_create",
     "org:department_edit",
     "org:department_delete",
+    "orgdesign:allocation_create",
+    "orgdesign:allocation_edit",
+    "orgdesign:allocation_delete",
+    "orgdesign:plan_entry_create",
+    "orgdesign:plan_entry_edit",
+    "orgdesign:plan_entry_delete",
 }
 STRATEGY_EDIT_PAGES = {
     "strategy:objective_create",
@@ -614,6 +626,14 @@ def _resolve_value(value: str) -> str:
             "ACTION": ImprovementAction.objects.all(),
         }[value]
         return str(rows.order_by("pk").values_list("pk", flat=True)[0])
+    if value == "ALLOCATION":
+        from steward.orgdesign.models import TeamAllocation
+
+        return str(TeamAllocation.objects.order_by("pk").values_list("pk", flat=True)[0])
+    if value == "PLANENTRY":
+        from steward.orgdesign.models import HeadcountPlanEntry
+
+        return str(HeadcountPlanEntry.objects.order_by("key").values_list("key", flat=True)[0])
     if value == "PULL":
         from steward.worktracking.models import PullRequest
 

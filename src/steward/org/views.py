@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -11,7 +11,7 @@ from django.shortcuts import render
 
 from steward.core import policy, registry
 from steward.core.markdown_html import render_markdown
-from steward.org import chartlayout, selectors
+from steward.org import chartlayout, chartsvg, selectors
 from steward.org.models import TeamType
 
 
@@ -32,17 +32,20 @@ def chart(request: HttpRequest) -> HttpResponse:
         return default != (node_id in toggles)
 
     drawing = chartlayout.layout(nodes, expanded)
-    base = {"view": view, **({"all": "1"} if expand_all else {})}
+    # urlencode({**base, "toggle": ...}) without re-encoding the common part for every box.
+    base = urlencode({"view": view, **({"all": "1"} if expand_all else {})})
     for box in drawing.boxes:
         flipped = sorted(toggles ^ {box.node.id})
-        query = {**base, **({"toggle": ",".join(flipped)} if flipped else {})}
-        box.toggle_url = f"?{urlencode(query)}#n-{box.node.id}"
+        query = f"{base}&toggle={quote_plus(','.join(flipped))}" if flipped else base
+        box.toggle_url = f"?{query}#n-{box.node.id}"
     return render(
         request,
         "org/chart.html",
         {
             "view": view,
             "drawing": drawing,
+            "boxes_svg": chartsvg.boxes_svg(drawing),
+            "edges_svg": chartsvg.edges_svg(drawing),
             "expand_all": expand_all,
             "people": sum(1 for n in nodes if n.kind == "person"),
         },

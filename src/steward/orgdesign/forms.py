@@ -16,11 +16,20 @@ from django.utils.text import slugify
 
 from steward.core import labels
 from steward.core.errors import BadInput
-from steward.core.forms import PickerInput, date_input
+from steward.core.forms import PickerInput, ServiceForm, date_input
+from steward.core.periods import parse_quarter
 from steward.org import selectors as org_selectors
-from steward.org.forms import person_label, resolve_person
+from steward.org.forms import person_field, person_label, resolve_person, set_picker_rows
 from steward.orgdesign import services as design
-from steward.orgdesign.models import ChangeKind, Scenario
+from steward.orgdesign.models import (
+    AllocationKind,
+    ChangeKind,
+    HeadcountPlanEntry,
+    PlanKind,
+    PlanStatus,
+    Scenario,
+    TeamAllocation,
+)
 from steward.orgdesign.structure import TEAM_TYPES
 
 FOLLOW_LEAD_HELP = "They then report to the lead of their new team."
@@ -283,3 +292,213 @@ CHANGE_FORMS: dict[str, type[ChangeForm]] = {
         MarkDepartureForm,
     )
 }
+
+
+# --- capacity allocations and the headcount plan (issue 9) -----------------------------------
+
+
+def _live_team_choices(actor: Any) -> list[tuple[str, str]]:
+    teams = org_selectors.team_list(actor=actor).filter(dissolved_on__isnull=True)
+    return list(teams.order_by("name").values_list("slug", "name"))
+
+
+def _team_row(slug: str) -> Any:
+    team = org_selectors.team_by_slug(slug)
+    assert team is not None  # a choice among the live teams
+    return team
+
+
+def _clean_quarter(text: str) -> str:
+    """A quarter as "2027Q1", or blank; the message says what would be accepted."""
+    text = (text or "").strip()
+    if not text:
+        return ""
+    try:
+        return str(parse_quarter(text))
+    except BadInput as exc:
+        raise forms.ValidationError(str(exc)) from exc
+
+
+class AllocationForm(ServiceForm):
+    """A share of a team's capacity set aside (on-call, keeping the lights on, leave, other).
+
+    Adding names the team, kind and quarter; editing changes the share and the note."""
+
+    team = forms.ChoiceField(choices=())
+    kind = forms.ChoiceField(choices=AllocationKind.choices)
+    quarter = forms.CharField(
+        max_length=7,
+        required=False,
+        help_text="A quarter such as 2027Q1; blank for every quarter.",
+    )
+    share = forms.DecimalField(
+        label="Share of capacity (%)",
+        min_value=Decimal("0.1"),
+        max_value=Decimal(100),
+        max_digits=4,
+        decimal_places=1,
+        help_text="Between 0.1 and 100 %; to stop setting capacity aside, delete the allocation.",
+    )
+    note = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            for name in ("team", "kind", "quarter"):
+                del self.fields[name]
+            self.initial.update(share=self.instance.share * 100, note=self.instance.note)
+        else:
+            self.fields["team"].choices = [("", "—"), *_live_team_choices(self.actor)]  # type: ignore[attr-defined]
+
+    def clean_quarter(self) -> str:
+        return _clean_quarter(self.cleaned_data.get("quarter", ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if self.instance is None and data.get("team") and data.get("kind"):
+            taken = TeamAllocation.objects.filter(
+                team__slug=data["team"], kind=data["kind"], quarter=data.get("quarter", "")
+            ).exists()
+            if taken:
+                raise forms.ValidationError(
+                    "This team already has an allocation of this kind for that quarter: edit it "
+                    "on the capacity page."
+                )
+        return data
+
+    def perform(self, data: dict[str, Any]) -> TeamAllocation:
+        share = data["share"] / 100
+        if self.instance is not None:
+            return design.allocation_update(
+                actor=self.actor, allocation=self.instance, share=share, note=data["note"]
+            )
+        team = _team_row(data["team"])
+        row = design.allocation_set(
+            actor=self.actor,
+            team=team,
+            kind=data["kind"],
+            share=share,
+            quarter=data["quarter"],
+            note=data["note"],
+        )
+        assert row is not None  # the share is above 0
+        return row
+
+
+class PlanEntryForm(ServiceForm):
+    """A planned hire or backfill: team, level, expected start, FTE, location, planned salary.
+
+    The key is made from the team when left blank; a backfill names the person it replaces.
+    """
+
+    key = forms.SlugField(
+        max_length=64,
+        required=False,
+        help_text="A short code for the entry; blank: made from the team (hc-payments-3).",
+    )
+    team = forms.ChoiceField(choices=())
+    kind = forms.ChoiceField(choices=PlanKind.choices)
+    status = forms.ChoiceField(choices=PlanStatus.choices)
+    title = forms.CharField(max_length=200, required=False)
+    level = forms.CharField(max_length=32, help_text="The career level, e.g. L3.")
+    track = forms.ChoiceField(
+        choices=list(HeadcountPlanEntry._meta.get_field("track").choices or [])  # org's Track
+    )
+    expected_start = forms.DateField(widget=date_input())
+    quarter = forms.CharField(
+        max_length=7,
+        required=False,
+        help_text="The plan quarter such as 2027Q1; blank: the quarter of the expected start.",
+    )
+    fte = forms.DecimalField(
+        label="FTE", min_value=Decimal("0.01"), max_value=Decimal(1), decimal_places=2, initial=1
+    )
+    location = forms.CharField(max_length=100, required=False)
+    salary = forms.DecimalField(
+        label="Planned salary",
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    currency = forms.CharField(max_length=3, required=False, help_text="e.g. EUR")
+    replaces = person_field(required=False, help_text="For a backfill: the person who left.")
+    manager = person_field(required=False, help_text="Who the new person will report to.")
+    note = forms.CharField(max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_picker_rows(self, self.actor)
+        self.fields["team"].choices = [("", "—"), *_live_team_choices(self.actor)]  # type: ignore[attr-defined]
+        entry = self.instance
+        if entry is None:
+            del self.fields["status"]
+            return
+        del self.fields["key"]
+        self.initial.update(
+            team=entry.team.slug,
+            kind=entry.kind,
+            status=entry.status,
+            title=entry.title,
+            level=entry.level,
+            track=entry.track,
+            expected_start=entry.expected_start,
+            quarter=entry.quarter,
+            fte=entry.fte,
+            location=entry.location,
+            salary=entry.salary,
+            currency=entry.currency,
+            replaces=entry.replaces,
+            manager=entry.manager,
+            note=entry.note,
+        )
+
+    def clean_quarter(self) -> str:
+        return _clean_quarter(self.cleaned_data.get("quarter", ""))
+
+    def clean_currency(self) -> str:
+        return str(self.cleaned_data.get("currency") or "").strip().upper()
+
+    def _fields(self, data: dict[str, Any]) -> dict[str, Any]:
+        names = ("kind", "title", "level", "track", "expected_start", "quarter", "fte")
+        values = {name: data[name] for name in names}
+        values.update(
+            team=_team_row(data["team"]),
+            location=data["location"],
+            salary=data["salary"],
+            currency=data["currency"],
+            replaces=data["replaces"],
+            manager=data["manager"],
+            note=data["note"],
+        )
+        return values
+
+    def perform(self, data: dict[str, Any]) -> HeadcountPlanEntry:
+        values = self._fields(data)
+        if self.instance is not None:
+            return design.plan_entry_update(
+                actor=self.actor, entry=self.instance, status=data["status"], **values
+            )
+        team = values.pop("team")
+        key = data["key"] or _free_plan_key(f"hc-{team.slug}")
+        return design.plan_entry_create(
+            actor=self.actor,
+            key=key,
+            team=team,
+            level=values.pop("level"),
+            expected_start=values.pop("expected_start"),
+            kind=values.pop("kind"),
+            quarter=values.pop("quarter"),
+            **values,
+        )
+
+
+def _free_plan_key(base: str) -> str:
+    """`base-N` with the first N not taken by a plan entry."""
+    taken = set(
+        HeadcountPlanEntry.objects.filter(key__startswith=f"{base}-").values_list("key", flat=True)
+    )
+    n = 1
+    while f"{base}-{n}" in taken:
+        n += 1
+    return f"{base}-{n}"

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from steward.core import policy
+from steward.core.errors import BadInput, invalid_fields_from
 from steward.core.periods import parse_quarter, quarter_of
 from steward.org import services as org_services
 from steward.org.errors import OrgError
@@ -47,8 +48,8 @@ def _save(obj: Any) -> Any:
     try:
         obj.full_clean()
     except ValidationError as exc:
-        messages = "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise OrgError(messages) from exc
+        # The same message as before, with the fields at fault for the forms (errors inline).
+        raise invalid_fields_from(exc, OrgError) from exc
     obj.save()
     return obj
 
@@ -84,6 +85,29 @@ def allocation_set(
     row.share = value
     row.note = note
     return _save(row)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def allocation_update(
+    *, actor: policy.Actor, allocation: TeamAllocation, share: Decimal | float | str, note: str
+) -> TeamAllocation:
+    """Change an allocation's share and note (its team, kind and quarter name it)."""
+    _require_editor(actor)
+    value = _decimal(share, "share")
+    if value == 0:
+        raise OrgError(
+            "share 0: delete the allocation instead", fields={"share": ["must be above 0"]}
+        )
+    allocation.share = value
+    allocation.note = note
+    return _save(allocation)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def allocation_delete(*, actor: policy.Actor, allocation: TeamAllocation) -> None:
+    """Remove an allocation: the team's capacity no longer sets that share aside."""
+    _require_editor(actor)
+    allocation.delete()
 
 
 @transaction.atomic
@@ -148,6 +172,21 @@ def exchange_rate_set(
     return _save(row)  # type: ignore[no-any-return]
 
 
+def _plan_quarter(quarter: str, expected_start: date) -> str:
+    if not quarter:
+        return str(quarter_of(expected_start))
+    try:
+        return str(parse_quarter(quarter))
+    except BadInput as exc:
+        raise OrgError(str(exc), fields={"quarter": [str(exc)]}) from exc
+
+
+PLAN_FIELDS = frozenset(
+    {"team", "kind", "status", "title", "level", "track", "quarter", "expected_start", "fte",
+     "location", "salary", "currency", "replaces", "manager", "note"}
+)  # fmt: skip
+
+
 @transaction.atomic
 def plan_entry_create(
     *,
@@ -163,19 +202,53 @@ def plan_entry_create(
     """Add a planned hire or backfill; the quarter defaults to that of the expected start."""
     _require_editor(actor)
     if HeadcountPlanEntry.objects.filter(key=key).exists():
-        raise OrgError(f"key {key}: a plan entry with this key exists")
+        raise OrgError(
+            f"key {key}: a plan entry with this key exists",
+            fields={"key": ["a plan entry with this key exists"]},
+        )
     entry = HeadcountPlanEntry(
         key=key,
         team=team,
         level=level,
         expected_start=expected_start,
         kind=kind,
-        quarter=str(parse_quarter(quarter)) if quarter else str(quarter_of(expected_start)),
+        quarter=_plan_quarter(quarter, expected_start),
         **fields,
     )
     if entry.kind == PlanKind.BACKFILL and entry.replaces is None:
-        raise OrgError(f"{key}: a backfill names the person it replaces")
+        raise OrgError(
+            f"{key}: a backfill names the person it replaces",
+            fields={"replaces": ["a backfill names the person it replaces"]},
+        )
     return _save(entry)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def plan_entry_update(
+    *, actor: policy.Actor, entry: HeadcountPlanEntry, **fields: Any
+) -> HeadcountPlanEntry:
+    """Change a plan entry's fields (its key stays); a blank quarter follows the expected start."""
+    _require_editor(actor)
+    unknown = set(fields) - PLAN_FIELDS
+    if unknown:
+        raise OrgError(f"unknown plan entry fields: {', '.join(sorted(unknown))}")
+    for name, value in fields.items():
+        setattr(entry, name, value)
+    if "quarter" in fields or "expected_start" in fields:
+        entry.quarter = _plan_quarter(fields.get("quarter", ""), entry.expected_start)
+    if entry.kind == PlanKind.BACKFILL and entry.replaces is None:
+        raise OrgError(
+            f"{entry.key}: a backfill names the person it replaces",
+            fields={"replaces": ["a backfill names the person it replaces"]},
+        )
+    return _save(entry)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
+def plan_entry_delete(*, actor: policy.Actor, entry: HeadcountPlanEntry) -> None:
+    """Remove a plan entry (a hire no longer planned; `cancelled` keeps it in the history)."""
+    _require_editor(actor)
+    entry.delete()
 
 
 @transaction.atomic

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from steward.orgdesign import views
+from steward.orgdesign import edit_views, views
 
 app_name = "orgdesign"
 
@@ -10,7 +10,25 @@ urlpatterns = [
     path("health/", views.health, name="health"),
     path("capacity/", views.capacity, name="capacity"),
     path("capacity/allocations/", views.allocation_set, name="allocation_set"),
+    path("capacity/allocations/new/", edit_views.allocation_create, name="allocation_create"),
+    path(
+        "capacity/allocations/<int:pk>/edit/",
+        edit_views.allocation_edit,
+        name="allocation_edit",
+    ),
+    path(
+        "capacity/allocations/<int:pk>/delete/",
+        edit_views.allocation_delete,
+        name="allocation_delete",
+    ),
     path("headcount-plan/", views.headcount_plan, name="headcount_plan"),
+    path("headcount-plan/new/", edit_views.plan_entry_create, name="plan_entry_create"),
+    path("headcount-plan/<slug:key>/edit/", edit_views.plan_entry_edit, name="plan_entry_edit"),
+    path(
+        "headcount-plan/<slug:key>/delete/",
+        edit_views.plan_entry_delete,
+        name="plan_entry_delete",
+    ),
     path("scenarios/", views.scenario_list, name="scenario_list"),
     path("scenarios/<int:scenario_id>/", views.scenario_detail, name="scenario_detail"),
     path(

@@ -9,6 +9,7 @@ from typing import Any
 
 import altair as alt
 import yaml
+from altair.utils.schemapi import debug_mode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -21,22 +22,26 @@ from steward.core import errorpages, labels, policy
 from steward.core.charts import FULL_WIDTH, HALF_WIDTH, spec_svg
 from steward.core.errors import BadInput
 from steward.core.periods import quarter_range
-from steward.core.templatetags.steward_format import format_number
+from steward.core.templatetags.steward_format import format_number, percent
+from steward.org import selectors as org_selectors
 from steward.org.models import Department, Team
 from steward.orgdesign import selectors as sel
 from steward.orgdesign import services as design
 from steward.orgdesign.forms import CHANGE_FORMS, ChangeForm
 from steward.orgdesign.models import (
-    AllocationKind,
     ChangeKind,
     Scenario,
     ScenarioStatus,
+    TeamAllocation,
 )
 
 
 def svg(chart: alt.TopLevelMixin) -> str:
-    """An Altair chart rendered to inline SVG on the server (no JavaScript, no CDN)."""
-    return mark_safe(spec_svg(chart.to_json()))
+    """An Altair chart rendered to inline SVG on the server (no JavaScript, no CDN).
+
+    Not validated against the Vega-Lite JSON schema per request (a third of the health page's
+    time at 2,000 people): the specs are fixed in this module; tests render every page."""
+    return mark_safe(spec_svg(chart.to_json(validate=False)))
 
 
 def _day(request: HttpRequest) -> date:
@@ -56,15 +61,30 @@ def _team_names() -> dict[str, str]:
 
 
 def _name_flags(flags: list[dict[str, Any]], names: dict[str, str]) -> None:
-    """Attach display names so the template links every flag to its people."""
+    """Attach display names and links so the template links every flag to its people
+    (`people_named`: (url or "", name) pairs; `subject_url`: the person's or team's page)."""
     teams = _team_names()
+    person_url = org_selectors.detail_url_maker("org:person_detail")
+    team_url = org_selectors.detail_url_maker("org:team_detail")
     for flag in flags:
-        flag["subject_is_person"] = flag["subject"] in names
-        flag["subject_is_team"] = flag["subject"] in teams
-        flag["subject_name"] = names.get(
-            flag["subject"], teams.get(flag["subject"], flag["subject"])
+        subject = flag["subject"]
+        flag["subject_is_person"] = subject in names
+        flag["subject_is_team"] = subject in teams
+        flag["subject_name"] = names.get(subject, teams.get(subject, subject))
+        flag["subject_url"] = (
+            person_url(subject)
+            if subject in names
+            else team_url(subject)
+            if subject in teams
+            else ""
         )
-        flag["people_named"] = [(k if k in names else "", names.get(k, k)) for k in flag["people"]]
+        flag["people_named"] = [
+            (person_url(k) if k in names else "", names.get(k, k)) for k in flag["people"]
+        ]
+
+
+def _mix_text(mix: dict[str, Any]) -> str:
+    return ", ".join(f"{level} {percent(share)}" for level, share in mix.items())
 
 
 def health(request: HttpRequest) -> HttpResponse:
@@ -74,8 +94,13 @@ def health(request: HttpRequest) -> HttpResponse:
     names = _names(request)
     _name_flags(data["flags"], names)
     team_names = _team_names()
+    team_url = org_selectors.detail_url_maker("org:team_detail")
     for team in data["teams"]:
         team["name"] = team_names.get(team["slug"], team.get("name") or team["slug"])
+        team["url"] = team_url(team["slug"])
+        # "L2 40 %, L3 60 %" written here rather than by two nested template loops per team.
+        team["mix_text"] = _mix_text(team["seniority_mix"])
+        team["target_text"] = _mix_text(team.get("target_mix") or {})
     dept_names = dict(Department.objects.values_list("slug", "name"))
     data["departments"] = [
         {**row, "name": dept_names.get(slug, slug)} for slug, row in data["by_department"].items()
@@ -87,20 +112,24 @@ def health(request: HttpRequest) -> HttpResponse:
     chart = None
     if spans:
         rows = [{"manager": names.get(k, k), "reports": n} for k, n in spans.items()]
-        chart = svg(
-            alt.Chart(alt.Data(values=rows))
-            .mark_bar()
-            .encode(
-                x=alt.X("reports:Q", title="direct reports"),
-                y=alt.Y("manager:N", sort="-x", title=None),
-                color=alt.condition(
-                    "datum.reports > 8 || datum.reports < 3",
-                    alt.value("#b3261e"),
-                    alt.value("#1f5fa8"),
-                ),
+        # Altair validates every schema object as it is built (the 2,000-person org's 300
+        # managers' rows: a fifth of the page's time); the spec is fixed here, so not per request.
+        with debug_mode(False):
+            chart_spec = (
+                alt.Chart(alt.Data(values=rows))
+                .mark_bar()
+                .encode(
+                    x=alt.X("reports:Q", title="direct reports"),
+                    y=alt.Y("manager:N", sort="-x", title=None),
+                    color=alt.condition(
+                        "datum.reports > 8 || datum.reports < 3",
+                        alt.value("#b3261e"),
+                        alt.value("#1f5fa8"),
+                    ),
+                )
+                .properties(width=HALF_WIDTH, height=max(120, 20 * len(rows)))
             )
-            .properties(width=HALF_WIDTH, height=max(120, 20 * len(rows)))
-        )
+        chart = svg(chart_spec)
     return render(
         request,
         "orgdesign/health.html",
@@ -119,6 +148,14 @@ def capacity(request: HttpRequest) -> HttpResponse:
     team_names = _team_names()
     for row in [*data["teams"], *data["allocations"]]:
         row["team_name"] = team_names.get(row["team"], row["team"])
+    ids = {
+        (slug, kind, quarter): pk
+        for slug, kind, quarter, pk in TeamAllocation.objects.values_list(
+            "team__slug", "kind", "quarter", "pk"
+        )
+    }
+    for row in data["allocations"]:
+        row["id"] = ids.get((row["team"], row["kind"], row["quarter"]))
     return render(
         request,
         "orgdesign/capacity.html",
@@ -126,8 +163,6 @@ def capacity(request: HttpRequest) -> HttpResponse:
             "data": data,
             "quarters_text": f"{quarters[0]}..{quarters[-1]}",
             "may_edit": policy.may_change_org(request.user),
-            "kinds": AllocationKind.choices,
-            "teams": Team.objects.filter(dissolved_on__isnull=True).order_by("name"),
         },
     )
 
