@@ -406,6 +406,8 @@ def plan_vs_actual(
             for cat, v in sorted(by_category.items())
         ],
         "overruns": [r for r in rows if r["overrun"]],
+        # For `variance_drivers` on the same page (people cost is the slow part to compute).
+        "people_cost": people,
     }
 
 
@@ -600,10 +602,44 @@ def _months_between(start: date, end: date) -> list[date]:
     return out
 
 
+def money_stamp() -> str:
+    """`data_stamp()` and finance's own bulk-written rows (ledger and cloud-bill imports)."""
+    import hashlib
+
+    from django.db.models import Count, Max
+
+    from steward.finance.models import BillingPeriod, CloudCost, LedgerEntry
+
+    parts = [
+        data_stamp(),
+        LedgerEntry.objects.aggregate(n=Count("pk"), m=Max("pk")),
+        CloudCost.objects.aggregate(n=Count("pk"), m=Max("pk")),
+        BillingPeriod.objects.aggregate(m=Max("imported_at")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     """Cost per team, per service, per initiative and per objective over the months of
     [start, end) (METRICS.md: team = people cost + costs mapped to it; initiative = Σ months
-    team people cost x the initiative's share of the team's effort + direct costs)."""
+    team people cost x the initiative's share of the team's effort + direct costs).
+
+    Computed once per data change (`money_stamp()`) and audience (those who may see pay, and
+    the others, for whom small groups are hidden), then read from Django's cache."""
+    from django.core.cache import cache
+
+    _require(actor)
+    audience = "pay" if _may_see_pay(actor) else "totals"
+    key = f"finance:allocation:{start}:{end}:{audience}:{min_group()}:{money_stamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = allocation_report(actor=actor, start=start, end=end)
+        cache.set(key, found, EFFORT_CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
+    """`cost_allocation` computed now (no cache)."""
     from steward.finance.models import CloudCost, LedgerEntry
     from steward.strategy import alignment
     from steward.strategy import selectors as strategy
@@ -1045,7 +1081,7 @@ def variance_drivers(
     closed = report["closed"]
     open_months = 12 - closed
     with_people = _may_see_pay(actor)
-    people = people_cost(fiscal_year.months) if with_people else None
+    people = (report.get("people_cost") or people_cost(fiscal_year.months)) if with_people else None
     parts = _component_months(fiscal_year, closed, people, with_people)
     names = _team_names()
     lines = []
