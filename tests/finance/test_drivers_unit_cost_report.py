@@ -290,3 +290,17 @@ def test_the_board_pdf_carries_the_money_section(
     assert "money" in [s["section"].key for s in built["sections"]]
     outline = {f["key"]: f["value"] for f in built["outline"]}
     assert outline["money.forecast"] == 23800
+
+
+def test_when_nothing_moved_the_summary_names_the_gap_to_plan_and_the_largest_part() -> None:
+    row = {"category_label": "Contractors", "cost_center_name": "IT", "variance_share": D("0.26"),
+           "actual_to_date": D(460000), "plan_to_date": D(400000)}  # fmt: skip
+    parts = [{"name": "Thoughtworks", "actual_to_date": D(345000)},
+             {"name": "Globant", "actual_to_date": D(115000)}]  # fmt: skip
+    assert selectors._driver_summary(row, [], True, parts) == (
+        "Contractors · IT +26 %: no component's monthly cost moved; 60,000 above plan to date, "
+        "the largest component Thoughtworks (75 % of the line's cost)"
+    )
+    figures = selectors.driver_figures([D(10), D(20)], open_months=10)
+    # Fewer than four closed months: no earlier window, so no change is claimed.
+    assert (figures["recent"], figures["earlier"], figures["change"]) == (D(15), None, None)

@@ -1114,7 +1114,7 @@ def variance_drivers(
                 "others": len(components) - len(moved[:limit]),
                 "new": len(new),
                 "components": sorted(components, key=lambda c: -c["actual_to_date"]),
-                "summary": _driver_summary(row, moved, up),
+                "summary": _driver_summary(row, moved, up, components),
             }
         )  # fmt: skip
     lines.sort(key=lambda r: (-abs(r["variance"]), r["category"], r["cost_center"]))
@@ -1128,21 +1128,35 @@ def variance_drivers(
     }
 
 
-def _driver_summary(row: dict[str, Any], moved: list[dict[str, Any]], up: bool) -> str:
-    """ "Cloud · Search +18 %: 3 cloud services grew" (the issue's wording)."""
+def _driver_summary(
+    row: dict[str, Any], moved: list[dict[str, Any]], up: bool, components: list[dict[str, Any]]
+) -> str:
+    """ "Cloud · Search +18 %: 3 cloud services grew" (the issue's wording); when nothing
+    moved, the variance comes from spending off plan all along: say by how much to date and
+    which component is the largest."""
     from steward.core.templatetags.steward_format import money
 
     share = row["variance_share"]
     head = f"{row['category_label']} · {row['cost_center_name']}"
     head += f" {share * 100:+.0f} %" if share is not None else " (no budget)"
     if not moved:
-        return f"{head}: no single component moved"
+        to_date = (row["actual_to_date"] or ZERO) - (row["plan_to_date"] or ZERO)
+        text = f"{head}: no component's monthly cost moved; {money(abs(to_date))} "
+        text += "above plan to date" if to_date >= 0 else "below plan to date"
+        total = sum((c["actual_to_date"] for c in components), ZERO)
+        if components and total > 0:
+            top = max(components, key=lambda c: c["actual_to_date"])
+            text += (
+                f", the largest component {top['name']} "
+                f"({top['actual_to_date'] / total * 100:.0f} % of the line's cost)"
+            )
+        return text
     kinds = {c["kind"] for c in moved}
     noun = DRIVER_KINDS[next(iter(kinds))].lower() if len(kinds) == 1 else "component"
     plural = "" if len(moved) == 1 else ("es" if noun.endswith("s") else "s")
     verb = "grew" if up else "shrank"
-    top = ", ".join(f"{c['name']} {money(c['change'])}/month" for c in moved[:3])
-    return f"{head}: {len(moved)} {noun}{plural} {verb} ({top})"
+    named = ", ".join(f"{c['name']} {money(c['change'])}/month" for c in moved[:3])
+    return f"{head}: {len(moved)} {noun}{plural} {verb} ({named})"
 
 
 def ledger_rows(
