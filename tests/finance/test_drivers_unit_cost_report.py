@@ -278,6 +278,9 @@ def test_money_section_figures_and_audience(year: object, monkeypatch: pytest.Mo
     assert reports.money_section(User.objects.get(username="engineer"), brief) is None
     assert reports.money_section(User.objects.get(username="manager"), brief) is None
     assert "money" in dict(registry.report_sections.items())
+    # No fiscal year covers 2031: no money section rather than last year's figures.
+    later = ReportPeriod("brief", date(2031, 1, 1), date(2031, 2, 1), "January 2031", False)
+    assert reports.money_section(User.objects.get(username="cto"), later) is None
 
 
 def test_the_board_pdf_carries_the_money_section(

@@ -42,13 +42,13 @@ def _as_of(period: ReportPeriod, today: date) -> date:
 
 
 def money_section(actor: policy.Actor, period: ReportPeriod) -> ReportSection | None:
-    """The money section of a report for `actor`, or None when they may not see money or there
-    is no fiscal year."""
+    """The money section of a report for `actor`, or None when they may not see money or no
+    fiscal year covers the start of the period."""
     if not rules.may_see_money(actor):
         return None
     fiscal_year = selectors.fiscal_year_of(actor=actor, day=period.start)
-    if fiscal_year is None:
-        return None
+    if fiscal_year is None or not fiscal_year.start <= period.start < fiscal_year.end:
+        return None  # no fiscal year covers the period: nothing to report on money
     as_of = _as_of(period, _today())
     report = selectors.plan_vs_actual(actor=actor, fiscal_year=fiscal_year, today=as_of)
     currency = report["currency"]
