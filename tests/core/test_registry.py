@@ -91,6 +91,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "finance.contract",
         "finance.capitalization",
         "finance.vendorevaluation",
+        "finance.serviceusage",
         "talent.requisition",
         "talent.approval",
         "talent.application",
