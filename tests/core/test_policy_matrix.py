@@ -355,6 +355,12 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "finance:budget_export": [{"year": "2026", "number": "0"}],
     "finance:plan_vs_actual": [{}],
     "finance:allocation": [{}],
+    "finance:variance": [{}],
+    "finance:ledger": [{}],
+    "finance:services": [{}],
+    "finance:service": [{"service": "search-api"}],
+    "finance:evaluation_create": [{}],
+    "finance:evaluation_edit": [{"key": "E-OBS"}],
     "finance:cloud": [{}],
     "finance:contracts": [{}],
     "finance:cost_centers": [{}],
@@ -370,6 +376,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:finance_billing_periods": [{}],
     "api:finance_contracts": [{}],
     "api:finance_vendors": [{}],
+    "api:finance_unit_costs": [{}],
+    "api:finance_variance_drivers": [{}],
     # Talent (issue 13): REQ-0001 is the demo manager's requisition; CANDIDATE and APPLICATION
     # applied to it; SCORECARD is one of the manager's own scorecards.
     "talent:plan": [{}],
@@ -516,7 +524,12 @@ OWNED_EDIT_PAGES = {
 # Money (budgets, actuals, contracts) is for these roles; executives read, the others edit.
 MONEY_ROLES = {"admin", "cto", "executive", "finance"}
 MONEY_EDITORS = {"admin", "cto", "finance"}
-MONEY_EDIT_PAGES = {"finance:budget_edit", "finance:fiscal_year_create"}
+MONEY_EDIT_PAGES = {
+    "finance:budget_edit",
+    "finance:fiscal_year_create",
+    "finance:evaluation_create",
+    "finance:evaluation_edit",
+}
 
 # Organization plans (headcount plan, scenarios) are for these roles; managers see only
 # the scenarios they drafted themselves.

@@ -91,6 +91,7 @@ def test_policy_rules_come_from_the_apps() -> None:
         "finance.contract",
         "finance.capitalization",
         "finance.vendorevaluation",
+        "finance.serviceusage",
         "talent.requisition",
         "talent.approval",
         "talent.application",
@@ -221,7 +222,9 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
             [
                 ("Budget", "finance:budget", money),
                 ("Plan vs actual", "finance:plan_vs_actual", money),
+                ("Variance drivers", "finance:variance", money),
                 ("Cost allocation", "finance:allocation", money),
+                ("Unit cost per service", "finance:services", money),
                 ("Cloud bills", "finance:cloud", money),
                 ("Vendors & contracts", "finance:contracts", money),
             ],

@@ -227,3 +227,77 @@ def vendor_list(request: HttpRequest, limit: int | None = None, offset: int | No
         offset=offset,
         render=lambda v: {"name": v.name, "category": v.category, "website": v.website},
     )
+
+
+def _today() -> date:
+    from django.utils import timezone
+
+    return timezone.localdate()
+
+
+def _closed_period(fy: Any) -> tuple[date, date]:
+    today = _today().replace(day=1)
+    return fy.start, min(fy.end, today)
+
+
+@router.get("/unit-costs", url_name="finance_unit_costs")
+def unit_costs(request: HttpRequest, year: int | None = None) -> Any:
+    """Cost per service over the closed months of a fiscal year and, where a usage measure
+    exists, its unit cost (cost ÷ usage over the months measured); `url` is the evidence."""
+    from django.urls import reverse
+
+    _require(request)
+    fy = _fy(request, year)
+    start, end = _closed_period(fy)
+    report = selectors.unit_costs(actor=request.user, start=start, end=end)
+    return _plain(
+        {
+            "year": fy.year,
+            "from": report["from"],
+            "to": report["to"],
+            "currency": report["currency"],
+            "no_service": report["no_service"],
+            "services": [
+                {
+                    "service": r["service"],
+                    "catalog": r["component"].ref if r["component"] else None,
+                    "cost": r["cost"],
+                    "usage": r["usage"],
+                    "unit": r["unit"] or None,
+                    "unit_cost": r["unit_cost"],
+                    "months_without_usage": r["months_without_usage"],
+                    "url": reverse("finance:service", args=[r["service"]]) + f"?year={fy.year}",
+                }
+                for r in report["services"]
+            ],
+        }
+    )
+
+
+@router.get("/variance-drivers", url_name="finance_variance_drivers")
+def variance_drivers(request: HttpRequest, year: int | None = None, limit: int = 5) -> Any:
+    """Per line with a variance: budget, forecast, variance and the components driving it
+    (vendor, account, service or team; change a month and effect to year end)."""
+    _require(request)
+    fy = _fy(request, year)
+    report = selectors.variance_drivers(
+        actor=request.user, fiscal_year=fy, today=_today(), limit=max(1, min(limit, 50))
+    )
+    keys = ("category", "cost_center", "budget", "forecast_total", "variance", "variance_share",
+            "overrun", "summary")  # fmt: skip
+    driver_keys = ("kind", "key", "name", "actual_to_date", "earlier", "recent", "change",
+                   "effect")  # fmt: skip
+    return _plain(
+        {
+            "year": report["year"],
+            "currency": report["currency"],
+            "closed_months": report["closed"],
+            "lines": [
+                {
+                    **{k: line[k] for k in keys},
+                    "drivers": [{k: d[k] for k in driver_keys} for d in line["drivers"]],
+                }
+                for line in report["lines"]
+            ],
+        }
+    )

@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.db import transaction
 from django.utils.safestring import mark_safe
 
 from steward.core.forms import ServiceForm, date_input
@@ -239,3 +240,192 @@ class RuleForm(ServiceForm):
             service=data.get("service") or "",
             initiative=data.get("initiative") or "",
         )
+
+
+# --- vendor evaluations ------------------------------------------------------------------------
+
+SCORE_HELP = "0 (fails) to 5 (excellent)"
+
+
+class EvaluationForm(ServiceForm):
+    """A new vendor evaluation: its key, title, date and the vendors compared."""
+
+    key = forms.SlugField(max_length=64, help_text="a short identifier, e.g. observability-2026")
+    title = forms.CharField(max_length=200)
+    date = forms.DateField(widget=date_input())
+    vendors = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), help_text="one vendor per line"
+    )
+    criteria = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="one criterion per line, with its weight after a colon: Cost: 3",
+    )
+
+    def clean_vendors(self) -> list[str]:
+        names = [n.strip() for n in self.cleaned_data["vendors"].splitlines() if n.strip()]
+        if not names:
+            raise forms.ValidationError("name at least one vendor")
+        if len({n.lower() for n in names}) != len(names):
+            raise forms.ValidationError("a vendor is listed twice")
+        return names
+
+    def clean_criteria(self) -> dict[str, Decimal]:
+        found: dict[str, Decimal] = {}
+        for number, text in enumerate(self.cleaned_data["criteria"].splitlines(), start=1):
+            if not text.strip():
+                continue
+            name, _, weight = text.rpartition(":")
+            try:
+                value = Decimal(weight.strip())
+            except ArithmeticError:
+                value = Decimal(-1)
+            if not name.strip() or value <= 0:
+                raise forms.ValidationError(
+                    f"line {number}: write the criterion, a colon and a weight above 0 (Cost: 3)"
+                )
+            found[name.strip()] = value
+        return found
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.evaluation_save(
+            actor=self.actor,
+            key=data["key"],
+            title=data["title"],
+            date=data["date"],
+            weights=data["criteria"],
+            scores={vendor: {} for vendor in data["vendors"]},
+        )
+
+
+class CriterionForm(forms.Form):
+    """One row of the evaluation grid: a criterion, its weight and each vendor's score."""
+
+    name = forms.CharField(max_length=100, required=False, label="Criterion")
+    weight = forms.DecimalField(
+        required=False, max_digits=6, decimal_places=2, min_value=Decimal("0.01")
+    )
+    delete = forms.BooleanField(required=False, label="Remove")
+
+    def __init__(self, *args: Any, vendors: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.vendors = vendors
+        for index, vendor in enumerate(vendors):
+            self.fields[f"score_{index}"] = forms.DecimalField(
+                required=False,
+                label=vendor,
+                max_digits=4,
+                decimal_places=2,
+                min_value=Decimal(0),
+                max_value=Decimal(5),
+                help_text=SCORE_HELP,
+                widget=forms.NumberInput(attrs={"step": "0.5", "class": "grid-amount"}),
+            )
+
+    def scores(self) -> list[tuple[str, Any]]:
+        """(vendor, bound score field) in vendor order, for the template."""
+        return [(v, self[f"score_{i}"]) for i, v in enumerate(self.vendors)]
+
+
+class EvaluationHeadForm(forms.Form):
+    """The evaluation's title and date, the vendors to remove and one to add."""
+
+    title = forms.CharField(max_length=200)
+    date = forms.DateField(widget=date_input())
+    add_vendor = forms.CharField(
+        max_length=200, required=False, help_text="scored 0 until you give it scores"
+    )
+    remove_vendors = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, choices=()
+    )
+
+    def __init__(self, *args: Any, vendors: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["remove_vendors"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [(v, v) for v in vendors]
+
+
+CriteriaGrid = forms.formset_factory(CriterionForm, extra=2)
+
+
+def evaluation_vendors(evaluation: Any) -> list[str]:
+    """The vendors of an evaluation in a stable order."""
+    return sorted(evaluation.scores, key=str.lower)
+
+
+def evaluation_initial(evaluation: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The head form's and the grid's initial values from a stored evaluation."""
+    vendors = evaluation_vendors(evaluation)
+    head = {"title": evaluation.title, "date": evaluation.date}
+    rows = []
+    for name, weight in evaluation.weights.items():
+        row: dict[str, Any] = {"name": name, "weight": Decimal(str(weight))}
+        for index, vendor in enumerate(vendors):
+            score = evaluation.scores.get(vendor, {}).get(name)
+            row[f"score_{index}"] = None if score is None else Decimal(str(score))
+        rows.append(row)
+    return head, rows
+
+
+def evaluation_submit(*, actor: Any, evaluation: Any, head: Any, grid: Any) -> Any | None:
+    """Validate both forms and save through `services.evaluation_save`; None with the errors
+    on the forms (a duplicate criterion on its row, the service's on the grid)."""
+    if not (head.is_valid() and grid.is_valid()):
+        return None
+    vendors = evaluation_vendors(evaluation)
+    weights: dict[str, Decimal] = {}
+    scores: dict[str, dict[str, Decimal]] = {}
+    removed = set(head.cleaned_data["remove_vendors"])
+    kept = [v for v in vendors if v not in removed]
+    seen: dict[str, int] = {}
+    failed = False
+    for index, form in enumerate(grid.forms):
+        data = form.cleaned_data
+        name = (data.get("name") or "").strip()
+        if not data or data.get("delete") or not name:
+            if name == "" and data.get("weight") is not None and not data.get("delete"):
+                form.add_error("name", "name the criterion, or clear its weight")
+                failed = True
+            continue
+        if data.get("weight") is None:
+            form.add_error("weight", "give the criterion a weight above 0")
+            failed = True
+            continue
+        if name.lower() in seen:
+            form.add_error("name", f"the same criterion as row {seen[name.lower()] + 1}")
+            failed = True
+            continue
+        seen[name.lower()] = index
+        weights[name] = data["weight"]
+        for v_index, vendor in enumerate(vendors):
+            score = data.get(f"score_{v_index}")
+            if vendor in removed:
+                continue
+            scores.setdefault(vendor, {})[name] = score if score is not None else Decimal(0)
+    for vendor in kept:
+        scores.setdefault(vendor, {})
+    new = (head.cleaned_data.get("add_vendor") or "").strip()
+    if new:
+        if new.lower() in {v.lower() for v in kept}:
+            head.add_error("add_vendor", f"{new} is in the evaluation already")
+            failed = True
+        else:
+            scores[new] = {}
+    if failed:
+        return None
+    try:
+        with transaction.atomic():
+            return services.evaluation_save(
+                actor=actor,
+                key=evaluation.key,
+                title=head.cleaned_data["title"],
+                date=head.cleaned_data["date"],
+                weights=weights,
+                scores=scores,
+                evaluation=evaluation,
+            )
+    except services.FinanceError as exc:
+        for messages_ in exc.field_messages().values():
+            for message in messages_:
+                grid.non_form_errors().append(message)
+        return None

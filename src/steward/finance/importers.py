@@ -1127,6 +1127,88 @@ class EvaluationsImporter(FinanceCsv):
                 VendorEvaluation.objects.update_or_create(key=change.key, defaults=change.payload)
 
 
+# --- service usage (the measure of unit cost) -------------------------------------------------
+
+
+class UsageImporter(FinanceCsv):
+    """`service, month, quantity, unit`: how much a service was used in a month (YYYY-MM); the
+    denominator of its unit cost. A service keeps one unit; importing a month again replaces
+    its quantity."""
+
+    kind = "service-usage"
+    required_columns = ("service", "month", "quantity", "unit")
+
+    def plan(self) -> Diff:
+        from steward.finance.models import ServiceUsage
+
+        diff = self.new_diff()
+        existing = {(u.service, u.month): u for u in ServiceUsage.objects.all()}
+        units = dict(ServiceUsage.objects.values_list("service", "unit"))
+        seen: dict[tuple[str, date], int] = {}
+        for row in self.read_rows():
+            service = self.parse_text(row, "service", required=True, max_length=100)
+            text = row.get("month")
+            month = _parse_month(text)
+            if month is None:
+                self.problem(row.line, "month", f"{text!r} is not a month", "write YYYY-MM")
+            quantity = self.parse_decimal(
+                row, "quantity", required=True, minimum=Decimal(0), places=4, max_digits=20
+            )
+            unit = self.parse_text(row, "unit", required=True, max_length=50)
+            if not service or month is None or quantity is None or not unit:
+                continue
+            if (service, month) in seen:
+                self.problem(
+                    row.line,
+                    "month",
+                    f"{service} {month:%Y-%m} already on line {seen[(service, month)]}",
+                    "keep one row per service and month",
+                )
+                continue
+            seen[(service, month)] = row.line
+            known = units.setdefault(service, unit)
+            if known != unit:
+                self.problem(
+                    row.line,
+                    "unit",
+                    f"{service} is measured in {known!r}, not {unit!r}",
+                    f"write {known!r} (one unit per service) or convert the quantity",
+                )
+                continue
+            key = f"{service} {month:%Y-%m}"
+            payload = (service, month, quantity, unit, row.line)
+            old = existing.get((service, month))
+            if old is None:
+                diff.add(Change("added", key, line=row.line, payload=payload))
+            elif old.quantity != quantity or old.unit != unit:
+                diff.add(
+                    Change(
+                        "changed",
+                        key,
+                        line=row.line,
+                        fields={"quantity": (old.quantity, quantity)},
+                        payload=payload,
+                    )
+                )
+            else:
+                diff.add(Change("unchanged", key, line=row.line))
+        return diff
+
+    def apply(self, diff: Diff) -> None:
+        from steward.finance.models import ServiceUsage
+
+        source = self.path.name[-300:]
+        for change in diff.changes:
+            if change.kind == "unchanged":
+                continue
+            service, month, quantity, unit, line = change.payload
+            ServiceUsage.objects.update_or_create(
+                service=service,
+                month=month,
+                defaults={"quantity": quantity, "unit": unit, "source_file": source, "line": line},
+            )
+
+
 __all__ = [
     "BudgetImporter",
     "ContractsImporter",

@@ -337,6 +337,40 @@ class CloudCost(models.Model):
         return f"{self.month:%Y-%m} {self.service_name} {self.effective_cost}"
 
 
+class ServiceUsage(models.Model):
+    """A service's usage measure in one month (METRICS.md: unit cost = cost ÷ usage measure).
+
+    `service` is the name the mapping rules give cloud cost (`CloudCost.service`), which is the
+    catalog component's name when the catalog knows the service; `unit` names what is counted
+    ("requests", "orders", "GB stored"); one measure per service and month.
+    """
+
+    service = models.CharField(max_length=100)
+    month = models.DateField()
+    quantity = models.DecimalField(max_digits=20, decimal_places=4)
+    unit = models.CharField(max_length=50)
+    source_file = models.CharField(max_length=300, blank=True)
+    line = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["service", "month"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "month"],
+                name="service_usage_unique",
+                violation_error_message="one usage measure per service and month",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0),
+                name="service_usage_not_negative",
+                violation_error_message="a usage quantity cannot be negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.month:%Y-%m}: {self.quantity} {self.unit}"
+
+
 class Vendor(models.Model):
     """A supplier."""
 

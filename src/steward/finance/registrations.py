@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from steward.core import labels, navigation, policy
 from steward.core.importing import register_importer
-from steward.core.registry import register_finding_rule
-from steward.finance import findings, rules
+from steward.core.registry import register_finding_rule, register_report_section
+from steward.finance import findings, reports, rules
 from steward.finance.models import CapitalizationMethod, Category
 
 MODELS = (
@@ -23,6 +23,7 @@ MODELS = (
     "finance.contract",
     "finance.capitalization",
     "finance.vendorevaluation",
+    "finance.serviceusage",
 )
 
 
@@ -38,7 +39,9 @@ def register() -> None:
     area = "Budget & vendors"
     navigation.register_link(area, "Budget", "finance:budget", roles=money)
     navigation.register_link(area, "Plan vs actual", "finance:plan_vs_actual", roles=money)
+    navigation.register_link(area, "Variance drivers", "finance:variance", roles=money)
     navigation.register_link(area, "Cost allocation", "finance:allocation", roles=money)
+    navigation.register_link(area, "Unit cost per service", "finance:services", roles=money)
     navigation.register_link(area, "Cloud bills", "finance:cloud", roles=money)
     navigation.register_link(area, "Vendors & contracts", "finance:contracts", roles=money)
 
@@ -48,6 +51,7 @@ def register() -> None:
     register_importer("focus", "steward.finance.importers.FocusImporter")
     register_importer("contracts", "steward.finance.importers.ContractsImporter")
     register_importer("capitalization", "steward.finance.importers.CapitalizationImporter")
+    register_importer("service-usage", "steward.finance.importers.UsageImporter")
     register_importer("vendor-evaluations", "steward.finance.importers.EvaluationsImporter")
 
     labels.register_choices(Category, "category")
@@ -55,3 +59,6 @@ def register() -> None:
 
     register_finding_rule("budget line forecast to overrun", findings.overrun_findings)
     register_finding_rule("contract inside its notice period", findings.notice_findings)
+
+    # The money section of the board report and the executive brief (issue 15).
+    register_report_section("money", reports.money_section)

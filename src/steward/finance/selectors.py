@@ -406,6 +406,8 @@ def plan_vs_actual(
             for cat, v in sorted(by_category.items())
         ],
         "overruns": [r for r in rows if r["overrun"]],
+        # For `variance_drivers` on the same page (people cost is the slow part to compute).
+        "people_cost": people,
     }
 
 
@@ -497,7 +499,75 @@ def _hidden_people_lines(
 
 def effort_cells(start: date, end: date) -> dict[tuple[str, str, str], Fraction]:
     """Person-days per (team, month YYYY-MM, initiative key or `unlinked`) from the commits'
-    link keys: strategy's attribution of effort (the alignment report's cells)."""
+    link keys: strategy's attribution of effort (the alignment report's cells).
+
+    One grouped query (engineering's `commit_groups`: commits counted per person, day and the
+    initiatives' link keys) instead of one row per commit; the cells are the same exactly
+    (`alignment.attribute_groups`), see tests/finance/test_allocation_speed.py and
+    bench/finance_allocation.py."""
+    from steward.engineering import selectors as evidence
+    from steward.org import selectors as org_selectors
+    from steward.strategy import alignment
+    from steward.strategy import selectors as strategy
+
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for initiative in strategy.initiative_list(actor=policy.SYSTEM):
+        for key in initiative.link_keys:
+            by_key[key].append(initiative.key)
+    groups = evidence.commit_groups(start=start, end=end, keys=set(by_key))
+    memberships = evidence.team_on({g.person_id for g in groups}, start, end)
+    slug_of = org_selectors.team_slugs_by_id()
+
+    def team_of(person: int, day: date) -> str | None:
+        for s, e, team_id in memberships.get(person, []):
+            if s <= day and (e is None or day < e):
+                return slug_of.get(team_id)
+        return None
+
+    return dict(alignment.attribute_groups(groups, by_key, team_of).cells)
+
+
+# Effort cells are kept until the data behind them changes (the stamp below); a day at most.
+EFFORT_CACHE_SECONDS = 24 * 3600
+
+
+def data_stamp() -> str:
+    """A digest that changes whenever the data behind effort may have: every repository's head,
+    last ingest and commit count (git ingest writes commits in bulk, then its repository), and
+    the latest audit-log entry (every change through a service or an import is audited:
+    identities, team memberships, initiatives and their link keys)."""
+    import hashlib
+
+    from auditlog.models import LogEntry
+    from django.db.models import Max
+
+    from steward.engineering import selectors as evidence
+
+    repos = list(
+        evidence.repository_list(actor=policy.SYSTEM)
+        .order_by("pk")
+        .values_list("pk", "head_sha", "last_ingested_at", "reachable_commits")
+    )
+    last = LogEntry.objects.aggregate(m=Max("pk"))["m"]
+    return hashlib.sha256(repr((repos, last)).encode()).hexdigest()[:32]
+
+
+def effort_cells_cached(start: date, end: date) -> dict[tuple[str, str, str], Fraction]:
+    """`effort_cells(start, end)` computed once per data change (Django's cache, keyed by the
+    period and `data_stamp()`): pages and reports read the stored cells."""
+    from django.core.cache import cache
+
+    key = f"finance:effort:{start.isoformat()}:{end.isoformat()}:{data_stamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = effort_cells(start, end)
+        cache.set(key, found, EFFORT_CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+def effort_cells_per_commit(start: date, end: date) -> dict[tuple[str, str, str], Fraction]:
+    """The same cells from one row per commit (the way `effort_cells` worked before it read
+    grouped rows): the baseline of bench/finance_allocation.py and the check of the tests."""
     from steward.engineering import selectors as evidence
     from steward.org import selectors as org_selectors
     from steward.strategy import alignment
@@ -532,10 +602,44 @@ def _months_between(start: date, end: date) -> list[date]:
     return out
 
 
+def money_stamp() -> str:
+    """`data_stamp()` and finance's own bulk-written rows (ledger and cloud-bill imports)."""
+    import hashlib
+
+    from django.db.models import Count, Max
+
+    from steward.finance.models import BillingPeriod, CloudCost, LedgerEntry
+
+    parts = [
+        data_stamp(),
+        LedgerEntry.objects.aggregate(n=Count("pk"), m=Max("pk")),
+        CloudCost.objects.aggregate(n=Count("pk"), m=Max("pk")),
+        BillingPeriod.objects.aggregate(m=Max("imported_at")),
+    ]
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
+
+
 def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     """Cost per team, per service, per initiative and per objective over the months of
     [start, end) (METRICS.md: team = people cost + costs mapped to it; initiative = Σ months
-    team people cost x the initiative's share of the team's effort + direct costs)."""
+    team people cost x the initiative's share of the team's effort + direct costs).
+
+    Computed once per data change (`money_stamp()`) and audience (those who may see pay, and
+    the others, for whom small groups are hidden), then read from Django's cache."""
+    from django.core.cache import cache
+
+    _require(actor)
+    audience = "pay" if _may_see_pay(actor) else "totals"
+    key = f"finance:allocation:{start}:{end}:{audience}:{min_group()}:{money_stamp()}"
+    found = cache.get(key)
+    if found is None:
+        found = allocation_report(actor=actor, start=start, end=end)
+        cache.set(key, found, EFFORT_CACHE_SECONDS)
+    return found  # type: ignore[no-any-return]
+
+
+def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
+    """`cost_allocation` computed now (no cache)."""
     from steward.finance.models import CloudCost, LedgerEntry
     from steward.strategy import alignment
     from steward.strategy import selectors as strategy
@@ -580,7 +684,7 @@ def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
             unallocated += amount
         if init:
             direct_initiative[init] += amount
-    cells = effort_cells(lo, hi)
+    cells = effort_cells_cached(lo, hi)
     month_index = {m.strftime("%Y-%m"): i for i, m in enumerate(months)}
     team_month_total: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
     for (team, month, _init), days in cells.items():
@@ -821,7 +925,7 @@ def initiative_effort_cost(
     """(initiative, month) -> effort cost and person-days over the months of [start, end)."""
     months = _months_between(start, end)
     people = people_cost(months)
-    cells = effort_cells(start, end)
+    cells = effort_cells_cached(start, end)
     index = {m.strftime("%Y-%m"): (i, m) for i, m in enumerate(months)}
     totals: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
     for (team, month, _init), days in cells.items():
@@ -884,3 +988,309 @@ def evaluation_list(*, actor: Actor) -> list[dict[str, Any]]:
         {"evaluation": e, "ranked": weighted_scores(e.weights, e.scores)}
         for e in _visible(actor, "VendorEvaluation")
     ]
+
+
+# --- variance drivers ------------------------------------------------------------------------
+
+DRIVER_KINDS = {"vendor": "Vendor", "account": "Ledger account", "service": "Cloud service",
+                "team": "Team"}  # fmt: skip
+
+
+def _component_months(
+    fiscal_year: Any, closed: int, people: PeopleCost | None, with_people: bool
+) -> dict[LineKey, dict[tuple[str, str], list[Decimal]]]:
+    """line -> (kind, name) -> actual cost of each closed month: ledger rows by vendor (else
+    account), cloud cost by service (the mapping rules' name, else the provider's), people cost
+    by team."""
+    from steward.finance.models import CloudCost, LedgerEntry
+
+    months = fiscal_year.months[:closed]
+    out: dict[LineKey, dict[tuple[str, str], list[Decimal]]] = defaultdict(
+        lambda: defaultdict(lambda: [ZERO] * closed)
+    )
+    if not closed:
+        return out
+    index = {m: i for i, m in enumerate(months)}
+    codes = _center_codes()
+    end = add_months(months[-1], 1)
+    for category, center, vendor, account, month, total in (
+        LedgerEntry.objects.filter(month__gte=months[0], month__lt=end)
+        .values_list("category", "cost_center_id", "vendor_name", "account", "month")
+        .annotate(total=Sum("amount_reporting"))
+    ):
+        part = ("vendor", vendor) if vendor else ("account", account)
+        out[(category, codes.get(center, ""))][part][index[month]] += cents(total or ZERO)
+    for center, service, provider_service, month, total in (
+        CloudCost.objects.filter(month__gte=months[0], month__lt=end)
+        .values_list("cost_center_id", "service", "service_name", "month")
+        .annotate(total=Sum("effective_reporting"))
+    ):
+        part = ("service", service or provider_service)
+        out[("cloud", codes.get(center, ""))][part][index[month]] += cents(total or ZERO)
+    if with_people and people is not None:
+        centers = _team_centers()
+        for team in people.teams():
+            key = ("people", centers.get(team or "", ""))
+            for i in range(closed):
+                out[key][("team", team or "")][i] += people.team_month(team, i)
+    return out
+
+
+def driver_figures(amounts: list[Decimal], open_months: int) -> dict[str, Decimal | None]:
+    """A component's actual to date, its mean monthly cost over the last three closed months
+    (`recent`) and the three before (`earlier`, None with fewer than four closed months), the
+    change per month and its effect to year end (change x open months)."""
+    closed = len(amounts)
+    recent_months = amounts[max(0, closed - 3) :]
+    earlier_months = amounts[max(0, closed - 6) : max(0, closed - 3)]
+    recent = cents(sum(recent_months, ZERO) / len(recent_months)) if recent_months else None
+    earlier = cents(sum(earlier_months, ZERO) / len(earlier_months)) if earlier_months else None
+    change = None if recent is None or earlier is None else recent - earlier
+    return {
+        "actual_to_date": sum(amounts, ZERO),
+        "earlier": earlier,
+        "recent": recent,
+        "change": change,
+        "effect": None if change is None else change * open_months,
+    }
+
+
+def variance_drivers(
+    *,
+    actor: Actor,
+    fiscal_year: Any,
+    today: date | None = None,
+    version: Any | None = None,
+    only_overruns: bool = False,
+    limit: int = 5,
+    report: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Budget against forecast per line, each with the vendors, ledger accounts, cloud services
+    or teams behind it, the largest movers first.
+
+    A line's variance at year end is forecast − budget (METRICS.md); the forecast carries each
+    component's recent run rate into the open months, so a component drives the variance by
+    how much its monthly cost moved: change = mean of the last 3 closed months − mean of the 3
+    before, effect to year end = change x open months. `drivers` are the components whose
+    cost moved the way the line's variance goes (up for an overrun, down for an underrun),
+    largest effect first, at most `limit`; `others` counts the rest. People lines are broken
+    down by team for those who may see pay only. `report`: the `plan_vs_actual` already
+    computed for the same actor, year, version and day (a page showing both reads it once)."""
+    if report is None:
+        report = plan_vs_actual(actor=actor, fiscal_year=fiscal_year, version=version, today=today)
+    closed = report["closed"]
+    open_months = 12 - closed
+    with_people = _may_see_pay(actor)
+    people = (report.get("people_cost") or people_cost(fiscal_year.months)) if with_people else None
+    parts = _component_months(fiscal_year, closed, people, with_people)
+    names = _team_names()
+    lines = []
+    for row in report["lines"]:
+        variance = row["variance"]
+        if variance is None or not variance:
+            continue
+        if only_overruns and not row["overrun"]:
+            continue
+        components: list[dict[str, Any]] = []
+        for (kind, name), amounts in parts.get((row["category"], row["cost_center"]), {}).items():
+            figures = driver_figures(amounts, open_months)
+            label = names.get(name, name or "No team") if kind == "team" else name
+            components.append({"kind": kind, "kind_label": DRIVER_KINDS[kind], "key": name,
+                               "name": label, **figures})  # fmt: skip
+        up = variance > 0
+        moved = [
+            c for c in components
+            if c["change"] is not None and (c["change"] > 0 if up else c["change"] < 0)
+        ]  # fmt: skip
+        moved.sort(key=lambda c: (-abs(c["effect"]), c["name"]))
+        new = [c for c in moved if c["earlier"] == 0]
+        lines.append(
+            {
+                **{k: row[k] for k in ("category", "category_label", "cost_center",
+                                       "cost_center_name", "budget", "forecast_total",
+                                       "variance", "variance_share", "overrun",
+                                       "plan_to_date", "actual_to_date")},
+                "drivers": moved[:limit],
+                "others": len(components) - len(moved[:limit]),
+                "new": len(new),
+                "components": sorted(components, key=lambda c: -c["actual_to_date"]),
+                "summary": _driver_summary(row, moved, up, components),
+            }
+        )  # fmt: skip
+    lines.sort(key=lambda r: (-abs(r["variance"]), r["category"], r["cost_center"]))
+    return {
+        "year": report["year"],
+        "currency": report["currency"],
+        "version": report["version"],
+        "closed": closed,
+        "open": open_months,
+        "lines": lines,
+    }
+
+
+def _driver_summary(
+    row: dict[str, Any], moved: list[dict[str, Any]], up: bool, components: list[dict[str, Any]]
+) -> str:
+    """ "Cloud · Search +18 %: 3 cloud services grew" (the issue's wording); when nothing
+    moved, the variance comes from spending off plan all along: say by how much to date and
+    which component is the largest."""
+    from steward.core.templatetags.steward_format import money
+
+    share = row["variance_share"]
+    head = f"{row['category_label']} · {row['cost_center_name']}"
+    head += f" {share * 100:+.0f} %" if share is not None else " (no budget)"
+    if not moved:
+        to_date = (row["actual_to_date"] or ZERO) - (row["plan_to_date"] or ZERO)
+        text = f"{head}: no component's monthly cost moved; {money(abs(to_date))} "
+        text += "above plan to date" if to_date >= 0 else "below plan to date"
+        total = sum((c["actual_to_date"] for c in components), ZERO)
+        if components and total > 0:
+            top = max(components, key=lambda c: c["actual_to_date"])
+            text += (
+                f", the largest component {top['name']} "
+                f"({top['actual_to_date'] / total * 100:.0f} % of the line's cost)"
+            )
+        return text
+    kinds = {c["kind"] for c in moved}
+    noun = DRIVER_KINDS[next(iter(kinds))].lower() if len(kinds) == 1 else "component"
+    plural = "" if len(moved) == 1 else ("es" if noun.endswith("s") else "s")
+    verb = "grew" if up else "shrank"
+    named = ", ".join(f"{c['name']} {money(c['change'])}/month" for c in moved[:3])
+    return f"{head}: {len(moved)} {noun}{plural} {verb} ({named})"
+
+
+def ledger_rows(
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    category: str | None = None,
+    cost_center: str | None = None,
+    vendor: str | None = None,
+    account: str | None = None,
+) -> QuerySet[Any]:
+    """The ledger rows behind a figure: months [start, end), optionally one line and component
+    (`cost_center` "" is the line without a cost center)."""
+    _require(actor)
+    rows = _visible(actor, "LedgerEntry").filter(month__gte=start, month__lt=end)
+    if category:
+        rows = rows.filter(category=category)
+    if cost_center is not None:
+        rows = (
+            rows.filter(cost_center__code=cost_center)
+            if cost_center
+            else rows.filter(cost_center__isnull=True)
+        )
+    if vendor:
+        rows = rows.filter(vendor_name=vendor)
+    if account:
+        rows = rows.filter(account=account)
+    return rows.select_related("cost_center").order_by("date", "pk")
+
+
+# --- unit cost per service -------------------------------------------------------------------
+
+
+def _catalog() -> dict[str, Any]:
+    """Catalog components by name (lower case): what a finance service name points at."""
+    from steward.architecture import selectors as architecture
+
+    return {
+        c.name.lower(): c for c in architecture.component_list(actor=policy.SYSTEM)
+        if c.kind == "component"
+    }  # fmt: skip
+
+
+def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
+    """Cost per service over the months of [start, end) and, where a usage measure exists, its
+    unit cost (METRICS.md: cost ÷ usage measure).
+
+    A service's cost is the cloud cost (FOCUS EffectiveCost) the mapping rules give it. Its unit
+    cost over the period counts only the months that have a usage measure (cost of those
+    months ÷ their usage), so a month without usage data does not inflate it; `months_without_
+    usage` says how many months had cost but no measure."""
+    from steward.finance.models import ServiceUsage
+
+    _require(actor)
+    months = _months_between(start, end)
+    lo, hi = (months[0], add_months(months[-1], 1)) if months else (start, start)
+    cost: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    for service, month, total in (
+        _visible(actor, "CloudCost").filter(month__gte=lo, month__lt=hi).exclude(service="")
+        .values_list("service", "month").annotate(total=Sum("effective_reporting"))
+    ):  # fmt: skip
+        cost[service][month] += cents(total or ZERO)
+    usage: dict[str, dict[date, Decimal]] = defaultdict(dict)
+    units: dict[str, str] = {}
+    for service, month, quantity, unit in ServiceUsage.objects.filter(
+        pk__in=_visible(actor, "ServiceUsage").values("pk"), month__gte=lo, month__lt=hi
+    ).values_list("service", "month", "quantity", "unit"):
+        usage[service][month] = quantity
+        units[service] = unit
+    catalog = _catalog()
+    rows: list[dict[str, Any]] = []
+    for service in sorted(set(cost) | set(usage)):
+        by_month = cost.get(service, {})
+        measured = usage.get(service, {})
+        total = sum(by_month.values(), ZERO)
+        used_months = [m for m in measured if measured[m] > 0]
+        cost_measured = sum((by_month.get(m, ZERO) for m in used_months), ZERO)
+        quantity = sum((measured[m] for m in used_months), ZERO)
+        component = catalog.get(service.lower())
+        rows.append(
+            {
+                "service": service,
+                "title": (component.title or component.name) if component else service,
+                "component": component,
+                "team": component.owner_team.name if component and component.owner_team else "",
+                "cost": total,
+                "usage": quantity if used_months else None,
+                "unit": units.get(service, ""),
+                "unit_cost": unit_cost(cost_measured, quantity) if used_months else None,
+                "months_without_usage": sum(1 for m in by_month if m not in used_months),
+                "cost_by_month": [by_month.get(m, ZERO) for m in months],
+                "usage_by_month": [measured.get(m) for m in months],
+            }
+        )
+    rows.sort(key=lambda r: (-r["cost"], r["service"]))
+    unmapped = (
+        _visible(actor, "CloudCost").filter(month__gte=lo, month__lt=hi, service="")
+        .aggregate(t=Sum("effective_reporting"))["t"]
+    )  # fmt: skip
+    return {
+        "from": lo,
+        "to": hi,
+        "months": months,
+        "currency": reporting_currency(),
+        "services": rows,
+        "no_service": cents(unmapped or ZERO),
+    }
+
+
+def unit_cost(cost: Decimal, quantity: Decimal) -> Decimal | None:
+    """cost ÷ quantity to six decimals (a unit cost is often a fraction of a cent)."""
+    if not quantity:
+        return None
+    return (cost / quantity).quantize(Decimal("0.000001"))
+
+
+def service_detail(*, actor: Actor, service: str, start: date, end: date) -> dict[str, Any]:
+    """One service per month (cost, usage, unit cost) and the cloud cost rows behind it: each
+    billing period, provider service and sub-account with its EffectiveCost and bill rows."""
+    report = unit_costs(actor=actor, start=start, end=end)
+    row = next((r for r in report["services"] if r["service"] == service), None)
+    months = []
+    if row is not None:
+        for m, c, u in zip(report["months"], row["cost_by_month"], row["usage_by_month"],
+                           strict=True):  # fmt: skip
+            months.append({"month": m, "cost": c, "usage": u,
+                           "unit_cost": unit_cost(c, u) if u else None})  # fmt: skip
+    evidence = (
+        _visible(actor, "CloudCost")
+        .filter(service=service, month__gte=report["from"], month__lt=report["to"])
+        .values("month", "period__provider", "period__billing_account", "period__source_file",
+                "service_name", "sub_account", "team__name", "currency")
+        .annotate(cost=Sum("effective_reporting"), rows=Sum("rows"))
+        .order_by("month", "service_name", "sub_account")
+    )  # fmt: skip
+    return {**report, "row": row, "by_month": months, "evidence": list(evidence)}

@@ -226,3 +226,81 @@ def evaluation_to_decision(*, actor: Any, evaluation: Any) -> Any:
     evaluation.decision_number = decision.number
     _save(evaluation)
     return decision
+
+
+MAX_SCORE = Decimal(5)
+
+
+@transaction.atomic
+def evaluation_save(
+    *,
+    actor: Any,
+    key: str,
+    title: str,
+    date: date,
+    weights: Mapping[str, Decimal],
+    scores: Mapping[str, Mapping[str, Decimal]],
+    evaluation: Any | None = None,
+) -> Any:
+    """Create or change a vendor evaluation: its criteria with their weights and each vendor's
+    score (0-5) per criterion. Refused once it is recorded as a decision (the record holds the
+    scores it was decided on: start a new evaluation instead)."""
+    from steward.finance.models import VendorEvaluation
+
+    _require(actor)
+    if evaluation is None:
+        if VendorEvaluation.objects.filter(key=key).exists():
+            raise FinanceError(
+                f"evaluation {key} exists already", fields={"key": ["pick another key"]}
+            )
+        evaluation = VendorEvaluation(key=key)
+    elif evaluation.decision_number is not None:
+        raise FinanceError(
+            f"recorded as ADR-{evaluation.decision_number:04d}",
+            fields={
+                "__all__": [
+                    f"this evaluation is recorded as decision ADR-{evaluation.decision_number:04d}"
+                    " and cannot change; start a new evaluation"
+                ]
+            },
+        )
+    names = [c.strip() for c in weights]
+    if not names:
+        raise FinanceError("no criteria", fields={"__all__": ["add at least one criterion"]})
+    seen: set[str] = set()
+    for name in names:
+        if not name:
+            raise FinanceError("a criterion without a name", fields={"__all__": ["name it"]})
+        if name.lower() in seen:
+            raise FinanceError(
+                f"criterion {name!r} twice", fields={"__all__": [f"{name!r} is listed twice"]}
+            )
+        seen.add(name.lower())
+    for name, weight in weights.items():
+        if Decimal(weight) <= 0:
+            raise FinanceError(
+                f"weight of {name!r}", fields={"__all__": [f"{name}: a weight is above 0"]}
+            )
+    for vendor, given in scores.items():
+        if not vendor.strip():
+            raise FinanceError("a vendor without a name", fields={"__all__": ["name the vendor"]})
+        for criterion, score in given.items():
+            if criterion not in weights:
+                raise FinanceError(
+                    f"{vendor}: no criterion {criterion!r}",
+                    fields={"__all__": [f"{vendor} is scored on {criterion!r}, not a criterion"]},
+                )
+            if not Decimal(0) <= Decimal(score) <= MAX_SCORE:
+                raise FinanceError(
+                    f"{vendor}: score {score}",
+                    fields={"__all__": [f"{vendor}, {criterion}: a score is 0 to 5"]},
+                )
+    evaluation.title = title
+    evaluation.date = date
+    evaluation.weights = {k.strip(): str(Decimal(v)) for k, v in weights.items()}
+    evaluation.scores = {
+        vendor.strip(): {c.strip(): str(Decimal(s)) for c, s in given.items()}
+        for vendor, given in scores.items()
+    }
+    _save(evaluation)
+    return evaluation

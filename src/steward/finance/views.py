@@ -211,8 +211,12 @@ def plan_vs_actual(request: HttpRequest) -> HttpResponse:
         report = selectors.plan_vs_actual(
             actor=request.user, fiscal_year=fy, version=version, today=_today()
         )
+        drivers = selectors.variance_drivers(
+            actor=request.user, fiscal_year=fy, only_overruns=True, report=report
+        )
         context.update(
             report=report,
+            drivers=[line["summary"] for line in drivers["lines"]],
             versions=selectors.version_list(actor=request.user, fiscal_year=fy),
             chart=mark_safe(
                 charts.monthly_svg(
@@ -378,3 +382,155 @@ def capitalization_export(request: HttpRequest) -> HttpResponse:
             [("" if row[c] is None else row[c]) for c in columns] + [report["currency"]]
         )
     return response
+
+
+def variance(request: HttpRequest) -> HttpResponse:
+    """Budget against forecast per line and the vendors, accounts, services or teams behind it."""
+    _money_page(request)
+    fy = _fiscal_year(request)
+    context: dict[str, Any] = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+    }
+    if fy is not None:
+        version = _version(request, fy)
+        report = selectors.variance_drivers(
+            actor=request.user, fiscal_year=fy, version=version, today=_today()
+        )
+        closed = fy.months[: report["closed"]]
+        context.update(
+            report=report,
+            versions=selectors.version_list(actor=request.user, fiscal_year=fy),
+            version=version,
+            evidence_from=fy.start,
+            evidence_to=closed[-1] if closed else fy.start,
+        )
+    return render(request, "finance/variance.html", context)
+
+
+def _month_param(request: HttpRequest, name: str) -> date | None:
+    text = request.GET.get(name) or ""
+    try:
+        day = date.fromisoformat(text if len(text) > 7 else f"{text}-01")
+    except ValueError:
+        return None
+    return day.replace(day=1)
+
+
+def ledger(request: HttpRequest) -> HttpResponse:
+    """The ledger rows behind a figure: a period of months and optionally a category, cost
+    center, vendor or account (every filter is in the address, so a figure links here)."""
+    from steward.finance.models import add_months
+
+    _money_page(request)
+    today = _today()
+    start = _month_param(request, "from") or today.replace(day=1, month=1)
+    last = _month_param(request, "to") or today.replace(day=1)
+    end = add_months(last, 1)
+    center = request.GET.get("cost_center")
+    filters = {
+        "category": request.GET.get("category") or None,
+        "cost_center": None if center is None else center,
+        "vendor": request.GET.get("vendor") or None,
+        "account": request.GET.get("account") or None,
+    }
+    rows = selectors.ledger_rows(actor=request.user, start=start, end=end, **filters)
+    from django.db.models import Sum
+
+    shown = 500
+    context = {
+        "rows": rows[:shown],
+        "count": rows.count(),
+        "total": rows.aggregate(t=Sum("amount_reporting"))["t"],
+        "shown": shown,
+        "start": start,
+        "last": last,
+        "filters": {k: v for k, v in filters.items() if v is not None},
+        "currency": selectors.reporting_currency(),
+    }
+    return render(request, "finance/ledger.html", context)
+
+
+def _period(request: HttpRequest) -> tuple[Any, date, date]:
+    fy = _fiscal_year(request)
+    if fy is None:
+        return None, _today().replace(day=1), _today().replace(day=1)
+    # The closed months of the fiscal year (all twelve once it is over).
+    return fy, fy.start, min(fy.end, _today().replace(day=1))
+
+
+def services_cost(request: HttpRequest) -> HttpResponse:
+    """Cost per service and, where a usage measure is imported, its unit cost."""
+    _money_page(request)
+    fy, start, end = _period(request)
+    context: dict[str, Any] = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+    }
+    if fy is not None:
+        context["report"] = selectors.unit_costs(actor=request.user, start=start, end=end)
+    return render(request, "finance/services.html", context)
+
+
+def service_cost(request: HttpRequest, service: str) -> HttpResponse:
+    """One service month by month (cost, usage, unit cost) and the cloud cost behind it."""
+    _money_page(request)
+    fy, start, end = _period(request)
+    if fy is None:
+        raise Http404("no fiscal year")
+    report = selectors.service_detail(actor=request.user, service=service, start=start, end=end)
+    if report["row"] is None:
+        raise Http404("no cost or usage for this service in the fiscal year")
+    context = {
+        "fiscal_year": fy,
+        "years": selectors.fiscal_year_list(actor=request.user),
+        "report": report,
+        "service": service,
+    }
+    return render(request, "finance/service.html", context)
+
+
+def evaluation_create(request: HttpRequest) -> HttpResponse:
+    """A new vendor evaluation: vendors and weighted criteria; scores on the next page."""
+    require(rules.may_change_money(request.user))
+    form = forms.EvaluationForm(request.POST or None, actor=request.user)
+    return form_page(
+        request,
+        form,
+        title="New vendor evaluation",
+        back=reverse("finance:contracts"),
+        done=lambda e: reverse("finance:evaluation_edit", args=[e.key]),
+        intro="Name the vendors and the criteria with their weights; score each vendor next.",
+    )
+
+
+def evaluation_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """The evaluation as a grid: one row per criterion (name, weight, a score per vendor)."""
+    require(rules.may_change_money(request.user))
+    found = selectors._visible(request.user, "VendorEvaluation").filter(key=key).first()
+    if found is None:
+        raise Http404("no such evaluation")
+    vendors = forms.evaluation_vendors(found)
+    head_initial, rows = forms.evaluation_initial(found)
+    data = request.POST if request.method == "POST" else None
+    head = forms.EvaluationHeadForm(data, initial=head_initial, vendors=vendors)
+    grid = forms.CriteriaGrid(data, initial=rows, form_kwargs={"vendors": vendors})
+    status = 200
+    if request.method == "POST":
+        saved = forms.evaluation_submit(actor=request.user, evaluation=found, head=head, grid=grid)
+        if saved is not None:
+            messages.success(request, f"{saved.title}: saved.")
+            if head.cleaned_data.get("add_vendor"):
+                return redirect("finance:evaluation_edit", saved.key)
+            return redirect(reverse("finance:contracts") + f"#evaluation-{saved.key}")
+        status = 422
+    from steward.finance.evaluations import weighted_scores
+
+    context = {
+        "evaluation": found,
+        "vendors": vendors,
+        "head": head,
+        "grid": grid,
+        "ranked": weighted_scores(found.weights, found.scores),
+    }
+    return render(request, "finance/evaluation_edit.html", context, status=status)
