@@ -3,27 +3,38 @@ belong to.
 
 A work item's category comes from the first rule (by position) that matches its issue type,
 one of its labels, its project or its repository; a child (parent or epic named) takes its
-parent's category; what no rule matches is `uncategorized`. Effort per category: each active
-person-day weighs 1, split equally over that day's non-merge commits of the person (METRICS.md
-"Effort attribution"); a commit's share goes equally to the categories of the work items it
-names (its own link keys and those of the pull requests that contain it), else to the category
-of a repository rule matching its repository, else to `uncategorized`. Per team (the person's
-home team that day) and month, the share of categories marked "keeping the lights on" (KTLO)
-against the rest (new capability and everything else).
+parent's category; what no rule matches is `uncategorized`. Effort per category (METRICS.md
+"Effort attribution" extended to pull requests and reviews): a person is active on a day when
+they authored a non-merge commit or submitted a review of someone else's pull request; each
+active person-day weighs 1, split equally over that day's commits and reviews. A commit's share
+goes equally to the categories of the work items it names (its own link keys and those of the
+pull requests that contain it); a review's to those its pull request names; else to the
+category of a repository rule matching the repository, else to `uncategorized`. Per team (the
+person's home team that day) and month, the share of categories marked "keeping the lights on"
+(KTLO) against the rest (new capability and everything else).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, NamedTuple
+
+from django.db.models import F
 
 from steward.core import policy
 from steward.engineering import selectors as engineering
 from steward.org import selectors as org_selectors
-from steward.worktracking.models import InvestmentRule, PullRequestCommit, WorkItem
+from steward.worktracking.models import (
+    InvestmentRule,
+    PullRequestCommit,
+    Review,
+    ReviewKind,
+    WorkItem,
+)
 
 UNCATEGORIZED = "uncategorized"
 
@@ -48,35 +59,98 @@ def rules() -> list[tuple[str, str, str]]:
     )
 
 
+def decisions(
+    items: Sequence[dict[str, Any]], rule_list: Sequence[tuple[str, str, str]]
+) -> tuple[dict[str, int | None], dict[str, bool]]:
+    """Per item key: the index of the rule that decides its category (None: uncategorized) and
+    whether it came down from a parent or epic (True) or from the item's own fields (False)."""
+    by_key = {i["key"]: i for i in items}
+    own: dict[str, int | None] = {}
+    for item in items:
+        own[item["key"]] = next(
+            (n for n, (f, v, _cat) in enumerate(rule_list) if _matches((f, v), item)), None
+        )
+    out: dict[str, int | None] = {}
+    inherited: dict[str, bool] = {}
+
+    def decide(key: str, seen: frozenset[str]) -> int | None:
+        if key in out:
+            return out[key]
+        item = by_key[key]
+        parent = item["parent_key"] or item["epic_key"]
+        if parent and parent in by_key and parent not in seen:
+            result = decide(parent, seen | {key})
+            inherited[key] = True
+        else:
+            result = own[key]
+            inherited[key] = False
+        out[key] = result
+        return result
+
+    for item in items:
+        decide(item["key"], frozenset())
+    return out, inherited
+
+
 def classify(
     items: Sequence[dict[str, Any]], rule_list: Sequence[tuple[str, str, str]]
 ) -> dict[str, str]:
     """Category per item key: a child inherits its parent's (or epic's), else the first rule
     that matches, else `uncategorized`. Plain data: dicts with key, item_type, labels,
     project, repo_name, parent_key, epic_key."""
-    by_key = {i["key"]: i for i in items}
-    own: dict[str, str] = {}
-    for item in items:
-        own[item["key"]] = next(
-            (cat for f, v, cat in rule_list if _matches((f, v), item)), UNCATEGORIZED
-        )
-    out: dict[str, str] = {}
+    decided, _inherited = decisions(items, rule_list)
+    return {k: UNCATEGORIZED if n is None else rule_list[n][2] for k, n in decided.items()}
 
-    def category(key: str, seen: frozenset[str]) -> str:
-        if key in out:
-            return out[key]
-        item = by_key[key]
-        parent = item["parent_key"] or item["epic_key"]
-        if parent and parent in by_key and parent not in seen:
-            result = category(parent, seen | {key})
-        else:
-            result = own[key]
-        out[key] = result
-        return result
 
+def rule_preview(
+    items: Sequence[dict[str, Any]], rule_list: Sequence[tuple[str, str, str]]
+) -> dict[str, Any]:
+    """How many work items each rule matches: `matches` (its field and value match the item,
+    whatever the order), `decides` (it is the first rule to match and the item has no imported
+    parent), `inherited` (children and epic members that take its category through a parent);
+    `shadowed` = matches that an earlier rule or a parent decides. `uncategorized`: items no
+    rule decides."""
+    decided, inherited = decisions(items, rule_list)
+    rows = [{"matches": 0, "decides": 0, "inherited": 0, "shadowed": 0} for _ in rule_list]
     for item in items:
-        category(item["key"], frozenset())
-    return out
+        for n, (f, v, _cat) in enumerate(rule_list):
+            if _matches((f, v), item):
+                rows[n]["matches"] += 1
+                if decided[item["key"]] != n or inherited[item["key"]]:
+                    rows[n]["shadowed"] += 1
+        n_decided = decided[item["key"]]
+        if n_decided is not None:
+            rows[n_decided]["inherited" if inherited[item["key"]] else "decides"] += 1
+    return {
+        "rules": rows,
+        "items": len(items),
+        "uncategorized": sum(1 for n in decided.values() if n is None),
+    }
+
+
+def preview_one(field: str, value: str) -> dict[str, int]:
+    """Work items a rule on `field` = `value` would match among all imported items (before
+    the order of the rules decides), for the form's preview."""
+    items = _all_items()
+    return {
+        "items": len(items),
+        "matches": sum(1 for i in items if _matches((field, value), i)),
+    }
+
+
+def rules_with_preview(*, actor: Any) -> dict[str, Any]:
+    """The rules in order, each with its preview counts (see `rule_preview`)."""
+    policy.require(actor, "view", "worktracking.investmentrule")
+    rule_objs = list(InvestmentRule.objects.order_by("position"))
+    rule_list = [(r.field, r.value, r.category) for r in rule_objs]
+    preview = rule_preview(_all_items(), rule_list)
+    return {
+        "rules": [
+            {"rule": r, **counts} for r, counts in zip(rule_objs, preview["rules"], strict=True)
+        ],
+        "items": preview["items"],
+        "uncategorized": preview["uncategorized"],
+    }
 
 
 _ITEM_FIELDS = ("key", "item_type", "labels", "project", "repo_name", "parent_key", "epic_key")
@@ -118,14 +192,57 @@ def initiatives_of_items(*, actor: Any, items: Iterable[WorkItem]) -> dict[str, 
     return out
 
 
-def investment_report(*, actor: Any, start: date, end: date) -> dict[str, Any]:
-    """Person-days per category in [start, end) (see the module's docstring)."""
-    policy.require(actor, "view", "worktracking.workitem")
-    rule_list = rules()
-    items = _all_items()
-    category_of_item = classify(items, rule_list)
-    repo_rules = [(v, c) for f, v, c in rule_list if f == "repository"]
-    names = {v: k for k, v in engineering.repository_ids_by_name().items()}
+def _utc_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+class Unit(NamedTuple):
+    """One piece of a person's activity on a day: a commit or a review, and the work items and
+    repository it names."""
+
+    person_id: int
+    day: date
+    kind: str  # "commit" or "review"
+    keys: frozenset[str]
+    repository: str  # lowercased name, for repository rules
+
+
+def _review_units(start: date, end: date) -> list[Unit]:
+    """Reviews submitted in [start, end) (UTC days) by people, on someone else's pull request:
+    each names the pull request's link keys and repository. Bots and plain comments are not
+    effort (the same reviews as review load)."""
+    from steward.worktracking import selectors
+
+    rows = list(
+        Review.objects.filter(
+            kind=ReviewKind.REVIEW,
+            reviewer__isnull=False,
+            reviewer__is_bot=False,
+            submitted_at__gte=_utc_start(start),
+            submitted_at__lt=_utc_start(end),
+        )
+        .exclude(reviewer_id=F("pull_request__author_id"))
+        .order_by()
+        .values_list(
+            "reviewer_id", "submitted_at", "pull_request__link_keys", "pull_request__repo_name"
+        )
+    )
+    people = selectors.person_of_accounts({r[0] for r in rows})
+    units = []
+    for account, when, keys, repo in rows:
+        person = people.get(account)
+        if person is None or when is None:
+            continue
+        units.append(
+            Unit(person, when.astimezone(UTC).date(), "review", frozenset(keys or ()), repo.lower())
+        )
+    return units
+
+
+def _commit_units(start: date, end: date) -> list[Unit]:
+    """Non-merge commits by people (engineering's evidence), each naming its own link keys and
+    those of the pull requests that contain it."""
+    names = {v: k.lower() for k, v in engineering.repository_ids_by_name().items()}
     evidence = list(engineering.commit_evidence(start=start, end=end))
     pr_keys: dict[int, set[str]] = defaultdict(set)
     ids = [c.commit_id for c in evidence]
@@ -134,10 +251,109 @@ def investment_report(*, actor: Any, start: date, end: date) -> dict[str, Any]:
             commit_id__in=ids[i : i + 900]
         ).values_list("commit_id", "pull_request__link_keys"):
             pr_keys[commit_id].update(keys or [])
+    return [
+        Unit(
+            c.person_id,
+            c.day,
+            "commit",
+            frozenset(c.keys) | frozenset(pr_keys.get(c.commit_id, ())),
+            names.get(c.repository_id, ""),
+        )
+        for c in evidence
+    ]
+
+
+def _months(start: date, end: date) -> list[date]:
+    out = []
+    month = start.replace(day=1)
+    while month < end:
+        out.append(month)
+        month = (month + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def _days_in(month: date, start: date, end: date) -> Fraction:
+    """The share of `month` inside [start, end)."""
+    following = (month + timedelta(days=32)).replace(day=1)
+    inside = (min(end, following) - max(start, month)).days
+    return Fraction(max(inside, 0), (following - month).days)
+
+
+def category_cost(
+    *,
+    actor: Any,
+    start: date,
+    end: date,
+    cells: dict[tuple[str | None, str], dict[str, Fraction]],
+    categories: Sequence[str],
+) -> dict[str, Any] | None:
+    """People cost per category (METRICS.md "Cost of an initiative" with categories for
+    initiatives): Σ over months and teams of the team's people cost of the month (pro rata to
+    the days of the month inside the period) × the category's share of the team's effort that
+    month. Team-months with people cost but no recorded activity are `not_attributed`.
+
+    None for those who may not see money (finance's rule). The per-category split is pay
+    divided by activity: only the compensation roles see it; executives see the total.
+    """
+    from steward.finance import rules as finance_rules
+    from steward.finance import selectors as finance
+
+    if not finance_rules.may_see_money(actor):
+        return None
+    months = _months(start, end)
+    people = finance.people_cost(months)
+    per_category: dict[str, Fraction] = defaultdict(Fraction)
+    not_attributed = Fraction(0)
+    total = Fraction(0)
+    for index, month in enumerate(months):
+        label = month.strftime("%Y-%m")
+        part = _days_in(month, start, end)
+        for team in people.teams():
+            cost = Fraction(people.team_month(team, index)) * part
+            total += cost
+            per_cat = cells.get((team, label), {})
+            days = sum(per_cat.values(), Fraction(0))
+            if not days:
+                not_attributed += cost
+                continue
+            for cat, v in per_cat.items():
+                per_category[cat] += cost * v / days
+
+    def money(v: Fraction) -> Decimal:
+        return (Decimal(v.numerator) / Decimal(v.denominator)).quantize(Decimal("0.01"))
+
+    may_see_split = bool(policy.roles_of(actor) & policy.COMPENSATION_ROLES)
+    return {
+        "currency": finance.reporting_currency(),
+        "total": money(total),
+        "not_attributed": money(not_attributed) if may_see_split else None,
+        "categories": {c: money(per_category.get(c, Fraction(0))) for c in categories}
+        if may_see_split
+        else None,
+        "suppressed": not may_see_split,
+    }
+
+
+TOP_ITEMS = 20
+
+
+def investment_report(
+    *, actor: Any, start: date, end: date, with_cost: bool = True
+) -> dict[str, Any]:
+    """Person-days per category in [start, end) (see the module's docstring), with the part
+    that came from reviews, the work items with the most effort and, for those who may see
+    money, the people cost per category."""
+    policy.require(actor, "view", "worktracking.workitem")
+    rule_list = rules()
+    items = _all_items()
+    category_of_item = classify(items, rule_list)
+    titles = dict(WorkItem.objects.order_by().values_list("key", "title"))
+    repo_rules = [(v.lower(), c) for f, v, c in rule_list if f == "repository"]
+    units = [*_commit_units(start, end), *_review_units(start, end)]
     per_day: dict[tuple[int, date], int] = defaultdict(int)
-    for c in evidence:
-        per_day[(c.person_id, c.day)] += 1
-    memberships = engineering.team_on({c.person_id for c in evidence}, start, end)
+    for u in units:
+        per_day[(u.person_id, u.day)] += 1
+    memberships = engineering.team_on({u.person_id for u in units}, start, end)
     slug_of = org_selectors.team_slugs_by_id()
 
     def team_of(person: int, day: date) -> str | None:
@@ -146,34 +362,44 @@ def investment_report(*, actor: Any, start: date, end: date) -> dict[str, Any]:
                 return slug_of.get(team_id)
         return None
 
+    def repo_category(repo: str) -> str:
+        short = repo.rsplit("/", 1)[-1]
+        return next((cat for v, cat in repo_rules if v in (repo, short)), UNCATEGORIZED)
+
     totals: dict[str, Fraction] = defaultdict(Fraction)
+    from_reviews: dict[str, Fraction] = defaultdict(Fraction)
+    per_item: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
     cells: dict[tuple[str | None, str], dict[str, Fraction]] = defaultdict(
         lambda: defaultdict(Fraction)
     )
-    for c in evidence:
-        share = Fraction(1, per_day[(c.person_id, c.day)])
-        keys = set(c.keys) | pr_keys.get(c.commit_id, set())
-        cats = [category_of_item[k] for k in sorted(keys) if k in category_of_item]
-        if not cats:
-            repo = names.get(c.repository_id, "").lower()
-            cat = next(
-                (cat for v, cat in repo_rules if v.lower() in (repo, repo.rsplit("/", 1)[-1])),
-                UNCATEGORIZED,
-            )
-            cats = [cat]
-        cell = cells[(team_of(c.person_id, c.day), c.day.strftime("%Y-%m"))]
+    for u in units:
+        share = Fraction(1, per_day[(u.person_id, u.day)])
+        named = [k for k in sorted(u.keys) if k in category_of_item]
+        cats = [category_of_item[k] for k in named] or [repo_category(u.repository)]
+        for k in named:
+            per_item[k][u.kind] += share / len(named)
+        cell = cells[(team_of(u.person_id, u.day), u.day.strftime("%Y-%m"))]
         for cat in cats:
             totals[cat] += share / len(cats)
             cell[cat] += share / len(cats)
+            if u.kind == "review":
+                from_reviews[cat] += share / len(cats)
     total = sum(totals.values(), Fraction(0))
     ktlo = set(InvestmentRule.objects.filter(ktlo=True).values_list("category", flat=True))
     categories = sorted({c for _f, _v, c in rule_list} | {UNCATEGORIZED} | set(totals))
+    cost = (
+        category_cost(actor=actor, start=start, end=end, cells=cells, categories=categories)
+        if with_cost
+        else None
+    )
     rows: list[dict[str, Any]] = [
         {
             "category": cat,
             "ktlo": cat in ktlo,
             "person_days": round(float(totals.get(cat, 0)), 3),
+            "review_person_days": round(float(from_reviews.get(cat, 0)), 3),
             "share": round(float(totals.get(cat, 0) / total), 4) if total else None,
+            "cost": cost["categories"][cat] if cost and cost["categories"] else None,
         }
         for cat in categories
     ]
@@ -194,12 +420,25 @@ def investment_report(*, actor: Any, start: date, end: date) -> dict[str, Any]:
                 "categories": {k: round(float(v), 3) for k, v in sorted(per_cat.items())},
             }
         )
+    top = sorted(per_item.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP_ITEMS]
     return {
         "from": start,
         "to": end,
         "person_days": round(float(total), 3),
+        "review_person_days": round(float(sum(from_reviews.values(), Fraction(0))), 3),
         "categories": rows,
         "ktlo_share": round(float(ktlo_days / total), 4) if total and ktlo else None,
         "by_team_month": by_team_month,
+        "items": [
+            {
+                "key": key,
+                "title": titles.get(key, ""),
+                "category": category_of_item[key],
+                "person_days": round(float(sum(kinds.values(), Fraction(0))), 3),
+                "review_person_days": round(float(kinds.get("review", 0)), 3),
+            }
+            for key, kinds in top
+        ],
+        "cost": cost,
         "rules": list(InvestmentRule.objects.order_by("position")),
     }
