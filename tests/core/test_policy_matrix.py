@@ -260,6 +260,11 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "worktracking:pull_detail": [{"pk": "PULL"}],
     "worktracking:items": [{}],
     "worktracking:investment": [{}],
+    "worktracking:investment_rules": [{}],
+    "worktracking:rule_create": [{}],
+    "worktracking:rule_edit": [{"pk": "RULE"}],
+    "worktracking:rule_move": [{"pk": "RULE"}],
+    "worktracking:rule_delete": [{"pk": "RULE"}],
     "api:pull_requests": [{}],
     "api:pull_request": [{"pk": "PULL"}],
     "api:cycle_time": [{}],
@@ -504,6 +509,14 @@ OWNED_EDIT_PAGES = {
 # Money (budgets, actuals, contracts) is for these roles; executives read, the others edit.
 MONEY_ROLES = {"admin", "cto", "executive", "finance"}
 MONEY_EDITORS = {"admin", "cto", "finance"}
+# Investment rules (issue 16): the CTO and admins add, edit, move and delete them.
+RULE_EDITORS = {"admin", "cto"}
+RULE_EDIT_PAGES = {
+    "worktracking:rule_create",
+    "worktracking:rule_edit",
+    "worktracking:rule_move",
+    "worktracking:rule_delete",
+}
 MONEY_EDIT_PAGES = {"finance:budget_edit", "finance:fiscal_year_create"}
 
 # Organization plans (headcount plan, scenarios) are for these roles; managers see only
@@ -618,6 +631,10 @@ def _resolve_value(value: str) -> str:
         from steward.worktracking.models import PullRequest
 
         return str(PullRequest.objects.order_by("pk").values_list("pk", flat=True)[0])
+    if value == "RULE":
+        from steward.worktracking.models import InvestmentRule
+
+        return str(InvestmentRule.objects.order_by("position").values_list("pk", flat=True)[0])
     if value in ("PAIR", "PAIR_OTHER", "PLAN", "GOAL", "CASE", "ONBOARDING"):
         return str(_growth_subject(value))
     if value in ("CANDIDATE", "APPLICATION", "SCORECARD"):
@@ -742,6 +759,8 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
         own = params.get("name") in (None, "payments-api")
         if role not in DECISION_DECIDERS and not (role == "manager" and own):
             return {403}
+    if name in RULE_EDIT_PAGES and role not in RULE_EDITORS:
+        return {403}
     if name in MONEY_EDIT_PAGES and role not in MONEY_EDITORS:
         return {403}
     if (name.startswith("finance:") or name.startswith("api:finance_")) and role not in MONEY_ROLES:

@@ -349,3 +349,23 @@ def test_cost_follows_the_policy(january: World, costs: None, client_as: Any) ->
     assert "people cost" not in eng_html.lower()
     api = client_as("finance").get(f"/api/v1/worktracking/investment{query}").json()
     assert api["cost"]["categories"]["Platform"] == "3000.00"
+
+
+def test_the_investment_balance_feeds_the_alignment_page(january: World, client_as: Any) -> None:
+    from steward.core import registry
+
+    assert "strategy:alignment" in registry.page_panel_providers
+    html = client_as("engineer").get("/strategy/alignment/?from=2027-01-01&to=2027-02-01")
+    text = html.content.decode()
+    assert "Investment balance in this period" in text
+    # 2 person-days: Platform 1 (50 %), KTLO 2/3 (33 %), New capability 1/3 (17 %).
+    assert 'Platform</a> <span class="text-body-secondary">· 1.0 person-days · 50 %' in text
+    assert "KTLO (keeping the lights on)</a>" in text and "· 0.7 person-days · 33 %" in text
+    assert "Keeping the lights on, all categories" in text
+    # Another team's view of the same period has no activity.
+    other = client_as("engineer").get(
+        "/strategy/alignment/?from=2027-01-01&to=2027-02-01&team=nobody-team"
+    )
+    assert "No commit or review by people in this period." in other.content.decode()
+    # Other pages carry no page panel.
+    assert "page-panels" not in client_as("engineer").get("/work/flow/").content.decode()
