@@ -16,8 +16,9 @@ person's home team that day) and month, the share of categories marked "keeping 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -160,10 +161,22 @@ def _all_items() -> list[dict[str, Any]]:
     return list(WorkItem.objects.order_by().values(*_ITEM_FIELDS))
 
 
+def _item_index() -> dict[str, Any]:
+    """Every item's category and parent (or epic), kept until the data version moves."""
+
+    def compute() -> dict[str, Any]:
+        everything = _all_items()
+        return {
+            "categories": classify(everything, rules()),
+            "parents": {i["key"]: i["parent_key"] or i["epic_key"] for i in everything},
+        }
+
+    return dict(cached("items", compute))
+
+
 def categories_of(items: Iterable[WorkItem]) -> dict[str, str]:
     """The category of each of these items (by key)."""
-    everything = _all_items()
-    table = classify(everything, rules())
+    table = _item_index()["categories"]
     return {i.key: table.get(i.key, UNCATEGORIZED) for i in items}
 
 
@@ -173,12 +186,15 @@ def initiatives_of_items(*, actor: Any, items: Iterable[WorkItem]) -> dict[str, 
     from steward.strategy import selectors as strategy
 
     claims: dict[str, list[str]] = defaultdict(list)
-    for initiative in strategy.initiative_list(actor=actor):
-        for key in initiative.link_keys:
-            claims[key].append(initiative.key)
-    parents = {
-        k: (p or e) for k, p, e in WorkItem.objects.values_list("key", "parent_key", "epic_key")
-    }
+    for initiative, keys in (
+        strategy.initiative_list(actor=actor)
+        .prefetch_related(None)
+        .order_by("key")
+        .values_list("key", "link_keys")
+    ):
+        for key in keys or ():
+            claims[key].append(initiative)
+    parents: dict[str, str] = _item_index()["parents"]
     out: dict[str, list[str]] = {}
     for item in items:
         found: list[str] = []
@@ -245,12 +261,22 @@ def _commit_units(start: date, end: date) -> list[Unit]:
     names = {v: k.lower() for k, v in engineering.repository_ids_by_name().items()}
     evidence = list(engineering.commit_evidence(start=start, end=end))
     pr_keys: dict[int, set[str]] = defaultdict(set)
-    ids = [c.commit_id for c in evidence]
-    for i in range(0, len(ids), 900):
-        for commit_id, keys in PullRequestCommit.objects.filter(
-            commit_id__in=ids[i : i + 900]
-        ).values_list("commit_id", "pull_request__link_keys"):
-            pr_keys[commit_id].update(keys or [])
+    if evidence:
+        # One query: the pull requests' commits authored around the period (a day either side
+        # for the authors' offsets), kept when they are among the evidence.
+        ids = {c.commit_id for c in evidence}
+        for commit_id, keys in (
+            PullRequestCommit.objects.filter(
+                commit__isnull=False,
+                authored_at__gte=_utc_start(start - timedelta(days=1)),
+                authored_at__lt=_utc_start(end + timedelta(days=1)),
+            )
+            .exclude(pull_request__link_keys=[])
+            .order_by()
+            .values_list("commit_id", "pull_request__link_keys")
+        ):
+            if commit_id in ids:
+                pr_keys[commit_id].update(keys or [])
     return [
         Unit(
             c.person_id,
@@ -300,6 +326,26 @@ def category_cost(
 
     if not finance_rules.may_see_money(actor):
         return None
+    figures = cached(f"cost:{start}:{end}", lambda: _cost_figures(start, end, cells, categories))
+    may_see_split = bool(policy.roles_of(actor) & policy.COMPENSATION_ROLES)
+    return {
+        "currency": finance.reporting_currency(),
+        "total": figures["total"],
+        "not_attributed": figures["not_attributed"] if may_see_split else None,
+        "categories": figures["categories"] if may_see_split else None,
+        "suppressed": not may_see_split,
+    }
+
+
+def _cost_figures(
+    start: date,
+    end: date,
+    cells: dict[tuple[str | None, str], dict[str, Fraction]],
+    categories: Sequence[str],
+) -> dict[str, Any]:
+    """The cost per category, not attributed and in total (every figure, for anyone)."""
+    from steward.finance import selectors as finance
+
     months = _months(start, end)
     people = finance.people_cost(months)
     per_category: dict[str, Fraction] = defaultdict(Fraction)
@@ -322,32 +368,65 @@ def category_cost(
     def money(v: Fraction) -> Decimal:
         return (Decimal(v.numerator) / Decimal(v.denominator)).quantize(Decimal("0.01"))
 
-    may_see_split = bool(policy.roles_of(actor) & policy.COMPENSATION_ROLES)
     return {
-        "currency": finance.reporting_currency(),
         "total": money(total),
-        "not_attributed": money(not_attributed) if may_see_split else None,
-        "categories": {c: money(per_category.get(c, Fraction(0))) for c in categories}
-        if may_see_split
-        else None,
-        "suppressed": not may_see_split,
+        "not_attributed": money(not_attributed),
+        "categories": {c: money(per_category.get(c, Fraction(0))) for c in categories},
     }
 
 
 TOP_ITEMS = 20
 
 
-def investment_report(
-    *, actor: Any, start: date, end: date, with_cost: bool = True
-) -> dict[str, Any]:
-    """Person-days per category in [start, end) (see the module's docstring), with the part
-    that came from reviews, the work items with the most effort and, for those who may see
-    money, the people cost per category."""
-    policy.require(actor, "view", "worktracking.workitem")
+class _Sums:
+    """Exact sums of unit fractions 1/d per key, counted per denominator: a period has
+    thousands of shares but few distinct denominators, so few Fraction operations."""
+
+    def __init__(self) -> None:
+        self.counts: dict[Any, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+
+    def add(self, key: Any, denominator: int) -> None:
+        self.counts[key][denominator] += 1
+
+    def result(self) -> dict[Any, Fraction]:
+        out = {}
+        for key, per in self.counts.items():
+            common = math.lcm(*per)
+            out[key] = Fraction(sum(n * (common // d) for d, n in per.items()), common)
+        return out
+
+
+def data_version() -> int:
+    """The newest audit-log entry: every audited write (an import, an ingestion that changed a
+    repository, an edit of a rule, a person or a rate) increases it, so a figure computed from
+    the data can be kept until it moves."""
+    from auditlog.models import LogEntry
+
+    newest = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    return int(newest or 0)
+
+
+CACHE_SECONDS = 24 * 3600
+
+
+def cached(name: str, compute: Callable[[], Any]) -> Any:
+    """`compute()`, kept in Django's cache until the data version moves."""
+    from django.core.cache import cache
+
+    key = f"worktracking:investment:{name}:{data_version()}"
+    found = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _effort(start: date, end: date) -> dict[str, Any]:
+    """Person-days per category, team-month and work item in [start, end) (no policy: the
+    callers check it), with the rules and the category of each named item."""
     rule_list = rules()
     items = _all_items()
     category_of_item = classify(items, rule_list)
-    titles = dict(WorkItem.objects.order_by().values_list("key", "title"))
     repo_rules = [(v.lower(), c) for f, v, c in rule_list if f == "repository"]
     units = [*_commit_units(start, end), *_review_units(start, end)]
     per_day: dict[tuple[int, date], int] = defaultdict(int)
@@ -362,30 +441,74 @@ def investment_report(
                 return slug_of.get(team_id)
         return None
 
-    def repo_category(repo: str) -> str:
-        short = repo.rsplit("/", 1)[-1]
-        return next((cat for v, cat in repo_rules if v in (repo, short)), UNCATEGORIZED)
+    cell_of: dict[tuple[int, date], tuple[str | None, str]] = {}
+    for person, day in per_day:
+        cell_of[(person, day)] = (team_of(person, day), f"{day.year:04d}-{day.month:02d}")
+    by_repo: dict[str, str] = {}
 
-    totals: dict[str, Fraction] = defaultdict(Fraction)
-    from_reviews: dict[str, Fraction] = defaultdict(Fraction)
-    per_item: dict[str, dict[str, Fraction]] = defaultdict(lambda: defaultdict(Fraction))
-    cells: dict[tuple[str | None, str], dict[str, Fraction]] = defaultdict(
-        lambda: defaultdict(Fraction)
-    )
+    def repo_category(repo: str) -> str:
+        found = by_repo.get(repo)
+        if found is None:
+            short = repo.rsplit("/", 1)[-1]
+            found = next((cat for v, cat in repo_rules if v in (repo, short)), UNCATEGORIZED)
+            by_repo[repo] = found
+        return found
+
+    sums = (
+        _Sums()
+    )  # ("total", cat), ("review", cat), ("item", key, kind), ("cell", team, month, cat)
     for u in units:
-        share = Fraction(1, per_day[(u.person_id, u.day)])
-        named = [k for k in sorted(u.keys) if k in category_of_item]
+        n = per_day[(u.person_id, u.day)]
+        named = [k for k in u.keys if k in category_of_item]
         cats = [category_of_item[k] for k in named] or [repo_category(u.repository)]
         for k in named:
-            per_item[k][u.kind] += share / len(named)
-        cell = cells[(team_of(u.person_id, u.day), u.day.strftime("%Y-%m"))]
+            sums.add(("item", k, u.kind), n * len(named))
+        team_month = cell_of[(u.person_id, u.day)]
         for cat in cats:
-            totals[cat] += share / len(cats)
-            cell[cat] += share / len(cats)
+            sums.add(("total", cat), n * len(cats))
+            sums.add(("cell", *team_month, cat), n * len(cats))
             if u.kind == "review":
-                from_reviews[cat] += share / len(cats)
+                sums.add(("review", cat), n * len(cats))
+    totals: dict[str, Fraction] = {}
+    from_reviews: dict[str, Fraction] = {}
+    per_item: dict[str, dict[str, Fraction]] = defaultdict(dict)
+    cells: dict[tuple[str | None, str], dict[str, Fraction]] = defaultdict(dict)
+    for key, value in sums.result().items():
+        if key[0] == "total":
+            totals[key[1]] = value
+        elif key[0] == "review":
+            from_reviews[key[1]] = value
+        elif key[0] == "item":
+            per_item[key[1]][key[2]] = value
+        else:
+            cells[(key[1], key[2])][key[3]] = value
+    return {
+        "rule_list": rule_list,
+        "totals": totals,
+        "from_reviews": from_reviews,
+        "per_item": {k: v for k, v in per_item.items()},
+        "item_category": {k: category_of_item[k] for k in per_item},
+        "cells": {k: v for k, v in cells.items()},
+        "ktlo": set(InvestmentRule.objects.filter(ktlo=True).values_list("category", flat=True)),
+    }
+
+
+def investment_report(
+    *, actor: Any, start: date, end: date, with_cost: bool = True
+) -> dict[str, Any]:
+    """Person-days per category in [start, end) (see the module's docstring), with the part
+    that came from reviews, the work items with the most effort and, for those who may see
+    money, the people cost per category. The figures are kept in the cache until the data
+    version moves (`cached`)."""
+    policy.require(actor, "view", "worktracking.workitem")
+    effort = cached(f"effort:{start}:{end}", lambda: _effort(start, end))
+    rule_list = effort["rule_list"]
+    totals: dict[str, Fraction] = effort["totals"]
+    from_reviews: dict[str, Fraction] = effort["from_reviews"]
+    per_item: dict[str, dict[str, Fraction]] = effort["per_item"]
+    cells: dict[tuple[str | None, str], dict[str, Fraction]] = effort["cells"]
+    ktlo: set[str] = effort["ktlo"]
     total = sum(totals.values(), Fraction(0))
-    ktlo = set(InvestmentRule.objects.filter(ktlo=True).values_list("category", flat=True))
     categories = sorted({c for _f, _v, c in rule_list} | {UNCATEGORIZED} | set(totals))
     cost = (
         category_cost(actor=actor, start=start, end=end, cells=cells, categories=categories)
@@ -421,6 +544,9 @@ def investment_report(
             }
         )
     top = sorted(per_item.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP_ITEMS]
+    titles = dict(
+        WorkItem.objects.filter(key__in=[k for k, _v in top]).order_by().values_list("key", "title")
+    )
     return {
         "from": start,
         "to": end,
@@ -433,7 +559,7 @@ def investment_report(
             {
                 "key": key,
                 "title": titles.get(key, ""),
-                "category": category_of_item[key],
+                "category": effort["item_category"][key],
                 "person_days": round(float(sum(kinds.values(), Fraction(0))), 3),
                 "review_person_days": round(float(kinds.get("review", 0)), 3),
             }
