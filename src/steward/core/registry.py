@@ -242,8 +242,9 @@ page_panel_providers: dict[str, Registry[PagePanelProvider]] = {}
 
 
 def register_page_panel(view_name: str, name: str, provider: PagePanelProvider) -> None:
-    """Add a panel under the content of the page named `view_name` ("strategy:alignment"),
-    so that an app on a higher floor can feed a page of a lower one without being imported."""
+    """Add a panel under the content of the page whose URL name is `view_name` (namespaced,
+    "app:page"), so that an app on a higher floor can feed a page of a lower one without being
+    imported."""
     if view_name not in page_panel_providers:
         page_panel_providers[view_name] = Registry(f"{view_name} page panel")
     page_panel_providers[view_name].register(name, provider)
