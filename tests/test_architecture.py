@@ -20,6 +20,8 @@ FLOORS: dict[str, set[str]] = {
     "orgdesign": {"core", "org", "engineering", "knowledge"},
     "architecture": {"core", "org", "engineering", "orgdesign", "knowledge"},
     "strategy": {"core", "org", "engineering", "orgdesign", "architecture", "knowledge"},
+    # Above finance, talent and growth (pyproject.toml's layers): cost per investment category
+    # reads finance's people cost.
     "worktracking": {
         "core",
         "org",
@@ -28,6 +30,9 @@ FLOORS: dict[str, set[str]] = {
         "architecture",
         "strategy",
         "knowledge",
+        "finance",
+        "talent",
+        "growth",
     },
     "finance": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},
     "talent": {"core", "org", "engineering", "orgdesign", "architecture", "strategy", "knowledge"},

@@ -266,6 +266,11 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "worktracking:pull_detail": [{"pk": "PULL"}],
     "worktracking:items": [{}],
     "worktracking:investment": [{}],
+    "worktracking:investment_rules": [{}],
+    "worktracking:rule_create": [{}],
+    "worktracking:rule_edit": [{"pk": "RULE"}],
+    "worktracking:rule_move": [{"pk": "RULE"}],
+    "worktracking:rule_delete": [{"pk": "RULE"}],
     "api:pull_requests": [{}],
     "api:pull_request": [{"pk": "PULL"}],
     "api:cycle_time": [{}],
@@ -530,6 +535,14 @@ MONEY_EDIT_PAGES = {
     "finance:evaluation_create",
     "finance:evaluation_edit",
 }
+# Investment rules (issue 16): the CTO and admins add, edit, move and delete them.
+RULE_EDITORS = {"admin", "cto"}
+RULE_EDIT_PAGES = {
+    "worktracking:rule_create",
+    "worktracking:rule_edit",
+    "worktracking:rule_move",
+    "worktracking:rule_delete",
+}
 
 # Organization plans (headcount plan, scenarios) are for these roles; managers see only
 # the scenarios they drafted themselves.
@@ -651,6 +664,10 @@ def _resolve_value(value: str) -> str:
         from steward.worktracking.models import PullRequest
 
         return str(PullRequest.objects.order_by("pk").values_list("pk", flat=True)[0])
+    if value == "RULE":
+        from steward.worktracking.models import InvestmentRule
+
+        return str(InvestmentRule.objects.order_by("position").values_list("pk", flat=True)[0])
     if value in ("PAIR", "PAIR_OTHER", "PLAN", "GOAL", "CASE", "ONBOARDING"):
         return str(_growth_subject(value))
     if value in ("CANDIDATE", "APPLICATION", "SCORECARD"):
@@ -775,6 +792,8 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
         own = params.get("name") in (None, "payments-api")
         if role not in DECISION_DECIDERS and not (role == "manager" and own):
             return {403}
+    if name in RULE_EDIT_PAGES and role not in RULE_EDITORS:
+        return {403}
     if name in MONEY_EDIT_PAGES and role not in MONEY_EDITORS:
         return {403}
     if (name.startswith("finance:") or name.startswith("api:finance_")) and role not in MONEY_ROLES:

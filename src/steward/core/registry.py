@@ -4,8 +4,8 @@ Each concern has one registry next to the code that reads it:
 - policy rules and sensitive fields: `core.policy.register_*`;
 - navigation links: `core.navigation.register_link`;
 - CSV/Markdown import kinds: `core.importing.register_importer`;
-- cockpit findings, report sections, search providers and the panels on a team's and a
-  person's page: here.
+- cockpit findings, report sections, search providers, the panels on a team's and a
+  person's page, and the panels an app adds to another app's page (by URL name): here.
 
 A provider is a plain function of the asking user (every read starts from the policy), so the
 cockpit and the search page can run every registered provider without knowing the apps.
@@ -232,4 +232,28 @@ def register_panel(subject: str, name: str, provider: PanelProvider) -> None:
 def panels(subject: str, user: Any, obj: Any) -> list[Panel]:
     """The panels of every registered provider for `obj`, in registration order."""
     found = (provider(user, obj) for _, provider in panel_providers[subject].items())
+    return [panel for panel in found if panel is not None]
+
+
+# A page panel provider: (user, request) -> a panel for the page being shown, or None. It reads
+# what it needs from the page's own query string (a period, a team), as the page does.
+PagePanelProvider = Callable[[Any, Any], "Panel | None"]
+page_panel_providers: dict[str, Registry[PagePanelProvider]] = {}
+
+
+def register_page_panel(view_name: str, name: str, provider: PagePanelProvider) -> None:
+    """Add a panel under the content of the page whose URL name is `view_name` (namespaced,
+    "app:page"), so that an app on a higher floor can feed a page of a lower one without being
+    imported."""
+    if view_name not in page_panel_providers:
+        page_panel_providers[view_name] = Registry(f"{view_name} page panel")
+    page_panel_providers[view_name].register(name, provider)
+
+
+def page_panels(view_name: str, user: Any, request: Any) -> list[Panel]:
+    """The panels registered for the page `view_name`, in registration order."""
+    registry = page_panel_providers.get(view_name)
+    if registry is None:
+        return []
+    found = (provider(user, request) for _, provider in registry.items())
     return [panel for panel in found if panel is not None]

@@ -131,7 +131,13 @@ def investment_balance(request: HttpRequest, to: date | None = None) -> dict[str
     start, end = parse_period(request.GET.get("from"), to)
     report = investment.investment_report(actor=request.user, start=start, end=end)
     report["rules"] = [
-        {"position": r.position, "field": r.field, "value": r.value, "category": r.category}
+        {
+            "position": r.position,
+            "field": r.field,
+            "value": r.value,
+            "category": r.category,
+            "ktlo": r.ktlo,
+        }
         for r in report["rules"]
     ]
     return report

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from steward.core.registry import Panel, PanelRow
-from steward.core.templatetags.steward_format import format_number, hours
+from steward.core.templatetags.steward_format import format_number, hours, percent
 from steward.worktracking import selectors
 
 DAYS = 90
@@ -42,4 +42,49 @@ def team_flow(user: Any, team: Any) -> Panel:
         empty="No pull request by this team's members merged in the last 90 days.",
         more_url=url,
         more_label="Flow of this team",
+    )
+
+
+def alignment_investment(user: Any, request: Any) -> Panel | None:
+    """On strategy's alignment page: the same period's (and team's) effort by investment
+    category, with the keeping-the-lights-on share, linked to the investment page."""
+    from steward.core import policy
+    from steward.core.periods import parse_period
+    from steward.worktracking import investment
+
+    if not policy.roles_of(user):
+        return None
+    start, end = parse_period(request.GET.get("from"), request.GET.get("to"))
+    team = request.GET.get("team") or None
+    report = investment.investment_report(actor=user, start=start, end=end, with_cost=False)
+    totals: dict[str, float] = {}
+    for cell in report["by_team_month"]:
+        if team is None or cell["team"] == team:
+            for cat, days in cell["categories"].items():
+                totals[cat] = totals.get(cat, 0.0) + days
+    ktlo = {c["category"] for c in report["categories"] if c["ktlo"]}
+    all_days = sum(totals.values())
+    url = f"{reverse('worktracking:investment')}?from={start}&to={end}"
+    rows = tuple(
+        PanelRow(
+            cat + (" (keeping the lights on)" if cat in ktlo else ""),
+            f"{format_number(days, 1)} person-days · {percent(days / all_days)}",
+            url,
+        )
+        for cat, days in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))
+        if days
+    )
+    if rows and ktlo:
+        kept = sum(v for k, v in totals.items() if k in ktlo)
+        rows += (
+            PanelRow("Keeping the lights on, all categories", f"{round(100 * kept / all_days)} %"),
+        )
+    return Panel(
+        title="Investment balance in this period"
+        + (" (this team)" if team else "")
+        + ": commits and reviews by work-item category",
+        rows=rows,
+        empty="No commit or review by people in this period.",
+        more_url=url,
+        more_label="Investment balance",
     )

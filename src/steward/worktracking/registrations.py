@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
-from steward.core.registry import register_panel, register_search_provider
+from steward.core.registry import (
+    register_page_panel,
+    register_panel,
+    register_search_provider,
+)
 from steward.worktracking import panels, rules, search
 
 
@@ -34,3 +38,6 @@ def register() -> None:
     register_search_provider("pull requests", search.pull_requests)
     register_search_provider("work items", search.work_items)
     register_panel("team", "flow", panels.team_flow)
+    # Strategy sits below this app and cannot read it: its alignment page shows the investment
+    # balance through core's page panels.
+    register_page_panel("strategy:alignment", "investment", panels.alignment_investment)

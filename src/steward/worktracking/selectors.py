@@ -90,7 +90,8 @@ def pull_dict(pull: PullRequest) -> dict[str, Any]:
 # ---------------------------------------------------------------- flow
 
 
-def _person_of_accounts(account_ids: Iterable[int]) -> dict[int, int | None]:
+def person_of_accounts(account_ids: Iterable[int]) -> dict[int, int | None]:
+    """The person behind each code-host account (None for bots and unknown emails)."""
     resolver = engineering.identity_resolver()
     out: dict[int, int | None] = {}
     for pk, login, email, source, bot in Account.objects.filter(
@@ -160,7 +161,7 @@ def flow_rows(*, start: date, end: date, team: str | None = None) -> list[dict[s
         repository_ids={p[5] for p in pulls if p[5] and p[13] is None},
         shas={p[10] for p in pulls if p[10] and p[13] is None},
     )
-    people = _person_of_accounts(p[6] for p in pulls if p[6])
+    people = person_of_accounts(p[6] for p in pulls if p[6])
     memberships = engineering.team_on({v for v in people.values() if v}, start, end)
     slug_of = org_selectors.team_slugs_by_id()
     rows = []
@@ -279,7 +280,7 @@ def review_load(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     counts: dict[int | None, int] = defaultdict(int)
     for reviewer, n in _review_counts(start, end):
         counts[reviewer] += n
-    people = _person_of_accounts(r for r in counts if r is not None)
+    people = person_of_accounts(r for r in counts if r is not None)
     logins = dict(Account.objects.filter(pk__in=list(people)).values_list("pk", "login"))
     bots = set(
         Account.objects.filter(pk__in=list(people), is_bot=True).values_list("pk", flat=True)

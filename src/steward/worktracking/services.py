@@ -11,10 +11,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Max
 
 from steward.core import policy
-from steward.core.errors import StewardError
+from steward.core.errors import InvalidFields, StewardError, invalid_fields_from
 from steward.core.importing import (
     Change,
     audit_created,
@@ -33,6 +35,7 @@ from steward.worktracking.models import (
     PullRequest,
     PullRequestCommit,
     Review,
+    RuleField,
     WorkItem,
 )
 from steward.worktracking.selectors import resolve_repository
@@ -511,6 +514,126 @@ def investment_rules_plan(rules: Sequence[dict[str, Any]]) -> list[Change]:
         out.append(Change("changed", key, fields=diffs) if diffs else Change("unchanged", key))
     out.extend(Change("ended", str(p)) for p in sorted(old))
     return out
+
+
+class InvestmentRuleError(WorkTrackingError, InvalidFields):
+    """An investment rule that cannot be saved; the messages name the fields."""
+
+
+RESERVED_CATEGORY = UNCATEGORIZED
+
+
+def _require_rules(actor: Any) -> None:
+    policy.require(actor, "change", "worktracking.investmentrule")
+
+
+def _renumber(order: Sequence[InvestmentRule], *, actor: Any) -> None:
+    """Give `order` the positions 1..n (audited per moved rule). The positions are unique, so
+    the moved rules step aside first (not audited: the entry records old and new positions)."""
+    moves = [(r, n) for n, r in enumerate(order, start=1) if r.position != n]
+    if not moves:
+        return
+    top = max(InvestmentRule.objects.aggregate(m=Max("position"))["m"] or 0, len(order))
+    for offset, (rule, _n) in enumerate(moves, start=1):
+        InvestmentRule.objects.filter(pk=rule.pk).update(position=top + offset)
+    for rule, n in moves:
+        InvestmentRule.objects.filter(pk=rule.pk).update(position=n)
+    audit_updated([(r, {"position": (r.position, n)}) for r, n in moves], actor=actor)
+    for rule, n in moves:
+        rule.position = n
+
+
+def _ordered(exclude: int | None = None) -> list[InvestmentRule]:
+    qs = InvestmentRule.objects.order_by("position")
+    return list(qs.exclude(pk=exclude) if exclude is not None else qs)
+
+
+@transaction.atomic
+def investment_rule_save(
+    *,
+    actor: Any,
+    category: str,
+    field: str,
+    value: str,
+    ktlo: bool = False,
+    position: int | None = None,
+    rule: InvestmentRule | None = None,
+) -> InvestmentRule:
+    """Add a rule (at `position`, else last) or change one (moving it to `position` when
+    given). "Keeping the lights on" belongs to a category: saving a rule sets it on every rule
+    of the same category. Two rules on the same field and value cannot both exist (the later
+    would never decide anything)."""
+    _require_rules(actor)
+    category = " ".join(category.split())
+    value = value.strip()
+    problems: dict[str, list[str]] = {}
+    if not category:
+        problems["category"] = ["name the category"]
+    elif category.lower() == RESERVED_CATEGORY:
+        problems["category"] = [
+            f"{RESERVED_CATEGORY!r} is what no rule matches: choose another name"
+        ]
+    if field not in RuleField.values:
+        problems["field"] = [f"choose one of: {', '.join(RuleField.labels)}"]
+    if not value:
+        problems["value"] = ["name the value to match"]
+    elif field in RuleField.values:
+        twin = InvestmentRule.objects.filter(field=field, value__iexact=value)
+        if rule is not None:
+            twin = twin.exclude(pk=rule.pk)
+        found = twin.first()
+        if found is not None:
+            problems["value"] = [
+                f"rule {found.position} already matches {RuleField(field).label.lower()} "
+                f"{found.value!r} (to {found.category}); edit that one"
+            ]
+    if position is not None and position < 1:
+        problems["position"] = ["positions start at 1"]
+    if problems:
+        raise InvestmentRuleError(
+            "; ".join(f"{k}: {' '.join(v)}" for k, v in problems.items()), fields=problems
+        )
+    others = _ordered(exclude=rule.pk if rule is not None else None)
+    if rule is None:
+        rule = InvestmentRule(position=max([r.position for r in others], default=0) + 1)
+    rule.category = category
+    rule.field = field
+    rule.value = value
+    rule.ktlo = ktlo
+    try:
+        rule.full_clean()
+    except ValidationError as exc:
+        raise invalid_fields_from(exc, InvestmentRuleError) from exc
+    rule.save()
+    if position is not None:
+        at = min(position, len(others) + 1) - 1
+        _renumber([*others[:at], rule, *others[at:]], actor=actor)
+    for sibling in InvestmentRule.objects.filter(category=category).exclude(ktlo=ktlo):
+        sibling.ktlo = ktlo
+        sibling.save(update_fields=["ktlo"])
+    return rule
+
+
+@transaction.atomic
+def investment_rule_move(*, actor: Any, rule: InvestmentRule, position: int) -> InvestmentRule:
+    """Move a rule to `position` (1 is first; past the end is last); the others keep their
+    order and close up."""
+    _require_rules(actor)
+    if position < 1:
+        raise InvestmentRuleError("positions start at 1", fields={"position": ["at least 1"]})
+    others = _ordered(exclude=rule.pk)
+    at = min(position, len(others) + 1) - 1
+    _renumber([*others[:at], rule, *others[at:]], actor=actor)
+    return rule
+
+
+@transaction.atomic
+def investment_rule_delete(*, actor: Any, rule: InvestmentRule) -> None:
+    """Delete a rule (audited); the rules after it move up one place."""
+    _require_rules(actor)
+    pk = rule.pk
+    rule.delete()
+    _renumber(_ordered(exclude=pk), actor=actor)
 
 
 @transaction.atomic

@@ -1,18 +1,25 @@
-"""Work-tracking pages: flow (cycle time, size, reviews), pull requests, tracker items."""
+"""Work-tracking pages: flow (cycle time, size, reviews), pull requests, tracker items,
+investment balance and its rules."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 
+from steward.core import policy
+from steward.core.deletion import deletion_summary
+from steward.core.editing import delete_page, form_page, require
 from steward.core.periods import parse_period
 from steward.org import selectors as org_selectors
+from steward.worktracking import forms, rules, selectors, services
 from steward.worktracking import investment as investment_model
-from steward.worktracking import selectors
+from steward.worktracking.models import InvestmentRule
 
 
 def _scope(request: HttpRequest) -> dict[str, Any]:
@@ -125,5 +132,99 @@ def investment(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "worktracking/investment.html",
-        {"scope": scope, "report": report, "team_names": _team_names()},
+        {
+            "scope": scope,
+            "report": report,
+            "team_names": names,
+            "may_edit": rules.may_change(request.user),
+        },
+    )
+
+
+# ---------------------------------------------------------------- investment rules
+
+
+def _rule(request: HttpRequest, pk: int) -> InvestmentRule:
+    rule = policy.visible(request.user, "worktracking.InvestmentRule").filter(pk=pk).first()
+    if rule is None:
+        raise Http404("no such investment rule")
+    require(rules.may_change(request.user))
+    return rule
+
+
+def investment_rules(request: HttpRequest) -> HttpResponse:
+    """The rules in order, each with how many work items it matches, decides and passes on to
+    children; the CTO and admins add, edit, move and delete them."""
+    context = {
+        **investment_model.rules_with_preview(actor=request.user),
+        "may_edit": rules.may_change(request.user),
+    }
+    return render(request, "worktracking/investment_rules.html", context)
+
+
+def _rule_form_page(
+    request: HttpRequest, form: forms.InvestmentRuleForm, *, title: str
+) -> HttpResponse:
+    """The rule form with a Preview button: how many imported work items the rule would match,
+    shown without saving."""
+    back = reverse("worktracking:investment_rules")
+    preview = None
+    status = 200
+    if request.method == "POST" and "preview" in request.POST:
+        if form.is_valid():
+            preview = investment_model.preview_one(
+                form.cleaned_data["field"], form.cleaned_data["value"]
+            )
+    elif request.method == "POST":
+        if form.submit() is not None:
+            messages.success(request, f"{title}: saved.")
+            return redirect(back)
+        status = 422
+    context = {"form": form, "title": title, "back": back, "preview": preview}
+    return render(request, "worktracking/rule_form.html", context, status=status)
+
+
+def investment_rule_create(request: HttpRequest) -> HttpResponse:
+    """Add an investment rule."""
+    require(rules.may_change(request.user))
+    form = forms.InvestmentRuleForm(request.POST or None, actor=request.user)
+    return _rule_form_page(request, form, title="New investment rule")
+
+
+def investment_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an investment rule, or its place in the order."""
+    rule = _rule(request, pk)
+    form = forms.InvestmentRuleForm(request.POST or None, actor=request.user, instance=rule)
+    return _rule_form_page(request, form, title=f"Edit investment rule {rule.position}")
+
+
+def investment_rule_move(request: HttpRequest, pk: int) -> HttpResponse:
+    """Move a rule up or down (the list's arrows post here) or to a given place."""
+    rule = _rule(request, pk)
+    form = forms.InvestmentRuleMoveForm(
+        request.POST or None, actor=request.user, instance=rule, initial={"position": rule.position}
+    )
+    back = reverse("worktracking:investment_rules")
+    return form_page(
+        request,
+        form,
+        title=f"Move investment rule {rule.position}",
+        back=back,
+        done=lambda r: back,
+        intro="The first rule that matches a work item decides its category.",
+    )
+
+
+def investment_rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete an investment rule; the items it decided fall to the next matching rule."""
+    rule = _rule(request, pk)
+    back = reverse("worktracking:investment_rules")
+    return delete_page(
+        request,
+        what=f"investment rule {rule.position} ({rule.get_field_display()} {rule.value} → "
+        f"{rule.category})",
+        summary=deletion_summary(rule),
+        back=back,
+        done=back,
+        delete=lambda: services.investment_rule_delete(actor=request.user, rule=rule),
     )

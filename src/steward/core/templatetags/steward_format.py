@@ -193,3 +193,24 @@ def code(value: Any) -> SafeString:
     if value in (None, ""):
         return mark_safe("")
     return format_html('<span class="code-secondary">{}</span>', value)
+
+
+@register.simple_tag(takes_context=True)
+def page_panels(context: Any) -> SafeString:
+    """The panels other apps registered for this page (core.registry.register_page_panel)."""
+    from django.template.loader import render_to_string
+
+    from steward.core import registry
+
+    request = context.get("request")
+    match = getattr(request, "resolver_match", None)
+    if match is None or match.view_name not in registry.page_panel_providers:
+        return mark_safe("")
+    found = registry.page_panels(match.view_name, request.user, request)
+    if not found:
+        return mark_safe("")
+    return mark_safe(
+        '<div class="page-panels">'
+        + render_to_string("components/panels.html", {"panels": found})
+        + "</div>"
+    )
