@@ -335,6 +335,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "growth:onboarding_task_toggle": [],  # POST-only; tests/growth/test_onboarding.py
     "growth:coaching": [{}],
     "growth:engagement": [{}],
+    "growth:survey_create": [{}],
+    "growth:survey_edit": [{"key": "engagement-2026-autumn"}],
     "growth:attrition": [{}],
     "growth:retention": [{}],
     "api:enps": [{}],
@@ -573,6 +575,8 @@ def growth_status(role: str, name: str, params: dict[str, str]) -> set[int] | No
     if name == "growth:onboarding_detail":
         # A plan of a joiner outside the manager's team: the people role, the CTO, admins.
         return {200} if role in GROWTH_ADMINS else {404}
+    if name in ("growth:survey_create", "growth:survey_edit"):
+        return {200} if role in GROWTH_ADMINS else {403}
     if name == "growth:promotion_create":
         # The people role, the CTO, admins and anyone with reports.
         return {200} if role in GROWTH_ADMINS | {"manager"} else {403}

@@ -369,6 +369,9 @@ def enps(request: HttpRequest, survey: str | None = None) -> dict[str, Any]:
         rounds = [r for r in rounds if r["survey"] == survey]
         if not rounds:
             raise Http404("no such survey")
+    by_key = {s.key: s for s in engagement.survey_list()}
+    for row in rounds:
+        row["participation"] = engagement.participation(by_key[row["survey"]])
     return {"min_group_size": engagement.min_group(), "rounds": rounds}
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.text import slugify
 
 from steward.core import policy
 from steward.core.forms import ServiceForm, date_input
@@ -17,6 +18,7 @@ from steward.growth.models import (
     LadderLevel,
     OnboardingTemplate,
     PromotionCase,
+    Survey,
 )
 from steward.org.forms import person_field, set_picker_rows
 
@@ -329,4 +331,127 @@ class OnboardingForm(ServiceForm):
             template=data["template"],
             buddy=data["buddy"],
             start=data["start"],
+        )
+
+
+# --- engagement surveys ---------------------------------------------------------------------
+
+_QUESTION = re.compile(r"^(?:\[(?P<key>[^\]]*)\]\s*)?(?P<kind>[A-Za-z]+)\s*:\s*(?P<text>.*)$")
+
+
+def parse_questions(text: str) -> list[services.QuestionIn]:
+    """One question per line: "kind: text", or "[key] kind: text" to keep a key (kinds: enps,
+    scale, text). A line without a key gets one: `enps` for the eNPS question, else from the
+    words of the question."""
+    questions: list[services.QuestionIn] = []
+    problems: list[str] = []
+    taken: set[str] = set()
+    pending: list[tuple[int, str, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _QUESTION.match(line)
+        if match is None:
+            problems.append(
+                f"line {number}: write “kind: question” (kinds: enps, scale, text), "
+                "e.g. “scale: I know what is expected of me at work”"
+            )
+            continue
+        kind = match.group("kind").lower()
+        key = (match.group("key") or "").strip()
+        if key and not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", key):
+            problems.append(f"line {number}: key [{key}] may hold letters, digits, - and _ only")
+            continue
+        if key:
+            taken.add(key)
+            questions.append(services.QuestionIn(key, kind, match.group("text"), number))
+        else:
+            pending.append((number, kind, match.group("text")))
+    for number, kind, words in pending:
+        base = "enps" if kind == "enps" else (slugify(words)[:40].strip("-") or "question")
+        key, n = base, 2
+        while key in taken:
+            key, n = f"{base}-{n}", n + 1
+        taken.add(key)
+        questions.append(services.QuestionIn(key, kind, words, number))
+    if problems:
+        raise services.GrowthError(problems[0], fields={"questions": problems})
+    return sorted(questions, key=lambda q: q.line)
+
+
+def questions_text(survey: Survey) -> str:
+    """A survey's questions as the form shows them (keys kept, so edits match)."""
+    return "\n".join(f"[{q.key}] {q.kind}: {q.text}" for q in survey.questions.all())
+
+
+class SurveyForm(ServiceForm):
+    """Create or change a survey round: title, dates, who is asked, the questions. Answers are
+    anonymous and arrive by import (`steward import survey FILE`)."""
+
+    title = forms.CharField(max_length=200)
+    key = forms.SlugField(
+        max_length=100,
+        label="Survey id",
+        help_text="the survey_id of the answers file, e.g. 2027-q1 (cannot change later)",
+    )
+    opened_on = forms.DateField(widget=date_input(), initial=date.today, label="Opens on")
+    closes_on = forms.DateField(widget=date_input(), required=False, label="Closes on")
+    audience: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(  # type: ignore[type-arg]
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="the teams asked; none selected asks the whole organization",
+    )
+    intro = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Introduction",
+        help_text="shown to respondents above the questions",
+    )
+    questions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            "one per line, “kind: question”; kinds: enps (0–10, “How likely are you to "
+            "recommend us as a place to work?”), scale (1–5 agreement), text (a comment). "
+            "“[key] kind: question” keeps a key; a question with answers keeps its key and kind"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from steward.org import selectors as org_selectors
+
+        field = self.fields["audience"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = org_selectors.team_list(actor=self.actor).order_by("name")
+        survey = self.instance
+        if survey is not None:
+            key = self.fields["key"]
+            key.disabled = True
+            key.required = False
+            self.initial["key"] = survey.key
+            if not self.is_bound:
+                self.initial.update(
+                    title=survey.title,
+                    key=survey.key,
+                    opened_on=survey.opened_on,
+                    closes_on=survey.closes_on,
+                    audience=list(survey.audience.all()),
+                    intro=survey.intro,
+                    questions=questions_text(survey),
+                )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        survey = self.instance
+        return services.survey_save(
+            actor=self.actor,
+            survey=survey,
+            key=survey.key if survey is not None else data["key"],
+            title=data["title"],
+            opened_on=data["opened_on"],
+            closes_on=data["closes_on"],
+            audience=list(data["audience"]),
+            intro=data["intro"],
+            questions=parse_questions(data["questions"]),
         )

@@ -37,6 +37,8 @@ urlpatterns = [
     ),
     path("coaching/", views.coaching, name="coaching"),
     path("engagement/", views.engagement, name="engagement"),
+    path("engagement/surveys/new/", views.survey_create, name="survey_create"),
+    path("engagement/surveys/<slug:key>/edit/", views.survey_edit, name="survey_edit"),
     path("attrition/", views.attrition, name="attrition"),
     path("retention/", views.retention, name="retention"),
 ]

@@ -360,8 +360,37 @@ def engagement(request: HttpRequest) -> HttpResponse:
         "drops": results.enps_drops(),
         "min_group": results.min_group(),
         "may_import": rules.may_import_surveys(request.user),
+        "participation": results.participation(chosen) if chosen else None,
     }
     return render(request, "growth/engagement.html", context)
+
+
+def survey_create(request: HttpRequest) -> HttpResponse:
+    """A new survey round: title, dates, audience, questions (answers are imported)."""
+    require(rules.may_import_surveys(request.user))
+    form = forms.SurveyForm(request.POST or None, actor=request.user)
+    return form_page(
+        request,
+        form,
+        title="New survey",
+        back=reverse("growth:engagement"),
+        done=lambda survey: f"{reverse('growth:engagement')}?survey={survey.key}",
+        intro="Answers are anonymous: no answer is linked to a person, and results show only "
+        "for groups that reach the small-group threshold.",
+    )
+
+
+def survey_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Change a survey round; questions that have answers keep their key and kind."""
+    from steward.growth.models import Survey
+
+    require(rules.may_import_surveys(request.user))
+    survey = Survey.objects.filter(key=key).first()
+    if survey is None:
+        raise Http404("no such survey")
+    form = forms.SurveyForm(request.POST or None, actor=request.user, instance=survey)
+    back = f"{reverse('growth:engagement')}?survey={survey.key}"
+    return form_page(request, form, title=f"Edit {survey.title}", back=back, done=lambda _: back)
 
 
 # --- attrition and retention ----------------------------------------------------------------
