@@ -393,7 +393,7 @@ def attrition(
     start: str | None = Query(None, alias="from"),
     end: str | None = Query(None, alias="to"),
 ) -> dict[str, Any]:
-    """CONTRACT.md `steward metrics attrition`: `?from=&to=&by=team|level|manager|location`
+    """CONTRACT.md `steward metrics attrition`: `?from=&to=&by=team|level|manager|location|tenure`
     (default the last 12 whole months). CTO, executives, the people role and admins."""
     from ninja.errors import HttpError
 

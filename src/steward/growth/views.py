@@ -427,7 +427,8 @@ def attrition(request: HttpRequest) -> HttpResponse:
     context = {
         "report": retention.attrition_report(actor=request.user, start=start, end=end, by=by),
         "by": by,
-        "groupings": retention.GROUPINGS,
+        "groupings": retention.GROUPING_LABELS.items(),
+        "by_label": retention.GROUPING_LABELS[by],
         "start": start,
         "end": end,
         "period_days": (end - start).days,
