@@ -393,6 +393,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "talent:interviewer_add": [{"pk": "APPLICATION"}],
     "talent:scorecard_submit": [{"pk": "SCORECARD"}],
     "talent:funnel": [{}],
+    "talent:funnel_applications": [{}],
     "talent:diversity": [{}],
     "talent:brand": [{}],
     "talent:source_create": [{}],
@@ -402,6 +403,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:talent_applications_list": [{}],
     "api:talent_candidates_detail": [{"candidate_id": "CANDIDATE"}],
     "api:talent_funnel": [{}],
+    "api:talent_funnel_applications": [{}],
     "api:talent_diversity": [{}],
 }
 
@@ -414,12 +416,14 @@ DIVERSITY_VIEWERS = {"admin", "cto", "people", "executive"}
 TALENT_HIRING_PAGES = {
     "talent:plan",
     "talent:funnel",
+    "talent:funnel_applications",
     "talent:requisition_detail",
     "talent:job_post",
     "talent:job_post_markdown",
     "api:talent_requisitions_list",
     "api:talent_requisitions_detail",
     "api:talent_funnel",
+    "api:talent_funnel_applications",
 }
 TALENT_CANDIDATE_PAGES = {
     "talent:board",

@@ -32,6 +32,7 @@ urlpatterns = [
     path("applications/<int:pk>/interviewer/", views.interviewer_add, name="interviewer_add"),
     path("scorecards/<int:pk>/", views.scorecard_submit, name="scorecard_submit"),
     path("funnel/", views.funnel, name="funnel"),
+    path("funnel/applications/", views.funnel_applications, name="funnel_applications"),
     path("diversity/", views.diversity, name="diversity"),
     path("brand/", views.brand, name="brand"),
     path("brand/sources/new/", views.source_create, name="source_create"),

@@ -350,26 +350,119 @@ def scorecard_submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- figures --------------------------------------------------------------------------------
 
 
-def funnel(request: HttpRequest) -> HttpResponse:
-    """The hiring funnel (METRICS.md "Hiring") for a period and optionally one team."""
-    require(rules.may_see_hiring(request.user))
+def _funnel_scope(request: HttpRequest) -> dict[str, Any]:
+    """`?from=&to=&team=&requisition=` of the funnel pages (team by slug, requisition by key;
+    values the actor may not see are dropped)."""
     start, end = _period(request)
+    reqs = selectors.requisition_list(actor=request.user)
+    teams = {r.team.slug: r.team.name for r in reqs if r.team}
     team = request.GET.get("team") or None
-    data = selectors.hiring_metrics(actor=request.user, start=start, end=end, team=team)
+    if team not in teams:
+        team = None
+    requisition = request.GET.get("requisition") or None
+    if requisition and not reqs.filter(key=requisition).exists():
+        requisition = None
+    return {
+        "start": start,
+        "end": end,
+        "team": team,
+        "requisition": requisition,
+        "teams": sorted(teams.items(), key=lambda kv: kv[1]),
+        "requisitions": [(r.key, r.title) for r in reqs],
+    }
+
+
+def _drill_url(scope: dict[str, Any], what: str, stage: str | None = None) -> str:
+    from urllib.parse import urlencode
+
+    query = {"from": scope["start"].isoformat(), "to": scope["end"].isoformat(), "what": what}
+    if stage:
+        query["stage"] = stage
+    for name in ("team", "requisition"):
+        if scope[name]:
+            query[name] = scope[name]
+    return f"{reverse('talent:funnel_applications')}?{urlencode(query)}"
+
+
+def funnel(request: HttpRequest) -> HttpResponse:
+    """The hiring funnel (METRICS.md "Hiring") for a period, the whole plan, one team or one
+    requisition: a chart of the stages whose bars, like the table's numbers, open the
+    applications behind them."""
+    from steward.talent import charts
+
+    require(rules.may_see_hiring(request.user))
+    scope = _funnel_scope(request)
+    data = selectors.hiring_metrics(
+        actor=request.user,
+        start=scope["start"],
+        end=scope["end"],
+        team=scope["team"],
+        requisition=scope["requisition"],
+    )
+    for row in data["stages"]:
+        row["reached_url"] = _drill_url(scope, "reached", row["stage"])
+        row["passed_url"] = _drill_url(scope, "passed", row["stage"])
+        row["stopped_url"] = _drill_url(scope, "stopped", row["stage"])
+        row["stopped"] = row["reached"] - row["passed"]
+    shown = [row for row in data["stages"] if row["reached"]]
     calibration = (
         selectors.interviewer_calibration(actor=request.user)
         if rules.may_see_candidates(request.user)
         else []
     )
     context = {
+        **scope,
         "data": data,
-        "start": start,
-        "end": end,
-        "team": team or "",
+        "team": scope["team"] or "",
+        "chart_svg": charts.funnel_svg(shown) if shown else "",
+        "applications_url": _drill_url(scope, "applications"),
+        "hires_url": _drill_url(scope, "hires"),
         "calibration": calibration,
         "may_see_diversity": rules.may_see_diversity(request.user),
     }
     return render(request, "talent/funnel.html", context)
+
+
+DRILL_TITLES = {
+    "reached": "Entered {stage} in the period and left it",
+    "passed": "Went further than {stage}",
+    "stopped": "Stopped at {stage}",
+    "applications": "Applications created in the period",
+    "hires": "Hires (offer accepted in the period)",
+}
+
+
+def funnel_applications(request: HttpRequest) -> HttpResponse:
+    """The applications behind one funnel number. Candidates are named (and linked) only for
+    those who may see that application's candidate data; others see the rows without them."""
+    from steward.talent import funnel as figures
+
+    require(rules.may_see_hiring(request.user))
+    scope = _funnel_scope(request)
+    what = request.GET.get("what") or "applications"
+    stage = request.GET.get("stage") or None
+    if what not in figures.DRILL_KINDS or (what in ("reached", "passed", "stopped") and not stage):
+        raise Http404("no such funnel figure")
+    data = selectors.funnel_drilldown(
+        actor=request.user,
+        start=scope["start"],
+        end=scope["end"],
+        what=what,
+        stage=stage,
+        team=scope["team"],
+        requisition=scope["requisition"],
+    )
+    back = {k: v for k, v in request.GET.items() if k in ("from", "to", "team", "requisition")}
+    from urllib.parse import urlencode
+
+    context = {
+        **scope,
+        "data": data,
+        "title": DRILL_TITLES[what].format(stage=stage or ""),
+        "back": f"{reverse('talent:funnel')}?{urlencode(back)}",
+        "stage_view": what in ("reached", "passed", "stopped"),
+    }
+    return render(request, "talent/funnel_applications.html", context)
 
 
 def diversity(request: HttpRequest) -> HttpResponse:
