@@ -394,6 +394,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "talent:scorecard_submit": [{"pk": "SCORECARD"}],
     "talent:funnel": [{}],
     "talent:funnel_applications": [{}],
+    "talent:applications_import": [{}],
+    "talent:applications_import_commit": [],  # POST-only; tests/talent/test_import_browser.py
     "talent:diversity": [{}],
     "talent:brand": [{}],
     "talent:source_create": [{}],
@@ -435,6 +437,7 @@ TALENT_CANDIDATE_PAGES = {
     "api:talent_candidates_detail",
 }
 TALENT_RECRUITER_PAGES = {
+    "talent:applications_import",
     "talent:requisition_create",
     "talent:requisition_edit",
     "talent:candidate_create",

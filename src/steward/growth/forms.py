@@ -393,7 +393,7 @@ class SurveyForm(ServiceForm):
     key = forms.SlugField(
         max_length=100,
         label="Survey id",
-        help_text="the survey_id of the answers file, e.g. 2027-q1 (cannot change later)",
+        help_text="the survey id column of the answers file, e.g. 2027-q1 (cannot change later)",
     )
     opened_on = forms.DateField(widget=date_input(), initial=date.today, label="Opens on")
     closes_on = forms.DateField(widget=date_input(), required=False, label="Closes on")

@@ -569,3 +569,125 @@ def interviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
         back=back,
         done=lambda c: back,
     )
+
+
+# --- importing applications from the browser ------------------------------------------------
+
+_IMPORT_SESSION = "talent_import"
+
+
+def _staging_dir() -> Any:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.STEWARD_HOME) / "uploads" / "talent"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _file_label(path: Any) -> str:
+    from steward.talent.importers import ApplicationsImporter
+
+    if path.suffix.lower() == ".json":
+        return "Greenhouse or Lever JSON export"
+    vendor = ApplicationsImporter(path, actor=None).csv_vendor()
+    return {"greenhouse": "Greenhouse CSV report", "lever": "Lever CSV report"}.get(
+        vendor or "", "Steward applications CSV"
+    )
+
+
+def _shown_problems(problems: list[Any], path: Any, name: str) -> list[dict[str, Any]]:
+    """Problems with the uploaded file's own name (not the staging path)."""
+    return [
+        {
+            "file": name if p.file == str(path) else p.file,
+            "line": p.line,
+            "column": p.column,
+            "message": p.message,
+            "hint": p.hint,
+        }
+        for p in problems
+    ]
+
+
+def applications_import(request: HttpRequest) -> HttpResponse:
+    """Upload → validate → preview: the file is checked and its changes listed; nothing is
+    written until "Import" (applications_import_commit). Recruiting roles only."""
+    import secrets
+
+    from steward.core.errors import InvalidInput
+    from steward.core.importing import run_import
+
+    require(rules.may_recruit(request.user))
+    form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            token = secrets.token_urlsafe(16)
+            folder = _staging_dir() / token
+            folder.mkdir()
+            name = upload.name.replace("/", "_").replace("\\", "_")
+            path = folder / name
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            context.update(name=name, detected=_file_label(path))
+            try:
+                diff = run_import("applications", path, actor=request.user, dry_run=True)
+            except InvalidInput as exc:
+                context["problems"] = _shown_problems(exc.problems, path, name)
+                _discard(path)
+            else:
+                status = 200
+                staged = request.session.get(_IMPORT_SESSION) or {}
+                staged[token] = {"path": str(path), "name": name}
+                request.session[_IMPORT_SESSION] = staged
+                changes = [c for c in diff.changes if c.kind != "unchanged"]
+                context.update(diff=diff, counts=diff.counts(), changes=changes[:200], token=token)
+    return render(request, "talent/import.html", context, status=status)
+
+
+def _discard(path: Any) -> None:
+    import shutil
+
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def applications_import_commit(request: HttpRequest) -> HttpResponse:
+    """POST `token`: import the previewed file (validated again, one transaction, audited)."""
+    from pathlib import Path
+
+    from steward.core.errors import InvalidInput
+    from steward.core.importing import run_import
+
+    require(rules.may_recruit(request.user))
+    _post_only(request)
+    staged = request.session.get(_IMPORT_SESSION) or {}
+    entry = staged.pop(request.POST.get("token") or "", None)
+    request.session[_IMPORT_SESSION] = staged
+    if entry is None or not Path(entry["path"]).exists():
+        messages.error(request, "That preview has expired: upload the file again.")
+        return redirect("talent:applications_import")
+    path = Path(entry["path"])
+    try:
+        diff = run_import("applications", path, actor=request.user)
+    except InvalidInput as exc:
+        context = {
+            "form": forms.ImportUploadForm(),
+            "name": entry["name"],
+            "problems": _shown_problems(exc.problems, path, entry["name"]),
+        }
+        return render(request, "talent/import.html", context, status=422)
+    finally:
+        _discard(path)
+    counts = diff.counts()
+    messages.success(
+        request,
+        f"Imported {entry['name']}: {counts['added']:,} added, {counts['changed']:,} changed, "
+        f"{counts['unchanged']:,} unchanged.",
+    )
+    return redirect("talent:plan")
