@@ -334,6 +334,14 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "growth:onboarding_detail": [{"pk": "ONBOARDING"}],
     "growth:onboarding_task_toggle": [],  # POST-only; tests/growth/test_onboarding.py
     "growth:coaching": [{}],
+    "growth:coaching_create": [{}],
+    "growth:coaching_session_create": [{"pk": "COACHING"}],
+    "growth:course_create": [{}],
+    "growth:course_edit": [{"key": "k8s-fundamentals"}],
+    "growth:course_delete": [{"key": "k8s-fundamentals"}],
+    "growth:template_create": [{}],
+    "growth:template_edit": [{"key": "engineering-30-60-90"}],
+    "growth:template_delete": [{"key": "engineering-30-60-90"}],
     "growth:engagement": [{}],
     "growth:survey_create": [{}],
     "growth:survey_edit": [{"key": "engagement-2026-autumn"}],
@@ -539,6 +547,16 @@ WITH_PERSON = {"cto", "architect", "manager", "engineer"}
 ENGINEER_CIRCLE = GROWTH_ADMINS | {"manager", "engineer"}
 
 
+# The demo's coaching programme: the CTO (coach) and the manager (lead) record sessions; the
+# people role and admins see it (403 on the form); nobody else sees it (404).
+COACHING_SESSION_STATUS = {
+    "cto": {200},
+    "manager": {200},
+    "admin": {403},
+    "people": {403},
+}
+
+
 def growth_status(role: str, name: str, params: dict[str, str]) -> set[int] | None:
     """The status of a growth page for a signed-in role (None: not a growth page)."""
     subject = params.get("pk") or params.get("employee_id")
@@ -582,6 +600,21 @@ def growth_status(role: str, name: str, params: dict[str, str]) -> set[int] | No
     if name == "growth:onboarding_detail":
         # A plan of a joiner outside the manager's team: the people role, the CTO, admins.
         return {200} if role in GROWTH_ADMINS else {404}
+    if name in (
+        "growth:course_create",
+        "growth:course_edit",
+        "growth:course_delete",
+        "growth:template_create",
+        "growth:template_edit",
+        "growth:template_delete",
+    ):
+        return {200} if role in GROWTH_ADMINS else {403}
+    if name == "growth:coaching_create":
+        # The people role, the CTO, admins, and anyone who is a person (coaching their leads).
+        return {200} if role in GROWTH_ADMINS | WITH_PERSON else {403}
+    if name == "growth:coaching_session_create":
+        # The demo programme: the CTO coaching a lead; only the two record sessions.
+        return COACHING_SESSION_STATUS.get(role, {404})
     if name in ("growth:survey_create", "growth:survey_edit"):
         return {200} if role in GROWTH_ADMINS else {403}
     if name == "growth:promotion_create":
@@ -629,6 +662,12 @@ def _resolve_value(value: str) -> str:
         from steward.worktracking.models import PullRequest
 
         return str(PullRequest.objects.order_by("pk").values_list("pk", flat=True)[0])
+    if value == "COACHING":
+        from steward.growth.models import CoachingProgramme
+
+        return str(
+            CoachingProgramme.objects.get(coach__employee_id="E0001", lead__employee_id="E0005").pk
+        )
     if value in ("PAIR", "PAIR_OTHER", "PLAN", "GOAL", "CASE", "ONBOARDING"):
         return str(_growth_subject(value))
     if value in ("CANDIDATE", "APPLICATION", "SCORECARD"):

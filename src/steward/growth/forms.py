@@ -455,3 +455,176 @@ class SurveyForm(ServiceForm):
             intro=data["intro"],
             questions=parse_questions(data["questions"]),
         )
+
+
+# --- onboarding templates, the training catalog, coaching -----------------------------------
+
+_TASK = re.compile(r"^(?:day\s*)?(?P<day>\d+)\s+(?P<owner>[A-Za-z]+)\s*:\s*(?P<title>.+)$", re.I)
+OWNERS = ("joiner", "manager", "buddy")
+
+
+def parse_tasks(text: str) -> list[tuple[str, int, str]]:
+    """One task per line: "DAY OWNER: what", e.g. "3 manager: first 1:1" (owners: joiner,
+    manager, buddy; day 0-365 after the start)."""
+    tasks: list[tuple[str, int, str]] = []
+    problems: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _TASK.match(line)
+        if match is None:
+            problems.append(f"line {number}: write “day owner: task”, e.g. “3 manager: first 1:1”")
+            continue
+        day, owner = int(match.group("day")), match.group("owner").lower()
+        if owner not in OWNERS:
+            problems.append(f"line {number}: owner {owner!r} is not one of joiner, manager, buddy")
+        if day > 365:
+            problems.append(f"line {number}: day {day:,} is after the first year: 0 to 365")
+        tasks.append((match.group("title").strip(), day, owner))
+    if not tasks and not problems:
+        problems.append("add at least one task, one per line")
+    if problems:
+        raise services.GrowthError(problems[0], fields={"tasks": problems})
+    return tasks
+
+
+class OnboardingTemplateForm(ServiceForm):
+    """Create or change an onboarding template: its tasks with day and owner."""
+
+    title = forms.CharField(max_length=200)
+    key = forms.SlugField(max_length=100, label="Short name", help_text="letters, digits, -")
+    tasks = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=(
+            "one per line, “day owner: task” — day after the start (0–365; 30/60/90 phases), "
+            "owner joiner, manager or buddy; e.g. “1 buddy: lunch together”"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        template = self.instance
+        if template is not None:
+            self.fields["key"].disabled = True
+            self.fields["key"].required = False
+            self.initial["key"] = template.key
+            if not self.is_bound:
+                self.initial.update(
+                    title=template.title,
+                    tasks="\n".join(f"{t.day} {t.owner}: {t.title}" for t in template.tasks.all()),
+                )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        from steward.growth.models import OnboardingTemplate
+
+        key = self.instance.key if self.instance is not None else data["key"]
+        if self.instance is None and OnboardingTemplate.objects.filter(key=key).exists():
+            raise services.GrowthError(
+                "taken", fields={"key": [f"{key!r} is taken: pick another short name"]}
+            )
+        return services.onboarding_template_save(
+            actor=self.actor, key=key, title=data["title"], tasks=parse_tasks(data["tasks"])
+        )
+
+
+class CourseForm(ServiceForm):
+    """Create or change a catalog course."""
+
+    title = forms.CharField(max_length=300)
+    key = forms.SlugField(max_length=100, label="Short name", help_text="letters, digits, -")
+    provider = forms.CharField(max_length=200, required=False)
+    hours = forms.DecimalField(min_value=0, max_digits=6, decimal_places=1, required=False)
+    cost = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, initial=0)
+    currency = forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        initial="EUR",
+        max_length=3,
+        error_messages={"invalid": "three capital letters, e.g. EUR"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        course = self.instance
+        if course is not None:
+            self.fields["key"].disabled = True
+            self.fields["key"].required = False
+            self.initial["key"] = course.key
+            if not self.is_bound:
+                self.initial.update(
+                    title=course.title,
+                    provider=course.provider,
+                    hours=course.hours,
+                    cost=course.cost,
+                    currency=course.currency,
+                )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        from steward.growth.models import Course
+
+        key = self.instance.key if self.instance is not None else data["key"]
+        if self.instance is None and Course.objects.filter(key=key).exists():
+            raise services.GrowthError(
+                "taken", fields={"key": [f"{key!r} is taken: pick another short name"]}
+            )
+        return services.course_save(
+            actor=self.actor,
+            key=key,
+            title=data["title"],
+            provider=data["provider"],
+            hours=data["hours"],
+            cost=data["cost"],
+            currency=data["currency"],
+        )
+
+
+class CoachingForm(ServiceForm):
+    """Start coaching a team lead."""
+
+    coach = person_field()
+    lead = person_field(label="Team lead")
+    started_on = forms.DateField(widget=date_input(), initial=date.today, label="Starting on")
+    goals = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="one goal per line"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_picker_rows(self, self.actor)
+        me = policy.person_of(self.actor)
+        if me is not None and not self.is_bound:
+            self.initial["coach"] = me
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        if data["coach"].pk == data["lead"].pk:
+            raise services.GrowthError(
+                "same person", fields={"lead": ["a coach coaches someone else"]}
+            )
+        return services.coaching_start(
+            actor=self.actor,
+            coach=data["coach"],
+            lead=data["lead"],
+            started_on=data["started_on"],
+            goals=data["goals"].splitlines(),
+        )
+
+
+class CoachingSessionForm(ServiceForm):
+    """Record a coaching session (notes: the coach and the lead only)."""
+
+    held_on = forms.DateField(widget=date_input(), initial=date.today, label="Held on")
+    topic = forms.CharField(max_length=300)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="only the coach and the lead see these notes",
+    )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.coaching_session_record(
+            actor=self.actor,
+            programme=self.instance,
+            held_on=data["held_on"],
+            topic=data["topic"],
+            notes=data["notes"],
+        )

@@ -773,3 +773,25 @@ def survey_save(
     for old in stored.values():  # unanswered (checked above): removing loses nothing
         old.delete()
     return survey
+
+
+@transaction.atomic
+def onboarding_template_delete(*, actor: Any, template: Any) -> None:
+    """Delete a template (its tasks go with it; plans made from it keep their own copied tasks
+    and lose only the link)."""
+    if not (_system(actor) or rules.may_edit_ladder(actor)):
+        raise PermissionDenied("only the people role, the CTO and admins change templates")
+    template.delete()
+
+
+@transaction.atomic
+def course_delete(*, actor: Any, course: Any) -> None:
+    """Delete a catalog course nobody took (a course with training records stays)."""
+    if not (_system(actor) or rules.may_edit_ladder(actor)):
+        raise PermissionDenied("only the people role, the CTO and admins change the catalog")
+    if course.records.exists():
+        raise GrowthError(
+            "people took this course",
+            fields={"__all__": ["people took this course: their records keep it"]},
+        )
+    course.delete()

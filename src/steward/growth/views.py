@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from steward.core import policy
-from steward.core.editing import form_page, require
+from steward.core.editing import delete_page, form_page, require
 from steward.growth import forms, rules, selectors
 from steward.org import selectors as org_selectors
 
@@ -472,6 +473,10 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         "today": today,
         "may_start": bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
         or bool(policy.subtree_ids(request.user)),
+        "templates": policy.visible(request.user, "growth.OnboardingTemplate").prefetch_related(
+            "tasks"
+        ),
+        "may_edit_templates": rules.may_edit_ladder(request.user),
     }
     return render(request, "growth/onboarding.html", context)
 
@@ -532,9 +537,154 @@ def coaching(request: HttpRequest) -> HttpResponse:
     """Coaching programmes for team leads, and training: catalog, records, budgets."""
     text = request.GET.get("year") or ""
     year = int(text) if text.isdigit() and 1900 <= int(text) <= 2999 else date.today().year
+    me = policy.person_of(request.user)
+    programmes = selectors.coaching_list(actor=request.user)
+    for programme in programmes:
+        programme.may_record = me is not None and me.pk in (programme.coach_id, programme.lead_id)
     context = {
-        "programmes": selectors.coaching_list(actor=request.user),
+        "programmes": programmes,
         "training": selectors.training_overview(actor=request.user, year=year),
         "year": year,
+        "may_edit_catalog": rules.may_edit_ladder(request.user),
+        "may_start_coaching": bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
+        or me is not None,
     }
     return render(request, "growth/coaching.html", context)
+
+
+# --- onboarding templates, catalog, coaching forms ------------------------------------------
+
+
+def _template(key: str) -> Any:
+    from steward.growth.models import OnboardingTemplate
+
+    template = OnboardingTemplate.objects.filter(key=key).first()
+    if template is None:
+        raise Http404("no such onboarding template")
+    return template
+
+
+def onboarding_template_create(request: HttpRequest) -> HttpResponse:
+    """A new onboarding template (people role, CTO, admins)."""
+    require(rules.may_edit_ladder(request.user))
+    form = forms.OnboardingTemplateForm(request.POST or None, actor=request.user)
+    back = reverse("growth:onboarding")
+    return form_page(request, form, title="New onboarding template", back=back, done=lambda _: back)
+
+
+def onboarding_template_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Change a template's title and tasks (plans already made keep their tasks)."""
+    require(rules.may_edit_ladder(request.user))
+    template = _template(key)
+    form = forms.OnboardingTemplateForm(request.POST or None, actor=request.user, instance=template)
+    back = reverse("growth:onboarding")
+    return form_page(
+        request,
+        form,
+        title=f"Edit {template.title}",
+        back=back,
+        done=lambda _: back,
+        intro="Plans already started from this template keep their own tasks.",
+    )
+
+
+def onboarding_template_delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Delete a template (plans made from it keep their tasks)."""
+    from steward.core.deletion import deletion_summary
+    from steward.growth import services
+
+    require(rules.may_edit_ladder(request.user))
+    template = _template(key)
+    back = reverse("growth:onboarding")
+    return delete_page(
+        request,
+        what=f"the onboarding template {template.title}",
+        summary=deletion_summary(
+            template,
+            {
+                "growth.onboardingtemplatetask": "template tasks",
+                "growth.onboardingplan": "onboarding plans (they keep their tasks)",
+            },
+        ),
+        back=back,
+        done=back,
+        delete=lambda: services.onboarding_template_delete(actor=request.user, template=template),
+    )
+
+
+def _course(key: str) -> Any:
+    from steward.growth.models import Course
+
+    course = Course.objects.filter(key=key).first()
+    if course is None:
+        raise Http404("no such course")
+    return course
+
+
+def course_create(request: HttpRequest) -> HttpResponse:
+    """A new catalog course (people role, CTO, admins)."""
+    require(rules.may_edit_ladder(request.user))
+    form = forms.CourseForm(request.POST or None, actor=request.user)
+    back = reverse("growth:coaching")
+    return form_page(request, form, title="New course", back=back, done=lambda _: back)
+
+
+def course_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Change a catalog course (records keep the cost they were recorded with)."""
+    require(rules.may_edit_ladder(request.user))
+    course = _course(key)
+    form = forms.CourseForm(request.POST or None, actor=request.user, instance=course)
+    back = reverse("growth:coaching")
+    return form_page(request, form, title=f"Edit {course.title}", back=back, done=lambda _: back)
+
+
+def course_delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Delete a course nobody took (training records block it)."""
+    from steward.core.deletion import deletion_summary
+    from steward.growth import services
+
+    require(rules.may_edit_ladder(request.user))
+    course = _course(key)
+    back = reverse("growth:coaching")
+    return delete_page(
+        request,
+        what=f"the course {course.title}",
+        summary=deletion_summary(course, {"growth.trainingrecord": "training records"}),
+        back=back,
+        done=back,
+        delete=lambda: services.course_delete(actor=request.user, course=course),
+    )
+
+
+def coaching_create(request: HttpRequest) -> HttpResponse:
+    """Start a coaching programme (the coach themself, or people/CTO/admins)."""
+    require(
+        bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
+        or policy.person_of(request.user) is not None
+    )
+    form = forms.CoachingForm(request.POST or None, actor=request.user)
+    back = reverse("growth:coaching")
+    return form_page(request, form, title="Start coaching", back=back, done=lambda _: back)
+
+
+def coaching_session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a session of a programme (the coach and the lead only)."""
+    programme = (
+        policy.visible(request.user, "growth.CoachingProgramme")
+        .select_related("coach", "lead")
+        .filter(pk=pk)
+        .first()
+    )
+    if programme is None:
+        raise Http404("no such coaching programme")
+    me = policy.person_of(request.user)
+    require(me is not None and me.pk in (programme.coach_id, programme.lead_id))
+    form = forms.CoachingSessionForm(request.POST or None, actor=request.user, instance=programme)
+    back = reverse("growth:coaching")
+    return form_page(
+        request,
+        form,
+        title=f"Session: {programme.coach.name} coaching {programme.lead.name}",
+        back=back,
+        done=lambda _: back,
+    )
