@@ -337,6 +337,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "growth:coaching_create": [{}],
     "growth:coaching_session_create": [{"pk": "COACHING"}],
     "growth:course_create": [{}],
+    "growth:training_record_create": [{}],
+    "growth:training_budget_set": [{}],
     "growth:course_edit": [{"key": "k8s-fundamentals"}],
     "growth:course_delete": [{"key": "k8s-fundamentals"}],
     "growth:template_create": [{}],
@@ -609,6 +611,10 @@ def growth_status(role: str, name: str, params: dict[str, str]) -> set[int] | No
         "growth:template_delete",
     ):
         return {200} if role in GROWTH_ADMINS else {403}
+    if name == "growth:training_record_create":
+        return {200} if role in GROWTH_ADMINS | WITH_PERSON else {403}
+    if name == "growth:training_budget_set":
+        return {200} if role in GROWTH_ADMINS | {"manager"} else {403}
     if name == "growth:coaching_create":
         # The people role, the CTO, admins, and anyone who is a person (coaching their leads).
         return {200} if role in GROWTH_ADMINS | WITH_PERSON else {403}

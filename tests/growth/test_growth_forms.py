@@ -130,3 +130,33 @@ def test_coaching_start_and_sessions_by_the_pair_only(client_as) -> None:  # typ
     assert client_as("people").get(url).status_code == 403
     assert client_as("engineer").get(url).status_code == 404
     assert all("NOTE-QQ" not in str(e.changes) for e in LogEntry.objects.all())
+
+
+def test_training_record_and_budget_by_hand(client_as) -> None:  # type: ignore[no-untyped-def]
+    from steward.growth.models import TrainingBudget, TrainingRecord
+
+    engineer = Person.objects.get(employee_id="E0006")
+    course = Course.objects.get(key="ddd")
+    client = client_as("manager")  # E0006's manager
+    response = client.post(
+        "/growth/training/new/",
+        {"person": engineer.name, "course": course.pk, "completed_on": "2026-11-20"},
+    )
+    assert response.status_code == 302
+    record = TrainingRecord.objects.filter(person=engineer, course=course).latest("pk")
+    assert record.cost == Decimal("1200.00")  # the catalog's cost
+    data = {"person": engineer.name, "year": "2027", "amount": "2500", "currency": "EUR"}
+    assert client.post("/growth/training/budgets/new/", data).status_code == 302
+    assert (
+        client.post("/growth/training/budgets/new/", {**data, "amount": "3000"}).status_code == 302
+    )
+    budget = TrainingBudget.objects.get(person=engineer, year=2027)
+    assert budget.amount == Decimal("3000.00")
+    # The engineer records their own training, not someone else's; budgets are not theirs.
+    other = Person.objects.get(employee_id="E0001")
+    mine = client_as("engineer").post(
+        "/growth/training/new/",
+        {"person": other.name, "course": course.pk, "completed_on": "2026-11-20"},
+    )
+    assert mine.status_code == 422
+    assert client_as("engineer").get("/growth/training/budgets/new/").status_code == 403

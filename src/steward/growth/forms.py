@@ -11,7 +11,7 @@ from django.utils.text import slugify
 
 from steward.core import policy
 from steward.core.forms import ServiceForm, date_input
-from steward.growth import services
+from steward.growth import rules, services
 from steward.growth.models import (
     Competency,
     DevelopmentGoal,
@@ -627,4 +627,75 @@ class CoachingSessionForm(ServiceForm):
             held_on=data["held_on"],
             topic=data["topic"],
             notes=data["notes"],
+        )
+
+
+class TrainingRecordForm(ServiceForm):
+    """Record that someone took a course."""
+
+    person = person_field()
+    course: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None)  # type: ignore[type-arg]
+    completed_on = forms.DateField(widget=date_input(), initial=date.today, label="Completed on")
+    cost = forms.DecimalField(
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text="leave empty for the catalog's cost",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from steward.growth.models import Course
+
+        set_picker_rows(self, self.actor)
+        field = self.fields["course"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Course.objects.order_by("title")
+        me = policy.person_of(self.actor)
+        if me is not None and not self.is_bound:
+            self.initial["person"] = me
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        if not rules.may_keep_plan(self.actor, data["person"].pk):
+            raise services.GrowthError(
+                "not yours", fields={"person": ["you record training for yourself or your reports"]}
+            )
+        return services.training_record_add(
+            actor=self.actor,
+            person=data["person"],
+            course=data["course"],
+            completed_on=data["completed_on"],
+            cost=data["cost"],
+        )
+
+
+class TrainingBudgetForm(ServiceForm):
+    """Set a person's training budget for a year."""
+
+    person = person_field()
+    year = forms.IntegerField(min_value=2000, max_value=2100, initial=lambda: date.today().year)
+    amount = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2)
+    currency = forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        initial="EUR",
+        max_length=3,
+        error_messages={"invalid": "three capital letters, e.g. EUR"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_picker_rows(self, self.actor)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        if not rules.may_manage_person(self.actor, data["person"].pk):
+            raise services.GrowthError(
+                "not yours", fields={"person": ["budgets are set by the managers above the person"]}
+            )
+        return services.training_budget_set(
+            actor=self.actor,
+            person=data["person"],
+            year=data["year"],
+            amount=data["amount"],
+            currency=data["currency"],
         )

@@ -53,6 +53,8 @@ urlpatterns = [
         views.coaching_session_create,
         name="coaching_session_create",
     ),
+    path("training/new/", views.training_record_create, name="training_record_create"),
+    path("training/budgets/new/", views.training_budget_set, name="training_budget_set"),
     path("courses/new/", views.course_create, name="course_create"),
     path("courses/<slug:key>/edit/", views.course_edit, name="course_edit"),
     path("courses/<slug:key>/delete/", views.course_delete, name="course_delete"),

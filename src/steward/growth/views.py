@@ -546,6 +546,8 @@ def coaching(request: HttpRequest) -> HttpResponse:
         "training": selectors.training_overview(actor=request.user, year=year),
         "year": year,
         "may_edit_catalog": rules.may_edit_ladder(request.user),
+        "may_set_budgets": rules.may_edit_ladder(request.user)
+        or bool(policy.subtree_ids(request.user)),
         "may_start_coaching": bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
         or me is not None,
     }
@@ -687,4 +689,27 @@ def coaching_session_create(request: HttpRequest, pk: int) -> HttpResponse:
         title=f"Session: {programme.coach.name} coaching {programme.lead.name}",
         back=back,
         done=lambda _: back,
+    )
+
+
+def training_record_create(request: HttpRequest) -> HttpResponse:
+    """Record a course someone took (themself, their managers, people/CTO/admins)."""
+    require(policy.person_of(request.user) is not None or rules.may_edit_ladder(request.user))
+    form = forms.TrainingRecordForm(request.POST or None, actor=request.user)
+    back = reverse("growth:coaching")
+    return form_page(request, form, title="Record training", back=back, done=lambda _: back)
+
+
+def training_budget_set(request: HttpRequest) -> HttpResponse:
+    """Set a training budget (managers above the person, people/CTO/admins)."""
+    require(rules.may_edit_ladder(request.user) or bool(policy.subtree_ids(request.user)))
+    form = forms.TrainingBudgetForm(request.POST or None, actor=request.user)
+    back = reverse("growth:coaching")
+    return form_page(
+        request,
+        form,
+        title="Set a training budget",
+        back=back,
+        done=lambda _: back,
+        intro="Setting a budget again for the same person and year changes it.",
     )
