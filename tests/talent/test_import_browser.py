@@ -136,3 +136,19 @@ def test_only_recruiting_roles_import(client_as, req) -> None:  # type: ignore[n
     preview = _upload(client_as("people"), "gh.csv", GREENHOUSE)
     assert _commit(client_as("cto"), preview).status_code == 302
     assert not Application.objects.filter(requisition=req).exists()
+
+
+def test_previews_not_imported_within_a_day_are_deleted(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+    import time
+
+    from steward.talent import views
+
+    old, new = tmp_path / "old-token", tmp_path / "new-token"
+    for folder in (old, new):
+        folder.mkdir()
+        (folder / "gh.csv").write_text("x")
+    stale = time.time() - 25 * 3600
+    os.utime(old, (stale, stale))
+    views._forget_old_uploads(tmp_path)
+    assert not old.exists() and new.exists()

@@ -583,7 +583,25 @@ def _staging_dir() -> Any:
 
     path = Path(settings.STEWARD_HOME) / "uploads" / "talent"
     path.mkdir(parents=True, exist_ok=True)
+    _forget_old_uploads(path)
     return path
+
+
+STAGED_HOURS = 24
+
+
+def _forget_old_uploads(folder: Any) -> None:
+    """Previews not imported within STAGED_HOURS are deleted (candidate data is not kept)."""
+    import shutil
+    import time
+
+    limit = time.time() - STAGED_HOURS * 3600
+    for entry in folder.iterdir():
+        try:
+            if entry.is_dir() and entry.stat().st_mtime < limit:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
 
 
 def _file_label(path: Any) -> str:
