@@ -4,6 +4,7 @@ docs name (people role, CTO, admins; sessions: the coach and the lead)."""
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -51,6 +52,15 @@ def test_onboarding_template_create_edit_delete(client_as) -> None:  # type: ign
         (1, "buddy", "lunch together"),
         (14, "manager", "first 1:1"),
     ]
+    listed = client.get("/growth/onboarding/").content.decode()
+    table = listed[listed.index('id="onboarding-templates"') :]
+    # 3 tasks, the last due on day 14; edit and delete links for the people role.
+    assert re.search(r"Data team onboarding</td><td[^>]*>3</td><td[^>]*>14</td>", table)
+    assert "/growth/onboarding/templates/data-onboarding/delete/" in table
+    assert (
+        "templates/data-onboarding/edit"
+        not in client_as("engineer").get("/growth/onboarding/").content.decode()
+    )
     kind = ContentType.objects.get_for_model(OnboardingTemplate)
     assert LogEntry.objects.filter(content_type=kind, object_pk=str(template.pk)).exists()
     # The same short name again: refused beside the field.

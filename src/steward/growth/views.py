@@ -473,9 +473,17 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         "today": today,
         "may_start": bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
         or bool(policy.subtree_ids(request.user)),
-        "templates": policy.visible(request.user, "growth.OnboardingTemplate").prefetch_related(
-            "tasks"
-        ),
+        "templates": [
+            {
+                "title": t.title,
+                "key": t.key,
+                "tasks": len(tasks := list(t.tasks.all())),
+                "last_day": max((task.day for task in tasks), default=None),
+            }
+            for t in policy.visible(request.user, "growth.OnboardingTemplate").prefetch_related(
+                "tasks"
+            )
+        ],
         "may_edit_templates": rules.may_edit_ladder(request.user),
     }
     return render(request, "growth/onboarding.html", context)
