@@ -345,7 +345,19 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "growth:onboarding_detail": [{"pk": "ONBOARDING"}],
     "growth:onboarding_task_toggle": [],  # POST-only; tests/growth/test_onboarding.py
     "growth:coaching": [{}],
+    "growth:coaching_create": [{}],
+    "growth:coaching_session_create": [{"pk": "COACHING"}],
+    "growth:course_create": [{}],
+    "growth:training_record_create": [{}],
+    "growth:training_budget_set": [{}],
+    "growth:course_edit": [{"key": "k8s-fundamentals"}],
+    "growth:course_delete": [{"key": "k8s-fundamentals"}],
+    "growth:template_create": [{}],
+    "growth:template_edit": [{"key": "engineering-30-60-90"}],
+    "growth:template_delete": [{"key": "engineering-30-60-90"}],
     "growth:engagement": [{}],
+    "growth:survey_create": [{}],
+    "growth:survey_edit": [{"key": "engagement-2026-autumn"}],
     "growth:attrition": [{}],
     "growth:retention": [{}],
     "api:enps": [{}],
@@ -410,6 +422,9 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "talent:interviewer_add": [{"pk": "APPLICATION"}],
     "talent:scorecard_submit": [{"pk": "SCORECARD"}],
     "talent:funnel": [{}],
+    "talent:funnel_applications": [{}],
+    "talent:applications_import": [{}],
+    "talent:applications_import_commit": [],  # POST-only; tests/talent/test_import_browser.py
     "talent:diversity": [{}],
     "talent:brand": [{}],
     "talent:source_create": [{}],
@@ -419,6 +434,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:talent_applications_list": [{}],
     "api:talent_candidates_detail": [{"candidate_id": "CANDIDATE"}],
     "api:talent_funnel": [{}],
+    "api:talent_funnel_applications": [{}],
     "api:talent_diversity": [{}],
 }
 
@@ -431,12 +447,14 @@ DIVERSITY_VIEWERS = {"admin", "cto", "people", "executive"}
 TALENT_HIRING_PAGES = {
     "talent:plan",
     "talent:funnel",
+    "talent:funnel_applications",
     "talent:requisition_detail",
     "talent:job_post",
     "talent:job_post_markdown",
     "api:talent_requisitions_list",
     "api:talent_requisitions_detail",
     "api:talent_funnel",
+    "api:talent_funnel_applications",
 }
 TALENT_CANDIDATE_PAGES = {
     "talent:board",
@@ -448,6 +466,7 @@ TALENT_CANDIDATE_PAGES = {
     "api:talent_candidates_detail",
 }
 TALENT_RECRUITER_PAGES = {
+    "talent:applications_import",
     "talent:requisition_create",
     "talent:requisition_edit",
     "talent:candidate_create",
@@ -568,6 +587,16 @@ WITH_PERSON = {"cto", "architect", "manager", "engineer"}
 ENGINEER_CIRCLE = GROWTH_ADMINS | {"manager", "engineer"}
 
 
+# The demo's coaching programme: the CTO (coach) and the manager (lead) record sessions; the
+# people role and admins see it (403 on the form); nobody else sees it (404).
+COACHING_SESSION_STATUS = {
+    "cto": {200},
+    "manager": {200},
+    "admin": {403},
+    "people": {403},
+}
+
+
 def growth_status(role: str, name: str, params: dict[str, str]) -> set[int] | None:
     """The status of a growth page for a signed-in role (None: not a growth page)."""
     subject = params.get("pk") or params.get("employee_id")
@@ -611,6 +640,27 @@ def growth_status(role: str, name: str, params: dict[str, str]) -> set[int] | No
     if name == "growth:onboarding_detail":
         # A plan of a joiner outside the manager's team: the people role, the CTO, admins.
         return {200} if role in GROWTH_ADMINS else {404}
+    if name in (
+        "growth:course_create",
+        "growth:course_edit",
+        "growth:course_delete",
+        "growth:template_create",
+        "growth:template_edit",
+        "growth:template_delete",
+    ):
+        return {200} if role in GROWTH_ADMINS else {403}
+    if name == "growth:training_record_create":
+        return {200} if role in GROWTH_ADMINS | WITH_PERSON else {403}
+    if name == "growth:training_budget_set":
+        return {200} if role in GROWTH_ADMINS | {"manager"} else {403}
+    if name == "growth:coaching_create":
+        # The people role, the CTO, admins, and anyone who is a person (coaching their leads).
+        return {200} if role in GROWTH_ADMINS | WITH_PERSON else {403}
+    if name == "growth:coaching_session_create":
+        # The demo programme: the CTO coaching a lead; only the two record sessions.
+        return COACHING_SESSION_STATUS.get(role, {404})
+    if name in ("growth:survey_create", "growth:survey_edit"):
+        return {200} if role in GROWTH_ADMINS else {403}
     if name == "growth:promotion_create":
         # The people role, the CTO, admins and anyone with reports.
         return {200} if role in GROWTH_ADMINS | {"manager"} else {403}
@@ -668,6 +718,12 @@ def _resolve_value(value: str) -> str:
         from steward.worktracking.models import InvestmentRule
 
         return str(InvestmentRule.objects.order_by("position").values_list("pk", flat=True)[0])
+    if value == "COACHING":
+        from steward.growth.models import CoachingProgramme
+
+        return str(
+            CoachingProgramme.objects.get(coach__employee_id="E0001", lead__employee_id="E0005").pk
+        )
     if value in ("PAIR", "PAIR_OTHER", "PLAN", "GOAL", "CASE", "ONBOARDING"):
         return str(_growth_subject(value))
     if value in ("CANDIDATE", "APPLICATION", "SCORECARD"):

@@ -369,6 +369,9 @@ def enps(request: HttpRequest, survey: str | None = None) -> dict[str, Any]:
         rounds = [r for r in rounds if r["survey"] == survey]
         if not rounds:
             raise Http404("no such survey")
+    by_key = {s.key: s for s in engagement.survey_list()}
+    for row in rounds:
+        row["participation"] = engagement.participation(by_key[row["survey"]])
     return {"min_group_size": engagement.min_group(), "rounds": rounds}
 
 
@@ -390,7 +393,7 @@ def attrition(
     start: str | None = Query(None, alias="from"),
     end: str | None = Query(None, alias="to"),
 ) -> dict[str, Any]:
-    """CONTRACT.md `steward metrics attrition`: `?from=&to=&by=team|level|manager|location`
+    """CONTRACT.md `steward metrics attrition`: `?from=&to=&by=team|level|manager|location|tenure`
     (default the last 12 whole months). CTO, executives, the people role and admins."""
     from ninja.errors import HttpError
 

@@ -94,6 +94,9 @@ def attrition(
     if by is None:
         result["groups"] = []
         return result
+    if by == "tenure":
+        result["groups"] = tenure_groups(spells, start, end, min_group=min_group)
+        return result
     members: dict[str, list[Employment]] = {}
     for spell in spells:
         members.setdefault(spell.groups.get(by) or "(none)", []).append(spell)
@@ -131,3 +134,70 @@ def _hidden(behind: dict[str, frozenset[str]], min_group: int) -> frozenset[Hash
     # The organization's figure is always shown (it is the contract's top level); a single
     # group would then equal it, so a lone group is hidden when the total is too small.
     return frozenset(hidden - {TOTAL}) | (frozenset(behind) if TOTAL in hidden else frozenset())
+
+
+# --- tenure bands ---------------------------------------------------------------------------
+
+# METRICS.md names no bands; these are the usual ones (HR analytics products and the brief):
+# under 1 year, 1-2, 2-4, 4 years or more, by completed years of the employment spell.
+TENURE_BANDS = ((1, "under 1 year"), (2, "1–2 years"), (4, "2–4 years"), (None, "4+ years"))
+
+
+def _anniversary(start: date, years: int) -> date:
+    """`start` plus whole years (29 February falls on 28 February)."""
+    try:
+        return start.replace(year=start.year + years)
+    except ValueError:
+        return start.replace(year=start.year + years, day=28)
+
+
+def tenure_band(start: date, day: date) -> str:
+    """The band of a spell that started on `start`, on `day` (1 year is the first anniversary)."""
+    for years, name in TENURE_BANDS:
+        if years is None or day < _anniversary(start, years):
+            return name
+    raise AssertionError("the last band is open")
+
+
+def tenure_groups(
+    spells: list[Employment], start: date, end: date, *, min_group: int
+) -> list[dict[str, Any]]:
+    """Attrition by tenure band. Tenure changes with time, so a band is measured on each day:
+    its headcount on a sample day counts the spells active then with that tenure, its
+    separations the spells that ended in the period with that tenure on their last day (the
+    end day). On every day the bands split the headcount, so the bands add up to the
+    organization and the small-group rule with complementary suppression applies as for teams."""
+    days = sample_days(start, end)
+    counts = {name: 0 for _, name in TENURE_BANDS}
+    gone: dict[str, list[Employment]] = {name: [] for _, name in TENURE_BANDS}
+    behind: dict[str, set[str]] = {name: set() for _, name in TENURE_BANDS}
+    for spell in spells:
+        for day in days:
+            if _active(spell, day):
+                band = tenure_band(spell.start, day)
+                counts[band] += 1
+                behind[band].add(spell.person)
+        if spell.end is not None and start <= spell.end < end:
+            band = tenure_band(spell.start, spell.end)
+            gone[band].append(spell)
+            behind[band].add(spell.person)
+    present = {band: frozenset(people) for band, people in behind.items() if people}
+    hidden = _hidden(present, min_group)
+    groups = []
+    for _, band in TENURE_BANDS:
+        if band not in present:
+            continue
+        if band in hidden:
+            groups.append({"group": band, "suppressed": True})
+            continue
+        average = counts[band] / len(days)
+        rate = None if average == 0 else 100 * len(gone[band]) / average
+        groups.append(
+            {
+                "group": band,
+                "separations": len(gone[band]),
+                "average_headcount": round(average, 4),
+                "rate": None if rate is None else round(rate, 4),
+            }
+        )
+    return groups

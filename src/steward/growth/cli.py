@@ -29,7 +29,9 @@ def _day(value: str | None, default: date, option: str) -> date:
 def metrics_attrition(
     start: str | None = typer.Option(None, "--from", help="First day (YYYY-MM-DD)."),
     end: str | None = typer.Option(None, "--to", help="Day after the last (YYYY-MM-DD)."),
-    by: str | None = typer.Option(None, help="Group by team, level, manager or location."),
+    by: str | None = typer.Option(
+        None, help="Group by team, level, manager, location or tenure (band)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
     """Attrition rate per METRICS.md, optionally by group (small groups hidden)."""

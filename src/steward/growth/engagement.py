@@ -215,6 +215,36 @@ def comments(survey: Any, threshold: int | None = None) -> list[str] | None:
     return sorted(texts)
 
 
+def participation(survey: Any, threshold: int | None = None) -> dict[str, Any]:
+    """Who was asked and how many answered: the audience (team names, or the whole
+    organization), the people employed in it on the opening day, and the response rate, shown
+    only when at least `threshold` people answered (a count below it is hidden too)."""
+    from steward.growth.models import SurveyAnswer
+    from steward.org import selectors as org_selectors
+
+    threshold = threshold or min_group()
+    teams = list(survey.audience.order_by("name"))
+    sizes = org_selectors.team_sizes(on=survey.opened_on)
+    invited = sum(sizes.get(t.pk, 0) for t in teams) if teams else sum(sizes.values())
+    respondents = (
+        SurveyAnswer.objects.filter(question__survey=survey).values("respondent").distinct().count()
+    )
+    result: dict[str, Any] = {
+        "audience": [t.name for t in teams] or ["the whole organization"],
+        "invited": invited,
+        "opened_on": survey.opened_on,
+        "closes_on": survey.closes_on,
+        "open": survey.opened_on <= date.today()
+        and (survey.closes_on is None or survey.closes_on >= date.today()),
+    }
+    if respondents < threshold:
+        result["suppressed"] = True
+    else:
+        result["respondents"] = respondents
+        result["rate"] = round(100 * respondents / invited, 1) if invited else None
+    return result
+
+
 def enps_drops(threshold: int | None = None) -> list[dict[str, Any]]:
     """Groups whose shown eNPS fell by at least DROP_POINTS between the last two rounds."""
     rounds = enps_trend(threshold)

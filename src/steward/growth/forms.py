@@ -7,16 +7,18 @@ from datetime import date
 from typing import Any
 
 from django import forms
+from django.utils.text import slugify
 
 from steward.core import policy
 from steward.core.forms import ServiceForm, date_input
-from steward.growth import services
+from steward.growth import rules, services
 from steward.growth.models import (
     Competency,
     DevelopmentGoal,
     LadderLevel,
     OnboardingTemplate,
     PromotionCase,
+    Survey,
 )
 from steward.org.forms import person_field, set_picker_rows
 
@@ -329,4 +331,371 @@ class OnboardingForm(ServiceForm):
             template=data["template"],
             buddy=data["buddy"],
             start=data["start"],
+        )
+
+
+# --- engagement surveys ---------------------------------------------------------------------
+
+_QUESTION = re.compile(r"^(?:\[(?P<key>[^\]]*)\]\s*)?(?P<kind>[A-Za-z]+)\s*:\s*(?P<text>.*)$")
+
+
+def parse_questions(text: str) -> list[services.QuestionIn]:
+    """One question per line: "kind: text", or "[key] kind: text" to keep a key (kinds: enps,
+    scale, text). A line without a key gets one: `enps` for the eNPS question, else from the
+    words of the question."""
+    questions: list[services.QuestionIn] = []
+    problems: list[str] = []
+    taken: set[str] = set()
+    pending: list[tuple[int, str, str]] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _QUESTION.match(line)
+        if match is None:
+            problems.append(
+                f"line {number}: write “kind: question” (kinds: enps, scale, text), "
+                "e.g. “scale: I know what is expected of me at work”"
+            )
+            continue
+        kind = match.group("kind").lower()
+        key = (match.group("key") or "").strip()
+        if key and not re.fullmatch(r"[A-Za-z0-9_-]{1,100}", key):
+            problems.append(f"line {number}: key [{key}] may hold letters, digits, - and _ only")
+            continue
+        if key:
+            taken.add(key)
+            questions.append(services.QuestionIn(key, kind, match.group("text"), number))
+        else:
+            pending.append((number, kind, match.group("text")))
+    for number, kind, words in pending:
+        base = "enps" if kind == "enps" else (slugify(words)[:40].strip("-") or "question")
+        key, n = base, 2
+        while key in taken:
+            key, n = f"{base}-{n}", n + 1
+        taken.add(key)
+        questions.append(services.QuestionIn(key, kind, words, number))
+    if problems:
+        raise services.GrowthError(problems[0], fields={"questions": problems})
+    return sorted(questions, key=lambda q: q.line)
+
+
+def questions_text(survey: Survey) -> str:
+    """A survey's questions as the form shows them (keys kept, so edits match)."""
+    return "\n".join(f"[{q.key}] {q.kind}: {q.text}" for q in survey.questions.all())
+
+
+class SurveyForm(ServiceForm):
+    """Create or change a survey round: title, dates, who is asked, the questions. Answers are
+    anonymous and arrive by import (`steward import survey FILE`)."""
+
+    title = forms.CharField(max_length=200)
+    key = forms.SlugField(
+        max_length=100,
+        label="Survey id",
+        help_text="the survey id column of the answers file, e.g. 2027-q1 (cannot change later)",
+    )
+    opened_on = forms.DateField(widget=date_input(), initial=date.today, label="Opens on")
+    closes_on = forms.DateField(widget=date_input(), required=False, label="Closes on")
+    audience: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(  # type: ignore[type-arg]
+        queryset=None,
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
+        help_text="the teams asked; none selected asks the whole organization",
+    )
+    intro = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        label="Introduction",
+        help_text="shown to respondents above the questions",
+    )
+    questions = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=(
+            "one per line, “kind: question”; kinds: enps (0–10, “How likely are you to "
+            "recommend us as a place to work?”), scale (1–5 agreement), text (a comment). "
+            "“[key] kind: question” keeps a key; a question with answers keeps its key and kind"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from steward.org import selectors as org_selectors
+
+        field = self.fields["audience"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = org_selectors.team_list(actor=self.actor).order_by("name")
+        survey = self.instance
+        if survey is not None:
+            key = self.fields["key"]
+            key.disabled = True
+            key.required = False
+            self.initial["key"] = survey.key
+            if not self.is_bound:
+                self.initial.update(
+                    title=survey.title,
+                    key=survey.key,
+                    opened_on=survey.opened_on,
+                    closes_on=survey.closes_on,
+                    audience=list(survey.audience.all()),
+                    intro=survey.intro,
+                    questions=questions_text(survey),
+                )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        survey = self.instance
+        return services.survey_save(
+            actor=self.actor,
+            survey=survey,
+            key=survey.key if survey is not None else data["key"],
+            title=data["title"],
+            opened_on=data["opened_on"],
+            closes_on=data["closes_on"],
+            audience=list(data["audience"]),
+            intro=data["intro"],
+            questions=parse_questions(data["questions"]),
+        )
+
+
+# --- onboarding templates, the training catalog, coaching -----------------------------------
+
+_TASK = re.compile(r"^(?:day\s*)?(?P<day>\d+)\s+(?P<owner>[A-Za-z]+)\s*:\s*(?P<title>.+)$", re.I)
+OWNERS = ("joiner", "manager", "buddy")
+
+
+def parse_tasks(text: str) -> list[tuple[str, int, str]]:
+    """One task per line: "DAY OWNER: what", e.g. "3 manager: first 1:1" (owners: joiner,
+    manager, buddy; day 0-365 after the start)."""
+    tasks: list[tuple[str, int, str]] = []
+    problems: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        match = _TASK.match(line)
+        if match is None:
+            problems.append(f"line {number}: write “day owner: task”, e.g. “3 manager: first 1:1”")
+            continue
+        day, owner = int(match.group("day")), match.group("owner").lower()
+        if owner not in OWNERS:
+            problems.append(f"line {number}: owner {owner!r} is not one of joiner, manager, buddy")
+        if day > 365:
+            problems.append(f"line {number}: day {day:,} is after the first year: 0 to 365")
+        tasks.append((match.group("title").strip(), day, owner))
+    if not tasks and not problems:
+        problems.append("add at least one task, one per line")
+    if problems:
+        raise services.GrowthError(problems[0], fields={"tasks": problems})
+    return tasks
+
+
+class OnboardingTemplateForm(ServiceForm):
+    """Create or change an onboarding template: its tasks with day and owner."""
+
+    title = forms.CharField(max_length=200)
+    key = forms.SlugField(max_length=100, label="Short name", help_text="letters, digits, -")
+    tasks = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 10}),
+        help_text=(
+            "one per line, “day owner: task” — day after the start (0–365; 30/60/90 phases), "
+            "owner joiner, manager or buddy; e.g. “1 buddy: lunch together”"
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        template = self.instance
+        if template is not None:
+            self.fields["key"].disabled = True
+            self.fields["key"].required = False
+            self.initial["key"] = template.key
+            if not self.is_bound:
+                self.initial.update(
+                    title=template.title,
+                    tasks="\n".join(f"{t.day} {t.owner}: {t.title}" for t in template.tasks.all()),
+                )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        from steward.growth.models import OnboardingTemplate
+
+        key = self.instance.key if self.instance is not None else data["key"]
+        if self.instance is None and OnboardingTemplate.objects.filter(key=key).exists():
+            raise services.GrowthError(
+                "taken", fields={"key": [f"{key!r} is taken: pick another short name"]}
+            )
+        return services.onboarding_template_save(
+            actor=self.actor, key=key, title=data["title"], tasks=parse_tasks(data["tasks"])
+        )
+
+
+class CourseForm(ServiceForm):
+    """Create or change a catalog course."""
+
+    title = forms.CharField(max_length=300)
+    key = forms.SlugField(max_length=100, label="Short name", help_text="letters, digits, -")
+    provider = forms.CharField(max_length=200, required=False)
+    hours = forms.DecimalField(min_value=0, max_digits=6, decimal_places=1, required=False)
+    cost = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, initial=0)
+    currency = forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        initial="EUR",
+        max_length=3,
+        error_messages={"invalid": "three capital letters, e.g. EUR"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        course = self.instance
+        if course is not None:
+            self.fields["key"].disabled = True
+            self.fields["key"].required = False
+            self.initial["key"] = course.key
+            if not self.is_bound:
+                self.initial.update(
+                    title=course.title,
+                    provider=course.provider,
+                    hours=course.hours,
+                    cost=course.cost,
+                    currency=course.currency,
+                )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        from steward.growth.models import Course
+
+        key = self.instance.key if self.instance is not None else data["key"]
+        if self.instance is None and Course.objects.filter(key=key).exists():
+            raise services.GrowthError(
+                "taken", fields={"key": [f"{key!r} is taken: pick another short name"]}
+            )
+        return services.course_save(
+            actor=self.actor,
+            key=key,
+            title=data["title"],
+            provider=data["provider"],
+            hours=data["hours"],
+            cost=data["cost"],
+            currency=data["currency"],
+        )
+
+
+class CoachingForm(ServiceForm):
+    """Start coaching a team lead."""
+
+    coach = person_field()
+    lead = person_field(label="Team lead")
+    started_on = forms.DateField(widget=date_input(), initial=date.today, label="Starting on")
+    goals = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="one goal per line"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_picker_rows(self, self.actor)
+        me = policy.person_of(self.actor)
+        if me is not None and not self.is_bound:
+            self.initial["coach"] = me
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        if data["coach"].pk == data["lead"].pk:
+            raise services.GrowthError(
+                "same person", fields={"lead": ["a coach coaches someone else"]}
+            )
+        return services.coaching_start(
+            actor=self.actor,
+            coach=data["coach"],
+            lead=data["lead"],
+            started_on=data["started_on"],
+            goals=data["goals"].splitlines(),
+        )
+
+
+class CoachingSessionForm(ServiceForm):
+    """Record a coaching session (notes: the coach and the lead only)."""
+
+    held_on = forms.DateField(widget=date_input(), initial=date.today, label="Held on")
+    topic = forms.CharField(max_length=300)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        required=False,
+        help_text="only the coach and the lead see these notes",
+    )
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.coaching_session_record(
+            actor=self.actor,
+            programme=self.instance,
+            held_on=data["held_on"],
+            topic=data["topic"],
+            notes=data["notes"],
+        )
+
+
+class TrainingRecordForm(ServiceForm):
+    """Record that someone took a course."""
+
+    person = person_field()
+    course: forms.ModelChoiceField = forms.ModelChoiceField(queryset=None)  # type: ignore[type-arg]
+    completed_on = forms.DateField(widget=date_input(), initial=date.today, label="Completed on")
+    cost = forms.DecimalField(
+        min_value=0,
+        max_digits=10,
+        decimal_places=2,
+        required=False,
+        help_text="leave empty for the catalog's cost",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from steward.growth.models import Course
+
+        set_picker_rows(self, self.actor)
+        field = self.fields["course"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Course.objects.order_by("title")
+        me = policy.person_of(self.actor)
+        if me is not None and not self.is_bound:
+            self.initial["person"] = me
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        if not rules.may_keep_plan(self.actor, data["person"].pk):
+            raise services.GrowthError(
+                "not yours", fields={"person": ["you record training for yourself or your reports"]}
+            )
+        return services.training_record_add(
+            actor=self.actor,
+            person=data["person"],
+            course=data["course"],
+            completed_on=data["completed_on"],
+            cost=data["cost"],
+        )
+
+
+class TrainingBudgetForm(ServiceForm):
+    """Set a person's training budget for a year."""
+
+    person = person_field()
+    year = forms.IntegerField(min_value=2000, max_value=2100, initial=lambda: date.today().year)
+    amount = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2)
+    currency = forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        initial="EUR",
+        max_length=3,
+        error_messages={"invalid": "three capital letters, e.g. EUR"},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_picker_rows(self, self.actor)
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        if not rules.may_manage_person(self.actor, data["person"].pk):
+            raise services.GrowthError(
+                "not yours", fields={"person": ["budgets are set by the managers above the person"]}
+            )
+        return services.training_budget_set(
+            actor=self.actor,
+            person=data["person"],
+            year=data["year"],
+            amount=data["amount"],
+            currency=data["currency"],
         )

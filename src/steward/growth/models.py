@@ -362,6 +362,10 @@ class Survey(models.Model):
     key = models.CharField(max_length=100, unique=True)
     title = models.CharField(max_length=200)
     opened_on = models.DateField()
+    closes_on = models.DateField(null=True, blank=True)
+    # Who is asked: these teams (empty: the whole organization).
+    audience = models.ManyToManyField("org.Team", blank=True, related_name="+")
+    intro = models.TextField(blank=True)
 
     class Meta:
         ordering = ["opened_on", "key"]

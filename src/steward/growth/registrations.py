@@ -107,3 +107,8 @@ def _mask_private_text_in_the_audit_log() -> None:
     ):
         auditlog.unregister(model)
         auditlog.register(model, mask_fields=fields)
+    # Who is asked is part of a survey's history.
+    from steward.growth.models import Survey
+
+    auditlog.unregister(Survey)
+    auditlog.register(Survey, m2m_fields={"audience"})

@@ -16,7 +16,14 @@ from django.db.models import Prefetch
 from steward.growth import attrition, engagement, rules, survival
 from steward.org import selectors as org_selectors
 
-GROUPINGS = ("team", "level", "manager", "location")
+GROUPINGS = ("team", "level", "manager", "location", "tenure")
+GROUPING_LABELS = {
+    "team": "team",
+    "level": "level",
+    "manager": "manager",
+    "location": "location",
+    "tenure": "tenure band",
+}
 
 
 def _people(actor: Any) -> list[Any]:

@@ -636,3 +636,162 @@ def training_budget_set(
     budget.amount, budget.currency = amount, currency
     _save(budget)
     return budget
+
+
+# --- engagement surveys ---------------------------------------------------------------------
+
+SURVEY_KINDS = ("enps", "scale", "text")
+
+
+@dataclass(frozen=True)
+class QuestionIn:
+    """A survey question as the form or a caller gives it (`line` locates it for errors)."""
+
+    key: str
+    kind: str
+    text: str
+    line: int = 0
+
+
+def _survey_problems(
+    *,
+    survey: Any,
+    opened_on: date,
+    closes_on: date | None,
+    audience: Sequence[Any],
+    questions: Sequence[QuestionIn],
+    min_group: int,
+) -> dict[str, list[str]]:
+    """Everything wrong with a survey as asked, by form field (empty when it can be saved)."""
+    from steward.growth.models import SurveyAnswer
+    from steward.org import selectors as org_selectors
+
+    problems: dict[str, list[str]] = {}
+
+    def add(field: str, message: str) -> None:
+        problems.setdefault(field, []).append(message)
+
+    if closes_on is not None and closes_on < opened_on:
+        add("closes_on", f"closes before it opens ({opened_on:%Y-%m-%d}): pick a later day")
+    if not questions:
+        add("questions", "add at least one question, one per line")
+    seen: set[str] = set()
+    texts: set[str] = set()
+    for q in questions:
+        where = f"line {q.line}: " if q.line else ""
+        if q.kind not in SURVEY_KINDS:
+            add("questions", f"{where}kind {q.kind!r} is not one of enps, scale, text")
+        if not q.text.strip():
+            add("questions", f"{where}write the question after the kind")
+        if q.key in seen:
+            add("questions", f"{where}key {q.key!r} is used twice: give each question its own")
+        seen.add(q.key)
+        if q.text.strip().lower() in texts:
+            add("questions", f"{where}the same question is asked twice: remove one")
+        texts.add(q.text.strip().lower())
+    if sum(1 for q in questions if q.kind == "enps") > 1:
+        add("questions", "one eNPS question per survey (eNPS is one figure per round)")
+    if survey is not None:
+        asked = {q.key: q for q in questions}
+        answered = set(
+            SurveyAnswer.objects.filter(question__survey=survey)
+            .values_list("question__key", flat=True)
+            .distinct()
+        )
+        for old in survey.questions.all():
+            if old.key not in answered:
+                continue
+            new = asked.get(old.key)
+            if new is None:
+                add("questions", f"[{old.key}] has answers: it cannot be removed")
+            elif new.kind != old.kind:
+                add("questions", f"[{old.key}] has answers: its kind stays {old.kind}")
+    # Results show only for groups of at least `min_group`: a smaller audience would never see
+    # a result, and a survey of two people is not anonymous.
+    sizes = org_selectors.team_sizes(on=opened_on)
+    invited = sum(sizes.get(team.pk, 0) for team in audience) if audience else sum(sizes.values())
+    if invited < min_group:
+        add(
+            "audience",
+            f"{invited:,} people are employed in the audience on {opened_on:%Y-%m-%d}; results "
+            f"show only for groups of at least {min_group:,}: add teams or ask everyone",
+        )
+    return problems
+
+
+@transaction.atomic
+def survey_save(
+    *,
+    actor: Any,
+    survey: Any = None,
+    key: str,
+    title: str,
+    opened_on: date,
+    closes_on: date | None = None,
+    audience: Sequence[Any] = (),
+    intro: str = "",
+    questions: Sequence[QuestionIn],
+) -> Any:
+    """Create a survey round (survey=None) or change one: title, dates, audience (teams; none
+    means everyone), questions. A question that has answers keeps its key and kind. Answers are
+    never read or written here."""
+    from steward.growth import engagement
+    from steward.growth.models import Survey, SurveyQuestion
+
+    if not (_system(actor) or rules.may_import_surveys(actor)):
+        raise PermissionDenied("only the people role, the CTO and admins create surveys")
+    if survey is None and Survey.objects.filter(key=key).exists():
+        raise GrowthError(
+            "a survey with this key exists", fields={"key": [f"{key!r} is taken: pick another"]}
+        )
+    problems = _survey_problems(
+        survey=survey,
+        opened_on=opened_on,
+        closes_on=closes_on,
+        audience=audience,
+        questions=questions,
+        min_group=engagement.min_group(),
+    )
+    if problems:
+        first = next(iter(problems.values()))[0]
+        raise GrowthError(first, fields=problems)
+    if survey is None:
+        survey = Survey(key=key)
+    survey.title, survey.opened_on, survey.closes_on = title.strip(), opened_on, closes_on
+    survey.intro = intro
+    _save(survey)
+    if {t.pk for t in survey.audience.all()} != {t.pk for t in audience}:
+        survey.audience.set(list(audience))
+    stored = {q.key: q for q in survey.questions.all()}
+    for q in questions:
+        old = stored.pop(q.key, None)
+        if old is None:
+            _save(SurveyQuestion(survey=survey, key=q.key, kind=q.kind, text=q.text.strip()))
+        elif (old.kind, old.text) != (q.kind, q.text.strip()):
+            old.kind, old.text = q.kind, q.text.strip()
+            _save(old)
+    for old in stored.values():  # unanswered (checked above): removing loses nothing
+        old.delete()
+    return survey
+
+
+@transaction.atomic
+def onboarding_template_delete(*, actor: Any, template: Any) -> None:
+    """Delete a template (its tasks go with it; plans made from it keep their own copied tasks
+    and lose only the link)."""
+    if not (_system(actor) or rules.may_edit_ladder(actor)):
+        raise PermissionDenied("only the people role, the CTO and admins change templates")
+    template.delete()
+
+
+@transaction.atomic
+def course_delete(*, actor: Any, course: Any) -> None:
+    """Delete a catalog course nobody took (a course with training records stays)."""
+    if not (_system(actor) or rules.may_edit_ladder(actor)):
+        raise PermissionDenied("only the people role, the CTO and admins change the catalog")
+    if course.records.exists():
+        raise GrowthError(
+            "people took this course",
+            fields={"__all__": ["people took this course: their records keep it"]},
+        )
+    course.delete()

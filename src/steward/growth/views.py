@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from steward.core import policy
-from steward.core.editing import form_page, require
+from steward.core.editing import delete_page, form_page, require
 from steward.growth import forms, rules, selectors
 from steward.org import selectors as org_selectors
 
@@ -360,8 +361,37 @@ def engagement(request: HttpRequest) -> HttpResponse:
         "drops": results.enps_drops(),
         "min_group": results.min_group(),
         "may_import": rules.may_import_surveys(request.user),
+        "participation": results.participation(chosen) if chosen else None,
     }
     return render(request, "growth/engagement.html", context)
+
+
+def survey_create(request: HttpRequest) -> HttpResponse:
+    """A new survey round: title, dates, audience, questions (answers are imported)."""
+    require(rules.may_import_surveys(request.user))
+    form = forms.SurveyForm(request.POST or None, actor=request.user)
+    return form_page(
+        request,
+        form,
+        title="New survey",
+        back=reverse("growth:engagement"),
+        done=lambda survey: f"{reverse('growth:engagement')}?survey={survey.key}",
+        intro="Answers are anonymous: no answer is linked to a person, and results show only "
+        "for groups that reach the small-group threshold.",
+    )
+
+
+def survey_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Change a survey round; questions that have answers keep their key and kind."""
+    from steward.growth.models import Survey
+
+    require(rules.may_import_surveys(request.user))
+    survey = Survey.objects.filter(key=key).first()
+    if survey is None:
+        raise Http404("no such survey")
+    form = forms.SurveyForm(request.POST or None, actor=request.user, instance=survey)
+    back = f"{reverse('growth:engagement')}?survey={survey.key}"
+    return form_page(request, form, title=f"Edit {survey.title}", back=back, done=lambda _: back)
 
 
 # --- attrition and retention ----------------------------------------------------------------
@@ -398,7 +428,8 @@ def attrition(request: HttpRequest) -> HttpResponse:
     context = {
         "report": retention.attrition_report(actor=request.user, start=start, end=end, by=by),
         "by": by,
-        "groupings": retention.GROUPINGS,
+        "groupings": retention.GROUPING_LABELS.items(),
+        "by_label": retention.GROUPING_LABELS[by],
         "start": start,
         "end": end,
         "period_days": (end - start).days,
@@ -442,6 +473,18 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         "today": today,
         "may_start": bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
         or bool(policy.subtree_ids(request.user)),
+        "templates": [
+            {
+                "title": t.title,
+                "key": t.key,
+                "tasks": len(tasks := list(t.tasks.all())),
+                "last_day": max((task.day for task in tasks), default=None),
+            }
+            for t in policy.visible(request.user, "growth.OnboardingTemplate").prefetch_related(
+                "tasks"
+            )
+        ],
+        "may_edit_templates": rules.may_edit_ladder(request.user),
     }
     return render(request, "growth/onboarding.html", context)
 
@@ -502,9 +545,179 @@ def coaching(request: HttpRequest) -> HttpResponse:
     """Coaching programmes for team leads, and training: catalog, records, budgets."""
     text = request.GET.get("year") or ""
     year = int(text) if text.isdigit() and 1900 <= int(text) <= 2999 else date.today().year
+    me = policy.person_of(request.user)
+    programmes = selectors.coaching_list(actor=request.user)
+    for programme in programmes:
+        programme.may_record = me is not None and me.pk in (programme.coach_id, programme.lead_id)
     context = {
-        "programmes": selectors.coaching_list(actor=request.user),
+        "programmes": programmes,
         "training": selectors.training_overview(actor=request.user, year=year),
         "year": year,
+        "may_edit_catalog": rules.may_edit_ladder(request.user),
+        "may_set_budgets": rules.may_edit_ladder(request.user)
+        or bool(policy.subtree_ids(request.user)),
+        "may_start_coaching": bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
+        or me is not None,
     }
     return render(request, "growth/coaching.html", context)
+
+
+# --- onboarding templates, catalog, coaching forms ------------------------------------------
+
+
+def _template(key: str) -> Any:
+    from steward.growth.models import OnboardingTemplate
+
+    template = OnboardingTemplate.objects.filter(key=key).first()
+    if template is None:
+        raise Http404("no such onboarding template")
+    return template
+
+
+def onboarding_template_create(request: HttpRequest) -> HttpResponse:
+    """A new onboarding template (people role, CTO, admins)."""
+    require(rules.may_edit_ladder(request.user))
+    form = forms.OnboardingTemplateForm(request.POST or None, actor=request.user)
+    back = reverse("growth:onboarding")
+    return form_page(request, form, title="New onboarding template", back=back, done=lambda _: back)
+
+
+def onboarding_template_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Change a template's title and tasks (plans already made keep their tasks)."""
+    require(rules.may_edit_ladder(request.user))
+    template = _template(key)
+    form = forms.OnboardingTemplateForm(request.POST or None, actor=request.user, instance=template)
+    back = reverse("growth:onboarding")
+    return form_page(
+        request,
+        form,
+        title=f"Edit {template.title}",
+        back=back,
+        done=lambda _: back,
+        intro="Plans already started from this template keep their own tasks.",
+    )
+
+
+def onboarding_template_delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Delete a template (plans made from it keep their tasks)."""
+    from steward.core.deletion import deletion_summary
+    from steward.growth import services
+
+    require(rules.may_edit_ladder(request.user))
+    template = _template(key)
+    back = reverse("growth:onboarding")
+    return delete_page(
+        request,
+        what=f"the onboarding template {template.title}",
+        summary=deletion_summary(
+            template,
+            {
+                "growth.onboardingtemplatetask": "template tasks",
+                "growth.onboardingplan": "onboarding plans (they keep their tasks)",
+            },
+        ),
+        back=back,
+        done=back,
+        delete=lambda: services.onboarding_template_delete(actor=request.user, template=template),
+    )
+
+
+def _course(key: str) -> Any:
+    from steward.growth.models import Course
+
+    course = Course.objects.filter(key=key).first()
+    if course is None:
+        raise Http404("no such course")
+    return course
+
+
+def course_create(request: HttpRequest) -> HttpResponse:
+    """A new catalog course (people role, CTO, admins)."""
+    require(rules.may_edit_ladder(request.user))
+    form = forms.CourseForm(request.POST or None, actor=request.user)
+    back = reverse("growth:coaching")
+    return form_page(request, form, title="New course", back=back, done=lambda _: back)
+
+
+def course_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Change a catalog course (records keep the cost they were recorded with)."""
+    require(rules.may_edit_ladder(request.user))
+    course = _course(key)
+    form = forms.CourseForm(request.POST or None, actor=request.user, instance=course)
+    back = reverse("growth:coaching")
+    return form_page(request, form, title=f"Edit {course.title}", back=back, done=lambda _: back)
+
+
+def course_delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Delete a course nobody took (training records block it)."""
+    from steward.core.deletion import deletion_summary
+    from steward.growth import services
+
+    require(rules.may_edit_ladder(request.user))
+    course = _course(key)
+    back = reverse("growth:coaching")
+    return delete_page(
+        request,
+        what=f"the course {course.title}",
+        summary=deletion_summary(course, {"growth.trainingrecord": "training records"}),
+        back=back,
+        done=back,
+        delete=lambda: services.course_delete(actor=request.user, course=course),
+    )
+
+
+def coaching_create(request: HttpRequest) -> HttpResponse:
+    """Start a coaching programme (the coach themself, or people/CTO/admins)."""
+    require(
+        bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
+        or policy.person_of(request.user) is not None
+    )
+    form = forms.CoachingForm(request.POST or None, actor=request.user)
+    back = reverse("growth:coaching")
+    return form_page(request, form, title="Start coaching", back=back, done=lambda _: back)
+
+
+def coaching_session_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a session of a programme (the coach and the lead only)."""
+    programme = (
+        policy.visible(request.user, "growth.CoachingProgramme")
+        .select_related("coach", "lead")
+        .filter(pk=pk)
+        .first()
+    )
+    if programme is None:
+        raise Http404("no such coaching programme")
+    me = policy.person_of(request.user)
+    require(me is not None and me.pk in (programme.coach_id, programme.lead_id))
+    form = forms.CoachingSessionForm(request.POST or None, actor=request.user, instance=programme)
+    back = reverse("growth:coaching")
+    return form_page(
+        request,
+        form,
+        title=f"Session: {programme.coach.name} coaching {programme.lead.name}",
+        back=back,
+        done=lambda _: back,
+    )
+
+
+def training_record_create(request: HttpRequest) -> HttpResponse:
+    """Record a course someone took (themself, their managers, people/CTO/admins)."""
+    require(policy.person_of(request.user) is not None or rules.may_edit_ladder(request.user))
+    form = forms.TrainingRecordForm(request.POST or None, actor=request.user)
+    back = reverse("growth:coaching")
+    return form_page(request, form, title="Record training", back=back, done=lambda _: back)
+
+
+def training_budget_set(request: HttpRequest) -> HttpResponse:
+    """Set a training budget (managers above the person, people/CTO/admins)."""
+    require(rules.may_edit_ladder(request.user) or bool(policy.subtree_ids(request.user)))
+    form = forms.TrainingBudgetForm(request.POST or None, actor=request.user)
+    back = reverse("growth:coaching")
+    return form_page(
+        request,
+        form,
+        title="Set a training budget",
+        back=back,
+        done=lambda _: back,
+        intro="Setting a budget again for the same person and year changes it.",
+    )

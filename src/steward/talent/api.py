@@ -92,11 +92,47 @@ def candidates_detail(request: HttpRequest, candidate_id: int) -> dict[str, Any]
 
 
 @router.get("/funnel", url_name="talent_funnel")
-def funnel(request: HttpRequest, team: str | None = None) -> dict[str, Any]:
-    """`steward metrics hiring` for `?from=&to=&team=` (METRICS.md "Hiring")."""
+def funnel(
+    request: HttpRequest, team: str | None = None, requisition: str | None = None
+) -> dict[str, Any]:
+    """`steward metrics hiring` for `?from=&to=&team=&requisition=` (METRICS.md "Hiring")."""
     _require(rules.may_see_hiring(request.user))
     start, end = parse_period(request.GET.get("from"), request.GET.get("to"), default_days=365)
-    return selectors.hiring_metrics(actor=request.user, start=start, end=end, team=team)
+    return selectors.hiring_metrics(
+        actor=request.user, start=start, end=end, team=team, requisition=requisition
+    )
+
+
+@router.get("/funnel/applications", url_name="talent_funnel_applications")
+def funnel_applications(
+    request: HttpRequest,
+    what: str = "applications",
+    stage: str | None = None,
+    team: str | None = None,
+    requisition: str | None = None,
+) -> dict[str, Any]:
+    """The applications behind one funnel number: `?what=reached|passed|stopped&stage=` or
+    `?what=applications|hires`, with `from`, `to`, `team`, `requisition` as for `/funnel`.
+    Rows name the candidate only where the caller may see that candidate (else `null`)."""
+    from ninja.errors import HttpError
+
+    from steward.talent import funnel as figures
+
+    _require(rules.may_see_hiring(request.user))
+    if what not in figures.DRILL_KINDS:
+        raise HttpError(422, f"what {what!r}: one of {', '.join(figures.DRILL_KINDS)}")
+    if what in ("reached", "passed", "stopped") and not stage:
+        raise HttpError(422, f"what={what} needs stage=")
+    start, end = parse_period(request.GET.get("from"), request.GET.get("to"), default_days=365)
+    return selectors.funnel_drilldown(
+        actor=request.user,
+        start=start,
+        end=end,
+        what=what,
+        stage=stage,
+        team=team,
+        requisition=requisition,
+    )
 
 
 @router.get("/diversity", url_name="talent_diversity")

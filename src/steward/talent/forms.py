@@ -396,3 +396,29 @@ class InterviewerForm(ServiceForm):
             interview=data["interview"],
             kit=selectors.kit_for(app.requisition),
         )
+
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+
+
+class ImportUploadForm(forms.Form):
+    """An applications file to check and preview before anything is written."""
+
+    file = forms.FileField(
+        label="Export file",
+        help_text=(
+            "a Greenhouse or Lever CSV report or JSON export, or Steward's applications CSV "
+            "(one row per stage entered); at most 10 MB"
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        name = upload.name or ""
+        if not name.lower().endswith((".csv", ".json")):
+            raise forms.ValidationError(f"{name} is neither .csv nor .json: export as CSV or JSON")
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"{name} has {upload.size:,} bytes; at most {MAX_UPLOAD_BYTES:,}: split the export"
+            )
+        return upload

@@ -266,3 +266,48 @@ def reached_by_group(records: Sequence[AppRecord], start: date, end: date) -> di
         if r.outcome == "hired":
             rows["Hired"][group].add(who)
     return {s: dict(groups) for s, groups in rows.items()}
+
+
+# --- drill-down: the applications behind a figure -------------------------------------------
+
+DRILL_KINDS = ("reached", "passed", "stopped", "applications", "hires")
+
+
+def behind(
+    records: Sequence[AppRecord], start: date, end: date, *, what: str, stage: str | None = None
+) -> list[dict[str, Any]]:
+    """The applications a funnel figure counts, with the dates that put them there.
+
+    `reached`/`passed`/`stopped` with `stage`: the entries into the stage in the period that
+    have left it (the pass-through's denominator), those that went further (its numerator), and
+    the rest; `applications`: created in the period; `hires`: offer accepted in the period.
+    The counts equal the figures of `stages`, `summary` (tests/talent/test_funnel_chart.py)."""
+    if what not in DRILL_KINDS:
+        raise ValueError(f"what {what!r}: one of {', '.join(DRILL_KINDS)}")
+    rows: list[dict[str, Any]] = []
+    for r in records:
+        if what == "applications":
+            if _in(r.applied_at, start, end):
+                rows.append({"key": r.key, "day": r.applied_at.date(), "outcome": r.outcome})
+            continue
+        if what == "hires":
+            hired = r.hired_on()
+            if hired is not None and _in(hired, start, end):
+                rows.append({"key": r.key, "day": hired, "outcome": r.outcome})
+            continue
+        for visit, entered, left, passed in _stage_visits(r):
+            if visit != stage or left is None or not _in(entered, start, end):
+                continue
+            if (what == "passed" and not passed) or (what == "stopped" and passed):
+                continue
+            rows.append(
+                {
+                    "key": r.key,
+                    "day": entered.date(),
+                    "left": left.date(),
+                    "days": (left.date() - entered.date()).days,
+                    "passed": passed,
+                    "outcome": r.outcome,
+                }
+            )
+    return sorted(rows, key=lambda row: (row["day"], row["key"]))

@@ -19,7 +19,9 @@ changes nothing.
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -58,6 +60,54 @@ class Planned:
     reason: str = ""
 
 
+# Column names of the Greenhouse and Lever UI CSV reports (they vary per account, FORMATS.md 5.2
+# [unverified]): the first name present in the header is used.
+VENDOR_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "greenhouse": {
+        "application_id": ("Application ID",),
+        "candidate_id": ("Candidate ID",),
+        "candidate_name": ("Candidate Name", "Candidate"),
+        "first_name": ("First Name",),
+        "last_name": ("Last Name",),
+        "email": ("Email", "Email Address", "Candidate Email"),
+        "requisition": ("Requisition ID", "Job Requisition ID", "Job", "Job Name"),
+        "source": ("Source",),
+        "referrer": ("Referrer", "Credited To"),
+        "stage": ("Stage", "Stage Name", "Current Stage"),
+        "entered_at": ("Entered Stage", "Entered Stage On", "Date Entered", "Applied On"),
+        "status": ("Status", "Application Status"),
+        "rejection_reason": ("Rejection Reason",),
+        "rejection_type": ("Rejection Type",),
+    },
+    "lever": {
+        "application_id": ("Opportunity ID",),
+        "candidate_id": ("Contact ID", "Contact"),
+        "candidate_name": ("Name", "Candidate Name"),
+        "email": ("Email", "Emails"),
+        "requisition": ("Posting ID", "Posting"),
+        "source": ("Source", "Sources"),
+        "referrer": ("Referrer",),
+        "stage": ("Stage", "To Stage", "Current Stage"),
+        "entered_at": ("Stage Changed At", "Changed At", "Created At"),
+        "archive_reason": ("Archive Reason", "Archived Reason"),
+    },
+}
+
+_US_FORMATS = ("%m/%d/%Y", "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M:%S")
+
+
+def _iso_moment(text: str) -> str:
+    """An ISO moment from a vendor's date (ISO as it is; US MM/DD/YYYY read); else unchanged, so
+    the generic check names the line and column."""
+    text = text.strip()
+    for fmt in _US_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=UTC).isoformat()
+        except ValueError:
+            continue
+    return text
+
+
 def _ms(value: Any) -> datetime | None:
     if value in (None, ""):
         return None
@@ -85,9 +135,26 @@ class ApplicationsImporter(CsvImporter):
 
     # --- reading ---------------------------------------------------------------------------
 
+    def problem(
+        self,
+        line: int | None,
+        column: str | None,
+        message: str,
+        hint: str = "",
+        *,
+        file: str | None = None,
+    ) -> None:
+        """As the base, with a vendor CSV's own column names (the user's file's header)."""
+        names = getattr(self, "vendor_columns", None) or {}
+        super().problem(line, names.get(column or "", column), message, hint, file=file)
+
     def rows(self) -> list[Row]:
-        """Generic rows from the CSV, or from a Greenhouse or Lever JSON export."""
+        """Generic rows from the CSV (CONTRACT.md's, or a Greenhouse or Lever UI export), or
+        from a Greenhouse or Lever JSON export."""
         if self.path.suffix.lower() != ".json":
+            vendor = self.csv_vendor()
+            if vendor is not None:
+                return self._vendor_csv(vendor)
             return self.read_rows()
         try:
             data = json.loads(self.path.read_text(encoding="utf-8-sig"))
@@ -227,6 +294,123 @@ class ApplicationsImporter(CsvImporter):
                 self.problem(n, "stageChanges", "the opportunity has no stage changes")
         self.header = list(self.required_columns)
         return rows
+
+    # --- Greenhouse and Lever UI CSV exports -----------------------------------------------
+
+    def csv_vendor(self) -> str | None:
+        """ "greenhouse" or "lever" when the CSV header is one of their reports' (else None)."""
+        try:
+            with self.path.open(encoding="utf-8-sig", newline="") as handle:
+                header = [h.strip() for h in next(csv.reader(handle), [])]
+        except (OSError, UnicodeDecodeError, csv.Error, StopIteration):
+            return None
+        if "application_id" in header:
+            return None
+        if "Application ID" in header:
+            return "greenhouse"
+        if "Opportunity ID" in header:
+            return "lever"
+        return None
+
+    def _vendor_csv(self, vendor: str) -> list[Row]:
+        """A Greenhouse or Lever CSV report as generic rows (same line numbers). Columns are
+        found by their names in the vendor's reports (VENDOR_COLUMNS); the application's
+        status goes on its last row; US dates (MM/DD/YYYY) are read too."""
+        aliases = VENDOR_COLUMNS[vendor]
+        # Read with the vendor's header: no generic column is required at this step.
+        self.required_columns = ()  # type: ignore[misc, assignment]
+        self.extra_columns_allowed = True  # type: ignore[misc]
+        self.identifier_columns = ()  # type: ignore[misc, assignment]
+        raw = self.read_rows()
+        if self.problems:
+            return []
+        found = {
+            name: next((c for c in names if c in self.header), None)
+            for name, names in aliases.items()
+        }
+        self.vendor_columns = {k: v for k, v in found.items() if v}
+        label = "Greenhouse" if vendor == "greenhouse" else "Lever"
+        needed = ["application_id", "requisition", "stage", "entered_at"]
+        needed += ["candidate_id"] if vendor == "greenhouse" else []
+        missing = [n for n in needed if not found.get(n)]
+        if not (found.get("candidate_name") or found.get("first_name")):
+            missing.append("candidate_name")
+        for name in missing:
+            self.problem(
+                1,
+                None,
+                f"{label} column for {name} is missing",
+                f"export a report with one of the columns {', '.join(aliases[name])}",
+            )
+        if missing:
+            return []
+        if found["stage"] in ("Current Stage",):
+            self.warnings.append(
+                f"{label} report with the current stage only: no stage history is imported "
+                "(export a stage-transition report for the history)"
+            )
+
+        def value(row: Row, name: str) -> str:
+            column = found.get(name)
+            return row.get(column) if column else ""
+
+        last_line: dict[str, int] = {}
+        for row in raw:
+            last_line[value(row, "application_id")] = row.line
+        rows: list[Row] = []
+        for row in raw:
+            key = value(row, "application_id")
+            name = value(row, "candidate_name") or " ".join(
+                v for v in (value(row, "first_name"), value(row, "last_name")) if v
+            )
+            email = re.split(r"[,;\s]+", value(row, "email"))[0] if value(row, "email") else ""
+            source = re.split(r"[,;]", value(row, "source"))[0].strip()
+            outcome, reason = self._vendor_outcome(vendor, row, value)
+            rows.append(
+                Row(
+                    row.line,
+                    {
+                        "application_id": key,
+                        "candidate_id": value(row, "candidate_id") or key,
+                        "candidate_name": name,
+                        "email": email,
+                        "requisition": value(row, "requisition"),
+                        "source": source,
+                        "referrer": value(row, "referrer"),
+                        "stage": value(row, "stage"),
+                        "entered_at": _iso_moment(value(row, "entered_at")),
+                        "outcome": outcome if last_line.get(key) == row.line else "",
+                        "rejection_reason": reason,
+                    },
+                )
+            )
+        return rows
+
+    def _vendor_outcome(self, vendor: str, row: Row, value: Any) -> tuple[str, str]:
+        """(outcome, reason) of a vendor row: Greenhouse `Status` (Active, Hired, Rejected;
+        rejection type "They rejected us" → withdrew), Lever `Archive Reason` (Hired → hired,
+        any other → rejected, as in Lever's JSON)."""
+        if vendor == "lever":
+            reason = value(row, "archive_reason")
+            if not reason:
+                return "", ""
+            return ("hired", "") if reason.lower() == "hired" else ("rejected", reason)
+        status = value(row, "status").lower()
+        if status in ("", "active", "in process", "open"):
+            return "", ""
+        if status == "hired":
+            return "hired", ""
+        if status == "rejected":
+            kind = value(row, "rejection_type").lower()
+            outcome = "withdrew" if kind == "they rejected us" else "rejected"
+            return outcome, value(row, "rejection_reason")
+        self.problem(
+            row.line,
+            "status",
+            f"unknown status {value(row, 'status')!r}",
+            "Greenhouse statuses are Active, Hired or Rejected",
+        )
+        return "", ""
 
     # --- validating and planning ------------------------------------------------------------
 

@@ -255,13 +255,18 @@ def _records(
     return records
 
 
-def funnel_records(*, actor: Actor, team: str | None = None) -> list[funnel.AppRecord]:
-    """The funnel's view of the applications on requisitions `actor` may see.
+def funnel_records(
+    *, actor: Actor, team: str | None = None, requisition: str | None = None
+) -> list[funnel.AppRecord]:
+    """The funnel's view of the applications on requisitions `actor` may see (one team's, or
+    one requisition's by key).
 
     Funnel figures are counts, not candidate data: the plan roles and a manager (their own
     requisitions) see them; they are computed from every application on those requisitions.
     """
     reqs = requisition_list(actor=actor, team=team)
+    if requisition:
+        reqs = reqs.filter(key=requisition)
     return _records(Application.objects.filter(requisition__in=reqs))
 
 
@@ -276,17 +281,27 @@ def expected_by_requisition(*, actor: Actor) -> dict[str, float]:
 
 
 def hiring_metrics(
-    *, actor: Actor, start: date, end: date, team: str | None = None
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    team: str | None = None,
+    requisition: str | None = None,
 ) -> dict[str, Any]:
     """The figures of `steward metrics hiring` (METRICS.md "Hiring") for `[start, end)`, plus
-    expected hires against the plan per quarter."""
-    records = funnel_records(actor=actor, team=team)
+    expected hires against the plan per quarter; for one team (slug) or requisition (key)."""
+    records = funnel_records(actor=actor, team=team, requisition=requisition)
     result = funnel.summary(records, start, end)
     result["team"] = team
+    if requisition:
+        result["requisition"] = requisition
     rates = historical_rates()
     expected = funnel.expected_hires(records, rates)
     per_quarter: dict[str, dict[str, Any]] = {}
-    for req in requisition_list(actor=actor, team=team).exclude(status=RequisitionStatus.CANCELLED):
+    reqs = requisition_list(actor=actor, team=team)
+    if requisition:
+        reqs = reqs.filter(key=requisition)
+    for req in reqs.exclude(status=RequisitionStatus.CANCELLED):
         row = per_quarter.setdefault(
             req.quarter,
             {"quarter": req.quarter, "planned": 0, "filled": 0, "expected_hires": 0.0},
@@ -633,3 +648,54 @@ def behind_plan_findings(user: Any, on: date) -> list[Finding]:
 def quarter_label(day: date) -> str:
     """The quarter of a day as text (2027Q1)."""
     return str(quarter_of(day))
+
+
+def funnel_drilldown(
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    what: str,
+    stage: str | None = None,
+    team: str | None = None,
+    requisition: str | None = None,
+) -> dict[str, Any]:
+    """The applications behind one funnel figure. Everyone who sees the funnel gets the rows
+    (requisition, days, outcome); the candidate and a link only come with applications the
+    actor may see as candidate data (the people role, the CTO, admins, the hiring team)."""
+    records = funnel_records(actor=actor, team=team, requisition=requisition)
+    rows = funnel.behind(records, start, end, what=what, stage=stage)
+    keys = [int(r["key"]) for r in rows]
+    apps = Application.objects.filter(pk__in=keys).select_related(
+        "requisition", "requisition__team", "source"
+    )
+    by_pk = {a.pk: a for a in apps}
+    visible: dict[int, Application] = {}
+    if rules.may_see_candidates(actor):
+        visible = {
+            a.pk: a
+            for a in application_list(actor=actor).filter(pk__in=keys).select_related("candidate")
+        }
+    out = []
+    for row in rows:
+        app = by_pk[int(row["key"])]
+        seen = visible.get(app.pk)
+        out.append(
+            {
+                **row,
+                "requisition": app.requisition.key,
+                "requisition_title": app.requisition.title,
+                "team": app.requisition.team.name if app.requisition.team else "",
+                "source": app.source.name if app.source else "",
+                "outcome": app.get_outcome_display(),
+                "candidate": seen.candidate.name if seen else None,
+                "candidate_pk": seen.candidate_id if seen else None,
+            }
+        )
+    return {
+        "what": what,
+        "stage": stage,
+        "count": len(out),
+        "rows": out,
+        "hidden_candidates": sum(1 for r in out if r["candidate"] is None),
+    }

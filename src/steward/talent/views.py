@@ -350,26 +350,119 @@ def scorecard_submit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- figures --------------------------------------------------------------------------------
 
 
-def funnel(request: HttpRequest) -> HttpResponse:
-    """The hiring funnel (METRICS.md "Hiring") for a period and optionally one team."""
-    require(rules.may_see_hiring(request.user))
+def _funnel_scope(request: HttpRequest) -> dict[str, Any]:
+    """`?from=&to=&team=&requisition=` of the funnel pages (team by slug, requisition by key;
+    values the actor may not see are dropped)."""
     start, end = _period(request)
+    reqs = selectors.requisition_list(actor=request.user)
+    teams = {r.team.slug: r.team.name for r in reqs if r.team}
     team = request.GET.get("team") or None
-    data = selectors.hiring_metrics(actor=request.user, start=start, end=end, team=team)
+    if team not in teams:
+        team = None
+    requisition = request.GET.get("requisition") or None
+    if requisition and not reqs.filter(key=requisition).exists():
+        requisition = None
+    return {
+        "start": start,
+        "end": end,
+        "team": team,
+        "requisition": requisition,
+        "teams": sorted(teams.items(), key=lambda kv: kv[1]),
+        "requisitions": [(r.key, r.title) for r in reqs],
+    }
+
+
+def _drill_url(scope: dict[str, Any], what: str, stage: str | None = None) -> str:
+    from urllib.parse import urlencode
+
+    query = {"from": scope["start"].isoformat(), "to": scope["end"].isoformat(), "what": what}
+    if stage:
+        query["stage"] = stage
+    for name in ("team", "requisition"):
+        if scope[name]:
+            query[name] = scope[name]
+    return f"{reverse('talent:funnel_applications')}?{urlencode(query)}"
+
+
+def funnel(request: HttpRequest) -> HttpResponse:
+    """The hiring funnel (METRICS.md "Hiring") for a period, the whole plan, one team or one
+    requisition: a chart of the stages whose bars, like the table's numbers, open the
+    applications behind them."""
+    from steward.talent import charts
+
+    require(rules.may_see_hiring(request.user))
+    scope = _funnel_scope(request)
+    data = selectors.hiring_metrics(
+        actor=request.user,
+        start=scope["start"],
+        end=scope["end"],
+        team=scope["team"],
+        requisition=scope["requisition"],
+    )
+    for row in data["stages"]:
+        row["reached_url"] = _drill_url(scope, "reached", row["stage"])
+        row["passed_url"] = _drill_url(scope, "passed", row["stage"])
+        row["stopped_url"] = _drill_url(scope, "stopped", row["stage"])
+        row["stopped"] = row["reached"] - row["passed"]
+    shown = [row for row in data["stages"] if row["reached"]]
     calibration = (
         selectors.interviewer_calibration(actor=request.user)
         if rules.may_see_candidates(request.user)
         else []
     )
     context = {
+        **scope,
         "data": data,
-        "start": start,
-        "end": end,
-        "team": team or "",
+        "team": scope["team"] or "",
+        "chart_svg": charts.funnel_svg(shown) if shown else "",
+        "applications_url": _drill_url(scope, "applications"),
+        "hires_url": _drill_url(scope, "hires"),
         "calibration": calibration,
         "may_see_diversity": rules.may_see_diversity(request.user),
     }
     return render(request, "talent/funnel.html", context)
+
+
+DRILL_TITLES = {
+    "reached": "Entered {stage} in the period and left it",
+    "passed": "Went further than {stage}",
+    "stopped": "Stopped at {stage}",
+    "applications": "Applications created in the period",
+    "hires": "Hires (offer accepted in the period)",
+}
+
+
+def funnel_applications(request: HttpRequest) -> HttpResponse:
+    """The applications behind one funnel number. Candidates are named (and linked) only for
+    those who may see that application's candidate data; others see the rows without them."""
+    from steward.talent import funnel as figures
+
+    require(rules.may_see_hiring(request.user))
+    scope = _funnel_scope(request)
+    what = request.GET.get("what") or "applications"
+    stage = request.GET.get("stage") or None
+    if what not in figures.DRILL_KINDS or (what in ("reached", "passed", "stopped") and not stage):
+        raise Http404("no such funnel figure")
+    data = selectors.funnel_drilldown(
+        actor=request.user,
+        start=scope["start"],
+        end=scope["end"],
+        what=what,
+        stage=stage,
+        team=scope["team"],
+        requisition=scope["requisition"],
+    )
+    back = {k: v for k, v in request.GET.items() if k in ("from", "to", "team", "requisition")}
+    from urllib.parse import urlencode
+
+    context = {
+        **scope,
+        "data": data,
+        "title": DRILL_TITLES[what].format(stage=stage or ""),
+        "back": f"{reverse('talent:funnel')}?{urlencode(back)}",
+        "stage_view": what in ("reached", "passed", "stopped"),
+    }
+    return render(request, "talent/funnel_applications.html", context)
 
 
 def diversity(request: HttpRequest) -> HttpResponse:
@@ -476,3 +569,143 @@ def interviewer_add(request: HttpRequest, pk: int) -> HttpResponse:
         back=back,
         done=lambda c: back,
     )
+
+
+# --- importing applications from the browser ------------------------------------------------
+
+_IMPORT_SESSION = "talent_import"
+
+
+def _staging_dir() -> Any:
+    from pathlib import Path
+
+    from django.conf import settings
+
+    path = Path(settings.STEWARD_HOME) / "uploads" / "talent"
+    path.mkdir(parents=True, exist_ok=True)
+    _forget_old_uploads(path)
+    return path
+
+
+STAGED_HOURS = 24
+
+
+def _forget_old_uploads(folder: Any) -> None:
+    """Previews not imported within STAGED_HOURS are deleted (candidate data is not kept)."""
+    import shutil
+    import time
+
+    limit = time.time() - STAGED_HOURS * 3600
+    for entry in folder.iterdir():
+        try:
+            if entry.is_dir() and entry.stat().st_mtime < limit:
+                shutil.rmtree(entry, ignore_errors=True)
+        except OSError:
+            continue
+
+
+def _file_label(path: Any) -> str:
+    from steward.talent.importers import ApplicationsImporter
+
+    if path.suffix.lower() == ".json":
+        return "Greenhouse or Lever JSON export"
+    vendor = ApplicationsImporter(path, actor=None).csv_vendor()
+    return {"greenhouse": "Greenhouse CSV report", "lever": "Lever CSV report"}.get(
+        vendor or "", "Steward applications CSV"
+    )
+
+
+def _shown_problems(problems: list[Any], path: Any, name: str) -> list[dict[str, Any]]:
+    """Problems with the uploaded file's own name (not the staging path)."""
+    return [
+        {
+            "file": name if p.file == str(path) else p.file,
+            "line": p.line,
+            "column": p.column,
+            "message": p.message,
+            "hint": p.hint,
+        }
+        for p in problems
+    ]
+
+
+def applications_import(request: HttpRequest) -> HttpResponse:
+    """Upload → validate → preview: the file is checked and its changes listed; nothing is
+    written until "Import" (applications_import_commit). Recruiting roles only."""
+    import secrets
+
+    from steward.core.errors import InvalidInput
+    from steward.core.importing import run_import
+
+    require(rules.may_recruit(request.user))
+    form = forms.ImportUploadForm(request.POST or None, request.FILES or None)
+    context: dict[str, Any] = {"form": form}
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            token = secrets.token_urlsafe(16)
+            folder = _staging_dir() / token
+            folder.mkdir()
+            name = upload.name.replace("/", "_").replace("\\", "_")
+            path = folder / name
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            context.update(name=name, detected=_file_label(path))
+            try:
+                diff = run_import("applications", path, actor=request.user, dry_run=True)
+            except InvalidInput as exc:
+                context["problems"] = _shown_problems(exc.problems, path, name)
+                _discard(path)
+            else:
+                status = 200
+                staged = request.session.get(_IMPORT_SESSION) or {}
+                staged[token] = {"path": str(path), "name": name}
+                request.session[_IMPORT_SESSION] = staged
+                changes = [c for c in diff.changes if c.kind != "unchanged"]
+                context.update(diff=diff, counts=diff.counts(), changes=changes[:200], token=token)
+    return render(request, "talent/import.html", context, status=status)
+
+
+def _discard(path: Any) -> None:
+    import shutil
+
+    shutil.rmtree(path.parent, ignore_errors=True)
+
+
+def applications_import_commit(request: HttpRequest) -> HttpResponse:
+    """POST `token`: import the previewed file (validated again, one transaction, audited)."""
+    from pathlib import Path
+
+    from steward.core.errors import InvalidInput
+    from steward.core.importing import run_import
+
+    require(rules.may_recruit(request.user))
+    _post_only(request)
+    staged = request.session.get(_IMPORT_SESSION) or {}
+    entry = staged.pop(request.POST.get("token") or "", None)
+    request.session[_IMPORT_SESSION] = staged
+    if entry is None or not Path(entry["path"]).exists():
+        messages.error(request, "That preview has expired: upload the file again.")
+        return redirect("talent:applications_import")
+    path = Path(entry["path"])
+    try:
+        diff = run_import("applications", path, actor=request.user)
+    except InvalidInput as exc:
+        context = {
+            "form": forms.ImportUploadForm(),
+            "name": entry["name"],
+            "problems": _shown_problems(exc.problems, path, entry["name"]),
+        }
+        return render(request, "talent/import.html", context, status=422)
+    finally:
+        _discard(path)
+    counts = diff.counts()
+    messages.success(
+        request,
+        f"Imported {entry['name']}: {counts['added']:,} added, {counts['changed']:,} changed, "
+        f"{counts['unchanged']:,} unchanged.",
+    )
+    return redirect("talent:plan")
