@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -366,8 +367,11 @@ def component_get(*, actor: Any, kind: str, namespace: str, name: str) -> Compon
     )
 
 
-def component_flags(component: Component, on: date) -> list[str]:
-    """What is wrong with one entity, in plain words (issue 11's catalog flags)."""
+def component_flags(
+    component: Component, on: date, truck: dict[str, Any] | None = None
+) -> list[str]:
+    """What is wrong with one entity, in plain words (issue 11's catalog flags); `truck` is its
+    entry of `component_truck_factors` (tier 1 with truck factor 1 is a flag)."""
     flags = []
     team = component.owner_team
     if team is None:
@@ -382,21 +386,27 @@ def component_flags(component: Component, on: date) -> list[str]:
         flags.append("Tier 1 without an on-call rotation")
     if component.tier == 1 and not component.runbook:
         flags.append("Tier 1 without a runbook")
+    if component.tier == 1 and truck is not None and truck.get("truck_factor") == 1:
+        flags.append(TRUCK_FACTOR_ONE)
     return flags
 
 
 def catalog_flags(*, actor: Any, on: date) -> list[tuple[Component, list[str]]]:
     """Every entity with at least one flag (catalog order)."""
     found = []
-    for component in component_list(actor=actor):
-        flags = component_flags(component, on)
+    components = list(component_list(actor=actor))
+    trucks = component_truck_factors(components, actor=actor)
+    for component in components:
+        flags = component_flags(component, on, trucks.get(component.pk))
         if flags:
             found.append((component, flags))
     return found
 
 
-def component_dict(component: Component, on: date) -> dict[str, Any]:
-    """The API form of a catalog entity."""
+def component_dict(
+    component: Component, on: date, truck: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The API form of a catalog entity; `truck` is its entry of `component_truck_factors`."""
     return {
         "ref": component.ref,
         "kind": component.kind,
@@ -413,7 +423,10 @@ def component_dict(component: Component, on: date) -> dict[str, Any]:
         "depends_on": sorted(d.ref for d in component.depends_on.all()),
         "oncall": component.oncall,
         "runbook": component.runbook,
-        "flags": component_flags(component, on),
+        "paths": list(component.paths or []),
+        "truck_factor": truck["truck_factor"] if truck else None,
+        "truck_factor_files": truck["files_analyzed"] if truck else 0,
+        "flags": component_flags(component, on, truck),
     }
 
 
@@ -492,20 +505,30 @@ def debt_dict(ranked: RankedDebt) -> dict[str, Any]:
     }
 
 
-def truck_factor_flag(component: Component, *, actor: Any) -> str:
-    """For a tier-1 entity whose repository is ingested: "Tier 1 on a repository with truck
-    factor 1" when code knowledge (METRICS.md) gives 1 at HEAD; "" otherwise. Computed from the
-    repository's history (knowledge.selectors, cached per HEAD), so only the entity's own page
-    asks for it."""
-    repo = component.repository
-    if component.tier != 1 or repo is None or not repo.head_sha:
-        return ""
+TRUCK_FACTOR_ONE = "Tier 1 with truck factor 1: one person knows most of its code"
+
+
+def component_truck_factors(
+    components: Iterable[Component], *, actor: Any
+) -> dict[int, dict[str, Any]]:
+    """Component pk -> the truck factor of its code, for entities with a repository: the
+    repository's files in the entity's `paths` (all of them without paths), computed by
+    `knowledge.selectors.scope_truck_factors` (METRICS.md, cached per repository head).
+    Entities without a repository are absent."""
     from steward.knowledge import selectors as knowledge_selectors
 
-    try:
-        result = knowledge_selectors.repository_truck_factor(actor=actor, repository=repo)
-    except Exception:
+    with_repo = [c for c in components if c.repository is not None]
+    if not with_repo:
+        return {}
+    scopes = [(c.repository, list(c.paths or [])) for c in with_repo if c.repository is not None]
+    answers = knowledge_selectors.scope_truck_factors(actor=actor, scopes=scopes)
+    return {c.pk: a for c, a in zip(with_repo, answers, strict=True)}
+
+
+def truck_factor_flag(component: Component, *, actor: Any) -> str:
+    """TRUCK_FACTOR_ONE for a tier-1 entity whose code (its repository, or its paths in it) has
+    truck factor 1; "" otherwise (no repository, not ingested, another number)."""
+    if component.tier != 1:
         return ""
-    if result.get("truck_factor") == 1:
-        return "Tier 1 on a repository with truck factor 1"
-    return ""
+    found = component_truck_factors([component], actor=actor).get(component.pk)
+    return TRUCK_FACTOR_ONE if found and found["truck_factor"] == 1 else ""

@@ -253,13 +253,16 @@ def catalog(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
     if kind not in (None, *COMPONENT_KINDS):
         kind = None
+    components = list(selectors.component_list(actor=request.user, team=team, kind=kind))
+    trucks = selectors.component_truck_factors(components, actor=request.user)
     rows = [
-        (c, selectors.component_flags(c, today))
-        for c in selectors.component_list(actor=request.user, team=team, kind=kind)
+        (c, selectors.component_flags(c, today, trucks.get(c.pk)), trucks.get(c.pk))
+        for c in components
     ]
     context = {
         "rows": rows,
-        "flagged": sum(1 for _c, f in rows if f),
+        "flagged": sum(1 for _c, f, _t in rows if f),
+        "truck_one": sum(1 for _c, _f, t in rows if t and t["truck_factor"] == 1),
         "kinds": COMPONENT_KINDS,
         "kind": kind or "",
         "team": team or "",
@@ -288,11 +291,11 @@ def component(request: HttpRequest, kind: str, namespace: str, name: str) -> Htt
     """One entity: its facts, flags, dependencies both ways, technologies and debt."""
     found = _component(request, kind, namespace, name)
     repo_techs = selectors.technologies_by_repository(actor=request.user)
-    flags = selectors.component_flags(found, timezone.localdate())
-    knowledge = selectors.truck_factor_flag(found, actor=request.user)
+    truck = selectors.component_truck_factors([found], actor=request.user).get(found.pk)
     context = {
         "component": found,
-        "flags": [*flags, knowledge] if knowledge else flags,
+        "flags": selectors.component_flags(found, timezone.localdate(), truck),
+        "truck": truck,
         "dependents": found.dependents.order_by("name"),
         "parts": found.parts.order_by("name"),
         "technologies": repo_techs.get(found.repository.name, []) if found.repository else [],
