@@ -281,6 +281,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "architecture:quadrant_edit": [{"key": "tools"}],
     "architecture:ring_create": [{}],
     "architecture:ring_edit": [{"key": "hold"}],
+    "architecture:quadrant_delete": [{"key": "tools"}],
+    "architecture:ring_delete": [{"key": "hold"}],
     "api:radar": [{}],
     # Catalog and debt: everyone reads; team leads (the manager leads payments) edit their own.
     "architecture:catalog": [{}],
@@ -492,6 +494,8 @@ DECISION_DECIDER_PAGES = {
     "architecture:quadrant_edit",
     "architecture:ring_create",
     "architecture:ring_edit",
+    "architecture:quadrant_delete",
+    "architecture:ring_delete",
 }
 
 OWNED_EDIT_PAGES = {

@@ -144,6 +144,12 @@ def radar_on(*, actor: Any, day: date) -> list[Blip]:
     )
 
 
+def ring_technologies(ring: RadarRing) -> list[str]:
+    """Names of the technologies whose timeline has an event in `ring` (any day)."""
+    names = BlipEvent.objects.filter(ring=ring).values_list("technology__name", flat=True)
+    return sorted(set(names))
+
+
 def radar_diff(*, actor: Any, start: date, end: date) -> list[dict[str, Any]]:
     """What changed between `start` and `end`: each technology whose ring differs, with
     `change` one of added, removed, moved in, moved out (by ring position)."""

@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -437,3 +438,50 @@ def ring_edit(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404("no such ring")
     form = forms.RingForm(request.POST or None, actor=request.user, instance=found)
     return _setup_page(request, form, f"Edit ring {found.name}")
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The POST data, even when empty (a form whose only field is optional is still bound)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _delete_setup_page(
+    request: HttpRequest, form: Any, *, what: str, held: list[str], moved_noun: str
+) -> HttpResponse:
+    """The confirmation page of a quadrant or ring deletion: what it holds, where it goes."""
+    require(rules.may_edit_radar(request.user))
+    back = reverse("architecture:radar_setup")
+    if request.method == "POST":
+        moved = form.submit()
+        if moved is not None:
+            target = form.cleaned_data.get("move_to")
+            note = f" ({moved:,} {moved_noun} now in {target.name})" if moved and target else ""
+            messages.success(request, f"Deleted {what}{note}.")
+            return redirect(back)
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "what": what, "held": held, "back": back}
+    return render(request, "architecture/radar_delete.html", context, status=status)
+
+
+def quadrant_delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Delete a quadrant, moving its technologies to another one (refused without one)."""
+    found = next((q for q in selectors.quadrants() if q.key == key), None)
+    if found is None:
+        raise Http404("no such quadrant")
+    held = [t.name for t in found.technologies.order_by("name")]
+    form = forms.QuadrantDeleteForm(_posted(request), actor=request.user, instance=found)
+    return _delete_setup_page(
+        request, form, what=f"quadrant {found.name}", held=held, moved_noun="technologies"
+    )
+
+
+def ring_delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Delete a ring, putting every blip event in it into another ring (refused without one)."""
+    found = next((r for r in selectors.rings() if r.key == key), None)
+    if found is None:
+        raise Http404("no such ring")
+    held = selectors.ring_technologies(found)
+    form = forms.RingDeleteForm(_posted(request), actor=request.user, instance=found)
+    return _delete_setup_page(
+        request, form, what=f"ring {found.name}", held=held, moved_noun="timeline events"
+    )
