@@ -116,8 +116,9 @@ def test_delete_a_quadrant_refused_then_moved(client_as) -> None:  # type: ignor
     assert "2 technologies are in it: Quokka DB, Wombat" in page
     refused = client.post(url, {"move_to": ""})
     assert refused.status_code == 422
-    assert "2 technologies are still in Data (Quokka DB, Wombat): choose the quadrant they move to." in (
-        refused.content.decode()
+    assert (
+        "2 technologies are still in Data (Quokka DB, Wombat): choose the quadrant they move to."
+        in (refused.content.decode())
     )
     tools = RadarQuadrant.objects.get(key="tools")
     done = client.post(url, {"move_to": tools.pk})
