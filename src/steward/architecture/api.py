@@ -36,6 +36,7 @@ class DecisionOut(Schema):
     tags: list[str]
     supersedes: int | None
     superseded_by: int | None
+    initiatives: list[str]
 
 
 class DecisionDetailOut(DecisionOut):

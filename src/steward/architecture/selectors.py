@@ -33,7 +33,7 @@ def decision_list(
 ) -> QuerySet[Decision]:
     """The decisions `actor` may see, by number; optionally one status and one tag."""
     rows = policy.visible(actor, "architecture.decision").select_related("supersedes")
-    rows = rows.prefetch_related("superseded_by_set")
+    rows = rows.prefetch_related("superseded_by_set", "initiative_links")
     if status:
         rows = rows.filter(status=status)
     if tag:
@@ -74,6 +74,16 @@ def supersede_chain(decision: Decision) -> list[Decision]:
     return [*before, decision, *after]
 
 
+def decisions_of_initiative(*, actor: Any, key: str) -> list[Decision]:
+    """The decisions linked to the strategy initiative `key`, by number."""
+    return list(decision_list(actor=actor).filter(initiative_links__initiative_key=key))
+
+
+def decision_initiative_keys(decision: Decision) -> list[str]:
+    """The keys of the strategy initiatives a decision is linked to, sorted."""
+    return sorted({link.initiative_key for link in decision.initiative_links.all()})
+
+
 def decision_dict(decision: Decision) -> dict[str, Any]:
     """The API form of a decision (CONTRACT.md fields first)."""
     replaced_by = [d.number for d in decision.superseded_by_set.all()]
@@ -88,6 +98,7 @@ def decision_dict(decision: Decision) -> dict[str, Any]:
         "tags": list(decision.tags),
         "supersedes": decision.supersedes.number if decision.supersedes else None,
         "superseded_by": max(replaced_by) if replaced_by else None,
+        "initiatives": decision_initiative_keys(decision),
     }
 
 

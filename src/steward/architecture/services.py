@@ -23,6 +23,7 @@ from steward.architecture.models import (
     Component,
     DebtItem,
     Decision,
+    DecisionInitiative,
     DecisionLink,
     RadarQuadrant,
     RadarRing,
@@ -625,3 +626,23 @@ def decision_set_links(
             component_id=pk if kind == "c" else None,
         )
     return decision
+
+
+@transaction.atomic
+def initiative_set_decisions(
+    *, actor: Any, initiative_key: str, decisions: Sequence[Decision]
+) -> list[Decision]:
+    """Link the initiative `initiative_key` (strategy's) to exactly `decisions`, replacing its
+    links. Called by strategy's pages (strategy editors) or by a decider; audited."""
+    if not (policy.may_change_strategy(actor) or rules.may_decide(actor)):
+        raise PermissionDenied("only strategy editors and deciders link decisions to initiatives")
+    key = initiative_key.strip()
+    wanted = {d.pk for d in decisions}
+    for link in DecisionInitiative.objects.filter(initiative_key=key):
+        if link.decision_id not in wanted:
+            link.delete()  # delete(): audited
+        else:
+            wanted.discard(link.decision_id)
+    for pk in sorted(wanted):
+        DecisionInitiative.objects.create(decision_id=pk, initiative_key=key)
+    return sorted(decisions, key=lambda d: d.number)

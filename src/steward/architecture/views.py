@@ -61,6 +61,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "body_html": render_markdown(decision.body),
         "chain": selectors.supersede_chain(decision),
         "links": decision.links.select_related("technology", "component"),
+        "initiatives": selectors.decision_initiative_keys(decision),
         "may_edit": rules.may_edit(request.user, decision),
     }
     return render(request, "architecture/decision_detail.html", context)
