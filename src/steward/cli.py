@@ -217,6 +217,13 @@ def export(
     on: str | None = typer.Option(
         None, "--date", metavar="YYYY-MM-DD", help="For `export radar`: the radar on this day."
     ),
+    map_: list[str] = typer.Option(  # noqa: B008 - typer's way to declare a repeated option
+        [],
+        "--map",
+        metavar="FROM=TO",
+        help="For `export radar` to BYOR/Zalando: write quadrant or ring FROM as TO "
+        "(names or keys; repeatable) instead of merging the extra ones into the last.",
+    ),
 ) -> None:
     """Write the organization as YAML files (org as code); `export decisions DIR`: MADR 4 ADRs;
     `export radar --format F FILE`: the tech radar."""
@@ -240,7 +247,7 @@ def export(
 
         from django.utils import timezone
 
-        from steward.architecture.exporting import export_radar
+        from steward.architecture.exporting import export_radar, parse_mapping
         from steward.architecture.radar_format import FORMATS
 
         if fmt not in FORMATS:
@@ -249,7 +256,9 @@ def export(
             day = date.fromisoformat(on) if on else timezone.localdate()
         except ValueError as exc:
             raise BadInput(f"--date {on!r}: not a date (write YYYY-MM-DD)") from exc
-        warnings = export_radar(Path(second), fmt, actor=actor, day=day)
+        warnings = export_radar(
+            Path(second), fmt, actor=actor, day=day, mapping=parse_mapping(map_)
+        )
         if as_json:
             print_json({"file": second, "format": fmt, "date": day, "warnings": warnings})
             return

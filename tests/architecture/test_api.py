@@ -48,6 +48,7 @@ def test_list_has_the_contract_fields(client_as, three: list[Decision]) -> None:
         "tags": ["db"],
         "supersedes": None,
         "superseded_by": 9,
+        "initiatives": [],
     }
     assert (second["supersedes"], second["decision_makers"]) == (7, ["Ana Ruiz"])
     assert (third["number"], third["status"]) == (10, "draft")

@@ -182,13 +182,16 @@ def test_tier_1_on_a_truck_factor_1_repository(client_as, monkeypatch) -> None: 
 
     asked: list[str] = []
 
-    def fake(*, actor: object, repository: object) -> dict[str, int]:
-        asked.append(repository.name)  # type: ignore[attr-defined]
-        return {"truck_factor": 1 if repository.name == "payments-api" else 2}  # type: ignore[attr-defined]
+    def fake(*, actor: object, scopes: list[tuple[object, list[str]]]) -> list[dict[str, object]]:
+        asked.extend(r.name for r, _ in scopes)  # type: ignore[attr-defined]
+        return [
+            {"truck_factor": 1 if r.name == "payments-api" else 2, "files_analyzed": 9}  # type: ignore[attr-defined]
+            for r, _ in scopes
+        ]
 
-    monkeypatch.setattr(knowledge_selectors, "repository_truck_factor", fake)
+    monkeypatch.setattr(knowledge_selectors, "scope_truck_factors", fake)
     client = client_as("engineer")
-    flag = "Tier 1 on a repository with truck factor 1"
+    flag = selectors.TRUCK_FACTOR_ONE
     assert (
         flag in client.get("/architecture/catalog/component/default/payments-api/").content.decode()
     )
@@ -196,5 +199,4 @@ def test_tier_1_on_a_truck_factor_1_repository(client_as, monkeypatch) -> None: 
         flag
         not in client.get("/architecture/catalog/component/default/search-api/").content.decode()
     )
-    client.get("/architecture/catalog/component/default/growth-web/")  # tier 2: not asked
     assert asked == ["payments-api", "search-api"]

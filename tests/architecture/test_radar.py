@@ -263,3 +263,23 @@ def test_add_a_fifth_ring_in_the_browser_and_exports_say_what_they_merged(
     # (Python rounds 1.5 to 2): Assess and Hold share one ring.
     warnings = export_radar(tmp_path / "r.csv", "byor-csv", actor=SYSTEM, day=date.today())
     assert warnings == ["rings merged to fit 4: Assess + Hold"]
+
+
+def test_export_with_a_mapping_of_a_fifth_quadrant(tmp_path: Path) -> None:
+    from steward.core.errors import BadInput
+
+    data = services.quadrant_save(actor=SYSTEM, name="Data", position=5)
+    tech = services.technology_save(actor=SYSTEM, name="Quokka DB", quadrant=data)
+    services.blip_record(
+        actor=SYSTEM, technology=tech, day=D(2026, 1, 1), ring=RadarRing.objects.get(name="Trial")
+    )
+    out = tmp_path / "r.csv"
+    merged = export_radar(out, "byor-csv", actor=SYSTEM, day=D(2026, 2, 1))
+    assert merged[0].startswith("quadrants ") and "Data" in merged[0]
+    warnings = export_radar(
+        out, "byor-csv", actor=SYSTEM, day=D(2026, 2, 1), mapping={"data": "Platforms"}
+    )
+    assert warnings == ["quadrant Data written as Platforms (mapping)"]
+    assert "Quokka DB,Trial,Platforms," in out.read_text()
+    with pytest.raises(BadInput, match="--map Nope: no such quadrant or ring"):
+        export_radar(out, "byor-csv", actor=SYSTEM, day=D(2026, 2, 1), mapping={"Nope": "Tools"})

@@ -184,3 +184,55 @@ def test_svg_cells_keep_blips_apart() -> None:
     closest = min(math.dist(p, q) for p, q in combinations(points, 2))
     assert closest >= 16  # blips are circles of radius 8
     assert all(-math.pi / 2 < a < 0 and 0 < r < inner_edge for a, r in places)
+
+
+def _six_by_five() -> rf.RadarDoc:
+    """Quadrants Q0..Q4 (q0..q4), rings R0..R5 (r0..r5), one blip per quadrant in ring i."""
+    rings = [{"id": f"r{i}", "name": f"R{i}", "color": "", "description": ""} for i in range(6)]
+    quadrants = [(f"q{i}", f"Q{i}") for i in range(5)]
+    entries = [
+        rf.Entry(f"t{i}", f"T{i}", f"q{i}", "", [], [rf.Point(date(2025, 1, 1), f"r{i}", "new")])
+        for i in range(5)
+    ]
+    return rf.RadarDoc(quadrants=quadrants, rings=rings, entries=entries)
+
+
+def test_a_mapping_chooses_where_extra_quadrants_and_rings_go() -> None:
+    doc = _six_by_five()
+    # Q4 written as Q1 (by name), r1 as r0 and R4 as r5 (by id or name, any case): four
+    # quadrants and four rings are left, so nothing else is merged.
+    mapping = {"q4": "Q1", "R1": "r0", "r4": "R5"}
+    q_index, r_index, warnings = rf.degrade(doc, mapping)
+    assert [q_index[f"q{i}"] for i in range(5)] == [0, 1, 2, 3, 1]
+    # Rings left: r0, r2, r3, r5 -> 0, 1, 2, 3; r1 goes with r0, r4 with r5.
+    assert [r_index[f"r{i}"] for i in range(6)] == [0, 0, 1, 2, 3, 3]
+    assert warnings == [
+        "quadrant Q4 written as Q1 (mapping)",
+        "ring R1 written as R0 (mapping)",
+        "ring R4 written as R5 (mapping)",
+    ]
+    text, _ = rf.write(doc, "byor-csv", date(2025, 3, 4), mapping)
+    rows = {line.split(",")[0]: line.split(",")[1:3] for line in text.splitlines()[1:]}
+    assert rows == {
+        "T0": ["R0", "Q0"],
+        "T1": ["R0", "Q1"],
+        "T2": ["R2", "Q2"],
+        "T3": ["R3", "Q3"],
+        "T4": ["R5", "Q1"],
+    }
+    zalando = json.loads(rf.write(doc, "zalando", date(2025, 3, 4), mapping)[0])
+    assert [q["name"] for q in zalando["quadrants"]] == ["Q0", "Q1", "Q2", "Q3"]
+    assert [r["name"] for r in zalando["rings"]] == ["R0", "R2", "R3", "R5"]
+
+
+def test_a_partial_mapping_still_merges_and_bad_mappings_are_refused() -> None:
+    doc = _six_by_five()
+    q_index, _r, warnings = rf.degrade(doc, {"Q0": "Q1"})
+    # Left: Q1..Q4 (four), so Q4 keeps its own quadrant; the rings still merge.
+    assert [q_index[f"q{i}"] for i in range(5)] == [0, 0, 1, 2, 3]
+    assert warnings[0] == "quadrant Q0 written as Q1 (mapping)"
+    assert warnings[1] == "rings merged to fit 4: R1 + R2; R3 + R4"
+    with pytest.raises(rf.MappingError, match="no quadrant called 'Nowhere'"):
+        rf.degrade(doc, {"Q4": "Nowhere"})
+    with pytest.raises(rf.MappingError, match="is itself mapped away"):
+        rf.degrade(doc, {"Q4": "Q3", "Q3": "Q2"})

@@ -203,6 +203,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "strategy:check_in_delete": [{"key": "O1", "kr": "KR1", "pk": "CHECKIN"}],
     "strategy:initiative_create": [{}],
     "strategy:initiative_edit": [{"key": "PAY-LAUNCH"}],
+    "strategy:initiative_decisions": [{"key": "PAY-LAUNCH"}],
     "strategy:initiative_delete": [{"key": "PAY-LAUNCH"}],
     "strategy:idea_create": [{}],
     "strategy:idea_edit": [{"pk": "IDEA"}],
@@ -292,6 +293,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "architecture:quadrant_edit": [{"key": "tools"}],
     "architecture:ring_create": [{}],
     "architecture:ring_edit": [{"key": "hold"}],
+    "architecture:quadrant_delete": [{"key": "tools"}],
+    "architecture:ring_delete": [{"key": "hold"}],
     "api:radar": [{}],
     # Catalog and debt: everyone reads; team leads (the manager leads payments) edit their own.
     "architecture:catalog": [{}],
@@ -516,6 +519,7 @@ STRATEGY_EDIT_PAGES = {
     "strategy:check_in_delete",
     "strategy:initiative_create",
     "strategy:initiative_edit",
+    "strategy:initiative_decisions",
     "strategy:initiative_delete",
     "strategy:idea_create",
     "strategy:idea_edit",
@@ -536,6 +540,8 @@ DECISION_DECIDER_PAGES = {
     "architecture:quadrant_edit",
     "architecture:ring_create",
     "architecture:ring_edit",
+    "architecture:quadrant_delete",
+    "architecture:ring_delete",
 }
 
 OWNED_EDIT_PAGES = {

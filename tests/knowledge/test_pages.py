@@ -13,7 +13,7 @@ from steward.knowledge import selectors
 from steward.knowledge.registrations import teams_with_truck_factor_one
 from steward.org.models import Person
 
-pytestmark = pytest.mark.django_db(transaction=False)
+pytestmark = [pytest.mark.django_db(transaction=False), pytest.mark.usefixtures("demo_day")]
 
 
 def _cast() -> dict[str, Person]:

@@ -36,6 +36,7 @@ class DecisionOut(Schema):
     tags: list[str]
     supersedes: int | None
     superseded_by: int | None
+    initiatives: list[str]
 
 
 class DecisionDetailOut(DecisionOut):
@@ -125,7 +126,9 @@ def radar(request: HttpRequest, date: date | None = None) -> dict[str, object]:
 
 
 class ComponentOut(Schema):
-    """A catalog entity with its flags (plain-language problems to fix)."""
+    """A catalog entity with its flags (plain-language problems to fix) and the truck factor
+    of its code (its repository's files in `paths`, all of them without paths; null without
+    an ingested repository); `truck_factor_files` = the files that figure counts."""
 
     ref: str
     kind: str
@@ -142,6 +145,9 @@ class ComponentOut(Schema):
     depends_on: list[str]
     oncall: str
     runbook: str
+    paths: list[str]
+    truck_factor: int | None
+    truck_factor_files: int
     flags: list[str]
 
 
@@ -161,13 +167,18 @@ def components_list(
     limit: int | None = None,
     offset: int | None = None,
 ) -> dict[str, object]:
-    """The service catalog; `?team=` (slug), `?kind=`, `?flagged=true` filter."""
+    """The service catalog; `?team=` (slug), `?kind=`, `?flagged=true` filter (tier 1 with
+    truck factor 1 is a flag)."""
     today = timezone.localdate()
     rows = list(selectors.component_list(actor=request.user, team=team, kind=kind))
+    trucks = selectors.component_truck_factors(rows, actor=request.user)
     if flagged:
-        rows = [c for c in rows if selectors.component_flags(c, today)]
+        rows = [c for c in rows if selectors.component_flags(c, today, trucks.get(c.pk))]
     return paginate(
-        rows, limit=limit, offset=offset, render=lambda c: selectors.component_dict(c, today)
+        rows,
+        limit=limit,
+        offset=offset,
+        render=lambda c: selectors.component_dict(c, today, trucks.get(c.pk)),
     )
 
 

@@ -42,14 +42,37 @@ def export_decisions(folder: Path, *, actor: Any) -> list[Path]:
     return written
 
 
-def export_radar(path: Path, fmt: str, *, actor: Any, day: date) -> list[str]:
-    """Write the radar as it stood on `day` in `fmt`; the warnings of what a 4 x 4 format merged."""
+def parse_mapping(values: list[str]) -> dict[str, str]:
+    """`--map FROM=TO` options (a quadrant or ring, by name or key) as a dict."""
+    mapping: dict[str, str] = {}
+    for value in values:
+        source, sep, target = value.partition("=")
+        if not sep or not source.strip() or not target.strip():
+            raise BadInput(f"--map {value!r}: write FROM=TO, e.g. --map 'Data=Platforms'")
+        mapping[source.strip()] = target.strip()
+    return mapping
+
+
+def export_radar(
+    path: Path, fmt: str, *, actor: Any, day: date, mapping: dict[str, str] | None = None
+) -> list[str]:
+    """Write the radar as it stood on `day` in `fmt`; the warnings of what a 4 x 4 format merged.
+    `mapping` writes quadrant or ring FROM as TO (BYOR and Zalando)."""
     from steward.architecture import radar_format, selectors
 
     if path.is_dir():
         raise BadInput(f"{path} is a folder: give the radar file to write")
     doc = selectors.radar_doc(actor=actor, day=day)
-    text, warnings = radar_format.write(doc, fmt, day)
+    mapping = mapping or {}
+    known = {q.lower() for pair in doc.quadrants for q in pair}
+    known |= {r[k].lower() for r in doc.rings for k in ("id", "name")}
+    unknown = sorted(k for k in mapping if k.strip().lower() not in known)
+    if unknown:
+        raise BadInput(f"--map {', '.join(unknown)}: no such quadrant or ring")
+    try:
+        text, warnings = radar_format.write(doc, fmt, day, mapping)
+    except radar_format.MappingError as exc:
+        raise BadInput(f"--map {exc}") from exc
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return warnings

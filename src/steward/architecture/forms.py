@@ -14,6 +14,7 @@ from steward.architecture.models import (
     DEBT_STATUSES,
     KIND_CHOICES,
     TRANSITIONS,
+    BlipEvent,
     Component,
     DebtItem,
     Decision,
@@ -443,3 +444,47 @@ class RingForm(ServiceForm):
             description=data["description"],
             ring=self.instance,
         )
+
+
+class QuadrantDeleteForm(ServiceForm):
+    """Delete a quadrant; its technologies go to another quadrant first."""
+
+    move_to = forms.ModelChoiceField(
+        queryset=RadarQuadrant.objects.none(),
+        required=False,
+        label="Move its technologies to",
+        empty_label="(it holds no technology)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["move_to"]
+        field.queryset = RadarQuadrant.objects.exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+        if self.instance.technologies.exists():
+            field.empty_label = "Choose a quadrant"  # type: ignore[attr-defined]
+
+    def perform(self, data: dict[str, Any]) -> int:
+        return services.quadrant_delete(
+            actor=self.actor, quadrant=self.instance, move_to=data["move_to"]
+        )
+
+
+class RingDeleteForm(ServiceForm):
+    """Delete a ring; every timeline event in it goes to another ring first."""
+
+    move_to = forms.ModelChoiceField(
+        queryset=RadarRing.objects.none(),
+        required=False,
+        label="Put its blips (their whole history) in",
+        empty_label="(no blip has ever been in it)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["move_to"]
+        field.queryset = RadarRing.objects.exclude(pk=self.instance.pk)  # type: ignore[attr-defined]
+        if BlipEvent.objects.filter(ring=self.instance).exists():
+            field.empty_label = "Choose a ring"  # type: ignore[attr-defined]
+
+    def perform(self, data: dict[str, Any]) -> int:
+        return services.ring_delete(actor=self.actor, ring=self.instance, move_to=data["move_to"])

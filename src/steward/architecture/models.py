@@ -297,3 +297,24 @@ class DecisionLink(models.Model):
 
     def __str__(self) -> str:
         return f"ADR link {self.decision_id}: {self.technology_id or self.component_id}"
+
+
+class DecisionInitiative(models.Model):
+    """A decision linked to a strategy initiative, by the initiative's key: strategy sits above
+    architecture, so the link is plain data here and strategy's pages set it (as for debt)."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.CASCADE, related_name="initiative_links"
+    )
+    initiative_key = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["initiative_key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "initiative_key"], name="decision_initiative_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"ADR link {self.decision_id}: initiative {self.initiative_key}"

@@ -384,41 +384,108 @@ def read(name: str, text: str, on: date, *, quadrants: list[str], rings: list[st
 # ----------------------------------------------------------------------------------- writers
 
 
-def degrade(doc: RadarDoc) -> tuple[dict[str, int], dict[str, int], list[str]]:
+class MappingError(ValueError):
+    """A `--map` entry that names no quadrant or ring, or maps onto one mapped away itself."""
+
+
+def _resolve_mapping(
+    items: list[tuple[str, str]], mapping: dict[str, str], what: str
+) -> dict[str, str]:
+    """`{from: to}` given by name or id (case-insensitive) -> `{from id: to id}` for `items`
+    ((id, name) pairs), only the entries that name one of `items`."""
+    lookup: dict[str, str] = {}
+    for ident, name in items:
+        lookup.setdefault(ident.lower(), ident)
+        lookup.setdefault(name.lower(), ident)
+    result: dict[str, str] = {}
+    for source, target in mapping.items():
+        src = lookup.get(source.strip().lower())
+        if src is None:
+            continue
+        dst = lookup.get(target.strip().lower())
+        if dst is None:
+            raise MappingError(f"{source}={target}: no {what} called {target!r}")
+        if dst == src:
+            continue
+        result[src] = dst
+    for src, dst in result.items():
+        if dst in result:
+            raise MappingError(
+                f"{what} {dst!r} is itself mapped away; map {src!r} to where it goes instead"
+            )
+    return result
+
+
+def degrade(
+    doc: RadarDoc, mapping: dict[str, str] | None = None
+) -> tuple[dict[str, int], dict[str, int], list[str]]:
     """Map a radar onto 4 quadrants and at most 4 rings: index per id, and what was merged.
 
-    Quadrants after the fourth join the fourth; n > 4 rings map to the nearest of four by
-    position (ring i of n -> round(i * 3 / (n - 1))).
+    `mapping` (the export's `--map FROM=TO`, names or ids, case-insensitive) first writes
+    quadrant or ring FROM as TO. Then, of the quadrants left, those after the fourth join the
+    fourth; n > 4 rings left map to the nearest of four by position (ring i of n ->
+    round(i * 3 / (n - 1))). Every merge is a warning.
     """
+    mapping = mapping or {}
     warnings = []
-    q_index = {q: min(i, 3) for i, (q, _n) in enumerate(doc.quadrants)}
-    if len(doc.quadrants) > 4:
-        extra = ", ".join(n for _q, n in doc.quadrants[3:])
+    q_names = dict(doc.quadrants)
+    q_map = _resolve_mapping(doc.quadrants, mapping, "quadrant")
+    kept_q = [q for q, _n in doc.quadrants if q not in q_map]
+    q_index = {q: min(i, 3) for i, q in enumerate(kept_q)}
+    for src, dst in q_map.items():
+        q_index[src] = q_index[dst]
+        warnings.append(f"quadrant {q_names[src]} written as {q_names[dst]} (mapping)")
+    if len(kept_q) > 4:
+        extra = ", ".join(q_names[q] for q in kept_q[3:])
         warnings.append(f"quadrants {extra} merged into one (the format has exactly 4)")
-    n = len(doc.rings)
-    r_index = {r["id"]: (i if n <= 4 else round(i * 3 / (n - 1))) for i, r in enumerate(doc.rings)}
+    r_names = {r["id"]: r["name"] for r in doc.rings}
+    r_map = _resolve_mapping([(r["id"], r["name"]) for r in doc.rings], mapping, "ring")
+    kept_r = [r["id"] for r in doc.rings if r["id"] not in r_map]
+    n = len(kept_r)
+    r_index = {r: (i if n <= 4 else round(i * 3 / (n - 1))) for i, r in enumerate(kept_r)}
+    for src, dst in r_map.items():
+        r_index[src] = r_index[dst]
+        warnings.append(f"ring {r_names[src]} written as {r_names[dst]} (mapping)")
     if n > 4:
         groups: dict[int, list[str]] = {}
-        for r in doc.rings:
-            groups.setdefault(r_index[r["id"]], []).append(r["name"])
+        for r in kept_r:
+            groups.setdefault(r_index[r], []).append(r_names[r])
         merged = [" + ".join(g) for g in groups.values() if len(g) > 1]
         warnings.append(f"rings merged to fit 4: {'; '.join(merged)}")
     return q_index, r_index, warnings
+
+
+def written_names(
+    doc: RadarDoc, q_index: dict[str, int], r_index: dict[str, int], mapping: dict[str, str]
+) -> tuple[list[str], dict[int, dict[str, str]]]:
+    """The written quadrants' names (those merged into one joined with " & "; a quadrant mapped
+    away lends no name) and each written ring index's first ring."""
+    q_map = _resolve_mapping(doc.quadrants, mapping, "quadrant")
+    groups: dict[int, list[str]] = {}
+    for q, name in doc.quadrants:
+        if q not in q_map:
+            groups.setdefault(q_index[q], []).append(name)
+    q_names = [" & ".join(groups[i]) for i in sorted(groups)]
+    r_map = _resolve_mapping([(r["id"], r["name"]) for r in doc.rings], mapping, "ring")
+    rings: dict[int, dict[str, str]] = {}
+    for r in doc.rings:
+        if r["id"] not in r_map:
+            rings.setdefault(r_index[r["id"]], r)
+    return q_names, rings
 
 
 def _current(entry: Entry) -> Point:
     return entry.timeline[0]
 
 
-def byor_rows(doc: RadarDoc) -> tuple[list[dict[str, str]], list[str]]:
+def byor_rows(
+    doc: RadarDoc, mapping: dict[str, str] | None = None
+) -> tuple[list[dict[str, str]], list[str]]:
     """The BYOR rows of the radar's current state, and the degrade warnings."""
-    q_index, r_index, warnings = degrade(doc)
-    q_names = [n for _q, n in doc.quadrants[:4]]
-    if len(doc.quadrants) > 4:
-        q_names[3] = " & ".join(n for _q, n in doc.quadrants[3:])
-    r_names: dict[int, str] = {}
-    for r in doc.rings:
-        r_names.setdefault(r_index[r["id"]], r["name"])
+    mapping = mapping or {}
+    q_index, r_index, warnings = degrade(doc, mapping)
+    q_names, rings = written_names(doc, q_index, r_index, mapping)
+    r_names = {i: r["name"] for i, r in rings.items()}
     rows = []
     for entry in doc.entries:
         if not entry.timeline or not entry.active:
@@ -437,9 +504,9 @@ def byor_rows(doc: RadarDoc) -> tuple[list[dict[str, str]], list[str]]:
     return rows, warnings
 
 
-def write_byor_csv(doc: RadarDoc) -> tuple[str, list[str]]:
+def write_byor_csv(doc: RadarDoc, mapping: dict[str, str] | None = None) -> tuple[str, list[str]]:
     """BYOR CSV (both `isNew` and `status` written), and what was merged."""
-    rows, warnings = byor_rows(doc)
+    rows, warnings = byor_rows(doc, mapping)
     out = io.StringIO(newline="")
     writer = csv.DictWriter(out, fieldnames=BYOR_COLUMNS, lineterminator="\n")
     writer.writeheader()
@@ -447,21 +514,20 @@ def write_byor_csv(doc: RadarDoc) -> tuple[str, list[str]]:
     return out.getvalue(), warnings
 
 
-def write_byor_json(doc: RadarDoc) -> tuple[str, list[str]]:
+def write_byor_json(doc: RadarDoc, mapping: dict[str, str] | None = None) -> tuple[str, list[str]]:
     """BYOR JSON: an array of string-valued objects."""
-    rows, warnings = byor_rows(doc)
+    rows, warnings = byor_rows(doc, mapping)
     return json.dumps(rows, indent=2, ensure_ascii=False) + "\n", warnings
 
 
-def write_zalando(doc: RadarDoc, on: date) -> tuple[str, list[str]]:
+def write_zalando(
+    doc: RadarDoc, on: date, mapping: dict[str, str] | None = None
+) -> tuple[str, list[str]]:
     """Zalando `{date, quadrants, rings, entries}` (quadrants and rings named as in its config)."""
-    q_index, r_index, warnings = degrade(doc)
-    q_names = [n for _q, n in doc.quadrants[:4]]
-    if len(doc.quadrants) > 4:
-        q_names[3] = " & ".join(n for _q, n in doc.quadrants[3:])
-    rings: dict[int, dict[str, str]] = {}
-    for r in doc.rings:
-        rings.setdefault(r_index[r["id"]], {"name": r["name"], "color": r["color"]})
+    mapping = mapping or {}
+    q_index, r_index, warnings = degrade(doc, mapping)
+    q_names, written_rings = written_names(doc, q_index, r_index, mapping)
+    rings = {i: {"name": r["name"], "color": r["color"]} for i, r in written_rings.items()}
     entries = []
     for entry in doc.entries:
         if not entry.timeline:
@@ -518,14 +584,17 @@ def write_backstage(doc: RadarDoc) -> tuple[str, list[str]]:
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n", []
 
 
-def write(doc: RadarDoc, fmt: str, on: date) -> tuple[str, list[str]]:
-    """The radar in `fmt` (one of FORMATS), and the warnings of what a 4 x 4 format merged."""
+def write(
+    doc: RadarDoc, fmt: str, on: date, mapping: dict[str, str] | None = None
+) -> tuple[str, list[str]]:
+    """The radar in `fmt` (one of FORMATS), and the warnings of what a 4 x 4 format merged;
+    `mapping` (quadrant or ring FROM -> TO) applies to the 4 x 4 formats only."""
     if fmt == "byor-csv":
-        return write_byor_csv(doc)
+        return write_byor_csv(doc, mapping)
     if fmt == "byor-json":
-        return write_byor_json(doc)
+        return write_byor_json(doc, mapping)
     if fmt == "zalando":
-        return write_zalando(doc, on)
+        return write_zalando(doc, on, mapping)
     if fmt == "backstage":
         return write_backstage(doc)
     raise ValueError(f"format {fmt!r}: not one of {', '.join(FORMATS)}")

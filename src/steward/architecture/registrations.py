@@ -21,6 +21,7 @@ def register() -> None:
         "architecture.technologyuse",
         "architecture.component",
         "architecture.debtitem",
+        "architecture.decisioninitiative",
     )
     policy.register_editors("architecture", rules.may_decide)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -32,7 +33,7 @@ def decision_list(
 ) -> QuerySet[Decision]:
     """The decisions `actor` may see, by number; optionally one status and one tag."""
     rows = policy.visible(actor, "architecture.decision").select_related("supersedes")
-    rows = rows.prefetch_related("superseded_by_set")
+    rows = rows.prefetch_related("superseded_by_set", "initiative_links")
     if status:
         rows = rows.filter(status=status)
     if tag:
@@ -73,6 +74,16 @@ def supersede_chain(decision: Decision) -> list[Decision]:
     return [*before, decision, *after]
 
 
+def decisions_of_initiative(*, actor: Any, key: str) -> list[Decision]:
+    """The decisions linked to the strategy initiative `key`, by number."""
+    return list(decision_list(actor=actor).filter(initiative_links__initiative_key=key))
+
+
+def decision_initiative_keys(decision: Decision) -> list[str]:
+    """The keys of the strategy initiatives a decision is linked to, sorted."""
+    return sorted({link.initiative_key for link in decision.initiative_links.all()})
+
+
 def decision_dict(decision: Decision) -> dict[str, Any]:
     """The API form of a decision (CONTRACT.md fields first)."""
     replaced_by = [d.number for d in decision.superseded_by_set.all()]
@@ -87,6 +98,7 @@ def decision_dict(decision: Decision) -> dict[str, Any]:
         "tags": list(decision.tags),
         "supersedes": decision.supersedes.number if decision.supersedes else None,
         "superseded_by": max(replaced_by) if replaced_by else None,
+        "initiatives": decision_initiative_keys(decision),
     }
 
 
@@ -141,6 +153,12 @@ def radar_on(*, actor: Any, day: date) -> list[Blip]:
         blips,
         key=lambda b: (b.quadrant.position, b.quadrant.pk, b.ring.position, b.technology.name),
     )
+
+
+def ring_technologies(ring: RadarRing) -> list[str]:
+    """Names of the technologies whose timeline has an event in `ring` (any day)."""
+    names = BlipEvent.objects.filter(ring=ring).values_list("technology__name", flat=True)
+    return sorted(set(names))
 
 
 def radar_diff(*, actor: Any, start: date, end: date) -> list[dict[str, Any]]:
@@ -366,8 +384,11 @@ def component_get(*, actor: Any, kind: str, namespace: str, name: str) -> Compon
     )
 
 
-def component_flags(component: Component, on: date) -> list[str]:
-    """What is wrong with one entity, in plain words (issue 11's catalog flags)."""
+def component_flags(
+    component: Component, on: date, truck: dict[str, Any] | None = None
+) -> list[str]:
+    """What is wrong with one entity, in plain words (issue 11's catalog flags); `truck` is its
+    entry of `component_truck_factors` (tier 1 with truck factor 1 is a flag)."""
     flags = []
     team = component.owner_team
     if team is None:
@@ -382,21 +403,27 @@ def component_flags(component: Component, on: date) -> list[str]:
         flags.append("Tier 1 without an on-call rotation")
     if component.tier == 1 and not component.runbook:
         flags.append("Tier 1 without a runbook")
+    if component.tier == 1 and truck is not None and truck.get("truck_factor") == 1:
+        flags.append(TRUCK_FACTOR_ONE)
     return flags
 
 
 def catalog_flags(*, actor: Any, on: date) -> list[tuple[Component, list[str]]]:
     """Every entity with at least one flag (catalog order)."""
     found = []
-    for component in component_list(actor=actor):
-        flags = component_flags(component, on)
+    components = list(component_list(actor=actor))
+    trucks = component_truck_factors(components, actor=actor)
+    for component in components:
+        flags = component_flags(component, on, trucks.get(component.pk))
         if flags:
             found.append((component, flags))
     return found
 
 
-def component_dict(component: Component, on: date) -> dict[str, Any]:
-    """The API form of a catalog entity."""
+def component_dict(
+    component: Component, on: date, truck: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The API form of a catalog entity; `truck` is its entry of `component_truck_factors`."""
     return {
         "ref": component.ref,
         "kind": component.kind,
@@ -413,7 +440,10 @@ def component_dict(component: Component, on: date) -> dict[str, Any]:
         "depends_on": sorted(d.ref for d in component.depends_on.all()),
         "oncall": component.oncall,
         "runbook": component.runbook,
-        "flags": component_flags(component, on),
+        "paths": list(component.paths or []),
+        "truck_factor": truck["truck_factor"] if truck else None,
+        "truck_factor_files": truck["files_analyzed"] if truck else 0,
+        "flags": component_flags(component, on, truck),
     }
 
 
@@ -492,20 +522,30 @@ def debt_dict(ranked: RankedDebt) -> dict[str, Any]:
     }
 
 
-def truck_factor_flag(component: Component, *, actor: Any) -> str:
-    """For a tier-1 entity whose repository is ingested: "Tier 1 on a repository with truck
-    factor 1" when code knowledge (METRICS.md) gives 1 at HEAD; "" otherwise. Computed from the
-    repository's history (knowledge.selectors, cached per HEAD), so only the entity's own page
-    asks for it."""
-    repo = component.repository
-    if component.tier != 1 or repo is None or not repo.head_sha:
-        return ""
+TRUCK_FACTOR_ONE = "Tier 1 with truck factor 1: one person knows most of its code"
+
+
+def component_truck_factors(
+    components: Iterable[Component], *, actor: Any
+) -> dict[int, dict[str, Any]]:
+    """Component pk -> the truck factor of its code, for entities with a repository: the
+    repository's files in the entity's `paths` (all of them without paths), computed by
+    `knowledge.selectors.scope_truck_factors` (METRICS.md, cached per repository head).
+    Entities without a repository are absent."""
     from steward.knowledge import selectors as knowledge_selectors
 
-    try:
-        result = knowledge_selectors.repository_truck_factor(actor=actor, repository=repo)
-    except Exception:
+    with_repo = [c for c in components if c.repository is not None]
+    if not with_repo:
+        return {}
+    scopes = [(c.repository, list(c.paths or [])) for c in with_repo if c.repository is not None]
+    answers = knowledge_selectors.scope_truck_factors(actor=actor, scopes=scopes)
+    return {c.pk: a for c, a in zip(with_repo, answers, strict=True)}
+
+
+def truck_factor_flag(component: Component, *, actor: Any) -> str:
+    """TRUCK_FACTOR_ONE for a tier-1 entity whose code (its repository, or its paths in it) has
+    truck factor 1; "" otherwise (no repository, not ingested, another number)."""
+    if component.tier != 1:
         return ""
-    if result.get("truck_factor") == 1:
-        return "Tier 1 on a repository with truck factor 1"
-    return ""
+    found = component_truck_factors([component], actor=actor).get(component.pk)
+    return TRUCK_FACTOR_ONE if found and found["truck_factor"] == 1 else ""

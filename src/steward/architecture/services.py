@@ -23,6 +23,7 @@ from steward.architecture.models import (
     Component,
     DebtItem,
     Decision,
+    DecisionInitiative,
     DecisionLink,
     RadarQuadrant,
     RadarRing,
@@ -229,6 +230,79 @@ def ring_save(
     )
     _full_save(ring)
     return ring
+
+
+def _names(rows: Sequence[Any], limit: int = 5) -> str:
+    names = [str(r) for r in rows[:limit]]
+    more = len(rows) - len(names)
+    return ", ".join(names) + (f" and {more} more" if more > 0 else "")
+
+
+@transaction.atomic
+def quadrant_delete(
+    *, actor: Any, quadrant: RadarQuadrant, move_to: RadarQuadrant | None = None
+) -> int:
+    """Delete a quadrant. Its technologies move to `move_to` first (their quadrant is not
+    dated, so the radar on past days shows them there too); without `move_to` a quadrant that
+    still holds technologies is refused. Returns how many technologies moved."""
+    _require_radar(actor)
+    techs = list(quadrant.technologies.order_by("name"))
+    if move_to is not None and move_to.pk == quadrant.pk:
+        raise RadarError(
+            "a quadrant cannot take its own technologies",
+            fields={"move_to": ["choose another quadrant"]},
+        )
+    if techs and move_to is None:
+        others = RadarQuadrant.objects.exclude(pk=quadrant.pk).exists()
+        count = f"{len(techs)} technolog{'y is' if len(techs) == 1 else 'ies are'}"
+        fix = (
+            "choose the quadrant they move to" if others else "add another quadrant for them first"
+        )
+        raise RadarError(
+            f"{count} still in {quadrant.name} ({_names(techs)}): {fix}",
+            fields={"move_to": [f"{count} still in {quadrant.name} ({_names(techs)}): {fix}."]},
+        )
+    for tech in techs:
+        tech.quadrant = move_to  # type: ignore[assignment]
+        tech.save(update_fields=["quadrant"])
+    quadrant.delete()
+    return len(techs)
+
+
+@transaction.atomic
+def ring_delete(*, actor: Any, ring: RadarRing, move_to: RadarRing | None = None) -> int:
+    """Delete a ring. Every timeline event in it (past ones too) is put in `move_to` first, and
+    the moves (new, in, out, no change) of the technologies concerned are worked out again from
+    the ring positions; without `move_to` a ring any event uses is refused. Returns how many
+    events were moved."""
+    _require_radar(actor)
+    if move_to is not None and move_to.pk == ring.pk:
+        raise RadarError(
+            "a ring cannot take its own blips", fields={"move_to": ["choose another ring"]}
+        )
+    events = list(
+        BlipEvent.objects.filter(ring=ring).select_related("technology").order_by("date", "pk")
+    )
+    if events and move_to is None:
+        techs = sorted({e.technology.name for e in events})
+        others = RadarRing.objects.exclude(pk=ring.pk).exists()
+        fix = "choose the ring they move to" if others else "add another ring for them first"
+        count = f"{len(techs)} technolog{'y has' if len(techs) == 1 else 'ies have'}"
+        message = f"{count} been in {ring.name} ({_names(techs)}): {fix}"
+        raise RadarError(message, fields={"move_to": [message + "."]})
+    affected: dict[int, Technology] = {}
+    for event in events:
+        event.ring = move_to
+        event.save(update_fields=["ring"])
+        affected[event.technology_id] = event.technology
+    ring.delete()
+    for tech in affected.values():
+        for event in tech.events.select_related("ring").order_by("date"):
+            moved = _moved(tech, event.date, event.ring)
+            if moved != event.moved:
+                event.moved = moved
+                event.save(update_fields=["moved"])
+    return len(events)
 
 
 def _moved(technology: Technology, day: date, ring: RadarRing | None) -> str:
@@ -552,3 +626,23 @@ def decision_set_links(
             component_id=pk if kind == "c" else None,
         )
     return decision
+
+
+@transaction.atomic
+def initiative_set_decisions(
+    *, actor: Any, initiative_key: str, decisions: Sequence[Decision]
+) -> list[Decision]:
+    """Link the initiative `initiative_key` (strategy's) to exactly `decisions`, replacing its
+    links. Called by strategy's pages (strategy editors) or by a decider; audited."""
+    if not (policy.may_change_strategy(actor) or rules.may_decide(actor)):
+        raise PermissionDenied("only strategy editors and deciders link decisions to initiatives")
+    key = initiative_key.strip()
+    wanted = {d.pk for d in decisions}
+    for link in DecisionInitiative.objects.filter(initiative_key=key):
+        if link.decision_id not in wanted:
+            link.delete()  # delete(): audited
+        else:
+            wanted.discard(link.decision_id)
+    for pk in sorted(wanted):
+        DecisionInitiative.objects.create(decision_id=pk, initiative_key=key)
+    return sorted(decisions, key=lambda d: d.number)

@@ -19,7 +19,13 @@ urlpatterns = [
     path("radar/setup/", views.radar_setup, name="radar_setup"),
     path("radar/setup/quadrants/new/", views.quadrant_create, name="quadrant_create"),
     path("radar/setup/quadrants/<slug:key>/", views.quadrant_edit, name="quadrant_edit"),
+    path(
+        "radar/setup/quadrants/<slug:key>/delete/",
+        views.quadrant_delete,
+        name="quadrant_delete",
+    ),
     path("radar/setup/rings/new/", views.ring_create, name="ring_create"),
+    path("radar/setup/rings/<slug:key>/delete/", views.ring_delete, name="ring_delete"),
     path("radar/setup/rings/<slug:key>/", views.ring_edit, name="ring_edit"),
     path("radar/<slug:key>/", views.technology, name="technology"),
     path("radar/<slug:key>/edit/", views.technology_edit, name="technology_edit"),

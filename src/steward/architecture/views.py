@@ -6,8 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -60,6 +61,7 @@ def decision_detail(request: HttpRequest, number: int) -> HttpResponse:
         "body_html": render_markdown(decision.body),
         "chain": selectors.supersede_chain(decision),
         "links": decision.links.select_related("technology", "component"),
+        "initiatives": selectors.decision_initiative_keys(decision),
         "may_edit": rules.may_edit(request.user, decision),
     }
     return render(request, "architecture/decision_detail.html", context)
@@ -253,13 +255,16 @@ def catalog(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") or None
     if kind not in (None, *COMPONENT_KINDS):
         kind = None
+    components = list(selectors.component_list(actor=request.user, team=team, kind=kind))
+    trucks = selectors.component_truck_factors(components, actor=request.user)
     rows = [
-        (c, selectors.component_flags(c, today))
-        for c in selectors.component_list(actor=request.user, team=team, kind=kind)
+        (c, selectors.component_flags(c, today, trucks.get(c.pk)), trucks.get(c.pk))
+        for c in components
     ]
     context = {
         "rows": rows,
-        "flagged": sum(1 for _c, f in rows if f),
+        "flagged": sum(1 for _c, f, _t in rows if f),
+        "truck_one": sum(1 for _c, _f, t in rows if t and t["truck_factor"] == 1),
         "kinds": COMPONENT_KINDS,
         "kind": kind or "",
         "team": team or "",
@@ -288,11 +293,11 @@ def component(request: HttpRequest, kind: str, namespace: str, name: str) -> Htt
     """One entity: its facts, flags, dependencies both ways, technologies and debt."""
     found = _component(request, kind, namespace, name)
     repo_techs = selectors.technologies_by_repository(actor=request.user)
-    flags = selectors.component_flags(found, timezone.localdate())
-    knowledge = selectors.truck_factor_flag(found, actor=request.user)
+    truck = selectors.component_truck_factors([found], actor=request.user).get(found.pk)
     context = {
         "component": found,
-        "flags": [*flags, knowledge] if knowledge else flags,
+        "flags": selectors.component_flags(found, timezone.localdate(), truck),
+        "truck": truck,
         "dependents": found.dependents.order_by("name"),
         "parts": found.parts.order_by("name"),
         "technologies": repo_techs.get(found.repository.name, []) if found.repository else [],
@@ -434,3 +439,50 @@ def ring_edit(request: HttpRequest, key: str) -> HttpResponse:
         raise Http404("no such ring")
     form = forms.RingForm(request.POST or None, actor=request.user, instance=found)
     return _setup_page(request, form, f"Edit ring {found.name}")
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The POST data, even when empty (a form whose only field is optional is still bound)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _delete_setup_page(
+    request: HttpRequest, form: Any, *, what: str, held: list[str], moved_noun: str
+) -> HttpResponse:
+    """The confirmation page of a quadrant or ring deletion: what it holds, where it goes."""
+    require(rules.may_edit_radar(request.user))
+    back = reverse("architecture:radar_setup")
+    if request.method == "POST":
+        moved = form.submit()
+        if moved is not None:
+            target = form.cleaned_data.get("move_to")
+            note = f" ({moved:,} {moved_noun} now in {target.name})" if moved and target else ""
+            messages.success(request, f"Deleted {what}{note}.")
+            return redirect(back)
+    status = 422 if request.method == "POST" else 200
+    context = {"form": form, "what": what, "held": held, "back": back}
+    return render(request, "architecture/radar_delete.html", context, status=status)
+
+
+def quadrant_delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Delete a quadrant, moving its technologies to another one (refused without one)."""
+    found = next((q for q in selectors.quadrants() if q.key == key), None)
+    if found is None:
+        raise Http404("no such quadrant")
+    held = [t.name for t in found.technologies.order_by("name")]
+    form = forms.QuadrantDeleteForm(_posted(request), actor=request.user, instance=found)
+    return _delete_setup_page(
+        request, form, what=f"quadrant {found.name}", held=held, moved_noun="technologies"
+    )
+
+
+def ring_delete(request: HttpRequest, key: str) -> HttpResponse:
+    """Delete a ring, putting every blip event in it into another ring (refused without one)."""
+    found = next((r for r in selectors.rings() if r.key == key), None)
+    if found is None:
+        raise Http404("no such ring")
+    held = selectors.ring_technologies(found)
+    form = forms.RingDeleteForm(_posted(request), actor=request.user, instance=found)
+    return _delete_setup_page(
+        request, form, what=f"ring {found.name}", held=held, moved_noun="timeline events"
+    )

@@ -25,9 +25,12 @@ def truck_factor(
     team: str | None = None,
     rev: str | None = None,
     exclude: list[str] = Query([]),
+    path: list[str] = Query([]),
     pruned: bool = False,
 ) -> dict[str, Any]:
-    """METRICS.md truck factor; `authors` the caller may not see individually are null."""
+    """METRICS.md truck factor; `authors` the caller may not see individually are null.
+    `path=` (repeatable, with `repo=`): only the files in these folders, files or globs (a
+    catalog service's paths)."""
     if bool(repo) == bool(team):
         raise BadInput("give exactly one of repo=NAME or team=SLUG")
     if team:
@@ -36,12 +39,19 @@ def truck_factor(
         found = org_selectors.team_by_slug(team)
         if found is None:
             raise BadInput(f"team {team!r}: no such team")
+        if path:
+            raise BadInput("path= applies to one repository (repo=), not to a team")
         return selectors.team_truck_factor(
             actor=request.user, team=found, exclude=exclude, pruned=pruned
         )
     assert repo is not None
     return selectors.repository_truck_factor(
-        actor=request.user, repository=_repo(repo), rev=rev, exclude=exclude, pruned=pruned
+        actor=request.user,
+        repository=_repo(repo),
+        rev=rev,
+        exclude=exclude,
+        pruned=pruned,
+        paths=path,
     )
 
 

@@ -7,6 +7,8 @@ only for the revision's tree (`git ls-tree`) and `.mailmap`, never for the histo
 
 from __future__ import annotations
 
+import fnmatch
+import hashlib
 import threading
 from collections import Counter, OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
@@ -285,17 +287,23 @@ def repository_truck_factor(
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
     pruned: bool = False,
+    paths: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """`steward metrics truck-factor --repo` / `GET /engineering/truck-factor?repo=`."""
+    """`steward metrics truck-factor --repo` / `GET /engineering/truck-factor?repo=`; with
+    `paths` (folders, files or globs), only the analysed files in them count (`paths` is then
+    in the answer)."""
     policy.require(actor, "view", repository)
     analysis = analyse([repository], rev, include, exclude)
-    result = truck_factor(analysis.authorship, pruned=pruned)
-    return truck_factor_dict(
-        analysis,
-        result,
-        actor=actor,
-        label={"repo": repository.name, "rev": analysis.inputs[0].sha},
-    )
+    label: dict[str, Any] = {"repo": repository.name, "rev": analysis.inputs[0].sha}
+    scope = normalize_paths(paths)
+    selected = None
+    if scope:
+        # A catalog service's paths: the repository's analysis restricted to them (as
+        # `scope_truck_factors` and the knowledge map's folders do).
+        selected = [path_in_scope(f.path, scope) for f in analysis.authorship.files]
+        label["paths"] = list(scope)
+    result = truck_factor(analysis.authorship, pruned=pruned, file_filter=selected)
+    return truck_factor_dict(analysis, result, actor=actor, label=label)
 
 
 def team_truck_factor(
@@ -314,6 +322,126 @@ def team_truck_factor(
     analysis = analyse(repos, None, include, exclude)
     result = truck_factor(analysis.authorship, pruned=pruned)
     return truck_factor_dict(analysis, result, actor=actor, label=label)
+
+
+# ------------------------------------------------------------------ paths (catalog services)
+
+
+def _is_glob(pattern: str) -> bool:
+    return any(ch in pattern for ch in "*?[")
+
+
+def normalize_paths(paths: Iterable[str]) -> tuple[str, ...]:
+    """Paths as a scope: stripped of `/` and `./`, duplicates dropped, sorted; `""` and `.`
+    (the whole repository) make the scope empty, which means every file."""
+    result: set[str] = set()
+    for raw in paths:
+        path = raw.strip().removeprefix("./").strip("/")
+        if path in ("", "."):
+            return ()
+        result.add(path)
+    return tuple(sorted(result))
+
+
+def path_in_scope(path: str, scope: Sequence[str]) -> bool:
+    """Whether a file belongs to a scope of folders, files or globs (empty scope: every file).
+
+    A folder or file `p` takes `p` itself and everything under `p/`; a pattern with `*`, `?` or
+    `[` is an fnmatch glob (`*` also matches `/`), like `--include`.
+    """
+    if not scope:
+        return True
+    for p in scope:
+        if _is_glob(p):
+            if fnmatch.fnmatchcase(path, p):
+                return True
+        elif path == p or path.startswith(p + "/"):
+            return True
+    return False
+
+
+SCOPE_CACHE_SECONDS = 30 * 24 * 3600
+
+
+def _scope_cache_key(repository: Repository, scope: tuple[str, ...]) -> str:
+    digest = hashlib.sha1("\0".join(scope).encode()).hexdigest()[:16]
+    stamp = repository.last_ingested_at.isoformat() if repository.last_ingested_at else ""
+    return f"knowledge.scope-tf:{repository.pk}:{repository.head_sha}:{stamp}:{digest}"
+
+
+def scope_truck_factors(
+    *, actor: Actor, scopes: Sequence[tuple[Repository, Iterable[str]]]
+) -> list[dict[str, Any]]:
+    """The truck factor (METRICS.md, plain: nobody counted as gone) of each scope, a repository
+    at its ingested head restricted to some paths (a catalog service's `paths`; none: the whole
+    repository). The files are those of the repository's analysis that lie in the scope, so the
+    number equals the knowledge map's folder truck factor for a folder.
+
+    Each answer is `{"repo", "paths", "truck_factor", "coverage", "files_analyzed", "problem"}`;
+    `truck_factor` is None (and `problem` says why) when the repository is not ingested or its
+    history cannot be analysed, or when no analysed file lies in the scope. Numbers only, no
+    names, so every role that sees the repository may see them. Kept in the cache per
+    repository head and scope (one cache read for the whole list).
+    """
+    from django.core.cache import cache
+    from django.core.exceptions import PermissionDenied
+
+    ids = {repository.pk for repository, _ in scopes}
+    visible = set(
+        policy.visible(actor, "engineering.Repository")
+        .filter(pk__in=ids)
+        .values_list("pk", flat=True)
+    )
+    if ids - visible:
+        raise PermissionDenied("may not view this engineering.repository")
+    wanted: list[tuple[Repository, tuple[str, ...], str]] = []
+    for repository, paths in scopes:
+        scope = normalize_paths(paths)
+        wanted.append((repository, scope, _scope_cache_key(repository, scope)))
+    cached = cache.get_many([key for r, _, key in wanted if r.head_sha])
+    fresh: dict[str, dict[str, Any]] = {}
+    answers: list[dict[str, Any]] = []
+    for repository, scope, key in wanted:
+        label = {"repo": repository.name, "paths": list(scope)}
+        if not repository.head_sha:
+            answers.append(
+                {
+                    **label,
+                    "truck_factor": None,
+                    "coverage": None,
+                    "files_analyzed": 0,
+                    "problem": f"{repository.name} has not been ingested yet",
+                }
+            )
+            continue
+        found = cached.get(key) or fresh.get(key)
+        if found is None:
+            try:
+                analysis = analyse([repository])
+            except StewardError as exc:
+                answers.append(
+                    {
+                        **label,
+                        "truck_factor": None,
+                        "coverage": None,
+                        "files_analyzed": 0,
+                        "problem": str(exc),
+                    }
+                )
+                continue
+            selected = [path_in_scope(f.path, scope) for f in analysis.authorship.files]
+            result = truck_factor(analysis.authorship, file_filter=selected)
+            found = {
+                "truck_factor": result.truck_factor if result.files_analyzed else None,
+                "coverage": None if result.coverage is None else round(result.coverage, 4),
+                "files_analyzed": result.files_analyzed,
+                "problem": "" if result.files_analyzed else "no analysed file in these paths",
+            }
+            fresh[key] = found
+        answers.append({**label, **found})
+    if fresh:
+        cache.set_many(fresh, SCOPE_CACHE_SECONDS)
+    return answers
 
 
 # ------------------------------------------------------------------ people, leavers
@@ -620,6 +748,7 @@ def repository_coupling(
         "repo": repository.name,
         "since": since,
         "level": f"folders ({depth})" if depth else "files",
+        "depth": depth,
         "pairs": change_coupling(changesets),
     }
 

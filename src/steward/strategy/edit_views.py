@@ -188,6 +188,25 @@ def initiative_edit(request: HttpRequest, key: str) -> HttpResponse:
     return form_page(request, form, title=f"Edit {key}", back=back, done=lambda i: back)
 
 
+def initiative_decisions(request: HttpRequest, key: str) -> HttpResponse:
+    """Link an initiative to the architecture decisions (ADRs) it carries out."""
+    initiative = _initiative(request, key)
+    form = forms.InitiativeDecisionsForm(
+        request.POST if request.method == "POST" else None,
+        actor=request.user,
+        instance=initiative,
+    )
+    back = _initiative_url(key)
+    return form_page(
+        request,
+        form,
+        title=f"Decisions of {key}",
+        back=back,
+        done=lambda i: back,
+        intro="The decisions show on the initiative's page and the initiative on theirs.",
+    )
+
+
 def initiative_delete(request: HttpRequest, key: str) -> HttpResponse:
     """Delete an initiative after saying what goes with it."""
     initiative = _initiative(request, key)

@@ -370,3 +370,50 @@ class ActionForm(ServiceForm):
         if self.instance is None:
             return services.action_create(actor=self.actor, **data)
         return services.action_update(actor=self.actor, action=self.instance, **data)
+
+
+class InitiativeDecisionsForm(ServiceForm):
+    """The architecture decisions (ADR numbers) an initiative carries out or depends on."""
+
+    decisions = forms.CharField(
+        required=False,
+        label="Decisions",
+        help_text="ADR numbers separated by commas, e.g. 8, 15 (empty: none)",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from steward.architecture import selectors as architecture_selectors
+
+        super().__init__(*args, **kwargs)
+        linked = architecture_selectors.decisions_of_initiative(
+            actor=self.actor, key=self.instance.key
+        )
+        self.initial["decisions"] = ", ".join(str(d.number) for d in linked)
+
+    def clean_decisions(self) -> list[Any]:
+        from steward.architecture import selectors as architecture_selectors
+
+        raw = self.cleaned_data["decisions"] or ""
+        numbers: list[int] = []
+        for part in raw.replace(";", ",").split(","):
+            text = part.strip().upper().removeprefix("ADR-").removeprefix("ADR").strip()
+            if not text:
+                continue
+            if not text.isdigit():
+                raise forms.ValidationError(f"{part.strip()!r} is not an ADR number")
+            numbers.append(int(text))
+        found = {
+            d.number: d
+            for d in architecture_selectors.decision_list(actor=self.actor).filter(
+                number__in=numbers
+            )
+        }
+        missing = sorted(set(numbers) - set(found))
+        if missing:
+            raise forms.ValidationError("no decision number " + ", ".join(str(n) for n in missing))
+        return [found[n] for n in sorted(set(numbers))]
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        return services.initiative_link_decisions(
+            actor=self.actor, initiative=self.instance, decisions=data["decisions"]
+        )

@@ -777,3 +777,18 @@ def initiative_from_debt(*, actor: policy.Actor, item_id: int) -> Initiative:
     )
     architecture_services.debt_mark_converted(actor=actor, item=item, initiative_key=key)
     return initiative
+
+
+def initiative_link_decisions(
+    *, actor: policy.Actor, initiative: Initiative, decisions: list[Any]
+) -> Initiative:
+    """Link an initiative to exactly these architecture decisions. The link is stored by
+    architecture (keyed by the initiative's key, which architecture can show without importing
+    strategy); strategy editors make it here."""
+    from steward.architecture import services as architecture_services
+
+    _require_change(actor, "strategy.initiative")
+    architecture_services.initiative_set_decisions(
+        actor=actor, initiative_key=initiative.key, decisions=decisions
+    )
+    return initiative

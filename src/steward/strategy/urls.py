@@ -31,6 +31,11 @@ urlpatterns = [
     ),
     path("initiatives/<str:key>/", views.initiative_detail, name="initiative_detail"),
     path("initiatives/<str:key>/edit/", edit_views.initiative_edit, name="initiative_edit"),
+    path(
+        "initiatives/<str:key>/decisions/",
+        edit_views.initiative_decisions,
+        name="initiative_decisions",
+    ),
     path("initiatives/<str:key>/delete/", edit_views.initiative_delete, name="initiative_delete"),
     path("roadmap/", views.roadmap, name="roadmap"),
     path("board/", views.board, name="board"),

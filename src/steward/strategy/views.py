@@ -10,6 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
+from steward.architecture import selectors as architecture_selectors
 from steward.core.errors import BadInput
 from steward.core.limits import Busy, expensive_slot
 from steward.core.periods import parse_period, quarter_of
@@ -59,6 +60,9 @@ def initiative_detail(request: HttpRequest, key: str) -> HttpResponse:
                 {"objective": link.objective, "weight": link.weight}
                 for link in initiative.objective_links.all()
             ],
+            "decisions": architecture_selectors.decisions_of_initiative(
+                actor=request.user, key=initiative.key
+            ),
         },
     )
 
