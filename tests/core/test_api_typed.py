@@ -54,11 +54,14 @@ STILL_UNTYPED = {
     "GET /api/v1/finance/billing-periods",
     "GET /api/v1/finance/contracts",
     "GET /api/v1/finance/vendors",
+    "GET /api/v1/finance/unit-costs",
+    "GET /api/v1/finance/variance-drivers",
     "GET /api/v1/talent/requisitions",
     "GET /api/v1/talent/requisitions/{key}",
     "GET /api/v1/talent/applications",
     "GET /api/v1/talent/candidates/{candidate_id}",
     "GET /api/v1/talent/funnel",
+    "GET /api/v1/talent/funnel/applications",
     "GET /api/v1/talent/diversity",
 }
 
@@ -78,9 +81,10 @@ def _is_typed(schema: Any) -> bool:
         return True
     if not isinstance(schema, dict) or not schema:
         return False
-    if schema.get("type") == "object" and not schema.get("properties") and "$ref" not in schema:
-        return False  # dict[str, Any]
-    return True
+    # An object without properties is dict[str, Any].
+    return not (
+        schema.get("type") == "object" and not schema.get("properties") and "$ref" not in schema
+    )
 
 
 def untyped_operations() -> set[str]:
