@@ -48,8 +48,8 @@ class GrowthActionItemOut(Schema):
     id: int
     text: str
     owner_employee_id: str
-    due_on: date | None
-    done_on: date | None
+    due_on: date | None = None
+    done_on: date | None = None
 
 
 class GrowthMeetingOut(Schema):
