@@ -25,8 +25,16 @@ def _queued() -> list[str]:
 
 
 @pytest.mark.django_db
-def test_a_stale_home_page_queues_one_refresh_that_the_worker_runs(client_as: Any) -> None:
+def test_a_stale_home_page_queues_one_refresh_that_the_worker_runs(
+    client_as: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django_tasks_db.management.commands import db_worker
+
     from steward.cockpit.models import FindingRun
+
+    # The worker closes connections that are not in autocommit mode; inside the test's
+    # transaction that would close the test's own connection on PostgreSQL.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     FindingRun.objects.all().delete()  # no run yet: stale
     client = client_as("cto")
@@ -77,7 +85,11 @@ def test_no_jobs_starts_no_worker(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_a_worker_that_ignores_terminate_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
-    stubborn = subprocess.Popen(["sh", "-c", "trap '' TERM; sleep 60"])
+    stubborn = subprocess.Popen(
+        ["sh", "-c", "trap '' TERM; echo ready; exec sleep 60"], stdout=subprocess.PIPE
+    )
+    assert stubborn.stdout is not None
+    assert stubborn.stdout.readline() == b"ready\n"  # the trap is set before it is stopped
     monkeypatch.setattr(subprocess.Popen, "wait", _wait_short(subprocess.Popen.wait))
     server.stop_job_worker(stubborn)
     assert stubborn.returncode == -9
