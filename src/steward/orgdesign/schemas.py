@@ -15,6 +15,10 @@ from ninja import Schema
 
 
 class ErrorOut(Schema):
+    """The design operations' own refusals (400, 409, 422): a sentence, no `errors`. It shares
+    its name with `core.api_errors.ErrorOut` on purpose: the OpenAPI document keeps that one
+    (every body of this shape matches it, as do ninja's 422s with a list of field problems)."""
+
     detail: str
 
 
