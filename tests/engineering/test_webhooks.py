@@ -155,3 +155,57 @@ def test_a_webhook_never_overwrites_a_deployment_from_a_git_tag() -> None:
     assert "comes from a git tag" in body["detail"] and body["errors"] == []
     kept = Deployment.objects.get(pk=tagged.pk)
     assert (kept.source, kept.status, kept.finished_at) == (RecordSource.TAG, "success", when)
+
+
+def test_answers_have_the_documented_schema() -> None:
+    """The webhooks answer a JsonResponse of their own (ninja does not check it): the body must
+    be exactly the schema the OpenAPI document names for 200 and 201."""
+    from steward.api import api
+    from steward.engineering.schemas import DeploymentReceived, IncidentReceived
+
+    _source, token = services.webhook_source_create(actor=SYSTEM, name="ci")
+    paths = api.get_openapi_schema()["paths"]
+    for path, schema in (
+        ("/api/v1/webhooks/deployments", DeploymentReceived),
+        ("/api/v1/webhooks/incidents", IncidentReceived),
+    ):
+        for code in (200, 201):
+            documented = paths[path]["post"]["responses"][code]["content"]["application/json"]
+            assert documented["schema"] == {"$ref": f"#/components/schemas/{schema.__name__}"}
+    status, body = _post("/api/v1/webhooks/deployments", {**DEPLOYMENT, "sha": ""}, token)
+    assert status == 201
+    assert list(body) == list(DeploymentReceived.model_fields)
+    assert body == {
+        "id": "wh-1",
+        "repo": "payments-api",
+        "sha": None,
+        "environment": "production",
+        "status": "success",
+        "started_at": "2026-11-20T10:00:00Z",
+        "finished_at": "2026-11-20T10:05:00Z",
+        "service": "payments-api",
+        "source": "webhook",
+        "shipped_commits": None,
+        "first_of_repository": False,
+        "created": True,
+    }
+    DeploymentReceived.model_validate(body)
+    incident = {"id": "i-7", "service": "payments-api", "created_at": "2026-11-20T11:00:00Z"}
+    _post("/api/v1/webhooks/incidents", incident, token)
+    status, body = _post(
+        "/api/v1/webhooks/incidents", {**incident, "resolved_at": "2026-11-20T12:30:00Z"}, token
+    )
+    assert status == 200
+    assert list(body) == list(IncidentReceived.model_fields)
+    assert body == {
+        "id": "i-7",
+        "service": "payments-api",
+        "repo": None,
+        "severity": None,
+        "created_at": "2026-11-20T11:00:00Z",
+        "resolved_at": "2026-11-20T12:30:00Z",
+        "deployment_id": None,
+        "source": "webhook",
+        "created": False,
+    }
+    IncidentReceived.model_validate(body)

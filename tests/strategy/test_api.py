@@ -94,3 +94,58 @@ def test_alignment_shows_the_demo_gap(client_as) -> None:  # type: ignore[no-unt
     o1 = next(o for o in data["objectives"] if o["key"] == "O1")
     assert o1["priority"] == 1 and o1["share"] < o1["intended_share"] / 2
     assert any(c.startswith("objective O1 ") for c in data["callouts"])
+
+
+def test_typed_answers_keep_absent_keys_absent_and_the_from_key(client_as) -> None:  # type: ignore[no-untyped-def]
+    """The response schemas filter what they serialize: keys a dictionary leaves out stay out
+    (not null), and `from` keeps its name."""
+    client = client_as("engineer")
+    instance = {
+        "quarters": ["2027Q1"],
+        "teams": [{"id": "t", "capacity": {"2027Q1": 10}}],
+        "initiatives": [
+            {"id": "A", "value": 3, "effort": {"t": 10}},
+            {"id": "B", "value": 2, "effort": {"t": 5}},
+        ],
+    }
+    solved = client.post(
+        "/api/v1/strategy/plan/solve", json.dumps(instance), content_type="application/json"
+    ).json()
+    assert list(solved) == [
+        "status",
+        "objective",
+        "schedule",
+        "unscheduled",
+        "bottlenecks",
+        "mip_gap",
+        "solve_seconds",
+        "unschedulable",
+        "seconds",
+    ]
+    assert (solved["status"], solved["objective"], solved["unscheduled"]) == ("optimal", 3.0, ["B"])
+    instance["initiatives"][0].update(mandatory=True, effort={"t": 20})
+    refused = client.post(
+        "/api/v1/strategy/plan/solve", json.dumps(instance), content_type="application/json"
+    ).json()
+    assert (refused["status"], refused["objective"], refused["schedule"]) == (
+        "infeasible",
+        None,
+        {},
+    )
+    assert refused["reason"] == "mandatory initiative A exceeds the capacity of team t"
+    assert list(refused)[-2:] == ["reason", "seconds"]
+
+    roadmap = client.get("/api/v1/strategy/roadmap").json()
+    assert roadmap["unplanned"], "the demo has initiatives without a planned start"
+    for item in roadmap["unplanned"]:
+        assert list(item) == ["key", "title", "status", "start", "duration"]
+        assert item["start"] is None
+    for lane in roadmap["lanes"]:
+        for item in lane["items"]:
+            assert len(item["cells"]) == len(roadmap["quarters"]) == 6
+
+    ranking = client.get("/api/v1/strategy/prioritization").json()
+    assert ranking["sensitivity"]
+    assert all("from" in row and "from_" not in row for row in ranking["sensitivity"])
+    report = client.get("/api/v1/strategy/alignment?from=2026-08-29&to=2026-11-27").json()
+    assert (report["from"], report["to"]) == ("2026-08-29", "2026-11-27")

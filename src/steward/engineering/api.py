@@ -17,9 +17,11 @@ from steward.engineering.models import Commit, Deployment, Incident, RecordSourc
 from steward.engineering.schemas import (
     ContributorsOut,
     DeploymentPage,
+    DeploymentReceived,
     DoraOut,
     DoraWeekPage,
     IncidentPage,
+    IncidentReceived,
     LeadTimeCommitPage,
     RepositoryOut,
     RepositoryPage,
@@ -269,13 +271,15 @@ def _receive(request: HttpRequest, kind: str) -> JsonResponse:
     return JsonResponse({**body, "created": created}, status=201 if created else 200)
 
 
-@webhooks.post("/deployments", auth=None)
+@webhooks.post(
+    "/deployments", auth=None, response={200: DeploymentReceived, 201: DeploymentReceived}
+)
 def webhook_deployments(request: HttpRequest) -> JsonResponse:
     """Receive one deployment (CSV columns as JSON fields); the same `id` updates."""
     return _receive(request, "deployments")
 
 
-@webhooks.post("/incidents", auth=None)
+@webhooks.post("/incidents", auth=None, response={200: IncidentReceived, 201: IncidentReceived})
 def webhook_incidents(request: HttpRequest) -> JsonResponse:
     """Receive one incident (CSV columns as JSON fields); the same `id` updates."""
     return _receive(request, "incidents")

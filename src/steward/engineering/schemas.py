@@ -146,3 +146,16 @@ class LeadTimeCommitOut(Schema):
 class LeadTimeCommitPage(Schema):
     items: list[LeadTimeCommitOut]
     count: int
+
+
+class DeploymentReceived(DeploymentOut):
+    """A deployment received by the webhook; `created` is false when the same `id` updated it
+    (200) and true when it is new (201)."""
+
+    created: bool
+
+
+class IncidentReceived(IncidentOut):
+    """An incident received by the webhook; `created` as for deployments."""
+
+    created: bool

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Router, Status
 
 from steward.core import policy
 from steward.core.errors import BadInput
@@ -16,23 +16,21 @@ from steward.core.periods import quarter_range
 from steward.orgdesign import selectors as sel
 from steward.orgdesign import services as design
 from steward.orgdesign.models import Scenario
+from steward.orgdesign.schemas import (
+    CapacityOut,
+    ChangeIn,
+    ChangeOut,
+    ErrorOut,
+    HeadcountPlanOut,
+    ScenarioComparisonOut,
+    ScenarioDetailOut,
+    ScenarioIn,
+    ScenarioOut,
+    ScenarioPage,
+    ScenarioStructureOut,
+)
 
 router = Router(tags=["org design"])
-
-
-class ErrorOut(Schema):
-    detail: str
-
-
-class ScenarioIn(Schema):
-    name: str
-    description: str = ""
-    effective_date: date | None = None
-
-
-class ChangeIn(Schema):
-    kind: str
-    payload: dict[str, Any] = {}
 
 
 def _quarters(text: str | None, on: date) -> Any:
@@ -51,7 +49,7 @@ def _require_planner(request: HttpRequest) -> None:
         raise PermissionDenied("may not see organization plans")
 
 
-@router.get("/structure", response={200: dict[str, Any], 400: ErrorOut})
+@router.get("/structure", response={200: ScenarioStructureOut, 400: ErrorOut}, exclude_unset=True)
 def structure(request: HttpRequest, date: date | None = None, scenario: int | None = None) -> Any:
     """Structure analysis of the live org on `date` (default today), or of a scenario."""
     if scenario is not None:
@@ -59,7 +57,7 @@ def structure(request: HttpRequest, date: date | None = None, scenario: int | No
     return sel.structure_analysis(actor=request.user, on=date)
 
 
-@router.get("/capacity", response={200: dict[str, Any], 400: ErrorOut})
+@router.get("/capacity", response={200: CapacityOut, 400: ErrorOut})
 def capacity(request: HttpRequest, quarters: str | None = None, team: str | None = None) -> Any:
     """Available person-weeks per team and quarter (`quarters=2027Q1..2027Q4`)."""
     try:
@@ -69,7 +67,7 @@ def capacity(request: HttpRequest, quarters: str | None = None, team: str | None
     return sel.capacity_report(actor=request.user, quarters=qs, team=team)
 
 
-@router.get("/headcount-plan", response=dict[str, Any])
+@router.get("/headcount-plan", response=HeadcountPlanOut, exclude_unset=True)
 def headcount_plan(request: HttpRequest, team: str | None = None) -> Any:
     """Planned hires and backfills with totals per quarter and team (costs per policy)."""
     _require_planner(request)
@@ -88,7 +86,7 @@ def _scenario_dict(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-@router.get("/scenarios", response=dict[str, Any])
+@router.get("/scenarios", response=ScenarioPage)
 def scenarios_list(
     request: HttpRequest, limit: int | None = None, offset: int | None = None
 ) -> Any:
@@ -99,7 +97,7 @@ def scenarios_list(
     )
 
 
-@router.post("/scenarios", response={201: dict[str, Any], 422: ErrorOut})
+@router.post("/scenarios", response={201: ScenarioOut, 422: ErrorOut})
 def scenarios_create(request: HttpRequest, body: ScenarioIn) -> Any:
     """Start a draft scenario."""
     try:
@@ -114,7 +112,7 @@ def scenarios_create(request: HttpRequest, body: ScenarioIn) -> Any:
     return Status(201, _scenario_dict(scenario))
 
 
-@router.get("/scenarios/{scenario_id}", response=dict[str, Any])
+@router.get("/scenarios/{scenario_id}", response=ScenarioDetailOut)
 def scenarios_detail(request: HttpRequest, scenario_id: int) -> Any:
     """A scenario with its changes."""
     scenario = _scenario(request, scenario_id)
@@ -130,7 +128,11 @@ def scenarios_detail(request: HttpRequest, scenario_id: int) -> Any:
     return data
 
 
-@router.get("/scenarios/{scenario_id}/compare", response={200: dict[str, Any], 400: ErrorOut})
+@router.get(
+    "/scenarios/{scenario_id}/compare",
+    response={200: ScenarioComparisonOut, 400: ErrorOut},
+    exclude_unset=True,
+)
 def scenarios_compare(request: HttpRequest, scenario_id: int, quarters: str | None = None) -> Any:
     """The scenario against the live org: structure, capacity, cost (per policy), managers."""
     scenario = _scenario(request, scenario_id)
@@ -141,7 +143,7 @@ def scenarios_compare(request: HttpRequest, scenario_id: int, quarters: str | No
     return sel.scenario_comparison(actor=request.user, scenario=scenario, quarters=qs)
 
 
-@router.post("/scenarios/{scenario_id}/changes", response={201: dict[str, Any], 422: ErrorOut})
+@router.post("/scenarios/{scenario_id}/changes", response={201: ChangeOut, 422: ErrorOut})
 def scenarios_add_change(request: HttpRequest, scenario_id: int, body: ChangeIn) -> Any:
     """Add a change; 422 with the reason when the change is refused."""
     scenario = _scenario(request, scenario_id)
@@ -169,7 +171,7 @@ def scenarios_remove_change(request: HttpRequest, scenario_id: int, position: in
     return Status(204, None)
 
 
-@router.post("/scenarios/{scenario_id}/apply", response={200: dict[str, Any], 409: ErrorOut})
+@router.post("/scenarios/{scenario_id}/apply", response={200: ScenarioOut, 409: ErrorOut})
 def scenarios_apply(request: HttpRequest, scenario_id: int) -> Any:
     """Apply a draft to the live org; 409 naming the conflicts when the live org changed."""
     scenario = _scenario(request, scenario_id)

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Query, Router
 from ninja.errors import HttpError
 
 from steward.core import policy
@@ -30,19 +29,31 @@ from steward.strategy.models import (
 from steward.strategy.schemas import (
     ActionIn,
     ActionOut,
+    ActionPage,
     ActionPatch,
+    AlignmentCommitPage,
+    AlignmentOut,
+    CheckInIn,
     IdeaIn,
     IdeaOut,
+    IdeaPage,
     IdeaPatch,
     InitiativeIn,
     InitiativeOut,
+    InitiativePage,
     InitiativePatch,
+    KeyResultHistoryOut,
     KeyResultIn,
     KeyResultOut,
     KeyResultPatch,
     ObjectiveIn,
     ObjectiveOut,
+    ObjectivePage,
     ObjectivePatch,
+    PlanOut,
+    PrioritizationOut,
+    RoadmapOut,
+    SolutionOut,
 )
 from steward.strategy.solving import live_plan_limits, solve_limited
 
@@ -56,7 +67,7 @@ def _period(from_: date | None, to: date | None) -> tuple[date, date]:
     return parse_period(from_, to)
 
 
-@router.get("/objectives")
+@router.get("/objectives", response=ObjectivePage)
 def objectives_list(
     request: HttpRequest, limit: int | None = None, offset: int | None = None
 ) -> dict[str, Any]:
@@ -69,7 +80,7 @@ def objectives_list(
     )
 
 
-@router.get("/objectives/{key}")
+@router.get("/objectives/{key}", response=ObjectiveOut)
 def objectives_detail(request: HttpRequest, key: str) -> dict[str, Any]:
     """One objective."""
     objective = selectors.objective_get(actor=request.user, key=key)
@@ -78,7 +89,7 @@ def objectives_detail(request: HttpRequest, key: str) -> dict[str, Any]:
     return selectors.objective_dict(objective)
 
 
-@router.get("/objectives/{key}/key-results/{kr}/check-ins")
+@router.get("/objectives/{key}/key-results/{kr}/check-ins", response=KeyResultHistoryOut)
 def check_ins_list(request: HttpRequest, key: str, kr: str) -> dict[str, Any]:
     """A key result with its check-in history."""
     data = selectors.key_result_history(actor=request.user, objective_key=key, key=kr)
@@ -87,14 +98,7 @@ def check_ins_list(request: HttpRequest, key: str, kr: str) -> dict[str, Any]:
     return data
 
 
-class CheckInIn(Schema):
-    value: Decimal
-    confidence: Decimal
-    on: date | None = None
-    note: str = ""
-
-
-@router.post("/objectives/{key}/key-results/{kr}/check-ins", response={201: dict})
+@router.post("/objectives/{key}/key-results/{kr}/check-ins", response={201: KeyResultHistoryOut})
 def check_ins_create(request: HttpRequest, key: str, kr: str, body: CheckInIn) -> Any:
     """Record a check-in of a key result (strategy editors)."""
     result = (
@@ -120,7 +124,7 @@ def check_ins_create(request: HttpRequest, key: str, kr: str, body: CheckInIn) -
     return 201, selectors.key_result_history(actor=request.user, objective_key=key, key=kr)
 
 
-@router.get("/initiatives")
+@router.get("/initiatives", response=InitiativePage)
 def initiatives_list(
     request: HttpRequest,
     limit: int | None = None,
@@ -138,7 +142,7 @@ def initiatives_list(
     )
 
 
-@router.get("/initiatives/{key}")
+@router.get("/initiatives/{key}", response=InitiativeOut)
 def initiatives_detail(request: HttpRequest, key: str) -> dict[str, Any]:
     """One initiative."""
     initiative = selectors.initiative_get(actor=request.user, key=key)
@@ -147,7 +151,7 @@ def initiatives_detail(request: HttpRequest, key: str) -> dict[str, Any]:
     return selectors.initiative_dict(initiative)
 
 
-@router.get("/prioritization")
+@router.get("/prioritization", response=PrioritizationOut, by_alias=True)
 def prioritization(
     request: HttpRequest, sort: str = "wsjf", team: str | None = None
 ) -> dict[str, Any]:
@@ -158,13 +162,13 @@ def prioritization(
         raise HttpError(422, str(exc)) from exc
 
 
-@router.get("/roadmap")
+@router.get("/roadmap", response=RoadmapOut, exclude_unset=True)
 def roadmap(request: HttpRequest) -> dict[str, Any]:
     """The quarter-by-quarter timeline, one lane per team."""
     return selectors.roadmap(actor=request.user)
 
 
-@router.get("/plan")
+@router.get("/plan", response=PlanOut, exclude_unset=True)
 def plan(
     request: HttpRequest, quarters: str | None = None, replan_in_progress: bool = False
 ) -> dict[str, Any]:
@@ -182,7 +186,12 @@ def plan(
         )
 
 
-@router.post("/plan/solve", openapi_extra={"requestBody": {"content": {"application/json": {}}}})
+@router.post(
+    "/plan/solve",
+    response=SolutionOut,
+    exclude_unset=True,
+    openapi_extra={"requestBody": {"content": {"application/json": {}}}},
+)
 def plan_solve_instance(request: HttpRequest) -> dict[str, Any]:
     """Solve a self-contained portfolio instance (CONTRACT.md, the JSON body); 422 names the
     bad field."""
@@ -195,7 +204,7 @@ def plan_solve_instance(request: HttpRequest) -> dict[str, Any]:
     return solve_limited(instance, user_key=str(request.user.pk))
 
 
-@router.get("/alignment")
+@router.get("/alignment", response=AlignmentOut, by_alias=True)
 def alignment(
     request: HttpRequest,
     team: str | None = None,
@@ -207,7 +216,7 @@ def alignment(
     return selectors.alignment_report(actor=request.user, start=start, end=end, team=team)
 
 
-@router.get("/alignment/commits")
+@router.get("/alignment/commits", response=AlignmentCommitPage)
 def alignment_commits(
     request: HttpRequest,
     initiative: str | None = None,
@@ -236,7 +245,7 @@ def alignment_commits(
     return paginate(rows, limit=limit, offset=offset, render=lambda r: r)
 
 
-@router.get("/ideas")
+@router.get("/ideas", response=IdeaPage)
 def ideas_list(
     request: HttpRequest,
     status: str | None = None,
@@ -264,7 +273,7 @@ def ideas_list(
     )
 
 
-@router.get("/improvement-actions")
+@router.get("/improvement-actions", response=ActionPage)
 def improvement_actions_list(
     request: HttpRequest,
     team: str | None = None,
