@@ -17,6 +17,18 @@ from steward.core.pagination import paginate
 from steward.core.periods import parse_period
 from steward.finance import rules, selectors
 from steward.finance.models import MONTH_FIELDS
+from steward.finance.schemas import (
+    BillingPeriodPage,
+    BudgetLinePage,
+    ContractPage,
+    CostsOut,
+    FiscalYearPage,
+    ForecastOut,
+    PlanVsActualPage,
+    UnitCostsOut,
+    VarianceDriversOut,
+    VendorPage,
+)
 
 router = Router(tags=["finance"])
 
@@ -49,7 +61,12 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@router.get("/fiscal-years", url_name="finance_fiscal_years")
+@router.get(
+    "/fiscal-years",
+    response=FiscalYearPage,
+    exclude_unset=True,
+    url_name="finance_fiscal_years",
+)
 def fiscal_years(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
     """Fiscal years with their first month, currency and versions."""
     _require(request)
@@ -68,7 +85,12 @@ def fiscal_years(request: HttpRequest, limit: int | None = None, offset: int | N
     )
 
 
-@router.get("/budget-lines", url_name="finance_budget_lines")
+@router.get(
+    "/budget-lines",
+    response=BudgetLinePage,
+    exclude_unset=True,
+    url_name="finance_budget_lines",
+)
 def budget_line_list(
     request: HttpRequest,
     year: int | None = None,
@@ -107,7 +129,12 @@ def budget_line_list(
     )
 
 
-@router.get("/plan-vs-actual", url_name="finance_plan_vs_actual")
+@router.get(
+    "/plan-vs-actual",
+    response=PlanVsActualPage,
+    exclude_unset=True,
+    url_name="finance_plan_vs_actual",
+)
 def plan_vs_actual(
     request: HttpRequest,
     year: int | None = None,
@@ -144,14 +171,25 @@ def plan_vs_actual(
     return page
 
 
-@router.get("/forecast", url_name="finance_forecast")
+@router.get(
+    "/forecast",
+    response=ForecastOut,
+    exclude_unset=True,
+    url_name="finance_forecast",
+)
 def forecast(request: HttpRequest, year: int | None = None) -> Any:
     """CONTRACT.md's forecast: year, currency, budget, actual_to_date, forecast, variance, lines."""
     _require(request)
     return _plain(selectors.forecast_json(actor=request.user, fiscal_year=_fy(request, year)))
 
 
-@router.get("/costs", url_name="finance_costs")
+@router.get(
+    "/costs",
+    response=CostsOut,
+    exclude_unset=True,
+    by_alias=True,
+    url_name="finance_costs",
+)
 def costs(request: HttpRequest, by: str = "team") -> Any:
     """Cost per team, service, initiative, provider or category over `from`..`to`."""
     _require(request)
@@ -161,7 +199,12 @@ def costs(request: HttpRequest, by: str = "team") -> Any:
     return _plain(selectors.costs_json(actor=request.user, start=start, end=end, by=by))
 
 
-@router.get("/billing-periods", url_name="finance_billing_periods")
+@router.get(
+    "/billing-periods",
+    response=BillingPeriodPage,
+    exclude_unset=True,
+    url_name="finance_billing_periods",
+)
 def billing_periods(
     request: HttpRequest, limit: int | None = None, offset: int | None = None
 ) -> Any:
@@ -188,7 +231,12 @@ def billing_periods(
     )
 
 
-@router.get("/contracts", url_name="finance_contracts")
+@router.get(
+    "/contracts",
+    response=ContractPage,
+    exclude_unset=True,
+    url_name="finance_contracts",
+)
 def contract_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
     """Contracts with their cancel-by date."""
     _require(request)
@@ -217,7 +265,12 @@ def contract_list(request: HttpRequest, limit: int | None = None, offset: int | 
     )
 
 
-@router.get("/vendors", url_name="finance_vendors")
+@router.get(
+    "/vendors",
+    response=VendorPage,
+    exclude_unset=True,
+    url_name="finance_vendors",
+)
 def vendor_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
     """Vendors."""
     _require(request)
@@ -240,7 +293,13 @@ def _closed_period(fy: Any) -> tuple[date, date]:
     return fy.start, min(fy.end, today)
 
 
-@router.get("/unit-costs", url_name="finance_unit_costs")
+@router.get(
+    "/unit-costs",
+    response=UnitCostsOut,
+    exclude_unset=True,
+    by_alias=True,
+    url_name="finance_unit_costs",
+)
 def unit_costs(request: HttpRequest, year: int | None = None) -> Any:
     """Cost per service over the closed months of a fiscal year and, where a usage measure
     exists, its unit cost (cost ÷ usage over the months measured); `url` is the evidence."""
@@ -274,7 +333,12 @@ def unit_costs(request: HttpRequest, year: int | None = None) -> Any:
     )
 
 
-@router.get("/variance-drivers", url_name="finance_variance_drivers")
+@router.get(
+    "/variance-drivers",
+    response=VarianceDriversOut,
+    exclude_unset=True,
+    url_name="finance_variance_drivers",
+)
 def variance_drivers(request: HttpRequest, year: int | None = None, limit: int = 5) -> Any:
     """Per line with a variance: budget, forecast, variance and the components driving it
     (vendor, account, service or team; change a month and effect to year end)."""

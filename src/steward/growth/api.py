@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 
 from steward.core.pagination import paginate
 from steward.growth import ladder_format, rules, selectors, services
+from steward.growth.schemas import AttritionOut, EnpsOut, RetentionSignalsOut, TenureOut
 from steward.org import selectors as org_selectors
 
 router = Router(tags=["growth"])
@@ -358,7 +359,7 @@ def promotions_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 # --- engagement, attrition, retention -------------------------------------------------------
 
 
-@router.get("/enps")
+@router.get("/enps", response=EnpsOut, exclude_unset=True)
 def enps(request: HttpRequest, survey: str | None = None) -> dict[str, Any]:
     """eNPS per survey round (oldest first) for the organization and per team; groups under the
     small-group threshold are `{group, suppressed: true}`. `?survey=` one round."""
@@ -386,7 +387,7 @@ def _day(value: str | None, default: date, name: str) -> date:
         raise HttpError(422, f"{name} {value!r}: write the day as YYYY-MM-DD") from exc
 
 
-@router.get("/attrition")
+@router.get("/attrition", response=AttritionOut, exclude_unset=True, by_alias=True)
 def attrition(
     request: HttpRequest,
     by: str | None = None,
@@ -411,7 +412,7 @@ def attrition(
     return retention.attrition_report(actor=request.user, start=first, end=last, by=by or None)
 
 
-@router.get("/tenure")
+@router.get("/tenure", response=TenureOut, exclude_unset=True)
 def tenure(request: HttpRequest, voluntary: bool = False) -> dict[str, Any]:
     """CONTRACT.md `steward metrics tenure`: Kaplan-Meier `{median_days, retention_12m, curve}`."""
     from steward.growth import retention
@@ -421,7 +422,7 @@ def tenure(request: HttpRequest, voluntary: bool = False) -> dict[str, Any]:
     return retention.tenure_report(actor=request.user, on=date.today(), voluntary_only=voluntary)
 
 
-@router.get("/retention-signals")
+@router.get("/retention-signals", response=RetentionSignalsOut, exclude_unset=True)
 def retention_signals(request: HttpRequest) -> dict[str, Any]:
     """Cohorts per retention driver (never per person): the CTO and the people role."""
     from steward.growth import retention

@@ -10,6 +10,13 @@ from ninja import Query, Router
 
 from steward.core.errors import BadInput
 from steward.knowledge import selectors
+from steward.knowledge.schemas import (
+    CouplingOut,
+    HotspotsOut,
+    KnowledgeMapOut,
+    TeamAlignmentOut,
+    TruckFactorOut,
+)
 
 router = Router(tags=["code knowledge"])
 
@@ -18,7 +25,12 @@ def _repo(name: str) -> Any:
     return selectors.repository_by_name(name)
 
 
-@router.get("/truck-factor", summary="Truck factor of a repository at a revision, or of a team")
+@router.get(
+    "/truck-factor",
+    response=TruckFactorOut,
+    exclude_unset=True,
+    summary="Truck factor of a repository at a revision, or of a team",
+)
 def truck_factor(
     request: HttpRequest,
     repo: str | None = None,
@@ -55,7 +67,12 @@ def truck_factor(
     )
 
 
-@router.get("/knowledge-map", summary="Authors, main developer and abandoned files per file")
+@router.get(
+    "/knowledge-map",
+    response=KnowledgeMapOut,
+    exclude_unset=True,
+    summary="Authors, main developer and abandoned files per file",
+)
 def knowledge_map(
     request: HttpRequest, repo: str, folder: str = "", on: date | None = None
 ) -> dict[str, Any]:
@@ -63,7 +80,12 @@ def knowledge_map(
     return selectors.knowledge_map(actor=request.user, repository=_repo(repo), on=on, folder=folder)
 
 
-@router.get("/hotspots", summary="Files by revisions in the window, then size")
+@router.get(
+    "/hotspots",
+    response=HotspotsOut,
+    exclude_unset=True,
+    summary="Files by revisions in the window, then size",
+)
 def hotspots(request: HttpRequest, repo: str, months: int = 12, limit: int = 50) -> dict[str, Any]:
     """METRICS.md hotspots of a repository."""
     return selectors.hotspots(
@@ -71,7 +93,12 @@ def hotspots(request: HttpRequest, repo: str, months: int = 12, limit: int = 50)
     )
 
 
-@router.get("/coupling", summary="Change coupling between files or folders")
+@router.get(
+    "/coupling",
+    response=CouplingOut,
+    exclude_unset=True,
+    summary="Change coupling between files or folders",
+)
 def coupling(
     request: HttpRequest, repo: str, months: int = 12, depth: int | None = None
 ) -> dict[str, Any]:
@@ -81,7 +108,12 @@ def coupling(
     )
 
 
-@router.get("/team-alignment", summary="Share of each repository's commits by its owning team")
+@router.get(
+    "/team-alignment",
+    response=TeamAlignmentOut,
+    exclude_unset=True,
+    summary="Share of each repository's commits by its owning team",
+)
 def team_alignment(request: HttpRequest, months: int = 12) -> dict[str, Any]:
     """METRICS.md team–code alignment."""
     return selectors.team_alignment(actor=request.user, months=months)

@@ -12,6 +12,15 @@ from ninja import Router
 from steward.core.pagination import paginate
 from steward.core.periods import parse_period
 from steward.talent import rules, selectors, services
+from steward.talent.schemas import (
+    ApplicationPage,
+    CandidateOut,
+    DiversityOut,
+    FunnelApplicationsOut,
+    FunnelOut,
+    RequisitionDetailOut,
+    RequisitionPage,
+)
 
 router = Router(tags=["talent"])
 
@@ -21,7 +30,12 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied("not allowed")
 
 
-@router.get("/requisitions", url_name="talent_requisitions_list")
+@router.get(
+    "/requisitions",
+    response=RequisitionPage,
+    exclude_unset=True,
+    url_name="talent_requisitions_list",
+)
 def requisitions_list(
     request: HttpRequest,
     status: str | None = None,
@@ -43,7 +57,12 @@ def requisitions_list(
     )
 
 
-@router.get("/requisitions/{key}", url_name="talent_requisitions_detail")
+@router.get(
+    "/requisitions/{key}",
+    response=RequisitionDetailOut,
+    exclude_unset=True,
+    url_name="talent_requisitions_detail",
+)
 def requisitions_detail(request: HttpRequest, key: str) -> dict[str, Any]:
     """One requisition with its expected hires."""
     _require(rules.may_see_hiring(request.user))
@@ -55,7 +74,12 @@ def requisitions_detail(request: HttpRequest, key: str) -> dict[str, Any]:
     return data
 
 
-@router.get("/applications", url_name="talent_applications_list")
+@router.get(
+    "/applications",
+    response=ApplicationPage,
+    exclude_unset=True,
+    url_name="talent_applications_list",
+)
 def applications_list(
     request: HttpRequest,
     requisition: str | None = None,
@@ -80,7 +104,12 @@ def applications_list(
     )
 
 
-@router.get("/candidates/{candidate_id}", url_name="talent_candidates_detail")
+@router.get(
+    "/candidates/{candidate_id}",
+    response=CandidateOut,
+    exclude_unset=True,
+    url_name="talent_candidates_detail",
+)
 def candidates_detail(request: HttpRequest, candidate_id: int) -> dict[str, Any]:
     """One candidate and their applications (the access is written to the audit log)."""
     _require(rules.may_see_candidates(request.user))
@@ -91,7 +120,13 @@ def candidates_detail(request: HttpRequest, candidate_id: int) -> dict[str, Any]
     return selectors.candidate_dict(cand, actor=request.user)
 
 
-@router.get("/funnel", url_name="talent_funnel")
+@router.get(
+    "/funnel",
+    response=FunnelOut,
+    exclude_unset=True,
+    by_alias=True,
+    url_name="talent_funnel",
+)
 def funnel(
     request: HttpRequest, team: str | None = None, requisition: str | None = None
 ) -> dict[str, Any]:
@@ -103,7 +138,12 @@ def funnel(
     )
 
 
-@router.get("/funnel/applications", url_name="talent_funnel_applications")
+@router.get(
+    "/funnel/applications",
+    response=FunnelApplicationsOut,
+    exclude_unset=True,
+    url_name="talent_funnel_applications",
+)
 def funnel_applications(
     request: HttpRequest,
     what: str = "applications",
@@ -135,7 +175,13 @@ def funnel_applications(
     )
 
 
-@router.get("/diversity", url_name="talent_diversity")
+@router.get(
+    "/diversity",
+    response=DiversityOut,
+    exclude_unset=True,
+    by_alias=True,
+    url_name="talent_diversity",
+)
 def diversity(request: HttpRequest) -> dict[str, Any]:
     """The funnel by self-identified group, under the small-group rule."""
     _require(rules.may_see_diversity(request.user))

@@ -11,6 +11,7 @@ from ninja import Router, Schema
 from steward.core.pagination import paginate
 from steward.core.periods import parse_period
 from steward.worktracking import investment, selectors
+from steward.worktracking.schemas import CycleTimeOut, InvestmentOut, ReviewLoadOut
 
 router = Router(tags=["worktracking"])
 
@@ -92,7 +93,7 @@ def pull_request(request: HttpRequest, pk: int) -> dict[str, Any]:
     return selectors.pull_dict(pull)
 
 
-@router.get("/cycle-time")
+@router.get("/cycle-time", response=CycleTimeOut, by_alias=True)
 def cycle_time(
     request: HttpRequest,
     team: str | None = None,
@@ -105,7 +106,7 @@ def cycle_time(
     return selectors.flow_report(actor=request.user, start=start, end=end, team=team)
 
 
-@router.get("/review-load")
+@router.get("/review-load", response=ReviewLoadOut, by_alias=True)
 def review_load(request: HttpRequest, to: date | None = None) -> dict[str, Any]:
     """Reviews submitted per reviewer in the period (only reviewers you may see individually)."""
     start, end = parse_period(request.GET.get("from"), to)
@@ -125,7 +126,7 @@ def items(
     return paginate(rows, limit=limit, offset=offset, render=selectors.item_dict)
 
 
-@router.get("/investment")
+@router.get("/investment", response=InvestmentOut, by_alias=True)
 def investment_balance(request: HttpRequest, to: date | None = None) -> dict[str, Any]:
     """Person-days per investment category in the period."""
     start, end = parse_period(request.GET.get("from"), to)

@@ -1,0 +1,138 @@
+"""API schemas of engagement, attrition, tenure and retention signals. A group under the
+small-group rule is `{group, suppressed: true}`: its figures are absent, not null (the
+operations answer with `exclude_unset`, so a field the report leaves out stays out)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Schema
+
+from steward.core.api_types import Number
+
+
+class EnpsFigures(Schema):
+    """eNPS of the organization in a round: the counts, the score (-100..100) and its band;
+    `{suppressed: true}` under the small-group rule, `{respondents: 0, enps: null, level:
+    "no data"}` without answers."""
+
+    suppressed: bool | None = None
+    respondents: int | None = None
+    promoters: int | None = None
+    passives: int | None = None
+    detractors: int | None = None
+    enps: Number | None = None
+    band: str | None = None
+    level: str | None = None
+
+
+class EnpsGroup(Schema):
+    """eNPS of one team in a round, or `{group, suppressed: true}`."""
+
+    group: str
+    suppressed: bool | None = None
+    respondents: int | None = None
+    promoters: int | None = None
+    passives: int | None = None
+    detractors: int | None = None
+    enps: Number | None = None
+    band: str | None = None
+
+
+class Participation(Schema):
+    """Who was asked and how many answered (`respondents` and `rate`, a percentage, only at
+    or above the small-group threshold; else `suppressed`)."""
+
+    audience: list[str]
+    invited: int
+    opened_on: dt.date
+    closes_on: dt.date | None
+    open: bool
+    suppressed: bool | None = None
+    respondents: int | None = None
+    rate: Number | None = None
+
+
+class EnpsRound(Schema):
+    """One survey round."""
+
+    survey: str
+    title: str
+    opened_on: dt.date
+    min_group_size: int
+    organization: EnpsFigures
+    teams: list[EnpsGroup]
+    participation: Participation
+
+
+class EnpsOut(Schema):
+    """eNPS per survey round, oldest first."""
+
+    min_group_size: int
+    rounds: list[EnpsRound]
+
+
+class AttritionGroup(Schema):
+    """Attrition of one group (rate a percentage), or `{group, suppressed: true}`."""
+
+    group: str
+    suppressed: bool | None = None
+    separations: int | None = None
+    average_headcount: Number | None = None
+    rate: Number | None = None
+
+
+class AttritionOut(Schema):
+    """CONTRACT.md `steward metrics attrition` over [from, to); `level` is "no data" when
+    there is no headcount (and absent otherwise)."""
+
+    from_: dt.date = Field(alias="from")
+    to: dt.date
+    separations: int
+    voluntary: int
+    involuntary: int
+    regretted: int
+    average_headcount: Number
+    rate: Number | None
+    annualized_rate: Number | None
+    level: str | None = None
+    groups: list[AttritionGroup]
+    min_group_size: int
+
+
+class SurvivalPoint(Schema):
+    """The share still employed after `days` (Kaplan-Meier)."""
+
+    days: int
+    survival: Number
+
+
+class TenureOut(Schema):
+    """CONTRACT.md `steward metrics tenure`."""
+
+    date: dt.date
+    voluntary_only: bool
+    spells: int
+    departures: int
+    median_days: int | None
+    retention_12m: Number | None
+    curve: list[SurvivalPoint]
+
+
+class RetentionSignal(Schema):
+    """How many active people match one retention driver (a cohort, never a person):
+    `people` and `share` (a percentage), or `suppressed` under the small-group rule."""
+
+    signal: str
+    label: str
+    active_people: int
+    suppressed: bool | None = None
+    people: int | None = None
+    share: Number | None = None
+
+
+class RetentionSignalsOut(Schema):
+    """Retention signals on a day."""
+
+    date: dt.date
+    signals: list[RetentionSignal]

@@ -1,0 +1,135 @@
+"""API schemas of code knowledge (served under /api/v1/engineering): truck factor, knowledge
+map, hotspots, change coupling and team–code alignment (METRICS.md)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from ninja import Schema
+
+from steward.core.api_types import Number
+
+
+class TruckFactorAuthor(Schema):
+    """One author of the truck-factor set; `developer` and `name` are null for an author the
+    caller may not see individually."""
+
+    developer: str | None
+    name: str | None
+    files: int
+
+
+class TruckFactorOut(Schema):
+    """The truck factor of a repository (`repo`, `rev`, `paths` when filtered) or of a team
+    (`team`, `repos`); the other keys are absent."""
+
+    team: str | None = None
+    repos: list[str] | None = None
+    repo: str | None = None
+    rev: str | None = None
+    paths: list[str] | None = None
+    truck_factor: int
+    coverage: Number | None
+    files_analyzed: int
+    authors: list[TruckFactorAuthor]
+
+
+class KnowledgeFolder(Schema):
+    """One folder of the knowledge map."""
+
+    folder: str
+    files: int
+    abandoned: int
+    authors: int
+    truck_factor: int
+
+
+class KnowledgeAuthor(Schema):
+    """One author of a file (null names for authors the caller may not see)."""
+
+    developer: str | None
+    name: str | None
+    left: bool
+
+
+class KnowledgeFile(Schema):
+    """One file of the knowledge map."""
+
+    path: str
+    authors: list[KnowledgeAuthor]
+    author_count: int
+    main_developer: str | None
+    ownership: Number | None
+    fragmentation: Number | None
+    revisions: int
+    abandoned: bool
+
+
+class KnowledgeMapOut(Schema):
+    """The knowledge map of a repository (or a folder of it) on a day."""
+
+    repo: str
+    rev: str | None
+    on: date
+    folder: str
+    folders: list[KnowledgeFolder]
+    files: list[KnowledgeFile]
+    abandoned: int
+
+
+class HotspotFile(Schema):
+    """One file by revisions in the window (and the window before), size and ownership."""
+
+    path: str
+    revisions: int
+    previous_revisions: int
+    size: int
+    fragmentation: Number | None
+    ownership: Number | None
+
+
+class HotspotsOut(Schema):
+    """The hotspots of a repository since a day."""
+
+    repo: str
+    since: date
+    files: list[HotspotFile]
+
+
+class CouplingPair(Schema):
+    """Two files (or folders) changed together."""
+
+    entity: str
+    coupled: str
+    degree: Number
+    shared: int
+    revisions_entity: int
+    revisions_coupled: int
+
+
+class CouplingOut(Schema):
+    """Change coupling of a repository; `level` files or folders (`depth`)."""
+
+    repo: str
+    since: date
+    level: str
+    depth: int | None
+    pairs: list[CouplingPair]
+
+
+class AlignmentRepository(Schema):
+    """The share of a repository's commits by its owning team."""
+
+    repo: str
+    team: str | None
+    team_name: str | None
+    commits: int
+    by_team: int
+    share: Number | None
+
+
+class TeamAlignmentOut(Schema):
+    """Team–code alignment since a day."""
+
+    since: date
+    repositories: list[AlignmentRepository]

@@ -1,0 +1,213 @@
+"""API schemas of talent: requisitions, applications, candidates, the funnel and diversity.
+Fields a role may not see are absent, not null: the budgeted cost of a requisition and the
+salary of an offer only for the money roles (the operations answer with `exclude_unset`)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+from steward.core.api_types import Number
+
+
+class RequisitionOut(Schema):
+    """A requisition (an approved or requested hire); `stages` its pipeline in order;
+    `budgeted_cost` and `currency` only for the money roles."""
+
+    key: str
+    title: str
+    team: str
+    level: str
+    role: str | None
+    reason: str
+    initiative: str | None
+    hiring_manager: str | None
+    recruiter: str | None
+    quarter: str
+    target_start: date
+    status: str
+    opened_on: date | None
+    closed_on: date | None
+    stages: list[str]
+    plan_entry_key: str | None
+    value_of_one_more_person: Decimal | None
+    approved: bool
+    budgeted_cost: Decimal | None = None
+    currency: str | None = None
+
+
+class RequisitionDetailOut(RequisitionOut):
+    """A requisition and the hires expected from its open applications."""
+
+    expected_hires: Number
+
+
+class RequisitionPage(Schema):
+    """One page of requisitions and the total count."""
+
+    items: list[RequisitionOut]
+    count: int
+
+
+class StageEntry(Schema):
+    """When an application entered a stage."""
+
+    stage: str
+    entered_at: datetime
+
+
+class OfferOut(Schema):
+    """An offer (version 1, 2, … as it was revised); `salary` and `currency` only for the
+    money roles."""
+
+    version: int
+    status: str
+    sent_at: datetime | None
+    resolved_at: datetime | None
+    starts_at: date | None
+    salary: Decimal | None = None
+    currency: str | None = None
+
+
+class ApplicationOut(Schema):
+    """An application with its stage history and offers (`candidate` the candidate's id)."""
+
+    id: int
+    candidate: int
+    requisition: str
+    source: str | None
+    referrer: str | None
+    applied_at: datetime
+    stage: str
+    outcome: str
+    rejection_reason: str | None
+    rejected_by: str | None
+    closed_at: datetime | None
+    history: list[StageEntry]
+    offers: list[OfferOut]
+
+
+class ApplicationPage(Schema):
+    """One page of applications and the total count."""
+
+    items: list[ApplicationOut]
+    count: int
+
+
+class CandidateOut(Schema):
+    """A candidate and their applications the caller may see (null: not given or erased)."""
+
+    id: int
+    name: str
+    email: str | None
+    phone: str | None
+    location: str | None
+    retain_until: date | None
+    erased: bool
+    applications: list[ApplicationOut]
+
+
+class FunnelStage(Schema):
+    """One stage of the funnel: how many applications reached and passed it, the share that
+    passed and the median days spent in it."""
+
+    stage: str
+    reached: int
+    passed: int
+    pass_through: Number | None
+    time_in_stage_median_days: Number | None
+
+
+class FunnelSource(Schema):
+    """Applications and hires from one source (effectiveness = hires ÷ applications)."""
+
+    source: str
+    applications: int
+    hires: int
+    effectiveness: Number | None
+
+
+class FunnelQuarter(Schema):
+    """Planned, filled and expected hires of one quarter."""
+
+    quarter: str
+    planned: int
+    filled: int
+    expected_hires: Number
+
+
+class FunnelOut(Schema):
+    """`steward metrics hiring` over [from, to) (METRICS.md "Hiring"); `requisition` only
+    when asked for one."""
+
+    from_: date = Field(alias="from")
+    to: date
+    applications: int
+    hires: int
+    stages: list[FunnelStage]
+    time_to_hire_median_days: Number | None
+    time_to_fill_median_days: Number | None
+    offers_extended: int
+    offers_accepted: int
+    offer_acceptance_rate: Number | None
+    sources: list[FunnelSource]
+    team: str | None
+    requisition: str | None = None
+    plan: list[FunnelQuarter]
+
+
+class FunnelApplicationRow(Schema):
+    """An application behind a funnel number; `left`, `days` and `passed` for a stage's
+    numbers (reached, passed, stopped) only; `candidate` null where the caller may not see
+    the candidate."""
+
+    key: str
+    day: date
+    left: date | None = None
+    days: int | None = None
+    passed: bool | None = None
+    outcome: str
+    requisition: str
+    requisition_title: str
+    team: str
+    source: str
+    candidate: str | None
+    candidate_pk: int | None
+
+
+class FunnelApplicationsOut(Schema):
+    """The applications behind one funnel number."""
+
+    what: str
+    stage: str | None
+    count: int
+    rows: list[FunnelApplicationRow]
+    hidden_candidates: int
+
+
+class DiversityCell(Schema):
+    """The count of one self-identified group at a stage, or `{group, suppressed: true}`."""
+
+    group: str
+    suppressed: bool | None = None
+    count: int | None = None
+
+
+class DiversityStage(Schema):
+    """One stage of the funnel by group (the last group is the total)."""
+
+    stage: str
+    groups: list[DiversityCell]
+
+
+class DiversityOut(Schema):
+    """The funnel by self-identified group over [from, to), under the small-group rule."""
+
+    from_: date = Field(alias="from")
+    to: date
+    attribute: str
+    min_group_size: int
+    groups: list[str]
+    stages: list[DiversityStage]
