@@ -201,32 +201,39 @@ def my_growth(request: HttpRequest) -> HttpResponse:
     return redirect("growth:person_growth", employee_id=me.employee_id)
 
 
-def level_set(request: HttpRequest, employee_id: str) -> HttpResponse:
-    """Put a person at a level from a day."""
+def _level_form(
+    request: HttpRequest,
+    employee_id: str,
+    form_class: type[ServiceForm],
+    may: Callable[[Any, int], bool],
+    title: Callable[[Any], str],
+) -> HttpResponse:
+    """A form about a person that picks a ladder level, for those `may` lets; back to their
+    growth page."""
     person = _person(request, employee_id)
-    require(rules.may_manage_person(request.user, person.pk))  # type: ignore[attr-defined]
-    form = forms.LevelForm(
+    require(may(request.user, person.pk))  # type: ignore[attr-defined]
+    form = form_class(
         request.POST or None,
         actor=request.user,
         instance=person,
         rows=selectors.level_list(actor=request.user),
     )
     back = reverse("growth:person_growth", args=[employee_id])
-    return form_page(request, form, title=f"Level of {person}", back=back)
+    return form_page(request, form, title=title(person), back=back)
+
+
+def level_set(request: HttpRequest, employee_id: str) -> HttpResponse:
+    """Put a person at a level from a day."""
+    return _level_form(
+        request, employee_id, forms.LevelForm, rules.may_manage_person, lambda p: f"Level of {p}"
+    )
 
 
 def plan_create(request: HttpRequest, employee_id: str) -> HttpResponse:
     """Open a development plan."""
-    person = _person(request, employee_id)
-    require(rules.may_keep_plan(request.user, person.pk))  # type: ignore[attr-defined]
-    form = forms.PlanForm(
-        request.POST or None,
-        actor=request.user,
-        instance=person,
-        rows=selectors.level_list(actor=request.user),
+    return _level_form(
+        request, employee_id, forms.PlanForm, rules.may_keep_plan, lambda _: "New development plan"
     )
-    back = reverse("growth:person_growth", args=[employee_id])
-    return form_page(request, form, title="New development plan", back=back)
 
 
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
