@@ -30,18 +30,34 @@ def form_page(
     *,
     title: str,
     back: str,
-    done: Callable[[Any], str],
+    done: Callable[[Any], str] | None = None,
     intro: str = "",
 ) -> HttpResponse:
-    """GET shows the form; POST submits it and redirects to `done(result)`, or shows errors."""
+    """GET shows the form; POST submits it and redirects to `done(result)` (by default back),
+    or shows errors."""
     if request.method == "POST":
         result = form.submit()
         if result is not None:
             messages.success(request, f"{title}: saved.")
-            return redirect(done(result))
+            return redirect(back if done is None else done(result))
     status = 422 if request.method == "POST" else 200
     context = {"form": form, "title": title, "back": back, "intro": intro}
     return render(request, "editing/form_page.html", context, status=status)
+
+
+def submitted(
+    request: HttpRequest, form: ServiceForm, *, allowed: bool, saved: str, done: str
+) -> HttpResponse | None:
+    """A form shown on a page of its own rows: a POST (403 unless `allowed`) submits it and
+    redirects to `done` (a URL or URL name) saying `saved`; None to render the page (with the
+    form's errors, if any)."""
+    if request.method != "POST":
+        return None
+    require(allowed)
+    if form.submit() is None:
+        return None
+    messages.success(request, saved)
+    return redirect(done)
 
 
 def delete_page(

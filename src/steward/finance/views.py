@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 
-from steward.core.editing import form_page, require
+from steward.core.editing import form_page, require, submitted
 from steward.core.errors import InvalidFields
 from steward.finance import charts, forms, rules, selectors, services
 from steward.finance.models import MONTH_FIELDS, BillingPeriod, CloudCost, MappingRule, MonthlyRate
@@ -39,6 +39,14 @@ def _fiscal_year(request: HttpRequest) -> Any:
     return selectors.fiscal_year_of(actor=request.user, day=_today())
 
 
+def _year_page(request: HttpRequest) -> tuple[Any, dict[str, Any]]:
+    """A money page of a fiscal year (`?year=`, else this one): the year and the context that
+    every such page starts from (the year and the years to pick from)."""
+    _money_page(request)
+    fy = _fiscal_year(request)
+    return fy, {"fiscal_year": fy, "years": selectors.fiscal_year_list(actor=request.user)}
+
+
 def _version(request: HttpRequest, fiscal_year: Any) -> Any:
     versions = selectors.version_list(actor=request.user, fiscal_year=fiscal_year)
     text = request.GET.get("version") or ""
@@ -50,15 +58,43 @@ def _version(request: HttpRequest, fiscal_year: Any) -> Any:
     return versions.order_by("-number").first()
 
 
+def _version_at(request: HttpRequest, year: int, number: int) -> Any:
+    """Version `number` of fiscal year `year` (404 when either is missing)."""
+    fy = selectors.fiscal_year_get(actor=request.user, year=year)
+    version = (
+        fy
+        and selectors.version_list(actor=request.user, fiscal_year=fy).filter(number=number).first()
+    )
+    if version is None:
+        raise Http404("no such budget version")
+    return version
+
+
+def _rows(request: HttpRequest, model: Any) -> Any:
+    """The rows of a finance model the user may see."""
+    return model.objects.filter(
+        pk__in=selectors._visible(request.user, model.__name__).values("pk")
+    )
+
+
+def _evaluation(request: HttpRequest, key: str) -> Any:
+    found = selectors._visible(request.user, "VendorEvaluation").filter(key=key).first()
+    if found is None:
+        raise Http404("no such evaluation")
+    return found
+
+
+def _csv_download(filename: str) -> tuple[HttpResponse, Any]:
+    """A CSV file to download, and the writer that fills it."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response, csv.writer(response)
+
+
 def budget(request: HttpRequest) -> HttpResponse:
     """A budget version line by line and month by month, and the versions side by side."""
-    _money_page(request)
-    fy = _fiscal_year(request)
-    context: dict[str, Any] = {
-        "fiscal_year": fy,
-        "years": selectors.fiscal_year_list(actor=request.user),
-        "may_edit": rules.may_change_money(request.user),
-    }
+    fy, context = _year_page(request)
+    context["may_edit"] = rules.may_change_money(request.user)
     if fy is not None:
         version = _version(request, fy)
         context.update(
@@ -74,13 +110,7 @@ def budget(request: HttpRequest) -> HttpResponse:
 def budget_edit(request: HttpRequest, year: int, number: int) -> HttpResponse:
     """Edit a version's lines as a grid (one row per line, one column per month)."""
     require(rules.may_change_money(request.user))
-    fy = selectors.fiscal_year_get(actor=request.user, year=year)
-    version = (
-        fy
-        and selectors.version_list(actor=request.user, fiscal_year=fy).filter(number=number).first()
-    )
-    if version is None:
-        raise Http404("no such budget version")
+    version = _version_at(request, year, number)
     lines = list(selectors.budget_lines(actor=request.user, version=version))
     grid = forms.BudgetGrid(request.POST or None, initial=forms.grid_initial(lines))
     status = 200
@@ -103,16 +133,8 @@ def budget_edit(request: HttpRequest, year: int, number: int) -> HttpResponse:
 def budget_export(request: HttpRequest, year: int, number: int) -> HttpResponse:
     """A version's lines as CSV, in the format `steward import budget` reads."""
     _money_page(request)
-    fy = selectors.fiscal_year_get(actor=request.user, year=year)
-    version = (
-        fy
-        and selectors.version_list(actor=request.user, fiscal_year=fy).filter(number=number).first()
-    )
-    if version is None:
-        raise Http404("no such budget version")
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="budget-{year}-v{number}.csv"'
-    writer = csv.writer(response)
+    version = _version_at(request, year, number)
+    response, writer = _csv_download(f"budget-{year}-v{number}.csv")
     writer.writerow(
         ["fiscal_year", "version", "category", "cost_center", "currency", *MONTH_FIELDS, "note"]
     )
@@ -164,15 +186,16 @@ def cost_centers(request: HttpRequest) -> HttpResponse:
     """Cost centers and a form to add one."""
     _money_page(request)
     form = forms.CostCenterForm(request.POST or None, actor=request.user)
-    if request.method == "POST":
-        require(rules.may_change_money(request.user))
-        if form.submit() is not None:
-            messages.success(request, "Cost center saved.")
-            return redirect("finance:cost_centers")
+    may_edit = rules.may_change_money(request.user)
+    done = submitted(
+        request, form, allowed=may_edit, saved="Cost center saved.", done="finance:cost_centers"
+    )
+    if done is not None:
+        return done
     context = {
         "centers": selectors.cost_center_list(actor=request.user),
         "form": form,
-        "may_edit": rules.may_change_money(request.user),
+        "may_edit": may_edit,
     }
     return render(request, "finance/cost_centers.html", context, status=422 if form.errors else 200)
 
@@ -181,31 +204,22 @@ def rates(request: HttpRequest) -> HttpResponse:
     """Monthly exchange rates and a form to set one."""
     _money_page(request)
     form = forms.RateForm(request.POST or None, actor=request.user)
-    if request.method == "POST":
-        require(rules.may_change_money(request.user))
-        if form.submit() is not None:
-            messages.success(request, "Rate saved.")
-            return redirect("finance:rates")
-    rows = MonthlyRate.objects.filter(
-        pk__in=selectors._visible(request.user, "MonthlyRate").values("pk")
-    )
+    may_edit = rules.may_change_money(request.user)
+    done = submitted(request, form, allowed=may_edit, saved="Rate saved.", done="finance:rates")
+    if done is not None:
+        return done
     context = {
-        "rates": rows.order_by("-month", "currency"),
+        "rates": _rows(request, MonthlyRate).order_by("-month", "currency"),
         "form": form,
         "reporting": selectors.reporting_currency(),
-        "may_edit": rules.may_change_money(request.user),
+        "may_edit": may_edit,
     }
     return render(request, "finance/rates.html", context, status=422 if form.errors else 200)
 
 
 def plan_vs_actual(request: HttpRequest) -> HttpResponse:
     """Plan, actual and forecast per month and line, the year-end variance and overruns."""
-    _money_page(request)
-    fy = _fiscal_year(request)
-    context: dict[str, Any] = {
-        "fiscal_year": fy,
-        "years": selectors.fiscal_year_list(actor=request.user),
-    }
+    fy, context = _year_page(request)
     if fy is not None:
         version = _version(request, fy)
         report = selectors.plan_vs_actual(
@@ -229,12 +243,7 @@ def plan_vs_actual(request: HttpRequest) -> HttpResponse:
 
 def allocation(request: HttpRequest) -> HttpResponse:
     """Cost per team, service, initiative and objective over a fiscal year to date."""
-    _money_page(request)
-    fy = _fiscal_year(request)
-    context: dict[str, Any] = {
-        "fiscal_year": fy,
-        "years": selectors.fiscal_year_list(actor=request.user),
-    }
+    fy, context = _year_page(request)
     if fy is not None:
         end = min(fy.end, _today())
         report = selectors.cost_allocation(actor=request.user, start=fy.start, end=end)
@@ -259,12 +268,8 @@ def cloud(request: HttpRequest) -> HttpResponse:
     _money_page(request)
     from django.db.models import Sum
 
-    periods = BillingPeriod.objects.filter(
-        pk__in=selectors._visible(request.user, "BillingPeriod").values("pk")
-    )
-    costs = CloudCost.objects.filter(
-        pk__in=selectors._visible(request.user, "CloudCost").values("pk")
-    )
+    periods = _rows(request, BillingPeriod)
+    costs = _rows(request, CloudCost)
     by_service = (
         costs.values("service_name")
         .annotate(total=Sum("effective_reporting"))
@@ -277,24 +282,20 @@ def cloud(request: HttpRequest) -> HttpResponse:
         costs.values("team__name").annotate(total=Sum("effective_reporting")).order_by("-total")
     )
     form = forms.RuleForm(request.POST or None, actor=request.user)
-    if request.method == "POST":
-        require(rules.may_change_money(request.user))
-        if form.submit() is not None:
-            messages.success(
-                request, "Rule saved; it applies to bills and ledgers imported from now on."
-            )
-            return redirect("finance:cloud")
+    may_edit = rules.may_change_money(request.user)
+    saved = "Rule saved; it applies to bills and ledgers imported from now on."
+    done = submitted(request, form, allowed=may_edit, saved=saved, done="finance:cloud")
+    if done is not None:
+        return done
     context = {
         "periods": periods.order_by("-start"),
         "by_service": by_service,
         "by_team": by_team,
         "unmapped": unmapped,
-        "rules": MappingRule.objects.filter(
-            pk__in=selectors._visible(request.user, "MappingRule").values("pk")
-        ).select_related("team", "cost_center"),
+        "rules": _rows(request, MappingRule).select_related("team", "cost_center"),
         "form": form,
         "currency": selectors.reporting_currency(),
-        "may_edit": rules.may_change_money(request.user),
+        "may_edit": may_edit,
     }
     return render(request, "finance/cloud.html", context, status=422 if form.errors else 200)
 
@@ -324,9 +325,7 @@ def evaluation_decision(request: HttpRequest, key: str) -> HttpResponse:
     require(rules.may_change_money(request.user))
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    found = selectors._visible(request.user, "VendorEvaluation").filter(key=key).first()
-    if found is None:
-        raise Http404("no such evaluation")
+    found = _evaluation(request, key)
     try:
         decision = services.evaluation_to_decision(actor=request.user, evaluation=found)
     except InvalidFields as exc:
@@ -335,23 +334,15 @@ def evaluation_decision(request: HttpRequest, key: str) -> HttpResponse:
     return redirect("architecture:decision_detail", decision.number)
 
 
-def _capitalization_period(request: HttpRequest) -> tuple[Any, date, date]:
-    fy = _fiscal_year(request)
-    if fy is None:
-        raise Http404("no fiscal year")
-    return fy, fy.start, min(fy.end, _today().replace(day=1)) if fy.start < _today() else fy.end
+def _capitalization_period(fy: Any) -> tuple[date, date]:
+    return fy.start, min(fy.end, _today().replace(day=1)) if fy.start < _today() else fy.end
 
 
 def capitalization(request: HttpRequest) -> HttpResponse:
     """Capitalizable and expensed effort cost per initiative and quarter, with the evidence."""
-    _money_page(request)
-    fy = _fiscal_year(request)
-    context: dict[str, Any] = {
-        "fiscal_year": fy,
-        "years": selectors.fiscal_year_list(actor=request.user),
-    }
+    fy, context = _year_page(request)
     if fy is not None:
-        _fy, start, end = _capitalization_period(request)
+        start, end = _capitalization_period(fy)
         context["report"] = selectors.capitalization_report(
             actor=request.user, start=start, end=end
         )
@@ -362,11 +353,12 @@ def capitalization(request: HttpRequest) -> HttpResponse:
 def capitalization_export(request: HttpRequest) -> HttpResponse:
     """The capitalization report as CSV for the accountants."""
     _money_page(request)
-    fy, start, end = _capitalization_period(request)
+    fy = _fiscal_year(request)
+    if fy is None:
+        raise Http404("no fiscal year")
+    start, end = _capitalization_period(fy)
     report = selectors.capitalization_report(actor=request.user, start=start, end=end)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="capitalization-{fy.year}.csv"'
-    writer = csv.writer(response)
+    response, writer = _csv_download(f"capitalization-{fy.year}.csv")
     columns = [
         "initiative",
         "quarter",
@@ -386,12 +378,7 @@ def capitalization_export(request: HttpRequest) -> HttpResponse:
 
 def variance(request: HttpRequest) -> HttpResponse:
     """Budget against forecast per line and the vendors, accounts, services or teams behind it."""
-    _money_page(request)
-    fy = _fiscal_year(request)
-    context: dict[str, Any] = {
-        "fiscal_year": fy,
-        "years": selectors.fiscal_year_list(actor=request.user),
-    }
+    fy, context = _year_page(request)
     if fy is not None:
         version = _version(request, fy)
         report = selectors.variance_drivers(
@@ -451,42 +438,30 @@ def ledger(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/ledger.html", context)
 
 
-def _period(request: HttpRequest) -> tuple[Any, date, date]:
-    fy = _fiscal_year(request)
-    if fy is None:
-        return None, _today().replace(day=1), _today().replace(day=1)
-    # The closed months of the fiscal year (all twelve once it is over).
-    return fy, fy.start, min(fy.end, _today().replace(day=1))
+def _closed_months(fy: Any) -> tuple[date, date]:
+    """The closed months of the fiscal year (all twelve once it is over)."""
+    return fy.start, min(fy.end, _today().replace(day=1))
 
 
 def services_cost(request: HttpRequest) -> HttpResponse:
     """Cost per service and, where a usage measure is imported, its unit cost."""
-    _money_page(request)
-    fy, start, end = _period(request)
-    context: dict[str, Any] = {
-        "fiscal_year": fy,
-        "years": selectors.fiscal_year_list(actor=request.user),
-    }
+    fy, context = _year_page(request)
     if fy is not None:
+        start, end = _closed_months(fy)
         context["report"] = selectors.unit_costs(actor=request.user, start=start, end=end)
     return render(request, "finance/services.html", context)
 
 
 def service_cost(request: HttpRequest, service: str) -> HttpResponse:
     """One service month by month (cost, usage, unit cost) and the cloud cost behind it."""
-    _money_page(request)
-    fy, start, end = _period(request)
+    fy, context = _year_page(request)
     if fy is None:
         raise Http404("no fiscal year")
+    start, end = _closed_months(fy)
     report = selectors.service_detail(actor=request.user, service=service, start=start, end=end)
     if report["row"] is None:
         raise Http404("no cost or usage for this service in the fiscal year")
-    context = {
-        "fiscal_year": fy,
-        "years": selectors.fiscal_year_list(actor=request.user),
-        "report": report,
-        "service": service,
-    }
+    context.update(report=report, service=service)
     return render(request, "finance/service.html", context)
 
 
@@ -507,9 +482,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
 def evaluation_edit(request: HttpRequest, key: str) -> HttpResponse:
     """The evaluation as a grid: one row per criterion (name, weight, a score per vendor)."""
     require(rules.may_change_money(request.user))
-    found = selectors._visible(request.user, "VendorEvaluation").filter(key=key).first()
-    if found is None:
-        raise Http404("no such evaluation")
+    found = _evaluation(request, key)
     vendors = forms.evaluation_vendors(found)
     head_initial, rows = forms.evaluation_initial(found)
     data = request.POST if request.method == "POST" else None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
 from django.utils.text import slugify
@@ -14,6 +15,7 @@ from steward.core.forms import ServiceForm, date_input
 from steward.growth import rules, services
 from steward.growth.models import (
     Competency,
+    Course,
     DevelopmentGoal,
     LadderLevel,
     OnboardingTemplate,
@@ -25,13 +27,18 @@ from steward.org.forms import person_field, set_picker_rows
 _DUE = re.compile(r"\s+by\s+(\d{4}-\d{2}-\d{2})\s*$")
 
 
+def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """The lines of `text` that hold something, stripped, with their numbers from 1."""
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if line:
+            yield number, line
+
+
 def parse_actions(text: str, owner: Any, field: str) -> list[services.ActionIn]:
     """One action item per line; "… by 2026-12-15" sets the due day."""
     items = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
+    for number, line in numbered_lines(text):
         due = None
         match = _DUE.search(line)
         if match:
@@ -64,6 +71,47 @@ def competency_choice(**kwargs: Any) -> forms.ModelChoiceField:  # type: ignore[
     return forms.ModelChoiceField(queryset=Competency.objects.none(), **kwargs)
 
 
+def text_area(rows: int, **kwargs: Any) -> forms.CharField:
+    """Text of several lines, in a box `rows` lines high."""
+    return forms.CharField(widget=forms.Textarea(attrs={"rows": rows}), **kwargs)
+
+
+def currency_field() -> forms.RegexField:
+    """A three-letter currency code, EUR unless changed."""
+    return forms.RegexField(
+        regex=r"^[A-Z]{3}$",
+        initial="EUR",
+        max_length=3,
+        error_messages={"invalid": "three capital letters, e.g. EUR"},
+    )
+
+
+def set_rows(form: forms.Form, name: str, rows: Any) -> None:
+    """The rows the list field `name` offers."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = rows
+
+
+def set_people(form: ServiceForm, *, me_in: str = "") -> None:
+    """The person pickers offer whom the actor may see; `me_in` starts at the actor's person."""
+    set_picker_rows(form, form.actor)
+    if me_in and not form.is_bound:
+        me = policy.person_of(form.actor)
+        if me is not None:
+            form.initial[me_in] = me
+
+
+class RowsForm(ServiceForm):
+    """A form with a list field, `rows_field`, whose rows the page passes as `rows`."""
+
+    rows_field: ClassVar[str] = ""
+
+    def __init__(self, *args: Any, rows: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_rows(self, self.rows_field, rows)
+
+
 class PairForm(ServiceForm):
     """A new 1:1 cadence."""
 
@@ -80,19 +128,10 @@ class PairForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_picker_rows(self, self.actor)
-        me = policy.person_of(self.actor)
-        if me is not None and not self.is_bound:
-            self.initial["manager"] = me
+        set_people(self, me_in="manager")
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.pair_create(
-            actor=self.actor,
-            manager=data["manager"],
-            report=data["report"],
-            cadence_days=data["cadence_days"],
-            started_on=data["started_on"],
-        )
+        return self.call(services.pair_create, data)
 
 
 class PairEditForm(ServiceForm):
@@ -111,35 +150,22 @@ class PairEditForm(ServiceForm):
             )
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.pair_update(
-            actor=self.actor,
-            pair=self.instance,
-            cadence_days=data["cadence_days"],
-            ended_on=data["ended_on"],
-        )
+        return self.call(services.pair_update, data, pair=self.instance)
 
 
 class MeetingForm(ServiceForm):
     """Record a 1:1 (seen by the two of you only)."""
 
     held_on = forms.DateField(widget=date_input(), initial=date.today, label="Held on")
-    agenda = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    private_notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text="only the two of you see these notes",
-    )
-    actions_report = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
+    agenda = text_area(4, required=False)
+    private_notes = text_area(4, required=False, help_text="only the two of you see these notes")
+    actions_report = text_area(
+        3,
         required=False,
         label="Action items for the report",
         help_text='one per line; end a line with "by 2026-12-15" for a due day',
     )
-    actions_manager = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}),
-        required=False,
-        label="Action items for the manager",
-    )
+    actions_manager = text_area(3, required=False, label="Action items for the manager")
 
     def perform(self, data: dict[str, Any]) -> Any:
         pair = self.instance
@@ -155,73 +181,43 @@ class MeetingForm(ServiceForm):
         )
 
 
-class LevelForm(ServiceForm):
+class LevelForm(RowsForm):
     """Put a person at a ladder level from a day."""
 
     level = level_choice()
     start = forms.DateField(widget=date_input(), initial=date.today, label="From")
     note = forms.CharField(required=False, max_length=300)
 
-    def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["level"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = levels
+    rows_field = "level"
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.person_level_set(
-            actor=self.actor,
-            person=self.instance,
-            level=data["level"],
-            start=data["start"],
-            note=data["note"],
-        )
+        return self.call(services.person_level_set, data, person=self.instance)
 
 
-class PlanForm(ServiceForm):
+class PlanForm(RowsForm):
     """A development plan for a person."""
 
     title = forms.CharField(max_length=200)
     started_on = forms.DateField(widget=date_input(), initial=date.today)
     target_level = level_choice(required=False)
 
-    def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["target_level"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = levels
+    rows_field = "target_level"
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.plan_create(
-            actor=self.actor,
-            person=self.instance,
-            title=data["title"],
-            started_on=data["started_on"],
-            target_level=data["target_level"],
-        )
+        return self.call(services.plan_create, data, person=self.instance)
 
 
-class GoalForm(ServiceForm):
+class GoalForm(RowsForm):
     """A goal of a development plan, tied to a competency."""
 
     title = forms.CharField(max_length=300)
     competency = competency_choice(required=False)
     due_on = forms.DateField(widget=date_input(), required=False)
 
-    def __init__(self, *args: Any, competencies: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["competency"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = competencies
+    rows_field = "competency"
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.goal_add(
-            actor=self.actor,
-            plan=self.instance,
-            title=data["title"],
-            competency=data["competency"],
-            due_on=data["due_on"],
-        )
+        return self.call(services.goal_add, data, plan=self.instance)
 
 
 class CheckInForm(ServiceForm):
@@ -229,66 +225,42 @@ class CheckInForm(ServiceForm):
 
     on = forms.DateField(widget=date_input(), initial=date.today, label="Day")
     progress = forms.IntegerField(min_value=0, max_value=100, label="Progress (%)")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = text_area(3, required=False)
     status = forms.ChoiceField(choices=DevelopmentGoal.Status.choices, required=False)
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.goal_check_in(
-            actor=self.actor,
-            goal=self.instance,
-            on=data["on"],
-            progress=data["progress"],
-            note=data["note"],
-            status=data["status"],
-        )
+        return self.call(services.goal_check_in, data, goal=self.instance)
 
 
-class PromotionForm(ServiceForm):
+class PromotionForm(RowsForm):
     """A promotion case: who, to which level, why."""
 
     person = person_field()
     to_level = level_choice(label="To level")
     opened_on = forms.DateField(widget=date_input(), initial=date.today)
-    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    summary = text_area(4, required=False)
 
-    def __init__(self, *args: Any, levels: Any, **kwargs: Any) -> None:
+    rows_field = "to_level"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_picker_rows(self, self.actor)
-        field = self.fields["to_level"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = levels
+        set_people(self)
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.promotion_open(
-            actor=self.actor,
-            person=data["person"],
-            to_level=data["to_level"],
-            opened_on=data["opened_on"],
-            summary=data["summary"],
-        )
+        return self.call(services.promotion_open, data)
 
 
-class EvidenceForm(ServiceForm):
+class EvidenceForm(RowsForm):
     """A piece of evidence for a promotion case."""
 
     competency = competency_choice(required=False)
-    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What they did")
+    text = text_area(3, label="What they did")
     url = forms.URLField(required=False, label="Link", assume_scheme="https")
 
-    def __init__(self, *args: Any, competencies: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["competency"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = competencies
+    rows_field = "competency"
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.promotion_add_evidence(
-            actor=self.actor,
-            case=self.instance,
-            competency=data["competency"],
-            text=data["text"],
-            url=data["url"],
-        )
+        return self.call(services.promotion_add_evidence, data, case=self.instance)
 
 
 class DecisionForm(ServiceForm):
@@ -298,16 +270,10 @@ class DecisionForm(ServiceForm):
         choices=[c for c in PromotionCase.Status.choices if c[0] != PromotionCase.Status.OPEN]
     )
     on = forms.DateField(widget=date_input(), initial=date.today, label="Day")
-    note = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    note = text_area(3, required=False)
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.promotion_decide(
-            actor=self.actor,
-            case=self.instance,
-            outcome=data["outcome"],
-            on=data["on"],
-            note=data["note"],
-        )
+        return self.call(services.promotion_decide, data, case=self.instance)
 
 
 class OnboardingForm(ServiceForm):
@@ -322,16 +288,10 @@ class OnboardingForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_picker_rows(self, self.actor)
+        set_people(self)
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.onboarding_start(
-            actor=self.actor,
-            person=data["person"],
-            template=data["template"],
-            buddy=data["buddy"],
-            start=data["start"],
-        )
+        return self.call(services.onboarding_start, data)
 
 
 # --- engagement surveys ---------------------------------------------------------------------
@@ -347,10 +307,7 @@ def parse_questions(text: str) -> list[services.QuestionIn]:
     problems: list[str] = []
     taken: set[str] = set()
     pending: list[tuple[int, str, str]] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
+    for number, line in numbered_lines(text):
         match = _QUESTION.match(line)
         if match is None:
             problems.append(
@@ -385,7 +342,40 @@ def questions_text(survey: Survey) -> str:
     return "\n".join(f"[{q.key}] {q.kind}: {q.text}" for q in survey.questions.all())
 
 
-class SurveyForm(ServiceForm):
+class KeyedForm(ServiceForm):
+    """Create or change a row named by a short `key` that cannot change later: when changing,
+    the key is shown locked and the other fields start at the row's values (`initial_of`)."""
+
+    unique_in: ClassVar[Any] = None  # a model: a new key one of its rows has is refused here
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        row = self.instance
+        if row is not None:
+            key = self.fields["key"]
+            key.disabled = True
+            key.required = False
+            self.initial["key"] = row.key
+            if not self.is_bound:
+                self.initial.update(self.initial_of(row))
+
+    def initial_of(self, row: Any) -> dict[str, Any]:
+        """The other fields' values of the row being changed."""
+        return {}
+
+    def chosen_key(self, data: dict[str, Any]) -> str:
+        """The row's key when changing; else the one typed (refused when taken)."""
+        if self.instance is not None:
+            return str(self.instance.key)
+        key = data["key"]
+        if self.unique_in is not None and self.unique_in.objects.filter(key=key).exists():
+            raise services.GrowthError(
+                "taken", fields={"key": [f"{key!r} is taken: pick another short name"]}
+            )
+        return str(key)
+
+
+class SurveyForm(KeyedForm):
     """Create or change a survey round: title, dates, who is asked, the questions. Answers are
     anonymous and arrive by import (`steward import survey FILE`)."""
 
@@ -403,14 +393,14 @@ class SurveyForm(ServiceForm):
         widget=forms.SelectMultiple(attrs={"size": 8}),
         help_text="the teams asked; none selected asks the whole organization",
     )
-    intro = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 2}),
+    intro = text_area(
+        2,
         required=False,
         label="Introduction",
         help_text="shown to respondents above the questions",
     )
-    questions = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 8}),
+    questions = text_area(
+        8,
         help_text=(
             "one per line, “kind: question”; kinds: enps (0–10, “How likely are you to "
             "recommend us as a place to work?”), scale (1–5 agreement), text (a comment). "
@@ -422,37 +412,25 @@ class SurveyForm(ServiceForm):
         super().__init__(*args, **kwargs)
         from steward.org import selectors as org_selectors
 
-        field = self.fields["audience"]
-        assert isinstance(field, forms.ModelMultipleChoiceField)
-        field.queryset = org_selectors.team_list(actor=self.actor).order_by("name")
-        survey = self.instance
-        if survey is not None:
-            key = self.fields["key"]
-            key.disabled = True
-            key.required = False
-            self.initial["key"] = survey.key
-            if not self.is_bound:
-                self.initial.update(
-                    title=survey.title,
-                    key=survey.key,
-                    opened_on=survey.opened_on,
-                    closes_on=survey.closes_on,
-                    audience=list(survey.audience.all()),
-                    intro=survey.intro,
-                    questions=questions_text(survey),
-                )
+        set_rows(self, "audience", org_selectors.team_list(actor=self.actor).order_by("name"))
+
+    def initial_of(self, row: Any) -> dict[str, Any]:
+        return {
+            "title": row.title,
+            "opened_on": row.opened_on,
+            "closes_on": row.closes_on,
+            "audience": list(row.audience.all()),
+            "intro": row.intro,
+            "questions": questions_text(row),
+        }
 
     def perform(self, data: dict[str, Any]) -> Any:
-        survey = self.instance
-        return services.survey_save(
-            actor=self.actor,
-            survey=survey,
-            key=survey.key if survey is not None else data["key"],
-            title=data["title"],
-            opened_on=data["opened_on"],
-            closes_on=data["closes_on"],
+        return self.call(
+            services.survey_save,
+            data,
+            survey=self.instance,
+            key=self.chosen_key(data),
             audience=list(data["audience"]),
-            intro=data["intro"],
             questions=parse_questions(data["questions"]),
         )
 
@@ -468,10 +446,7 @@ def parse_tasks(text: str) -> list[tuple[str, int, str]]:
     manager, buddy; day 0-365 after the start)."""
     tasks: list[tuple[str, int, str]] = []
     problems: list[str] = []
-    for number, raw in enumerate(text.splitlines(), start=1):
-        line = raw.strip()
-        if not line:
-            continue
+    for number, line in numbered_lines(text):
         match = _TASK.match(line)
         if match is None:
             problems.append(f"line {number}: write “day owner: task”, e.g. “3 manager: first 1:1”")
@@ -489,46 +464,32 @@ def parse_tasks(text: str) -> list[tuple[str, int, str]]:
     return tasks
 
 
-class OnboardingTemplateForm(ServiceForm):
+class OnboardingTemplateForm(KeyedForm):
     """Create or change an onboarding template: its tasks with day and owner."""
 
     title = forms.CharField(max_length=200)
     key = forms.SlugField(max_length=100, label="Short name", help_text="letters, digits, -")
-    tasks = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 10}),
+    tasks = text_area(
+        10,
         help_text=(
             "one per line, “day owner: task” — day after the start (0–365; 30/60/90 phases), "
             "owner joiner, manager or buddy; e.g. “1 buddy: lunch together”"
         ),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        template = self.instance
-        if template is not None:
-            self.fields["key"].disabled = True
-            self.fields["key"].required = False
-            self.initial["key"] = template.key
-            if not self.is_bound:
-                self.initial.update(
-                    title=template.title,
-                    tasks="\n".join(f"{t.day} {t.owner}: {t.title}" for t in template.tasks.all()),
-                )
+    unique_in = OnboardingTemplate
+
+    def initial_of(self, row: Any) -> dict[str, Any]:
+        tasks = "\n".join(f"{t.day} {t.owner}: {t.title}" for t in row.tasks.all())
+        return {"title": row.title, "tasks": tasks}
 
     def perform(self, data: dict[str, Any]) -> Any:
-        from steward.growth.models import OnboardingTemplate
-
-        key = self.instance.key if self.instance is not None else data["key"]
-        if self.instance is None and OnboardingTemplate.objects.filter(key=key).exists():
-            raise services.GrowthError(
-                "taken", fields={"key": [f"{key!r} is taken: pick another short name"]}
-            )
-        return services.onboarding_template_save(
-            actor=self.actor, key=key, title=data["title"], tasks=parse_tasks(data["tasks"])
-        )
+        key = self.chosen_key(data)
+        tasks = parse_tasks(data["tasks"])
+        return self.call(services.onboarding_template_save, data, key=key, tasks=tasks)
 
 
-class CourseForm(ServiceForm):
+class CourseForm(KeyedForm):
     """Create or change a catalog course."""
 
     title = forms.CharField(max_length=300)
@@ -536,46 +497,16 @@ class CourseForm(ServiceForm):
     provider = forms.CharField(max_length=200, required=False)
     hours = forms.DecimalField(min_value=0, max_digits=6, decimal_places=1, required=False)
     cost = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2, initial=0)
-    currency = forms.RegexField(
-        regex=r"^[A-Z]{3}$",
-        initial="EUR",
-        max_length=3,
-        error_messages={"invalid": "three capital letters, e.g. EUR"},
-    )
+    currency = currency_field()
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        course = self.instance
-        if course is not None:
-            self.fields["key"].disabled = True
-            self.fields["key"].required = False
-            self.initial["key"] = course.key
-            if not self.is_bound:
-                self.initial.update(
-                    title=course.title,
-                    provider=course.provider,
-                    hours=course.hours,
-                    cost=course.cost,
-                    currency=course.currency,
-                )
+    unique_in = Course
+
+    def initial_of(self, row: Any) -> dict[str, Any]:
+        names = ("title", "provider", "hours", "cost", "currency")
+        return {name: getattr(row, name) for name in names}
 
     def perform(self, data: dict[str, Any]) -> Any:
-        from steward.growth.models import Course
-
-        key = self.instance.key if self.instance is not None else data["key"]
-        if self.instance is None and Course.objects.filter(key=key).exists():
-            raise services.GrowthError(
-                "taken", fields={"key": [f"{key!r} is taken: pick another short name"]}
-            )
-        return services.course_save(
-            actor=self.actor,
-            key=key,
-            title=data["title"],
-            provider=data["provider"],
-            hours=data["hours"],
-            cost=data["cost"],
-            currency=data["currency"],
-        )
+        return self.call(services.course_save, data, key=self.chosen_key(data))
 
 
 class CoachingForm(ServiceForm):
@@ -584,29 +515,18 @@ class CoachingForm(ServiceForm):
     coach = person_field()
     lead = person_field(label="Team lead")
     started_on = forms.DateField(widget=date_input(), initial=date.today, label="Starting on")
-    goals = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), required=False, help_text="one goal per line"
-    )
+    goals = text_area(4, required=False, help_text="one goal per line")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_picker_rows(self, self.actor)
-        me = policy.person_of(self.actor)
-        if me is not None and not self.is_bound:
-            self.initial["coach"] = me
+        set_people(self, me_in="coach")
 
     def perform(self, data: dict[str, Any]) -> Any:
         if data["coach"].pk == data["lead"].pk:
             raise services.GrowthError(
                 "same person", fields={"lead": ["a coach coaches someone else"]}
             )
-        return services.coaching_start(
-            actor=self.actor,
-            coach=data["coach"],
-            lead=data["lead"],
-            started_on=data["started_on"],
-            goals=data["goals"].splitlines(),
-        )
+        return self.call(services.coaching_start, data, goals=data["goals"].splitlines())
 
 
 class CoachingSessionForm(ServiceForm):
@@ -614,20 +534,10 @@ class CoachingSessionForm(ServiceForm):
 
     held_on = forms.DateField(widget=date_input(), initial=date.today, label="Held on")
     topic = forms.CharField(max_length=300)
-    notes = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        help_text="only the coach and the lead see these notes",
-    )
+    notes = text_area(4, required=False, help_text="only the coach and the lead see these notes")
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.coaching_session_record(
-            actor=self.actor,
-            programme=self.instance,
-            held_on=data["held_on"],
-            topic=data["topic"],
-            notes=data["notes"],
-        )
+        return self.call(services.coaching_session_record, data, programme=self.instance)
 
 
 class TrainingRecordForm(ServiceForm):
@@ -646,28 +556,15 @@ class TrainingRecordForm(ServiceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from steward.growth.models import Course
-
-        set_picker_rows(self, self.actor)
-        field = self.fields["course"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Course.objects.order_by("title")
-        me = policy.person_of(self.actor)
-        if me is not None and not self.is_bound:
-            self.initial["person"] = me
+        set_people(self, me_in="person")
+        set_rows(self, "course", Course.objects.order_by("title"))
 
     def perform(self, data: dict[str, Any]) -> Any:
         if not rules.may_keep_plan(self.actor, data["person"].pk):
             raise services.GrowthError(
                 "not yours", fields={"person": ["you record training for yourself or your reports"]}
             )
-        return services.training_record_add(
-            actor=self.actor,
-            person=data["person"],
-            course=data["course"],
-            completed_on=data["completed_on"],
-            cost=data["cost"],
-        )
+        return self.call(services.training_record_add, data)
 
 
 class TrainingBudgetForm(ServiceForm):
@@ -676,26 +573,15 @@ class TrainingBudgetForm(ServiceForm):
     person = person_field()
     year = forms.IntegerField(min_value=2000, max_value=2100, initial=lambda: date.today().year)
     amount = forms.DecimalField(min_value=0, max_digits=10, decimal_places=2)
-    currency = forms.RegexField(
-        regex=r"^[A-Z]{3}$",
-        initial="EUR",
-        max_length=3,
-        error_messages={"invalid": "three capital letters, e.g. EUR"},
-    )
+    currency = currency_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_picker_rows(self, self.actor)
+        set_people(self)
 
     def perform(self, data: dict[str, Any]) -> Any:
         if not rules.may_manage_person(self.actor, data["person"].pk):
             raise services.GrowthError(
                 "not yours", fields={"person": ["budgets are set by the managers above the person"]}
             )
-        return services.training_budget_set(
-            actor=self.actor,
-            person=data["person"],
-            year=data["year"],
-            amount=data["amount"],
-            currency=data["currency"],
-        )
+        return self.call(services.training_budget_set, data)

@@ -147,6 +147,16 @@ def may_change_growth(user: Any) -> bool:
     return may_edit_ladder(user)
 
 
+def may_start_own(user: Any) -> bool:
+    """Start a 1:1 cadence or a coaching programme: anyone linked to a person, people/CTO/admin."""
+    return policy.person_of(user) is not None or bool(policy.roles_of(user) & GROWTH_ADMIN_ROLES)
+
+
+def may_start_for_reports(user: Any) -> bool:
+    """Open a promotion case or an onboarding plan: people/CTO/admin, or anyone with reports."""
+    return bool(policy.roles_of(user) & GROWTH_ADMIN_ROLES) or bool(policy.subtree_ids(user))
+
+
 def may_manage_person(user: Any, person_id: int) -> bool:
     """Set a level, open a promotion case, decide: people/CTO/admin or a manager above."""
     if policy.roles_of(user) & GROWTH_ADMIN_ROLES:

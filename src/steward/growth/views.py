@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.urls import reverse
 
 from steward.core import policy
 from steward.core.editing import delete_page, form_page, require
+from steward.core.forms import ServiceForm
 from steward.growth import forms, rules, selectors
 from steward.org import selectors as org_selectors
 
@@ -33,8 +35,7 @@ def one_on_ones(request: HttpRequest) -> HttpResponse:
         "today": today,
         "actions": selectors.open_action_items(actor=request.user),
         "me": policy.person_of(request.user),
-        "may_create": policy.person_of(request.user) is not None
-        or bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES),
+        "may_create": rules.may_start_own(request.user),
     }
     return render(request, "growth/one_on_ones.html", context)
 
@@ -74,10 +75,7 @@ def pair_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def pair_create(request: HttpRequest) -> HttpResponse:
     """Start a 1:1 cadence."""
-    require(
-        policy.person_of(request.user) is not None
-        or bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
-    )
+    require(rules.may_start_own(request.user))
     form = forms.PairForm(request.POST or None, actor=request.user)
     return form_page(
         request,
@@ -95,7 +93,7 @@ def pair_edit(request: HttpRequest, pk: int) -> HttpResponse:
     require(rules.may_manage_pair(request.user, pair.report_id, pair.manager_id))  # type: ignore[attr-defined]
     form = forms.PairEditForm(request.POST or None, actor=request.user, instance=pair)
     back = reverse("growth:pair_detail", args=[pk])
-    return form_page(request, form, title="Change the 1:1 cadence", back=back, done=lambda _: back)
+    return form_page(request, form, title="Change the 1:1 cadence", back=back)
 
 
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -109,7 +107,6 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title="Record a 1:1",
         back=back,
-        done=lambda _: back,
         intro="The agenda, the notes and the action items are seen by the two of you only.",
     )
 
@@ -204,32 +201,39 @@ def my_growth(request: HttpRequest) -> HttpResponse:
     return redirect("growth:person_growth", employee_id=me.employee_id)
 
 
-def level_set(request: HttpRequest, employee_id: str) -> HttpResponse:
-    """Put a person at a level from a day."""
+def _level_form(
+    request: HttpRequest,
+    employee_id: str,
+    form_class: type[ServiceForm],
+    may: Callable[[Any, int], bool],
+    title: Callable[[Any], str],
+) -> HttpResponse:
+    """A form about a person that picks a ladder level, for those `may` lets; back to their
+    growth page."""
     person = _person(request, employee_id)
-    require(rules.may_manage_person(request.user, person.pk))  # type: ignore[attr-defined]
-    form = forms.LevelForm(
+    require(may(request.user, person.pk))  # type: ignore[attr-defined]
+    form = form_class(
         request.POST or None,
         actor=request.user,
         instance=person,
-        levels=selectors.level_list(actor=request.user),
+        rows=selectors.level_list(actor=request.user),
     )
     back = reverse("growth:person_growth", args=[employee_id])
-    return form_page(request, form, title=f"Level of {person}", back=back, done=lambda _: back)
+    return form_page(request, form, title=title(person), back=back)
+
+
+def level_set(request: HttpRequest, employee_id: str) -> HttpResponse:
+    """Put a person at a level from a day."""
+    return _level_form(
+        request, employee_id, forms.LevelForm, rules.may_manage_person, lambda p: f"Level of {p}"
+    )
 
 
 def plan_create(request: HttpRequest, employee_id: str) -> HttpResponse:
     """Open a development plan."""
-    person = _person(request, employee_id)
-    require(rules.may_keep_plan(request.user, person.pk))  # type: ignore[attr-defined]
-    form = forms.PlanForm(
-        request.POST or None,
-        actor=request.user,
-        instance=person,
-        levels=selectors.level_list(actor=request.user),
+    return _level_form(
+        request, employee_id, forms.PlanForm, rules.may_keep_plan, lambda _: "New development plan"
     )
-    back = reverse("growth:person_growth", args=[employee_id])
-    return form_page(request, form, title="New development plan", back=back, done=lambda _: back)
 
 
 def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -242,10 +246,10 @@ def goal_create(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         actor=request.user,
         instance=plan,
-        competencies=selectors.competency_list(actor=request.user),
+        rows=selectors.competency_list(actor=request.user),
     )
     back = reverse("growth:person_growth", args=[plan.person.employee_id])
-    return form_page(request, form, title=f"New goal: {plan.title}", back=back, done=lambda _: back)
+    return form_page(request, form, title=f"New goal: {plan.title}", back=back)
 
 
 def goal_check_in(request: HttpRequest, pk: int) -> HttpResponse:
@@ -256,7 +260,7 @@ def goal_check_in(request: HttpRequest, pk: int) -> HttpResponse:
     require(rules.may_keep_plan(request.user, goal.plan.person_id))
     form = forms.CheckInForm(request.POST or None, actor=request.user, instance=goal)
     back = reverse("growth:person_growth", args=[goal.plan.person.employee_id])
-    return form_page(request, form, title=f"Check-in: {goal.title}", back=back, done=lambda _: back)
+    return form_page(request, form, title=f"Check-in: {goal.title}", back=back)
 
 
 # --- promotions -----------------------------------------------------------------------------
@@ -273,8 +277,7 @@ def promotions(request: HttpRequest) -> HttpResponse:
         "cases": selectors.promotion_list(actor=request.user, status=status),
         "statuses": PromotionCase.Status.choices,
         "status": status or "",
-        "may_open": bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
-        or bool(policy.subtree_ids(request.user)),
+        "may_open": rules.may_start_for_reports(request.user),
     }
     return render(request, "growth/promotions.html", context)
 
@@ -299,12 +302,9 @@ def promotion_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def promotion_create(request: HttpRequest) -> HttpResponse:
     """Open a promotion case."""
-    require(
-        bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
-        or bool(policy.subtree_ids(request.user))
-    )
+    require(rules.may_start_for_reports(request.user))
     form = forms.PromotionForm(
-        request.POST or None, actor=request.user, levels=selectors.level_list(actor=request.user)
+        request.POST or None, actor=request.user, rows=selectors.level_list(actor=request.user)
     )
     return form_page(
         request,
@@ -323,10 +323,10 @@ def promotion_evidence(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         actor=request.user,
         instance=case,
-        competencies=selectors.competency_list(actor=request.user),
+        rows=selectors.competency_list(actor=request.user),
     )
     back = reverse("growth:promotion_detail", args=[pk])
-    return form_page(request, form, title="Add evidence", back=back, done=lambda _: back)
+    return form_page(request, form, title="Add evidence", back=back)
 
 
 def promotion_decide(request: HttpRequest, pk: int) -> HttpResponse:
@@ -335,7 +335,7 @@ def promotion_decide(request: HttpRequest, pk: int) -> HttpResponse:
     require(rules.may_decide_promotion(request.user))
     form = forms.DecisionForm(request.POST or None, actor=request.user, instance=case)
     back = reverse("growth:promotion_detail", args=[pk])
-    return form_page(request, form, title="Decide", back=back, done=lambda _: back)
+    return form_page(request, form, title="Decide", back=back)
 
 
 # --- engagement -----------------------------------------------------------------------------
@@ -386,12 +386,10 @@ def survey_edit(request: HttpRequest, key: str) -> HttpResponse:
     from steward.growth.models import Survey
 
     require(rules.may_import_surveys(request.user))
-    survey = Survey.objects.filter(key=key).first()
-    if survey is None:
-        raise Http404("no such survey")
+    survey = _by_key(Survey, key, "survey")
     form = forms.SurveyForm(request.POST or None, actor=request.user, instance=survey)
     back = f"{reverse('growth:engagement')}?survey={survey.key}"
-    return form_page(request, form, title=f"Edit {survey.title}", back=back, done=lambda _: back)
+    return form_page(request, form, title=f"Edit {survey.title}", back=back)
 
 
 # --- attrition and retention ----------------------------------------------------------------
@@ -471,8 +469,7 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         "rows": plans.plan_rows(actor=request.user, on=today),
         "commits": plans.time_to_commits(actor=request.user, start=start, end=today, on=today),
         "today": today,
-        "may_start": bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
-        or bool(policy.subtree_ids(request.user)),
+        "may_start": rules.may_start_for_reports(request.user),
         "templates": [
             {
                 "title": t.title,
@@ -503,10 +500,7 @@ def onboarding_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def onboarding_start(request: HttpRequest) -> HttpResponse:
     """Start a joiner's onboarding from a template."""
-    require(
-        bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
-        or bool(policy.subtree_ids(request.user))
-    )
+    require(rules.may_start_for_reports(request.user))
     form = forms.OnboardingForm(request.POST or None, actor=request.user)
     return form_page(
         request,
@@ -565,116 +559,136 @@ def coaching(request: HttpRequest) -> HttpResponse:
 # --- onboarding templates, catalog, coaching forms ------------------------------------------
 
 
+def _by_key(model: Any, key: str, what: str) -> Any:
+    """The `model` row with `key` (404 "no such `what`")."""
+    row = model.objects.filter(key=key).first()
+    if row is None:
+        raise Http404(f"no such {what}")
+    return row
+
+
 def _template(key: str) -> Any:
     from steward.growth.models import OnboardingTemplate
 
-    template = OnboardingTemplate.objects.filter(key=key).first()
-    if template is None:
-        raise Http404("no such onboarding template")
-    return template
+    return _by_key(OnboardingTemplate, key, "onboarding template")
+
+
+def _course(key: str) -> Any:
+    from steward.growth.models import Course
+
+    return _by_key(Course, key, "course")
+
+
+def _catalog_form(
+    request: HttpRequest,
+    form_class: type[ServiceForm],
+    row_of: Callable[[], Any] | None = None,
+    *,
+    back: str,
+    new_title: str = "",
+    intro: str = "",
+) -> HttpResponse:
+    """Create (no `row_of`) or change a row of a catalog: the people role, the CTO, admins."""
+    require(rules.may_edit_ladder(request.user))
+    row = None if row_of is None else row_of()
+    form = form_class(request.POST or None, actor=request.user, instance=row)
+    title = new_title if row is None else f"Edit {row.title}"
+    return form_page(request, form, title=title, back=reverse(back), intro=intro)
+
+
+def _catalog_delete(
+    request: HttpRequest,
+    row_of: Callable[[], Any],
+    *,
+    what: str,
+    goes_with: dict[str, str],
+    back: str,
+    delete: Callable[[Any], None],
+) -> HttpResponse:
+    """Delete a row of a catalog (people role, CTO, admins); `goes_with` names what goes too."""
+    from steward.core.deletion import deletion_summary
+
+    require(rules.may_edit_ladder(request.user))
+    row = row_of()
+    url = reverse(back)
+    return delete_page(
+        request,
+        what=f"the {what} {row.title}",
+        summary=deletion_summary(row, goes_with),
+        back=url,
+        done=url,
+        delete=lambda: delete(row),
+    )
 
 
 def onboarding_template_create(request: HttpRequest) -> HttpResponse:
     """A new onboarding template (people role, CTO, admins)."""
-    require(rules.may_edit_ladder(request.user))
-    form = forms.OnboardingTemplateForm(request.POST or None, actor=request.user)
-    back = reverse("growth:onboarding")
-    return form_page(request, form, title="New onboarding template", back=back, done=lambda _: back)
+    return _catalog_form(
+        request,
+        forms.OnboardingTemplateForm,
+        back="growth:onboarding",
+        new_title="New onboarding template",
+    )
 
 
 def onboarding_template_edit(request: HttpRequest, key: str) -> HttpResponse:
     """Change a template's title and tasks (plans already made keep their tasks)."""
-    require(rules.may_edit_ladder(request.user))
-    template = _template(key)
-    form = forms.OnboardingTemplateForm(request.POST or None, actor=request.user, instance=template)
-    back = reverse("growth:onboarding")
-    return form_page(
+    return _catalog_form(
         request,
-        form,
-        title=f"Edit {template.title}",
-        back=back,
-        done=lambda _: back,
+        forms.OnboardingTemplateForm,
+        lambda: _template(key),
+        back="growth:onboarding",
         intro="Plans already started from this template keep their own tasks.",
     )
 
 
 def onboarding_template_delete(request: HttpRequest, key: str) -> HttpResponse:
     """Delete a template (plans made from it keep their tasks)."""
-    from steward.core.deletion import deletion_summary
     from steward.growth import services
 
-    require(rules.may_edit_ladder(request.user))
-    template = _template(key)
-    back = reverse("growth:onboarding")
-    return delete_page(
+    return _catalog_delete(
         request,
-        what=f"the onboarding template {template.title}",
-        summary=deletion_summary(
-            template,
-            {
-                "growth.onboardingtemplatetask": "template tasks",
-                "growth.onboardingplan": "onboarding plans (they keep their tasks)",
-            },
-        ),
-        back=back,
-        done=back,
-        delete=lambda: services.onboarding_template_delete(actor=request.user, template=template),
+        lambda: _template(key),
+        what="onboarding template",
+        goes_with={
+            "growth.onboardingtemplatetask": "template tasks",
+            "growth.onboardingplan": "onboarding plans (they keep their tasks)",
+        },
+        back="growth:onboarding",
+        delete=lambda t: services.onboarding_template_delete(actor=request.user, template=t),
     )
-
-
-def _course(key: str) -> Any:
-    from steward.growth.models import Course
-
-    course = Course.objects.filter(key=key).first()
-    if course is None:
-        raise Http404("no such course")
-    return course
 
 
 def course_create(request: HttpRequest) -> HttpResponse:
     """A new catalog course (people role, CTO, admins)."""
-    require(rules.may_edit_ladder(request.user))
-    form = forms.CourseForm(request.POST or None, actor=request.user)
-    back = reverse("growth:coaching")
-    return form_page(request, form, title="New course", back=back, done=lambda _: back)
+    return _catalog_form(request, forms.CourseForm, back="growth:coaching", new_title="New course")
 
 
 def course_edit(request: HttpRequest, key: str) -> HttpResponse:
     """Change a catalog course (records keep the cost they were recorded with)."""
-    require(rules.may_edit_ladder(request.user))
-    course = _course(key)
-    form = forms.CourseForm(request.POST or None, actor=request.user, instance=course)
-    back = reverse("growth:coaching")
-    return form_page(request, form, title=f"Edit {course.title}", back=back, done=lambda _: back)
+    return _catalog_form(request, forms.CourseForm, lambda: _course(key), back="growth:coaching")
 
 
 def course_delete(request: HttpRequest, key: str) -> HttpResponse:
     """Delete a course nobody took (training records block it)."""
-    from steward.core.deletion import deletion_summary
     from steward.growth import services
 
-    require(rules.may_edit_ladder(request.user))
-    course = _course(key)
-    back = reverse("growth:coaching")
-    return delete_page(
+    return _catalog_delete(
         request,
-        what=f"the course {course.title}",
-        summary=deletion_summary(course, {"growth.trainingrecord": "training records"}),
-        back=back,
-        done=back,
-        delete=lambda: services.course_delete(actor=request.user, course=course),
+        lambda: _course(key),
+        what="course",
+        goes_with={"growth.trainingrecord": "training records"},
+        back="growth:coaching",
+        delete=lambda course: services.course_delete(actor=request.user, course=course),
     )
 
 
 def coaching_create(request: HttpRequest) -> HttpResponse:
     """Start a coaching programme (the coach themself, or people/CTO/admins)."""
-    require(
-        bool(policy.roles_of(request.user) & rules.GROWTH_ADMIN_ROLES)
-        or policy.person_of(request.user) is not None
-    )
+    require(rules.may_start_own(request.user))
     form = forms.CoachingForm(request.POST or None, actor=request.user)
     back = reverse("growth:coaching")
-    return form_page(request, form, title="Start coaching", back=back, done=lambda _: back)
+    return form_page(request, form, title="Start coaching", back=back)
 
 
 def coaching_session_create(request: HttpRequest, pk: int) -> HttpResponse:
@@ -696,7 +710,6 @@ def coaching_session_create(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         title=f"Session: {programme.coach.name} coaching {programme.lead.name}",
         back=back,
-        done=lambda _: back,
     )
 
 
@@ -705,7 +718,7 @@ def training_record_create(request: HttpRequest) -> HttpResponse:
     require(policy.person_of(request.user) is not None or rules.may_edit_ladder(request.user))
     form = forms.TrainingRecordForm(request.POST or None, actor=request.user)
     back = reverse("growth:coaching")
-    return form_page(request, form, title="Record training", back=back, done=lambda _: back)
+    return form_page(request, form, title="Record training", back=back)
 
 
 def training_budget_set(request: HttpRequest) -> HttpResponse:
@@ -718,6 +731,5 @@ def training_budget_set(request: HttpRequest) -> HttpResponse:
         form,
         title="Set a training budget",
         back=back,
-        done=lambda _: back,
         intro="Setting a budget again for the same person and year changes it.",
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import typer
@@ -10,6 +11,29 @@ import typer
 from steward.core.actors import SYSTEM
 from steward.core.cli_support import command, console, print_json
 from steward.engineering.cli import metrics_app
+
+# The options several commands share.
+_REPO = typer.Option(..., help="Repository name.")
+_MONTHS = typer.Option(12, min=1, help="Window in months (default 12).")
+_JSON = typer.Option(False, "--json", help="Print JSON (docs/code-knowledge.md).")
+
+
+def _report(
+    data: dict[str, Any],
+    json_: bool,
+    head: str,
+    rows: Iterable[dict[str, Any]],
+    line: Callable[[dict[str, Any]], str],
+    *,
+    markup: bool = False,
+) -> None:
+    """Print `data` as JSON with --json; else `head`, then a line per row."""
+    if json_:
+        print_json(data)
+        return
+    console.print(head, markup=markup)
+    for row in rows:
+        console.print(line(row), markup=markup)
 
 
 @metrics_app.command("truck-factor")
@@ -56,18 +80,18 @@ def metrics_truck_factor(
             pruned=pruned,
             paths=path,
         )
-    if json_:
-        print_json(data)
-        return
     what = data.get("repo") or data.get("team")
     coverage = data["coverage"]
-    console.print(
+    _report(
+        data,
+        json_,
         f"Truck factor of {what}: {data['truck_factor']} "
         f"({data['files_analyzed']:,} files analysed"
-        + (f", {coverage:.0%} still covered after removing them)" if coverage is not None else ")")
+        + (f", {coverage:.0%} still covered after removing them)" if coverage is not None else ")"),
+        data["authors"],
+        lambda author: f"  {author['name']} <{author['developer']}>: {author['files']:,} files",
+        markup=True,
     )
-    for author in data["authors"]:
-        console.print(f"  {author['name']} <{author['developer']}>: {author['files']:,} files")
 
 
 def _repository(name: str) -> Any:
@@ -79,10 +103,10 @@ def _repository(name: str) -> Any:
 @metrics_app.command("knowledge-map")
 @command
 def metrics_knowledge_map(
-    repo: str = typer.Option(..., help="Repository name."),
+    repo: str = _REPO,
     folder: str = typer.Option("", help="Only this folder (its files and sub-folders)."),
     on: str | None = typer.Option(None, help="Analysis date YYYY-MM-DD (default: today)."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON (docs/code-knowledge.md)."),
+    json_: bool = _JSON,
 ) -> None:
     """Knowledge map of a repository: per folder its truck factor and abandoned files, per file
     its authors (DOA), main developer, ownership, fragmentation and whether it is abandoned."""
@@ -98,30 +122,27 @@ def metrics_knowledge_map(
     data = selectors.knowledge_map(
         actor=SYSTEM, repository=_repository(repo), on=day, folder=folder
     )
-    if json_:
-        print_json(data)
-        return
     where = f"{data['repo']}/{data['folder']}" if data["folder"] else data["repo"]
-    console.print(
+    _report(
+        data,
+        json_,
         f"{where} on {data['on']}: {len(data['files']):,} files analysed, "
         f"{data['abandoned']:,} abandoned (every author has left)",
-        markup=False,
+        data["folders"],
+        lambda row: (
+            f"  {row['folder']}/: {row['files']:,} files, "
+            f"truck factor {row['truck_factor']}, {row['abandoned']:,} abandoned"
+        ),
     )
-    for row in data["folders"]:
-        console.print(
-            f"  {row['folder']}/: {row['files']:,} files, truck factor {row['truck_factor']}, "
-            f"{row['abandoned']:,} abandoned",
-            markup=False,
-        )
 
 
 @metrics_app.command("hotspots")
 @command
 def metrics_hotspots(
-    repo: str = typer.Option(..., help="Repository name."),
-    months: int = typer.Option(12, min=1, help="Window in months (default 12)."),
+    repo: str = _REPO,
+    months: int = _MONTHS,
     limit: int = typer.Option(50, min=1, help="How many files (default 50)."),
-    json_: bool = typer.Option(False, "--json", help="Print JSON (docs/code-knowledge.md)."),
+    json_: bool = _JSON,
 ) -> None:
     """Hotspots of a repository: files by changes in the window, then size (non-blank lines)."""
     from steward.knowledge import selectors
@@ -129,27 +150,27 @@ def metrics_hotspots(
     data = selectors.hotspots(
         actor=SYSTEM, repository=_repository(repo), months=months, limit=limit
     )
-    if json_:
-        print_json(data)
-        return
-    console.print(f"Hotspots of {data['repo']} since {data['since']}:", markup=False)
-    for row in data["files"]:
-        console.print(
+    _report(
+        data,
+        json_,
+        f"Hotspots of {data['repo']} since {data['since']}:",
+        data["files"],
+        lambda row: (
             f"  {row['path']}: {row['revisions']:,} changes "
-            f"({row['previous_revisions']:,} the window before), {row['size']:,} lines",
-            markup=False,
-        )
+            f"({row['previous_revisions']:,} the window before), {row['size']:,} lines"
+        ),
+    )
 
 
 @metrics_app.command("coupling")
 @command
 def metrics_coupling(
-    repo: str = typer.Option(..., help="Repository name."),
-    months: int = typer.Option(12, min=1, help="Window in months (default 12)."),
+    repo: str = _REPO,
+    months: int = _MONTHS,
     depth: int | None = typer.Option(
         None, min=1, help="Aggregate files into folders of this many path segments first."
     ),
-    json_: bool = typer.Option(False, "--json", help="Print JSON (docs/code-knowledge.md)."),
+    json_: bool = _JSON,
 ) -> None:
     """Change coupling (code-maat) between the files, or folders, of a repository."""
     from steward.knowledge import selectors
@@ -157,17 +178,14 @@ def metrics_coupling(
     data = selectors.repository_coupling(
         actor=SYSTEM, repository=_repository(repo), months=months, depth=depth
     )
-    if json_:
-        print_json(data)
-        return
-    console.print(
+    _report(
+        data,
+        json_,
         f"Change coupling in {data['repo']} since {data['since']} ({data['level']}): "
         f"{len(data['pairs']):,} pairs",
-        markup=False,
-    )
-    for row in data["pairs"]:
-        console.print(
+        data["pairs"],
+        lambda row: (
             f"  {row['entity']} ~ {row['coupled']}: {row['degree']} % "
-            f"({row['shared']:,} shared commits)",
-            markup=False,
-        )
+            f"({row['shared']:,} shared commits)"
+        ),
+    )

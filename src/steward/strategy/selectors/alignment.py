@@ -1,0 +1,353 @@
+"""Reads for the alignment page: where engineering time went beside the plan's intended
+share, and the commits behind each figure."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any, overload
+
+from steward.core import policy
+from steward.org import selectors as org_selectors
+from steward.strategy import alignment
+from steward.strategy.models import (
+    Initiative,
+)
+from steward.strategy.selectors.initiatives import effort_total, initiative_list
+from steward.strategy.selectors.objectives import objective_list
+
+Actor = policy.Actor
+# The plan meant these initiatives to take the engineering time of the present.
+INTENDED_STATUSES = ("in-progress",)
+
+
+def _months(start: date, end: date) -> list[str]:
+    out = []
+    day = start.replace(day=1)
+    while day < end:
+        out.append(alignment.month_of(day))
+        day = (day + timedelta(days=32)).replace(day=1)
+    return out
+
+
+def intended_shares(initiatives: list[Initiative] | None = None) -> dict[str, float]:
+    """The plan's intended share of effort per objective.
+
+    Over the initiatives in progress: estimated person-weeks times link weights, as a share of
+    all their estimated person-weeks (what is not linked to an objective is `unaligned`).
+    """
+    per_objective: dict[str, Decimal] = defaultdict(Decimal)
+    total = Decimal(0)
+    if initiatives is None:
+        initiatives = list(initiative_list(actor=policy.SYSTEM))
+    for initiative in initiatives:
+        if initiative.status not in INTENDED_STATUSES:
+            continue
+        effort = effort_total(initiative)
+        total += effort
+        passed = Decimal(0)
+        for link in initiative.objective_links.all():
+            per_objective[link.objective.key] += effort * link.weight
+            passed += link.weight
+        if passed < 1:
+            per_objective["unaligned"] += effort * (1 - passed)
+    if total == 0:
+        return {}
+    return {k: float(v / total) for k, v in per_objective.items()}
+
+
+def alignment_report(
+    *, actor: Actor, start: date, end: date, team: str | None = None
+) -> dict[str, Any]:
+    """Where engineering time went in [start, end): per team and month, per initiative and
+    objective, beside the plan's intended share, with the gaps called out."""
+
+    initiatives = list(initiative_list(actor=actor))
+    by_key: dict[str, list[str]] = defaultdict(list)
+    weights: dict[str, dict[str, Fraction]] = {}
+    for initiative in initiatives:
+        for key in initiative.link_keys:
+            by_key[key].append(initiative.key)
+        weights[initiative.key] = {
+            link.objective.key: Fraction(str(link.weight))
+            for link in initiative.objective_links.all()
+        }
+    groups = _commit_groups(start, end, set(by_key))
+    team_of = _team_of({g.person_id for g in groups}, start, end)
+    result = alignment.attribute_groups(groups, by_key, team_of)
+    teams = sorted({t for (t, _m, _i) in result.cells})
+    if team:
+        teams = [t for t in teams if t == team]
+    months = _months(start, end)
+    objectives = list(objective_list(actor=actor))
+    grid = []
+    by_cell: dict[tuple[str, str], dict[str, Fraction]] = defaultdict(dict)
+    for (tt, mm, i), v in result.cells.items():
+        by_cell[(tt, mm)][i] = v
+    for t in teams:
+        for m in months:
+            per_init = by_cell.get((t, m), {})
+            total = sum(per_init.values(), Fraction(0))
+            if total == 0:
+                continue
+            per_obj = alignment.objective_effort(per_init, weights)
+            grid.append(
+                {
+                    "team": t,
+                    "month": m,
+                    "person_days": float(total),
+                    "objectives": {k: round(float(v), 3) for k, v in per_obj.items()},
+                    "unlinked": round(float(per_init.get(alignment.UNLINKED, 0)), 3),
+                }
+            )
+    totals = result.initiative_totals(team)
+    all_effort = sum(totals.values(), Fraction(0))
+    per_objective = alignment.objective_effort(totals, weights)
+    intended = intended_shares(initiatives)
+    rows: list[dict[str, Any]] = []
+    for objective in objectives:
+        actual = per_objective.get(objective.key, Fraction(0))
+        share = float(actual / all_effort) if all_effort else None
+        plan = intended.get(objective.key)
+        rows.append(
+            {
+                "key": objective.key,
+                "title": objective.title,
+                "priority": objective.priority,
+                "person_days": round(float(actual), 3),
+                "share": None if share is None else round(share, 4),
+                "intended_share": None if plan is None else round(plan, 4),
+                "gap": None if share is None or plan is None else round(share - plan, 4),
+            }
+        )
+    unaligned = per_objective.get("unaligned", Fraction(0))
+    callouts = []
+    for row in sorted(rows, key=lambda r: r["priority"]):
+        if row["share"] is None:
+            continue
+        plan = row["intended_share"] or 0.0
+        if plan >= 0.05 and (row["share"] < plan / 2 or plan - row["share"] >= 0.1):
+            callouts.append(
+                f"objective {row['key']} ({row['title']}) is priority {row['priority']} and "
+                f"received {row['share'] * 100:.0f} % of effort (plan: {plan * 100:.0f} %)"
+            )
+    if all_effort:
+        callouts.append(
+            f"{float(unaligned / all_effort) * 100:.0f} % of effort is not linked to any objective"
+        )
+    return {
+        "from": start,
+        "to": end,
+        "team": team,
+        "person_days": float(all_effort),
+        "initiatives": sorted(
+            (
+                {"key": k, "person_days": round(float(v), 3)}
+                for k, v in totals.items()
+                if k != alignment.UNLINKED
+            ),
+            key=lambda r: (-r["person_days"], r["key"]),
+        ),
+        "unlinked_person_days": round(float(totals.get(alignment.UNLINKED, 0)), 3),
+        "unaligned_person_days": round(float(unaligned), 3),
+        "objectives": rows,
+        "by_team_month": grid,
+        "callouts": callouts,
+    }
+
+
+def _commit_groups(start: date, end: date, keys: set[str]) -> list[alignment.CommitGroupRef]:
+    """Commit groups keeping only the link keys of initiatives (the only ones that count)."""
+    from steward.engineering import selectors as evidence
+
+    return list(evidence.commit_groups(start=start, end=end, keys=keys))
+
+
+def _team_of(person_ids: set[int], start: date, end: date) -> Callable[[int, date], str | None]:
+    """A person's home team's slug on a day (memberships read once)."""
+    from steward.engineering import selectors as evidence
+
+    memberships = evidence.team_on(person_ids, start, end)
+    slug_of = org_selectors.team_slugs_by_id()
+    cache: dict[tuple[int, date], str | None] = {}
+
+    def team_of(person: int, day: date) -> str | None:
+        if (person, day) in cache:
+            return cache[(person, day)]
+        found = None
+        for s, e, team_id in memberships.get(person, []):
+            if s <= day and (e is None or day < e):
+                found = slug_of.get(team_id)
+                break
+        cache[(person, day)] = found
+        return found
+
+    return team_of
+
+
+@dataclass
+class AlignmentCommits(Sequence[dict[str, Any]]):
+    """The commits behind a figure, read a page at a time (a sequence for `paginate`).
+
+    The groups of commits (person, day, link keys) decide which commits count and their share,
+    so the number of rows and the total need no commit rows; a page reads only the days it shows."""
+
+    groups: list[tuple[alignment.CommitGroupRef, Fraction, str | None]]
+    rows: int
+    total: float
+    keys: set[str]  # the link keys the groups were made with
+
+    def __len__(self) -> int:
+        return self.rows
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self[0 : self.rows])
+
+    @overload
+    def __getitem__(self, index: int) -> dict[str, Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
+        from steward.engineering import selectors as evidence
+
+        if isinstance(index, int):
+            position = index + self.rows if index < 0 else index
+            found = self[position : position + 1]
+            if not found:
+                raise IndexError(index)
+            return found[0]
+        if index.step not in (None, 1):
+            raise TypeError("AlignmentCommits supports plain slices only")
+        start, stop, _ = index.indices(self.rows)
+        if start >= stop:
+            return []
+        # The days holding rows [start, stop) of the list ordered by day (then sha).
+        by_day: dict[date, int] = defaultdict(int)
+        for group, _share, _team in self.groups:
+            by_day[group.day] += group.commits
+        before, first, last, seen = 0, None, None, 0
+        for day in sorted(by_day):
+            if seen + by_day[day] <= start:
+                seen += by_day[day]
+                before = seen
+                continue
+            first = first or day
+            last = day
+            seen += by_day[day]
+            if seen >= stop:
+                break
+        if first is None or last is None:
+            return []
+        chosen = {(g.person_id, g.day, g.keys): (share, team) for g, share, team in self.groups}
+        out = []
+        for (
+            _pk,
+            sha,
+            repo,
+            day,
+            name,
+            author,
+            message,
+            person,
+            keys,
+        ) in evidence.commit_rows_on_days(first=first, last=last, keys=self.keys):
+            hit = chosen.get((person, day, keys)) if person is not None else None
+            if hit is None:
+                continue
+            out.append(
+                {
+                    "sha": sha,
+                    "repo": repo,
+                    "day": day,
+                    "author": name or author,
+                    "subject": message.split("\n", 1)[0],
+                    "team": hit[1],
+                    "person_days": round(float(hit[0]), 4),
+                }
+            )
+        return out[start - before : stop - before]
+
+
+def alignment_commits(
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    initiative: str | None = None,
+    objective: str | None = None,
+    team: str | None = None,
+    month: str | None = None,
+) -> AlignmentCommits:
+    """The commits behind a figure of the alignment report, each with its share in person-days.
+
+    `initiative` (a key or `unlinked`) or `objective` (a key or `unaligned`, shares times link
+    weights) selects the figure; neither selects all effort; `team` and `month` (YYYY-MM) narrow
+    it to one cell of the team-by-month table. Ordered by day, then sha; sliced a page at a
+    time (`rows` and `total`, in person-days, cover all of them).
+    """
+    initiatives = list(initiative_list(actor=actor))
+    by_key: dict[str, list[str]] = defaultdict(list)
+    weights: dict[str, dict[str, Fraction]] = {}
+    for item in initiatives:
+        for key in item.link_keys:
+            by_key[key].append(item.key)
+        weights[item.key] = {
+            link.objective.key: Fraction(str(link.weight)) for link in item.objective_links.all()
+        }
+    groups = [
+        g
+        for g in _commit_groups(start, end, set(by_key))
+        if month is None or alignment.month_of(g.day) == month
+    ]
+    team_of = _team_of({g.person_id for g in groups}, start, end)
+    per_day = alignment.day_totals(groups)
+
+    def part(target: str) -> Fraction:
+        """What of one unit of effort on `target` the figure counts (exact)."""
+        if initiative is not None:
+            return Fraction(1 if target == initiative else 0)
+        if objective is not None:
+            return alignment.objective_effort({target: Fraction(1)}, weights).get(
+                objective, Fraction(0)
+            )
+        return Fraction(1)
+
+    # A commit's share is 1 / (commits that day × its targets) per target, so the figure's
+    # share is (Σ part(target)) / denominator: computed once per set of keys.
+    parts: dict[str, Fraction] = {}
+    factor_of: dict[tuple[str, ...], tuple[Fraction, int]] = {}
+    shown: dict[Fraction, Decimal] = {}
+    chosen: list[tuple[alignment.CommitGroupRef, Fraction, str | None]] = []
+    count, total = 0, Decimal(0)
+    for g in groups:
+        group_team = team_of(g.person_id, g.day)
+        if team and (group_team or alignment.NO_TEAM) != team:
+            continue
+        found = factor_of.get(g.keys)
+        if found is None:
+            targets = alignment.targets_of(g.keys, by_key)
+            for t in targets:
+                if t not in parts:
+                    parts[t] = part(t)
+            found = factor_of[g.keys] = (
+                sum((parts[t] for t in targets), Fraction(0)),
+                len(targets),
+            )
+        factor, width = found
+        if not factor:
+            continue
+        share = factor / (per_day[(g.person_id, g.day)] * width)
+        chosen.append((g, share, group_team))
+        count += g.commits
+        # The sum of the rows as shown (each rounded to 4 places), exactly.
+        rounded = shown.get(share)
+        if rounded is None:
+            rounded = shown[share] = Decimal(str(round(float(share), 4)))
+        total += g.commits * rounded
+    return AlignmentCommits(groups=chosen, rows=count, total=float(total), keys=set(by_key))
