@@ -16,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from steward.org.models import Person
 from tests.conftest import DEMO_ROLES
+from tests.plain_text import problems, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -881,6 +882,14 @@ def expected_status(role: str | None, route: Route, params: dict[str, str]) -> s
     return {200}
 
 
+def _speaks_to_readers(name: str, content_type: str) -> bool:
+    """Pages (not the API, Django's admin, the health check or the login pages) must speak plain
+    language (tests/plain_text.py)."""
+    if name.startswith(("api:", "admin:")) or name in ("healthz", "login", "logout"):
+        return False
+    return "text/html" in content_type
+
+
 def _cases() -> Iterator[tuple[str | None, str, dict[str, str]]]:
     for role in [None, *DEMO_ROLES]:
         for name, param_sets in SAMPLES.items():
@@ -902,6 +911,8 @@ def test_matrix(client_as, role: str | None, name: str, params: dict[str, str]) 
     if response.status_code != 200:
         return
     body = response.content.decode("utf-8", errors="replace")
+    if role is not None and _speaks_to_readers(name, response.get("Content-Type", "")):
+        assert problems(visible_text(body)) == [], f"{role} on {path}: plain language"
     may_see_all_salaries = role in ("admin", "cto", "finance", "people")
     if may_see_all_salaries:
         return
