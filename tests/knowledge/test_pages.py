@@ -167,3 +167,25 @@ def test_team_and_person_panels(client_as) -> None:  # type: ignore[no-untyped-d
     if hero.user is None or hero.user.username != "engineer":
         other = client_as("engineer").get(f"/org/people/{hero.employee_id}/").content.decode()
         assert "what if they left" not in other
+
+
+@pytest.mark.parametrize("employee_id", ["E0005", "E0006", "E0012"])
+def test_person_panel_lists_the_repositories_an_analysis_of_every_one_finds(
+    client_as, employee_id: str
+) -> None:  # type: ignore[no-untyped-def]
+    """The panel reads only the repositories the person authored in (from the per-author
+    summaries); walking every repository's analysis, as it once did, finds the same ones."""
+    from steward.knowledge.panels import person_knowledge
+
+    person = Person.objects.get(employee_id=employee_id)
+    expected = set()
+    for repo in selectors.ingested_repositories(SYSTEM):
+        analysis = selectors.analyse([repo])
+        mine = selectors.developers_of_people(analysis, {person.pk})
+        if any(set(f.authors) & mine for f in analysis.authorship.files):
+            expected.add(repo.name)
+    cto = Person.objects.get(user__username="cto").user
+    panel = person_knowledge(cto, person)
+    assert panel is not None
+    assert {row.label for row in panel.rows} == expected
+    assert expected  # each of these demo people authors files somewhere

@@ -837,6 +837,18 @@ def owned_repositories() -> list[Repository]:
     return list(Repository.objects.exclude(team=None).select_related("team").order_by("name"))
 
 
+def repository_ids_with_authors(emails: Collection[str]) -> set[int]:
+    """Ids of the repositories where one of `emails` (after .mailmap, lowercased) authored a
+    non-merge commit (from the per-author summaries, not the commits)."""
+    if not emails:
+        return set()
+    return set(
+        AuthorSummary.objects.filter(email__in=list(emails), commits__gt=0).values_list(
+            "repository_id", flat=True
+        )
+    )
+
+
 def identity_count() -> int:
     """How many identities exist (a change invalidates cached person links)."""
     return Identity.objects.count()

@@ -57,7 +57,7 @@ def person_knowledge(user: Any, person: Any) -> Panel | None:
         return None
     on = timezone.localdate()
     rows = []
-    for repo in selectors.ingested_repositories(user):
+    for repo in selectors.repositories_authored_by(user, person.pk):
         try:
             analysis = selectors.analyse([repo])
         except StewardError:

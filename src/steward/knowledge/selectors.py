@@ -166,7 +166,7 @@ class Analysis:
 
 _CACHE: OrderedDict[tuple[Any, ...], Analysis] = OrderedDict()
 _CACHE_LOCK = threading.Lock()
-_CACHE_SIZE = 16
+_CACHE_SIZE = 64  # more than the repositories and teams a page walks (the demo: 41 and 14)
 
 
 def _cache_key(repos: Sequence[Repository], rev: str | None, include: Any, exclude: Any) -> Any:
@@ -221,6 +221,13 @@ def team_repositories(team: Any) -> list[Repository]:
 def ingested_repositories(actor: Actor) -> list[Repository]:
     """The ingested repositories `actor` may see, by name."""
     return [r for r in eng.repository_list(actor=actor) if r.head_sha]
+
+
+def repositories_authored_by(actor: Actor, person_id: int) -> list[Repository]:
+    """The ingested repositories `actor` may see in which the person authored a commit."""
+    emails = {e for e, p in eng.identity_resolver().people.items() if p == person_id}
+    ids = eng.repository_ids_with_authors(emails)
+    return [r for r in ingested_repositories(actor) if r.pk in ids]
 
 
 def teams_with_repositories(actor: Actor) -> list[Any]:
