@@ -732,7 +732,8 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
         "currency": reporting_currency(),
         "teams": team_rows,
         "services": sorted(
-            ({"service": k, "amount": v} for k, v in service.items()), key=lambda r: -r["amount"]
+            ({"service": k, "amount": v} for k, v in service.items()),
+            key=lambda r: (-r["amount"], r["service"]),
         ),
         "initiatives": sorted(
             (
@@ -745,7 +746,8 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
                 }
                 for k, v in initiative.items()
             ),
-            key=lambda r: -(r["amount"] or r["direct"]),
+            # Ties (and hidden amounts) in key order, so the order is the same on every run.
+            key=lambda r: (-(r["amount"] or r["direct"]), r["initiative"]),
         ),
         "objectives": sorted(
             (
@@ -904,7 +906,7 @@ def vendor_spend(*, actor: Actor, start: date, end: date) -> list[dict[str, Any]
     amounts = [(v, cents(t or ZERO)) for v, t in rows]
     total = sum((t for _v, t in amounts), ZERO)
     out = [{"vendor": v, "amount": t, "share": (t / total) if total else None} for v, t in rows]
-    out.sort(key=lambda r: -r["amount"])
+    out.sort(key=lambda r: (-r["amount"], r["vendor"]))
     return out
 
 
