@@ -15,7 +15,9 @@ pytestmark = pytest.mark.django_db
 
 def test_initiatives_with_equal_figures_are_in_key_order() -> None:
     executive = User.objects.get(username="executive")
-    report = selectors.cost_allocation(actor=executive, start=date(2026, 1, 1), end=date(2027, 1, 1))
+    report = selectors.cost_allocation(
+        actor=executive, start=date(2026, 1, 1), end=date(2027, 1, 1)
+    )
     rows = report["initiatives"]
     figures = [r["amount"] or r["direct"] for r in rows]
     assert all(r["amount"] is None for r in rows)  # hidden from an executive
