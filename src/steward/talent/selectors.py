@@ -255,6 +255,16 @@ def _records(
     return records
 
 
+def _scoped_requisitions(
+    *, actor: Actor, team: str | None = None, requisition: str | None = None
+) -> QuerySet[Requisition]:
+    """Requisitions `actor` may see, of one team (slug) or one requisition (key)."""
+    reqs = requisition_list(actor=actor, team=team)
+    if requisition:
+        reqs = reqs.filter(key=requisition)
+    return reqs
+
+
 def funnel_records(
     *, actor: Actor, team: str | None = None, requisition: str | None = None
 ) -> list[funnel.AppRecord]:
@@ -264,9 +274,7 @@ def funnel_records(
     Funnel figures are counts, not candidate data: the plan roles and a manager (their own
     requisitions) see them; they are computed from every application on those requisitions.
     """
-    reqs = requisition_list(actor=actor, team=team)
-    if requisition:
-        reqs = reqs.filter(key=requisition)
+    reqs = _scoped_requisitions(actor=actor, team=team, requisition=requisition)
     return _records(Application.objects.filter(requisition__in=reqs))
 
 
@@ -289,19 +297,30 @@ def hiring_metrics(
     requisition: str | None = None,
 ) -> dict[str, Any]:
     """The figures of `steward metrics hiring` (METRICS.md "Hiring") for `[start, end)`, plus
-    expected hires against the plan per quarter; for one team (slug) or requisition (key)."""
-    records = funnel_records(actor=actor, team=team, requisition=requisition)
+    expected hires against the plan per quarter; for one team (slug) or requisition (key).
+
+    The applications are loaded once: the historical pass-through rates (the basis of
+    expected hires) need all of them, and the figures are those of the requisitions in scope
+    among them (bench/talent_funnel.py measures it)."""
+    reqs = list(_scoped_requisitions(actor=actor, team=team, requisition=requisition))
+    every = _records(Application.objects.all())
+    in_scope = {r.key for r in reqs}
+    records = [r for r in every if r.requisition in in_scope]
     result = funnel.summary(records, start, end)
     result["team"] = team
     if requisition:
         result["requisition"] = requisition
-    rates = historical_rates()
-    expected = funnel.expected_hires(records, rates)
+    expected = funnel.expected_hires(records, funnel.historical_rates(every))
+    result["plan"] = _plan_by_quarter(reqs, expected)
+    return result
+
+
+def _plan_by_quarter(reqs: Iterable[Requisition], expected: dict[str, float]) -> list[Any]:
+    """Planned, filled and expected hires per quarter (cancelled requisitions left out)."""
     per_quarter: dict[str, dict[str, Any]] = {}
-    reqs = requisition_list(actor=actor, team=team)
-    if requisition:
-        reqs = reqs.filter(key=requisition)
-    for req in reqs.exclude(status=RequisitionStatus.CANCELLED):
+    for req in reqs:
+        if req.status == RequisitionStatus.CANCELLED:
+            continue
         row = per_quarter.setdefault(
             req.quarter,
             {"quarter": req.quarter, "planned": 0, "filled": 0, "expected_hires": 0.0},
@@ -310,11 +329,10 @@ def hiring_metrics(
         row["filled"] += int(req.status == RequisitionStatus.FILLED)
         if req.status != RequisitionStatus.FILLED:
             row["expected_hires"] += expected.get(req.key, 0.0)
-    result["plan"] = [
+    return [
         {**r, "expected_hires": round(r["expected_hires"], 2)}
         for _, r in sorted(per_quarter.items())
     ]
-    return result
 
 
 def board(*, actor: Actor, requisition: Requisition) -> dict[str, Any]:
