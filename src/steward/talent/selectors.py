@@ -192,7 +192,7 @@ def hiring_plan(*, actor: Actor, today: date | None = None) -> dict[str, Any]:
         "quarters": [totals[q] for q in quarters],
         "suggestions": suggestions,
         "team_names": team_names,
-        "behind": {f.url.rsplit("/", 2)[-2] for f in behind_plan_findings(actor, today)},
+        "behind": {f.url.rsplit("/", 2)[-2] for f in behind_plan_findings(actor, today, expected)},
     }
 
 
@@ -644,10 +644,13 @@ def median_days_to_hire() -> float | None:
     return float(median(days)) if days else None
 
 
-def behind_plan_findings(user: Any, on: date) -> list[Finding]:
+def behind_plan_findings(
+    user: Any, on: date, expected: dict[str, float] | None = None
+) -> list[Finding]:
     """A requisition is behind plan when it is planned or open, its target start is nearer
     than the median time to hire (45 days before any hire), and its pipeline is expected to
-    yield less than half a hire (METRICS.md "Expected hires")."""
+    yield less than half a hire (METRICS.md "Expected hires"). `expected`: the expected hires
+    per requisition of `user`, when the caller has computed them already (the plan page)."""
     if not hasattr(user, "is_authenticated") or not rules.may_see_hiring(user):
         return []
     reqs = list(
@@ -662,7 +665,8 @@ def behind_plan_findings(user: Any, on: date) -> list[Finding]:
     if not reqs:
         return []
     lead = median_days_to_hire() or ASSUMED_DAYS_TO_HIRE
-    expected = expected_by_requisition(actor=user)
+    if expected is None:
+        expected = expected_by_requisition(actor=user)
     found = []
     for r in reqs:
         if r.target_start - on > timedelta(days=lead):
