@@ -130,9 +130,13 @@ def serve(
 def worker(
     batch: bool = typer.Option(False, "--batch", help="Exit once the queue is empty."),
 ) -> None:
-    """Run background jobs (ingestion and other long work) until stopped."""
+    """Run background jobs (ingestion and other long work) until stopped; daily jobs (the
+    candidate data purge) are queued when it starts and each queues its next day's run."""
     from django.core.management import call_command
 
+    from steward.core.jobs import queue_daily_jobs
+
+    queue_daily_jobs()
     call_command("db_worker", batch=batch, no_startup_delay=True, interval=1)
 
 

@@ -440,6 +440,14 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:talent_funnel": [{}],
     "api:talent_funnel_applications": [{}],
     "api:talent_diversity": [{}],
+    # Writes (POST/PATCH): every role sends each one in test_talent_write_matrix below;
+    # the services' rules in tests/talent/test_write_api.py.
+    "api:talent_requisitions_create": [],
+    "api:talent_requisitions_update": [],
+    "api:talent_candidates_create": [],
+    "api:talent_applications_create": [],
+    "api:talent_applications_move": [],
+    "api:talent_scorecards_submit": [],
 }
 
 # Hiring (talent): the plan and funnel for the plan roles and managers; candidate data for
@@ -1041,3 +1049,117 @@ def test_the_past_date_scan_can_fail(client_as) -> None:  # type: ignore[no-unty
     assert sorted(body["span_of_control"]["by_manager"].values()) == sorted(
         cto["span_of_control"]["by_manager"].values()
     )
+
+
+# --- writes of the talent API, as every role ------------------------------------------------
+
+TALENT_WRITES = [
+    "api:talent_requisitions_create",
+    "api:talent_requisitions_update",
+    "api:talent_candidates_create",
+    "api:talent_applications_create",
+    "api:talent_applications_move",
+    "api:talent_scorecards_submit",
+]
+
+
+def talent_write_status(role: str | None, name: str) -> set[int]:
+    """The status of each talent write, written out from the rules: recruiting (people), the
+    CTO and admins create and change; the hiring manager (the demo manager, of the requisition
+    made below) moves its applications; only the interviewer submits their scorecard."""
+    if role is None:
+        return {401}
+    ok = 200 if name in ("api:talent_requisitions_update", "api:talent_scorecards_submit") else 201
+    if name == "api:talent_scorecards_submit":
+        if role not in CANDIDATE_VIEWERS:
+            return {403}
+        return {ok} if role == "manager" else {404}
+    if name == "api:talent_applications_move" and role == "manager":
+        return {ok}
+    return {ok} if role in RECRUITERS else {403}
+
+
+def _talent_write_request(name: str) -> tuple[str, str, dict[str, object]]:
+    """(method, path, body) of a write that succeeds for a caller allowed to make it: on a
+    planned requisition whose hiring manager is the demo manager, with an open application
+    and a scorecard of the manager's."""
+    from datetime import date
+
+    from django.contrib.auth.models import User
+
+    from steward.core.policy import SYSTEM
+    from steward.talent import services
+
+    manager = Person.objects.get(employee_id="E0005")
+    req = services.requisition_create(
+        actor=SYSTEM,
+        key="MATRIX-1",
+        title="Software Engineer",
+        team=manager.team,
+        level="L3",
+        target_start=date(2027, 6, 1),
+        hiring_manager=manager,
+    )
+    cand = services.candidate_create(actor=SYSTEM, name="Matrix Candidate")
+    app = services.application_create(actor=SYSTEM, candidate=cand, requisition=req)
+    card = services.scorecard_assign(
+        actor=SYSTEM,
+        application=app,
+        interviewer=User.objects.get(username="manager"),
+        interview="Technical interview",
+    )
+    other = services.candidate_create(actor=SYSTEM, name="Matrix Applicant")
+    rating = {"attribute": "Design", "rating": 4, "evidence": "Split the service cleanly."}
+    return {
+        "api:talent_requisitions_create": (
+            "post",
+            "/api/v1/talent/requisitions",
+            {
+                "title": "SRE",
+                "team": manager.team.slug,
+                "level": "L3",
+                "target_start": "2027-09-01",
+            },
+        ),
+        "api:talent_requisitions_update": (
+            "patch",
+            "/api/v1/talent/requisitions/MATRIX-1",
+            {"note": "two interviews"},
+        ),
+        "api:talent_candidates_create": ("post", "/api/v1/talent/candidates", {"name": "Ann Lee"}),
+        "api:talent_applications_create": (
+            "post",
+            "/api/v1/talent/applications",
+            {"candidate": other.pk, "requisition": "MATRIX-1"},
+        ),
+        "api:talent_applications_move": (
+            "post",
+            f"/api/v1/talent/applications/{app.pk}/moves",
+            {"stage": req.pipeline[1]},
+        ),
+        "api:talent_scorecards_submit": (
+            "post",
+            f"/api/v1/talent/scorecards/{card.pk}/submit",
+            {"overall": "yes", "ratings": [rating]},
+        ),
+    }[name]
+
+
+@pytest.mark.parametrize("name", TALENT_WRITES)
+@pytest.mark.parametrize("role", [None, *DEMO_ROLES])
+def test_talent_write_matrix(role: str | None, name: str) -> None:
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from steward.core.auth import token_create
+
+    routes = {r.name for r in discovered_routes()}
+    assert name in routes
+    method, path, body = _talent_write_request(name)
+    headers = {}
+    if role is not None:
+        _, raw = token_create(user=User.objects.get(username=role), name="matrix")
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    send = getattr(Client(), method)
+    response = send(path, body, content_type="application/json", **headers)
+    assert response.status_code in talent_write_status(role, name), (role, path, response.content)

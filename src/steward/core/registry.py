@@ -4,6 +4,7 @@ Each concern has one registry next to the code that reads it:
 - policy rules and sensitive fields: `core.policy.register_*`;
 - navigation links: `core.navigation.register_link`;
 - CSV/Markdown import kinds: `core.importing.register_importer`;
+- background jobs run once a day: `core.jobs.register_daily_job`;
 - cockpit findings, report sections, search providers, the panels on a team's and a
   person's page, and the panels an app adds to another app's page (by URL name): here.
 

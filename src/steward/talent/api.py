@@ -1,25 +1,41 @@
 """The talent API under /api/v1/talent: requisitions, candidates, applications, the funnel and
-the diversity aggregates. Rows the caller may not see are 404; fields absent."""
+the diversity aggregates. Rows the caller may not see are 404; fields absent.
+
+Writes (requisitions, candidates, applications, stage moves, scorecards) call the services the
+pages call, as the caller (`core.api_writes`): 422 with the field at fault and nothing written,
+403 for a change the caller may not make."""
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router
 
+from steward.core.api_writes import body_error, require, service_call
 from steward.core.pagination import paginate
-from steward.core.periods import parse_period
+from steward.core.periods import EARLIEST, LATEST, parse_period
 from steward.talent import rules, selectors, services
+from steward.talent.models import Application, Requisition, Scorecard, Source
 from steward.talent.schemas import (
+    ApplicationIn,
+    ApplicationOut,
     ApplicationPage,
+    CandidateIn,
     CandidateOut,
     DiversityOut,
     FunnelApplicationsOut,
     FunnelOut,
     RequisitionDetailOut,
+    RequisitionIn,
+    RequisitionOut,
     RequisitionPage,
+    RequisitionPatch,
+    ScorecardIn,
+    ScorecardOut,
+    StageMoveIn,
 )
 
 router = Router(tags=["talent"])
@@ -187,3 +203,225 @@ def diversity(request: HttpRequest) -> dict[str, Any]:
     _require(rules.may_see_diversity(request.user))
     start, end = parse_period(request.GET.get("from"), request.GET.get("to"), default_days=365)
     return selectors.diversity_funnel(actor=request.user, start=start, end=end)
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+def _within_range(value: date | datetime | None, field: str) -> None:
+    """422 unless the day (in UTC for a moment) lies in 1970-01-01..2100-12-31."""
+    if value is None:
+        return
+    day: date = value
+    if isinstance(value, datetime):
+        try:
+            day = (value.astimezone(UTC) if value.tzinfo else value).date()
+        except OverflowError:
+            day = date.max
+    if not EARLIEST <= day <= LATEST:
+        raise body_error(field, f"must be between {EARLIEST} and {LATEST}")
+
+
+def _requisition_values(request: HttpRequest, given: dict[str, Any]) -> dict[str, Any]:
+    """The service's values from a request body: names resolved to rows (422 when unknown)."""
+    from django.contrib.auth.models import User
+
+    from steward.org import selectors as org
+    from steward.strategy import selectors as strategy
+
+    actor = request.user
+    values = dict(given)
+    _within_range(values.get("target_start"), "target_start")
+    if values.get("target_start") and not values.get("quarter"):
+        values["quarter"] = ""  # the quarter of the new target start
+    if not rules.may_see_money(actor):
+        for field in ("budgeted_cost", "currency"):
+            if values.get(field) not in (None, ""):
+                raise body_error(field, "only the compensation roles set the budgeted cost")
+            values.pop(field, None)
+    if "team" in values:
+        values["team"] = org.team_get(actor=actor, slug=values["team"] or "")
+        if values["team"] is None:
+            raise body_error("team", f"unknown team {given['team']!r}")
+    if values.get("role"):
+        values["role"] = org.role_get(actor=actor, slug=values["role"])
+        if values["role"] is None:
+            raise body_error("role", f"unknown role description {given['role']!r}")
+    if values.get("initiative"):
+        values["initiative"] = strategy.initiative_get(actor=actor, key=values["initiative"])
+        if values["initiative"] is None:
+            raise body_error("initiative", f"unknown initiative {given['initiative']!r}")
+    if values.get("hiring_manager"):
+        values["hiring_manager"] = org.person_get(actor=actor, employee_id=values["hiring_manager"])
+        if values["hiring_manager"] is None:
+            raise body_error("hiring_manager", f"unknown person {given['hiring_manager']!r}")
+    if values.get("recruiter"):
+        values["recruiter"] = User.objects.filter(username=values["recruiter"]).first()
+        if values["recruiter"] is None:
+            raise body_error("recruiter", f"unknown user {given['recruiter']!r}")
+    for name in ("role", "initiative", "hiring_manager", "recruiter"):
+        if name in values and not values[name]:
+            values[name] = None
+    for name in ("note", "currency", "quarter"):
+        if name in values and values[name] is None:
+            values[name] = ""
+    if "stages" in values and values["stages"] is None:
+        values["stages"] = []
+    for name in ("title", "level", "reason", "target_start"):
+        if name in values and values[name] is None:
+            raise body_error(name, "cannot be emptied")
+    return values
+
+
+def _requisition_out(request: HttpRequest, key: str) -> dict[str, Any]:
+    req = selectors.requisition_get(actor=request.user, key=key)
+    assert req is not None
+    return selectors.requisition_dict(req, actor=request.user)
+
+
+@router.post(
+    "/requisitions",
+    response={201: RequisitionOut},
+    exclude_unset=True,
+    url_name="talent_requisitions_create",
+)
+def requisitions_create(request: HttpRequest, body: RequisitionIn) -> tuple[int, dict[str, Any]]:
+    """Add a requisition to the hiring plan (recruiting, the CTO, admins)."""
+    require(rules.may_recruit(request.user))
+    values = _requisition_values(request, body.model_dump(exclude_unset=True))
+    key = values.pop("key", "")
+    if not values.get("quarter"):
+        values.pop("quarter", None)
+    with service_call(request):
+        req = services.requisition_create(actor=request.user, key=key, **values)
+    return 201, _requisition_out(request, req.key)
+
+
+@router.patch(
+    "/requisitions/{key}",
+    response=RequisitionOut,
+    exclude_unset=True,
+    url_name="talent_requisitions_update",
+)
+def requisitions_update(request: HttpRequest, key: str, body: RequisitionPatch) -> dict[str, Any]:
+    """Change the fields given of a requisition; `status` moves it (planned, open, on hold,
+    filled, cancelled)."""
+    require(rules.may_see_hiring(request.user))
+    req = selectors.requisition_get(actor=request.user, key=key)
+    if req is None:
+        raise Http404("no such requisition")
+    require(rules.may_recruit(request.user))
+    given = body.model_dump(exclude_unset=True)
+    status = given.pop("status", None)
+    values = _requisition_values(request, given)
+    with service_call(request):
+        if values:
+            req = services.requisition_update(actor=request.user, requisition=req, **values)
+        if status is not None:
+            services.requisition_move(actor=request.user, requisition=req, status=status)
+    return _requisition_out(request, key)
+
+
+@router.post(
+    "/candidates",
+    response={201: CandidateOut},
+    exclude_unset=True,
+    url_name="talent_candidates_create",
+)
+def candidates_create(request: HttpRequest, body: CandidateIn) -> tuple[int, dict[str, Any]]:
+    """Add a candidate (recruiting, the CTO, admins); their data is kept `retention_days`."""
+    require(rules.may_recruit(request.user))
+    with service_call(request):
+        cand = services.candidate_create(actor=request.user, **body.model_dump())
+    return 201, selectors.candidate_dict(cand, actor=request.user)
+
+
+def _application_out(request: HttpRequest, pk: int) -> dict[str, Any]:
+    app = selectors.application_get(actor=request.user, pk=pk)
+    assert app is not None
+    return selectors.application_dict(app, actor=request.user)
+
+
+@router.post(
+    "/applications",
+    response={201: ApplicationOut},
+    exclude_unset=True,
+    url_name="talent_applications_create",
+)
+def applications_create(request: HttpRequest, body: ApplicationIn) -> tuple[int, dict[str, Any]]:
+    """The candidate applies to a requisition (recruiting, the CTO, admins); the application
+    enters the requisition's first stage."""
+    require(rules.may_recruit(request.user))
+    _within_range(body.applied_at, "applied_at")
+    cand = selectors.candidate_get(actor=request.user, pk=body.candidate)
+    if cand is None:
+        raise body_error("candidate", f"unknown candidate {body.candidate}")
+    req: Requisition | None = selectors.requisition_get(actor=request.user, key=body.requisition)
+    if req is None:
+        raise body_error("requisition", f"unknown requisition {body.requisition!r}")
+    source = None
+    if body.source:
+        source = Source.objects.filter(name__iexact=body.source.strip()).first()
+        if source is None:
+            raise body_error("source", f"unknown source {body.source!r} (add it first)")
+    with service_call(request):
+        app = services.application_create(
+            actor=request.user,
+            candidate=cand,
+            requisition=req,
+            source=source,
+            referrer=body.referrer,
+            applied_at=body.applied_at,
+            external_id=body.external_id,
+        )
+    return 201, _application_out(request, app.pk)
+
+
+@router.post(
+    "/applications/{application_id}/moves",
+    response={201: ApplicationOut},
+    exclude_unset=True,
+    url_name="talent_applications_move",
+)
+def applications_move(
+    request: HttpRequest, application_id: int, body: StageMoveIn
+) -> tuple[int, dict[str, Any]]:
+    """Move an application into a later stage (the requisition's hiring team); the stage
+    history only grows."""
+    require(rules.may_see_candidates(request.user))
+    app: Application | None = selectors.application_get(actor=request.user, pk=application_id)
+    if app is None:
+        raise Http404("no such application")
+    _within_range(body.entered_at, "entered_at")
+    with service_call(request):
+        services.application_move(
+            actor=request.user, application=app, stage=body.stage, at=body.entered_at
+        )
+    return 201, _application_out(request, application_id)
+
+
+@router.post(
+    "/scorecards/{scorecard_id}/submit",
+    response=ScorecardOut,
+    url_name="talent_scorecards_submit",
+)
+def scorecards_submit(request: HttpRequest, scorecard_id: int, body: ScorecardIn) -> dict[str, Any]:
+    """The interviewer submits their own scorecard: a rating with written evidence per
+    attribute and an overall recommendation. Another interviewer's scorecard is a 404."""
+    require(rules.may_see_candidates(request.user))
+    card = (
+        Scorecard.objects.filter(pk=scorecard_id, interviewer_id=request.user.pk)
+        .select_related("application", "kit", "interviewer")
+        .first()
+    )
+    if card is None:
+        raise Http404("no such scorecard of yours")
+    with service_call(request):
+        services.scorecard_submit(
+            actor=request.user,
+            scorecard=card,
+            overall=body.overall,
+            ratings=[r.model_dump() for r in body.ratings],
+            key_take_aways=body.key_take_aways,
+        )
+    return selectors.scorecard_dict(card)

@@ -41,13 +41,23 @@ talent_app = typer.Typer(help="Hiring: candidate data retention.", no_args_is_he
 @talent_app.command("purge")
 @command
 def talent_purge(
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="List the candidates it would erase; erase nothing."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON."),
 ) -> None:
-    """Erase the personal data of candidates past their retention date (no open application)."""
+    """Erase the personal data of candidates past their retention date (no open application);
+    an anonymous stub keeps the funnel counts. The job worker also runs this daily."""
     from steward.talent.services import candidates_purge_expired
 
-    erased = candidates_purge_expired(actor=SYSTEM)
+    erased = candidates_purge_expired(actor=SYSTEM, dry_run=dry_run)
     if as_json:
-        print_json({"erased": len(erased), "candidates": erased})
+        print_json({"dry_run": dry_run, "erased": len(erased), "candidates": erased})
         return
-    console.print(f"Erased the personal data of {len(erased)} candidates.")
+    if dry_run:
+        console.print(
+            f"Would erase the personal data of {len(erased):,} candidates "
+            f"(ids: {', '.join(map(str, erased)) or 'none'}); nothing was erased."
+        )
+        return
+    console.print(f"Erased the personal data of {len(erased):,} candidates.")

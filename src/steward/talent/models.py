@@ -12,6 +12,11 @@ from django.db.models import Q
 DEFAULT_STAGES = ["Applied", "Screen", "Technical interview", "Onsite", "Offer"]
 
 
+def pipeline_of(stages: list[str] | None) -> list[str]:
+    """A requisition's stages in order: its own `stages`, else the default."""
+    return list(stages or []) or list(DEFAULT_STAGES)
+
+
 class Reason(models.TextChoices):
     GROWTH = "growth", "Growth"
     BACKFILL = "backfill", "Backfill"
@@ -98,7 +103,7 @@ class Requisition(models.Model):
     @property
     def pipeline(self) -> list[str]:
         """The requisition's stages in order (its own, else the default)."""
-        return list(self.stages) or list(DEFAULT_STAGES)
+        return pipeline_of(self.stages)
 
 
 class Approval(models.Model):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from steward.core import labels, navigation, policy
 from steward.core.importing import register_importer
+from steward.core.jobs import register_daily_job
 from steward.core.policy import FieldClass
 from steward.core.registry import register_finding_rule
 
@@ -66,3 +67,5 @@ def register() -> None:
 
     register_importer("applications", "steward.talent.importers.ApplicationsImporter")
     register_finding_rule("hiring-behind-plan", selectors.behind_plan_findings)
+    # Candidate data past its retention date is erased every day (docs/talent.md, "Privacy").
+    register_daily_job("talent-purge", "steward.talent.tasks.purge_candidates_job")

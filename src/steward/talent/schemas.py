@@ -211,3 +211,132 @@ class DiversityOut(Schema):
     min_group_size: int
     groups: list[str]
     stages: list[DiversityStage]
+
+
+# --- writes -----------------------------------------------------------------------------------
+
+
+class RequisitionIn(Schema):
+    """A new requisition (planned until the CTO approves it). References by name: `team` a
+    team slug, `role` a role description slug, `initiative` an initiative key,
+    `hiring_manager` an employee id, `recruiter` a user name. `key` blank: Steward numbers it
+    (REQ-0001, …); `quarter` blank: the quarter of `target_start`; `stages` empty: the default
+    pipeline. `budgeted_cost` and `currency` only for the money roles."""
+
+    title: str
+    team: str
+    level: str
+    target_start: date
+    key: str = ""
+    role: str | None = None
+    reason: str = "growth"
+    initiative: str | None = None
+    hiring_manager: str | None = None
+    recruiter: str | None = None
+    quarter: str | None = None
+    stages: list[str] = []
+    note: str = ""
+    budgeted_cost: Decimal | None = None
+    currency: str | None = None
+
+
+class RequisitionPatch(Schema):
+    """Only the fields given change. `status` moves the requisition (planned → open, which
+    needs the CTO's approval, → on hold / filled / cancelled); a stage that applications
+    entered cannot be removed from `stages`."""
+
+    title: str | None = None
+    team: str | None = None
+    level: str | None = None
+    target_start: date | None = None
+    role: str | None = None
+    reason: str | None = None
+    initiative: str | None = None
+    hiring_manager: str | None = None
+    recruiter: str | None = None
+    quarter: str | None = None
+    stages: list[str] | None = None
+    note: str | None = None
+    budgeted_cost: Decimal | None = None
+    currency: str | None = None
+    status: str | None = None
+
+
+class CandidateIn(Schema):
+    """A new candidate; their personal data is kept `retention_days` from today, then erased
+    by the daily purge (once no application of theirs is open)."""
+
+    name: str
+    email: str = ""
+    phone: str = ""
+    location: str = ""
+    notes: str = ""
+    external_id: str = ""
+    retention_days: int = Field(365, ge=1, le=3650)
+
+
+class ApplicationIn(Schema):
+    """The candidate (`candidate` their id) applies to a requisition (`requisition` its key),
+    from a source (its name; unknown names are refused); the application enters the
+    requisition's first stage at `applied_at` (default now)."""
+
+    candidate: int
+    requisition: str
+    source: str | None = None
+    referrer: str = ""
+    applied_at: datetime | None = None
+    external_id: str = ""
+
+
+class StageMoveIn(Schema):
+    """Move an application into a later stage of its requisition at `entered_at` (default
+    now). The history is append-only: a stage the requisition lacks, the current stage again,
+    an earlier stage or a date before the last move is refused with 422."""
+
+    stage: str
+    entered_at: datetime | None = None
+
+
+class RatingIn(Schema):
+    """One attribute rating: 1-5 (or definitely_not, no, mixed, yes, strong_yes) with the
+    written evidence for it (required)."""
+
+    attribute: str
+    rating: int | str
+    evidence: str = ""
+    category: str = ""
+
+
+class ScorecardIn(Schema):
+    """The interviewer submits their scorecard: `overall` definitely_not, no, yes,
+    strong_yes or no_decision; every rating needs written evidence."""
+
+    overall: str
+    ratings: list[RatingIn]
+    key_take_aways: str = ""
+
+
+class ScorecardRatingOut(Schema):
+    """A submitted attribute rating, with its Greenhouse name."""
+
+    attribute: str
+    category: str
+    rating: int
+    rating_name: str | None
+    evidence: str
+
+
+class ScorecardOut(Schema):
+    """A scorecard in FORMATS.md 5.1 vocabulary (`overall` 1, 2, 4, 5 or null: no decision)."""
+
+    id: int
+    application_id: int
+    interview: str
+    stage: str
+    interviewer: str
+    interviewed_at: datetime | None
+    submitted_at: datetime | None
+    overall: int | None
+    overall_recommendation: str
+    attributes: list[ScorecardRatingOut]
+    key_take_aways: str

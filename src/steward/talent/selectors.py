@@ -10,7 +10,7 @@ from statistics import median
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 
 from steward.core import disclosure, policy
 from steward.core.periods import quarter_of
@@ -29,6 +29,7 @@ from steward.talent.models import (
     SelfIdentification,
     Source,
     StageMove,
+    pipeline_of,
 )
 from steward.talent.services import OVERALL_NAMES, RATING_NAMES
 
@@ -191,7 +192,7 @@ def hiring_plan(*, actor: Actor, today: date | None = None) -> dict[str, Any]:
         "quarters": [totals[q] for q in quarters],
         "suggestions": suggestions,
         "team_names": team_names,
-        "behind": {f.url.rsplit("/", 2)[-2] for f in behind_plan_findings(actor, today)},
+        "behind": {f.url.rsplit("/", 2)[-2] for f in behind_plan_findings(actor, today, expected)},
     }
 
 
@@ -218,41 +219,68 @@ def application_get(*, actor: Actor, pk: int) -> Application | None:
 def _records(
     applications: QuerySet[Application], with_groups: bool = False
 ) -> list[funnel.AppRecord]:
-    apps = applications.select_related("requisition", "source").prefetch_related(
-        Prefetch("moves", queryset=StageMove.objects.order_by("position")),
-        Prefetch("offers", queryset=Offer.objects.order_by("-version")),
-    )
+    """The funnel's records of `applications`, read as plain rows (no model instances): the
+    applications with their requisition and source, then their stage moves and the latest
+    version of their offers, three queries in all (four `with_groups`)."""
+    ids = applications.values("pk")
+    moves: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+    for app_id, stage, entered_at in (
+        StageMove.objects.filter(application__in=ids)
+        .order_by("application_id", "position")
+        .values_list("application_id", "stage", "entered_at")
+    ):
+        moves[app_id].append((stage, entered_at))
+    offers: dict[int, funnel.OfferRecord] = {}
+    for app_id, status, sent_at, resolved_at in (
+        Offer.objects.filter(application__in=ids)
+        .order_by("application_id", "version")
+        .values_list("application_id", "status", "sent_at", "resolved_at")
+    ):
+        offers[app_id] = funnel.OfferRecord(status, sent_at, resolved_at)  # the latest wins
     groups: dict[int, str] = {}
     if with_groups:
         groups = {
             cid: gender or "not disclosed"
             for cid, gender in SelfIdentification.objects.values_list("candidate_id", "gender")
         }
-    records = []
-    for a in apps:
-        offers = list(a.offers.all())
-        latest = offers[0] if offers else None
-        records.append(
-            funnel.AppRecord(
-                key=str(a.pk),
-                requisition=a.requisition.key,
-                pipeline=a.requisition.pipeline,
-                applied_at=a.applied_at,
-                moves=[(m.stage, m.entered_at) for m in a.moves.all()],
-                outcome=a.outcome,
-                closed_at=a.closed_at,
-                source=a.source.name if a.source else None,
-                opened_on=a.requisition.opened_on,
-                offer=(
-                    funnel.OfferRecord(latest.status, latest.sent_at, latest.resolved_at)
-                    if latest
-                    else None
-                ),
-                group=groups.get(a.candidate_id),
-                person=str(a.candidate_id),
-            )
+    rows = applications.values_list(
+        "pk",
+        "requisition__key",
+        "requisition__stages",
+        "requisition__opened_on",
+        "applied_at",
+        "outcome",
+        "closed_at",
+        "source__name",
+        "candidate_id",
+    )
+    return [
+        funnel.AppRecord(
+            key=str(pk),
+            requisition=key,
+            pipeline=pipeline_of(stages),
+            applied_at=applied_at,
+            moves=moves.get(pk, []),
+            outcome=outcome,
+            closed_at=closed_at,
+            source=source,
+            opened_on=opened_on,
+            offer=offers.get(pk),
+            group=groups.get(candidate_id),
+            person=str(candidate_id),
         )
-    return records
+        for pk, key, stages, opened_on, applied_at, outcome, closed_at, source, candidate_id in rows
+    ]
+
+
+def _scoped_requisitions(
+    *, actor: Actor, team: str | None = None, requisition: str | None = None
+) -> QuerySet[Requisition]:
+    """Requisitions `actor` may see, of one team (slug) or one requisition (key)."""
+    reqs = requisition_list(actor=actor, team=team)
+    if requisition:
+        reqs = reqs.filter(key=requisition)
+    return reqs
 
 
 def funnel_records(
@@ -264,20 +292,24 @@ def funnel_records(
     Funnel figures are counts, not candidate data: the plan roles and a manager (their own
     requisitions) see them; they are computed from every application on those requisitions.
     """
-    reqs = requisition_list(actor=actor, team=team)
-    if requisition:
-        reqs = reqs.filter(key=requisition)
+    reqs = _scoped_requisitions(actor=actor, team=team, requisition=requisition)
     return _records(Application.objects.filter(requisition__in=reqs))
 
 
-def historical_rates() -> dict[str, float]:
-    """Pass-through per stage over the whole history (the basis of expected hires)."""
-    return funnel.historical_rates(_records(Application.objects.all()))
+def _in_scope_and_all(
+    reqs: Iterable[Requisition],
+) -> tuple[list[funnel.AppRecord], list[funnel.AppRecord]]:
+    """(the records of the applications on `reqs`, the records of every application), from
+    one load of the applications: the historical rates need them all."""
+    every = _records(Application.objects.all())
+    in_scope = {r.key for r in reqs}
+    return [r for r in every if r.requisition in in_scope], every
 
 
 def expected_by_requisition(*, actor: Actor) -> dict[str, float]:
     """Expected hires per requisition key from its open applications."""
-    return funnel.expected_hires(funnel_records(actor=actor), historical_rates())
+    records, every = _in_scope_and_all(requisition_list(actor=actor))
+    return funnel.expected_hires(records, funnel.historical_rates(every))
 
 
 def hiring_metrics(
@@ -289,19 +321,28 @@ def hiring_metrics(
     requisition: str | None = None,
 ) -> dict[str, Any]:
     """The figures of `steward metrics hiring` (METRICS.md "Hiring") for `[start, end)`, plus
-    expected hires against the plan per quarter; for one team (slug) or requisition (key)."""
-    records = funnel_records(actor=actor, team=team, requisition=requisition)
+    expected hires against the plan per quarter; for one team (slug) or requisition (key).
+
+    The applications are loaded once: the historical pass-through rates (the basis of
+    expected hires) need all of them, and the figures are those of the requisitions in scope
+    among them (bench/talent_funnel.py measures it)."""
+    reqs = list(_scoped_requisitions(actor=actor, team=team, requisition=requisition))
+    records, every = _in_scope_and_all(reqs)
     result = funnel.summary(records, start, end)
     result["team"] = team
     if requisition:
         result["requisition"] = requisition
-    rates = historical_rates()
-    expected = funnel.expected_hires(records, rates)
+    expected = funnel.expected_hires(records, funnel.historical_rates(every))
+    result["plan"] = _plan_by_quarter(reqs, expected)
+    return result
+
+
+def _plan_by_quarter(reqs: Iterable[Requisition], expected: dict[str, float]) -> list[Any]:
+    """Planned, filled and expected hires per quarter (cancelled requisitions left out)."""
     per_quarter: dict[str, dict[str, Any]] = {}
-    reqs = requisition_list(actor=actor, team=team)
-    if requisition:
-        reqs = reqs.filter(key=requisition)
-    for req in reqs.exclude(status=RequisitionStatus.CANCELLED):
+    for req in reqs:
+        if req.status == RequisitionStatus.CANCELLED:
+            continue
         row = per_quarter.setdefault(
             req.quarter,
             {"quarter": req.quarter, "planned": 0, "filled": 0, "expected_hires": 0.0},
@@ -310,11 +351,10 @@ def hiring_metrics(
         row["filled"] += int(req.status == RequisitionStatus.FILLED)
         if req.status != RequisitionStatus.FILLED:
             row["expected_hires"] += expected.get(req.key, 0.0)
-    result["plan"] = [
+    return [
         {**r, "expected_hires": round(r["expected_hires"], 2)}
         for _, r in sorted(per_quarter.items())
     ]
-    return result
 
 
 def board(*, actor: Actor, requisition: Requisition) -> dict[str, Any]:
@@ -604,10 +644,13 @@ def median_days_to_hire() -> float | None:
     return float(median(days)) if days else None
 
 
-def behind_plan_findings(user: Any, on: date) -> list[Finding]:
+def behind_plan_findings(
+    user: Any, on: date, expected: dict[str, float] | None = None
+) -> list[Finding]:
     """A requisition is behind plan when it is planned or open, its target start is nearer
     than the median time to hire (45 days before any hire), and its pipeline is expected to
-    yield less than half a hire (METRICS.md "Expected hires")."""
+    yield less than half a hire (METRICS.md "Expected hires"). `expected`: the expected hires
+    per requisition of `user`, when the caller has computed them already (the plan page)."""
     if not hasattr(user, "is_authenticated") or not rules.may_see_hiring(user):
         return []
     reqs = list(
@@ -622,7 +665,8 @@ def behind_plan_findings(user: Any, on: date) -> list[Finding]:
     if not reqs:
         return []
     lead = median_days_to_hire() or ASSUMED_DAYS_TO_HIRE
-    expected = expected_by_requisition(actor=user)
+    if expected is None:
+        expected = expected_by_requisition(actor=user)
     found = []
     for r in reqs:
         if r.target_start - on > timedelta(days=lead):

@@ -111,6 +111,11 @@ def clean_stages(stages: Sequence[str] | None) -> list[str]:
             raise TalentError(
                 f"stage {name!r} is listed twice", fields={"stages": [f"{name!r} twice"]}
             )
+        if len(name) > 100:
+            raise TalentError(
+                f"stage {name[:40]!r}… is too long",
+                fields={"stages": ["a stage name has at most 100 characters"]},
+            )
         if name.lower() in ("hired", "rejected", "withdrew"):
             raise TalentError(
                 f"{name!r} is an outcome, not a stage",
@@ -381,6 +386,10 @@ def application_create(
 ) -> Application:
     """The candidate applies to the requisition; the application enters its first stage."""
     _require_recruiter(actor)
+    if candidate.erased_on is not None:
+        raise TalentError(
+            "this candidate's data was erased", fields={"candidate": ["the candidate was erased"]}
+        )
     if requisition.status in (RequisitionStatus.CANCELLED, RequisitionStatus.FILLED):
         raise TalentError(
             f"{requisition.key} is {requisition.status}",
@@ -813,16 +822,27 @@ def _scrub_audit(obj: Any, fields: Sequence[str], label: str) -> None:
         )
 
 
-@transaction.atomic
-def candidates_purge_expired(*, actor: Any, today: date | None = None) -> list[int]:
-    """Erase every candidate whose retention date has passed and who has no open application."""
-    _require_recruiter(actor)
+def candidates_due_for_purge(today: date | None = None) -> list[Candidate]:
+    """Candidates not yet erased whose retention date is before `today` and who have no open
+    application (an open application keeps the data until it closes)."""
     day = today or timezone.localdate()
     due = Candidate.objects.filter(erased_on__isnull=True, retain_until__lt=day).exclude(
         applications__outcome=Outcome.OPEN
     )
-    erased = []
-    for candidate in due:
-        candidate_erase(actor=actor, candidate=candidate, today=day)
-        erased.append(candidate.pk)
-    return erased
+    return list(due.order_by("pk"))
+
+
+@transaction.atomic
+def candidates_purge_expired(
+    *, actor: Any, today: date | None = None, dry_run: bool = False
+) -> list[int]:
+    """Erase every candidate whose retention date has passed and who has no open application
+    (`candidate_erase`: an anonymous stub stays, so funnel counts do not change). Returns
+    their ids; with `dry_run`, the ids of those it would erase, erasing nothing."""
+    _require_recruiter(actor)
+    day = today or timezone.localdate()
+    due = candidates_due_for_purge(day)
+    if not dry_run:
+        for candidate in due:
+            candidate_erase(actor=actor, candidate=candidate, today=day)
+    return [c.pk for c in due]
