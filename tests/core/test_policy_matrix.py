@@ -331,6 +331,20 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "growth:plan_create": [{"employee_id": "E0006"}],
     "growth:goal_create": [{"pk": "PLAN"}],
     "growth:goal_check_in": [{"pk": "GOAL"}],
+    # TEAMGOAL = the payments team's goal under O1, MYGOAL = the engineer's own goal under O1.
+    "growth:goals": [{}],
+    "growth:goal_new": [{}],
+    "growth:goal_detail": [{"pk": "TEAMGOAL"}, {"pk": "MYGOAL"}],
+    "growth:goal_edit": [{"pk": "TEAMGOAL"}, {"pk": "MYGOAL"}],
+    "growth:goal_delete": [{"pk": "TEAMGOAL"}],
+    "api:goals_list": [{}],
+    "api:goals_detail": [{"pk": "TEAMGOAL"}, {"pk": "MYGOAL"}],
+    "api:goals_create": [],  # POST; same path as the list; tests/growth/test_write_api.py
+    "api:goals_update": [],  # PATCH
+    "api:goals_delete": [],  # DELETE
+    "api:onboarding_tasks_update": [],  # PATCH
+    "api:action_items_create": [],  # POST-only
+    "api:action_items_update": [],  # PATCH
     "growth:promotions": [{}],
     "growth:promotion_create": [{}],
     "growth:promotion_detail": [{"pk": "CASE"}],
@@ -639,6 +653,15 @@ def growth_status(role: str, name: str, params: dict[str, str]) -> set[int] | No
         if role not in ENGINEER_CIRCLE:
             return {404}
         return {200} if role != "engineer" else {403}
+    if name in ("growth:goal_detail", "api:goals_detail"):
+        return {200} if subject == "TEAMGOAL" or role in ENGINEER_CIRCLE else {404}
+    if name in ("growth:goal_edit", "growth:goal_delete"):
+        if subject == "MYGOAL":
+            return {200} if role in ENGINEER_CIRCLE else {404}
+        # The payments team's goal: people/CTO/admin, the strategy editors, its manager.
+        return {200} if role in GROWTH_ADMINS | {"executive", "manager"} else {403}
+    if name == "growth:goal_new":
+        return {200} if role in GROWTH_ADMINS | WITH_PERSON | {"executive"} else {403}
     if name in ("growth:promotion_detail", "api:promotions_detail"):
         return {200} if role in ENGINEER_CIRCLE else {404}
     if name == "growth:promotion_decide":
@@ -739,6 +762,13 @@ def _resolve_value(value: str) -> str:
         return str(
             CoachingProgramme.objects.get(coach__employee_id="E0001", lead__employee_id="E0005").pk
         )
+    if value in ("TEAMGOAL", "MYGOAL"):
+        from steward.growth.models import Goal
+
+        goal = Goal.objects.filter(objective__key="O1")
+        if value == "TEAMGOAL":
+            return str(goal.get(team__slug="payments").pk)
+        return str(goal.get(person__employee_id="E0006").pk)
     if value in ("PAIR", "PAIR_OTHER", "PLAN", "GOAL", "CASE", "ONBOARDING"):
         return str(_growth_subject(value))
     if value in ("CANDIDATE", "APPLICATION", "SCORECARD"):

@@ -107,3 +107,54 @@ def test_the_engineer_sees_aggregates_and_only_their_own_figures() -> None:
         actor=engineer, start=today - timedelta(days=3650), end=today, on=today
     )
     assert [p["employee_id"] for p in result["people"]] in ([], ["E0006"])
+
+
+@pytest.mark.django_db
+def test_the_grouped_query_counts_commits_by_hand_like_the_old_path() -> None:
+    from datetime import UTC, datetime
+
+    from tests.factories import CommitFactory, RepositoryFactory
+
+    ana = PersonFactory(start_date=date(2026, 3, 2), emails=["ana@onboarding.test"])
+    ben = PersonFactory(start_date=date(2026, 4, 1), emails=["ben@onboarding.test"])
+    cy = PersonFactory(start_date=date(2026, 5, 1), emails=["cy@onboarding.test"])
+    first_repo, second_repo = RepositoryFactory(), RepositoryFactory()
+
+    def commits(email: str, day: date, n: int, repo: object = first_repo, **extra: object) -> None:
+        at = datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+        for _ in range(n):
+            CommitFactory(author_email=email, authored_at=at, repository=repo, **extra)
+
+    ana_email, ben_email = "ana@onboarding.test", "ben@onboarding.test"
+    commits(ana_email, date(2026, 2, 20), 3)  # before her start: not counted
+    commits(ana_email, date(2026, 3, 3), 2, reachable=False)  # not on any branch: not counted
+    commits(ana_email, date(2026, 3, 4), 1, parent_count=2)  # a merge: not counted
+    commits(ana_email, date(2026, 3, 5), 1)  # first: day 3
+    commits(ana_email, date(2026, 3, 10), 4)  # 5 so far
+    commits(ana_email, date(2026, 3, 12), 3)  # 8 so far
+    commits(ana_email, date(2026, 3, 12), 2, repo=second_repo)  # 10: tenth on day 10
+    commits(ana_email, date(2026, 3, 20), 1)
+    commits(ben_email, date(2026, 4, 15), 3)  # first on day 14, tenth not yet
+    commits(ben_email, date(2026, 7, 1), 9)  # after `on`: not counted
+    on = date(2026, 6, 30)
+    starts = {p.pk: p.start_date for p in (ana, ben, cy)}
+    expected = {
+        ana.pk: {"first": 3, "tenth": 10},
+        ben.pk: {"first": 14, "tenth": None},
+        cy.pk: {"first": None, "tenth": None},
+    }
+    assert onboarding.commit_figures(starts, on) == expected
+    assert onboarding.commit_figures_by_days(starts, date(2026, 1, 1), on) == expected
+
+
+@pytest.mark.django_db
+def test_the_grouped_query_agrees_with_the_old_path_on_the_demo() -> None:
+    from steward.org import selectors as org_selectors
+
+    today = date.today()
+    start = today - timedelta(days=3 * 365)
+    joiners = org_selectors.person_list(actor=SYSTEM, started_from=start, started_to=today)
+    starts = {p.pk: p.start_date for p in joiners}
+    grouped = onboarding.commit_figures(starts, today)
+    assert grouped == onboarding.commit_figures_by_days(starts, start, today)
+    assert any(f["tenth"] is not None for f in grouped.values())

@@ -101,6 +101,7 @@ def step_growth(ctx: DemoContext) -> None:
     _onboarding(ctx, active)
     _one_on_ones(ctx, active)
     _plans_and_promotions(ctx, levels)
+    _goals(ctx)
     _surveys(ctx, active)
     _coaching_and_training(ctx, active)
     for person in people:
@@ -197,6 +198,42 @@ def _one_on_ones(ctx: DemoContext, active: list) -> None:  # type: ignore[type-a
                 else [],
             )
             day += timedelta(days=cadence + rng.choice([-2, -1, 0, 0, 0, 1, 3]))
+
+
+def _goals(ctx: DemoContext) -> None:
+    """Goals under objective O1: the payments team's, and one of the demo engineer's."""
+    from steward.growth import goals
+    from steward.strategy import selectors as strategy_selectors
+
+    objective = strategy_selectors.objective_get(actor=SYSTEM, key="O1")
+    engineer = ctx.org.engineer
+    if objective is None or engineer is None or engineer.team is None:
+        return
+    markets = objective.key_results.get(key="KR1")
+    team_goal = goals.goal_create(
+        actor=SYSTEM,
+        objective=objective,
+        key_result=markets,
+        team=engineer.team,
+        title="Local payment methods live in Poland and Spain",
+        due_on=ctx.today + timedelta(days=120),
+    )
+    goals.goal_update(
+        actor=SYSTEM,
+        goal=team_goal,
+        title=team_goal.title,
+        key_result=markets,
+        due_on=team_goal.due_on,
+        progress=50,
+    )
+    goals.goal_create(
+        actor=SYSTEM,
+        objective=objective,
+        key_result=markets,
+        person=engineer,
+        title="Ship BLIK payments for Poland",
+        due_on=ctx.today + timedelta(days=60),
+    )
 
 
 def _plans_and_promotions(ctx: DemoContext, levels: dict) -> None:  # type: ignore[type-arg]

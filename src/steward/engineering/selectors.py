@@ -577,6 +577,59 @@ def active_person_days(
     ]
 
 
+def nth_commit_days(
+    starts: dict[int, date], ranks: Collection[int], end: date
+) -> dict[int, dict[int, date]]:
+    """The day of each person's n-th non-merge commit (n in `ranks`, counted from 1) on or after
+    their start day and before `end`, in any ingested repository, per person in `starts`
+    (person id -> start day); a rank not reached yet is absent. Bots and unmatched excluded.
+
+    One query: the commits of the people's emails, numbered per person in day order
+    (ROW_NUMBER() OVER (PARTITION BY person ORDER BY day, id)), kept where the number is one
+    of `ranks`; SQLite and PostgreSQL run it alike."""
+    from django.db.models import Case, DateField, IntegerField, Value, When, Window
+    from django.db.models.functions import RowNumber
+
+    resolver = identity_resolver()
+    emails: dict[int, list[str]] = defaultdict(list)
+    for email, person_id in resolver.people.items():
+        if person_id in starts and email not in resolver.bots:
+            emails[person_id].append(email)
+    if not emails or not ranks:
+        return {}
+    person = Case(
+        *(When(email__in=e, then=Value(p)) for p, e in emails.items()),
+        output_field=IntegerField(),
+    )
+    start = Case(
+        *(When(email__in=e, then=Value(starts[p])) for p, e in emails.items()),
+        output_field=DateField(),
+    )
+    numbered = (
+        Commit.objects.filter(
+            reachable=True,
+            parent_count__lte=1,
+            author_day__lt=end,
+            email__in=[e for found in emails.values() for e in found],
+        )
+        .annotate(person=person, start=start)
+        .filter(author_day__gte=F("start"))
+        .annotate(
+            n=Window(
+                RowNumber(),
+                partition_by=[F("person")],
+                order_by=[F("author_day").asc(), F("id").asc()],
+            )
+        )
+        .filter(n__in=sorted(ranks))
+        .values_list("person", "n", "author_day")
+    )
+    result: dict[int, dict[int, date]] = defaultdict(dict)
+    for person_id, n, day in numbered:
+        result[person_id][n] = day
+    return dict(result)
+
+
 def team_on(
     person_ids: Iterable[int], start: date, end: date
 ) -> dict[int, list[tuple[date, date | None, int]]]:

@@ -13,10 +13,19 @@ from ninja import Query, Router, Schema
 
 from steward.core.pagination import paginate
 from steward.growth import ladder_format, rules, selectors, services
-from steward.growth.schemas import AttritionOut, EnpsOut, RetentionSignalsOut, TenureOut
+from steward.growth.api_writes import router as writes_router
+from steward.growth.schemas import (
+    AttritionOut,
+    EnpsOut,
+    GrowthActionItemOut,
+    RetentionSignalsOut,
+    TenureOut,
+)
 from steward.org import selectors as org_selectors
 
 router = Router(tags=["growth"])
+# Goals, onboarding tasks and 1:1 action items are written through growth/api_writes.py.
+router.add_router("", writes_router)
 
 
 class OneOnOneOut(Schema):
@@ -41,16 +50,6 @@ class OneOnOnePage(Schema):
 
     items: list[OneOnOneOut]
     count: int
-
-
-class GrowthActionItemOut(Schema):
-    """An action item (the pair only)."""
-
-    id: int
-    text: str
-    owner_employee_id: str
-    due_on: date | None = None
-    done_on: date | None = None
 
 
 class GrowthMeetingOut(Schema):

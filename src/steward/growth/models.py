@@ -627,3 +627,53 @@ class TrainingBudget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id} {self.year}"
+
+
+# --- goals and expectations -----------------------------------------------------------------
+
+
+class Goal(models.Model):
+    """A team's or one person's goal that cascades from a strategy objective (and, optionally,
+    one of its key results), measured against the expectations of a ladder level."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+
+    objective = models.ForeignKey("strategy.Objective", on_delete=models.CASCADE, related_name="+")
+    key_result = models.ForeignKey(
+        "strategy.KeyResult", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    team = models.ForeignKey(
+        "org.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey(
+        "org.Person", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The level whose expectations the goal is measured against (an individual goal starts at
+    # the person's level on the day it is set).
+    level = models.ForeignKey(
+        "growth.LadderLevel", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    due_on = models.DateField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(
+        default=0, validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+
+    class Meta:
+        ordering = ["objective", "team", "person", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(team__isnull=False, person__isnull=True)
+                | Q(team__isnull=True, person__isnull=False),
+                name="goal_team_or_person",
+                violation_error_message="a goal belongs to a team or to one person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title

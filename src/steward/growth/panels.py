@@ -51,3 +51,29 @@ def person_growth(user: Any, person: Any) -> Panel | None:
                 )
             )
     return Panel(title="Growth", rows=tuple(rows))
+
+
+def objective_goals(user: Any, request: Any) -> Panel | None:
+    """On an objective's page: the team and individual goals under it that `user` may see."""
+    from steward.growth import goals
+
+    key = request.resolver_match.kwargs.get("key", "")
+    objective = goals.objective_of(actor=user, key=key)
+    if objective is None:
+        return None
+    rows = tuple(
+        PanelRow(
+            goal.title,
+            f"{goals.owner_name(goal)} · {goal.progress:,} % · {goals.status_label(goal).lower()}",
+            reverse("growth:goal_detail", args=[goal.pk]),
+        )
+        for goal in goals.goal_list(actor=user, objective_id=objective.pk)
+    )
+    add = goals.may_add(user)
+    return Panel(
+        title="Goals under this objective",
+        rows=rows,
+        empty="No team or individual goals under this objective yet.",
+        more_url=f"{reverse('growth:goal_new')}?objective={key}" if add else "",
+        more_label="Add a goal",
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from steward.core import navigation, policy
 from steward.core.importing import register_importer
 from steward.core.policy import FieldClass, Role
-from steward.core.registry import register_finding_rule, register_panel
+from steward.core.registry import register_finding_rule, register_page_panel, register_panel
 from steward.growth import rules
 
 
@@ -52,6 +52,7 @@ def register() -> None:
         ("growth.trainingbudget", "person"),
     ):
         policy.register_row_scope(label, rules.person_record_rows(path))
+    policy.register_row_scope("growth.goal", rules.goal_rows)
     # Survey answers are never listed (no scope: admins only, and no page or API lists them);
     # results are aggregates under the small-group rule.
     policy.register_sensitive_fields(
@@ -65,6 +66,7 @@ def register() -> None:
     navigation.register_link(area, "1:1s", "growth:one_on_ones")
     navigation.register_link(area, "Onboarding", "growth:onboarding")
     navigation.register_link(area, "Career ladders", "growth:ladders")
+    navigation.register_link(area, "Goals", "growth:goals")
     navigation.register_link(area, "Promotions", "growth:promotions")
     navigation.register_link(area, "Coaching & training", "growth:coaching")
     navigation.register_link(area, "Engagement", "growth:engagement")
@@ -81,6 +83,8 @@ def register() -> None:
     from steward.growth import engagement, panels, selectors
 
     register_panel("person", "growth", panels.person_growth)
+    # Strategy sits below growth: its objective page lists the goals under it through a panel.
+    register_page_panel("strategy:objective_detail", "goals", panels.objective_goals)
 
     register_finding_rule("overdue-1on1s", selectors.overdue_findings)
     register_finding_rule("enps-drop", engagement.enps_drop_findings)

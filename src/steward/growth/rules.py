@@ -7,6 +7,9 @@
 - Ladders: everyone reads them; the people role, the CTO and admins change them.
 - A person's level history, development plan and promotion cases: the person, the managers
   above them, and the people, CTO and admin roles.
+- Goals cascading from objectives: a team's goal is open to everyone (like the objective it
+  serves); one person's goal like their development plan. Team goals are set by people/CTO/
+  admin, the strategy editors and the team's managers; a person's by whoever keeps their plan.
 - Survey answers: no row is ever listed; results are aggregates under the small-group rule.
 - Attrition figures: admin, CTO, executive, people. Retention signals (drivers and cohorts,
   never per person): the CTO and the people role.
@@ -187,3 +190,34 @@ def may_see_retention(user: Any) -> bool:
 def may_import_surveys(user: Any) -> bool:
     """Import survey answers collected elsewhere."""
     return bool(policy.roles_of(user) & SURVEY_IMPORT_ROLES)
+
+
+def goal_rows(
+    user: Any, roles: frozenset[Role], qs: QuerySet[Any], on: date | None
+) -> QuerySet[Any]:
+    """Goals: a team's for everyone; a person's for them, managers above, people/CTO/admin."""
+    if roles & GROWTH_ADMIN_ROLES:
+        return qs
+    allowed = Q(person__isnull=True)
+    me = _me_id(user)
+    if me is not None:
+        allowed |= Q(person_id=me)
+    subtree = policy.subtree_ids(user)
+    if subtree:
+        allowed |= Q(person_id__in=subtree)
+    return qs.filter(allowed)
+
+
+def may_keep_team_goal(user: Any, team_id: int) -> bool:
+    """Set a team's goal: people/CTO/admin, the strategy editors, or a manager in the team."""
+    if policy.roles_of(user) & GROWTH_ADMIN_ROLES or policy.may_change_strategy(user):
+        return True
+    me = policy.person_of(user)
+    return me is not None and me.team_id == team_id and bool(policy.subtree_ids(user))
+
+
+def may_keep_goal(user: Any, *, team_id: int | None, person_id: int | None) -> bool:
+    """Set or change a team's goal or one person's goal."""
+    if person_id is not None:
+        return may_keep_plan(user, person_id)
+    return team_id is not None and may_keep_team_goal(user, team_id)

@@ -136,3 +136,107 @@ class RetentionSignalsOut(Schema):
 
     date: dt.date
     signals: list[RetentionSignal]
+
+
+# --- writes: goals, onboarding tasks, 1:1 action items ----------------------------------------
+
+
+class GoalOut(Schema):
+    """A team's or one person's goal under an objective (`team` or `employee_id` is set).
+    `level` and `track` name the ladder level whose expectations it is measured by."""
+
+    id: int
+    title: str
+    description: str
+    objective: str
+    objective_title: str
+    key_result: str | None
+    team: str | None
+    employee_id: str | None
+    owner: str
+    level: str | None
+    track: str | None
+    due_on: dt.date | None
+    progress: int
+    status: str
+
+
+class GoalPage(Schema):
+    """One page of goals."""
+
+    items: list[GoalOut]
+    count: int
+
+
+class GoalIn(Schema):
+    """A new goal: the objective (and optionally one of its key results) by key, and either a
+    team (slug) or a person (employee id). Without `level`, an individual goal is measured by
+    the level the person holds today; `track` and `level` are ladder keys (L3 of backend)."""
+
+    objective: str
+    key_result: str | None = None
+    title: str = Field(min_length=1, max_length=300)
+    description: str = ""
+    team: str | None = None
+    employee_id: str | None = None
+    track: str | None = None
+    level: str | None = None
+    due_on: dt.date | None = None
+
+
+class GoalPatch(Schema):
+    """Change the fields given (the objective and the owner stay). `progress` 0-100 %,
+    `status` open, done or dropped; `key_result` or `level` null removes it."""
+
+    title: str | None = Field(None, min_length=1, max_length=300)
+    description: str | None = None
+    key_result: str | None = None
+    track: str | None = None
+    level: str | None = None
+    due_on: dt.date | None = None
+    progress: int | None = Field(None, ge=0, le=100)
+    status: str | None = None
+
+
+class OnboardingTaskOut(Schema):
+    """An onboarding task of a joiner's plan."""
+
+    id: int
+    plan: int
+    title: str
+    owner_employee_id: str | None
+    due_on: dt.date
+    done_on: dt.date | None
+
+
+class OnboardingTaskPatch(Schema):
+    """Tick a task off on a day (`done_on`), or open it again (`done_on: null`)."""
+
+    done_on: dt.date | None
+
+
+class GrowthActionItemOut(Schema):
+    """An action item (the pair only)."""
+
+    id: int
+    text: str
+    owner_employee_id: str
+    due_on: dt.date | None = None
+    done_on: dt.date | None = None
+
+
+class ActionItemIn(Schema):
+    """A new action item of a 1:1: the text, its owner (the manager or the report, by employee
+    id; default the caller) and a due day."""
+
+    text: str = Field(min_length=1, max_length=500)
+    owner_employee_id: str | None = None
+    due_on: dt.date | None = None
+
+
+class ActionItemPatch(Schema):
+    """Change the fields given of an action item (the pair only); `done_on: null` reopens it."""
+
+    text: str | None = Field(None, min_length=1, max_length=500)
+    due_on: dt.date | None = None
+    done_on: dt.date | None = None

@@ -179,6 +179,20 @@ def action_item_set_done(*, actor: Any, item: ActionItem, done_on: date | None) 
     return item
 
 
+@transaction.atomic
+def action_item_update(
+    *, actor: Any, item: ActionItem, text: str, due_on: date | None, done_on: date | None
+) -> ActionItem:
+    """Change an action item's text, due day and done day (the pair only)."""
+    if not rules.is_in_pair(actor, item.meeting.pair):
+        raise PermissionDenied("only the two people of a 1:1 change it")
+    item.text = text.strip()
+    item.due_on = due_on
+    item.done_on = done_on
+    _save(item)
+    return item
+
+
 # --- ladders: people's levels, plans, promotions ---------------------------------------------
 
 

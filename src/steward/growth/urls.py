@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from steward.growth import views
+from steward.growth import goal_views, views
 
 app_name = "growth"
 
@@ -22,6 +22,11 @@ urlpatterns = [
     path("people/<str:employee_id>/plans/new/", views.plan_create, name="plan_create"),
     path("plans/<int:pk>/goals/new/", views.goal_create, name="goal_create"),
     path("goals/<int:pk>/check-in/", views.goal_check_in, name="goal_check_in"),
+    path("objective-goals/", goal_views.goal_list, name="goals"),
+    path("objective-goals/new/", goal_views.goal_create, name="goal_new"),
+    path("objective-goals/<int:pk>/", goal_views.goal_detail, name="goal_detail"),
+    path("objective-goals/<int:pk>/edit/", goal_views.goal_edit, name="goal_edit"),
+    path("objective-goals/<int:pk>/delete/", goal_views.goal_delete, name="goal_delete"),
     path("promotions/", views.promotions, name="promotions"),
     path("promotions/new/", views.promotion_create, name="promotion_create"),
     path("promotions/<int:pk>/", views.promotion_detail, name="promotion_detail"),
