@@ -162,3 +162,19 @@ def test_the_objective_page_shows_the_goals_under_it(client_as: Callable[..., An
     assert TEAM_GOAL in page and MY_GOAL not in page
     page = client_as("architect").get("/strategy/objectives/O2/").content.decode()
     assert "No team or individual goals under this objective yet." in page
+
+
+def test_the_objectives_page_counts_the_goals_under_each_objective(
+    client_as: Callable[..., Any],
+) -> None:
+    # The demo: under O1 the payments team's goal (open) and the engineer's own goal (open).
+    page = client_as("manager").get("/strategy/").content.decode()
+    assert "Goals under the objectives" in page
+    assert "Launch in three new markets" in page
+    assert "2 goals: 1 of a team, 1 individual, 0 done" in page
+    # The architect does not see the engineer's goal; marking the team's goal done shows.
+    team = _team_goal()
+    team.status = "done"
+    team.save()
+    page = client_as("architect").get("/strategy/").content.decode()
+    assert "1 goal: 1 of a team, 0 individual, 1 done" in page

@@ -77,3 +77,30 @@ def objective_goals(user: Any, request: Any) -> Panel | None:
         more_url=f"{reverse('growth:goal_new')}?objective={key}" if add else "",
         more_label="Add a goal",
     )
+
+
+def objectives_goals(user: Any, request: Any) -> Panel | None:
+    """On the objectives page: per objective, how many goals one may see are set under it."""
+    from steward.growth import goals
+
+    counts: dict[Any, dict[str, int]] = {}
+    for goal in goals.goal_list(actor=user):
+        row = counts.setdefault(goal.objective, {"team": 0, "person": 0, "done": 0})
+        row["team" if goal.team is not None else "person"] += 1
+        row["done"] += goal.status == "done"
+    rows = tuple(
+        PanelRow(
+            objective.title,
+            f"{c['team'] + c['person']:,} goal{'s' if c['team'] + c['person'] != 1 else ''}: "
+            f"{c['team']:,} of a team, {c['person']:,} individual, {c['done']:,} done",
+            reverse("strategy:objective_detail", args=[objective.key]),
+        )
+        for objective, c in counts.items()
+    )
+    return Panel(
+        title="Goals under the objectives",
+        rows=rows,
+        empty="No team or individual goals yet.",
+        more_url=reverse("growth:goals"),
+        more_label="All goals",
+    )

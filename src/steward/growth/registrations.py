@@ -85,6 +85,7 @@ def register() -> None:
     register_panel("person", "growth", panels.person_growth)
     # Strategy sits below growth: its objective page lists the goals under it through a panel.
     register_page_panel("strategy:objective_detail", "goals", panels.objective_goals)
+    register_page_panel("strategy:objectives", "goals", panels.objectives_goals)
 
     register_finding_rule("overdue-1on1s", selectors.overdue_findings)
     register_finding_rule("enps-drop", engagement.enps_drop_findings)
