@@ -101,6 +101,7 @@ def test_a_team_goal_is_set_changed_and_deleted_in_the_browser(
         "due_on": "2031-07-31",
         "progress": "75",
         "status": "done",
+        "note": "Poland and Spain live",
     }
     assert client.post(f"/growth/objective-goals/{goal.pk}/edit/", edit).status_code == 302
     goal.refresh_from_db()
@@ -110,6 +111,13 @@ def test_a_team_goal_is_set_changed_and_deleted_in_the_browser(
         date(2031, 7, 31),
         "Per market and currency",
     )
+    # The new progress is kept as today's check-in; saving again unchanged adds none.
+    assert client.post(f"/growth/objective-goals/{goal.pk}/edit/", edit).status_code == 302
+    assert [(c.on, c.progress, c.status, c.note) for c in goal.check_ins.all()] == [
+        (date.today(), 75, "done", "Poland and Spain live")
+    ]
+    page = client.get(f"/growth/objective-goals/{goal.pk}/").content.decode()
+    assert "75 % · Done — Poland and Spain live" in page
     too_much = client.post(f"/growth/objective-goals/{goal.pk}/edit/", {**edit, "progress": "101"})
     assert too_much.status_code == 422
 
@@ -140,6 +148,16 @@ def test_an_individual_goal_is_seen_by_the_person_their_manager_and_people_only(
     assert TEAM_GOAL in listing and MY_GOAL not in listing
     listing = client_as("manager").get("/growth/objective-goals/").content.decode()
     assert TEAM_GOAL in listing and MY_GOAL in listing
+    # Its check-ins follow the goal.
+    from django.contrib.auth.models import User
+
+    from steward.core import policy
+    from steward.growth.models import GoalProgress
+
+    GoalProgress.objects.create(goal=mine, on=date(2031, 1, 5), progress=20, status="open")
+    for role, seen in (("architect", False), ("manager", True), ("engineer", True)):
+        rows = policy.visible(User.objects.get(username=role), "growth.GoalProgress")
+        assert (role, rows.filter(goal=mine).exists()) == (role, seen)
 
 
 def test_the_goal_page_lists_what_the_ladder_expects_at_its_level(

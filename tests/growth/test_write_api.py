@@ -42,13 +42,18 @@ def test_a_manager_sets_changes_and_deletes_a_team_goal() -> None:
     entry = LogEntry.objects.get_for_object(goal).get(action=LogEntry.Action.CREATE)
     assert entry.actor.username == "manager"  # type: ignore[union-attr]
 
-    changed = api.patch(f"/growth/goals/{goal.pk}", {"progress": 80, "status": "done"})
+    changed = api.patch(
+        f"/growth/goals/{goal.pk}", {"progress": 80, "status": "done", "note": "invoices out"}
+    )
     assert changed.status_code == 200, changed.content
     assert (changed.json()["progress"], changed.json()["status"], changed.json()["title"]) == (
         80,
         "done",
         "Invoices in złoty",
     )
+    assert [(c.progress, c.status, c.note) for c in goal.check_ins.all()] == [
+        (80, "done", "invoices out")
+    ]
     assert api.patch(f"/growth/goals/{goal.pk}", {"status": "finished"}).status_code == 422
     assert api.patch(f"/growth/goals/{goal.pk}", {"progress": 101}).status_code == 422
     assert api.delete(f"/growth/goals/{goal.pk}").status_code == 204

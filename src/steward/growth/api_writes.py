@@ -145,6 +145,7 @@ def goals_update(request: HttpRequest, pk: int, body: GoalPatch) -> dict[str, An
             due_on=given.get("due_on", goal.due_on),
             progress=given.get("progress", goal.progress),
             status=given.get("status", goal.status),
+            note=body.note,
         )
     return goals.goal_dict(_goal(request, pk))
 

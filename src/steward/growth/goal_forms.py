@@ -48,6 +48,9 @@ class GoalEditForm(ServiceForm):
     due_on = forms.DateField(widget=date_input(), required=False, label="Due on")
     progress = forms.IntegerField(min_value=0, max_value=100, initial=0, label="Progress (%)")
     status = forms.ChoiceField(choices=Goal.Status.choices, initial=Goal.Status.OPEN)
+    note = text_area(
+        2, required=False, help_text="what moved (kept with the check-in when progress changes)"
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

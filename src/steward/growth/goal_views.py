@@ -48,6 +48,7 @@ def goal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "parent": parent,
         "key_result": key_result,
         "expectations": goals.expectations(goal.level),
+        "check_ins": goals.check_ins(actor=request.user, goal=goal),
         "may_change": goals.may_change(request.user, goal),
     }
     return render(request, "growth/goal_detail.html", context)

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 
 from steward.core import policy
 from steward.growth import rules
-from steward.growth.models import Expectation, Goal, PersonLevel
+from steward.growth.models import Expectation, Goal, GoalProgress, PersonLevel
 from steward.growth.services import GrowthError, _save
 from steward.strategy import selectors as strategy_selectors
 
@@ -34,6 +34,12 @@ def goal_list(*, actor: Any, objective_id: int | None = None) -> QuerySet[Goal]:
     return rows.order_by(
         "objective__priority", "objective__key", "team__name", "person__name", "pk"
     )
+
+
+def check_ins(*, actor: Any, goal: Goal) -> list[GoalProgress]:
+    """A goal's check-ins, newest first."""
+    rows = policy.visible(actor, "growth.GoalProgress").filter(goal=goal)
+    return list(rows.order_by("-on", "-pk"))
 
 
 def goal_get(*, actor: Any, pk: int) -> Goal | None:
@@ -191,11 +197,14 @@ def goal_update(
     due_on: date | None = None,
     progress: int = 0,
     status: str = Goal.Status.OPEN,
+    note: str = "",
 ) -> Goal:
     """Change a goal: its wording, key result, level, due day, progress (0-100 %) and status.
-    Its objective and owner stay (set a new goal to move it)."""
+    Its objective and owner stay (set a new goal to move it). A new progress or status is
+    also kept as a check-in of today, with `note`."""
     if not may_change(actor, goal):
         raise PermissionDenied("may not change this goal")
+    moved = (progress, status) != (goal.progress, goal.status)
     goal.title = title.strip()
     goal.key_result = key_result
     goal.level = level
@@ -205,6 +214,11 @@ def goal_update(
     goal.status = status
     _check(goal)
     _save(goal)
+    if moved:
+        check_in = GoalProgress(
+            goal=goal, on=date.today(), progress=progress, status=status, note=note.strip()
+        )
+        _save(check_in)
     return goal
 
 

@@ -286,7 +286,7 @@ class GoalCheckIn(models.Model):
         ordering = ["goal", "on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.goal_id} {self.on}: {self.progress}%"
+        return f"goal check-in {self.pk} on {self.on}: {self.progress}%"
 
 
 class PromotionCase(models.Model):
@@ -677,3 +677,22 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class GoalProgress(models.Model):
+    """A check-in on a goal under an objective: its progress and status on a day, and why."""
+
+    goal = models.ForeignKey("growth.Goal", on_delete=models.CASCADE, related_name="check_ins")
+    on = models.DateField()
+    progress = models.PositiveSmallIntegerField(
+        validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    status = models.CharField(max_length=16, choices=Goal.Status.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["goal", "on", "pk"]
+        verbose_name_plural = "goal progress"
+
+    def __str__(self) -> str:
+        return f"goal check-in {self.pk} on {self.on}: {self.progress}%"

@@ -52,7 +52,8 @@ def register() -> None:
         ("growth.trainingbudget", "person"),
     ):
         policy.register_row_scope(label, rules.person_record_rows(path))
-    policy.register_row_scope("growth.goal", rules.goal_rows)
+    policy.register_row_scope("growth.goal", rules.goal_rows())
+    policy.register_row_scope("growth.goalprogress", rules.goal_rows("goal__"))
     # Survey answers are never listed (no scope: admins only, and no page or API lists them);
     # results are aggregates under the small-group rule.
     policy.register_sensitive_fields(

@@ -192,20 +192,25 @@ def may_import_surveys(user: Any) -> bool:
     return bool(policy.roles_of(user) & SURVEY_IMPORT_ROLES)
 
 
-def goal_rows(
-    user: Any, roles: frozenset[Role], qs: QuerySet[Any], on: date | None
-) -> QuerySet[Any]:
-    """Goals: a team's for everyone; a person's for them, managers above, people/CTO/admin."""
-    if roles & GROWTH_ADMIN_ROLES:
-        return qs
-    allowed = Q(person__isnull=True)
-    me = _me_id(user)
-    if me is not None:
-        allowed |= Q(person_id=me)
-    subtree = policy.subtree_ids(user)
-    if subtree:
-        allowed |= Q(person_id__in=subtree)
-    return qs.filter(allowed)
+def goal_rows(path: str = "") -> policy.RowScope:
+    """Goals (through `path` to the goal): a team's for everyone; a person's for them, the
+    managers above them, people/CTO/admin."""
+
+    def scope(
+        user: Any, roles: frozenset[Role], qs: QuerySet[Any], on: date | None
+    ) -> QuerySet[Any]:
+        if roles & GROWTH_ADMIN_ROLES:
+            return qs
+        allowed = Q(**{f"{path}person__isnull": True})
+        me = _me_id(user)
+        if me is not None:
+            allowed |= Q(**{f"{path}person_id": me})
+        subtree = policy.subtree_ids(user)
+        if subtree:
+            allowed |= Q(**{f"{path}person_id__in": subtree})
+        return qs.filter(allowed)
+
+    return scope
 
 
 def may_keep_team_goal(user: Any, team_id: int) -> bool:

@@ -186,7 +186,8 @@ class GoalIn(Schema):
 
 class GoalPatch(Schema):
     """Change the fields given (the objective and the owner stay). `progress` 0-100 %,
-    `status` open, done or dropped; `key_result` or `level` null removes it."""
+    `status` open, done or dropped (a new one is kept as today's check-in, with `note`);
+    `key_result` or `level` null removes it."""
 
     title: str | None = Field(None, min_length=1, max_length=300)
     description: str | None = None
@@ -196,6 +197,7 @@ class GoalPatch(Schema):
     due_on: dt.date | None = None
     progress: int | None = Field(None, ge=0, le=100)
     status: str | None = None
+    note: str = ""
 
 
 class OnboardingTaskOut(Schema):
