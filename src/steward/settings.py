@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "axes",
     "django_tasks",
     "django_tasks_db",
+    "django_tables2",
+    "django_filters",
     "steward.core",
     "steward.org",
     "steward.engineering",

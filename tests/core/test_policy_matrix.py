@@ -69,8 +69,10 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "org:chart_team": [{"slug": "payments"}],
     "org:chart_reports": [{"employee_id": "E0005"}, {"employee_id": "LEAVER"}],
     "org:team_list": [{}],
+    "org:team_list_csv": [{}],
     "org:team_detail": [{"slug": "payments"}],
     "org:person_list": [{}],
+    "org:person_list_csv": [{}],
     "org:person_detail": [
         {"employee_id": "E0001"},
         {"employee_id": "E0005"},
@@ -244,6 +246,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:improvement_actions_delete": [],
     # Architecture decisions (issue 11): demo ADR-0002 is accepted, ADR-0015 ends the chain.
     "architecture:decisions": [{}],
+    "architecture:decisions_csv": [{}],
     "architecture:decision_create": [{}],
     "architecture:decision_preview": [],  # POST-only (HTMX); tests/architecture/test_views.py
     "architecture:decision_detail": [{"number": "2"}, {"number": "15"}],
@@ -398,6 +401,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "finance:evaluation_edit": [{"key": "E-OBS"}],
     "finance:cloud": [{}],
     "finance:contracts": [{}],
+    "finance:contracts_csv": [{}],
     "finance:cost_centers": [{}],
     "finance:rates": [{}],
     "finance:capitalization": [{}],

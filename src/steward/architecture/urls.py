@@ -8,6 +8,7 @@ app_name = "architecture"
 
 urlpatterns = [
     path("decisions/", views.decisions, name="decisions"),
+    path("decisions/export.csv", views.decisions_csv, name="decisions_csv"),
     path("decisions/new/", views.decision_create, name="decision_create"),
     path("decisions/preview/", views.decision_preview, name="decision_preview"),
     path("decisions/<int:number>/", views.decision_detail, name="decision_detail"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from steward.architecture import forms, rules, selectors
-from steward.architecture.adr_format import STATUSES
+from steward.architecture.filtersets import DecisionFilterSet
 from steward.architecture.models import (
     COMPONENT_KINDS,
     DEBT_STATUSES,
@@ -23,27 +23,34 @@ from steward.architecture.models import (
     Technology,
 )
 from steward.architecture.radar_svg import radar_svg
+from steward.architecture.tables import DecisionTable
 from steward.core import policy
 from steward.core.editing import form_page, require
 from steward.core.markdown_html import render_markdown
+from steward.core.tables import list_response
 
 
 def decisions(request: HttpRequest) -> HttpResponse:
-    """Every decision record, newest number last; `?status=` and `?tag=` filter."""
-    status = request.GET.get("status") or None
-    if status not in (None, *STATUSES):
-        status = None
-    tag = request.GET.get("tag") or None
-    rows = selectors.decision_list(actor=request.user, status=status, tag=tag)
-    context = {
-        "decisions": rows,
-        "statuses": STATUSES,
-        "tags": selectors.all_tags(actor=request.user),
-        "status": status or "",
-        "tag": tag or "",
-        "may_draft": rules.may_draft(request.user),
-    }
-    return render(request, "architecture/decisions.html", context)
+    """Every decision record, by number; sortable, filtered by status and tag, as CSV."""
+    return _decision_rows(request, csv_filename=None)
+
+
+def decisions_csv(request: HttpRequest) -> HttpResponse:
+    """The decisions of the list page (same filters and order) as a CSV download."""
+    return _decision_rows(request, csv_filename="decisions.csv")
+
+
+def _decision_rows(request: HttpRequest, *, csv_filename: str | None) -> HttpResponse:
+    return list_response(
+        request,
+        rows=selectors.decision_list(actor=request.user),
+        table=DecisionTable,
+        filters=DecisionFilterSet,
+        template="architecture/decisions.html",
+        context={"may_draft": rules.may_draft(request.user)},
+        csv_url=reverse("architecture:decisions_csv"),
+        csv_filename=csv_filename,
+    )
 
 
 def _decision(request: HttpRequest, number: int) -> Decision:

@@ -102,6 +102,7 @@ class PolicyRegistry:
     editors: dict[str, Callable[[AnyUser], bool]] = field(default_factory=dict)
     sensitive_fields: dict[str, dict[str, FieldClass]] = field(default_factory=dict)
     person_model: str | None = None
+    field_class_viewers: dict[FieldClass, Callable[[AnyUser], bool]] = field(default_factory=dict)
 
 
 registry = PolicyRegistry()
@@ -130,6 +131,16 @@ def register_editors(app_label: str, may_change: Callable[[AnyUser], bool]) -> N
 def register_sensitive_fields(label: str, fields: Mapping[str, FieldClass]) -> None:
     """The class of each serialized field of `label` (fields not named are private)."""
     registry.sensitive_fields[label.lower()] = dict(fields)
+
+
+def register_field_class_viewers(
+    field_class: FieldClass, may_see: Callable[[AnyUser], bool]
+) -> None:
+    """Who sees `field_class` on every row of a list (a table's column and its CSV download);
+    the app that owns the class registers it (candidate data, retention signals, ...)."""
+    if field_class in registry.field_class_viewers:
+        raise ValueError(f"viewers of {field_class} are already registered")
+    registry.field_class_viewers[field_class] = may_see
 
 
 def register_person_model(label: str) -> None:
@@ -307,6 +318,29 @@ def may_see_individual_activity(user: AnyUser, person: Any | None) -> bool:
     if me is not None and me.pk == person_id:
         return True
     return person_id in subtree_ids(user)
+
+
+def may_see_field_class(user: AnyUser, field_class: FieldClass) -> bool:
+    """True when `user` may see `field_class` on every row of a list: a table column of that
+    class is shown (and downloaded as CSV) only then, otherwise it is absent altogether.
+
+    Public fields: every role. Private HR fields and compensation: the roles that see them for
+    every person (a manager sees their reports' HR record, and everyone their own salary, on
+    the person's page, not as a column of the whole list). Other classes: the rule the owning
+    app registered (`register_field_class_viewers`); a class nobody registered is shown to
+    nobody.
+    """
+    roles = roles_of(user)
+    if not roles:
+        return False
+    if field_class == FieldClass.PUBLIC:
+        return True
+    if field_class == FieldClass.PRIVATE:
+        return bool(roles & PRIVATE_ROLES)
+    if field_class == FieldClass.COMPENSATION:
+        return bool(roles & COMPENSATION_ROLES)
+    rule = registry.field_class_viewers.get(field_class)
+    return rule is not None and rule(user)
 
 
 def may_see_compensation_aggregates(user: AnyUser) -> bool:

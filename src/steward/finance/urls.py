@@ -20,6 +20,7 @@ urlpatterns = [
     path("services/<str:service>/", views.service_cost, name="service"),
     path("cloud/", views.cloud, name="cloud"),
     path("contracts/", views.contracts, name="contracts"),
+    path("contracts/export.csv", views.contracts_csv, name="contracts_csv"),
     path("evaluations/new/", views.evaluation_create, name="evaluation_create"),
     path("evaluations/<str:key>/edit/", views.evaluation_edit, name="evaluation_edit"),
     path("evaluations/<str:key>/decision/", views.evaluation_decision, name="evaluation_decision"),

@@ -17,8 +17,11 @@ from django.utils.safestring import mark_safe
 
 from steward.core.editing import form_page, require, submitted
 from steward.core.errors import InvalidFields
+from steward.core.tables import list_response
 from steward.finance import charts, forms, rules, selectors, services
+from steward.finance.filtersets import ContractFilterSet
 from steward.finance.models import MONTH_FIELDS, BillingPeriod, CloudCost, MappingRule, MonthlyRate
+from steward.finance.tables import ContractTable
 
 
 def _money_page(request: HttpRequest) -> None:
@@ -301,14 +304,14 @@ def cloud(request: HttpRequest) -> HttpResponse:
 
 
 def contracts(request: HttpRequest) -> HttpResponse:
-    """The renewal calendar with its alerts, every contract, spend per vendor, concentration."""
+    """The renewal calendar with its alerts, spend per vendor, concentration, and every
+    contract (sortable, filtered by vendor and category, as CSV)."""
     _money_page(request)
     today = _today()
     start = date(today.year - 1, today.month, 1)
     spend = selectors.vendor_spend(actor=request.user, start=start, end=today)
     context = {
         "calendar": selectors.renewal_calendar(actor=request.user, today=today),
-        "contracts": selectors.contract_list(actor=request.user),
         "spend": spend[:20],
         "concentration": selectors.concentration(spend),
         "spend_from": start,
@@ -317,7 +320,28 @@ def contracts(request: HttpRequest) -> HttpResponse:
         "evaluations": selectors.evaluation_list(actor=request.user),
         "may_edit": rules.may_change_money(request.user),
     }
-    return render(request, "finance/contracts.html", context)
+    return list_response(
+        request,
+        rows=selectors.contract_list(actor=request.user),
+        table=ContractTable,
+        filters=ContractFilterSet,
+        template="finance/contracts.html",
+        context=context,
+        csv_url=reverse("finance:contracts_csv"),
+    )
+
+
+def contracts_csv(request: HttpRequest) -> HttpResponse:
+    """Every contract (the page's filters and order) as a CSV download."""
+    _money_page(request)
+    return list_response(
+        request,
+        rows=selectors.contract_list(actor=request.user),
+        table=ContractTable,
+        filters=ContractFilterSet,
+        template="finance/contracts.html",
+        csv_filename="contracts.csv",
+    )
 
 
 def evaluation_decision(request: HttpRequest, key: str) -> HttpResponse:

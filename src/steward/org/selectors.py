@@ -171,6 +171,18 @@ def team_list(*, actor: Actor, team_type: str | None = None) -> QuerySet[Team]:
     return qs
 
 
+def team_list_with_sizes(*, actor: Actor, on: date | None = None) -> QuerySet[Team]:
+    """Teams `actor` may see, each with `size`: its active headcount on `on` (default today;
+    structure is not sensitive, so every member counts)."""
+    from django.db.models import Count
+
+    day = on or date.today()
+    members = Q(members__start_date__lte=day) & (
+        Q(members__end_date__isnull=True) | Q(members__end_date__gt=day)
+    )
+    return team_list(actor=actor).annotate(size=Count("members", filter=members))
+
+
 def team_get(*, actor: Actor, slug: str) -> Team | None:
     """The team `slug` if `actor` may see it."""
     return team_list(actor=actor).filter(slug=slug).first()

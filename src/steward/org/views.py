@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import date
 from urllib.parse import quote_plus, urlencode
 
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 
 from steward.core import policy, registry
 from steward.core.markdown_html import render_markdown
+from steward.core.tables import list_response
 from steward.org import chartlayout, chartsvg, selectors
-from steward.org.models import TeamType
+from steward.org.filtersets import PersonFilterSet, TeamFilterSet
+from steward.org.tables import PersonTable, TeamTable
 
 
 def _chart_toggles(request: HttpRequest) -> frozenset[str]:
@@ -75,12 +77,25 @@ def chart_reports(request: HttpRequest, employee_id: str) -> HttpResponse:
 
 
 def team_list(request: HttpRequest) -> HttpResponse:
-    """All teams with type, department, lead and size."""
-    sizes = selectors.team_sizes()
-    teams = list(selectors.team_list(actor=request.user, team_type=request.GET.get("type")))
-    for team in teams:
-        team.size = sizes.get(team.pk, 0)  # type: ignore[attr-defined]
-    return render(request, "org/team_list.html", {"teams": teams, "team_types": TeamType.choices})
+    """All teams with type, department, lead and size; sortable, filterable, as CSV."""
+    return _team_rows(request, csv_filename=None)
+
+
+def team_list_csv(request: HttpRequest) -> HttpResponse:
+    """The teams of the list page (same filters and order) as a CSV download."""
+    return _team_rows(request, csv_filename="teams.csv")
+
+
+def _team_rows(request: HttpRequest, *, csv_filename: str | None) -> HttpResponse:
+    return list_response(
+        request,
+        rows=selectors.team_list_with_sizes(actor=request.user),
+        table=TeamTable,
+        filters=TeamFilterSet,
+        template="org/team_list.html",
+        csv_url=reverse("org:team_list_csv"),
+        csv_filename=csv_filename,
+    )
 
 
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
@@ -95,19 +110,25 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def person_list(request: HttpRequest) -> HttpResponse:
-    """People the user may see, searchable, with leavers on request."""
-    show_leavers = request.GET.get("leavers") == "1"
-    qs = selectors.person_list(
-        actor=request.user,
-        team=request.GET.get("team") or None,
-        active_on=None if show_leavers else date.today(),
-        search=request.GET.get("q") or None,
-    )
-    page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(
+    """People the user may see, filtered by name, team and manager; leavers on request."""
+    return _person_rows(request, csv_filename=None)
+
+
+def person_list_csv(request: HttpRequest) -> HttpResponse:
+    """The people of the list page (same filters and order) as a CSV download; salary only
+    for the roles that see every salary."""
+    return _person_rows(request, csv_filename="people.csv")
+
+
+def _person_rows(request: HttpRequest, *, csv_filename: str | None) -> HttpResponse:
+    return list_response(
         request,
-        "org/person_list.html",
-        {"page": page, "q": request.GET.get("q", ""), "show_leavers": show_leavers},
+        rows=selectors.person_list(actor=request.user),
+        table=PersonTable,
+        filters=PersonFilterSet,
+        template="org/person_list.html",
+        csv_url=reverse("org:person_list_csv"),
+        csv_filename=csv_filename,
     )
 
 

@@ -1,0 +1,181 @@
+"""Tables of the list pages (django-tables2), one way for every app; see docs/design-system.md.
+
+An app declares its tables in `<app>/tables.py` as subclasses of `StewardTable`:
+- columns format values as the rest of the product does (`NumberColumn`, `MoneyColumn`,
+  `DateColumn`; choices show their labels), links show names, never slugs or ids;
+- every column sorts by its header (`?sort=name`, `?sort=-name`) unless `orderable=False`;
+- pages hold `per_page` rows (`?page=2`); a page number past the end shows the last page;
+- a sensitive column is declared with `restricted(column, FieldClass.X)`: it is left out of the
+  page and of the CSV download for a user who may not see that class on every row (the one
+  policy decides, `policy.may_see_field_class`); `visible=False` columns go to the CSV only.
+
+`csv_response(table, name)` downloads every row of a table (filtered and sorted as on the page,
+not only the current page): numbers without separators and ISO dates, so spreadsheets read them.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+import django_tables2 as tables
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.encoding import force_str
+
+from steward.core import policy
+from steward.core.filters import StewardFilterSet
+from steward.core.policy import FieldClass
+from steward.core.templatetags.steward_format import date_, format_number, isodate, money
+
+PER_PAGE = 50
+MAX_PER_PAGE = 500
+NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
+
+
+def restricted(column: tables.Column, field_class: FieldClass) -> tables.Column:
+    """`column` shows a field of `field_class`: only users who may see it on every row get it."""
+    column.field_class = field_class  # type: ignore[attr-defined]
+    return column
+
+
+class NumberColumn(tables.Column):
+    """A number with thousands separators on the page (`decimals` fixed or automatic)."""
+
+    def __init__(self, *args: Any, decimals: int | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("attrs", NUMERIC)
+        super().__init__(*args, **kwargs)
+        self.decimals = decimals
+
+    def render(self, value: Any) -> str:
+        return format_number(value, self.decimals)
+
+    def value(self, value: Any) -> Any:
+        return value
+
+
+class MoneyColumn(NumberColumn):
+    """An amount in whole units; `currency` is the accessor of the row's currency, if any."""
+
+    def __init__(self, *args: Any, currency: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.currency = currency
+
+    def render(self, value: Any, record: Any) -> str:  # type: ignore[override]
+        code = tables.A(self.currency).resolve(record, quiet=True) if self.currency else ""
+        return money(value, code or "")
+
+
+class DateColumn(tables.Column):
+    """A date in the product's one format ("2 Dec 2026"); ISO in the CSV."""
+
+    def render(self, value: date) -> str:
+        return date_(value)
+
+    def value(self, value: date) -> str:
+        return isodate(value)
+
+
+class StewardTable(tables.Table):
+    """A list page's table: Bootstrap 5, the product's formatting, sorting, pagination and the
+    policy's column rules. Construct with `actor=` (the user the rows are shown to)."""
+
+    class Meta:
+        template_name = "components/data_table.html"
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        per_page = PER_PAGE
+        empty_text = "Nothing matches."
+        order_by_field = "sort"
+        page_field = "page"
+
+    # How the rows are counted under the table: ("person", "people").
+    noun: tuple[str, str] = ("row", "rows")
+
+    def __init__(self, data: Any, *, actor: Any, **kwargs: Any) -> None:
+        denied = [
+            name
+            for name, column in self.base_columns.items()
+            if getattr(column, "field_class", None) is not None
+            and not policy.may_see_field_class(actor, column.field_class)
+        ]
+        kwargs["exclude"] = [*kwargs.get("exclude", ()), *denied]
+        super().__init__(data, **kwargs)
+        self.actor = actor
+
+    def configure(self, request: HttpRequest, *, paginate: bool = True) -> StewardTable:
+        """Sort by `?sort=` (unknown columns are ignored) and show page `?page=` (a page that is
+        not a number shows the first, one past the end the last)."""
+        self.request = request
+        order_by = request.GET.getlist(self.prefixed_order_by_field)
+        if order_by:
+            self.order_by = order_by
+        if paginate:
+            page = request.GET.get(self.prefixed_page_field, "1")
+            try:
+                self.paginate(page=int(page) if page.isdigit() else page)
+            except PageNotAnInteger:
+                self.page = self.paginator.page(1)
+            except EmptyPage:
+                self.page = self.paginator.page(self.paginator.num_pages)
+        return self
+
+    @property
+    def count_text(self) -> str:
+        """ "1,234 people" (all pages)."""
+        count = self.paginator.count if hasattr(self, "paginator") else len(self.rows)
+        return f"{format_number(count)} {self.noun[0] if count == 1 else self.noun[1]}"
+
+    def csv_rows(self) -> Iterable[list[Any]]:
+        """The header and every row as plain values, the columns the user may see only."""
+        for column in self.columns.iterall():
+            field_class = getattr(column.column, "field_class", None)
+            # The constructor excluded them; a second look costs nothing and fails closed.
+            if field_class is not None and not policy.may_see_field_class(self.actor, field_class):
+                raise PermissionError(f"column {column.name} is not for this user")
+        return self.as_values()
+
+
+def csv_response(table: StewardTable, filename: str) -> HttpResponse:
+    """Every row of `table` (all pages) as a CSV download named `filename`."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    writer = csv.writer(response)
+    for row in table.csv_rows():
+        writer.writerow(["" if v is None else force_str(v) for v in row])
+    return response
+
+
+def list_response(
+    request: HttpRequest,
+    *,
+    rows: Any,
+    table: type[StewardTable],
+    filters: type[StewardFilterSet],
+    template: str,
+    context: dict[str, Any] | None = None,
+    csv_url: str | None = None,
+    csv_filename: str | None = None,
+) -> HttpResponse:
+    """A list page (or, with `csv_filename`, its CSV download): `rows` (already limited to what
+    the user may see, by a selector) filtered by `filters` from the query string, shown in
+    `table` sorted and paginated. A bad filter value answers 400: the page with the error
+    beside its field and no rows, or a plain-text error instead of a CSV."""
+    filterset = filters(request.GET, rows, actor=request.user)
+    shown = table(filterset.qs, actor=request.user)
+    bad = not filterset.form.is_valid()
+    if csv_filename is not None:
+        if bad:
+            message = "\n".join(filterset.problems)
+            return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
+        shown.configure(request, paginate=False)
+        return csv_response(shown, csv_filename)
+    shown.configure(request)
+    query = request.GET.copy()
+    query.pop(shown.prefixed_page_field, None)
+    if csv_url is not None and query:
+        csv_url = f"{csv_url}?{query.urlencode()}"
+    page = {**(context or {}), "table": shown, "filter": filterset, "csv_url": csv_url}
+    return render(request, template, page, status=400 if bad else 200)
