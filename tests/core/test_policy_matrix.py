@@ -420,6 +420,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     # Talent (issue 13): REQ-0001 is the demo manager's requisition; CANDIDATE and APPLICATION
     # applied to it; SCORECARD is one of the manager's own scorecards.
     "talent:plan": [{}],
+    "talent:requisitions_csv": [{}],
     "talent:plan_generate": [],  # POST-only; tests/talent/test_views.py
     "talent:requisition_create": [{}],
     "talent:requisition_detail": [{"key": "REQ-0001"}],
@@ -476,6 +477,7 @@ RECRUITERS = {"admin", "cto", "people"}
 DIVERSITY_VIEWERS = {"admin", "cto", "people", "executive"}
 TALENT_HIRING_PAGES = {
     "talent:plan",
+    "talent:requisitions_csv",
     "talent:funnel",
     "talent:funnel_applications",
     "talent:requisition_detail",

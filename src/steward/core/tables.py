@@ -33,7 +33,6 @@ from steward.core.templatetags.steward_format import date_, format_number, isoda
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
-NUMERIC = {"th": {"class": "num"}, "td": {"class": "num"}}
 
 
 def restricted(column: tables.Column, field_class: FieldClass) -> tables.Column:
@@ -46,7 +45,7 @@ class NumberColumn(tables.Column):
     """A number with thousands separators on the page (`decimals` fixed or automatic)."""
 
     def __init__(self, *args: Any, decimals: int | None = None, **kwargs: Any) -> None:
-        kwargs.setdefault("attrs", NUMERIC)
+        kwargs.setdefault("attrs", {"th": {"class": "num"}, "td": {"class": "num"}})
         super().__init__(*args, **kwargs)
         self.decimals = decimals
 
@@ -95,15 +94,28 @@ class StewardTable(tables.Table):
     noun: tuple[str, str] = ("row", "rows")
 
     def __init__(self, data: Any, *, actor: Any, **kwargs: Any) -> None:
-        denied = [
-            name
-            for name, column in self.base_columns.items()
-            if getattr(column, "field_class", None) is not None
-            and not policy.may_see_field_class(actor, column.field_class)
-        ]
-        kwargs["exclude"] = [*kwargs.get("exclude", ()), *denied]
+        asked = kwargs.get("exclude") or self._meta.exclude or ()
+        kwargs["exclude"] = [*asked, *self.denied_columns(actor)]
         super().__init__(data, **kwargs)
         self.actor = actor
+
+    @classmethod
+    def hidden_for(cls, actor: Any) -> set[str]:
+        """Columns an app's own rule withholds from `actor` (an app's rules module asks the
+        policy, e.g. `talent.rules.may_see_money`); override when a column is not one field
+        class of a person. Applied like `restricted` columns, on the page and in the CSV."""
+        return set()
+
+    @classmethod
+    def denied_columns(cls, actor: Any) -> set[str]:
+        """The columns `actor` may not see: restricted classes, then the app's own rule."""
+        denied = {
+            name
+            for name, column in cls.base_columns.items()
+            if getattr(column, "field_class", None) is not None
+            and not policy.may_see_field_class(actor, column.field_class)
+        }
+        return denied | cls.hidden_for(actor)
 
     def configure(self, request: HttpRequest, *, paginate: bool = True) -> StewardTable:
         """Sort by `?sort=` (unknown columns are ignored) and show page `?page=` (a page that is
@@ -130,10 +142,10 @@ class StewardTable(tables.Table):
 
     def csv_rows(self) -> Iterable[list[Any]]:
         """The header and every row as plain values, the columns the user may see only."""
+        denied = self.denied_columns(self.actor)
         for column in self.columns.iterall():
-            field_class = getattr(column.column, "field_class", None)
             # The constructor excluded them; a second look costs nothing and fails closed.
-            if field_class is not None and not policy.may_see_field_class(self.actor, field_class):
+            if column.name in denied:
                 raise PermissionError(f"column {column.name} is not for this user")
         return self.as_values()
 
@@ -158,13 +170,14 @@ def list_response(
     context: dict[str, Any] | None = None,
     csv_url: str | None = None,
     csv_filename: str | None = None,
+    table_kwargs: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """A list page (or, with `csv_filename`, its CSV download): `rows` (already limited to what
     the user may see, by a selector) filtered by `filters` from the query string, shown in
     `table` sorted and paginated. A bad filter value answers 400: the page with the error
     beside its field and no rows, or a plain-text error instead of a CSV."""
     filterset = filters(request.GET, rows, actor=request.user)
-    shown = table(filterset.qs, actor=request.user)
+    shown = table(filterset.qs, actor=request.user, **(table_kwargs or {}))
     bad = not filterset.form.is_valid()
     if csv_filename is not None:
         if bad:

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.plan, name="plan"),
     path("generate/", views.plan_generate, name="plan_generate"),
     path("requisitions/new/", views.requisition_create, name="requisition_create"),
+    path("requisitions/export.csv", views.requisitions_csv, name="requisitions_csv"),
     path("requisitions/<str:key>/", views.requisition_detail, name="requisition_detail"),
     path("requisitions/<str:key>/edit/", views.requisition_edit, name="requisition_edit"),
     path("requisitions/<str:key>/approve/", views.requisition_approve, name="requisition_approve"),

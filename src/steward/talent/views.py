@@ -20,8 +20,18 @@ from steward.core.editing import form_page, require
 from steward.core.errors import BadInput
 from steward.core.markdown_html import render_markdown
 from steward.core.periods import parse_period
+from steward.core.tables import list_response
 from steward.talent import forms, jobposts, rules, selectors, services
-from steward.talent.models import Application, Candidate, Offer, Requisition, Scorecard
+from steward.talent.filtersets import RequisitionFilterSet
+from steward.talent.models import (
+    Application,
+    Candidate,
+    Offer,
+    Requisition,
+    RequisitionStatus,
+    Scorecard,
+)
+from steward.talent.tables import RequisitionTable
 
 
 def _post_only(request: HttpRequest) -> None:
@@ -64,7 +74,8 @@ def _period(request: HttpRequest) -> tuple[date, date]:
 
 
 def plan(request: HttpRequest) -> HttpResponse:
-    """The hiring plan: openings per quarter and team against filled and expected hires."""
+    """The hiring plan: openings per quarter and team against filled and expected hires, and
+    the requisitions (sortable, filtered by team, hiring manager and status, as CSV)."""
     require(rules.may_see_hiring(request.user))
     data = selectors.hiring_plan(actor=request.user)
     context = {
@@ -72,7 +83,36 @@ def plan(request: HttpRequest) -> HttpResponse:
         "may_recruit": rules.may_recruit(request.user),
         "may_see_money": rules.may_see_money(request.user),
     }
-    return render(request, "talent/plan.html", context)
+    return _requisition_rows(request, context=context, behind=data["behind"])
+
+
+def requisitions_csv(request: HttpRequest) -> HttpResponse:
+    """The requisitions of the plan page (same filters and order) as a CSV download."""
+    require(rules.may_see_hiring(request.user))
+    return _requisition_rows(request, csv_filename="requisitions.csv")
+
+
+def _requisition_rows(
+    request: HttpRequest,
+    *,
+    context: dict[str, Any] | None = None,
+    behind: set[str] | frozenset[str] = frozenset(),
+    csv_filename: str | None = None,
+) -> HttpResponse:
+    rows = selectors.requisition_list(actor=request.user).exclude(
+        status=RequisitionStatus.CANCELLED
+    )
+    return list_response(
+        request,
+        rows=rows,
+        table=RequisitionTable,
+        filters=RequisitionFilterSet,
+        template="talent/plan.html",
+        context=context,
+        csv_url=reverse("talent:requisitions_csv"),
+        csv_filename=csv_filename,
+        table_kwargs={"behind": behind},
+    )
 
 
 def plan_generate(request: HttpRequest) -> HttpResponse:
