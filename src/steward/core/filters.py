@@ -1,8 +1,8 @@
 """Filters of the list pages (django-filter), one way for every app; see docs/design-system.md.
 
 An app declares its filters in `<app>/filtersets.py` as subclasses of `StewardFilterSet`:
-- people and teams are picked by name (`PickerFilter`, made by the owning app's helpers such
-  as `steward.org.filtersets.team_filter`), small fixed sets by a select (`ChoiceFilter`); the
+- people and teams are picked by name (`PickerFilter`, made by helpers of the app that owns
+  people and teams, see docs/design-system.md), small fixed sets by a select (`ChoiceFilter`); the
   rows a picker offers and accepts are those the user may see;
 - a bad value (a name that matches nothing or several, a choice that does not exist, a date
   that is not one) is an error shown beside its field, and the page answers 400 with no rows

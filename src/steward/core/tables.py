@@ -16,6 +16,7 @@ not only the current page): numbers without separators and ISO dates, so spreads
 from __future__ import annotations
 
 import csv
+import html
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -25,6 +26,9 @@ from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.encoding import force_str
+from django.utils.html import strip_tags
+from django.utils.safestring import SafeData
+from django_tables2.tables import TableOptions
 
 from steward.core import policy
 from steward.core.filters import StewardFilterSet
@@ -93,6 +97,13 @@ class StewardTable(tables.Table):
     # How the rows are counted under the table: ("person", "people").
     noun: tuple[str, str] = ("row", "rows")
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "Meta" not in cls.__dict__:
+            # django-tables2 reads only a class's own Meta: a table that declares none would
+            # lose the template, page size and parameter names above.
+            cls._meta = TableOptions(cls.Meta, cls.__name__)
+
     def __init__(self, data: Any, *, actor: Any, **kwargs: Any) -> None:
         asked = kwargs.get("exclude") or self._meta.exclude or ()
         kwargs["exclude"] = [*asked, *self.denied_columns(actor)]
@@ -102,7 +113,7 @@ class StewardTable(tables.Table):
     @classmethod
     def hidden_for(cls, actor: Any) -> set[str]:
         """Columns an app's own rule withholds from `actor` (an app's rules module asks the
-        policy, e.g. `talent.rules.may_see_money`); override when a column is not one field
+        policy, e.g. who may see hiring money); override when a column is not one field
         class of a person. Applied like `restricted` columns, on the page and in the CSV."""
         return set()
 
@@ -150,13 +161,22 @@ class StewardTable(tables.Table):
         return self.as_values()
 
 
+def _plain(value: Any) -> str:
+    """A cell as plain text: a cell rendered as HTML (a link, a badge) loses its markup."""
+    if value is None:
+        return ""
+    if isinstance(value, SafeData):
+        return html.unescape(strip_tags(str(value)))
+    return force_str(value)
+
+
 def csv_response(table: StewardTable, filename: str) -> HttpResponse:
     """Every row of `table` (all pages) as a CSV download named `filename`."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     writer = csv.writer(response)
     for row in table.csv_rows():
-        writer.writerow(["" if v is None else force_str(v) for v in row])
+        writer.writerow([_plain(v) for v in row])
     return response
 
 
