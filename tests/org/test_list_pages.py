@@ -217,3 +217,23 @@ def test_teams_csv_matches_the_page(client_as) -> None:  # type: ignore[no-untyp
     size = sum(1 for p in Person.objects.filter(team__slug="payments") if p.is_active_on(today))
     assert payments["Size"] == str(size)
     assert payments["Type"] == Team.objects.get(slug="payments").get_type_display()
+
+
+# --- no query per row ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/org/people/?leavers=1",
+        "/org/people/export.csv?leavers=1",
+        "/org/teams/",
+        "/architecture/decisions/",
+        "/talent/requisitions/export.csv",
+    ],
+)
+def test_list_pages_do_not_query_per_row(client_as, django_assert_max_num_queries, path) -> None:  # type: ignore[no-untyped-def]
+    client = client_as("cto")
+    client.get(path)  # warm the session and the role caches
+    with django_assert_max_num_queries(20):
+        assert client.get(path).status_code == 200
