@@ -13,6 +13,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 LIST_PAGES = [
     "/org/people/",
     "/org/teams/",
+    "/strategy/initiatives/",
     "/talent/",
     "/architecture/decisions/",
     "/finance/contracts/",

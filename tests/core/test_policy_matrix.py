@@ -204,6 +204,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "strategy:key_result_delete": [{"key": "O1", "kr": "KR1"}],
     "strategy:check_in_create": [{"key": "O1", "kr": "KR1"}],
     "strategy:check_in_delete": [{"key": "O1", "kr": "KR1", "pk": "CHECKIN"}],
+    "strategy:initiatives": [{}],
+    "strategy:initiatives_csv": [{}],
     "strategy:initiative_create": [{}],
     "strategy:initiative_edit": [{"key": "PAY-LAUNCH"}],
     "strategy:initiative_decisions": [{"key": "PAY-LAUNCH"}],

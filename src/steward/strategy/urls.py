@@ -23,6 +23,8 @@ urlpatterns = [
     path(KR + "delete/", edit_views.key_result_delete, name="key_result_delete"),
     path(KR + "check-ins/new/", edit_views.check_in_create, name="check_in_create"),
     path(KR + "check-ins/<int:pk>/delete/", edit_views.check_in_delete, name="check_in_delete"),
+    path("initiatives/", views.initiatives, name="initiatives"),
+    path("initiatives/export.csv", views.initiatives_csv, name="initiatives_csv"),
     path("initiatives/new/", edit_views.initiative_create, name="initiative_create"),
     path(
         "initiatives/from-debt/<int:pk>/",

@@ -8,15 +8,19 @@ from urllib.parse import urlencode
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from steward.architecture import selectors as architecture_selectors
 from steward.core.errors import BadInput
 from steward.core.limits import Busy, expensive_slot
 from steward.core.periods import parse_period, quarter_of
+from steward.core.tables import list_response
 from steward.org import selectors as org_selectors
 from steward.strategy import selectors, services
+from steward.strategy.filtersets import InitiativeFilterSet
 from steward.strategy.solving import live_plan_limits
+from steward.strategy.tables import InitiativeTable
 
 
 def objectives(request: HttpRequest) -> HttpResponse:
@@ -39,6 +43,28 @@ def objective_detail(request: HttpRequest, key: str) -> HttpResponse:
     }
     return render(
         request, "strategy/objective_detail.html", {"objective": data, "history": history}
+    )
+
+
+def initiatives(request: HttpRequest) -> HttpResponse:
+    """Every initiative: sortable, filtered by team, owner, status and horizon, as CSV."""
+    return _initiative_rows(request, csv_filename=None)
+
+
+def initiatives_csv(request: HttpRequest) -> HttpResponse:
+    """The initiatives of the list page (same filters and order) as a CSV download."""
+    return _initiative_rows(request, csv_filename="initiatives.csv")
+
+
+def _initiative_rows(request: HttpRequest, *, csv_filename: str | None) -> HttpResponse:
+    return list_response(
+        request,
+        rows=selectors.initiative_list(actor=request.user),
+        table=InitiativeTable,
+        filters=InitiativeFilterSet,
+        template="strategy/initiatives.html",
+        csv_url=reverse("strategy:initiatives_csv"),
+        csv_filename=csv_filename,
     )
 
 
