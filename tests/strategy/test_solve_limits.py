@@ -104,12 +104,13 @@ def test_a_heavy_instance_returns_within_the_limit(client_as: Any) -> None:
     # killed at the deadline (a 422 that says so); which one depends on the machine's speed.
     # No wall-clock assertion: a loaded machine adds spawn overhead; bench/ measures speed.
     body = response.json()
+    # At HiGHS's own limit it returns the best schedule found so far, or says it found none.
     if response.status_code == 200:
-        assert (body["status"], body["reason"]) == (
-            "time_limit",
-            "no feasible schedule found within the time limit",
-        )
-        assert body["schedule"] == {}
+        assert body["status"] == "time_limit"
+        if body["schedule"]:
+            assert "reason" not in body and body["objective"] is not None
+        else:
+            assert body["reason"] == "no feasible schedule found within the time limit"
     else:
         assert response.status_code == 422
         assert body["detail"].startswith("portfolio solve: stopped after 3 s (the limit)")
