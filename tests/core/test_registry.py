@@ -192,6 +192,7 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
             "Strategy & roadmap",
             [
                 ("Objectives", "strategy:objectives", None),
+                ("Initiatives", "strategy:initiatives", None),
                 ("Roadmap", "strategy:roadmap", None),
                 ("Now / next / later", "strategy:board", None),
                 ("Alignment", "strategy:alignment", None),

@@ -27,6 +27,7 @@ def register() -> None:
 
     area = "Strategy & roadmap"
     navigation.register_link(area, "Objectives", "strategy:objectives")
+    navigation.register_link(area, "Initiatives", "strategy:initiatives")
     navigation.register_link(area, "Roadmap", "strategy:roadmap")
     navigation.register_link(area, "Now / next / later", "strategy:board")
     navigation.register_link(area, "Alignment", "strategy:alignment")
