@@ -9,17 +9,25 @@ font and colours) and fits its container: the SVG keeps its viewBox, takes the c
 (`width="100%"`) and never grows beyond its drawn size, so it shrinks with the page (1,280 px
 screens, A4 print) instead of spilling out of it. Size a spec for the container it is drawn in:
 `FULL_WIDTH` for the page's main column, `HALF_WIDTH` for a card of a two-column grid.
+
+vl-convert's renderer runs on threads that a forked child does not inherit: once a process has
+rendered, a child forked from it (gunicorn's workers after `steward demo` built the demo, which
+renders charts, in the same process) would wait for them forever. Such a child renders in a
+helper process of its own, started fresh (`core/chart_renderer.py`), instead.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 from typing import Any
 
 import vl_convert
 from django.core.cache import cache
+
+from steward.core import chart_renderer
 
 CACHE_SECONDS = 24 * 60 * 60
 
@@ -102,6 +110,20 @@ def responsive(svg: str) -> str:
     return svg[: match.start()] + f"<svg{attrs}>" + svg[match.end() :]
 
 
+# The process whose vl-convert renderer is live (None: no render yet in this process's line).
+_renderer_pid: int | None = None
+
+
+def render_svg(text: str) -> str:
+    """vl-convert's SVG of a Vega-Lite spec's JSON text, safe in a forked child."""
+    global _renderer_pid
+    pid = os.getpid()
+    if _renderer_pid is None or _renderer_pid == pid:
+        _renderer_pid = pid
+        return str(vl_convert.vegalite_to_svg(text))
+    return chart_renderer.render(text)
+
+
 def spec_svg(spec: dict[str, Any] | str) -> str:
     """The responsive SVG of a Vega-Lite spec (a dict, or its JSON text) in the product's style."""
     data = json.loads(spec) if isinstance(spec, str) else spec
@@ -109,6 +131,6 @@ def spec_svg(spec: dict[str, Any] | str) -> str:
     key = "chart-svg:" + hashlib.sha256(text.encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
-        svg = responsive(str(vl_convert.vegalite_to_svg(text)))
+        svg = responsive(render_svg(text))
         cache.set(key, svg, CACHE_SECONDS)
     return str(svg)
