@@ -3,7 +3,7 @@ rule on groups, exit reasons, retention signals, and who may see them."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -263,3 +263,38 @@ def test_tenure_api_is_the_kaplan_meier_of_the_spells(client_as) -> None:  # typ
         (t, round(s, 6)) for t, s in expected
     ]
     assert body["retention_12m"] == round(survival.survival_at(expected, 365), 6)
+
+
+@pytest.mark.django_db
+def test_manager_changes_signal_matches_an_independent_count(client_as) -> None:  # type: ignore[no-untyped-def]
+    from steward.org.models import Person, ReportingLine
+
+    on = date.today()
+    year_ago = on - timedelta(days=365)
+    active = [p for p in Person.objects.all() if p.is_active_on(on)]
+    changed = 0
+    for person in active:
+        starts = ReportingLine.objects.filter(person=person).values_list("start", flat=True)
+        if sum(1 for s in starts if year_ago <= s <= on and s > person.start_date) >= 2:
+            changed += 1
+    body = client_as("people").get("/api/v1/growth/retention-signals").json()
+    signal = next(s for s in body["signals"] if s["signal"] == "manager-changed-twice")
+    assert signal["active_people"] == len(active)
+    if 0 < changed < 5:
+        assert signal["suppressed"] is True
+    else:
+        assert signal["people"] == changed
+
+
+@pytest.mark.django_db
+def test_attrition_and_retention_pages_read_people_in_a_few_queries(client_as) -> None:  # type: ignore[no-untyped-def]
+    """Not one query per person: the demo's ~150 people and 2,000 cost the same queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("cto")
+    for url in ("/growth/attrition/", "/growth/retention/", "/api/v1/growth/tenure"):
+        client.get(url)  # warm caches (session, settings)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) <= 30, (url, len(queries))

@@ -11,8 +11,6 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch
-
 from steward.growth import attrition, engagement, rules, survival
 from steward.org import selectors as org_selectors
 
@@ -26,26 +24,21 @@ GROUPING_LABELS = {
 }
 
 
-def _people(actor: Any) -> list[Any]:
-    return list(
-        org_selectors.person_list(actor=actor).prefetch_related(
-            "spells", Prefetch("reporting_lines")
-        )
-    )
-
-
 def employments(actor: Any) -> list[attrition.Employment]:
     """Every employment spell of the people `actor` may see, with the person's groups."""
+    spells = org_selectors.employment_spells(actor=actor)
     rows = []
-    for person in _people(actor):
+    for person in org_selectors.person_rows(actor=actor):
         groups = {
-            "team": person.team.name if person.team else "",
+            "team": person.team_name,
             "level": person.level,
-            "manager": person.manager.name if person.manager else "",
+            "manager": person.manager_name,
             "location": person.location,
         }
-        spells = list(person.spells.all()) or [person]
-        for spell in spells:
+        own = org_selectors.SpellRow(
+            person.start_date, person.end_date, person.termination_type, person.regretted
+        )
+        for spell in spells.get(person.pk) or [own]:
             rows.append(
                 attrition.Employment(
                     person=person.employee_id,
@@ -120,8 +113,11 @@ def retention_signals(*, actor: Any, on: date) -> list[dict[str, Any]]:
         raise PermissionError("retention signals are for the CTO and the people role")
     threshold = engagement.min_group()
     people = [
-        p for p in _people(actor) if p.start_date <= on and (p.end_date is None or p.end_date > on)
+        p
+        for p in org_selectors.person_rows(actor=actor)
+        if p.start_date <= on and (p.end_date is None or p.end_date > on)
     ]
+    line_starts = org_selectors.reporting_line_starts(actor=actor)
     ids = {p.pk for p in people}
     three_years = on - timedelta(days=3 * 365)
     last_change: dict[int, date] = {}
@@ -138,8 +134,8 @@ def retention_signals(*, actor: Any, on: date) -> list[dict[str, Any]]:
         for p in people
         if sum(
             1
-            for line in p.reporting_lines.all()
-            if year_ago <= line.start <= on and line.start > p.start_date
+            for start in line_starts.get(p.pk, ())
+            if year_ago <= start <= on and start > p.start_date
         )
         >= 2
     }
@@ -152,7 +148,7 @@ def retention_signals(*, actor: Any, on: date) -> list[dict[str, Any]]:
         low_teams = {
             t["group"] for t in rounds[-1]["teams"] if t.get("enps") is not None and t["enps"] < 0
         }
-    low_enps = {p.pk for p in people if p.team and p.team.name in low_teams}
+    low_enps = {p.pk for p in people if p.team_name and p.team_name in low_teams}
     signals = [
         ("no-promotion-3y", "No promotion or level change in 3 years", no_promotion),
         (
