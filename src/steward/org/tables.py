@@ -57,6 +57,9 @@ class PersonTable(StewardTable):
             '<a href="{}">{}</a>', reverse("org:team_detail", args=[record.team.slug]), value
         )
 
+    def value_team(self, value: str) -> str:
+        return value
+
 
 class TeamTable(StewardTable):
     """Teams: name, type, department, lead and active size."""

@@ -123,7 +123,7 @@ def person_list_csv(request: HttpRequest) -> HttpResponse:
 def _person_rows(request: HttpRequest, *, csv_filename: str | None) -> HttpResponse:
     return list_response(
         request,
-        rows=selectors.person_list(actor=request.user),
+        rows=selectors.person_list(actor=request.user).prefetch_related(None),  # no emails shown
         table=PersonTable,
         filters=PersonFilterSet,
         template="org/person_list.html",
