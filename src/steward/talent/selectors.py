@@ -10,7 +10,7 @@ from statistics import median
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from steward.core import disclosure, policy
 from steward.core.periods import quarter_of
@@ -588,9 +588,84 @@ def source_list(*, actor: Actor) -> QuerySet[Source]:
     return policy.visible(actor, "talent.source").select_related("activity")
 
 
+def source_rows(*, actor: Actor) -> QuerySet[Source]:
+    """Sources with `application_count` and `hire_count` (all applications, all time)."""
+    return source_list(actor=actor).annotate(
+        application_count=Count("applications", distinct=True),
+        hire_count=Count(
+            "applications", filter=Q(applications__outcome=Outcome.HIRED), distinct=True
+        ),
+    )
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    """The API form of a source (from `source_rows`, or counted here)."""
+    apps = getattr(source, "application_count", None)
+    hires = getattr(source, "hire_count", None)
+    if apps is None or hires is None:
+        apps = source.applications.count()
+        hires = source.applications.filter(outcome=Outcome.HIRED).count()
+    return {
+        "name": source.name,
+        "kind": source.kind,
+        "activity": source.activity_id,
+        "activity_title": source.activity.title if source.activity else None,
+        "applications": apps,
+        "hires": hires,
+    }
+
+
+def activity_rows(*, actor: Actor) -> QuerySet[BrandActivity]:
+    """Employer-brand activities with their team and sources."""
+    return (
+        policy.visible(actor, "talent.brandactivity")
+        .select_related("team")
+        .prefetch_related("sources")
+    )
+
+
+def activity_dict(activity: BrandActivity, counts: dict[str, int] | None = None) -> dict[str, Any]:
+    """The API form of an activity: its sources and their applications and hires."""
+    if counts is None:
+        outcomes = list(
+            Application.objects.filter(source__activity=activity).values_list("outcome", flat=True)
+        )
+        counts = {
+            "applications": len(outcomes),
+            "hires": sum(1 for o in outcomes if o == Outcome.HIRED),
+        }
+    return {
+        "id": activity.pk,
+        "title": activity.title,
+        "kind": activity.kind,
+        "on": activity.on,
+        "url": activity.url or None,
+        "team": activity.team.slug if activity.team else None,
+        "repository": activity.repository or None,
+        "description": activity.description,
+        "sources": [s.name for s in activity.sources.all()],
+        "applications": counts["applications"],
+        "hires": counts["hires"],
+    }
+
+
+def approval_dict(approval: Any) -> dict[str, Any]:
+    """The API form of a decision on a requisition, and whether it is approved now."""
+    req = approval.requisition
+    return {
+        "requisition": req.key,
+        "approver": approval.approver.username if approval.approver else None,
+        "role": approval.role,
+        "approved": approval.approved,
+        "note": approval.note,
+        "decided_at": approval.decided_at,
+        "requisition_approved": req_approved(req),
+    }
+
+
 def brand_report(*, actor: Actor) -> list[dict[str, Any]]:
     """Each employer-brand activity with the applications and hires of its sources."""
-    activities = list(policy.visible(actor, "talent.brandactivity").select_related("team"))
+    activities = list(activity_rows(actor=actor))
     counts: dict[int, dict[str, int]] = defaultdict(lambda: {"applications": 0, "hires": 0})
     for activity_id, outcome in Application.objects.filter(
         source__activity__isnull=False
