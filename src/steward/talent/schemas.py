@@ -328,7 +328,9 @@ class ScorecardRatingOut(Schema):
 
 
 class ScorecardOut(Schema):
-    """A scorecard in FORMATS.md 5.1 vocabulary (`overall` 1, 2, 4, 5 or null: no decision)."""
+    """A scorecard in FORMATS.md 5.1 vocabulary (`overall` 1, 2, 4, 5 or null: no decision);
+    `weighted_rating` the mean attribute rating weighted by the interview kit (an attribute the
+    level focuses on counts twice; null: nothing rated)."""
 
     id: int
     application_id: int
@@ -341,6 +343,7 @@ class ScorecardOut(Schema):
     overall_recommendation: str
     attributes: list[ScorecardRatingOut]
     key_take_aways: str
+    weighted_rating: Number | None = None
 
 
 class ApplicationCloseIn(Schema):

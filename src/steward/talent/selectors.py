@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from steward.core import disclosure, policy
 from steward.core.periods import quarter_of
 from steward.core.registry import Finding
-from steward.talent import funnel, rules
+from steward.talent import funnel, kits, rules
 from steward.talent.models import (
     Application,
     BrandActivity,
@@ -455,7 +455,7 @@ def debrief(*, actor: Actor, application: Application) -> dict[str, Any]:
     cards = list(
         policy.visible(actor, "talent.scorecard")
         .filter(application=application)
-        .select_related("interviewer")
+        .select_related("interviewer", "kit")
     )
     mine = [c for c in cards if c.interviewer_id == getattr(actor, "pk", None)]
     pending_own = any(c.submitted_at is None for c in mine)
@@ -486,6 +486,10 @@ def scorecard_dict(card: Scorecard) -> dict[str, Any]:
             {**r, "rating_name": RATING_NAMES.get(r.get("rating"))} for r in card.ratings
         ],
         "key_take_aways": card.key_take_aways,
+        # The mean rating weighted by the kit (focus attributes of the level count double).
+        "weighted_rating": kits.weighted_rating(
+            card.ratings, card.kit.competencies if card.kit else []
+        ),
     }
 
 
