@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -213,11 +213,14 @@ def funnel_applications(
     by_alias=True,
     url_name="talent_diversity",
 )
-def diversity(request: HttpRequest) -> dict[str, Any]:
-    """The funnel by self-identified group, under the small-group rule."""
+def diversity(
+    request: HttpRequest, attribute: Literal["gender", "ethnicity"] = "gender"
+) -> dict[str, Any]:
+    """The funnel by self-identified gender or ethnicity (`?attribute=`) over `?from=&to=`,
+    under the small-group rule with complementary suppression."""
     _require(rules.may_see_diversity(request.user))
     start, end = parse_period(request.GET.get("from"), request.GET.get("to"), default_days=365)
-    return selectors.diversity_funnel(actor=request.user, start=start, end=end)
+    return selectors.diversity_funnel(actor=request.user, start=start, end=end, attribute=attribute)
 
 
 # --- writes -----------------------------------------------------------------------------------

@@ -216,12 +216,23 @@ def application_get(*, actor: Actor, pk: int) -> Application | None:
     return application_list(actor=actor).filter(pk=pk).first()
 
 
+# The self-identified attributes the diversity funnel breaks down by.
+DIVERSITY_ATTRIBUTES = ("gender", "ethnicity")
+
+
+def group_label(value: str) -> str:
+    """A self-identified answer as its group: spaces collapsed, lower case (so "Woman" and
+    "woman " are one group); blank: "not disclosed"."""
+    return " ".join(value.split()).lower() or "not disclosed"
+
+
 def _records(
-    applications: QuerySet[Application], with_groups: bool = False
+    applications: QuerySet[Application], with_groups: bool | str = False
 ) -> list[funnel.AppRecord]:
     """The funnel's records of `applications`, read as plain rows (no model instances): the
     applications with their requisition and source, then their stage moves and the latest
-    version of their offers, three queries in all (four `with_groups`)."""
+    version of their offers, three queries in all (four `with_groups`: the self-identified
+    group, by gender — or by the attribute `with_groups` names)."""
     ids = applications.values("pk")
     moves: dict[int, list[tuple[str, Any]]] = defaultdict(list)
     for app_id, stage, entered_at in (
@@ -239,9 +250,12 @@ def _records(
         offers[app_id] = funnel.OfferRecord(status, sent_at, resolved_at)  # the latest wins
     groups: dict[int, str] = {}
     if with_groups:
+        attribute = with_groups if isinstance(with_groups, str) else "gender"
+        if attribute not in DIVERSITY_ATTRIBUTES:
+            raise ValueError(f"attribute {attribute!r}")
         groups = {
-            cid: gender or "not disclosed"
-            for cid, gender in SelfIdentification.objects.values_list("candidate_id", "gender")
+            cid: group_label(value)
+            for cid, value in SelfIdentification.objects.values_list("candidate_id", attribute)
         }
     rows = applications.values_list(
         "pk",
@@ -535,18 +549,29 @@ def interviewer_calibration(*, actor: Actor) -> list[dict[str, Any]]:
 # --- diversity ------------------------------------------------------------------------------
 
 
-def diversity_funnel(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
-    """The funnel by self-identified gender, for applications created in `[start, end)`:
-    per stage the number of people of each group who reached it. A count of fewer than the
-    threshold is hidden, and the next-smallest of its stage with it (complementary suppression,
-    core.disclosure), so no hidden count follows from the stage total."""
+def diversity_funnel(
+    *, actor: Actor, start: date, end: date, attribute: str = "gender"
+) -> dict[str, Any]:
+    """The funnel by self-identified gender (or ethnicity), for applications created in
+    `[start, end)`: per stage the number of people of each group who reached it. A count of
+    fewer than the threshold is hidden, and the next-smallest of its stage with it
+    (complementary suppression, core.disclosure), so no hidden count follows from the stage
+    total. Every breakdown counts the same people per stage (those without an answer are "not
+    disclosed"), so the totals of one breakdown tell nothing about another's hidden cells."""
     if not rules.may_see_diversity(actor):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("diversity aggregates are for recruiting, the CTO and executives")
+    if attribute not in DIVERSITY_ATTRIBUTES:
+        from steward.core.errors import InvalidFields
+
+        raise InvalidFields(
+            f"attribute {attribute!r}",
+            fields={"attribute": [f"one of {', '.join(DIVERSITY_ATTRIBUTES)}"]},
+        )
     records = _records(
         Application.objects.filter(requisition__in=requisition_list(actor=actor)),
-        with_groups=True,
+        with_groups=attribute,
     )
     table = funnel.reached_by_group(records, start, end)
     groups = sorted({g for row in table.values() for g in row})
@@ -577,7 +602,7 @@ def diversity_funnel(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "attribute": "gender",
+        "attribute": attribute,
         "min_group_size": threshold,
         "groups": groups,
         "stages": rows,
