@@ -13,6 +13,7 @@ from steward.core.policy import SYSTEM
 from steward.org.models import Team
 from steward.talent import selectors, services
 from steward.talent.models import Application, Candidate, Requisition, StageMove
+from tests.plain_text import problems, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -261,6 +262,7 @@ def test_diversity_never_shows_a_small_group(client_as) -> None:  # type: ignore
         # The page shows exactly the API's cells: a number or "hidden".
         page = client_as("people").get(f"/talent/diversity/?attribute={attribute}&{query}")
         assert _page_cells(page.content.decode()) == _as_cells(data)
+        assert problems(visible_text(page.content.decode())) == [], attribute
         totals[attribute] = [row["groups"][-1] for row in data["stages"]]
     # Both breakdowns count the same people per stage (never hidden here: ≥ 5 per stage or 0),
     # so one breakdown's total reveals nothing about the other's hidden cells.
