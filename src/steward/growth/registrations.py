@@ -11,11 +11,6 @@ from steward.growth import rules
 
 def register() -> None:
     """Called once from `GrowthConfig.ready()`."""
-    from steward.growth import selectors
-    from steward.talent import kits
-
-    # Interview kits per level take what the ladder expects at the level (talent.kits).
-    kits.register_level_expectations(selectors.ladder_level_for_hiring)
     # 1:1s: the cadence and the days met for the pair, managers above, people/CTO/admin; what
     # was said for the pair only (admins included: nobody else lists these rows).
     policy.register_row_scope("growth.oneononepair", rules.pair_rows)

@@ -1,10 +1,11 @@
 """Interview kits per role and level: the role description's competencies, plus what the career
 ladder expects at the level, weighted towards what the level asks beyond the level below.
 
-The ladder lives in the growth app, which sits above talent (ARCHITECTURE.md floors), so talent
-does not read it: growth registers a provider here (`register_level_expectations`) that answers
-"what does the ladder expect at level X" with plain data. Without a provider, or for a level the
-ladder does not know, a kit has the role's competencies only.
+The ladder lives in the growth app, on talent's floor (ARCHITECTURE.md: neither imports the
+other), so a face (the cockpit's `ready()`) registers growth's selector here
+(`register_level_expectations`); it answers "what does the ladder expect at level X" with plain
+data. Without a provider, or for a level the ladder does not know, a kit has the role's
+competencies only.
 
 Steward's rule (the issue and FORMATS.md 5.1 name "focus attributes" but no weights):
 - every competency of the role description: weight 1;
@@ -49,14 +50,36 @@ class LadderLevel:
     has_below: bool
     expectations: list[LadderExpectation]
 
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> LadderLevel:
+        """From a provider's plain data (the keys of this class and of LadderExpectation)."""
+        return cls(
+            key=str(data["key"]),
+            title=str(data.get("title", "")),
+            rank=int(data["rank"]),
+            track=str(data.get("track", "")),
+            has_below=bool(data["has_below"]),
+            expectations=[
+                LadderExpectation(
+                    competency=str(e["competency"]),
+                    category=str(e.get("category", "")),
+                    criteria=[str(c) for c in e.get("criteria", [])],
+                    examples=[str(x) for x in e.get("examples", [])],
+                    below=None if e.get("below") is None else [str(c) for c in e["below"]],
+                )
+                for e in data.get("expectations", [])
+            ],
+        )
 
-LevelProvider = Callable[[Any, str], "LadderLevel | None"]
+
+# (actor, level key) -> the ladder level of that key as plain data, or None.
+LevelProvider = Callable[[Any, str], "dict[str, Any] | None"]
 _providers: list[LevelProvider] = []
 
 
 def register_level_expectations(provider: LevelProvider) -> None:
-    """Called from an app's `ready()`: `provider(actor, level_key)` answers the ladder's level
-    of that key (or None)."""
+    """Called from a face's `ready()`: `provider(actor, level_key)` answers the ladder's level
+    of that key as plain data (or None)."""
     if provider not in _providers:
         _providers.append(provider)
 
@@ -68,7 +91,7 @@ def ladder_level(actor: Any, level: str) -> LadderLevel | None:
     for provider in _providers:
         found = provider(actor, level.strip())
         if found is not None:
-            return found
+            return LadderLevel.from_data(found)
     return None
 
 
