@@ -461,6 +461,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:talent_funnel": [{}],
     "api:talent_funnel_applications": [{}],
     "api:talent_diversity": [{}],
+    "api:talent_sources_list": [{}],
+    "api:talent_activities_list": [{}],
     # Writes (POST/PATCH): every role sends each one in test_talent_write_matrix below;
     # the services' rules in tests/talent/test_write_api.py.
     "api:talent_requisitions_create": [],
@@ -469,6 +471,12 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:talent_applications_create": [],
     "api:talent_applications_move": [],
     "api:talent_scorecards_submit": [],
+    "api:talent_applications_close": [],
+    "api:talent_offers_create": [],
+    "api:talent_offers_resolve": [],
+    "api:talent_requisitions_approve": [],
+    "api:talent_sources_create": [],
+    "api:talent_activities_create": [],
 }
 
 # Hiring (talent): the plan and funnel for the plan roles and managers; candidate data for
@@ -513,6 +521,8 @@ TALENT_RECRUITER_PAGES = {
     "talent:brand",
     "talent:source_create",
     "talent:activity_create",
+    "api:talent_sources_list",
+    "api:talent_activities_list",
 }
 TALENT_DIVERSITY_PAGES = {"talent:diversity", "api:talent_diversity"}
 
@@ -1098,7 +1108,14 @@ TALENT_WRITES = [
     "api:talent_applications_create",
     "api:talent_applications_move",
     "api:talent_scorecards_submit",
+    "api:talent_applications_close",
+    "api:talent_offers_create",
+    "api:talent_offers_resolve",
+    "api:talent_requisitions_approve",
+    "api:talent_sources_create",
+    "api:talent_activities_create",
 ]
+APPROVERS = {"admin", "cto", "finance"}
 
 
 def talent_write_status(role: str | None, name: str) -> set[int]:
@@ -1107,13 +1124,29 @@ def talent_write_status(role: str | None, name: str) -> set[int]:
     made below) moves its applications; only the interviewer submits their scorecard."""
     if role is None:
         return {401}
-    ok = 200 if name in ("api:talent_requisitions_update", "api:talent_scorecards_submit") else 201
+    ok = (
+        200
+        if name
+        in (
+            "api:talent_requisitions_update",
+            "api:talent_scorecards_submit",
+            "api:talent_applications_close",
+            "api:talent_offers_resolve",
+        )
+        else 201
+    )
     if name == "api:talent_scorecards_submit":
         if role not in CANDIDATE_VIEWERS:
             return {403}
         return {ok} if role == "manager" else {404}
-    if name == "api:talent_applications_move" and role == "manager":
+    if role == "manager" and name in (
+        "api:talent_applications_move",
+        "api:talent_applications_close",
+    ):
         return {ok}
+    if name == "api:talent_requisitions_approve":
+        # The CTO, finance and admins decide; the manager sees their requisition but may not.
+        return {ok} if role in APPROVERS else {403}
     return {ok} if role in RECRUITERS else {403}
 
 
@@ -1148,6 +1181,17 @@ def _talent_write_request(name: str) -> tuple[str, str, dict[str, object]]:
     )
     other = services.candidate_create(actor=SYSTEM, name="Matrix Applicant")
     rating = {"attribute": "Design", "rating": 4, "evidence": "Split the service cleanly."}
+    offered = services.candidate_create(actor=SYSTEM, name="Matrix Offer")
+    offered_app = services.application_create(actor=SYSTEM, candidate=offered, requisition=req)
+    services.offer_make(
+        actor=SYSTEM,
+        application=offered_app,
+        salary=None,
+        sent_at=offered_app.applied_at,
+    )
+    activity = services.activity_create(
+        actor=SYSTEM, title="Matrix meetup", kind="event", on=date(2026, 5, 1)
+    )
     return {
         "api:talent_requisitions_create": (
             "post",
@@ -1180,6 +1224,36 @@ def _talent_write_request(name: str) -> tuple[str, str, dict[str, object]]:
             f"/api/v1/talent/scorecards/{card.pk}/submit",
             {"overall": "yes", "ratings": [rating]},
         ),
+        "api:talent_applications_close": (
+            "post",
+            f"/api/v1/talent/applications/{app.pk}/close",
+            {"outcome": "rejected", "reason": "Skills mismatch"},
+        ),
+        "api:talent_offers_create": (
+            "post",
+            f"/api/v1/talent/applications/{app.pk}/offers",
+            {"salary": "80000", "currency": "EUR"},
+        ),
+        "api:talent_offers_resolve": (
+            "post",
+            f"/api/v1/talent/applications/{offered_app.pk}/offers/1/resolve",
+            {"status": "declined"},
+        ),
+        "api:talent_requisitions_approve": (
+            "post",
+            "/api/v1/talent/requisitions/MATRIX-1/approvals",
+            {"approved": True},
+        ),
+        "api:talent_sources_create": (
+            "post",
+            "/api/v1/talent/sources",
+            {"name": "Matrix meetup", "kind": "brand", "activity": activity.pk},
+        ),
+        "api:talent_activities_create": (
+            "post",
+            "/api/v1/talent/activities",
+            {"title": "Matrix talk", "kind": "talk", "on": "2026-06-01"},
+        ),
     }[name]
 
 
@@ -1198,6 +1272,28 @@ def test_talent_write_matrix(role: str | None, name: str) -> None:
     if role is not None:
         _, raw = token_create(user=User.objects.get(username=role), name="matrix")
         headers["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
+    before = _talent_state()
     send = getattr(Client(), method)
     response = send(path, body, content_type="application/json", **headers)
     assert response.status_code in talent_write_status(role, name), (role, path, response.content)
+    if response.status_code >= 400:
+        assert _talent_state() == before, (role, name)  # a refusal writes nothing
+    else:
+        assert _talent_state() != before, (role, name)
+
+
+def _talent_state() -> list[object]:
+    """Every talent row a write may add or change, to compare before and after a request."""
+    from steward.talent import models as m
+
+    return [
+        list(m.Requisition.objects.values_list("key", "status", "note").order_by("key")),
+        list(m.Approval.objects.values_list("pk", "approved").order_by("pk")),
+        list(m.Candidate.objects.values_list("pk", "name").order_by("pk")),
+        list(m.Application.objects.values_list("pk", "stage", "outcome").order_by("pk")),
+        m.StageMove.objects.count(),
+        list(m.Offer.objects.values_list("pk", "status").order_by("pk")),
+        list(m.Scorecard.objects.values_list("pk", "submitted_at").order_by("pk")),
+        list(m.Source.objects.values_list("pk", "activity_id").order_by("pk")),
+        m.BrandActivity.objects.count(),
+    ]

@@ -13,6 +13,7 @@ from steward.core.policy import SYSTEM
 from steward.org.models import Team
 from steward.talent import selectors, services
 from steward.talent.models import Application, Candidate, Requisition, StageMove
+from tests.plain_text import problems, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -224,13 +225,66 @@ def check_no_small_group(data: dict) -> None:  # type: ignore[type-arg]
     assert hidden_any
 
 
+def _page_cells(html: str) -> list[list[str]]:
+    """The diversity page's table: per stage row, the stage and each cell's text."""
+    import re
+
+    body = html.split('id="diversity"', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r"<tr><td>(.*?)</tr>", body, flags=re.S)
+    return [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.split(r"</td>\s*<td[^>]*>", row)]
+        for row in rows
+    ]
+
+
+def _as_cells(data: dict) -> list[list[str]]:  # type: ignore[type-arg]
+    return [
+        [row["stage"]]
+        + ["hidden" if c.get("suppressed") else f"{c['count']:,}" for c in row["groups"]]
+        for row in data["stages"]
+    ]
+
+
+SELF_IDENTIFIED = ["non-binary", "Middle Eastern", "Hispanic or Latino", "Two or more"]
+
+
 def test_diversity_never_shows_a_small_group(client_as) -> None:  # type: ignore[no-untyped-def]
     period = {"start": date(2020, 1, 1), "end": date(2027, 1, 1)}
-    check_no_small_group(selectors.diversity_funnel(actor=SYSTEM, **period))
-    api = client_as("executive").get("/api/v1/talent/diversity?from=2020-01-01&to=2027-01-01")
-    check_no_small_group(api.json())
-    page = client_as("people").get("/talent/diversity/?from=2020-01-01&to=2027-01-01")
-    assert "hidden" in page.content.decode()
+    query = "from=2020-01-01&to=2027-01-01"
+    totals = {}
+    for attribute in ("gender", "ethnicity"):
+        data = selectors.diversity_funnel(actor=SYSTEM, attribute=attribute, **period)
+        check_no_small_group(data)
+        api = client_as("executive").get(f"/api/v1/talent/diversity?attribute={attribute}&{query}")
+        assert api.json()["attribute"] == attribute
+        check_no_small_group(api.json())
+        assert api.json()["stages"] == data["stages"]
+        # The page shows exactly the API's cells: a number or "hidden".
+        page = client_as("people").get(f"/talent/diversity/?attribute={attribute}&{query}")
+        assert _page_cells(page.content.decode()) == _as_cells(data)
+        assert problems(visible_text(page.content.decode())) == [], attribute
+        totals[attribute] = [row["groups"][-1] for row in data["stages"]]
+    # Both breakdowns count the same people per stage (never hidden here: ≥ 5 per stage or 0),
+    # so one breakdown's total reveals nothing about the other's hidden cells.
+    assert totals["gender"] == totals["ethnicity"]
+    assert not any(t.get("suppressed") for t in totals["gender"])
+    assert client_as("cto").get("/api/v1/talent/diversity?attribute=religion").status_code == 422
+    # No other page, API answer or export names a self-identified group.
+    app = Application.objects.filter(candidate__self_identification__isnull=False).first()
+    assert app is not None
+    for path in (
+        "/api/v1/talent/funnel?" + query,
+        "/talent/funnel/?" + query,
+        "/api/v1/talent/funnel/applications?what=applications&" + query,
+        "/talent/funnel/applications/?what=applications&" + query,
+        "/api/v1/talent/applications?limit=1000",
+        f"/api/v1/talent/candidates/{app.candidate_id}",
+        f"/talent/candidates/{app.candidate_id}/",
+        "/talent/requisitions/export.csv",
+        "/talent/",
+    ):
+        text = client_as("cto").get(path).content.decode()
+        assert not [g for g in SELF_IDENTIFIED if g.lower() in text.lower()], path
     # Per person, nobody sees it: the model has no row scope (admins only, and no page).
     assert client_as("cto").get("/api/v1/talent/diversity").status_code == 200
     assert client_as("engineer").get("/api/v1/talent/diversity").status_code == 403
@@ -240,3 +294,77 @@ def test_diversity_never_shows_a_small_group(client_as) -> None:  # type: ignore
 
     cto = User.objects.get(username="cto")
     assert not policy.visible(cto, "talent.selfidentification").exists()
+
+
+def test_diversity_by_ethnicity_hand_computed(client_as) -> None:  # type: ignore[no-untyped-def]
+    """16 applicants in 2029 (no other application is in that period): Asian 6 (5 reach
+    Screen), Black 2 (1 reaches Screen), White 7 (6 reach Screen), one without an answer.
+    Threshold 5. Applied: Black 2 and not disclosed 1 are too small; together 3, still too
+    small, so the smallest shown count, Asian 6, is hidden too (then the hidden cells together
+    are 9 people). Screen: Black 1 is too small; with it the smallest non-zero count, Asian 5.
+    Gender was not answered: all 16 (then 12) are "not disclosed"."""
+    from steward.talent.models import SelfIdentification
+
+    req = _req("ETH-1")
+    people = [("Asian", 6, 5), ("Black", 2, 1), ("White", 7, 6), ("", 1, 0)]
+    for ethnicity, applied, screened in people:
+        for i in range(applied):
+            cand = services.candidate_create(actor=SYSTEM, name=f"{ethnicity or 'Nobody'} {i}")
+            if ethnicity:
+                services.self_identify(actor=SYSTEM, candidate=cand, ethnicity=f" {ethnicity} ")
+            app = services.application_create(
+                actor=SYSTEM,
+                candidate=cand,
+                requisition=req,
+                applied_at=datetime(2029, 3, 1, tzinfo=UTC),
+            )
+            if i < screened:
+                services.application_move(
+                    actor=SYSTEM,
+                    application=app,
+                    stage="Screen",
+                    at=datetime(2029, 3, 8, tzinfo=UTC),
+                )
+    assert SelfIdentification.objects.filter(candidate__applications__requisition=req).count() == 15
+    query = "from=2029-01-01&to=2030-01-01"
+    data = client_as("cto").get(f"/api/v1/talent/diversity?attribute=ethnicity&{query}").json()
+    assert (data["min_group_size"], data["groups"][:4]) == (
+        5,
+        ["asian", "black", "not disclosed", "white"],
+    )
+    rows = {row["stage"]: row["groups"] for row in data["stages"]}
+    hidden = {"suppressed": True}
+    assert [{k: v for k, v in c.items() if k != "group"} for c in rows["Applied"]] == [
+        hidden,
+        hidden,
+        hidden,
+        {"count": 7},
+        {"count": 16},
+    ]
+    assert [{k: v for k, v in c.items() if k != "group"} for c in rows["Screen"]] == [
+        hidden,
+        hidden,
+        {"count": 0},
+        {"count": 6},
+        {"count": 12},
+    ]
+    assert all(c == {"group": c["group"], "count": 0} for c in rows["Hired"])
+    check_no_small_group_in(data)
+    gender = client_as("cto").get(f"/api/v1/talent/diversity?attribute=gender&{query}").json()
+    by_stage = {row["stage"]: row["groups"] for row in gender["stages"]}
+    assert by_stage["Applied"] == [
+        {"group": "not disclosed", "count": 16},
+        {"group": "total", "count": 16},
+    ]
+    assert by_stage["Screen"][-1] == {"group": "total", "count": 12}
+
+
+def check_no_small_group_in(data: dict) -> None:  # type: ignore[type-arg]
+    """`check_no_small_group` without requiring hidden cells in every data set."""
+    threshold = data["min_group_size"]
+    for row in data["stages"]:
+        cells = {c["group"]: c for c in row["groups"]}
+        shown = [c["count"] for g, c in cells.items() if g != "total" and "count" in c]
+        assert all(n == 0 or n >= threshold for n in shown), row
+        rest = cells["total"].get("count", 0) - sum(shown)
+        assert rest == 0 or rest >= threshold, row

@@ -47,6 +47,8 @@ class Api:
 
 
 def _errors(response: Any) -> dict[tuple[str, ...], str]:
+    """The 422's field problems by `loc`: `("body", field)` for a service's rule,
+    `("body", "body", field)` for a type check of the request body (ninja)."""
     assert response.status_code == 422, response.content
     return {tuple(e["loc"]): e["msg"] for e in response.json()["detail"]}
 
@@ -319,3 +321,313 @@ def test_write_endpoints_are_in_the_openapi_document() -> None:
     for name in ("RequisitionIn", "RequisitionPatch", "CandidateIn", "ApplicationIn"):
         assert name in schemas
     assert {"StageMoveIn", "ScorecardIn", "RatingIn", "ScorecardOut"} <= set(schemas)
+    assert "post" in paths["/api/v1/talent/applications/{application_id}/close"]
+    assert "post" in paths["/api/v1/talent/applications/{application_id}/offers"]
+    assert "post" in paths["/api/v1/talent/applications/{application_id}/offers/{version}/resolve"]
+    assert "post" in paths["/api/v1/talent/requisitions/{key}/approvals"]
+    assert {"get", "post"} <= set(paths["/api/v1/talent/sources"])
+    assert {"get", "post"} <= set(paths["/api/v1/talent/activities"])
+    assert {
+        "ApplicationCloseIn",
+        "OfferIn",
+        "OfferResolveIn",
+        "ApprovalIn",
+        "ApprovalOut",
+        "SourceIn",
+        "SourcePage",
+        "ActivityIn",
+        "ActivityPage",
+    } <= set(schemas)
+
+
+def _open_application(req: Requisition, name: str) -> Application:
+    cand = services.candidate_create(actor=SYSTEM, name=name)
+    app = services.application_create(
+        actor=SYSTEM, candidate=cand, requisition=req, applied_at=datetime(2026, 10, 5, tzinfo=UTC)
+    )
+    services.application_move(
+        actor=SYSTEM, application=app, stage="Screen", at=datetime(2026, 10, 12, 10, tzinfo=UTC)
+    )
+    return app
+
+
+def test_close_an_application_rejected_or_withdrew() -> None:
+    req = _managers_requisition()
+    app = _open_application(req, "Cleo Closed")
+    api = Api("manager")  # the hiring manager closes applications of their requisition
+    path = f"/applications/{app.pk}/close"
+    bad = [
+        # A rejection needs the reason.
+        ({"outcome": "rejected", "reason": " "}, {("body", "reason"): "give the reason"}),
+        # Not before the last stage move (Screen, 12 Oct 10:00).
+        (
+            {"outcome": "rejected", "reason": "Skills mismatch", "closed_at": "2026-10-11T09:00Z"},
+            {("body", "closed_at"): "on or after 2026-10-12 10:00"},
+        ),
+        (
+            {"outcome": "withdrew", "closed_at": "1969-12-31T09:00:00Z"},
+            {("body", "closed_at"): "must be between 1970-01-01 and 2100-12-31"},
+        ),
+    ]
+    for body, expected in bad:
+        assert _errors(api.post(path, body)) == expected, body
+    # A hire is recorded by accepting the offer, not by closing.
+    assert list(_errors(api.post(path, {"outcome": "hired"}))) == [("body", "body", "outcome")]
+    app.refresh_from_db()
+    assert (app.outcome, app.closed_at, app.rejection_reason) == ("open", None, "")
+
+    response = api.post(
+        path,
+        {
+            "outcome": "rejected",
+            "reason": " Took another offer ",
+            "rejected_by": "theirs",
+            "closed_at": "2026-10-13T09:00:00Z",
+        },
+    )
+    assert response.status_code == 200, response.content
+    data = response.json()
+    assert (data["outcome"], data["rejection_reason"], data["rejected_by"]) == (
+        "rejected",
+        "Took another offer",
+        "theirs",
+    )
+    assert data["closed_at"] == "2026-10-13T09:00:00Z"
+    assert [h["stage"] for h in data["history"]] == ["Applied", "Screen"]
+    # Closed once.
+    assert _errors(api.post(path, {"outcome": "withdrew"})) == {
+        ("body", "outcome"): "already closed"
+    }
+    # Withdrawing is always the candidate's decision (theirs), whatever the body says; no
+    # rejected_by on a rejection means ours.
+    other = _open_application(req, "Wim Withdrew")
+    data = api.post(
+        f"/applications/{other.pk}/close", {"outcome": "withdrew", "rejected_by": "ours"}
+    ).json()
+    assert (data["outcome"], data["rejected_by"], data["rejection_reason"]) == (
+        "withdrew",
+        "theirs",
+        None,
+    )
+    third = _open_application(req, "Oren Ours")
+    data = Api("people").post(
+        f"/applications/{third.pk}/close", {"outcome": "rejected", "reason": "Level"}
+    )
+    assert data.json()["rejected_by"] == "ours"
+    entry = LogEntry.objects.get_for_object(third).filter(action=LogEntry.Action.UPDATE).first()
+    assert entry is not None and entry.actor.username == "people"
+    # Executives never see candidates (403); an application outside the caller's requisitions
+    # and panels is not there (404).
+    fourth = _open_application(req, "Ezra Exec")
+    assert Api("executive").post(f"/applications/{fourth.pk}/close", bad[0][0]).status_code == 403
+    elsewhere = services.requisition_create(
+        actor=SYSTEM,
+        key="W-3",
+        title="Analyst",
+        team=req.team,
+        level="L2",
+        target_start=req.target_start,
+    )
+    outside = _open_application(elsewhere, "Olga Outside")
+    body = {"outcome": "withdrew"}
+    assert api.post(f"/applications/{outside.pk}/close", body).status_code == 404
+    assert Application.objects.get(pk=outside.pk).outcome == "open"
+
+
+def test_offer_versions_acceptance_and_decline() -> None:
+    req = _managers_requisition()
+    app = _open_application(req, "Ofelia Offer")
+    api = Api("people")
+    path = f"/applications/{app.pk}/offers"
+    first = api.post(
+        path,
+        {
+            "salary": "90000",
+            "currency": "eur",
+            "starts_at": "2027-03-01",
+            "sent_at": "2027-01-20T10:00:00Z",
+        },
+    )
+    assert first.status_code == 201, first.content
+    assert [
+        (o["version"], o["status"], o["salary"], o["currency"]) for o in first.json()["offers"]
+    ] == [(1, "extended", "90000.00", "EUR")]
+    # Changed terms: version 2; the extended version 1 is withdrawn when version 2 is sent.
+    second = api.post(path, {"salary": "95000", "currency": "EUR", "sent_at": "2027-01-22T10:00Z"})
+    assert second.status_code == 201, second.content
+    offers = second.json()["offers"]
+    assert [(o["version"], o["status"], o["resolved_at"]) for o in offers] == [
+        (1, "withdrawn", "2027-01-22T10:00:00Z"),
+        (2, "extended", None),
+    ]
+    # Version 1 is resolved already; version 3 does not exist; a negative salary is refused.
+    refused = _errors(api.post(f"{path}/1/resolve", {"status": "accepted"}))
+    assert refused == {("body", "status"): "already resolved"}
+    assert api.post(f"{path}/3/resolve", {"status": "accepted"}).status_code == 404
+    assert list(_errors(api.post(path, {"salary": "-1", "currency": "EUR"}))) == [
+        ("body", "body", "salary")
+    ]
+    assert list(_errors(api.post(f"{path}/2/resolve", {"status": "maybe"}))) == [
+        ("body", "body", "status")
+    ]
+    assert app.offers.count() == 2
+    # The hiring manager sees the application but only recruiting makes offers; an executive
+    # sees no candidate.
+    assert Api("manager").post(path, {"salary": "1", "currency": "EUR"}).status_code == 403
+    assert Api("manager").post(f"{path}/2/resolve", {"status": "accepted"}).status_code == 403
+    assert Api("executive").post(f"{path}/2/resolve", {"status": "accepted"}).status_code == 403
+    assert app.offers.count() == 2
+
+    accepted = api.post(
+        f"{path}/2/resolve", {"status": "accepted", "resolved_at": "2027-01-25T12:00Z"}
+    )
+    assert accepted.status_code == 200, accepted.content
+    data = accepted.json()
+    assert (data["outcome"], data["closed_at"], data["offers"][1]["status"]) == (
+        "hired",
+        "2027-01-25T12:00:00Z",
+        "accepted",
+    )
+    # An accepted offer gets no new version (the application is closed): nothing written.
+    assert _errors(api.post(path, {"salary": "99000", "currency": "EUR"})) == {
+        ("body",): "the application is closed"
+    }
+    assert app.offers.count() == 2
+
+    # Declining closes the application as rejected by the candidate.
+    other = _open_application(req, "Dario Declined")
+    api.post(
+        f"/applications/{other.pk}/offers",
+        {"salary": "80000", "currency": "EUR", "sent_at": "2027-01-20T10:00Z"},
+    )
+    data = api.post(f"/applications/{other.pk}/offers/1/resolve", {"status": "declined"}).json()
+    assert (data["outcome"], data["rejected_by"], data["rejection_reason"]) == (
+        "rejected",
+        "theirs",
+        "declined the offer",
+    )
+
+
+def test_requisition_approvals_by_the_allowed_roles() -> None:
+    req = _managers_requisition()
+    path = "/requisitions/W-1/approvals"
+    # Finance approves the budget; that alone does not approve the requisition.
+    response = Api("finance").post(path, {"note": "within budget"})
+    assert response.status_code == 201, response.content
+    data = response.json()
+    assert (data["requisition"], data["approver"], data["role"], data["approved"]) == (
+        "W-1",
+        "finance",
+        "finance",
+        True,
+    )
+    assert (data["note"], data["requisition_approved"]) == ("within budget", False)
+    # The CTO's approval does; a later refusal undoes it.
+    assert Api("cto").post(path, {}).json()["requisition_approved"] is True
+    refusal = Api("cto").post(path, {"approved": False, "note": "wait for Q3"}).json()
+    assert (refusal["approved"], refusal["requisition_approved"]) == (False, False)
+    assert list(req.approvals.values_list("role", "approved")) == [
+        ("finance", True),
+        ("cto", True),
+        ("cto", False),
+    ]
+    # Opening follows the latest decision: refused, then approved again.
+    people = Api("people")
+    assert (
+        "approval"
+        in _errors(people.patch("/requisitions/W-1", {"status": "open"}))[("body", "status")]
+    )
+    Api("admin").post(path, {"approved": True})
+    assert people.patch("/requisitions/W-1", {"status": "open"}).json()["status"] == "open"
+    # Recruiting, the hiring manager and executives see the requisition but do not decide;
+    # an engineer sees none; a note longer than 300 characters is refused.
+    for role in ("people", "manager", "executive", "engineer"):
+        assert Api(role).post(path, {}).status_code == 403, role
+    assert list(_errors(Api("cto").post(path, {"note": "x" * 301}))) == [("body", "body", "note")]
+    assert Api("cto").post("/requisitions/NOPE/approvals", {}).status_code == 404
+    assert req.approvals.count() == 4
+
+
+def test_sources_and_brand_activities() -> None:
+    from steward.talent.models import BrandActivity, Source
+
+    api = Api("people")
+    team = Person.objects.get(employee_id="E0005").team
+    response = api.post(
+        "/activities",
+        {
+            "title": " Talk: Ledgers at EuroPython ",
+            "kind": "talk",
+            "on": "2026-07-14",
+            "url": "https://ep.example/ledgers",
+            "team": team.slug,
+        },
+    )
+    assert response.status_code == 201, response.content
+    activity = response.json()
+    assert {k: activity[k] for k in ("title", "kind", "on", "team", "sources", "applications")} == {
+        "title": "Talk: Ledgers at EuroPython",
+        "kind": "talk",
+        "on": "2026-07-14",
+        "team": team.slug,
+        "sources": [],
+        "applications": 0,
+    }
+    sources, activities = Source.objects.count(), BrandActivity.objects.count()
+    bad_activities = [
+        ({"title": "T", "kind": "talk", "on": "2026-07-14", "url": "not a url"}, ("body", "url")),
+        ({"title": "T", "kind": "podcast", "on": "2026-07-14"}, ("body", "body", "kind")),
+        ({"title": "T", "kind": "talk", "on": "2026-07-14", "team": "nowhere"}, ("body", "team")),
+        ({"title": " ", "kind": "talk", "on": "2026-07-14"}, ("body", "title")),
+    ]
+    for body, loc in bad_activities:
+        assert list(_errors(api.post("/activities", body))) == [loc], body
+    created = api.post(
+        "/sources", {"name": "EuroPython talk", "kind": "brand", "activity": activity["id"]}
+    )
+    assert created.status_code == 201, created.content
+    assert created.json() == {
+        "name": "EuroPython talk",
+        "kind": "brand",
+        "activity": activity["id"],
+        "activity_title": "Talk: Ledgers at EuroPython",
+        "applications": 0,
+        "hires": 0,
+    }
+    assert _errors(api.post("/sources", {"name": "europython TALK"})) == {
+        ("body", "name"): "this source exists"
+    }
+    assert _errors(api.post("/sources", {"name": "Meetup", "activity": 10**9})) == {
+        ("body", "activity"): f"unknown activity {10**9}"
+    }
+    assert list(_errors(api.post("/sources", {"name": "Meetup", "kind": "billboard"}))) == [
+        ("body", "body", "kind")
+    ]
+    assert (Source.objects.count(), BrandActivity.objects.count()) == (sources + 1, activities)
+
+    # Three applications from the talk, one hired (offer accepted): 3 applications, 1 hire.
+    req = _managers_requisition()
+    talk = Source.objects.get(name="EuroPython talk")
+    for i, name in enumerate(("Ana", "Ben", "Cai")):
+        cand = services.candidate_create(actor=SYSTEM, name=name)
+        app = services.application_create(
+            actor=SYSTEM, candidate=cand, requisition=req, source=talk
+        )
+        if i == 0:
+            offer = services.offer_make(
+                actor=SYSTEM, application=app, salary=None, sent_at=date(2027, 1, 5)
+            )
+            services.offer_resolve(actor=SYSTEM, offer=offer, status="accepted")
+    listed = api.get("/sources?limit=1000").json()
+    row = next(s for s in listed["items"] if s["name"] == "EuroPython talk")
+    assert (row["applications"], row["hires"], listed["count"]) == (3, 1, sources + 1)
+    listed = api.get("/activities?limit=1000").json()
+    row = next(a for a in listed["items"] if a["id"] == activity["id"])
+    assert (row["sources"], row["applications"], row["hires"]) == (["EuroPython talk"], 3, 1)
+    assert listed["count"] == activities
+    # Recruiting only, as the Employer brand page.
+    for role in ("manager", "executive", "engineer"):
+        assert Api(role).get("/sources").status_code == 403, role
+        assert Api(role).get("/activities").status_code == 403, role
+        assert Api(role).post("/sources", {"name": "X"}).status_code == 403, role
+    assert Source.objects.count() == sources + 1

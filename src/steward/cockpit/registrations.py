@@ -50,3 +50,9 @@ def register() -> None:
         "finding_rule",
     )
     reports.register()
+    # Talent's interview kits per level take what growth's ladder expects at the level; the two
+    # apps share a floor (neither imports the other), so a face hands one to the other.
+    from steward.growth import selectors as growth
+    from steward.talent import kits
+
+    kits.register_level_expectations(growth.ladder_level_expectations)

@@ -5,6 +5,7 @@ to onsite) where women pass less often — the drop-out the diversity funnel sho
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -60,6 +61,17 @@ ACTIVITIES = {
 PASS = {"Applied": 0.45, "Screen": 0.6, "Technical interview": 0.5, "Onsite": 0.45, "Offer": 0.8}
 # The drop-out the diversity funnel shows: women pass the technical interview less often.
 PASS_WOMEN_TECH = 0.22
+# Self-identified ethnicity (per 100 candidates; "" = not answered). Small groups make the
+# diversity funnel hide counts at the later stages.
+ETHNICITIES = [
+    ("White", 48),
+    ("Asian", 20),
+    ("Black", 10),
+    ("Hispanic or Latino", 9),
+    ("Middle Eastern or North African", 4),
+    ("Two or more", 3),
+    ("", 6),
+]
 REJECTIONS = ["Not enough experience", "Skills mismatch", "Salary expectations", "Position filled"]
 
 
@@ -198,6 +210,9 @@ def step_talent(ctx: DemoContext) -> None:
         )
 
     genders = ["woman"] * 36 + ["man"] * 52 + ["non-binary"] * 2 + [""] * 10
+    # Ethnicity from a generator of its own, so the rest of the demo draws what it always drew.
+    ethnic_rng = random.Random(13)
+    ethnicities = [e for e, n in ETHNICITIES for _ in range(n)]
     counter = [0]
 
     def candidate() -> Candidate:
@@ -220,8 +235,11 @@ def step_talent(ctx: DemoContext) -> None:
         for _ in range(count):
             cand = candidate()
             gender = rng.choice(genders)
-            if gender:
-                talent.self_identify(actor=SYSTEM, candidate=cand, gender=gender)
+            ethnicity = ethnic_rng.choice(ethnicities)
+            if gender or ethnicity:
+                talent.self_identify(
+                    actor=SYSTEM, candidate=cand, gender=gender, ethnicity=ethnicity
+                )
             if fill:
                 applied = opened + timedelta(days=rng.randrange(0, window))
             else:

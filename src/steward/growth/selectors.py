@@ -211,6 +211,44 @@ def level_list(*, actor: Any) -> QuerySet[Any]:
     )
 
 
+def ladder_level_expectations(actor: Any, level: str) -> dict[str, Any] | None:
+    """What the ladder expects at the level whose key is `level` (ignoring case; the first by
+    framework, track and rank when several tracks have it), with the criteria at the level
+    below in its track, as plain data (talent's interview kits take it, wired by a face: the
+    two apps share a floor). None when no level has that key."""
+    found = level_list(actor=actor).filter(key__iexact=level.strip()).first()
+    if found is None:
+        return None
+    below = (
+        policy.visible(actor, "growth.LadderLevel")
+        .filter(track=found.track, rank__lt=found.rank)
+        .order_by("-rank")
+        .first()
+    )
+    expectations = policy.visible(actor, "growth.Expectation").select_related("competency")
+    at_level = expectations.filter(level=found).order_by("competency__position", "competency__key")
+    under = {}
+    if below is not None:
+        under = {e.competency_id: list(e.criteria) for e in expectations.filter(level=below)}
+    return {
+        "key": found.key,
+        "title": found.title,
+        "rank": found.rank,
+        "track": found.track.title or found.track.key,
+        "has_below": below is not None,
+        "expectations": [
+            {
+                "competency": e.competency.name,
+                "category": e.competency.category,
+                "criteria": [str(c) for c in e.criteria],
+                "examples": [str(x) for x in e.examples],
+                "below": under.get(e.competency_id),
+            }
+            for e in at_level
+        ],
+    }
+
+
 def competency_list(*, actor: Any) -> QuerySet[Any]:
     """Every competency (for pickers)."""
     return policy.visible(actor, "growth.Competency").select_related("framework")

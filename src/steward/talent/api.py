@@ -1,33 +1,45 @@
 """The talent API under /api/v1/talent: requisitions, candidates, applications, the funnel and
-the diversity aggregates. Rows the caller may not see are 404; fields absent.
+the diversity aggregates, sources and employer-brand activities. Rows the caller may not see
+are 404; fields absent.
 
-Writes (requisitions, candidates, applications, stage moves, scorecards) call the services the
-pages call, as the caller (`core.api_writes`): 422 with the field at fault and nothing written,
-403 for a change the caller may not make."""
+Writes (requisitions and their approvals, candidates, applications, stage moves, closing,
+offers, scorecards, sources, activities) call the services the pages' forms call, as the caller
+(`core.api_writes`): 422 with the field at fault and nothing written, 403 for a change the
+caller may not make."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
 from ninja import Router
+from ninja.errors import ValidationError as NinjaValidationError
 
 from steward.core.api_writes import body_error, require, service_call
 from steward.core.pagination import paginate
 from steward.core.periods import EARLIEST, LATEST, parse_period
 from steward.talent import rules, selectors, services
-from steward.talent.models import Application, Requisition, Scorecard, Source
+from steward.talent.models import Application, Offer, Requisition, Scorecard, Source
 from steward.talent.schemas import (
+    ActivityIn,
+    ActivityOut,
+    ActivityPage,
+    ApplicationCloseIn,
     ApplicationIn,
     ApplicationOut,
     ApplicationPage,
+    ApprovalIn,
+    ApprovalOut,
     CandidateIn,
     CandidateOut,
     DiversityOut,
     FunnelApplicationsOut,
     FunnelOut,
+    OfferIn,
+    OfferResolveIn,
     RequisitionDetailOut,
     RequisitionIn,
     RequisitionOut,
@@ -35,6 +47,9 @@ from steward.talent.schemas import (
     RequisitionPatch,
     ScorecardIn,
     ScorecardOut,
+    SourceIn,
+    SourceOut,
+    SourcePage,
     StageMoveIn,
 )
 
@@ -198,11 +213,14 @@ def funnel_applications(
     by_alias=True,
     url_name="talent_diversity",
 )
-def diversity(request: HttpRequest) -> dict[str, Any]:
-    """The funnel by self-identified group, under the small-group rule."""
+def diversity(
+    request: HttpRequest, attribute: Literal["gender", "ethnicity"] = "gender"
+) -> dict[str, Any]:
+    """The funnel by self-identified gender or ethnicity (`?attribute=`) over `?from=&to=`,
+    under the small-group rule with complementary suppression."""
     _require(rules.may_see_diversity(request.user))
     start, end = parse_period(request.GET.get("from"), request.GET.get("to"), default_days=365)
-    return selectors.diversity_funnel(actor=request.user, start=start, end=end)
+    return selectors.diversity_funnel(actor=request.user, start=start, end=end, attribute=attribute)
 
 
 # --- writes -----------------------------------------------------------------------------------
@@ -425,3 +443,222 @@ def scorecards_submit(request: HttpRequest, scorecard_id: int, body: ScorecardIn
             key_take_aways=body.key_take_aways,
         )
     return selectors.scorecard_dict(card)
+
+
+# --- closing, offers, approvals, sources, activities: one shape ------------------------------
+
+T = TypeVar("T")
+
+
+def _write(
+    request: HttpRequest,
+    action: Callable[[], T],
+    render: Callable[[T], dict[str, Any]],
+    *,
+    status: int = 201,
+    fields: dict[str, str] | None = None,
+) -> tuple[int, dict[str, Any]]:
+    """The shape the writes below share: `action` (the service the page's form calls) runs in
+    one transaction audited as the caller — a service's refusal is a 422 naming the body's
+    field (`fields` renames the service's argument to it: `at` → `closed_at`) or a 403, and
+    nothing is written —; the answer is `render` of what was stored."""
+    try:
+        with service_call(request):
+            result = action()
+    except NinjaValidationError as exc:
+        for error in exc.errors:
+            loc = list(error.get("loc") or [])
+            if len(loc) == 2 and fields and loc[1] in fields:
+                error["loc"] = [loc[0], fields[loc[1]]]
+        raise
+    return status, render(result)
+
+
+def _visible_application(request: HttpRequest, application_id: int) -> Application:
+    """The application if the caller may see it (403 for a role that sees no candidate, 404
+    for one outside the caller's requisitions and panels)."""
+    require(rules.may_see_candidates(request.user))
+    app = selectors.application_get(actor=request.user, pk=application_id)
+    if app is None:
+        raise Http404("no such application")
+    return app
+
+
+@router.post(
+    "/applications/{application_id}/close",
+    response={200: ApplicationOut},
+    exclude_unset=True,
+    url_name="talent_applications_close",
+)
+def applications_close(
+    request: HttpRequest, application_id: int, body: ApplicationCloseIn
+) -> tuple[int, dict[str, Any]]:
+    """Close an open application: rejected with a reason (ours or theirs) or withdrew (the
+    requisition's hiring team). A hire is recorded by accepting the offer."""
+    app = _visible_application(request, application_id)
+    _within_range(body.closed_at, "closed_at")
+    return _write(
+        request,
+        lambda: services.application_close(
+            actor=request.user,
+            application=app,
+            outcome=body.outcome,
+            reason=body.reason,
+            rejected_by=body.rejected_by or "",
+            at=body.closed_at,
+        ),
+        lambda a: _application_out(request, a.pk),
+        status=200,
+        fields={"at": "closed_at"},
+    )
+
+
+@router.post(
+    "/applications/{application_id}/offers",
+    response={201: ApplicationOut},
+    exclude_unset=True,
+    url_name="talent_offers_create",
+)
+def offers_create(
+    request: HttpRequest, application_id: int, body: OfferIn
+) -> tuple[int, dict[str, Any]]:
+    """A new version of the application's offer (recruiting); an extended earlier version is
+    withdrawn. The answer is the application with every version."""
+    app = _visible_application(request, application_id)
+    require(rules.may_recruit(request.user))
+    _within_range(body.starts_at, "starts_at")
+    _within_range(body.sent_at, "sent_at")
+    return _write(
+        request,
+        lambda: services.offer_make(
+            actor=request.user,
+            application=app,
+            salary=body.salary,
+            currency=body.currency.strip(),
+            starts_at=body.starts_at,
+            sent_at=body.sent_at,
+        ),
+        lambda offer: _application_out(request, offer.application_id),
+    )
+
+
+@router.post(
+    "/applications/{application_id}/offers/{version}/resolve",
+    response={200: ApplicationOut},
+    exclude_unset=True,
+    url_name="talent_offers_resolve",
+)
+def offers_resolve(
+    request: HttpRequest, application_id: int, version: int, body: OfferResolveIn
+) -> tuple[int, dict[str, Any]]:
+    """The candidate accepts or declines the latest version of the offer (or we withdraw it):
+    accepting closes the application as hired, declining as rejected (theirs). Recruiting."""
+    app = _visible_application(request, application_id)
+    require(rules.may_recruit(request.user))
+    offer = Offer.objects.filter(application=app, version=version).first()
+    if offer is None:
+        raise Http404("no such offer version")
+    _within_range(body.resolved_at, "resolved_at")
+    return _write(
+        request,
+        lambda: services.offer_resolve(
+            actor=request.user, offer=offer, status=body.status, at=body.resolved_at
+        ),
+        lambda o: _application_out(request, o.application_id),
+        status=200,
+        fields={"at": "resolved_at"},
+    )
+
+
+@router.post(
+    "/requisitions/{key}/approvals",
+    response={201: ApprovalOut},
+    url_name="talent_requisitions_approve",
+)
+def requisitions_approve(
+    request: HttpRequest, key: str, body: ApprovalIn
+) -> tuple[int, dict[str, Any]]:
+    """The caller approves or refuses the requisition (the CTO, finance, admins); opening it
+    needs the CTO's (or an admin's) approval as the latest such decision."""
+    require(rules.may_see_hiring(request.user))
+    req = selectors.requisition_get(actor=request.user, key=key)
+    if req is None:
+        raise Http404("no such requisition")
+    require(rules.may_approve(request.user))
+    return _write(
+        request,
+        lambda: services.approval_record(
+            actor=request.user, requisition=req, approved=body.approved, note=body.note
+        ),
+        selectors.approval_dict,
+    )
+
+
+@router.get("/sources", response=SourcePage, url_name="talent_sources_list")
+def sources_list(
+    request: HttpRequest, limit: int | None = None, offset: int | None = None
+) -> dict[str, Any]:
+    """Sources of applications with their activity, applications and hires (recruiting, as
+    the Employer brand page)."""
+    require(rules.may_recruit(request.user))
+    return paginate(
+        selectors.source_rows(actor=request.user).order_by("name"),
+        limit=limit,
+        offset=offset,
+        render=selectors.source_dict,
+    )
+
+
+@router.post("/sources", response={201: SourceOut}, url_name="talent_sources_create")
+def sources_create(request: HttpRequest, body: SourceIn) -> tuple[int, dict[str, Any]]:
+    """A new source (recruiting); `activity` links it to an employer-brand activity."""
+    require(rules.may_recruit(request.user))
+    activity = None
+    if body.activity is not None:
+        activity = selectors.activity_rows(actor=request.user).filter(pk=body.activity).first()
+        if activity is None:
+            raise body_error("activity", f"unknown activity {body.activity}")
+    return _write(
+        request,
+        lambda: services.source_create(
+            actor=request.user, name=body.name, kind=body.kind, activity=activity
+        ),
+        selectors.source_dict,
+    )
+
+
+@router.get("/activities", response=ActivityPage, url_name="talent_activities_list")
+def activities_list(
+    request: HttpRequest, limit: int | None = None, offset: int | None = None
+) -> dict[str, Any]:
+    """Employer-brand activities, newest first, with their sources and the applications and
+    hires those brought (recruiting, as the Employer brand page)."""
+    require(rules.may_recruit(request.user))
+    counts = {r["activity"].pk: r for r in selectors.brand_report(actor=request.user)}
+    return paginate(
+        selectors.activity_rows(actor=request.user),
+        limit=limit,
+        offset=offset,
+        render=lambda a: selectors.activity_dict(a, counts.get(a.pk)),
+    )
+
+
+@router.post("/activities", response={201: ActivityOut}, url_name="talent_activities_create")
+def activities_create(request: HttpRequest, body: ActivityIn) -> tuple[int, dict[str, Any]]:
+    """A new employer-brand activity (recruiting)."""
+    from steward.org import selectors as org
+
+    require(rules.may_recruit(request.user))
+    _within_range(body.on, "on")
+    values = body.model_dump(exclude={"team"})
+    values["url"] = values["url"].strip()
+    values["repository"] = values["repository"].strip()
+    if body.team:
+        values["team"] = org.team_get(actor=request.user, slug=body.team)
+        if values["team"] is None:
+            raise body_error("team", f"unknown team {body.team!r}")
+    return _write(
+        request,
+        lambda: services.activity_create(actor=request.user, **values),
+        lambda a: selectors.activity_dict(a),
+    )

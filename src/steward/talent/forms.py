@@ -238,6 +238,8 @@ class ScorecardForm(ServiceForm):
     """The interviewer's scorecard: a rating with written evidence per attribute, and an
     overall recommendation (no neutral)."""
 
+    MAX_ATTRIBUTES = 16
+
     RATINGS = [
         ("", "—"),
         ("1", "Definitely not"),
@@ -260,12 +262,17 @@ class ScorecardForm(ServiceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         card: Scorecard = self.instance
-        self.attributes = [c["name"] for c in (card.kit.competencies if card.kit else [])][:8]
+        kit = list(card.kit.competencies if card.kit else [])[: self.MAX_ATTRIBUTES]
+        self.attributes = [c["name"] for c in kit]
+        focus = {c["name"] for c in kit if c.get("focus")}
         if not self.attributes:
             self.attributes = ["Technical skills", "Communication", "Collaboration"]
         for i, name in enumerate(self.attributes):
             self.fields[f"rating_{i}"] = forms.ChoiceField(
-                choices=self.RATINGS, required=False, label=f"{name}: rating"
+                choices=self.RATINGS,
+                required=False,
+                label=f"{name}: rating",
+                help_text="a focus of this level: it counts twice" if name in focus else "",
             )
             self.fields[f"evidence_{i}"] = forms.CharField(
                 required=False,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from ninja import Field, Schema
 
@@ -327,7 +328,9 @@ class ScorecardRatingOut(Schema):
 
 
 class ScorecardOut(Schema):
-    """A scorecard in FORMATS.md 5.1 vocabulary (`overall` 1, 2, 4, 5 or null: no decision)."""
+    """A scorecard in FORMATS.md 5.1 vocabulary (`overall` 1, 2, 4, 5 or null: no decision);
+    `weighted_rating` the mean attribute rating weighted by the interview kit (an attribute the
+    level focuses on counts twice; null: nothing rated)."""
 
     id: int
     application_id: int
@@ -340,3 +343,125 @@ class ScorecardOut(Schema):
     overall_recommendation: str
     attributes: list[ScorecardRatingOut]
     key_take_aways: str
+    weighted_rating: Number | None = None
+
+
+class ApplicationCloseIn(Schema):
+    """Close an application: `rejected` (with a `reason`; `rejected_by` ours — we rejected —
+    or theirs — the candidate declined —, default ours) or `withdrew` (the candidate's
+    decision: theirs). A hire is recorded by accepting the offer. `closed_at` default now; not
+    before the last stage move."""
+
+    outcome: Literal["rejected", "withdrew"]
+    reason: str = ""
+    rejected_by: Literal["ours", "theirs"] | None = None
+    closed_at: datetime | None = None
+
+
+class OfferIn(Schema):
+    """A new version of the application's offer (the first, or changed terms; an extended
+    earlier version is withdrawn). Extended at `sent_at`; without it a draft."""
+
+    salary: Decimal | None = Field(None, ge=0)
+    currency: str = ""
+    starts_at: date | None = None
+    sent_at: datetime | None = None
+
+
+class OfferResolveIn(Schema):
+    """The latest version of the offer is `accepted` (the application closes as hired),
+    `declined` (closes as rejected, theirs) or `withdrawn` (by us), at `resolved_at` (default
+    now)."""
+
+    status: Literal["accepted", "declined", "withdrawn"]
+    resolved_at: datetime | None = None
+
+
+class ApprovalIn(Schema):
+    """The caller approves (`approved` true) or refuses (false) the requisition."""
+
+    approved: bool = True
+    note: str = Field("", max_length=300)
+
+
+class ApprovalOut(Schema):
+    """One decision on a requisition; `requisition_approved` whether the requisition is
+    approved now (the latest decision of the CTO or an admin approves it)."""
+
+    requisition: str
+    approver: str | None
+    role: str
+    approved: bool
+    note: str
+    decided_at: datetime
+    requisition_approved: bool
+
+
+SourceKindName = Literal[
+    "job_board", "career_site", "referral", "agency", "sourcing", "brand", "other"
+]
+ActivityKindName = Literal["talk", "post", "event", "open_source"]
+
+
+class SourceIn(Schema):
+    """A new source of applications; a brand source names the activity behind it (`activity`
+    the activity's id)."""
+
+    name: str = Field(..., max_length=100)
+    kind: SourceKindName = "other"
+    activity: int | None = None
+
+
+class SourceOut(Schema):
+    """A source with the applications from it and the hires among them (all time)."""
+
+    name: str
+    kind: str
+    activity: int | None
+    activity_title: str | None
+    applications: int
+    hires: int
+
+
+class SourcePage(Schema):
+    """One page of sources and the total count."""
+
+    items: list[SourceOut]
+    count: int
+
+
+class ActivityIn(Schema):
+    """A new employer-brand activity (`team` a team slug, `repository` the name of an ingested
+    repository for an open-source contribution). Link it to sources with `POST /sources`
+    (`activity`)."""
+
+    title: str = Field(..., max_length=200)
+    kind: ActivityKindName
+    on: date
+    url: str = ""
+    team: str | None = None
+    repository: str = Field("", max_length=200)
+    description: str = ""
+
+
+class ActivityOut(Schema):
+    """An employer-brand activity with its sources and their applications and hires."""
+
+    id: int
+    title: str
+    kind: str
+    on: date
+    url: str | None
+    team: str | None
+    repository: str | None
+    description: str
+    sources: list[str]
+    applications: int
+    hires: int
+
+
+class ActivityPage(Schema):
+    """One page of employer-brand activities and the total count."""
+
+    items: list[ActivityOut]
+    count: int

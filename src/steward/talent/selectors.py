@@ -10,12 +10,12 @@ from statistics import median
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from steward.core import disclosure, policy
 from steward.core.periods import quarter_of
 from steward.core.registry import Finding
-from steward.talent import funnel, rules
+from steward.talent import funnel, kits, rules
 from steward.talent.models import (
     Application,
     BrandActivity,
@@ -216,12 +216,23 @@ def application_get(*, actor: Actor, pk: int) -> Application | None:
     return application_list(actor=actor).filter(pk=pk).first()
 
 
+# The self-identified attributes the diversity funnel breaks down by.
+DIVERSITY_ATTRIBUTES = ("gender", "ethnicity")
+
+
+def group_label(value: str) -> str:
+    """A self-identified answer as its group: spaces collapsed, lower case (so "Woman" and
+    "woman " are one group); blank: "not disclosed"."""
+    return " ".join(value.split()).lower() or "not disclosed"
+
+
 def _records(
-    applications: QuerySet[Application], with_groups: bool = False
+    applications: QuerySet[Application], with_groups: bool | str = False
 ) -> list[funnel.AppRecord]:
     """The funnel's records of `applications`, read as plain rows (no model instances): the
     applications with their requisition and source, then their stage moves and the latest
-    version of their offers, three queries in all (four `with_groups`)."""
+    version of their offers, three queries in all (four `with_groups`: the self-identified
+    group, by gender — or by the attribute `with_groups` names)."""
     ids = applications.values("pk")
     moves: dict[int, list[tuple[str, Any]]] = defaultdict(list)
     for app_id, stage, entered_at in (
@@ -239,9 +250,12 @@ def _records(
         offers[app_id] = funnel.OfferRecord(status, sent_at, resolved_at)  # the latest wins
     groups: dict[int, str] = {}
     if with_groups:
+        attribute = with_groups if isinstance(with_groups, str) else "gender"
+        if attribute not in DIVERSITY_ATTRIBUTES:
+            raise ValueError(f"attribute {attribute!r}")
         groups = {
-            cid: gender or "not disclosed"
-            for cid, gender in SelfIdentification.objects.values_list("candidate_id", "gender")
+            cid: group_label(value)
+            for cid, value in SelfIdentification.objects.values_list("candidate_id", attribute)
         }
     rows = applications.values_list(
         "pk",
@@ -455,7 +469,7 @@ def debrief(*, actor: Actor, application: Application) -> dict[str, Any]:
     cards = list(
         policy.visible(actor, "talent.scorecard")
         .filter(application=application)
-        .select_related("interviewer")
+        .select_related("interviewer", "kit")
     )
     mine = [c for c in cards if c.interviewer_id == getattr(actor, "pk", None)]
     pending_own = any(c.submitted_at is None for c in mine)
@@ -486,6 +500,10 @@ def scorecard_dict(card: Scorecard) -> dict[str, Any]:
             {**r, "rating_name": RATING_NAMES.get(r.get("rating"))} for r in card.ratings
         ],
         "key_take_aways": card.key_take_aways,
+        # The mean rating weighted by the kit (focus attributes of the level count double).
+        "weighted_rating": kits.weighted_rating(
+            card.ratings, card.kit.competencies if card.kit else []
+        ),
     }
 
 
@@ -531,18 +549,29 @@ def interviewer_calibration(*, actor: Actor) -> list[dict[str, Any]]:
 # --- diversity ------------------------------------------------------------------------------
 
 
-def diversity_funnel(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
-    """The funnel by self-identified gender, for applications created in `[start, end)`:
-    per stage the number of people of each group who reached it. A count of fewer than the
-    threshold is hidden, and the next-smallest of its stage with it (complementary suppression,
-    core.disclosure), so no hidden count follows from the stage total."""
+def diversity_funnel(
+    *, actor: Actor, start: date, end: date, attribute: str = "gender"
+) -> dict[str, Any]:
+    """The funnel by self-identified gender (or ethnicity), for applications created in
+    `[start, end)`: per stage the number of people of each group who reached it. A count of
+    fewer than the threshold is hidden, and the next-smallest of its stage with it
+    (complementary suppression, core.disclosure), so no hidden count follows from the stage
+    total. Every breakdown counts the same people per stage (those without an answer are "not
+    disclosed"), so the totals of one breakdown tell nothing about another's hidden cells."""
     if not rules.may_see_diversity(actor):
         from django.core.exceptions import PermissionDenied
 
         raise PermissionDenied("diversity aggregates are for recruiting, the CTO and executives")
+    if attribute not in DIVERSITY_ATTRIBUTES:
+        from steward.core.errors import InvalidFields
+
+        raise InvalidFields(
+            f"attribute {attribute!r}",
+            fields={"attribute": [f"one of {', '.join(DIVERSITY_ATTRIBUTES)}"]},
+        )
     records = _records(
         Application.objects.filter(requisition__in=requisition_list(actor=actor)),
-        with_groups=True,
+        with_groups=attribute,
     )
     table = funnel.reached_by_group(records, start, end)
     groups = sorted({g for row in table.values() for g in row})
@@ -573,7 +602,7 @@ def diversity_funnel(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     return {
         "from": start.isoformat(),
         "to": end.isoformat(),
-        "attribute": "gender",
+        "attribute": attribute,
         "min_group_size": threshold,
         "groups": groups,
         "stages": rows,
@@ -588,9 +617,84 @@ def source_list(*, actor: Actor) -> QuerySet[Source]:
     return policy.visible(actor, "talent.source").select_related("activity")
 
 
+def source_rows(*, actor: Actor) -> QuerySet[Source]:
+    """Sources with `application_count` and `hire_count` (all applications, all time)."""
+    return source_list(actor=actor).annotate(
+        application_count=Count("applications", distinct=True),
+        hire_count=Count(
+            "applications", filter=Q(applications__outcome=Outcome.HIRED), distinct=True
+        ),
+    )
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    """The API form of a source (from `source_rows`, or counted here)."""
+    apps = getattr(source, "application_count", None)
+    hires = getattr(source, "hire_count", None)
+    if apps is None or hires is None:
+        apps = source.applications.count()
+        hires = source.applications.filter(outcome=Outcome.HIRED).count()
+    return {
+        "name": source.name,
+        "kind": source.kind,
+        "activity": source.activity_id,
+        "activity_title": source.activity.title if source.activity else None,
+        "applications": apps,
+        "hires": hires,
+    }
+
+
+def activity_rows(*, actor: Actor) -> QuerySet[BrandActivity]:
+    """Employer-brand activities with their team and sources."""
+    return (
+        policy.visible(actor, "talent.brandactivity")
+        .select_related("team")
+        .prefetch_related("sources")
+    )
+
+
+def activity_dict(activity: BrandActivity, counts: dict[str, int] | None = None) -> dict[str, Any]:
+    """The API form of an activity: its sources and their applications and hires."""
+    if counts is None:
+        outcomes = list(
+            Application.objects.filter(source__activity=activity).values_list("outcome", flat=True)
+        )
+        counts = {
+            "applications": len(outcomes),
+            "hires": sum(1 for o in outcomes if o == Outcome.HIRED),
+        }
+    return {
+        "id": activity.pk,
+        "title": activity.title,
+        "kind": activity.kind,
+        "on": activity.on,
+        "url": activity.url or None,
+        "team": activity.team.slug if activity.team else None,
+        "repository": activity.repository or None,
+        "description": activity.description,
+        "sources": [s.name for s in activity.sources.all()],
+        "applications": counts["applications"],
+        "hires": counts["hires"],
+    }
+
+
+def approval_dict(approval: Any) -> dict[str, Any]:
+    """The API form of a decision on a requisition, and whether it is approved now."""
+    req = approval.requisition
+    return {
+        "requisition": req.key,
+        "approver": approval.approver.username if approval.approver else None,
+        "role": approval.role,
+        "approved": approval.approved,
+        "note": approval.note,
+        "decided_at": approval.decided_at,
+        "requisition_approved": req_approved(req),
+    }
+
+
 def brand_report(*, actor: Actor) -> list[dict[str, Any]]:
     """Each employer-brand activity with the applications and hires of its sources."""
-    activities = list(policy.visible(actor, "talent.brandactivity").select_related("team"))
+    activities = list(activity_rows(actor=actor))
     counts: dict[int, dict[str, int]] = defaultdict(lambda: {"applications": 0, "hires": 0})
     for activity_id, outcome in Application.objects.filter(
         source__activity__isnull=False

@@ -616,7 +616,11 @@ def competencies_from_role(sections: list[dict[str, Any]]) -> list[dict[str, Any
 @transaction.atomic
 def kit_build(*, actor: Any, role: Any, level: str = "", title: str = "") -> InterviewKit:
     """The interview kit of a role and level, built from the role description's competencies
-    (re-building replaces the competencies, keeping the kit)."""
+    and what the career ladder expects at the level, weighted towards what the level asks
+    beyond the level below (`talent.kits`); re-building replaces the competencies, keeping the
+    kit."""
+    from steward.talent import kits
+
     _require_recruiter(actor)
     competencies = competencies_from_role(list(role.sections or []))
     if not competencies:
@@ -628,7 +632,7 @@ def kit_build(*, actor: Any, role: Any, level: str = "", title: str = "") -> Int
         role=role, level=level
     )
     kit.title = title.strip() or f"{role.title}{f' ({level})' if level else ''}"
-    kit.competencies = competencies
+    kit.competencies = kits.competencies(competencies, kits.ladder_level(actor, level))
     return _save(kit)  # type: ignore[no-any-return]
 
 

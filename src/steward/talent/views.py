@@ -506,11 +506,20 @@ def funnel_applications(request: HttpRequest) -> HttpResponse:
 
 
 def diversity(request: HttpRequest) -> HttpResponse:
-    """The funnel by self-identified group, aggregates under the small-group rule only."""
+    """The funnel by self-identified gender or ethnicity (`?attribute=`), aggregates under the
+    small-group rule only."""
     require(rules.may_see_diversity(request.user))
     start, end = _period(request)
-    data = selectors.diversity_funnel(actor=request.user, start=start, end=end)
-    return render(request, "talent/diversity.html", {"data": data, "start": start, "end": end})
+    attribute = request.GET.get("attribute") or "gender"
+    if attribute not in selectors.DIVERSITY_ATTRIBUTES:
+        attribute = "gender"
+    data = selectors.diversity_funnel(actor=request.user, start=start, end=end, attribute=attribute)
+    tabs = [
+        (name, f"?attribute={name}&from={start.isoformat()}&to={end.isoformat()}")
+        for name in selectors.DIVERSITY_ATTRIBUTES
+    ]
+    context = {"data": data, "start": start, "end": end, "attribute": attribute, "tabs": tabs}
+    return render(request, "talent/diversity.html", context)
 
 
 def brand(request: HttpRequest) -> HttpResponse:
