@@ -456,12 +456,21 @@ def test_strategy_initiatives_ideas_and_actions(cto: Any, engineer: Any, server:
 
     page = engineer
     _refused(page, server, "/strategy/initiatives/new/", hidden_on="/strategy/initiatives/")
-    _refused(page, server, "/strategy/initiatives/BRW-1/edit/", hidden_on="/strategy/initiatives/BRW-1/")
-    _refused(page, server, "/strategy/initiatives/BRW-1/decisions/", hidden_on="/strategy/initiatives/BRW-1/")
+    _refused(
+        page, server, "/strategy/initiatives/BRW-1/edit/", hidden_on="/strategy/initiatives/BRW-1/"
+    )
+    _refused(
+        page,
+        server,
+        "/strategy/initiatives/BRW-1/decisions/",
+        hidden_on="/strategy/initiatives/BRW-1/",
+    )
     _refused(page, server, "/strategy/innovation/ideas/new/", hidden_on="/strategy/innovation/")
     _refused(page, server, "/strategy/innovation/actions/new/", hidden_on="/strategy/innovation/")
     _refused(page, server, "/strategy/innovation/ideas/1/edit/", hidden_on="/strategy/innovation/")
-    _refused(page, server, "/strategy/innovation/actions/1/edit/", hidden_on="/strategy/innovation/")
+    _refused(
+        page, server, "/strategy/innovation/actions/1/edit/", hidden_on="/strategy/innovation/"
+    )
 
 
 # --- architecture ----------------------------------------------------------------------------
@@ -556,10 +565,16 @@ def test_architecture_decisions_radar_catalog_and_debt(
     assert "planned" in _save(page, server, item).lower()
 
     page = engineer
-    _refused(page, server, "/architecture/decisions/1/edit/", hidden_on="/architecture/decisions/1/")
+    _refused(
+        page, server, "/architecture/decisions/1/edit/", hidden_on="/architecture/decisions/1/"
+    )
     _refused(page, server, "/architecture/radar/new/", hidden_on="/architecture/radar/")
-    _refused(page, server, "/architecture/radar/python/edit/", hidden_on="/architecture/radar/python/")
-    _refused(page, server, "/architecture/radar/python/move/", hidden_on="/architecture/radar/python/")
+    _refused(
+        page, server, "/architecture/radar/python/edit/", hidden_on="/architecture/radar/python/"
+    )
+    _refused(
+        page, server, "/architecture/radar/python/move/", hidden_on="/architecture/radar/python/"
+    )
     _refused(page, server, f"{setup}quadrants/new/", hidden_on=setup)
     _refused(page, server, f"{setup}rings/new/", hidden_on=setup)
     _refused(page, server, "/architecture/catalog/new/", hidden_on="/architecture/catalog/")
@@ -612,7 +627,9 @@ def test_growth_one_on_ones_levels_plans_and_goals(cto: Any, engineer: Any, serv
     _open(page, server, check_in, via="")
     _fill(page, {"progress": "40", "note": "Two of five apps"})
     _save(page, server, person)
-    assert "40" in page.locator("main li, main tr", has_text="Demo the form tests").last.inner_text()
+    assert (
+        "40" in page.locator("main li, main tr", has_text="Demo the form tests").last.inner_text()
+    )
     # A goal under an objective, then its progress.
     _open(page, server, "/growth/objective-goals/new/", via="/growth/objective-goals/")
     _fill(
@@ -692,7 +709,12 @@ def test_growth_promotions_onboarding_coaching_training_surveys(
     _open(page, server, "/growth/courses/new/", via="")
     _fill(
         page,
-        {"title": "Playwright in practice", "key": "playwright-practice", "hours": "6", "cost": "400"},
+        {
+            "title": "Playwright in practice",
+            "key": "playwright-practice",
+            "hours": "6",
+            "cost": "400",
+        },
     )
     assert "Playwright in practice" in _save(page, server, "/growth/coaching/")
     _open(page, server, "/growth/courses/playwright-practice/edit/", via="")
@@ -729,10 +751,17 @@ def test_growth_promotions_onboarding_coaching_training_surveys(
     _refused(page, server, "/growth/onboarding/new/", hidden_on="/growth/onboarding/")
     _refused(page, server, "/growth/onboarding/templates/new/", hidden_on="/growth/onboarding/")
     _refused(page, server, "/growth/courses/new/", hidden_on="/growth/coaching/")
-    _refused(page, server, "/growth/courses/playwright-practice/edit/", hidden_on="/growth/coaching/")
+    _refused(
+        page, server, "/growth/courses/playwright-practice/edit/", hidden_on="/growth/coaching/"
+    )
     _refused(page, server, "/growth/training/budgets/new/", hidden_on="/growth/coaching/")
     _refused(page, server, "/growth/engagement/surveys/new/", hidden_on="/growth/engagement/")
-    _refused(page, server, "/growth/engagement/surveys/browser-pulse/edit/", hidden_on="/growth/engagement/")
+    _refused(
+        page,
+        server,
+        "/growth/engagement/surveys/browser-pulse/edit/",
+        hidden_on="/growth/engagement/",
+    )
 
 
 # --- work tracking and the cockpit ------------------------------------------------------------
@@ -759,7 +788,11 @@ def test_investment_rules_and_the_vision(cto: Any, engineer: Any, server: str) -
     # The technology vision (its own form).
     vision_form = "main form.card"  # the vision's own form (not a ServiceForm)
     _open(page, server, "/cockpit/vision/edit/", via="/cockpit/vision/")
-    _fill(page, {"text": "Every form **tested in a browser**.", "objectives": ["1", "4"]}, form=vision_form)
+    _fill(
+        page,
+        {"text": "Every form **tested in a browser**.", "objectives": ["1", "4"]},
+        form=vision_form,
+    )
     text = _save(page, server, "/cockpit/vision/", form=vision_form)
     assert "Every form tested in a browser." in text
     assert "Make teams self-sufficient" in text and "Launch in three new markets" in text

@@ -14,6 +14,12 @@ vl-convert's renderer runs on threads that a forked child does not inherit: once
 rendered, a child forked from it (gunicorn's workers after `steward demo` built the demo, which
 renders charts, in the same process) would wait for them forever. Such a child renders in a
 helper process of its own, started fresh (`core/chart_renderer.py`), instead.
+
+A chart drawn wider than an A4 page would print its text under 11 px once shrunk to the page
+(a 1,200 px chart on a 672 px page prints 12 px labels at 6.7 px). Such a chart gets a second
+drawing for print, with its fonts enlarged so that they print at 11 px or more; the screen
+shows the first (`svg.vega`), print the second (`svg.vega-print`, see steward.css and
+print.css).
 """
 
 from __future__ import annotations
@@ -36,6 +42,9 @@ FULL_WIDTH = 1000
 HALF_WIDTH = 480
 
 MIN_FONT_PX = 11
+# The width (px) of a chart on an A4 page: 186 mm between print.css's 12 mm side margins at
+# 96 px per inch (703 px), less a card's padding.
+PRINT_WIDTH = 672
 FONT = "sans-serif"  # what the renderer measures with is what the browser draws with
 
 CHART_CONFIG: dict[str, Any] = {
@@ -75,6 +84,7 @@ CHART_CONFIG: dict[str, Any] = {
 
 _SVG_OPEN = re.compile(r"<svg\b([^>]*)>")
 _ATTR = re.compile(r'\s(width|height)="([\d.]+)"')
+_FONT_SIZE = re.compile(r'font-size="([\d.]+)(?:px)?"')
 
 
 def _with_style(spec: dict[str, Any]) -> dict[str, Any]:
@@ -124,13 +134,66 @@ def render_svg(text: str) -> str:
     return chart_renderer.render(text)
 
 
+def _scaled_fonts(node: Any, factor: float) -> Any:
+    """`node` (a spec or part of one) with every font size, and the label widths that go with
+    them, multiplied by `factor`."""
+    if isinstance(node, dict):
+        return {
+            key: round(value * factor, 1)
+            if isinstance(value, int | float)
+            and not isinstance(value, bool)
+            and (key.lower().endswith("fontsize") or key in ("labelLimit", "titleLimit"))
+            else _scaled_fonts(value, factor)
+            for key, value in node.items()
+        }
+    if isinstance(node, list):
+        return [_scaled_fonts(value, factor) for value in node]
+    return node
+
+
+def _render(styled: dict[str, Any]) -> tuple[str, float, float]:
+    """The SVG of a styled spec, its drawn width and its smallest font size (px)."""
+    svg = render_svg(json.dumps(styled, sort_keys=True, default=str))
+    match = _SVG_OPEN.search(svg)
+    size = dict(_ATTR.findall(match.group(1))) if match else {}
+    width = float(size.get("width") or 0)
+    sizes = [float(found) for found in _FONT_SIZE.findall(svg)]
+    return svg, width, min(sizes, default=float(MIN_FONT_PX))
+
+
+def _prints_small(width: float, smallest: float) -> bool:
+    return width > PRINT_WIDTH and smallest * PRINT_WIDTH / width < MIN_FONT_PX
+
+
+def _print_drawing(styled: dict[str, Any], width: float, smallest: float) -> str:
+    """The chart drawn again with fonts large enough to print at 11 px or more on an A4 page
+    ("" when the screen drawing prints well already). Larger labels can widen the drawing, so
+    the factor is checked on the result and raised (three tries at most)."""
+    if not _prints_small(width, smallest):
+        return ""
+    factor, svg = 1.0, ""
+    for _ in range(3):
+        factor *= (MIN_FONT_PX + 0.25) * width / (smallest * PRINT_WIDTH)
+        svg, width, smallest = _render(_scaled_fonts(styled, factor))
+        if not _prints_small(width, smallest):
+            break
+    return responsive(svg).replace('class="marks vega"', 'class="marks vega-print"', 1)
+
+
 def spec_svg(spec: dict[str, Any] | str) -> str:
-    """The responsive SVG of a Vega-Lite spec (a dict, or its JSON text) in the product's style."""
+    """The responsive SVG of a Vega-Lite spec (a dict, or its JSON text) in the product's style;
+    followed by its drawing for print when the chart is too wide to print its text at 11 px."""
     data = json.loads(spec) if isinstance(spec, str) else spec
-    text = json.dumps(_with_style(data), sort_keys=True, default=str)
-    key = "chart-svg:" + hashlib.sha256(text.encode()).hexdigest()
+    styled = _with_style(data)
+    text = json.dumps(styled, sort_keys=True, default=str)
+    key = "chart-svg:2:" + hashlib.sha256(text.encode()).hexdigest()
     svg = cache.get(key)
     if svg is None:
-        svg = responsive(render_svg(text))
+        drawn, width, smallest = _render(styled)
+        screen = responsive(drawn)
+        printed = _print_drawing(styled, width, smallest)
+        if printed:
+            screen = screen.replace('class="marks vega"', 'class="marks vega has-print"', 1)
+        svg = screen + printed
         cache.set(key, svg, CACHE_SECONDS)
     return str(svg)

@@ -111,7 +111,7 @@ def value_effort_svg(rows: list[dict[str, Any]]) -> str:
     )
     text = (
         alt.Chart(alt.Data(values=label_data))
-        .mark_text(align="left", dx=7, fontSize=11, color="#343a40")
+        .mark_text(align="left", dx=7, fontSize=12, color="#343a40")
         .encode(x="effort:Q", y="wsjf:Q", text="keys:N")
     )
     chart = (points + text).properties(width=FULL_WIDTH, height=400, title="Value vs effort")
