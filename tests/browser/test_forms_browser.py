@@ -62,6 +62,12 @@ def engineer(browser: object, server: str) -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
+def executive(browser: object, server: str) -> Iterator[Any]:
+    """Reads the reports; writes none."""
+    yield from _role_page(browser, server, "executive")
+
+
+@pytest.fixture(scope="module")
 def manager(browser: object, server: str) -> Iterator[Any]:
     """Sami Zhang (E0005): manages E0006 and others."""
     yield from _role_page(browser, server, "manager")
@@ -295,11 +301,39 @@ def test_org_design_allocations_plan_and_scenarios(
     change = "form.change-form"
     _fill(page, {"change-name": "Browser Squad", "change-type": "enabling"}, form=change)
     _save(page, server, re.escape(scenario) + r"\?kind=create_team", form=change)
-    assert "Browser Squad" in page.locator("#editor").inner_text()
-    page.goto(f"{server}{scenario}?kind=move_person")
-    _fill(page, {"change-person": "Amara Almeida (E0006)", "change-team": "checkout"}, form=change)
-    _save(page, server, re.escape(scenario) + r"\?kind=move_person", form=change)
-    assert "Amara Almeida" in page.locator("#editor").inner_text()
+    assert "Browser Squad" in page.locator("#editor > ol > li").last.inner_text()
+    for kind, values, shown in (
+        ("move_person", {"person": "Amara Almeida (E0006)", "team": "checkout"}, "Amara Almeida"),
+        (
+            "change_manager",
+            {"person": "Omar Gupta (E0010)", "manager": "Sami Zhang (E0005)"},
+            "Omar Gupta",
+        ),
+        (
+            "split_team",
+            {"team": "catalog", "new_name": "Catalog Two", "people": "Rosa Kim\nBjörn Kim"},
+            "Catalog Two",
+        ),
+        (
+            "merge_teams",
+            {"source": "mobile", "into": "identity"},
+            "Mobile Apps",
+        ),
+        ("dissolve_team", {"team": "observability", "into": "sre-enablement"}, "Observability"),
+        (
+            "add_hire",
+            {"team": "payments", "title": "Browser hire", "expected_start": "2027-03-01"},
+            "Browser hire",
+        ),
+        ("mark_departure", {"person": "Milan Hansen (E0029)", "on": "2027-01-31"}, "Milan Hansen"),
+    ):
+        page.goto(f"{server}{scenario}?kind={kind}")
+        before = page.locator("#editor > ol > li:not(.muted)").count()
+        _fill(page, {f"change-{name}": value for name, value in values.items()}, form=change)
+        _save(page, server, re.escape(scenario) + rf"\?kind={kind}", form=change)
+        added = page.locator("#editor > ol > li")
+        assert added.count() == before + 1, kind
+        assert shown in added.last.inner_text(), kind
 
     # The engineer: no allocation button and 403; the headcount plan is not theirs to open.
     _refused(engineer, server, "/org/capacity/allocations/new/", hidden_on="/org/capacity/")
@@ -597,7 +631,7 @@ def test_growth_one_on_ones_levels_plans_and_goals(cto: Any, engineer: Any, serv
     assert "Omar Gupta" in page.locator("main").inner_text()
     _open(page, server, f"{pair}edit/", via="")
     _fill(page, {"cadence_days": "28"})
-    assert "28" in _save(page, server, pair)
+    assert "28 days since 2 Nov 2026" in _save(page, server, pair)
     _open(page, server, f"{pair}record/", via="")
     _fill(
         page,
@@ -645,7 +679,7 @@ def test_growth_one_on_ones_levels_plans_and_goals(cto: Any, engineer: Any, serv
     goal_page = page.url.removeprefix(server)
     _open(page, server, f"{goal_page}edit/", via="")
     _fill(page, {"progress": "60"})
-    assert "60" in _save(page, server, goal_page)
+    assert "60 % done" in _save(page, server, goal_page)
 
     page = engineer
     _refused(page, server, "/growth/one-on-ones/5/edit/", hidden_on="/growth/one-on-ones/5/")
@@ -767,7 +801,9 @@ def test_growth_promotions_onboarding_coaching_training_surveys(
 # --- work tracking and the cockpit ------------------------------------------------------------
 
 
-def test_investment_rules_and_the_vision(cto: Any, engineer: Any, server: str) -> None:
+def test_investment_rules_the_vision_and_report_notes(
+    cto: Any, engineer: Any, executive: Any, server: str
+) -> None:
     page = cto
     rules = "/work/investment/rules/"
     _open(page, server, f"{rules}new/", via=rules)
@@ -796,6 +832,23 @@ def test_investment_rules_and_the_vision(cto: Any, engineer: Any, server: str) -
     text = _save(page, server, "/cockpit/vision/", form=vision_form)
     assert "Every form tested in a browser." in text
     assert "Make teams self-sufficient" in text and "Launch in three new markets" in text
+
+    # The CTO's commentary on a section of the board report.
+    page.goto(f"{server}/cockpit/reports/")
+    page.locator("main a[href^='/cockpit/reports/board/']:not([href$='/pdf/'])").first.click()
+    report = page.url.removeprefix(server)
+    note = "main form:has(#note-delivery)"
+    _fill(page, {"text": "Every form now has a browser test."}, form=note)
+    _save(page, server, re.escape(report) + "#section-.+", form=note)
+    assert (
+        page.locator(f"{note} textarea").first.input_value() == "Every form now has a browser test."
+    )
+    # The executive reads the report but writes no commentary and edits no vision.
+    response = executive.goto(f"{server}{report}")
+    assert response is not None and response.status == 200
+    assert "Every form now has a browser test." in executive.locator("main").inner_text()
+    assert executive.locator("main form[action$='/notes/']").count() == 0
+    _refused(executive, server, "/cockpit/vision/edit/", hidden_on="/cockpit/vision/")
 
     page = engineer
     _refused(page, server, f"{rules}new/", hidden_on=rules)
