@@ -267,6 +267,10 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:hotspots": [],
     "api:coupling": [],
     "api:team_alignment": [{}],
+    # Needs person=: tests/knowledge/test_what_if.py (403 unless the person's activity is
+    # visible to the caller).
+    "api:what_if": [],
+    "api:cross_team_coupling": [{}],
     # Work tracking (issue 16): PULL is the first demo pull request.
     "worktracking:flow": [{}],
     "worktracking:pulls": [{}],

@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 
 from steward.architecture import selectors, services
 from steward.architecture.adr_format import STATUSES
+from steward.core.api_types import Number
 from steward.core.api_writes import body_error, service_call
 from steward.core.pagination import paginate
 from steward.core.policy import SYSTEM
@@ -220,6 +221,58 @@ def debt_list(
     """The tech-debt register by WSJF, highest first; `?status=` filters."""
     ranked = selectors.debt_ranked(actor=request.user, status=status)
     return paginate(ranked, limit=limit, offset=offset, render=selectors.debt_dict)
+
+
+class CrossTeamPairOut(Schema):
+    """Two modules of one repository owned by different teams that change together
+    (METRICS.md change coupling); `declared` whether the teams declare an interaction."""
+
+    repo: str
+    module: str
+    module_team: str
+    module_team_name: str
+    coupled: str
+    coupled_team: str
+    coupled_team_name: str
+    degree: Number
+    shared: int
+    revisions_module: int
+    revisions_coupled: int
+    declared: bool
+    modes: list[str]
+
+
+class CrossTeamTeamsOut(Schema):
+    """Two teams whose code is coupled: the strongest degree, the shared commits over all their
+    coupled module pairs, and the interaction modes they declare (none: `declared` false)."""
+
+    team: str
+    team_name: str
+    other: str
+    other_name: str
+    pairs: int
+    degree: Number
+    shared: int
+    declared: bool
+    modes: list[str]
+
+
+class CrossTeamCouplingOut(Schema):
+    """Cross-team coupling since a day, undeclared first."""
+
+    since: date
+    months: int
+    teams: list[CrossTeamTeamsOut]
+    pairs: list[CrossTeamPairOut]
+
+
+@router.get("/cross-team-coupling", response=CrossTeamCouplingOut)
+def cross_team_coupling(request: HttpRequest, months: int = 12) -> dict[str, object]:
+    """Change coupling between modules (catalog entities with paths, the rest of their
+    repository) owned by different teams, compared with the declared team interactions."""
+    if months < 1:
+        raise HttpError(422, "months: at least 1")
+    return selectors.cross_team_coupling(actor=request.user, months=months)
 
 
 class DecisionIn(Schema):

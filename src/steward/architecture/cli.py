@@ -75,3 +75,49 @@ def detect(
         )
     if unused:
         console.print(f"On Adopt but unused: {', '.join(unused)}")
+
+
+def _register_metrics() -> None:
+    """`steward metrics cross-team-coupling` (on engineering's `metrics` group)."""
+    from steward.engineering.cli import metrics_app
+
+    @metrics_app.command("cross-team-coupling")
+    @command
+    def metrics_cross_team_coupling(
+        months: int = typer.Option(12, min=1, help="Window in months (default 12)."),
+        as_json: bool = typer.Option(False, "--json", help="Print JSON (docs/api.md shape)."),
+    ) -> None:
+        """Change coupling between modules owned by different teams (catalog entities with
+        paths, the rest of their repository), compared with the declared team interactions."""
+        from steward.architecture import selectors
+
+        data = selectors.cross_team_coupling(actor=SYSTEM, months=months)
+        if as_json:
+            print_json(data)
+            return
+        console.print(
+            f"Cross-team coupling since {data['since']}: {len(data['teams']):,} pairs of teams",
+            markup=False,
+        )
+        for row in data["teams"]:
+            declared = (
+                f"declared: {', '.join(row['modes'])}"
+                if row["declared"]
+                else "no declared interaction"
+            )
+            console.print(
+                f"  {row['team_name']} ~ {row['other_name']}: up to {row['degree']} % "
+                f"({row['shared']:,} shared commits; {declared})",
+                markup=False,
+            )
+        for pair in data["pairs"]:
+            console.print(
+                f"    {pair['repo']}: {pair['module']} ({pair['module_team_name']}) ~ "
+                f"{pair['coupled']} ({pair['coupled_team_name']}): {pair['degree']} % "
+                f"({pair['shared']:,} of {pair['revisions_module']:,} and "
+                f"{pair['revisions_coupled']:,} commits)",
+                markup=False,
+            )
+
+
+_register_metrics()

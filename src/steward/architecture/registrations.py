@@ -5,7 +5,11 @@ from __future__ import annotations
 from steward.architecture import rules, search
 from steward.core import labels, navigation, policy
 from steward.core.importing import register_importer
-from steward.core.registry import register_finding_rule, register_search_provider
+from steward.core.registry import (
+    register_finding_rule,
+    register_page_panel,
+    register_search_provider,
+)
 
 
 def register() -> None:
@@ -51,4 +55,12 @@ def register() -> None:
     from steward.architecture.selectors import hold_in_use_findings
 
     register_finding_rule("architecture.hold-in-use", hold_in_use_findings)
+    # Cross-team coupling needs the catalog (module owners), organization design (declared
+    # interactions) and code knowledge (coupling); architecture is the lowest floor that may
+    # read all three, so it computes the comparison and shows it on knowledge's coupling page.
+    from steward.architecture import panels
+    from steward.architecture.selectors import undeclared_coupling_findings
+
+    register_finding_rule("architecture.undeclared-coupling", undeclared_coupling_findings)
+    register_page_panel("knowledge:coupling", "cross-team", panels.cross_team_coupling)
     register_search_provider("decisions", search.decisions)

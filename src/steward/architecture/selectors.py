@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from steward.architecture import detection
 from steward.architecture.models import (
@@ -549,3 +551,130 @@ def truck_factor_flag(component: Component, *, actor: Any) -> str:
         return ""
     found = component_truck_factors([component], actor=actor).get(component.pk)
     return TRUCK_FACTOR_ONE if found and found["truck_factor"] == 1 else ""
+
+
+# ------------------------------------------------------------------ cross-team coupling
+
+UNDECLARED = "no declared interaction"
+
+
+def cross_team_coupling(*, actor: Any, months: int = 12) -> dict[str, Any]:
+    """METRICS.md cross-team coupling: change coupling between modules owned by different
+    teams, compared with the team interactions declared in organization design.
+
+    A module is a catalog entity with a repository and `paths` (owned by its owner team), or
+    the rest of a repository (owned by the repository's team); a file belongs to the entity
+    with the longest path containing it. Coupling is per repository (a commit never spans
+    two). Pairs are those `knowledge.selectors.module_coupling` reports (METRICS.md
+    thresholds) whose two owner teams differ; `declared` says whether the two teams declare
+    any interaction (either direction, any mode). Numbers and team names only: every role that
+    sees the repositories may see it.
+    """
+    from steward.knowledge import selectors as knowledge_selectors
+    from steward.org import selectors as org_selectors
+    from steward.orgdesign import selectors as orgdesign_selectors
+
+    declared: dict[frozenset[str], set[str]] = {}
+    for row in orgdesign_selectors.declared_interactions(actor=actor):
+        declared.setdefault(frozenset((row["team"], row["other"])), set()).add(row["mode"])
+    names = {t.slug: t.name for t in org_selectors.team_list(actor=actor)}
+    scoped: dict[int, list[Component]] = {}
+    for component in component_list(actor=actor).filter(repository__isnull=False):
+        if component.paths and component.owner_team is not None:
+            scoped.setdefault(component.repository_id, []).append(component)  # type: ignore[arg-type]
+    pairs: list[dict[str, Any]] = []
+    since: date | None = None
+    for repository in engineering_selectors.repository_list(actor=actor).filter(
+        pk__in=list(scoped)
+    ):
+        if not repository.head_sha:
+            continue
+        components = sorted(scoped[repository.pk], key=lambda c: c.name)
+        owner = {c.name: c.owner_team.slug for c in components if c.owner_team}
+        rest_team = repository.team.slug if repository.team else None
+        owner.setdefault(repository.name, rest_team)  # type: ignore[arg-type]
+        if len(set(owner.values()) - {None}) < 2:
+            continue  # one team owns every module: nothing crosses teams here
+        data = knowledge_selectors.module_coupling(
+            actor=actor,
+            repository=repository,
+            modules=[(c.name, list(c.paths)) for c in components if c.name != repository.name],
+            rest=repository.name,
+            months=months,
+        )
+        since = data["since"]
+        for pair in data["pairs"]:
+            a, b = owner.get(pair["entity"]), owner.get(pair["coupled"])
+            if not a or not b or a == b:
+                continue
+            modes = sorted(declared.get(frozenset((a, b)), set()))
+            pairs.append(
+                {
+                    "repo": repository.name,
+                    "module": pair["entity"],
+                    "module_team": a,
+                    "module_team_name": names.get(a, a),
+                    "coupled": pair["coupled"],
+                    "coupled_team": b,
+                    "coupled_team_name": names.get(b, b),
+                    "degree": pair["degree"],
+                    "shared": pair["shared"],
+                    "revisions_module": pair["revisions_entity"],
+                    "revisions_coupled": pair["revisions_coupled"],
+                    "declared": bool(modes),
+                    "modes": modes,
+                }
+            )
+    pairs.sort(key=lambda p: (p["declared"], -p["degree"], -p["shared"], p["repo"], p["module"]))
+    teams: dict[frozenset[str], dict[str, Any]] = {}
+    for pair in pairs:
+        key = frozenset((pair["module_team"], pair["coupled_team"]))
+        a, b = sorted(key)
+        entry = teams.setdefault(
+            key,
+            {
+                "team": a,
+                "team_name": names.get(a, a),
+                "other": b,
+                "other_name": names.get(b, b),
+                "pairs": 0,
+                "degree": 0.0,
+                "shared": 0,
+                "declared": pair["declared"],
+                "modes": pair["modes"],
+            },
+        )
+        entry["pairs"] += 1
+        entry["shared"] += pair["shared"]
+        entry["degree"] = max(entry["degree"], pair["degree"])
+    team_rows = sorted(
+        teams.values(), key=lambda t: (t["declared"], -t["degree"], t["team"], t["other"])
+    )
+    if since is None:
+        since = timezone.localdate() - timedelta(days=round(months * 30.4375))
+    return {"since": since, "months": months, "teams": team_rows, "pairs": pairs}
+
+
+def undeclared_coupling_findings(user: Any, on: date) -> list[Finding]:
+    """Two teams whose code changes together but who declare no interaction."""
+    try:
+        data = cross_team_coupling(actor=user)
+    except PermissionDenied:
+        return []
+    findings = []
+    for row in data["teams"]:
+        if row["declared"]:
+            continue
+        findings.append(
+            Finding(
+                rule="architecture.undeclared-coupling",
+                severity="warning",
+                statement=(
+                    f"{row['team_name']} and {row['other_name']}: their code changes together "
+                    f"(up to {row['degree']:.0f} % of the commits) but they declare no "
+                    "interaction."
+                ),
+                url=reverse("knowledge:coupling"),
+            )
+        )
+    return findings

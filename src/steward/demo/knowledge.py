@@ -5,7 +5,10 @@ every code-knowledge page has something true to say.
 - A leaver's abandoned files: `legacy/` was written only by someone who has left.
 - A hotspot folder: `src/invoices/` changes almost every week of the last year.
 - Cross-team coupling: a catalog engineer changes `src/catalog_sync.py` together with
-  `src/invoices/totals.py` again and again (catalog and payments declare no interaction).
+  `src/invoices/totals.py` again and again (catalog and payments declare no interaction). The
+  catalog says the catalog team owns `src/catalog_sync.py` (entity `catalog-sync`), so the two
+  modules belong to different teams: 17 shared commits, 17 and 67 revisions in the last 12
+  months, degree 17 ÷ 42 = 40.5 % (architecture's cross-team coupling).
 """
 
 from __future__ import annotations
@@ -157,3 +160,36 @@ def step_knowledge(ctx: DemoContext) -> None:
     failed = [r for r in results if not r.ok]
     if failed:
         raise RuntimeError(f"demo ingestion failed: {failed[0].name}: {failed[0].error}")
+    _catalog_sync(ctx)
+
+
+CATALOG_SYNC = f"""apiVersion: backstage.io/v1alpha1
+kind: Component
+metadata:
+  name: catalog-sync
+  title: Catalog price sync
+  description: Copies catalog prices into the invoice totals of {REPO}.
+  annotations:
+    github.com/project-slug: demo/{REPO}
+    backstage.io/source-location: url:https://github.com/demo/{REPO}/tree/main/src/catalog_sync.py
+    steward.io/tier: "2"
+spec:
+  type: library
+  lifecycle: production
+  owner: group:default/catalog
+  system: catalog
+"""
+
+
+def _catalog_sync(ctx: DemoContext) -> None:
+    """The catalog entity that gives `src/catalog_sync.py` to the catalog team (imported like
+    any catalog file, once billing-core exists to link to)."""
+    import tempfile
+
+    from steward.core.importing import run_import
+    from steward.core.policy import SYSTEM
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "catalog-info.yaml"
+        path.write_text(CATALOG_SYNC, encoding="utf-8")
+        run_import("catalog", path, actor=SYSTEM, today=ctx.today)

@@ -16,6 +16,7 @@ from steward.knowledge.schemas import (
     KnowledgeMapOut,
     TeamAlignmentOut,
     TruckFactorOut,
+    WhatIfOut,
 )
 
 router = Router(tags=["code knowledge"])
@@ -117,3 +118,18 @@ def coupling(
 def team_alignment(request: HttpRequest, months: int = 12) -> dict[str, Any]:
     """METRICS.md team–code alignment."""
     return selectors.team_alignment(actor=request.user, months=months)
+
+
+@router.get(
+    "/what-if",
+    response=WhatIfOut,
+    exclude_unset=True,
+    summary="What if these people leave: files losing their last author, truck factors",
+)
+def what_if(
+    request: HttpRequest, person: list[str] = Query(...), on: date | None = None
+) -> dict[str, Any]:
+    """METRICS.md "what if X leaves" for one or several people (`person=` employee id,
+    repeatable); 403 unless the caller may see each person's individual activity (the person
+    page's rule: the person, their managers, the CTO and admins)."""
+    return selectors.what_if_people_leave(actor=request.user, employee_ids=person, on=on)

@@ -189,3 +189,41 @@ def metrics_coupling(
             f"({row['shared']:,} shared commits)"
         ),
     )
+
+
+@metrics_app.command("what-if")
+@command
+def metrics_what_if(
+    person: list[str] = typer.Option(  # noqa: B008
+        ..., "--person", help="Employee id of a person assumed to leave (repeatable)."
+    ),
+    on: str | None = typer.Option(None, help="Analysis date YYYY-MM-DD (default: today)."),
+    json_: bool = _JSON,
+) -> None:
+    """What if these people leave: per repository they authored in and per team owning one,
+    the files that lose their last author and the truck factor before and after."""
+    from datetime import date
+
+    from steward.core.errors import BadInput
+    from steward.knowledge import selectors
+
+    try:
+        day = date.fromisoformat(on) if on else None
+    except ValueError as exc:
+        raise BadInput(f"--on {on!r}: not a date YYYY-MM-DD") from exc
+    data = selectors.what_if_people_leave(actor=SYSTEM, employee_ids=person, on=day)
+    who = ", ".join(p["name"] for p in data["people"])
+    rows = [{**r, "what": r["repo"]} for r in data["repositories"]] + [
+        {**t, "what": f"team {t['team_name']}"} for t in data["teams"]
+    ]
+    _report(
+        data,
+        json_,
+        f"If {who} left on {data['on']}:",
+        rows,
+        lambda row: (
+            f"  {row['what']}: truck factor {row['truck_factor_before']} → "
+            f"{row['truck_factor_after']}, {len(row['files_losing_last_author']):,} of "
+            f"{row['files_analyzed']:,} files lose their last author"
+        ),
+    )

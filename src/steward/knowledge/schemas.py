@@ -133,3 +133,43 @@ class TeamAlignmentOut(Schema):
 
     since: date
     repositories: list[AlignmentRepository]
+
+
+class WhatIfPerson(Schema):
+    """One of the people assumed to leave."""
+
+    employee_id: str
+    name: str
+
+
+class WhatIfFile(Schema):
+    """A file that would lose its last author."""
+
+    repo: str
+    path: str
+
+
+class WhatIfEffect(Schema):
+    """A repository's (`repo`) or a team's (`team`, `team_name`) code knowledge before and
+    after the people leave; `files_authored` are the files they are authors of."""
+
+    repo: str | None = None
+    team: str | None = None
+    team_name: str | None = None
+    files_analyzed: int
+    files_authored: int
+    truck_factor_before: int
+    truck_factor_after: int
+    abandoned_before: int
+    abandoned_after: int
+    files_losing_last_author: list[WhatIfFile]
+
+
+class WhatIfOut(Schema):
+    """ "What if X leaves" on a day: per repository they authored in and per team owning one."""
+
+    on: date
+    people: list[WhatIfPerson]
+    repositories: list[WhatIfEffect]
+    teams: list[WhatIfEffect]
+    problems: list[str]

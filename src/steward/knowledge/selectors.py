@@ -760,6 +760,56 @@ def repository_coupling(
     }
 
 
+def module_of(path: str, modules: Sequence[tuple[str, Sequence[str]]], rest: str) -> str:
+    """The module a file belongs to: the one with the longest path containing it (folders,
+    files or globs as in `path_in_scope`; a glob counts as its length), else `rest`."""
+    best, best_len = rest, -1
+    for name, paths in modules:
+        for p in paths:
+            if path_in_scope(path, (p,)) and len(p) > best_len:
+                best, best_len = name, len(p)
+    return best
+
+
+def module_coupling(
+    *,
+    actor: Actor,
+    repository: Repository,
+    modules: Sequence[tuple[str, Sequence[str]]],
+    rest: str,
+    months: int = 12,
+) -> dict[str, Any]:
+    """Change coupling (METRICS.md) between modules of one repository, each a name and its
+    paths (a catalog component's); files in no module belong to `rest`. Commits touching more
+    than 30 files are ignored before files are aggregated into modules. Answers the window's
+    start, each module's revisions (commits touching it) and the coupled pairs."""
+    policy.require(actor, "view", repository)
+    since = timezone.localdate() - timedelta(days=round(months * 30.4375))
+    normalized = [(name, normalize_paths(paths)) for name, paths in modules]
+    normalized = [(name, paths) for name, paths in normalized if paths]
+    sets: dict[int, list[str]] = defaultdict(list)
+    for commit_id, path, *_ in eng.file_activity(repository, since):
+        sets[commit_id].append(path)
+    cache: dict[str, str] = {}
+
+    def of(path: str) -> str:
+        found = cache.get(path)
+        if found is None:
+            found = cache[path] = module_of(path, normalized, rest)
+        return found
+
+    changesets = [sorted({of(p) for p in files}) for files in sets.values() if len(files) <= 30]
+    revisions: Counter[str] = Counter()
+    for entities in changesets:
+        revisions.update(entities)
+    return {
+        "repo": repository.name,
+        "since": since,
+        "revisions": dict(revisions),
+        "pairs": change_coupling(changesets),
+    }
+
+
 def _module(path: str, depth: int) -> str:
     parts = path.split("/")
     return "/".join(parts[:depth]) if len(parts) > depth else "/".join(parts[:-1]) or "."
@@ -852,3 +902,83 @@ def departures_effect(
             }
         )
     return rows
+
+
+def what_if_people_leave(
+    *, actor: Actor, employee_ids: Sequence[str], on: date | None = None
+) -> dict[str, Any]:
+    """ "What if X leaves" (METRICS.md) for one or several people, by employee id: per ingested
+    repository in which any of them authored a commit, and per team owning such a repository,
+    the truck factor before and after (people already gone on `on` count as gone in both), the
+    abandoned files before and after, and the files that lose their last author.
+
+    The same policy as the person page's panel: `actor` must be allowed to see each person's
+    individual activity (`policy.may_see_individual_activity`), else PermissionDenied.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from steward.org import selectors as org_selectors
+
+    wanted = list(dict.fromkeys(e.strip() for e in employee_ids if e.strip()))
+    if not wanted:
+        raise BadInput("name at least one person (employee id)")
+    people = []
+    for employee_id in wanted:
+        person = org_selectors.person_get(actor=actor, employee_id=employee_id)
+        if person is None:
+            raise BadInput(f"person {employee_id!r}: no such person")
+        if not policy.may_see_individual_activity(actor, person):
+            raise PermissionDenied(
+                f"may not see the code knowledge of {employee_id} (their individual activity)"
+            )
+        people.append(person)
+    on = on or timezone.localdate()
+    ids = {p.pk for p in people}
+    repos: dict[int, Repository] = {}
+    for person in people:
+        for repo in repositories_authored_by(actor, person.pk):
+            repos[repo.pk] = repo
+
+    def effect(analysis: Analysis) -> dict[str, Any]:
+        leaving = developers_of_people(analysis, ids)
+        outcome = what_if(analysis, leaving, on)
+        authored = sum(1 for f in analysis.authorship.files if set(f.authors) & leaving)
+        return {
+            "files_analyzed": outcome["files_analyzed"],
+            "files_authored": authored,
+            "truck_factor_before": outcome["truck_factor_before"],
+            "truck_factor_after": outcome["truck_factor_after"],
+            "abandoned_before": outcome["abandoned_before"],
+            "abandoned_after": outcome["abandoned_after"],
+            "files_losing_last_author": [
+                {"repo": repo, "path": path} for repo, path in outcome["files_losing_last_author"]
+            ],
+        }
+
+    repo_rows = []
+    problems = []
+    for repo in sorted(repos.values(), key=lambda r: r.name):
+        try:
+            analysis = analyse([repo])
+        except StewardError as exc:
+            problems.append(f"{repo.name}: {exc}")
+            continue
+        repo_rows.append({"repo": repo.name, **effect(analysis)})
+    team_rows = []
+    for team in teams_with_repositories(actor):
+        owned = team_repositories(team)
+        if not any(r.pk in repos for r in owned):
+            continue
+        try:
+            analysis = analyse(owned)
+        except StewardError as exc:
+            problems.append(f"{team.name}: {exc}")
+            continue
+        team_rows.append({"team": team.slug, "team_name": team.name, **effect(analysis)})
+    return {
+        "on": on,
+        "people": [{"employee_id": p.employee_id, "name": p.name} for p in people],
+        "repositories": repo_rows,
+        "teams": team_rows,
+        "problems": problems,
+    }

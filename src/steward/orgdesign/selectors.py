@@ -171,6 +171,18 @@ def owned_by_team() -> dict[str, list[str]]:
     return dict(owned)
 
 
+def declared_interactions(*, actor: Actor) -> list[dict[str, str]]:
+    """The declared Team Topologies interactions as `{team, other, mode}` (team slugs), in
+    declaration order; open to every role (the declared structure is)."""
+    policy.require(actor, "view", "orgdesign.teaminteraction")
+    return [
+        {"team": team, "other": other, "mode": mode}
+        for team, other, mode in TeamInteraction.objects.values_list(
+            "team__slug", "other__slug", "mode"
+        )
+    ]
+
+
 def _covering(rows: list[tuple[int, int, date, date | None]], on: date) -> dict[int, int]:
     """person id → the value of the history row covering `on` (latest start wins)."""
     found: dict[int, tuple[date, int]] = {}
