@@ -1,4 +1,4 @@
-""""What if X leaves" as an API endpoint and a command (issue 10 items 3 and 6), on the demo's
+""" "What if X leaves" as an API endpoint and a command (issue 10 items 3 and 6), on the demo's
 billing-core (demo/knowledge.py), hand-counted in test_pages.py: 14 analysed files; the hero
 authors README.md, the 5 core and the 4 invoice files (10); the catalog engineer
 src/catalog_sync.py and, with the hero, src/invoices/totals.py; the leaver's 3 legacy files are
@@ -26,9 +26,9 @@ HERO_FILES = {
 
 
 def _cast() -> tuple[Person, Person]:
-    hero = Person.objects.filter(team__slug="payments", end_date=None).order_by(
-        "start_date", "pk"
-    )[0]
+    hero = Person.objects.filter(team__slug="payments", end_date=None).order_by("start_date", "pk")[
+        0
+    ]
     catalog = Person.objects.filter(team__slug="catalog", end_date=None).order_by(
         "start_date", "pk"
     )[0]
