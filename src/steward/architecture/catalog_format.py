@@ -10,12 +10,22 @@ Where Backstage has no field for what Steward tracks, Steward reads and writes a
 `opsgenie.com/team` when present), `steward.io/runbook` (also a `links[]` entry whose type or
 title says runbook), the repository from `github.com/project-slug` (`owner/name`) or
 `steward.io/repository`, and paths from `backstage.io/source-location`'s path part.
+
+Substitutions (FORMATS.md 3): a mapping with the single key `$text`, `$json` or `$yaml` anywhere
+in an entity is replaced by the file it names, read as text, JSON or YAML, relative to the
+catalog file (`read_entities(text, where=Substitutions(...))`). Steward never fetches: a URL
+(`https://...`, `url:...`, any `scheme:`) is left as written with a warning; a path outside the
+imported folder (absolute, `../` past it, a symlink leading out), a missing or unreadable file, or
+content that does not parse is a problem of the document (nothing is imported). Without `where`
+the placeholders are left as written. Substituted content is not searched for placeholders again.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -97,8 +107,111 @@ def split_documents(text: str) -> list[tuple[int, str]]:
     return docs
 
 
-def read_entities(text: str) -> tuple[list[Entity], list[CatalogError], list[str]]:
-    """Every entity of a file, the documents that cannot be read, and notes (kinds skipped)."""
+PLACEHOLDERS = {"$text": "text", "$json": "JSON", "$yaml": "YAML"}
+URL_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+@dataclass
+class Substitutions:
+    """Where `$text`/`$json`/`$yaml` paths are read: relative to `base` (the catalog file's
+    folder), never outside `root` (the imported folder). `warnings` collects the URLs left as
+    written."""
+
+    base: Path
+    root: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+class _Refused(Exception):
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def _placeholder_line(chunk: str, start: int, key: str, target: str) -> int:
+    """The line of `key: target` in the document (its first line when not found)."""
+    for offset, text in enumerate(chunk.splitlines()):
+        if key in text and target in text:
+            return start + offset
+    for offset, text in enumerate(chunk.splitlines()):
+        if key in text:
+            return start + offset
+    return start
+
+
+def _read_placeholder(key: str, target: str, where: Substitutions) -> Any:
+    if Path(target).is_absolute() or target.startswith("~"):
+        raise _Refused(
+            f"{key} {target}: an absolute path",
+            "name a file relative to the catalog file, inside the imported folder",
+        )
+    root = where.root.resolve()
+    resolved = (where.base / target).resolve()
+    if not resolved.is_relative_to(root):
+        raise _Refused(
+            f"{key} {target}: outside the imported folder {where.root}",
+            "Steward reads only files inside the folder being imported",
+        )
+    if not resolved.is_file():
+        raise _Refused(f"{key} {target}: no such file", "check the path (relative to this file)")
+    if resolved.stat().st_size > safe_yaml.max_bytes():
+        raise _Refused(f"{key} {target}: larger than the import limit", "see docs/security.md")
+    try:
+        content = resolved.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _Refused(f"{key} {target}: cannot be read as UTF-8 text ({exc})", "") from exc
+    if key == "$text":
+        return content
+    if key == "$json":
+        try:
+            return json.loads(content)
+        except ValueError as exc:
+            raise _Refused(
+                f"$json {target}: not JSON ({exc})", "fix the file, or use $text"
+            ) from exc
+    try:
+        return safe_yaml.load(content)
+    except safe_yaml.YamlRefused as exc:
+        raise _Refused(f"$yaml {target}: {exc}", exc.hint) from exc
+
+
+def substitute(
+    data: Any, where: Substitutions, chunk: str = "", line: int = 1
+) -> tuple[Any, list[CatalogError]]:
+    """`data` with every `$text`/`$json`/`$yaml` placeholder replaced (module docstring), and
+    the placeholders refused (each with its line in the document `chunk` starting at `line`)."""
+    problems: list[CatalogError] = []
+
+    def walk(value: Any) -> Any:
+        if isinstance(value, dict):
+            if len(value) == 1:
+                [(key, target)] = value.items()
+                if key in PLACEHOLDERS and isinstance(target, str):
+                    at = _placeholder_line(chunk, line, key, target)
+                    if URL_RE.match(target) and not re.match(r"^[A-Za-z]:[\\/]", target):
+                        where.warnings.append(
+                            f"line {at}: {key} {target} not fetched (Steward reads no URLs); "
+                            "kept as written"
+                        )
+                        return value
+                    try:
+                        return _read_placeholder(key, target, where)
+                    except _Refused as exc:
+                        problems.append(CatalogError(str(exc), at, exc.hint))
+                        return value
+            return {k: walk(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [walk(v) for v in value]
+        return value
+
+    return walk(data), problems
+
+
+def read_entities(
+    text: str, where: Substitutions | None = None
+) -> tuple[list[Entity], list[CatalogError], list[str]]:
+    """Every entity of a file, the documents that cannot be read, and notes (kinds skipped);
+    with `where`, placeholders are substituted first (module docstring)."""
     entities: list[Entity] = []
     problems: list[CatalogError] = []
     notes: list[str] = []
@@ -113,6 +226,11 @@ def read_entities(text: str) -> tuple[list[Entity], list[CatalogError], list[str
         if not isinstance(data, dict):
             problems.append(CatalogError("not an entity (a mapping)", line, "see FORMATS.md 3"))
             continue
+        if where is not None:
+            data, refused = substitute(data, where, chunk, line)
+            if refused:
+                problems.extend(refused)
+                continue
         kind = str(data.get("kind") or "").strip().lower()
         raw_meta, raw_spec = data.get("metadata"), data.get("spec")
         metadata: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}

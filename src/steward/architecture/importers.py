@@ -461,13 +461,16 @@ class CatalogImporter(Importer):
         diff = self.new_diff()
         entities: dict[str, tuple[Path, catalog_format.Entity]] = {}
         groups: list[catalog_format.Entity] = []
+        root = self.path if self.path.is_dir() else self.path.parent
         for file in _catalog_files(self.path):
             try:
                 text = safe_yaml.read_text(file)
             except safe_yaml.YamlRefused as exc:
                 self.problem(None, None, str(exc), exc.hint, file=str(file))
                 continue
-            found, problems, notes = catalog_format.read_entities(text)
+            where = catalog_format.Substitutions(base=file.parent, root=root)
+            found, problems, notes = catalog_format.read_entities(text, where)
+            diff.warnings.extend(f"{file.name}: {warning}" for warning in where.warnings)
             for problem in problems:
                 self.problem(problem.line, None, str(problem), problem.hint, file=str(file))
             diff.notes.extend(f"{file.name}: {note}" for note in notes)
