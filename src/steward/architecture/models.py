@@ -179,6 +179,22 @@ class TechnologyUse(models.Model):
         return f"{self.name} {self.version}".strip()
 
 
+class RepositoryDetection(models.Model):
+    """The revision a repository's technologies were last detected at (TechnologyUse rows are
+    that revision's), so ingestion re-detects only when the head moved."""
+
+    repository = models.OneToOneField(
+        "engineering.Repository", on_delete=models.CASCADE, related_name="+"
+    )
+    revision = models.CharField(max_length=40, blank=True)
+    detected_at = models.DateTimeField()
+    manifests = models.JSONField(default=list, blank=True)
+    notes = models.JSONField(default=list, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.repository_id} at {self.revision[:10]}"
+
+
 # --------------------------------------------------------------------------- service catalog
 
 COMPONENT_KINDS = ("component", "system", "api", "resource", "domain")

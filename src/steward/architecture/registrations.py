@@ -23,6 +23,7 @@ def register() -> None:
         "architecture.technology",
         "architecture.blipevent",
         "architecture.technologyuse",
+        "architecture.repositorydetection",
         "architecture.component",
         "architecture.debtitem",
         "architecture.decisioninitiative",
@@ -62,5 +63,11 @@ def register() -> None:
     from steward.architecture.selectors import undeclared_coupling_findings
 
     register_finding_rule("architecture.undeclared-coupling", undeclared_coupling_findings)
+    # Technologies in use are detected when a repository is ingested (issue 11 item 3), again
+    # only when its head moved (services.detect_at_ingest).
+    from steward.architecture.services import detect_at_ingest
+    from steward.engineering.ingest import register_after_ingest
+
+    register_after_ingest("architecture.detect", detect_at_ingest)
     register_page_panel("knowledge:coupling", "cross-team", panels.cross_team_coupling)
     register_search_provider("decisions", search.decisions)

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from steward.architecture import detection, rules
 from steward.architecture.models import (
@@ -27,6 +28,7 @@ from steward.architecture.models import (
     DecisionLink,
     RadarQuadrant,
     RadarRing,
+    RepositoryDetection,
     Technology,
     TechnologyUse,
 )
@@ -428,16 +430,28 @@ def uses_replace(
     TechnologyUse.objects.filter(repository=repository).delete()
     created = TechnologyUse.objects.bulk_create(list(found.values()))
     audit_created(created, actor=who)
+    RepositoryDetection.objects.update_or_create(
+        repository=repository,
+        defaults={
+            "revision": revision,
+            "detected_at": timezone.now(),
+            "manifests": manifests,
+            "notes": notes,
+        },
+    )
     return DetectionResult(repository.name, revision, manifests, len(created), notes)
 
 
-def detect_repository(*, actor: Any, repository: Any, max_bytes: int = 1 << 20) -> DetectionResult:
-    """Read the manifests of `repository` at HEAD with git and store what they declare."""
+def detect_repository(
+    *, actor: Any, repository: Any, max_bytes: int = 1 << 20, rev: str = "HEAD"
+) -> DetectionResult:
+    """Read the manifests of `repository` at `rev` (default HEAD) with git and store what they
+    declare."""
     if not repository.path:
         raise RadarError(f"{repository.name}: no path on disk to read")
     try:
-        revision = gitlog.git(repository.path, "rev-parse", "HEAD").decode().strip()
-        listing = gitlog.git(repository.path, "ls-tree", "-r", "-l", "HEAD").decode(
+        revision = gitlog.git(repository.path, "rev-parse", f"{rev}^{{commit}}").decode().strip()
+        listing = gitlog.git(repository.path, "ls-tree", "-r", "-l", revision).decode(
             "utf-8", errors="replace"
         )
     except gitlog.GitError as exc:
@@ -453,6 +467,18 @@ def detect_repository(*, actor: Any, repository: Any, max_bytes: int = 1 << 20) 
         raw = gitlog.git(repository.path, "show", f"{revision}:{path}")
         files[path] = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
     return uses_replace(actor=actor, repository=repository, files=files, revision=revision)
+
+
+def detect_at_ingest(repository: Any) -> DetectionResult | None:
+    """After-ingest hook (engineering.ingest.register_after_ingest): detect the technologies of
+    `repository` at its ingested head, unless they were already detected at that revision.
+    None when there was nothing to do (not ingested, no path, head unchanged)."""
+    if not repository.head_sha or not repository.path:
+        return None
+    done = RepositoryDetection.objects.filter(repository=repository).first()
+    if done is not None and done.revision == repository.head_sha:
+        return None
+    return detect_repository(actor=policy.SYSTEM, repository=repository, rev=repository.head_sha)
 
 
 # --------------------------------------------------------------------------- service catalog

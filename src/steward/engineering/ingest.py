@@ -13,6 +13,7 @@ Force-pushes: commits reachable from the old head but not from the new one are m
 
 from __future__ import annotations
 
+import logging
 import queue
 import threading
 import time
@@ -39,6 +40,29 @@ from steward.engineering.models import (
 )
 
 BATCH = 4000
+
+log = logging.getLogger("steward.ingest")
+
+# Higher apps (architecture: technologies from the manifests) act on a repository just ingested.
+_AFTER_INGEST: dict[str, Callable[[Repository], object]] = {}
+
+
+def register_after_ingest(name: str, hook: Callable[[Repository], object]) -> None:
+    """Call `hook(repository)` after every successful ingestion of a repository (also when
+    nothing was new: the hook decides whether its work is stale, e.g. by the head it last saw).
+    A hook's failure is logged and does not fail the ingestion."""
+    _AFTER_INGEST[name] = hook
+
+
+def _after_ingest(repo_id: int) -> None:
+    if not _AFTER_INGEST:
+        return
+    repo = Repository.objects.get(pk=repo_id)
+    for name, hook in list(_AFTER_INGEST.items()):
+        try:
+            hook(repo)
+        except Exception:
+            log.exception("after-ingest hook %s failed on %s", name, repo.name)
 
 
 @dataclass
@@ -554,6 +578,7 @@ def ingest_paths(
                         progress.advance(plan.name, len(payload))
                     elif kind == "end":
                         _finish(writer, plan, result)
+                        _after_ingest(plan.repo_id)
                     else:
                         _fail(plan, result, payload)
                 except Exception as exc:
