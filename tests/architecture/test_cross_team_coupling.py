@@ -93,6 +93,7 @@ def _build(tmp_path: Path) -> Repository:
         Component.objects.create(
             kind="component",
             name=name,
+            title=name.replace("mono-", "Mono ").replace("-", " "),
             owner_team=Team.objects.get(slug=team),
             repository=mono,
             paths=paths,
@@ -159,9 +160,10 @@ def test_demo_story_and_every_surface(tmp_path: Path, client_as) -> None:  # typ
     assert api.status_code == 200
     body = api.json()
     [demo] = [p for p in body["pairs"] if p["repo"] == "billing-core"]
-    assert (demo["module"], demo["coupled"], demo["shared"]) == (
+    assert (demo["module"], demo["coupled"], demo["coupled_title"], demo["shared"]) == (
         "billing-core",
         "catalog-sync",
+        "Catalog price sync",
         17,
     )
     assert (demo["module_team"], demo["coupled_team"], demo["declared"]) == (
@@ -185,7 +187,8 @@ def test_demo_story_and_every_surface(tmp_path: Path, client_as) -> None:  # typ
     page = client_as("engineer").get("/engineering/knowledge/coupling/").content.decode()
     assert "Cross-team coupling" in page
     catalog, observability = (Team.objects.get(slug=s).name for s in ("catalog", "observability"))
-    assert f"{catalog} and {observability}: mono with mono-alerts in mono" in page
+    # Entities by their titles (the rest of the repository by its name).
+    assert f"{catalog} and {observability}: mono with Mono alerts in mono" in page
     assert "change together in 57.1 % of their commits (6 shared of 14 and 7)" in page
     assert "no declared interaction" in page
     # The cockpit finding names both teams.

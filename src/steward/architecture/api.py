@@ -225,13 +225,17 @@ def debt_list(
 
 class CrossTeamPairOut(Schema):
     """Two modules of one repository owned by different teams that change together
-    (METRICS.md change coupling); `declared` whether the teams declare an interaction."""
+    (METRICS.md change coupling); a module is a catalog entity's name (`*_title` its title) or
+    the repository's name for the rest of it; `declared` whether the teams declare an
+    interaction."""
 
     repo: str
     module: str
+    module_title: str
     module_team: str
     module_team_name: str
     coupled: str
+    coupled_title: str
     coupled_team: str
     coupled_team_name: str
     degree: Number

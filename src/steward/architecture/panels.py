@@ -27,7 +27,7 @@ def cross_team_coupling(user: Any, request: Any) -> Panel | None:
         rows.append(
             PanelRow(
                 f"{pair['module_team_name']} and {pair['coupled_team_name']}: "
-                f"{pair['module']} with {pair['coupled']} in {pair['repo']}",
+                f"{pair['module_title']} with {pair['coupled_title']} in {pair['repo']}",
                 f"change together in {format_number(pair['degree'])} % of their commits "
                 f"({format_number(pair['shared'])} shared of "
                 f"{format_number(pair['revisions_module'])} and "

@@ -591,6 +591,7 @@ def cross_team_coupling(*, actor: Any, months: int = 12) -> dict[str, Any]:
             continue
         components = sorted(scoped[repository.pk], key=lambda c: c.name)
         owner = {c.name: c.owner_team.slug for c in components if c.owner_team}
+        titles = {c.name: c.title or c.name for c in components}
         rest_team = repository.team.slug if repository.team else None
         owner.setdefault(repository.name, rest_team)  # type: ignore[arg-type]
         if len(set(owner.values()) - {None}) < 2:
@@ -612,9 +613,11 @@ def cross_team_coupling(*, actor: Any, months: int = 12) -> dict[str, Any]:
                 {
                     "repo": repository.name,
                     "module": pair["entity"],
+                    "module_title": titles.get(pair["entity"], pair["entity"]),
                     "module_team": a,
                     "module_team_name": names.get(a, a),
                     "coupled": pair["coupled"],
+                    "coupled_title": titles.get(pair["coupled"], pair["coupled"]),
                     "coupled_team": b,
                     "coupled_team_name": names.get(b, b),
                     "degree": pair["degree"],
