@@ -14,9 +14,14 @@ from steward.core.templatetags.steward_format import format_number
 def cross_team_coupling(user: Any, request: Any) -> Panel | None:
     """On the change-coupling page: module pairs owned by different teams that change
     together, undeclared interactions first (METRICS.md cross-team coupling)."""
+    from django.core.exceptions import PermissionDenied
+
     from steward.architecture import selectors
 
-    data = selectors.cross_team_coupling(actor=user)
+    try:
+        data = selectors.cross_team_coupling(actor=user)
+    except PermissionDenied:
+        return None
     rows = []
     for pair in data["pairs"]:
         declared = (
