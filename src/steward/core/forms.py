@@ -91,7 +91,8 @@ class PickerField(forms.Field):
             raise forms.ValidationError(f"no {self.noun} named {text!r}: pick one from the list")
         if len(found) > 1:
             names = "; ".join(self.label_of(r) for r in found[:5])
-            raise forms.ValidationError(f"{len(found)} {self.noun}s match {text!r}: {names}")
+            nouns = f"{self.noun[:-1]}ies" if self.noun.endswith("y") else f"{self.noun}s"
+            raise forms.ValidationError(f"{len(found)} {nouns} match {text!r}: {names}")
         return found[0]
 
 

@@ -2,7 +2,7 @@
 
 An app declares its tables in `<app>/tables.py` as subclasses of `StewardTable`:
 - columns format values as the rest of the product does (`NumberColumn`, `MoneyColumn`,
-  `DateColumn`; choices show their labels), links show names, never slugs or ids;
+  `DateColumn`, `DateTimeColumn`; choices show their labels), links show names, never slugs or ids;
 - every column sorts by its header (`?sort=name`, `?sort=-name`) unless `orderable=False`;
 - pages hold `per_page` rows (`?page=2`); a page number past the end shows the last page;
 - a sensitive column is declared with `restricted(column, FieldClass.X)`: it is left out of the
@@ -25,6 +25,7 @@ import django_tables2 as tables
 from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.encoding import force_str
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeData
@@ -34,7 +35,13 @@ from django_tables2.tables import TableOptions
 from steward.core import policy
 from steward.core.filters import StewardFilterSet
 from steward.core.policy import FieldClass
-from steward.core.templatetags.steward_format import date_, format_number, isodate, money
+from steward.core.templatetags.steward_format import (
+    date_,
+    datetime,
+    format_number,
+    isodate,
+    money,
+)
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
@@ -101,6 +108,17 @@ class DateColumn(tables.Column):
 
     def value(self, value: date) -> str:
         return isodate(value)
+
+
+class DateTimeColumn(tables.Column):
+    """A moment in the product's one format ("2 Dec 2026 14:05", local time); ISO 8601 with
+    its offset in the CSV."""
+
+    def render(self, value: Any) -> str:
+        return datetime(timezone.localtime(value) if timezone.is_aware(value) else value)
+
+    def value(self, value: Any) -> str:
+        return value.isoformat(timespec="seconds") if value is not None else ""
 
 
 class StewardTable(tables.Table):

@@ -474,11 +474,20 @@ def deployment_list(
     return qs.select_related("repository").order_by("-finished_at", "external_id")
 
 
-def with_shipped_counts(deployments: Iterable[Deployment]) -> list[Deployment]:
-    """The deployments, each with `shipped`: the commits it shipped first (one query)."""
+def with_shipped_counts(
+    deployments: Iterable[Deployment], *, every: bool = False
+) -> list[Deployment]:
+    """The deployments, each with `shipped`: the commits it shipped first (one query). With
+    `every`, `deployments` is a queryset all of whose rows are counted (a CSV download): the
+    count selects them by a subquery rather than a list of ids."""
     rows = list(deployments)
+    among: Any = (
+        deployments.values("pk")  # type: ignore[attr-defined]
+        if every and isinstance(deployments, QuerySet)
+        else [d.pk for d in rows]
+    )
     counts = dict(
-        Commit.objects.filter(deployment_id__in=[d.pk for d in rows])
+        Commit.objects.filter(deployment_id__in=among)
         .order_by()
         .values("deployment_id")
         .annotate(n=Count("id"))

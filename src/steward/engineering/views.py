@@ -11,13 +11,22 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from steward.core import policy
 from steward.core.errors import StewardError
 from steward.core.periods import parse_period
+from steward.core.tables import list_response
 from steward.engineering import charts, config, selectors, services
+from steward.engineering.filtersets import (
+    DeploymentFilterSet,
+    IncidentFilterSet,
+    RepositoryFilterSet,
+)
 from steward.engineering.models import Identity, Repository
+from steward.engineering.tables import DeploymentTable, IncidentTable, RepositoryTable
 from steward.org import selectors as org_selectors
 
 KEY_LABELS = {
@@ -103,39 +112,32 @@ def delivery(request: HttpRequest) -> HttpResponse:
 
 
 def deployments(request: HttpRequest) -> HttpResponse:
-    """Drill-down: the production deployments of a scope and period (optionally only failures)."""
-    scope = _scope(request)
-    failed = request.GET.get("failed") == "1"
-    qs = selectors.deployment_list(
-        actor=request.user,
-        team=scope["team"],
-        repo=scope["repo"],
-        start=scope["start"],
-        end=scope["end"],
-        failed_only=failed,
-    )
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    page.object_list = selectors.with_shipped_counts(page.object_list)
+    """Drill-down: the production deployments of a scope and period (optionally only failures),
+    sortable, 100 a page, with their CSV."""
+    return _deployment_rows(request, csv_filename=None)
+
+
+def deployments_csv(request: HttpRequest) -> HttpResponse:
+    """The deployments of the drill-down (same filters and order, every page) as CSV."""
+    return _deployment_rows(request, csv_filename="deployments.csv")
+
+
+def _deployment_rows(request: HttpRequest, *, csv_filename: str | None) -> HttpResponse:
     named = set(
         selectors.incident_list(actor=request.user)
         .exclude(deployment_external_id="")
         .values_list("deployment_external_id", flat=True)
     )
-    return render(
+    return list_response(
         request,
-        "engineering/deployments.html",
-        {
-            "page": page,
-            "scope": scope,
-            "failed": failed,
-            "named": named,
-            "q": _query(
-                team=scope["team"],
-                repo=scope["repo"],
-                failed=failed,
-                **{"from": scope["start"], "to": scope["end"]},
-            ),
-        },
+        # The filterset calls the selector with the scope picked (engineering/filtersets.py).
+        rows=selectors.deployment_list(actor=request.user),
+        table=DeploymentTable,
+        filters=DeploymentFilterSet,
+        template="engineering/deployments.html",
+        csv_url=reverse("engineering:deployments_csv"),
+        csv_filename=csv_filename,
+        table_kwargs={"named": named},
     )
 
 
@@ -195,38 +197,23 @@ def lead_time(request: HttpRequest) -> HttpResponse:
 
 def incidents(request: HttpRequest) -> HttpResponse:
     """Drill-down: incidents of a scope resolved in the period (those in recovery time)."""
-    scope = _scope(request)
-    qs = selectors.incident_list(
-        actor=request.user,
-        team=scope["team"],
-        repo=scope["repo"],
-        start=scope["start"],
-        end=scope["end"],
-        resolved_in_period=True,
-    )
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "incident": i,
-            "hours": (i.resolved_at - i.created_at).total_seconds() / 3600
-            if i.resolved_at
-            else None,
-        }
-        for i in page
-    ]
-    return render(
+    return _incident_rows(request, csv_filename=None)
+
+
+def incidents_csv(request: HttpRequest) -> HttpResponse:
+    """The incidents of the drill-down (same filters and order, every page) as CSV."""
+    return _incident_rows(request, csv_filename="incidents.csv")
+
+
+def _incident_rows(request: HttpRequest, *, csv_filename: str | None) -> HttpResponse:
+    return list_response(
         request,
-        "engineering/incidents.html",
-        {
-            "page": page,
-            "rows": rows,
-            "scope": scope,
-            "q": _query(
-                team=scope["team"],
-                repo=scope["repo"],
-                **{"from": scope["start"], "to": scope["end"]},
-            ),
-        },
+        rows=selectors.incident_list(actor=request.user),
+        table=IncidentTable,
+        filters=IncidentFilterSet,
+        template="engineering/incidents.html",
+        csv_url=reverse("engineering:incidents_csv"),
+        csv_filename=csv_filename,
     )
 
 
@@ -252,18 +239,41 @@ def repositories(request: HttpRequest) -> HttpResponse:
         if is_admin
         else []
     )
-    return render(
+    context = {"is_admin": is_admin, "jobs": jobs, "teams": org_selectors.team_list(actor=request.user)}
+    return _repository_rows(request, context=context)
+
+
+def repositories_csv(request: HttpRequest) -> HttpResponse:
+    """The repositories (same filters and order) as CSV."""
+    return _repository_rows(request, csv_filename="repositories.csv")
+
+
+def _repository_rows(
+    request: HttpRequest,
+    *,
+    context: dict[str, Any] | None = None,
+    csv_filename: str | None = None,
+) -> HttpResponse:
+    return list_response(
         request,
-        "engineering/repositories.html",
-        {
-            "repositories": selectors.repository_list(
-                actor=request.user, team=request.GET.get("team") or None
-            ),
-            "is_admin": is_admin,
-            "jobs": jobs,
-            "teams": org_selectors.team_list(actor=request.user),
-        },
+        rows=selectors.repository_list(actor=request.user).order_by("name"),
+        table=RepositoryTable,
+        filters=RepositoryFilterSet,
+        template="engineering/repositories.html",
+        context=context,
+        csv_url=reverse("engineering:repositories_csv"),
+        csv_filename=csv_filename,
     )
+
+
+def pick_repositories(request: HttpRequest) -> HttpResponse:
+    """HTMX picker suggestions: the visible repositories whose name contains what was typed."""
+    text = (request.GET.get(request.GET.get("field", "q"), "") or request.GET.get("q", "")).strip()
+    rows = selectors.repository_list(actor=request.user)
+    if text:
+        rows = rows.filter(name__icontains=text)
+    names = rows.order_by("name").values_list("name", flat=True)[:20]
+    return HttpResponse(format_html_join("", '<option value="{}"></option>', ((n,) for n in names)))
 
 
 def repository_detail(request: HttpRequest, name: str) -> HttpResponse:

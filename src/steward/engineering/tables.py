@@ -1,0 +1,165 @@
+"""Tables of the engineering list pages (core.tables): deployments and incidents (the
+drill-downs of the Delivery page) and repositories."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import django_tables2 as tables
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
+
+from steward.core.labels import label
+from steward.core.tables import DateTimeColumn, NumberColumn, StewardTable
+from steward.engineering import selectors
+
+
+class DeploymentTable(StewardTable):
+    """Production deployments: id, repository, finish, status, whether an incident names it,
+    the commits it shipped first (counted for the rows shown only) and its source."""
+
+    noun = ("deployment", "deployments")
+
+    external_id = tables.Column(verbose_name="Deployment")
+    repository = tables.Column(
+        accessor="repo_name",
+        verbose_name="Repository",
+        order_by=("repository__name", "repo_name"),
+    )
+    finished_at = DateTimeColumn(verbose_name="Finished")
+    status = tables.Column(verbose_name="Status")
+    incident = tables.Column(
+        accessor="external_id", verbose_name="Named by an incident", orderable=False
+    )
+    shipped = NumberColumn(verbose_name="Commits shipped first", orderable=False)
+    source = tables.Column(verbose_name="Source")
+
+    class Meta(StewardTable.Meta):
+        per_page = 100
+        empty_text = "No deployments in this period. Widen the period or choose another team."
+
+    def __init__(self, data: Any, *, named: set[str] | frozenset[str] = frozenset(), **kwargs: Any):
+        super().__init__(data, **kwargs)
+        self.named = named
+
+    def configure(self, request: HttpRequest, *, paginate: bool = True) -> StewardTable:
+        """Sort and page, then count the shipped commits of the rows shown: the page's (one
+        query over its ids), or every row of the CSV (one grouped query)."""
+        super().configure(request, paginate=paginate)
+        if paginate:
+            selectors.with_shipped_counts(self.page.object_list.data)
+        else:
+            selectors.with_shipped_counts(self.data.data, every=True)
+        return self
+
+    def render_external_id(self, value: str, record: Any) -> str:
+        url = reverse("engineering:deployment_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_external_id(self, value: str) -> str:
+        return value
+
+    def _repository(self, record: Any) -> str:
+        return record.repository.name if record.repository_id else record.repo_name
+
+    def render_repository(self, record: Any) -> str:
+        name = self._repository(record)
+        if record.repository_id:
+            url = reverse("engineering:repository_detail", args=[name])
+            return format_html('<a href="{}">{}</a>', url, name)
+        return name or "—"
+
+    def value_repository(self, record: Any) -> str:
+        return self._repository(record)
+
+    def render_incident(self, value: str) -> str:
+        return "yes" if value in self.named else ""
+
+    def value_incident(self, value: str) -> str:
+        return "yes" if value in self.named else "no"
+
+    def render_shipped(self, value: int, record: Any) -> str:
+        shown = f"{value:,}"
+        if record.first_of_repository:
+            return format_html('{} <span class="muted">(first: no baseline)</span>', shown)
+        return shown
+
+
+def _hours(record: Any) -> float | None:
+    if record.resolved_at is None:
+        return None
+    return (record.resolved_at - record.created_at) / timedelta(hours=1)
+
+
+class IncidentTable(StewardTable):
+    """Incidents: id, service, severity, created and resolved (UTC), hours to resolve and the
+    deployment that caused it."""
+
+    noun = ("incident", "incidents")
+
+    external_id = tables.Column(verbose_name="Incident")
+    service = tables.Column(verbose_name="Service")
+    severity = tables.Column(verbose_name="Severity")
+    created_at = DateTimeColumn(verbose_name="Created")
+    resolved_at = DateTimeColumn(verbose_name="Resolved")
+    hours = NumberColumn(
+        accessor="resolved_at", verbose_name="Hours to resolve", order_by=("duration",), decimals=1
+    )
+    deployment_external_id = tables.Column(verbose_name="Caused by")
+
+    class Meta(StewardTable.Meta):
+        per_page = 100
+        empty_text = "No incidents resolved in this period."
+
+    def render_severity(self, value: str) -> str:
+        return label(value)
+
+    def value_severity(self, value: str) -> str:
+        return label(value)
+
+    def render_hours(self, record: Any) -> str:
+        hours = _hours(record)
+        return "—" if hours is None else f"{hours:,.1f}"
+
+    def value_hours(self, record: Any) -> str:
+        hours = _hours(record)
+        return "" if hours is None else f"{hours:.1f}"
+
+
+class RepositoryTable(StewardTable):
+    """Repositories: name, owning team, who declared the owner, commits, ingestion state and
+    when it was last ingested."""
+
+    noun = ("repository", "repositories")
+
+    name = tables.Column(verbose_name="Repository")
+    team = tables.Column(accessor="team__name", verbose_name="Team", order_by=("team__name",))
+    owner_source = tables.Column(verbose_name="Owner declared by")
+    commit_count = NumberColumn(verbose_name="Commits")
+    status = tables.Column(verbose_name="Status")
+    last_ingested_at = DateTimeColumn(verbose_name="Last ingested")
+    last_error = tables.Column(verbose_name="Last error", visible=False)
+
+    class Meta(StewardTable.Meta):
+        empty_text = "No repositories yet: run steward ingest git PATH."
+
+    def render_name(self, value: str) -> str:
+        url = reverse("engineering:repository_detail", args=[value])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_name(self, value: str) -> str:
+        return value
+
+    def render_team(self, value: str, record: Any) -> str:
+        url = reverse("engineering:delivery")
+        return format_html('<a href="{}?team={}">{}</a>', url, record.team.slug, value)
+
+    def value_team(self, value: str) -> str:
+        return value
+
+    def render_status(self, value: str, record: Any) -> str:
+        if record.last_error:
+            return f"{value}: {record.last_error}"
+        return value
