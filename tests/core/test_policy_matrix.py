@@ -97,10 +97,14 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:roles_list": [{}],
     "engineering:delivery": [{}],
     "engineering:deployments": [{}],
+    "engineering:deployments_csv": [{}],
     "engineering:deployment_detail": [{"pk": "1"}],
     "engineering:lead_time": [{}],
     "engineering:incidents": [{}],
+    "engineering:incidents_csv": [{}],
     "engineering:repositories": [{}],
+    "engineering:repositories_csv": [{}],
+    "engineering:pick_repositories": [{}],
     "engineering:repository_detail": [{"name": "payments-api"}],
     "engineering:identities": [{}],
     "api:repositories": [{}],
@@ -442,6 +446,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "talent:offer_create": [{"pk": "APPLICATION"}],
     "talent:offer_resolve": [],  # POST-only
     "talent:candidates": [{}],
+    "talent:candidates_csv": [{}],
     "talent:candidate_create": [{}],
     "talent:candidate_detail": [{"pk": "CANDIDATE"}],
     "talent:application_create": [{"pk": "CANDIDATE"}],
@@ -457,6 +462,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "talent:diversity": [{}],
     "talent:brand": [{}],
     "talent:source_create": [{}],
+    "talent:source_edit": [{"pk": "SOURCE"}],
     "talent:activity_create": [{}],
     "api:talent_requisitions_list": [{}],
     "api:talent_requisitions_detail": [{"key": "REQ-0001"}],
@@ -480,6 +486,7 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "api:talent_offers_resolve": [],
     "api:talent_requisitions_approve": [],
     "api:talent_sources_create": [],
+    "api:talent_sources_update": [],
     "api:talent_activities_create": [],
 }
 
@@ -505,6 +512,7 @@ TALENT_HIRING_PAGES = {
 TALENT_CANDIDATE_PAGES = {
     "talent:board",
     "talent:candidates",
+    "talent:candidates_csv",
     "talent:candidate_detail",
     "talent:application_move",
     "talent:application_close",
@@ -524,6 +532,7 @@ TALENT_RECRUITER_PAGES = {
     "talent:offer_create",
     "talent:brand",
     "talent:source_create",
+    "talent:source_edit",
     "talent:activity_create",
     "api:talent_sources_list",
     "api:talent_activities_list",
@@ -793,6 +802,10 @@ def _resolve_value(value: str) -> str:
         return str(goal.get(person__employee_id="E0006").pk)
     if value in ("PAIR", "PAIR_OTHER", "PLAN", "GOAL", "CASE", "ONBOARDING"):
         return str(_growth_subject(value))
+    if value == "SOURCE":
+        from steward.talent.models import Source
+
+        return str(Source.objects.order_by("pk").values_list("pk", flat=True)[0])
     if value in ("CANDIDATE", "APPLICATION", "SCORECARD"):
         from steward.talent.models import Application, Scorecard
 
@@ -1117,6 +1130,7 @@ TALENT_WRITES = [
     "api:talent_offers_resolve",
     "api:talent_requisitions_approve",
     "api:talent_sources_create",
+    "api:talent_sources_update",
     "api:talent_activities_create",
 ]
 APPROVERS = {"admin", "cto", "finance"}
@@ -1136,6 +1150,7 @@ def talent_write_status(role: str | None, name: str) -> set[int]:
             "api:talent_scorecards_submit",
             "api:talent_applications_close",
             "api:talent_offers_resolve",
+            "api:talent_sources_update",
         )
         else 201
     )
@@ -1196,6 +1211,7 @@ def _talent_write_request(name: str) -> tuple[str, str, dict[str, object]]:
     activity = services.activity_create(
         actor=SYSTEM, title="Matrix meetup", kind="event", on=date(2026, 5, 1)
     )
+    source = services.source_create(actor=SYSTEM, name="Matrix board", kind="job_board")
     return {
         "api:talent_requisitions_create": (
             "post",
@@ -1252,6 +1268,11 @@ def _talent_write_request(name: str) -> tuple[str, str, dict[str, object]]:
             "post",
             "/api/v1/talent/sources",
             {"name": "Matrix meetup", "kind": "brand", "activity": activity.pk},
+        ),
+        "api:talent_sources_update": (
+            "patch",
+            f"/api/v1/talent/sources/{source.pk}",
+            {"activity": activity.pk},
         ),
         "api:talent_activities_create": (
             "post",

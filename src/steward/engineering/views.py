@@ -239,7 +239,11 @@ def repositories(request: HttpRequest) -> HttpResponse:
         if is_admin
         else []
     )
-    context = {"is_admin": is_admin, "jobs": jobs, "teams": org_selectors.team_list(actor=request.user)}
+    context = {
+        "is_admin": is_admin,
+        "jobs": jobs,
+        "teams": org_selectors.team_list(actor=request.user),
+    }
     return _repository_rows(request, context=context)
 
 

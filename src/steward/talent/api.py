@@ -50,6 +50,7 @@ from steward.talent.schemas import (
     SourceIn,
     SourceOut,
     SourcePage,
+    SourcePatch,
     StageMoveIn,
 )
 
@@ -625,6 +626,37 @@ def sources_create(request: HttpRequest, body: SourceIn) -> tuple[int, dict[str,
         ),
         selectors.source_dict,
     )
+
+
+@router.patch("/sources/{source_id}", response=SourceOut, url_name="talent_sources_update")
+def sources_update(request: HttpRequest, source_id: int, body: SourcePatch) -> dict[str, Any]:
+    """Change the fields given of a source (recruiting, as `POST /sources`): its name, kind,
+    and the employer-brand activity behind it (`activity`: an id links it, `null` unlinks)."""
+    require(rules.may_recruit(request.user))
+    source = selectors.source_list(actor=request.user).filter(pk=source_id).first()
+    if source is None:
+        raise Http404("no such source")
+    given = body.model_dump(exclude_unset=True)
+    if given.get("name", "") is None:
+        raise body_error("name", "a source needs a name")
+    if "kind" in given and given["kind"] is None:
+        raise body_error("kind", "a source needs a kind")
+    activity = None
+    if given.get("activity") is not None:
+        activity = selectors.activity_rows(actor=request.user).filter(pk=given["activity"]).first()
+        if activity is None:
+            raise body_error("activity", f"unknown activity {given['activity']}")
+    with service_call(request):
+        services.source_update(
+            actor=request.user,
+            source=source,
+            name=given.get("name"),
+            kind=given.get("kind"),
+            activity=activity,
+            clear_activity="activity" in given and given["activity"] is None,
+        )
+    updated = selectors.source_rows(actor=request.user).get(pk=source.pk)
+    return selectors.source_dict(updated)
 
 
 @router.get("/activities", response=ActivityPage, url_name="talent_activities_list")

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from steward.core.forms import ServiceForm, date_input
 from steward.org import forms as org_forms
 from steward.org import selectors as org
-from steward.talent import rules, services
+from steward.talent import rules, selectors, services
 from steward.talent.models import (
     ActivityKind,
     Outcome,
@@ -299,28 +299,44 @@ class ScorecardForm(ServiceForm):
 
 
 class SourceForm(ServiceForm):
-    """A source of applications (a brand source names its activity)."""
+    """A source of applications (a brand source names its activity); with `instance`, the
+    source to change (its name, kind and linked activity)."""
 
     name = forms.CharField(max_length=100)
     kind = forms.ChoiceField(choices=SourceKind.choices)
-    activity = forms.ChoiceField(required=False)
+    activity = forms.ChoiceField(required=False, label="Employer-brand activity")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from steward.talent.models import BrandActivity
-
         field = self.fields["activity"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [("", "—")] + [(str(a.pk), a.title) for a in BrandActivity.objects.all()]
+        field.choices = [("", "—")] + [
+            (str(a.pk), a.title) for a in selectors.activity_rows(actor=self.actor)
+        ]
+        if self.instance is not None:
+            self.initial.update(
+                name=self.instance.name,
+                kind=self.instance.kind,
+                activity=str(self.instance.activity_id or ""),
+            )
 
     def perform(self, data: dict[str, Any]) -> Any:
-        from steward.talent.models import BrandActivity
-
         activity = (
-            BrandActivity.objects.filter(pk=data["activity"]).first() if data["activity"] else None
+            selectors.activity_rows(actor=self.actor).filter(pk=data["activity"]).first()
+            if data["activity"]
+            else None
         )
-        return services.source_create(
-            actor=self.actor, name=data["name"], kind=data["kind"], activity=activity
+        if self.instance is None:
+            return services.source_create(
+                actor=self.actor, name=data["name"], kind=data["kind"], activity=activity
+            )
+        return services.source_update(
+            actor=self.actor,
+            source=self.instance,
+            name=data["name"],
+            kind=data["kind"],
+            activity=activity,
+            clear_activity=activity is None,
         )
 
 

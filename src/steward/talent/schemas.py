@@ -412,9 +412,19 @@ class SourceIn(Schema):
     activity: int | None = None
 
 
+class SourcePatch(Schema):
+    """Only the fields given change; `activity` links the source to an employer-brand activity
+    (its id), `null` unlinks it."""
+
+    name: str | None = Field(None, max_length=100)
+    kind: SourceKindName | None = None
+    activity: int | None = None
+
+
 class SourceOut(Schema):
     """A source with the applications from it and the hires among them (all time)."""
 
+    id: int
     name: str
     kind: str
     activity: int | None

@@ -635,6 +635,7 @@ def source_dict(source: Source) -> dict[str, Any]:
         apps = source.applications.count()
         hires = source.applications.filter(outcome=Outcome.HIRED).count()
     return {
+        "id": source.pk,
         "name": source.name,
         "kind": source.kind,
         "activity": source.activity_id,

@@ -319,6 +319,36 @@ def source_create(
 
 
 @transaction.atomic
+def source_update(
+    *,
+    actor: Any,
+    source: Source,
+    name: str | None = None,
+    kind: str | None = None,
+    activity: BrandActivity | None = None,
+    clear_activity: bool = False,
+) -> Source:
+    """Change a source: its name, kind and the employer-brand activity behind it (`activity`
+    links one, `clear_activity` unlinks it). Audited (auditlog on save)."""
+    _require_recruiter(actor)
+    if name is not None:
+        name = name.strip()
+        if not name:
+            raise TalentError("a source needs a name", fields={"name": ["this field is required"]})
+        taken = Source.objects.filter(name__iexact=name).exclude(pk=source.pk)
+        if taken.exists():
+            raise TalentError(f"source {name!r} exists", fields={"name": ["this source exists"]})
+        source.name = name
+    if kind is not None:
+        source.kind = kind
+    if activity is not None:
+        source.activity = activity
+    elif clear_activity:
+        source.activity = None
+    return _save(source)  # type: ignore[no-any-return]
+
+
+@transaction.atomic
 def activity_create(*, actor: Any, title: str, kind: str, on: date, **fields: Any) -> BrandActivity:
     """A new employer-brand activity (talk, post, event, open-source contribution)."""
     _require_recruiter(actor)
@@ -774,6 +804,17 @@ def candidate_accessed(*, actor: Any, candidate: Candidate) -> None:
         return
     with set_actor(user):
         accessed.send(Candidate, instance=candidate)
+
+
+def candidates_exported(*, actor: Any, candidates: Sequence[Candidate]) -> int:
+    """Write one audit access entry per candidate written to a download (one insert, as
+    bulk writes are audited); returns how many."""
+    from steward.core.importing import audit_rows
+
+    if not rules.may_see_candidates(actor):
+        raise PermissionDenied("you may not see candidates")
+    user = policy.user_record(actor)
+    return audit_rows(Candidate, 3, ((c.pk, str(c), {}) for c in candidates), actor=user)
 
 
 @transaction.atomic

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import django_tables2 as tables
 from django.urls import reverse
 from django.utils.html import format_html
 
-from steward.core.tables import DateColumn, MoneyColumn, StewardTable
-from steward.talent import rules
+from steward.core.tables import DateColumn, MoneyColumn, NumberColumn, StewardTable
+from steward.talent import rules, services
 
 
 class RequisitionTable(StewardTable):
@@ -54,3 +55,34 @@ class RequisitionTable(StewardTable):
 
     def value_title(self, value: str, record: Any) -> str:
         return f"{record.key} {value}"
+
+
+class CandidateTable(StewardTable):
+    """Candidates: name, applications and how long their data is kept (or when it was erased);
+    the CSV adds the candidate's id. Candidate data: every row written to a CSV is audited as
+    an access to that candidate (`services.candidates_exported`)."""
+
+    noun = ("candidate", "candidates")
+
+    name = tables.Column(verbose_name="Candidate")
+    application_count = NumberColumn(verbose_name="Applications")
+    retain_until = DateColumn(verbose_name="Keep data until")
+    erased_on = DateColumn(verbose_name="Erased")
+    id = tables.Column(verbose_name="Candidate ID", visible=False)
+
+    class Meta(StewardTable.Meta):
+        empty_text = (
+            "No candidates you may see match. Import them with steward import applications FILE."
+        )
+
+    def render_name(self, value: str, record: Any) -> str:
+        url = reverse("talent:candidate_detail", args=[record.pk])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_name(self, value: str) -> str:
+        return value
+
+    def csv_rows(self) -> Iterable[list[Any]]:
+        rows = list(super().csv_rows())
+        services.candidates_exported(actor=self.actor, candidates=[r.record for r in self.rows])
+        return rows

@@ -24,6 +24,7 @@ urlpatterns = [
     path("applications/<int:pk>/offer/", views.offer_create, name="offer_create"),
     path("offers/<int:pk>/resolve/", views.offer_resolve, name="offer_resolve"),
     path("candidates/", views.candidates, name="candidates"),
+    path("candidates/export.csv", views.candidates_csv, name="candidates_csv"),
     path("candidates/new/", views.candidate_create, name="candidate_create"),
     path("candidates/<int:pk>/", views.candidate_detail, name="candidate_detail"),
     path("candidates/<int:pk>/apply/", views.application_create, name="application_create"),
@@ -39,5 +40,6 @@ urlpatterns = [
     path("diversity/", views.diversity, name="diversity"),
     path("brand/", views.brand, name="brand"),
     path("brand/sources/new/", views.source_create, name="source_create"),
+    path("brand/sources/<int:pk>/edit/", views.source_edit, name="source_edit"),
     path("brand/activities/new/", views.activity_create, name="activity_create"),
 ]

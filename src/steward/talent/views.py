@@ -22,7 +22,7 @@ from steward.core.markdown_html import render_markdown
 from steward.core.periods import parse_period
 from steward.core.tables import list_response
 from steward.talent import forms, jobposts, rules, selectors, services
-from steward.talent.filtersets import RequisitionFilterSet
+from steward.talent.filtersets import CandidateFilterSet, RequisitionFilterSet
 from steward.talent.models import (
     Application,
     Candidate,
@@ -31,7 +31,7 @@ from steward.talent.models import (
     RequisitionStatus,
     Scorecard,
 )
-from steward.talent.tables import RequisitionTable
+from steward.talent.tables import CandidateTable, RequisitionTable
 
 
 def _post_only(request: HttpRequest) -> None:
@@ -294,12 +294,36 @@ def offer_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def candidates(request: HttpRequest) -> HttpResponse:
-    """Candidates the user may see (recruiting: all; a hiring manager: their requisitions')."""
+    """Candidates the user may see (recruiting: all; a hiring manager: their requisitions'),
+    sortable, filtered by name or email and by requisition, with their CSV."""
     require(rules.may_see_candidates(request.user))
-    query = request.GET.get("q", "")
-    rows = selectors.candidate_list(actor=request.user, query=query)[:500]
-    context = {"candidates": rows, "q": query, "may_recruit": rules.may_recruit(request.user)}
-    return render(request, "talent/candidates.html", context)
+    context = {"may_recruit": rules.may_recruit(request.user)}
+    return _candidate_rows(request, context=context)
+
+
+def candidates_csv(request: HttpRequest) -> HttpResponse:
+    """The candidates of the list (same filters and order) as CSV; each candidate written is
+    audited as an access (candidate data)."""
+    require(rules.may_see_candidates(request.user))
+    return _candidate_rows(request, csv_filename="candidates.csv")
+
+
+def _candidate_rows(
+    request: HttpRequest,
+    *,
+    context: dict[str, Any] | None = None,
+    csv_filename: str | None = None,
+) -> HttpResponse:
+    return list_response(
+        request,
+        rows=selectors.candidate_list(actor=request.user),
+        table=CandidateTable,
+        filters=CandidateFilterSet,
+        template="talent/candidates.html",
+        context=context,
+        csv_url=reverse("talent:candidates_csv"),
+        csv_filename=csv_filename,
+    )
 
 
 def candidate_create(request: HttpRequest) -> HttpResponse:
@@ -544,6 +568,22 @@ def source_create(request: HttpRequest) -> HttpResponse:
         request,
         form,
         title="New source",
+        back=reverse("talent:brand"),
+        done=lambda s: reverse("talent:brand"),
+    )
+
+
+def source_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a source: its name, kind and the employer-brand activity behind it."""
+    require(rules.may_recruit(request.user))
+    source = selectors.source_list(actor=request.user).filter(pk=pk).first()
+    if source is None:
+        raise Http404("no such source")
+    form = forms.SourceForm(request.POST or None, actor=request.user, instance=source)
+    return form_page(
+        request,
+        form,
+        title=f"Edit source {source.name}",
         back=reverse("talent:brand"),
         done=lambda s: reverse("talent:brand"),
     )
