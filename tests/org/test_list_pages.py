@@ -230,6 +230,15 @@ def test_teams_csv_matches_the_page(client_as) -> None:  # type: ignore[no-untyp
         "/org/teams/",
         "/architecture/decisions/",
         "/talent/requisitions/export.csv",
+        "/engineering/delivery/deployments/?from=2025-01-01&to=2027-01-01",
+        "/engineering/delivery/deployments/?team=Payments&failed=1&sort=-finished_at",
+        "/engineering/delivery/deployments/export.csv?from=2025-01-01&to=2027-01-01",
+        "/engineering/delivery/incidents/?from=2026-01-01&to=2026-11-27&sort=-hours",
+        "/engineering/delivery/incidents/export.csv?from=2026-01-01&to=2026-11-27",
+        "/engineering/repositories/?team=payments",
+        "/engineering/repositories/export.csv",
+        "/talent/candidates/",
+        "/talent/candidates/export.csv",
     ],
 )
 def test_list_pages_do_not_query_per_row(client_as, django_assert_max_num_queries, path) -> None:  # type: ignore[no-untyped-def]

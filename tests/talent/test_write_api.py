@@ -587,6 +587,7 @@ def test_sources_and_brand_activities() -> None:
     )
     assert created.status_code == 201, created.content
     assert created.json() == {
+        "id": Source.objects.get(name="EuroPython talk").pk,
         "name": "EuroPython talk",
         "kind": "brand",
         "activity": activity["id"],

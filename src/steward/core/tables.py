@@ -197,7 +197,23 @@ class StewardTable(tables.Table):
             # The constructor excluded them; a second look costs nothing and fails closed.
             if column.name in denied:
                 raise PermissionError(f"column {column.name} is not for this user")
-        return self.as_values()
+        if type(self).csv_values is StewardTable.csv_values:
+            return self.as_values()
+        return self._plain_rows()
+
+    def csv_values(self, record: Any) -> dict[str, Any]:
+        """A long table's CSV row as {column name: plain value}, when django-tables2's cell
+        by cell export is too slow (about 0.3 ms a cell: 11,000 deployments take 4 s). A table
+        that overrides it must give a value for every column it declares."""
+        raise NotImplementedError
+
+    def _plain_rows(self) -> Iterable[list[Any]]:
+        columns = [c for c in self.columns.iterall() if not c.column.exclude_from_export]
+        yield [force_str(c.header, strings_only=True) for c in columns]
+        names = [c.name for c in columns]
+        for record in self.data:
+            values = self.csv_values(record)
+            yield [values[name] for name in names]
 
 
 def _plain(value: Any) -> str:
