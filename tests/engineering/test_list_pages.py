@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -145,6 +145,7 @@ def test_deployments_csv_holds_the_page_rows_with_their_shipped_commits(client_a
         "Named by an incident",
         "Commits shipped first",
         "Source",
+        "First of its repository (no baseline)",
     ]
     by_ext = {d.external_id: d for d in Deployment.objects.select_related("repository")}
     assert [r["Deployment"] for r in rows] == sorted(
@@ -274,11 +275,14 @@ def test_the_fast_deployments_csv_equals_the_cell_by_cell_export(rf) -> None:  #
 
     cto = User.objects.get(username="cto")
     named = set(Incident.objects.values_list("deployment_external_id", flat=True))
-    rows = selectors.deployment_list(actor=cto, start=START.date(), end=END.date())
+    # Every deployment of the demo: some are the first of their repository (no baseline).
+    rows = selectors.deployment_list(actor=cto, start=date(2016, 12, 1), end=date(2026, 11, 30))
+    assert rows.filter(first_of_repository=True).exists()
     table = DeploymentTable(rows, actor=cto, named=named)
     table.configure(rf.get("/", {"sort": "-status"}), paginate=False)
     fast = [[force_str(v) for v in row] for row in table.csv_rows()]
     slow = [[force_str(v) for v in row] for row in table.as_values()]
     assert len(fast) == rows.count() + 1 > 100
     assert fast == slow
-    assert {r[4] for r in fast[1:]} == {"yes", "no"}
+    assert {r[4] for r in fast[1:]} == {"yes", "no"} == {r[7] for r in fast[1:]}
+    assert all(r[5].isdigit() for r in fast[1:])

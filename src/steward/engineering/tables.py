@@ -35,6 +35,9 @@ class DeploymentTable(StewardTable):
     )
     shipped = NumberColumn(verbose_name="Commits shipped first", orderable=False)
     source = tables.Column(verbose_name="Source")
+    first_of_repository = tables.Column(
+        verbose_name="First of its repository (no baseline)", visible=False
+    )
 
     class Meta(StewardTable.Meta):
         per_page = 100
@@ -65,6 +68,7 @@ class DeploymentTable(StewardTable):
             "incident": self.value_incident(record.external_id),
             "shipped": record.shipped,
             "source": record.get_source_display(),
+            "first_of_repository": self.value_first_of_repository(record.first_of_repository),
         }
 
     def render_external_id(self, value: str, record: Any) -> str:
@@ -92,6 +96,12 @@ class DeploymentTable(StewardTable):
 
     def value_incident(self, value: str) -> str:
         return "yes" if value in self.named else "no"
+
+    def value_shipped(self, value: int) -> int:
+        return value
+
+    def value_first_of_repository(self, value: bool) -> str:
+        return "yes" if value else "no"
 
     def render_shipped(self, value: int, record: Any) -> str:
         shown = f"{value:,}"
