@@ -111,3 +111,33 @@ def test_patch_a_source() -> None:
     source.refresh_from_db()
     assert (source.name, source.kind, source.activity_id) == ("Meetup", "brand", None)
     assert Source.objects.filter(name="Meetup").count() == 1
+
+
+def test_a_new_activity_links_existing_sources(client_as) -> None:  # type: ignore[no-untyped-def]
+    booth = services.source_create(actor=SYSTEM, name="Booth leads", kind="other")
+    board = services.source_create(actor=SYSTEM, name="Some board", kind="job_board")
+    client = client_as("people")
+    form = client.get("/talent/brand/activities/new/").content.decode()
+    assert f'value="{booth.pk}"' in form and "Booth leads" in form
+    response = client.post(
+        "/talent/brand/activities/new/",
+        {"title": "PyCon booth", "kind": "event", "on": "2026-09-10", "sources": [str(booth.pk)]},
+    )
+    assert response.status_code == 302, response.content.decode()[:500]
+    activity = BrandActivity.objects.get(title="PyCon booth")
+    booth.refresh_from_db()
+    board.refresh_from_db()
+    assert booth.activity_id == activity.pk and board.activity_id is None
+    entry = (
+        LogEntry.objects.get_for_object(booth).filter(action=LogEntry.Action.UPDATE).latest("pk")
+    )
+    assert entry.actor.username == "people"
+    assert entry.changes_dict["activity"] == ["None", str(activity.pk)]
+    # A bad date is refused beside its field and nothing is linked.
+    again = client.post(
+        "/talent/brand/activities/new/",
+        {"title": "Bad", "kind": "event", "on": "someday", "sources": [str(board.pk)]},
+    )
+    assert again.status_code == 422
+    board.refresh_from_db()
+    assert board.activity_id is None and not BrandActivity.objects.filter(title="Bad").exists()

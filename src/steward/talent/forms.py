@@ -341,7 +341,8 @@ class SourceForm(ServiceForm):
 
 
 class ActivityForm(ServiceForm):
-    """An employer-brand activity."""
+    """An employer-brand activity; `sources` links existing sources to it (each moved from the
+    activity it named before, if any)."""
 
     title = forms.CharField(max_length=200)
     kind = forms.ChoiceField(choices=ActivityKind.choices)
@@ -349,9 +350,26 @@ class ActivityForm(ServiceForm):
     url = forms.URLField(required=False, assume_scheme="https")
     repository = forms.CharField(required=False, max_length=200)
     description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    sources = forms.MultipleChoiceField(
+        required=False,
+        label="Sources it brings applications from",
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["sources"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = [
+            (str(s.pk), s.name) for s in selectors.source_list(actor=self.actor).order_by("name")
+        ]
 
     def perform(self, data: dict[str, Any]) -> Any:
-        return services.activity_create(actor=self.actor, **data)
+        chosen = data.pop("sources")
+        activity = services.activity_create(actor=self.actor, **data)
+        for source in selectors.source_list(actor=self.actor).filter(pk__in=chosen):
+            services.source_update(actor=self.actor, source=source, activity=activity)
+        return activity
 
 
 class CandidateEditForm(ServiceForm):
