@@ -325,6 +325,10 @@ def unit_costs(request: HttpRequest, year: int | None = None) -> Any:
                     "unit": r["unit"] or None,
                     "unit_cost": r["unit_cost"],
                     "months_without_usage": r["months_without_usage"],
+                    "consumed": [
+                        {k: c[k] for k in ("unit", "quantity", "cost", "unit_cost")}
+                        for c in r["consumed"]
+                    ],
                     "url": reverse("finance:service", args=[r["service"]]) + f"?year={fy.year}",
                 }
                 for r in report["services"]

@@ -190,6 +190,17 @@ class VendorPage(Schema):
     count: int
 
 
+class ConsumedUsage(Schema):
+    """Usage of a service as its cloud bills count it (FOCUS ConsumedQuantity in one
+    ConsumedUnit), the EffectiveCost of the rows that carry it and the unit cost (cost ÷
+    quantity, six decimals; null when the quantity is 0)."""
+
+    unit: str
+    quantity: str
+    cost: str
+    unit_cost: str | None
+
+
 class ServiceUnitCost(Schema):
     """The cost of one service and, where usage is measured, its unit cost; `url` the page
     that shows the evidence."""
@@ -201,6 +212,7 @@ class ServiceUnitCost(Schema):
     unit: str | None
     unit_cost: str | None
     months_without_usage: int
+    consumed: list[ConsumedUsage]
     url: str
 
 

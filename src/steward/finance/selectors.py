@@ -861,7 +861,7 @@ def renewal_calendar(*, actor: Actor, today: date) -> list[dict[str, Any]]:
     (90, 60 or 30 days before cancel-by; `inside` once the notice period has begun)."""
     from datetime import timedelta
 
-    from steward.finance.models import LedgerEntry
+    from steward.finance.models import CommitmentCost, LedgerEntry
 
     rows = []
     year_ago = today - timedelta(days=365)
@@ -870,11 +870,24 @@ def renewal_calendar(*, actor: Actor, today: date) -> list[dict[str, Any]]:
         date__gte=year_ago, date__lt=today, vendor__isnull=False
     ).values_list("vendor_id", "date", "amount_reporting"):
         spent[vendor].append((day, amount))
+    # Cloud spend applied to a contract commitment (FOCUS 1.3 ContractApplied): counted for
+    # the Steward contract whose key is the provider's contract or commitment id.
+    applied: dict[str, dict[int, tuple[date, Decimal]]] = defaultdict(dict)
+    for pk, contract_id, commitment, month, amount in CommitmentCost.objects.filter(
+        month__gte=year_ago.replace(day=1), month__lt=today
+    ).values_list("pk", "contract_id", "commitment_id", "month", "applied_reporting"):
+        for ref in {contract_id.lower(), commitment.lower()} - {""}:
+            applied[ref][pk] = (month, amount)
     for c in contract_list(actor=actor).filter(end__gt=today):
         days = (c.cancel_by - today).days
         # Spend against the contract: the vendor's ledger rows of the last 12 months that fall
-        # inside the contract's dates.
+        # inside the contract's dates, and the cloud cost applied to it in those months.
         spend = sum((a for d, a in spent.get(c.vendor_id, []) if c.start <= d < c.end), ZERO)
+        cloud = sum(
+            (a for m, a in applied.get(c.key.lower(), {}).values()
+             if c.start.replace(day=1) <= m < c.end),
+            ZERO,
+        )  # fmt: skip
         if days < 0:
             level = "inside"
         else:
@@ -885,11 +898,40 @@ def renewal_calendar(*, actor: Actor, today: date) -> list[dict[str, Any]]:
                 "cancel_by": c.cancel_by,
                 "days_left": days,
                 "alert": level,
-                "spend_12m": spend,
+                "spend_12m": spend + cloud,
+                "spend_cloud_12m": cloud,
             }
         )
     rows.sort(key=lambda r: r["cancel_by"])
     return rows
+
+
+def commitment_spend(*, actor: Actor) -> list[dict[str, Any]]:
+    """Cloud cost applied to each contract commitment (FOCUS 1.3 ContractApplied), summed over
+    every imported billing period: applied cost (reporting currency), quantity and unit, bill
+    rows, the months, and the Steward contract whose key is the contract or commitment id."""
+    from django.db.models import Count, Max, Min
+
+    _require(actor)
+    contracts = {c.key.lower(): c for c in contract_list(actor=actor)}
+    rows = (
+        _visible(actor, "CommitmentCost")
+        .values("contract_id", "commitment_id", "applied_unit")
+        .annotate(
+            cost=Sum("applied_reporting"),
+            quantity=Sum("applied_quantity"),
+            rows=Sum("rows"),
+            months=Count("month", distinct=True),
+            first=Min("month"),
+            last=Max("month"),
+        )
+        .order_by("contract_id", "commitment_id", "applied_unit")
+    )
+    out = []
+    for r in rows:
+        match = contracts.get(r["commitment_id"].lower()) or contracts.get(r["contract_id"].lower())
+        out.append({**r, "cost": cents(r["cost"] or ZERO), "contract": match})
+    return out
 
 
 def vendor_spend(*, actor: Actor, start: date, end: date) -> list[dict[str, Any]]:
@@ -1210,7 +1252,9 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     A service's cost is the cloud cost (FOCUS EffectiveCost) the mapping rules give it. Its unit
     cost over the period counts only the months that have a usage measure (cost of those
     months ÷ their usage), so a month without usage data does not inflate it; `months_without_
-    usage` says how many months had cost but no measure."""
+    usage` says how many months had cost but no measure. `consumed` is the usage the cloud
+    bills count (FOCUS ConsumedQuantity per ConsumedUnit, kept at import): per unit, the
+    quantity, the EffectiveCost of the rows that carry it and the unit cost, cost ÷ quantity."""
     from steward.finance.models import ServiceUsage
 
     _require(actor)
@@ -1222,6 +1266,7 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
         .values_list("service", "month").annotate(total=Sum("effective_reporting"))
     ):  # fmt: skip
         cost[service][month] += cents(total or ZERO)
+    consumed = _consumed(actor, lo, hi)
     usage: dict[str, dict[date, Decimal]] = defaultdict(dict)
     units: dict[str, str] = {}
     for service, month, quantity, unit in ServiceUsage.objects.filter(
@@ -1252,6 +1297,7 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
                 "months_without_usage": sum(1 for m in by_month if m not in used_months),
                 "cost_by_month": [by_month.get(m, ZERO) for m in months],
                 "usage_by_month": [measured.get(m) for m in months],
+                "consumed": _consumed_rows(consumed.get(service, {}), months),
             }
         )
     rows.sort(key=lambda r: (-r["cost"], r["service"]))
@@ -1267,6 +1313,57 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
         "services": rows,
         "no_service": cents(unmapped or ZERO),
     }
+
+
+ConsumedCells = dict[str, dict[date, tuple[Decimal, Decimal]]]
+QUANTITY = Decimal("0.000001")  # the six decimals FOCUS quantities are kept to
+
+
+def _consumed(actor: Actor, lo: date, hi: date) -> dict[str, ConsumedCells]:
+    """service -> FOCUS ConsumedUnit -> month -> (ConsumedQuantity, EffectiveCost of the rows
+    that carry that unit), from the sums kept at import."""
+    found: dict[str, ConsumedCells] = defaultdict(lambda: defaultdict(dict))
+    for service, unit, month, quantity, total in (
+        _visible(actor, "CloudCost")
+        .filter(month__gte=lo, month__lt=hi, consumed_quantity__isnull=False)
+        .exclude(service="").exclude(consumed_unit="")
+        .values_list("service", "consumed_unit", "month")
+        .annotate(q=Sum("consumed_quantity"), total=Sum("effective_reporting"))
+    ):  # fmt: skip
+        found[service][unit][month] = (
+            Decimal(quantity or ZERO).quantize(QUANTITY),
+            cents(total or ZERO),
+        )
+    return found
+
+
+def _consumed_rows(cells: ConsumedCells, months: list[date]) -> list[dict[str, Any]]:
+    """Per unit a service's bills count: quantity, the cost of the rows that carry it and the
+    unit cost (cost ÷ quantity), over the period and per month."""
+    rows = []
+    for unit, by_month in sorted(cells.items()):
+        quantity = sum((q for q, _c in by_month.values()), ZERO)
+        cost = sum((c for _q, c in by_month.values()), ZERO)
+        rows.append(
+            {
+                "unit": unit,
+                "quantity": quantity,
+                "cost": cost,
+                "unit_cost": unit_cost(cost, quantity),
+                "by_month": [
+                    {
+                        "month": m,
+                        "quantity": by_month[m][0] if m in by_month else None,
+                        "cost": by_month[m][1] if m in by_month else None,
+                        "unit_cost": unit_cost(by_month[m][1], by_month[m][0])
+                        if m in by_month
+                        else None,
+                    }
+                    for m in months
+                ],
+            }
+        )
+    return rows
 
 
 def unit_cost(cost: Decimal, quantity: Decimal) -> Decimal | None:

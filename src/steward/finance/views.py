@@ -296,6 +296,7 @@ def cloud(request: HttpRequest) -> HttpResponse:
         "by_team": by_team,
         "unmapped": unmapped,
         "rules": _rows(request, MappingRule).select_related("team", "cost_center"),
+        "commitments": selectors.commitment_spend(actor=request.user),
         "form": form,
         "currency": selectors.reporting_currency(),
         "may_edit": may_edit,
