@@ -410,6 +410,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "finance:contracts_csv": [{}],
     "finance:cost_centers": [{}],
     "finance:rates": [{}],
+    "finance:thresholds": [{}],
+    "finance:threshold_delete": [],  # POST-only; tests/finance/test_plan_vs_actual.py
     "finance:capitalization": [{}],
     "finance:evaluation_decision": [],  # POST-only; tests/finance/test_contracts_views.py
     "finance:capitalization_export": [{}],

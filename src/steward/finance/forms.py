@@ -188,6 +188,50 @@ class RateForm(ServiceForm):
         )
 
 
+class ThresholdForm(ServiceForm):
+    """A budget line's (or a category's) variance threshold."""
+
+    category = forms.ChoiceField(choices=CATEGORY_CHOICES)
+    cost_center = forms.ChoiceField(
+        required=False,
+        choices=(),
+        help_text="none: every line of the category without a threshold of its own",
+    )
+    percent = forms.DecimalField(
+        required=False,
+        max_digits=7,
+        decimal_places=2,
+        label="Percentage of the budget",
+        help_text="flag the line when the variance at year end is above this share of its budget",
+    )
+    amount = forms.DecimalField(
+        required=False,
+        max_digits=16,
+        decimal_places=2,
+        label="Amount",
+        help_text="and above this amount in the reporting currency (both when both are given)",
+    )
+    note = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cost_center"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Every line of the category"), *_center_choices()[1:]]
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        code = data.get("cost_center")
+        center = CostCenter.objects.get(code=code) if code else None
+        return services.threshold_set(
+            actor=self.actor,
+            category=data["category"],
+            cost_center=center,
+            percent=data.get("percent"),
+            amount=data.get("amount"),
+            note=data.get("note") or "",
+        )
+
+
 class RuleForm(ServiceForm):
     """A mapping rule for ledger or cloud-bill rows."""
 

@@ -31,8 +31,10 @@ from steward.finance.people_cost import Stint, monthly_cost
 Actor = policy.Actor
 ZERO = Decimal(0)
 CATEGORY_LABELS = dict(Category.choices)
-# A line is called out when its year-end forecast exceeds its budget by more than this share.
+# A line is called out when its year-end forecast exceeds its budget by more than this share,
+# unless a variance threshold of its own (or of its category) says otherwise.
 OVERRUN_THRESHOLD = Decimal("0.05")
+DEFAULT_THRESHOLD = fc.Threshold(percent=OVERRUN_THRESHOLD * 100)
 LATEST_MONTH = date(9999, 12, 1)
 
 
@@ -296,6 +298,45 @@ def contract_due(fiscal_year: Any, rates_: Rates) -> dict[LineKey, list[Decimal]
     return due
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """The variance thresholds in force: per line (category, cost center code) and per
+    category (cost center None); `for_line` falls back line -> category -> default (5 %)."""
+
+    table: dict[tuple[str, str | None], fc.Threshold]
+
+    def for_line(self, category: str, cost_center: str | None) -> tuple[fc.Threshold, str]:
+        """The threshold of a line and where it comes from: line, category or default."""
+        if cost_center and (category, cost_center) in self.table:
+            return self.table[(category, cost_center)], "line"
+        if (category, None) in self.table:
+            return self.table[(category, None)], "category"
+        return DEFAULT_THRESHOLD, "default"
+
+
+def thresholds() -> Thresholds:
+    """Every variance threshold (`finance.VarianceThreshold`), read once."""
+    from steward.finance.models import VarianceThreshold
+
+    table: dict[tuple[str, str | None], fc.Threshold] = {}
+    for category, code, percent, amount in VarianceThreshold.objects.values_list(
+        "category", "cost_center__code", "percent", "amount"
+    ):
+        table[(category, code)] = fc.Threshold(percent=percent, amount=amount)
+    return Thresholds(table)
+
+
+def threshold_list(*, actor: Actor) -> QuerySet[Any]:
+    """The thresholds set, by category and cost center."""
+    _require(actor)
+    return _visible(actor, "VarianceThreshold").select_related("cost_center")
+
+
+def threshold_view(threshold: fc.Threshold, source: str) -> dict[str, Any]:
+    """A threshold as pages and the API show it."""
+    return {"percent": threshold.percent, "amount": threshold.amount, "source": source}
+
+
 def closed_months(fiscal_year: Any, today: date) -> int:
     """How many months of the fiscal year ended before `today`'s month began."""
     return sum(1 for m in fiscal_year.months if add_months(m, 1) <= today.replace(day=1))
@@ -342,10 +383,16 @@ def plan_vs_actual(
             )
         )
     hidden = _hidden_people_lines(actor, people, found["people_lines"])
-    overrun = {(ln.category, ln.cost_center) for ln in fc.overruns(lines, OVERRUN_THRESHOLD)}
+    limits = thresholds()
+
+    def line_limit(line: fc.LineForecast) -> fc.Threshold:
+        return limits.for_line(line.category, line.cost_center)[0]
+
+    overrun = {(ln.category, ln.cost_center) for ln in fc.overruns(lines, line_limit)}
     rows = []
     for line in lines:
         secret = (line.category, line.cost_center) in hidden
+        limit, source = limits.for_line(line.category, line.cost_center)
         rows.append(
             {
                 "category": line.category,
@@ -363,6 +410,7 @@ def plan_vs_actual(
                 "variance_share": None if secret else line.variance_share,
                 "run_rate": None if secret else line.run_rate,
                 "overrun": (line.category, line.cost_center) in overrun and not secret,
+                "threshold": threshold_view(limit, source),
                 "suppressed": secret,
             }
         )
@@ -402,6 +450,11 @@ def plan_vs_actual(
                 "actual_to_date": v["actual_to_date"],
                 "forecast": v["forecast"],
                 "variance": v["forecast"] - v["budget"],
+                # A category is flagged by its own threshold (or the default) on its totals.
+                "overrun": limits.for_line(cat, None)[0].exceeded(
+                    v["forecast"] - v["budget"], v["budget"]
+                ),
+                "threshold": threshold_view(*limits.for_line(cat, None)),
             }
             for cat, v in sorted(by_category.items())
         ],
@@ -461,7 +514,21 @@ def forecast_json(*, actor: Actor, fiscal_year: Any, today: date | None = None) 
         "forecast": report["forecast"],
         "variance": report["variance"],
         "lines": [
-            {k: c[k] for k in ("category", "budget", "actual_to_date", "forecast", "variance")}
+            {
+                **{
+                    k: c[k]
+                    for k in (
+                        "category",
+                        "budget",
+                        "actual_to_date",
+                        "forecast",
+                        "variance",
+                        "overrun",
+                    )
+                },
+                "threshold_percent": c["threshold"]["percent"],
+                "threshold_amount": c["threshold"]["amount"],
+            }
             for c in report["categories"]
         ],
     }
@@ -1153,7 +1220,7 @@ def variance_drivers(
                 **{k: row[k] for k in ("category", "category_label", "cost_center",
                                        "cost_center_name", "budget", "forecast_total",
                                        "variance", "variance_share", "overrun",
-                                       "plan_to_date", "actual_to_date")},
+                                       "threshold", "plan_to_date", "actual_to_date")},
                 "drivers": moved[:limit],
                 "others": len(components) - len(moved[:limit]),
                 "new": len(new),

@@ -25,6 +25,7 @@ from steward.finance.models import (
     FiscalYear,
     MappingRule,
     MonthlyRate,
+    VarianceThreshold,
     Vendor,
 )
 from steward.finance.money import KNOWN_CURRENCIES
@@ -304,3 +305,47 @@ def evaluation_save(
     }
     _save(evaluation)
     return evaluation
+
+
+@transaction.atomic
+def threshold_set(
+    *,
+    actor: Any,
+    category: str,
+    cost_center: CostCenter | None = None,
+    percent: Decimal | None = None,
+    amount: Decimal | None = None,
+    note: str = "",
+) -> VarianceThreshold:
+    """Set the variance threshold of a budget line (category and cost center) or, without a
+    cost center, of every line of the category that has none of its own: a percentage of the
+    budget and/or an amount in the reporting currency, both to be exceeded when both are set."""
+    _require(actor)
+    if percent is None and amount is None:
+        raise FinanceError(
+            "a threshold needs a percentage or an amount",
+            fields={
+                "percent": ["give a percentage of the budget, an amount or both"],
+                "amount": ["give an amount, a percentage of the budget or both"],
+            },
+        )
+    for field, value in (("percent", percent), ("amount", amount)):
+        if value is not None and value < 0:
+            raise FinanceError(
+                f"a negative {field}", fields={field: ["write 0 or more (0: any overrun)"]}
+            )
+    row = VarianceThreshold.objects.filter(
+        category=category, cost_center=cost_center
+    ).first() or VarianceThreshold(category=category, cost_center=cost_center)
+    row.percent = percent
+    row.amount = amount
+    row.note = note
+    _save(row)
+    return row
+
+
+@transaction.atomic
+def threshold_delete(*, actor: Any, threshold: VarianceThreshold) -> None:
+    """Remove a threshold: its lines fall back to the category's, then to the default 5 %."""
+    _require(actor)
+    threshold.delete()

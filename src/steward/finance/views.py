@@ -220,6 +220,51 @@ def rates(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/rates.html", context, status=422 if form.errors else 200)
 
 
+def thresholds(request: HttpRequest) -> HttpResponse:
+    """The variance thresholds set (per line or per category) and a form to set one;
+    `?edit=<id>` fills the form with a threshold to change."""
+    _money_page(request)
+    may_edit = rules.may_change_money(request.user)
+    initial: dict[str, Any] = {}
+    editing = request.GET.get("edit", "")
+    if editing.isdigit():
+        found = selectors.threshold_list(actor=request.user).filter(pk=int(editing)).first()
+        if found is not None:
+            initial = {
+                "category": found.category,
+                "cost_center": found.cost_center.code if found.cost_center else "",
+                "percent": found.percent,
+                "amount": found.amount,
+                "note": found.note,
+            }
+    form = forms.ThresholdForm(request.POST or None, actor=request.user, initial=initial)
+    saved = "Threshold saved; the plan-vs-actual page flags lines by it now."
+    done = submitted(request, form, allowed=may_edit, saved=saved, done="finance:thresholds")
+    if done is not None:
+        return done
+    context = {
+        "thresholds": selectors.threshold_list(actor=request.user),
+        "default_percent": selectors.DEFAULT_THRESHOLD.percent,
+        "form": form,
+        "currency": selectors.reporting_currency(),
+        "may_edit": may_edit,
+    }
+    return render(request, "finance/thresholds.html", context, status=422 if form.errors else 200)
+
+
+def threshold_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: remove a threshold (its lines fall back to the category's, then the default)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require(rules.may_change_money(request.user))
+    found = selectors.threshold_list(actor=request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such threshold")
+    services.threshold_delete(actor=request.user, threshold=found)
+    messages.success(request, "Threshold removed.")
+    return redirect("finance:thresholds")
+
+
 def plan_vs_actual(request: HttpRequest) -> HttpResponse:
     """Plan, actual and forecast per month and line, the year-end variance and overruns."""
     fy, context = _year_page(request)
