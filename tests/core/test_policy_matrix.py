@@ -408,6 +408,8 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "finance:cloud": [{}],
     "finance:contracts": [{}],
     "finance:contracts_csv": [{}],
+    "finance:contract_create": [{}],
+    "finance:contract_edit": [{"key": "C-003"}],
     "finance:cost_centers": [{}],
     "finance:rates": [{}],
     "finance:thresholds": [{}],
@@ -603,6 +605,8 @@ MONEY_ROLES = {"admin", "cto", "executive", "finance"}
 MONEY_EDITORS = {"admin", "cto", "finance"}
 MONEY_EDIT_PAGES = {
     "finance:budget_edit",
+    "finance:contract_create",
+    "finance:contract_edit",
     "finance:fiscal_year_create",
     "finance:evaluation_create",
     "finance:evaluation_edit",

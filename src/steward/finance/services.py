@@ -206,6 +206,20 @@ def contract_upsert(*, actor: Any, key: str, values: Mapping[str, Any]) -> Contr
 
 
 @transaction.atomic
+def contract_save(*, actor: Any, key: str, vendor_name: str, values: Mapping[str, Any]) -> Contract:
+    """Create or change a contract from the browser: the vendor is found by name (created,
+    with the contract's category, when it is new), then `contract_upsert`."""
+    _require(actor)
+    name = (vendor_name or "").strip()
+    if not name:
+        raise FinanceError("a contract needs a vendor", fields={"vendor": ["name the vendor"]})
+    vendor = Vendor.objects.filter(name__iexact=name).first()
+    if vendor is None:
+        vendor = vendor_upsert(actor=actor, name=name, category=values.get("category", "other"))
+    return contract_upsert(actor=actor, key=key, values={**values, "vendor": vendor})
+
+
+@transaction.atomic
 def evaluation_to_decision(*, actor: Any, evaluation: Any) -> Any:
     """Write an evaluation as a draft architecture decision record (once; its number is kept)."""
     from steward.architecture import services as architecture

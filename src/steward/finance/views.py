@@ -377,6 +377,42 @@ def contracts(request: HttpRequest) -> HttpResponse:
     )
 
 
+def contract_create(request: HttpRequest) -> HttpResponse:
+    """A new contract (finance, the CTO and admins)."""
+    require(rules.may_change_money(request.user))
+    form = forms.ContractForm(
+        request.POST or None,
+        actor=request.user,
+        initial={"currency": selectors.reporting_currency()},
+    )
+    return form_page(
+        request,
+        form,
+        title="New contract",
+        back=reverse("finance:contracts"),
+        intro="The cancel-by date is the end date minus the notice period; the renewal "
+        "calendar warns 90, 60 and 30 days before it.",
+    )
+
+
+def contract_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Change a contract's dates, notice, value, owner or data."""
+    require(rules.may_change_money(request.user))
+    found = selectors.contract_list(actor=request.user).filter(key=key).first()
+    if found is None:
+        raise Http404("no such contract")
+    form = forms.ContractForm(
+        request.POST or None,
+        actor=request.user,
+        instance=found,
+        initial=forms.ContractForm.initial_of(found),
+    )
+    return form_page(
+        request, form, title=f"Contract {found.title or found.key}",
+        back=reverse("finance:contracts"),
+    )  # fmt: skip
+
+
 def contracts_csv(request: HttpRequest) -> HttpResponse:
     """Every contract (the page's filters and order) as a CSV download."""
     _money_page(request)
