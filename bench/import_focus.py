@@ -131,6 +131,14 @@ def main() -> None:
         action="store_true",
         help="write FOCUS 1.3's ContractApplied (one row in ten draws on a commitment)",
     )
+    parser.add_argument(
+        "--pages",
+        type=int,
+        default=0,
+        metavar="ROUNDS",
+        help="then time the finance pages reading those rows (median of ROUNDS, in process; "
+        "/healthz as the floor)",
+    )
     args = parser.parse_args()
     home = Path(tempfile.mkdtemp(prefix="steward-bench-focus-"))
     os.environ["STEWARD_HOME"] = str(home)
@@ -172,6 +180,40 @@ def main() -> None:
     print(
         f"ratio import / baseline:             {took / base:.1f}x wall, {cpu / base_cpu:.1f}x CPU"
     )
+    if args.pages:
+        time_pages(args.pages)
+
+
+def time_pages(rounds: int) -> None:
+    """Median times of the finance pages over the imported rows (pages read the sums)."""
+    import statistics
+
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    from steward.core.policy import SYSTEM
+    from steward.finance import services
+
+    services.fiscal_year_create(actor=SYSTEM, year=2026)
+    User.objects.create_superuser("bench", password="bench-only")
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(User.objects.get(username="bench"))
+    for path in (
+        "/healthz",
+        "/finance/services/?year=2026",
+        "/finance/services/svc-1/?year=2026",
+        "/api/v1/finance/unit-costs?year=2026",
+        "/finance/cloud/",
+        "/finance/plan-vs-actual/?year=2026",
+        "/finance/thresholds/",
+    ):
+        times = []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (path, response.status_code)
+        print(f"{statistics.median(times):8.1f} ms  {path}")
 
 
 if __name__ == "__main__":

@@ -229,3 +229,24 @@ def test_contract_applied_shapes() -> None:
     assert parse_contract_applied("[]") == []
     with pytest.raises(ValueError, match="not JSON"):
         parse_contract_applied("Elements")
+
+
+def test_a_focus_1_0_bill_keeps_its_usage_and_has_no_contract_applied(
+    setup: None, write_csv: Callable[..., Path]
+) -> None:
+    # The public sample's quirks: NULL for nulls, timestamps without T/Z, ProviderName.
+    header = [h for h in HEADER if h not in ("ServiceProviderName", "ContractApplied")]
+    header.append("ProviderName")
+    sep, octo = "2024-09-01 00:00:00", "2024-10-01 00:00:00"
+    rows = [
+        ["3.00", "3.00", "USD", "acc-1", sep, octo, sep, "Usage", "Amazon EC2", TAG, "4",
+         "Hours", "AWS"],
+        ["1.00", "1.00", "USD", "acc-1", sep, octo, sep, "Tax", "Amazon EC2", TAG, "NULL",
+         "NULL", "AWS"],
+    ]  # fmt: skip
+    run_import("focus", write_csv("focus-1.0.csv", header, rows), actor=SYSTEM)
+    assert BillingPeriod.objects.get().focus_version == "1.0"
+    assert sorted(
+        CloudCost.objects.values_list("consumed_unit", "consumed_quantity", "effective_cost")
+    ) == [("", None, D("1.00")), ("Hours", D(4), D("3.00"))]
+    assert not CommitmentCost.objects.exists()

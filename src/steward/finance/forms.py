@@ -222,8 +222,10 @@ class ContractForm(ServiceForm):
     @staticmethod
     def initial_of(contract: Any) -> dict[str, Any]:
         """The form's values for an existing contract."""
-        names = ("key", "title", "start", "end", "notice_days", "auto_renew", "annual_value",
-                 "currency", "category", "owner", "data_processed", "last_security_review")  # fmt: skip
+        names = (
+            "key", "title", "start", "end", "notice_days", "auto_renew", "annual_value",
+            "currency", "category", "owner", "data_processed", "last_security_review",
+        )  # fmt: skip
         return {
             **{n: getattr(contract, n) for n in names},
             "vendor": contract.vendor.name,

@@ -1328,12 +1328,18 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     months = _months_between(start, end)
     lo, hi = (months[0], add_months(months[-1], 1)) if months else (start, start)
     cost: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for service, month, total in (
+    # One grouped read gives both: the cost per service and month (over every unit) and, per
+    # FOCUS ConsumedUnit, the quantity and the cost of the rows that carry it.
+    consumed: dict[str, ConsumedCells] = defaultdict(lambda: defaultdict(dict))
+    for service, unit, month, quantity, total in (
         _visible(actor, "CloudCost").filter(month__gte=lo, month__lt=hi).exclude(service="")
-        .values_list("service", "month").annotate(total=Sum("effective_reporting"))
+        .values_list("service", "consumed_unit", "month")
+        .annotate(q=Sum("consumed_quantity"), total=Sum("effective_reporting"))
     ):  # fmt: skip
-        cost[service][month] += cents(total or ZERO)
-    consumed = _consumed(actor, lo, hi)
+        amount = cents(total or ZERO)
+        cost[service][month] += amount
+        if unit and quantity is not None:
+            consumed[service][unit][month] = (Decimal(quantity).quantize(QUANTITY), amount)
     usage: dict[str, dict[date, Decimal]] = defaultdict(dict)
     units: dict[str, str] = {}
     for service, month, quantity, unit in ServiceUsage.objects.filter(
@@ -1384,24 +1390,6 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
 
 ConsumedCells = dict[str, dict[date, tuple[Decimal, Decimal]]]
 QUANTITY = Decimal("0.000001")  # the six decimals FOCUS quantities are kept to
-
-
-def _consumed(actor: Actor, lo: date, hi: date) -> dict[str, ConsumedCells]:
-    """service -> FOCUS ConsumedUnit -> month -> (ConsumedQuantity, EffectiveCost of the rows
-    that carry that unit), from the sums kept at import."""
-    found: dict[str, ConsumedCells] = defaultdict(lambda: defaultdict(dict))
-    for service, unit, month, quantity, total in (
-        _visible(actor, "CloudCost")
-        .filter(month__gte=lo, month__lt=hi, consumed_quantity__isnull=False)
-        .exclude(service="").exclude(consumed_unit="")
-        .values_list("service", "consumed_unit", "month")
-        .annotate(q=Sum("consumed_quantity"), total=Sum("effective_reporting"))
-    ):  # fmt: skip
-        found[service][unit][month] = (
-            Decimal(quantity or ZERO).quantize(QUANTITY),
-            cents(total or ZERO),
-        )
-    return found
 
 
 def _consumed_rows(cells: ConsumedCells, months: list[date]) -> list[dict[str, Any]]:
