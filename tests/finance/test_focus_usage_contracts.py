@@ -146,6 +146,16 @@ def test_unit_cost_per_service_and_unit_from_the_bills(
         # 3.60 EUR ÷ 100 GB-Mo = 0.036 EUR a GB-month.
         "GB-Mo": (D(100), D("3.60"), D("0.036000")),
     }
+    # The allocation page's cost by service carries the same unit costs.
+    allocation = selectors.allocation_report(
+        actor=SYSTEM, start=date(2024, 9, 1), end=date(2024, 11, 1)
+    )
+    (service,) = allocation["services"]
+    assert service["amount"] == D("18.00")
+    assert [(c["unit"], c["quantity"], c["cost"], c["unit_cost"]) for c in service["consumed"]] == [
+        ("GB-Mo", D(100), D("3.60"), D("0.036000")),
+        ("Hours", D("17.5"), D("14.40"), D("0.822857")),
+    ]
     hours = next(c for c in pay["consumed"] if c["unit"] == "Hours")
     # September 9.00 ÷ 12.5 = 0.72; October 5.40 ÷ 5 = 1.08.
     assert [m["unit_cost"] for m in hours["by_month"]] == [D("0.720000"), D("1.080000")]

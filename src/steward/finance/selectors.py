@@ -30,6 +30,7 @@ from steward.finance.people_cost import Stint, monthly_cost
 
 Actor = policy.Actor
 ZERO = Decimal(0)
+QUANTITY = Decimal("0.000001")  # the six decimals FOCUS quantities are kept to
 CATEGORY_LABELS = dict(Category.choices)
 # A line is called out when its year-end forecast exceeds its budget by more than this share,
 # unless a variance threshold of its own (or of its category) says otherwise.
@@ -725,10 +726,12 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
         for team in people.teams():
             team_people[team or ""] += people.team_month(team, i)
     lo, hi = months[0] if months else start, add_months(months[-1], 1) if months else end
-    for team_id, svc, init, amount in (
+    # Per service and FOCUS ConsumedUnit: quantity and the cost of the rows that carry it.
+    usage: dict[str, dict[str, list[Decimal]]] = defaultdict(dict)
+    for team_id, svc, init, unit, amount, quantity in (
         CloudCost.objects.filter(month__gte=lo, month__lt=hi)
-        .values_list("team_id", "service", "initiative")
-        .annotate(total=Sum("effective_reporting"))
+        .values_list("team_id", "service", "initiative", "consumed_unit")
+        .annotate(total=Sum("effective_reporting"), q=Sum("consumed_quantity"))
     ):
         amount = cents(amount or ZERO)
         if team_id is None and not svc and not init:
@@ -737,6 +740,10 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
             team_direct[slugs.get(team_id, "")] += amount
         if svc:
             service[svc] += amount
+            if unit and quantity is not None:
+                cell = usage[svc].setdefault(unit, [ZERO, ZERO])
+                cell[0] += Decimal(quantity)
+                cell[1] += amount
         if init:
             direct_initiative[init] += amount
     for team_id, init, category, amount in (
@@ -799,7 +806,22 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
         "currency": reporting_currency(),
         "teams": team_rows,
         "services": sorted(
-            ({"service": k, "amount": v} for k, v in service.items()),
+            (
+                {
+                    "service": k,
+                    "amount": v,
+                    "consumed": [
+                        {
+                            "unit": unit,
+                            "quantity": q.quantize(QUANTITY),
+                            "cost": c,
+                            "unit_cost": unit_cost(c, q),
+                        }
+                        for unit, (q, c) in sorted(usage.get(k, {}).items())
+                    ],
+                }
+                for k, v in service.items()
+            ),
             key=lambda r: (-r["amount"], r["service"]),
         ),
         "initiatives": sorted(
@@ -1389,7 +1411,6 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
 
 
 ConsumedCells = dict[str, dict[date, tuple[Decimal, Decimal]]]
-QUANTITY = Decimal("0.000001")  # the six decimals FOCUS quantities are kept to
 
 
 def _consumed_rows(cells: ConsumedCells, months: list[date]) -> list[dict[str, Any]]:
