@@ -465,6 +465,7 @@ FOCUS_PROVIDER = {
     "1.0": ("ProviderName",),
 }
 NULLS = frozenset({"", "NULL", "null"})
+NOT_SEEN = object()
 _STAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
@@ -676,6 +677,8 @@ class FocusImporter(Importer):
         missing_rates: set[tuple[str, date]] = set()
         applied_sums: dict[tuple[Any, ...], list[Any]] = {}
         applied_seen: dict[str, list[Applied] | str] = {}
+        stamp_seen: dict[str, Any] = {}
+        tags_seen: dict[str, dict[str, Any]] = {}
 
         def get(values: list[str], index: int | None) -> str:
             if index is None:
@@ -727,7 +730,13 @@ class FocusImporter(Importer):
                 (i_bpe, "BillingPeriodEnd"),
                 (i_cps, "ChargePeriodStart"),
             ):
-                day = parse_stamp(get(values, index))
+                text = get(values, index)
+                # A bill has few distinct timestamps: each is parsed once.
+                day = stamp_seen.get(text, NOT_SEEN)
+                if day is NOT_SEEN:
+                    day = parse_stamp(text)
+                    if len(stamp_seen) < 100_000:
+                        stamp_seen[text] = day
                 if day is None:
                     self.problem(
                         line,
@@ -752,9 +761,13 @@ class FocusImporter(Importer):
             tag_text = get(values, i_tags)
             if tag_text:
                 try:
-                    parsed = json.loads(tag_text)
-                    if not isinstance(parsed, dict):
-                        raise ValueError
+                    parsed = tags_seen.get(tag_text)
+                    if parsed is None:
+                        parsed = json.loads(tag_text)
+                        if not isinstance(parsed, dict):
+                            raise ValueError
+                        if len(tags_seen) < 200_000:
+                            tags_seen[tag_text] = parsed
                     tags = parsed
                 except ValueError:
                     self.problem(
