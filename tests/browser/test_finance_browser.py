@@ -1,6 +1,8 @@
 """Browser test of the finance forms in Debian's chromium: finance edits the budget grid (an
-error beside its cell, then a saved amount), adds a contract, sets and changes a variance
-threshold; an engineer is refused every one of those pages.
+error beside its cell, then a saved amount), adds a contract and changes it, sets and changes
+a variance threshold, sets an exchange rate and adds a mapping rule; an executive (who reads
+money) sees none of the buttons and forms and is refused the form pages; an engineer is refused
+every finance page.
 
 The server runs on a private copy of the demo home, so these writes do not leak into other
 tests.
@@ -39,7 +41,7 @@ def browser(server: str) -> Iterator[object]:
     yield from base.browser.__wrapped__(server)  # type: ignore[attr-defined]
 
 
-def test_finance_edits_the_budget_adds_a_contract_and_sets_a_threshold(
+def test_finance_forms_and_the_roles_that_may_not_use_them(
     browser: object, server: str
 ) -> None:
     page = base._login(browser, server, "finance")
@@ -72,6 +74,15 @@ def test_finance_edits_the_budget_adds_a_contract_and_sets_a_threshold(
     row = page.locator("tr", has_text="Cross-browser testing").first
     # Cancel-by = 1 Jun 2028 - 60 days = 2 Apr 2028.
     assert "Browserstack" in row.inner_text() and "2 Apr 2028" in row.inner_text()
+    # Changed from its title in the calendar: 90 days' notice moves cancel-by to 3 Mar 2028.
+    row.locator("a", has_text="Cross-browser testing").click()
+    page.wait_for_url("**/finance/contracts/C-BROWSER/edit/")
+    assert page.locator("#id_key").is_disabled()
+    page.fill("#id_notice_days", "90")
+    page.click("form.edit-form button[type=submit]")
+    page.wait_for_url(f"{server}/finance/contracts/")
+    row = page.locator("tr", has_text="Cross-browser testing").first
+    assert "3 Mar 2028" in row.inner_text() and "90 days" in row.inner_text()
 
     # A threshold for the search team's cloud line, then changed to an amount.
     page.goto(f"{server}/finance/thresholds/")
@@ -93,7 +104,40 @@ def test_finance_edits_the_budget_adds_a_contract_and_sets_a_threshold(
     # The plan-vs-actual page flags the line by it: 1,000,000 EUR is not exceeded.
     page.goto(f"{server}/finance/plan-vs-actual/?year=2026")
     assert "above 1,000,000 EUR (the line's)" in page.locator("main").inner_text()
+
+    # An exchange rate and a cloud mapping rule, each listed once saved.
+    page.goto(f"{server}/finance/rates/")
+    page.fill("#id_month", "2027-01-01")
+    page.fill("#id_currency", "CHF")
+    page.fill("#id_rate", "1.05")
+    page.click("form.edit-form button[type=submit]")
+    page.wait_for_url(f"{server}/finance/rates/")
+    assert "Jan 2027\tCHF\t1.0500" in page.locator("main table").inner_text()
+    page.goto(f"{server}/finance/cloud/")
+    page.select_option("#id_source", "focus")
+    page.fill("#id_priority", "5")
+    page.fill("#id_field", "tag:product")
+    page.fill("#id_pattern", "browser-*")
+    page.fill("#id_service", "browser-api")
+    page.click("form.edit-form button[type=submit]")
+    page.wait_for_url(f"{server}/finance/cloud/")
+    assert "browser-*" in page.locator("main").inner_text()
     page.close()
+
+    # The executive reads money but changes none of it: no buttons, no forms, 403 on the forms.
+    executive = base._login(browser, server, "executive")
+    executive.goto(f"{server}/finance/budget/?year=2026")
+    assert executive.locator("#budget-edit").count() == 0
+    executive.goto(f"{server}/finance/contracts/")
+    assert executive.locator("#contract-create").count() == 0
+    assert executive.locator("a[href$='/C-BROWSER/edit/']").count() == 0
+    executive.goto(f"{server}/finance/thresholds/")
+    assert "1,000,000 EUR" in executive.locator("#thresholds").inner_text()
+    assert executive.locator("form.edit-form").count() == 0
+    for path in ("/finance/contracts/new/", "/finance/contracts/C-BROWSER/edit/"):
+        response = executive.goto(f"{server}{path}")
+        assert response is not None and response.status == 403, path
+    executive.close()
 
     engineer = base._login(browser, server, "engineer")
     for path in (
