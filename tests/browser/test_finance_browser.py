@@ -41,9 +41,7 @@ def browser(server: str) -> Iterator[object]:
     yield from base.browser.__wrapped__(server)  # type: ignore[attr-defined]
 
 
-def test_finance_forms_and_the_roles_that_may_not_use_them(
-    browser: object, server: str
-) -> None:
+def test_finance_forms_and_the_roles_that_may_not_use_them(browser: object, server: str) -> None:
     page = base._login(browser, server, "finance")
     # The budget grid: a wrong amount is shown beside its cell, nothing saved; then a save.
     page.goto(f"{server}/finance/budget/?year=2026")
