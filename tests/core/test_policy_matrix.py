@@ -412,8 +412,12 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "finance:cloud": [{}],
     "finance:contracts": [{}],
     "finance:contracts_csv": [{}],
+    "finance:contract_create": [{}],
+    "finance:contract_edit": [{"key": "C-003"}],
     "finance:cost_centers": [{}],
     "finance:rates": [{}],
+    "finance:thresholds": [{}],
+    "finance:threshold_delete": [],  # POST-only; tests/finance/test_plan_vs_actual.py
     "finance:capitalization": [{}],
     "finance:evaluation_decision": [],  # POST-only; tests/finance/test_contracts_views.py
     "finance:capitalization_export": [{}],
@@ -610,6 +614,8 @@ MONEY_ROLES = {"admin", "cto", "executive", "finance"}
 MONEY_EDITORS = {"admin", "cto", "finance"}
 MONEY_EDIT_PAGES = {
     "finance:budget_edit",
+    "finance:contract_create",
+    "finance:contract_edit",
     "finance:fiscal_year_create",
     "finance:evaluation_create",
     "finance:evaluation_edit",

@@ -95,6 +95,8 @@ def test_policy_rules_come_from_the_apps() -> None:
         "finance.capitalization",
         "finance.vendorevaluation",
         "finance.serviceusage",
+        "finance.commitmentcost",
+        "finance.variancethreshold",
         "talent.requisition",
         "talent.approval",
         "talent.application",

@@ -17,6 +17,9 @@ def no_finance(db) -> None:  # type: ignore[no-untyped-def]
 
     for model in (
         m.VendorEvaluation,
+        m.VarianceThreshold,
+        m.ServiceUsage,
+        m.CommitmentCost,
         m.Capitalization,
         m.CloudCost,
         m.BillingPeriod,

@@ -184,3 +184,70 @@ def test_vendor_evaluation_scores_and_decision_record(
     bad = [["E2", "X", "2030-01-10", "A", "Cost", "3", "7"]]
     with pytest.raises(InvalidInput, match="score"):
         run_import("vendor-evaluations", write_csv("bad.csv", header, bad), actor=SYSTEM)
+
+
+@pytest.mark.django_db
+def test_demo_bills_carry_usage_and_the_unit_cost_follows() -> None:
+    report = selectors.unit_costs(actor=SYSTEM, start=date(2026, 1, 1), end=date(2026, 11, 1))
+    search = next(r for r in report["services"] if r["service"] == "search-api")
+    consumed = {c["unit"]: c for c in search["consumed"]}
+    # EC2 and RDS bill hours, S3 GB-months, CloudFront GB.
+    assert set(consumed) == {"Hours", "GB-Mo", "GB"}
+    hours = consumed["Hours"]["by_month"][0]
+    # January: EC2 3,200 USD ÷ 0.192 = 16,666.67 h, RDS 1,400 ÷ 0.38 = 3,684.21 h; cost at
+    # 0.92: 2,944.00 + 1,288.00 = 4,232.00 EUR; 4,232.00 ÷ 20,350.88 h = 0.207952 EUR an hour.
+    assert (hours["quantity"], hours["cost"], hours["unit_cost"]) == (
+        D("20350.88"), D("4232.00"), D("0.207952"),
+    )  # fmt: skip
+    storage = consumed["GB-Mo"]["by_month"][0]
+    # S3: 450 USD ÷ 0.023 = 19,565.22 GB-months; 414.00 EUR ÷ 19,565.22 = 0.021160.
+    assert (storage["quantity"], storage["unit_cost"]) == (D("19565.22"), D("0.021160"))
+
+
+@pytest.mark.usefixtures("no_finance")
+def test_contract_form_creates_changes_and_refuses(client_as: Callable[..., object]) -> None:
+    from auditlog.models import LogEntry
+
+    client = client_as("finance")
+    form = {
+        "key": "C-SNYK",
+        "vendor": "Snyk",
+        "title": "Code scanning",
+        "start": "2026-01-01",
+        "end": "2027-01-01",
+        "notice_days": "45",
+        "annual_value": "24000",
+        "currency": "usd",
+        "category": "saas",
+        "cost_center": "",
+        "owner": "CTO",
+    }
+    assert client.post("/finance/contracts/new/", form).status_code == 302  # type: ignore[attr-defined]
+    contract = Contract.objects.get(key="C-SNYK")
+    # A new vendor, with the contract's category; cancel-by = 1 Jan 2027 - 45 days.
+    assert (contract.vendor.name, contract.vendor.category) == ("Snyk", "saas")
+    assert (contract.currency, contract.cancel_by) == ("USD", date(2026, 11, 17))
+    assert LogEntry.objects.get_for_object(contract).count() == 1
+    # The same key again, an overlapping contract of the vendor and title, an end before start.
+    again = client.post("/finance/contracts/new/", form).content.decode()  # type: ignore[attr-defined]
+    assert "C-SNYK exists already" in again
+    overlap = client.post(  # type: ignore[attr-defined]
+        "/finance/contracts/new/", {**form, "key": "C-SNYK-2", "start": "2026-06-01"}
+    )
+    assert overlap.status_code == 422 and "C-SNYK runs 2026-01-01 to 2027-01-01" in (
+        overlap.content.decode()
+    )
+    backwards = client.post(  # type: ignore[attr-defined]
+        "/finance/contracts/new/", {**form, "key": "C-X", "end": "2025-01-01"}
+    )
+    assert "the end date must be after the start date" in backwards.content.decode()
+    assert Contract.objects.count() == 1
+    # Change: the key stays, the notice period moves the cancel-by date.
+    edit = client.post(  # type: ignore[attr-defined]
+        "/finance/contracts/C-SNYK/edit/", {**form, "key": "OTHER", "notice_days": "90"}
+    )
+    assert edit.status_code == 302
+    contract.refresh_from_db()
+    assert (contract.key, contract.cancel_by) == ("C-SNYK", date(2026, 10, 3))
+    assert client_as("executive").get("/finance/contracts/new/").status_code == 403  # type: ignore[attr-defined]
+    assert client_as("engineer").post("/finance/contracts/new/", form).status_code == 403  # type: ignore[attr-defined]

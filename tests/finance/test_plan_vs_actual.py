@@ -133,6 +133,9 @@ def test_forecast_by_line_and_year(year: object) -> None:
             "actual_to_date": D(1500),
             "forecast": D(6000),
             "variance": D(0),
+            "overrun": False,
+            "threshold_percent": D(5),
+            "threshold_amount": None,
         },
         {
             "category": "saas",
@@ -140,8 +143,109 @@ def test_forecast_by_line_and_year(year: object) -> None:
             "actual_to_date": D(3600),
             "forecast": D(14400),
             "variance": D(2400),
+            # +20 % against the default 5 %.
+            "overrun": True,
+            "threshold_percent": D(5),
+            "threshold_amount": None,
         },
     ]
+
+
+def test_each_line_is_flagged_by_its_own_threshold(year: object) -> None:
+    from steward.finance.models import CostCenter
+
+    it = CostCenter.objects.get(code="CC-IT")
+
+    def saas() -> tuple[bool, dict[str, object], bool]:
+        report = selectors.plan_vs_actual(actor=SYSTEM, fiscal_year=year, today=TODAY)
+        line = next(ln for ln in report["lines"] if ln["category"] == "saas")
+        category = next(c for c in report["categories"] if c["category"] == "saas")
+        return line["overrun"], line["threshold"], category["overrun"]
+
+    # The SaaS line is 2,400 (+20 %) over a budget of 12,000; the default 5 % flags it.
+    assert saas() == (True, {"percent": D(5), "amount": None, "source": "default"}, True)
+    # Its own threshold of 25 %: 20 % is not above it; the category keeps the default.
+    services.threshold_set(actor=SYSTEM, category="saas", cost_center=it, percent=D(25))
+    assert saas() == (False, {"percent": D(25), "amount": None, "source": "line"}, True)
+    # Percentage and amount: both must be exceeded. 20 % > 10 % but 2,400 <= 3,000.
+    services.threshold_set(
+        actor=SYSTEM, category="saas", cost_center=it, percent=D(10), amount=D(3000)
+    )
+    assert saas()[0] is False
+    services.threshold_set(
+        actor=SYSTEM, category="saas", cost_center=it, percent=D(10), amount=D("2399.99")
+    )
+    assert saas()[0] is True
+    # Without a line threshold the category's applies, to the line and the category total.
+    from steward.finance.models import VarianceThreshold
+
+    services.threshold_delete(actor=SYSTEM, threshold=VarianceThreshold.objects.get())
+    services.threshold_set(actor=SYSTEM, category="saas", amount=D(2500))
+    assert saas() == (False, {"percent": None, "amount": D(2500), "source": "category"}, False)
+    data = selectors.forecast_json(actor=SYSTEM, fiscal_year=year, today=TODAY)
+    line = next(ln for ln in data["lines"] if ln["category"] == "saas")
+    assert (line["overrun"], line["threshold_percent"], line["threshold_amount"]) == (
+        False, None, D(2500),
+    )  # fmt: skip
+    # No finding for a line under its threshold.
+    found = registry.findings(User.objects.get(username="finance"), TODAY)
+    assert [f for f in found if f.rule == "budget line forecast to overrun"] == []
+
+
+def test_a_threshold_needs_a_limit_and_an_editor(year: object) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from steward.finance.services import FinanceError
+
+    with pytest.raises(FinanceError) as caught:
+        services.threshold_set(actor=SYSTEM, category="cloud")
+    assert set(caught.value.fields) == {"percent", "amount"}
+    with pytest.raises(FinanceError) as caught:
+        services.threshold_set(actor=SYSTEM, category="cloud", percent=D(-1))
+    assert set(caught.value.fields) == {"percent"}
+    with pytest.raises(PermissionDenied):
+        services.threshold_set(
+            actor=User.objects.get(username="executive"), category="cloud", percent=D(10)
+        )
+
+
+def test_thresholds_page_sets_changes_and_removes_audited(
+    year: object, client_as: Callable[..., object]
+) -> None:
+    from auditlog.models import LogEntry
+
+    from steward.finance.models import VarianceThreshold
+
+    finance = client_as("finance")
+    page = finance.get("/finance/thresholds/")  # type: ignore[attr-defined]
+    assert page.status_code == 200 and "every line uses the default, 5 %" in page.content.decode()
+    bad = finance.post("/finance/thresholds/", {"category": "saas", "cost_center": "CC-IT"})  # type: ignore[attr-defined]
+    assert bad.status_code == 422 and not VarianceThreshold.objects.exists()
+    done = finance.post(  # type: ignore[attr-defined]
+        "/finance/thresholds/",
+        {"category": "saas", "cost_center": "CC-IT", "percent": "25", "note": "tooling review"},
+    )
+    assert done.status_code == 302
+    row = VarianceThreshold.objects.get()
+    assert (row.category, row.cost_center.code, row.percent, row.amount) == (
+        "saas", "CC-IT", D(25), None,
+    )  # fmt: skip
+    assert LogEntry.objects.get_for_object(row).count() == 1
+    edit = finance.get(f"/finance/thresholds/?edit={row.pk}").content.decode()  # type: ignore[attr-defined]
+    assert 'value="25.00"' in edit
+    finance.post(
+        "/finance/thresholds/", {"category": "saas", "cost_center": "CC-IT", "amount": "1000"}
+    )  # type: ignore[attr-defined]
+    row.refresh_from_db()
+    assert (row.percent, row.amount) == (None, D(1000))
+    plan = finance.get("/finance/plan-vs-actual/?year=2030").content.decode()  # type: ignore[attr-defined]
+    assert "above 1,000 EUR (the line&#x27;s)" in plan or "above 1,000 EUR (the line's)" in plan
+    engineer = client_as("engineer")
+    assert engineer.get("/finance/thresholds/").status_code == 403  # type: ignore[attr-defined]
+    executive = client_as("executive")
+    assert executive.post(f"/finance/thresholds/{row.pk}/delete/").status_code == 403  # type: ignore[attr-defined]
+    assert finance.post(f"/finance/thresholds/{row.pk}/delete/").status_code == 302  # type: ignore[attr-defined]
+    assert not VarianceThreshold.objects.exists()
 
 
 def test_findings_name_the_overrun_and_the_notice_period(year: object) -> None:

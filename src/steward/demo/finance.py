@@ -41,13 +41,21 @@ USD_RATES = [
     "0.91",
     "0.92",
 ]
-# service, monthly base cost in USD per team, service category
+# service, monthly base cost in USD per team, service category, usage unit (FOCUS
+# ConsumedUnit) and its price in USD: the bills count ConsumedQuantity = cost ÷ price.
 CLOUD_SERVICES = [
-    ("Amazon Elastic Compute Cloud", Decimal("3200"), "Compute"),
-    ("Amazon Relational Database Service", Decimal("1400"), "Databases"),
-    ("Amazon Simple Storage Service", Decimal("450"), "Storage"),
-    ("Amazon CloudFront", Decimal("300"), "Networking"),
+    ("Amazon Elastic Compute Cloud", Decimal("3200"), "Compute", "Hours", Decimal("0.192")),
+    ("Amazon Relational Database Service", Decimal("1400"), "Databases", "Hours", Decimal("0.38")),
+    ("Amazon Simple Storage Service", Decimal("450"), "Storage", "GB-Mo", Decimal("0.023")),
+    ("Amazon CloudFront", Decimal("300"), "Networking", "GB", Decimal("0.085")),
 ]
+
+
+def _quantity(cost: Decimal, price: Decimal) -> str:
+    """The usage a cost buys at `price`, to two decimals."""
+    return f"{(cost / price).quantize(Decimal('0.01'))}"
+
+
 GROWING_TEAMS = ("search", "ml-ranking", "data-platform")
 # account, category, vendor, monthly amount (EUR), description
 LEDGER = [
@@ -243,6 +251,8 @@ def step_finance(ctx: DemoContext) -> None:
             "ResourceId",
             "RegionId",
             "Tags",
+            "ConsumedQuantity",
+            "ConsumedUnit",
         ]
         for i, month in enumerate(closed):
             nxt = add_months(month, 1)
@@ -250,7 +260,7 @@ def step_finance(ctx: DemoContext) -> None:
                 growth = Decimal(1) + (
                     Decimal("0.12") * (i - 5) if slug in GROWING_TEAMS and i > 5 else Decimal(0)
                 )
-                for service, base, category in CLOUD_SERVICES:
+                for service, base, category, unit, price in CLOUD_SERVICES:
                     cost = (base * growth).quantize(Decimal("0.0001"))
                     focus_rows.append(
                         [
@@ -279,6 +289,8 @@ def step_finance(ctx: DemoContext) -> None:
                             f"arn:aws:{slug}:{category.lower()}",
                             "eu-central-1",
                             json.dumps({"team": slug, "environment": "production"}),
+                            _quantity(cost, price),
+                            unit,
                         ]
                     )
             focus_rows.append(
@@ -308,6 +320,8 @@ def step_finance(ctx: DemoContext) -> None:
                     "vpc-shared",
                     "eu-central-1",
                     "",
+                    _quantity(Decimal(2300), Decimal("0.045")),
+                    "GB",
                 ]
             )
             focus_rows.append(
@@ -337,6 +351,8 @@ def step_finance(ctx: DemoContext) -> None:
                     "lambda-sandbox",
                     "eu-central-1",
                     "",
+                    _quantity(Decimal(410), Decimal("0.0000166667")),
+                    "GB-Seconds",
                 ]
             )
         bill = _write(Path(folder) / "focus-2026.csv", header, focus_rows)

@@ -325,6 +325,10 @@ def unit_costs(request: HttpRequest, year: int | None = None) -> Any:
                     "unit": r["unit"] or None,
                     "unit_cost": r["unit_cost"],
                     "months_without_usage": r["months_without_usage"],
+                    "consumed": [
+                        {k: c[k] for k in ("unit", "quantity", "cost", "unit_cost")}
+                        for c in r["consumed"]
+                    ],
                     "url": reverse("finance:service", args=[r["service"]]) + f"?year={fy.year}",
                 }
                 for r in report["services"]
@@ -348,7 +352,7 @@ def variance_drivers(request: HttpRequest, year: int | None = None, limit: int =
         actor=request.user, fiscal_year=fy, today=_today(), limit=max(1, min(limit, 50))
     )
     keys = ("category", "cost_center", "budget", "forecast_total", "variance", "variance_share",
-            "overrun", "summary")  # fmt: skip
+            "overrun", "threshold", "summary")  # fmt: skip
     driver_keys = ("kind", "key", "name", "actual_to_date", "earlier", "recent", "change",
                    "effect")  # fmt: skip
     return _plain(

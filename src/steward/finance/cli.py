@@ -38,6 +38,7 @@ def forecast(
             f"  {line['category']:<12} budget {money(line['budget'], cur):>16}  "
             f"forecast {money(line['forecast'], cur):>16}  "
             f"variance {money(line['variance'], cur):>14}"
+            + ("  over its threshold" if line["overrun"] else "")
         )
 
 

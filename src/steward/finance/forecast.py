@@ -10,7 +10,7 @@ Variance at year end = forecast - budget; variance to date = actual - plan over 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -97,14 +97,36 @@ def forecast_line(line: LineInput, closed: int) -> LineForecast:
     )
 
 
-def overruns(lines: Sequence[LineForecast], threshold: Decimal) -> list[LineForecast]:
-    """Lines forecast above their budget by more than `threshold` (a share, 0.05 = 5 %);
-    a line without budget overruns as soon as anything is forecast."""
+@dataclass(frozen=True)
+class Threshold:
+    """When a line's year-end variance calls it out: above `percent` of its budget and above
+    `amount`, every limit that is set (None: not set). A line without budget is above any
+    percentage as soon as anything is forecast."""
+
+    percent: Decimal | None = Decimal(5)
+    amount: Decimal | None = None
+
+    def exceeded(self, variance: Decimal, budget: Decimal) -> bool:
+        """Whether a variance (forecast − budget) of a line with `budget` is above it."""
+        if variance <= 0:
+            return False
+        if self.percent is not None and budget != 0 and variance * 100 / budget <= self.percent:
+            return False
+        return self.amount is None or variance > self.amount
+
+
+def overruns(
+    lines: Sequence[LineForecast],
+    threshold: Decimal | Threshold | Callable[[LineForecast], Threshold],
+) -> list[LineForecast]:
+    """Lines forecast above their budget by more than their threshold: one for all (a share,
+    0.05 = 5 %, or a `Threshold`) or one per line (a function of the line); a line without
+    budget overruns as soon as anything is forecast (above its amount, if one is set)."""
+    if isinstance(threshold, Decimal):
+        threshold = Threshold(percent=threshold * 100)
     found = []
     for line in lines:
-        if line.budget == 0:
-            if line.forecast_total > 0:
-                found.append(line)
-        elif line.variance > 0 and line.variance / line.budget > threshold:
+        limit = threshold if isinstance(threshold, Threshold) else threshold(line)
+        if limit.exceeded(line.variance, line.budget):
             found.append(line)
     return found

@@ -17,6 +17,7 @@ from steward.finance.models import (
     BudgetLine,
     BudgetVersion,
     Category,
+    Contract,
     CostCenter,
     RuleSource,
 )
@@ -185,6 +186,127 @@ class RateForm(ServiceForm):
     def perform(self, data: dict[str, Any]) -> Any:
         return services.rate_set(
             actor=self.actor, month=data["month"], currency=data["currency"], rate=data["rate"]
+        )
+
+
+class ContractForm(ServiceForm):
+    """A vendor contract: dates, notice period, auto-renewal, annual value, owner, data."""
+
+    key = forms.CharField(
+        max_length=64, help_text="the contract's identifier (a FOCUS contract id matches it)"
+    )
+    vendor = forms.CharField(max_length=200, help_text="a vendor not known yet is created")
+    title = forms.CharField(max_length=200, required=False)
+    start = forms.DateField(widget=date_input())
+    end = forms.DateField(widget=date_input(), help_text="the first day it no longer runs")
+    notice_days = forms.IntegerField(
+        min_value=0, initial=30, label="Notice period (days)", help_text="cancel-by = end − notice"
+    )
+    auto_renew = forms.BooleanField(required=False, label="Renews automatically")
+    annual_value = forms.DecimalField(max_digits=16, decimal_places=2, min_value=Decimal(0))
+    currency = forms.CharField(max_length=3)
+    category = forms.ChoiceField(choices=CATEGORY_CHOICES, initial="saas")
+    cost_center = forms.ChoiceField(required=False, choices=())
+    owner = forms.CharField(max_length=200, required=False)
+    data_processed = forms.CharField(max_length=200, required=False)
+    last_security_review = forms.DateField(widget=date_input(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cost_center"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = _center_choices()
+        if self.instance is not None:
+            self.fields["key"].disabled = True
+
+    @staticmethod
+    def initial_of(contract: Any) -> dict[str, Any]:
+        """The form's values for an existing contract."""
+        names = (
+            "key", "title", "start", "end", "notice_days", "auto_renew", "annual_value",
+            "currency", "category", "owner", "data_processed", "last_security_review",
+        )  # fmt: skip
+        return {
+            **{n: getattr(contract, n) for n in names},
+            "vendor": contract.vendor.name,
+            "cost_center": contract.cost_center.code if contract.cost_center else "",
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end <= start:
+            self.add_error("end", "the end date must be after the start date")
+        return data
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        code = data.get("cost_center")
+        values = {
+            "title": data.get("title") or "",
+            "start": data["start"],
+            "end": data["end"],
+            "notice_days": data["notice_days"],
+            "auto_renew": bool(data.get("auto_renew")),
+            "annual_value": data["annual_value"],
+            "currency": data["currency"],
+            "category": data["category"],
+            "cost_center": CostCenter.objects.get(code=code) if code else None,
+            "owner": data.get("owner") or "",
+            "data_processed": data.get("data_processed") or "",
+            "last_security_review": data.get("last_security_review"),
+        }
+        key = self.instance.key if self.instance is not None else data["key"].strip()
+        if self.instance is None and Contract.objects.filter(key=key).exists():
+            raise services.FinanceError(
+                f"contract {key} exists already",
+                fields={"key": [f"{key} exists already: change it from its own page"]},
+            )
+        return services.contract_save(
+            actor=self.actor, key=key, vendor_name=data["vendor"], values=values
+        )
+
+
+class ThresholdForm(ServiceForm):
+    """A budget line's (or a category's) variance threshold."""
+
+    category = forms.ChoiceField(choices=CATEGORY_CHOICES)
+    cost_center = forms.ChoiceField(
+        required=False,
+        choices=(),
+        help_text="none: every line of the category without a threshold of its own",
+    )
+    percent = forms.DecimalField(
+        required=False,
+        max_digits=7,
+        decimal_places=2,
+        label="Percentage of the budget",
+        help_text="flag the line when the variance at year end is above this share of its budget",
+    )
+    amount = forms.DecimalField(
+        required=False,
+        max_digits=16,
+        decimal_places=2,
+        label="Amount",
+        help_text="and above this amount in the reporting currency (both when both are given)",
+    )
+    note = forms.CharField(max_length=200, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["cost_center"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [("", "Every line of the category"), *_center_choices()[1:]]
+
+    def perform(self, data: dict[str, Any]) -> Any:
+        code = data.get("cost_center")
+        center = CostCenter.objects.get(code=code) if code else None
+        return services.threshold_set(
+            actor=self.actor,
+            category=data["category"],
+            cost_center=center,
+            percent=data.get("percent"),
+            amount=data.get("amount"),
+            note=data.get("note") or "",
         )
 
 

@@ -35,6 +35,7 @@ from steward.finance.models import (
     BudgetLine,
     BudgetVersion,
     CloudCost,
+    CommitmentCost,
     Contract,
     CostCenter,
     FiscalYear,
@@ -46,6 +47,7 @@ from steward.finance.models import (
 from steward.finance.money import KNOWN_CURRENCIES, cents
 
 CURRENCY_HINT = "write an ISO 4217 code such as EUR or USD"
+ZERO_CENTS = Decimal("0.00")
 
 
 def _rate_hint(currency: str, month: date) -> str:
@@ -463,10 +465,89 @@ FOCUS_PROVIDER = {
     "1.0": ("ProviderName",),
 }
 NULLS = frozenset({"", "NULL", "null"})
+NOT_SEEN = object()
 _STAMP = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?"
 )
+
+
+# ContractApplied element keys (lower case) -> Steward's names. FOCUS 1.3 prints `...ID`,
+# its errata `...Id`; both are read.
+_APPLIED_KEYS = {
+    "contractid": "contract_id",
+    "contractcommitmentid": "commitment_id",
+    "contractcommitmentappliedcost": "cost",
+    "contractcommitmentappliedquantity": "quantity",
+    "contractcommitmentappliedunit": "unit",
+}
+Applied = tuple[str, str, Decimal | None, Decimal | None, str]
+
+
+def _applied_number(value: Any) -> Decimal | None:
+    """A JSON number (or a number written as a string) as a Decimal; None for null."""
+    if value is None or value in NULLS:
+        return None
+    if isinstance(value, bool):
+        raise ValueError("a number")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError("a number") from None
+    if not number.is_finite():
+        raise ValueError("a number")
+    return number
+
+
+def parse_contract_applied(text: str) -> list[Applied]:
+    """The elements of a FOCUS 1.3 `ContractApplied` value: (contract id, commitment id,
+    applied cost, applied quantity, applied unit) each. Read: `{"Elements": [...]}` (1.3 as
+    ratified), a bare array, `{"ContractApplied": [...]}` (the draft's example) and a single
+    element object. ValueError with what is wrong otherwise."""
+    try:
+        parsed = json.loads(text, parse_float=Decimal)
+    except ValueError:
+        raise ValueError("is not JSON") from None
+    if isinstance(parsed, dict):
+        lower = {str(k).lower(): v for k, v in parsed.items()}
+        if "elements" in lower:
+            parsed = lower["elements"]
+        elif "contractapplied" in lower:
+            parsed = lower["contractapplied"]
+        else:
+            parsed = [parsed]
+    if not isinstance(parsed, list):
+        raise ValueError('is not a JSON object with an "Elements" array')
+    found: list[Applied] = []
+    for element in parsed:
+        if not isinstance(element, dict):
+            raise ValueError("has an element that is not a JSON object")
+        values = {_APPLIED_KEYS[k.lower()]: v for k, v in element.items()
+                  if k.lower() in _APPLIED_KEYS}  # fmt: skip
+        commitment = values.get("commitment_id")
+        if commitment is None or not str(commitment).strip():
+            raise ValueError("has an element without ContractCommitmentId")
+        try:
+            cost = _applied_number(values.get("cost"))
+        except ValueError:
+            raise ValueError("has a ContractCommitmentAppliedCost that is not a number") from None
+        try:
+            quantity = _applied_number(values.get("quantity"))
+        except ValueError:
+            raise ValueError(
+                "has a ContractCommitmentAppliedQuantity that is not a number"
+            ) from None
+        unit = values.get("unit")
+        found.append(
+            (
+                str(values.get("contract_id") or "").strip(),
+                str(commitment).strip(),
+                cost,
+                quantity,
+                "" if unit is None or quantity is None else str(unit).strip(),
+            )
+        )
+    return found
 
 
 def focus_version(header: list[str]) -> str:
@@ -583,6 +664,9 @@ class FocusImporter(Importer):
         i_prov = [col(c) for c in provider_cols]
         i_cat, i_sub, i_subn = col("ServiceCategory"), col("SubAccountId"), col("SubAccountName")
         i_res, i_resn, i_tags = col("ResourceId"), col("ResourceName"), col("Tags")
+        # Conditional columns, read where present (ContractApplied from FOCUS 1.3 on).
+        i_qty, i_unit = col("ConsumedQuantity"), col("ConsumedUnit")
+        i_applied = col("ContractApplied")
         width = len(header)
         rules = load_rules("focus")
         rates = selectors.rates()
@@ -591,6 +675,10 @@ class FocusImporter(Importer):
         sums: dict[tuple[Any, ...], list[Any]] = {}
         targets: dict[tuple[Any, ...], Target] = {}
         missing_rates: set[tuple[str, date]] = set()
+        applied_sums: dict[tuple[Any, ...], list[Any]] = {}
+        applied_seen: dict[str, list[Applied] | str] = {}
+        stamp_seen: dict[str, Any] = {}
+        tags_seen: dict[str, dict[str, Any]] = {}
 
         def get(values: list[str], index: int | None) -> str:
             if index is None:
@@ -642,7 +730,13 @@ class FocusImporter(Importer):
                 (i_bpe, "BillingPeriodEnd"),
                 (i_cps, "ChargePeriodStart"),
             ):
-                day = parse_stamp(get(values, index))
+                text = get(values, index)
+                # A bill has few distinct timestamps: each is parsed once.
+                day = stamp_seen.get(text, NOT_SEEN)
+                if day is NOT_SEEN:
+                    day = parse_stamp(text)
+                    if len(stamp_seen) < 100_000:
+                        stamp_seen[text] = day
                 if day is None:
                     self.problem(
                         line,
@@ -667,9 +761,13 @@ class FocusImporter(Importer):
             tag_text = get(values, i_tags)
             if tag_text:
                 try:
-                    parsed = json.loads(tag_text)
-                    if not isinstance(parsed, dict):
-                        raise ValueError
+                    parsed = tags_seen.get(tag_text)
+                    if parsed is None:
+                        parsed = json.loads(tag_text)
+                        if not isinstance(parsed, dict):
+                            raise ValueError
+                        if len(tags_seen) < 200_000:
+                            tags_seen[tag_text] = parsed
                     tags = parsed
                 except ValueError:
                     self.problem(
@@ -679,6 +777,46 @@ class FocusImporter(Importer):
                         'write tags as a JSON object, e.g. {"team": "payments"}',
                     )
                     bad = True
+            quantity: Decimal | None = None
+            unit = ""
+            if i_qty is not None:
+                text = get(values, i_qty)
+                if text:
+                    try:
+                        quantity = Decimal(text)
+                        if not quantity.is_finite():
+                            raise InvalidOperation
+                    except InvalidOperation:
+                        self.problem(
+                            line,
+                            "ConsumedQuantity",
+                            f"{text!r} is not a number",
+                            "write a plain decimal such as 12.5 (no unit, no thousands "
+                            "separator), or leave it empty",
+                        )
+                        bad = True
+                    unit = get(values, i_unit)
+            applied: list[Applied] | str = []
+            if i_applied is not None:
+                text = get(values, i_applied)
+                if text:
+                    applied = applied_seen.get(text, "")
+                    if applied == "":
+                        try:
+                            applied = parse_contract_applied(text)
+                        except ValueError as exc:
+                            applied = str(exc)
+                        if len(applied_seen) < 100_000:
+                            applied_seen[text] = applied
+                    if isinstance(applied, str):
+                        self.problem(
+                            line,
+                            "ContractApplied",
+                            applied,
+                            'write {"Elements": [{"ContractCommitmentId": "...", '
+                            '"ContractCommitmentAppliedCost": 12.5, ...}]} (FOCUS 1.3)',
+                        )
+                        bad = True
             if bad:
                 continue
             bp_start, bp_end, charge = stamps
@@ -738,14 +876,30 @@ class FocusImporter(Importer):
                 center,
                 target.service,
                 target.initiative,
+                unit,
             )
             acc = sums.get(akey)
             if acc is None:
-                sums[akey] = [effective, billed, 1]
+                sums[akey] = [effective, billed, 1, quantity]
             else:
                 acc[0] += effective
                 acc[1] += billed
                 acc[2] += 1
+                if quantity is not None:
+                    acc[3] = quantity if acc[3] is None else acc[3] + quantity
+            for contract_id, commitment, a_cost, a_qty, a_unit in (
+                [] if isinstance(applied, str) else applied
+            ):
+                ckey = (pkey, month, contract_id, commitment, a_unit)
+                c_acc = applied_sums.get(ckey)
+                if c_acc is None:
+                    applied_sums[ckey] = [a_cost, a_qty, 1]
+                else:
+                    if a_cost is not None:
+                        c_acc[0] = a_cost if c_acc[0] is None else c_acc[0] + a_cost
+                    if a_qty is not None:
+                        c_acc[1] = a_qty if c_acc[1] is None else c_acc[1] + a_qty
+                    c_acc[2] += 1
         existing = {
             (p.provider, p.billing_account, p.start): p for p in BillingPeriod.objects.all()
         }
@@ -754,11 +908,22 @@ class FocusImporter(Importer):
         )
         for akey, acc in sums.items():
             by_period[akey[0]].append((akey, acc))
+        applied_by_period: dict[tuple[str, str, date], list[tuple[tuple[Any, ...], list[Any]]]]
+        applied_by_period = defaultdict(list)
+        for ckey, c_acc in applied_sums.items():
+            applied_by_period[ckey[0]].append((ckey, c_acc))
         for pkey, period in periods.items():
             digest = period.digest.hexdigest()
             label = f"{period.provider} {period.account} {period.start:%Y-%m}"
             old = existing.get(pkey)
-            payload = (period, digest, version, by_period.get(pkey, []), rates)
+            payload = (
+                period,
+                digest,
+                version,
+                by_period.get(pkey, []),
+                rates,
+                applied_by_period.get(pkey, []),
+            )
             if old is None:
                 diff.add(
                     Change(
@@ -793,12 +958,13 @@ class FocusImporter(Importer):
         for change in diff.changes:
             if change.kind == "unchanged":
                 continue
-            period, digest, version, groups, rates = change.payload
+            period, digest, version, groups, rates, applied = change.payload
             row = BillingPeriod.objects.filter(
                 provider=period.provider, billing_account=period.account, start=period.start
             ).first()
             if row is not None:
                 CloudCost.objects.filter(period=row).delete()
+                CommitmentCost.objects.filter(period=row).delete()
             else:
                 row = BillingPeriod(
                     provider=period.provider, billing_account=period.account, start=period.start
@@ -828,10 +994,34 @@ class FocusImporter(Importer):
                     billed_cost=acc[1],
                     effective_reporting=rates.convert(acc[0], period.currency, month),
                     rows=acc[2],
+                    consumed_quantity=acc[3],
+                    consumed_unit=unit[:64],
                 )
-                for (_p, month, service, category, sub, team, center, svc, init), acc in groups
+                for (_p, month, service, category, sub, team, center, svc, init, unit), acc in (
+                    groups
+                )
             ]
             CloudCost.objects.bulk_create(costs, batch_size=1000)
+            commitments = [
+                CommitmentCost(
+                    period=row,
+                    month=month,
+                    contract_id=contract_id[:200],
+                    commitment_id=commitment[:200],
+                    currency=period.currency,
+                    applied_cost=acc[0],
+                    applied_reporting=(
+                        ZERO_CENTS
+                        if acc[0] is None
+                        else rates.convert(acc[0], period.currency, month)
+                    ),
+                    applied_quantity=acc[1],
+                    applied_unit=unit[:64],
+                    rows=acc[2],
+                )
+                for (_p, month, contract_id, commitment, unit), acc in applied
+            ]
+            CommitmentCost.objects.bulk_create(commitments, batch_size=1000)
 
 
 # --- contracts -------------------------------------------------------------------------------

@@ -329,12 +329,91 @@ class CloudCost(models.Model):
     billed_cost = models.DecimalField(max_digits=20, decimal_places=6)
     effective_reporting = models.DecimalField(max_digits=16, decimal_places=2)
     rows = models.PositiveIntegerField(default=0)
+    # FOCUS ConsumedQuantity summed over the rows of the group, all in `consumed_unit`
+    # (the unit is part of the group); null when no row of the group carried a quantity.
+    consumed_quantity = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    consumed_unit = models.CharField(max_length=64, blank=True)
 
     class Meta:
         ordering = ["month", "service_name"]
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.service_name} {self.effective_cost}"
+
+
+class CommitmentCost(models.Model):
+    """FOCUS 1.3 `ContractApplied`: what the rows of a billing period applied to one contract
+    commitment in one charge month, summed at import (`ContractCommitmentAppliedCost` in the
+    billing currency and converted; `...AppliedQuantity` in `applied_unit`).
+
+    `contract_id` and `commitment_id` are the provider's; a Steward contract whose key equals
+    either counts the applied cost as spend against it."""
+
+    period = models.ForeignKey(BillingPeriod, on_delete=models.CASCADE, related_name="commitments")
+    month = models.DateField(db_index=True)
+    contract_id = models.CharField(max_length=200, blank=True)
+    commitment_id = models.CharField(max_length=200)
+    currency = models.CharField(max_length=3)
+    applied_cost = models.DecimalField(max_digits=20, decimal_places=6, null=True, blank=True)
+    applied_reporting = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+    applied_quantity = models.DecimalField(max_digits=24, decimal_places=6, null=True, blank=True)
+    applied_unit = models.CharField(max_length=64, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["month", "commitment_id"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.commitment_id} {self.applied_cost}"
+
+
+class VarianceThreshold(models.Model):
+    """When a budget line is called out as forecast to overrun: its year-end variance
+    (forecast − budget) is above `percent` of its budget and above `amount` (in the reporting
+    currency), every limit set; at least one is set. A threshold without a cost center is the
+    category's: it applies to each line of the category that has none of its own. Lines
+    without any threshold use the default, 5 % (`DEFAULT_THRESHOLD_PERCENT`)."""
+
+    category = models.CharField(max_length=16, choices=Category.choices)
+    cost_center = models.ForeignKey(
+        CostCenter, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    percent = models.DecimalField(max_digits=7, decimal_places=2, null=True, blank=True)
+    amount = models.DecimalField(max_digits=16, decimal_places=2, null=True, blank=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["category", "cost_center__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "cost_center"],
+                name="variance_threshold_line_unique",
+                violation_error_message="this line has a threshold already",
+            ),
+            models.UniqueConstraint(
+                fields=["category"],
+                condition=Q(cost_center__isnull=True),
+                name="variance_threshold_category_unique",
+                violation_error_message="this category has a threshold already",
+            ),
+            models.CheckConstraint(
+                condition=Q(percent__isnull=False) | Q(amount__isnull=False),
+                name="variance_threshold_set",
+                violation_error_message="give a percentage, an amount or both",
+            ),
+            models.CheckConstraint(
+                condition=(Q(percent__isnull=True) | Q(percent__gte=0))
+                & (Q(amount__isnull=True) | Q(amount__gte=0)),
+                name="variance_threshold_not_negative",
+                violation_error_message="a threshold cannot be negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} {self.cost_center or ''}".strip()
+
+
+DEFAULT_THRESHOLD_PERCENT = Decimal(5)
 
 
 class ServiceUsage(models.Model):

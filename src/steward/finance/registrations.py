@@ -24,6 +24,8 @@ MODELS = (
     "finance.capitalization",
     "finance.vendorevaluation",
     "finance.serviceusage",
+    "finance.commitmentcost",
+    "finance.variancethreshold",
 )
 
 

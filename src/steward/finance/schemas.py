@@ -51,6 +51,16 @@ class BudgetLinePage(Schema):
     count: int
 
 
+class LineThreshold(Schema):
+    """The variance threshold a line is flagged by: a percentage of its budget and/or an
+    amount in the reporting currency (null: not set), every limit set must be exceeded;
+    `source` says whose it is: `line`, `category` or `default` (5 %)."""
+
+    percent: str | None
+    amount: str | None
+    source: str
+
+
 class PlanVsActualLine(Schema):
     """A line (category × cost center; "" no cost center): plan, actual and forecast per
     month of the fiscal year, with totals. The actual figures are null (and `suppressed`)
@@ -69,6 +79,7 @@ class PlanVsActualLine(Schema):
     variance_share: str | None
     run_rate: str | None
     overrun: bool
+    threshold: LineThreshold
     suppressed: bool
 
 
@@ -87,13 +98,17 @@ class PlanVsActualPage(Schema):
 
 
 class ForecastLine(Schema):
-    """The forecast of one category."""
+    """The forecast of one category; `overrun` when its variance is above the category's
+    threshold (`threshold_percent` of its budget and/or `threshold_amount`; default 5 %)."""
 
     category: str
     budget: str
     actual_to_date: str
     forecast: str
     variance: str
+    overrun: bool
+    threshold_percent: str | None
+    threshold_amount: str | None
 
 
 class ForecastOut(Schema):
@@ -190,6 +205,17 @@ class VendorPage(Schema):
     count: int
 
 
+class ConsumedUsage(Schema):
+    """Usage of a service as its cloud bills count it (FOCUS ConsumedQuantity in one
+    ConsumedUnit), the EffectiveCost of the rows that carry it and the unit cost (cost ÷
+    quantity, six decimals; null when the quantity is 0)."""
+
+    unit: str
+    quantity: str
+    cost: str
+    unit_cost: str | None
+
+
 class ServiceUnitCost(Schema):
     """The cost of one service and, where usage is measured, its unit cost; `url` the page
     that shows the evidence."""
@@ -201,6 +227,7 @@ class ServiceUnitCost(Schema):
     unit: str | None
     unit_cost: str | None
     months_without_usage: int
+    consumed: list[ConsumedUsage]
     url: str
 
 
@@ -239,6 +266,7 @@ class VarianceLine(Schema):
     variance: str | None
     variance_share: str | None
     overrun: bool
+    threshold: LineThreshold
     summary: str
     drivers: list[VarianceDriver]
 

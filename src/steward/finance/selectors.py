@@ -16,7 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet, Sum
+from django.db.models import Case, F, QuerySet, Sum, When
 
 from steward.core import disclosure, policy
 from steward.finance import forecast as fc
@@ -30,9 +30,12 @@ from steward.finance.people_cost import Stint, monthly_cost
 
 Actor = policy.Actor
 ZERO = Decimal(0)
+QUANTITY = Decimal("0.000001")  # the six decimals FOCUS quantities are kept to
 CATEGORY_LABELS = dict(Category.choices)
-# A line is called out when its year-end forecast exceeds its budget by more than this share.
+# A line is called out when its year-end forecast exceeds its budget by more than this share,
+# unless a variance threshold of its own (or of its category) says otherwise.
 OVERRUN_THRESHOLD = Decimal("0.05")
+DEFAULT_THRESHOLD = fc.Threshold(percent=OVERRUN_THRESHOLD * 100)
 LATEST_MONTH = date(9999, 12, 1)
 
 
@@ -296,6 +299,45 @@ def contract_due(fiscal_year: Any, rates_: Rates) -> dict[LineKey, list[Decimal]
     return due
 
 
+@dataclass(frozen=True)
+class Thresholds:
+    """The variance thresholds in force: per line (category, cost center code) and per
+    category (cost center None); `for_line` falls back line -> category -> default (5 %)."""
+
+    table: dict[tuple[str, str | None], fc.Threshold]
+
+    def for_line(self, category: str, cost_center: str | None) -> tuple[fc.Threshold, str]:
+        """The threshold of a line and where it comes from: line, category or default."""
+        if cost_center and (category, cost_center) in self.table:
+            return self.table[(category, cost_center)], "line"
+        if (category, None) in self.table:
+            return self.table[(category, None)], "category"
+        return DEFAULT_THRESHOLD, "default"
+
+
+def thresholds() -> Thresholds:
+    """Every variance threshold (`finance.VarianceThreshold`), read once."""
+    from steward.finance.models import VarianceThreshold
+
+    table: dict[tuple[str, str | None], fc.Threshold] = {}
+    for category, code, percent, amount in VarianceThreshold.objects.values_list(
+        "category", "cost_center__code", "percent", "amount"
+    ):
+        table[(category, code)] = fc.Threshold(percent=percent, amount=amount)
+    return Thresholds(table)
+
+
+def threshold_list(*, actor: Actor) -> QuerySet[Any]:
+    """The thresholds set, by category and cost center."""
+    _require(actor)
+    return _visible(actor, "VarianceThreshold").select_related("cost_center")
+
+
+def threshold_view(threshold: fc.Threshold, source: str) -> dict[str, Any]:
+    """A threshold as pages and the API show it."""
+    return {"percent": threshold.percent, "amount": threshold.amount, "source": source}
+
+
 def closed_months(fiscal_year: Any, today: date) -> int:
     """How many months of the fiscal year ended before `today`'s month began."""
     return sum(1 for m in fiscal_year.months if add_months(m, 1) <= today.replace(day=1))
@@ -342,10 +384,16 @@ def plan_vs_actual(
             )
         )
     hidden = _hidden_people_lines(actor, people, found["people_lines"])
-    overrun = {(ln.category, ln.cost_center) for ln in fc.overruns(lines, OVERRUN_THRESHOLD)}
+    limits = thresholds()
+
+    def line_limit(line: fc.LineForecast) -> fc.Threshold:
+        return limits.for_line(line.category, line.cost_center)[0]
+
+    overrun = {(ln.category, ln.cost_center) for ln in fc.overruns(lines, line_limit)}
     rows = []
     for line in lines:
         secret = (line.category, line.cost_center) in hidden
+        limit, source = limits.for_line(line.category, line.cost_center)
         rows.append(
             {
                 "category": line.category,
@@ -363,6 +411,7 @@ def plan_vs_actual(
                 "variance_share": None if secret else line.variance_share,
                 "run_rate": None if secret else line.run_rate,
                 "overrun": (line.category, line.cost_center) in overrun and not secret,
+                "threshold": threshold_view(limit, source),
                 "suppressed": secret,
             }
         )
@@ -402,6 +451,11 @@ def plan_vs_actual(
                 "actual_to_date": v["actual_to_date"],
                 "forecast": v["forecast"],
                 "variance": v["forecast"] - v["budget"],
+                # A category is flagged by its own threshold (or the default) on its totals.
+                "overrun": limits.for_line(cat, None)[0].exceeded(
+                    v["forecast"] - v["budget"], v["budget"]
+                ),
+                "threshold": threshold_view(*limits.for_line(cat, None)),
             }
             for cat, v in sorted(by_category.items())
         ],
@@ -461,7 +515,21 @@ def forecast_json(*, actor: Actor, fiscal_year: Any, today: date | None = None) 
         "forecast": report["forecast"],
         "variance": report["variance"],
         "lines": [
-            {k: c[k] for k in ("category", "budget", "actual_to_date", "forecast", "variance")}
+            {
+                **{
+                    k: c[k]
+                    for k in (
+                        "category",
+                        "budget",
+                        "actual_to_date",
+                        "forecast",
+                        "variance",
+                        "overrun",
+                    )
+                },
+                "threshold_percent": c["threshold"]["percent"],
+                "threshold_amount": c["threshold"]["amount"],
+            }
             for c in report["categories"]
         ],
     }
@@ -658,10 +726,12 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
         for team in people.teams():
             team_people[team or ""] += people.team_month(team, i)
     lo, hi = months[0] if months else start, add_months(months[-1], 1) if months else end
-    for team_id, svc, init, amount in (
+    # Per service and FOCUS ConsumedUnit: quantity and the cost of the rows that carry it.
+    usage: dict[str, dict[str, list[Decimal]]] = defaultdict(dict)
+    for team_id, svc, init, unit, amount, quantity in (
         CloudCost.objects.filter(month__gte=lo, month__lt=hi)
-        .values_list("team_id", "service", "initiative")
-        .annotate(total=Sum("effective_reporting"))
+        .values_list("team_id", "service", "initiative", "consumed_unit")
+        .annotate(total=Sum("effective_reporting"), q=Sum("consumed_quantity"))
     ):
         amount = cents(amount or ZERO)
         if team_id is None and not svc and not init:
@@ -670,6 +740,10 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
             team_direct[slugs.get(team_id, "")] += amount
         if svc:
             service[svc] += amount
+            if unit and quantity is not None:
+                cell = usage[svc].setdefault(unit, [ZERO, ZERO])
+                cell[0] += Decimal(quantity)
+                cell[1] += amount
         if init:
             direct_initiative[init] += amount
     for team_id, init, category, amount in (
@@ -732,7 +806,22 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
         "currency": reporting_currency(),
         "teams": team_rows,
         "services": sorted(
-            ({"service": k, "amount": v} for k, v in service.items()),
+            (
+                {
+                    "service": k,
+                    "amount": v,
+                    "consumed": [
+                        {
+                            "unit": unit,
+                            "quantity": q.quantize(QUANTITY),
+                            "cost": c,
+                            "unit_cost": unit_cost(c, q),
+                        }
+                        for unit, (q, c) in sorted(usage.get(k, {}).items())
+                    ],
+                }
+                for k, v in service.items()
+            ),
             key=lambda r: (-r["amount"], r["service"]),
         ),
         "initiatives": sorted(
@@ -861,7 +950,7 @@ def renewal_calendar(*, actor: Actor, today: date) -> list[dict[str, Any]]:
     (90, 60 or 30 days before cancel-by; `inside` once the notice period has begun)."""
     from datetime import timedelta
 
-    from steward.finance.models import LedgerEntry
+    from steward.finance.models import CommitmentCost, LedgerEntry
 
     rows = []
     year_ago = today - timedelta(days=365)
@@ -870,11 +959,24 @@ def renewal_calendar(*, actor: Actor, today: date) -> list[dict[str, Any]]:
         date__gte=year_ago, date__lt=today, vendor__isnull=False
     ).values_list("vendor_id", "date", "amount_reporting"):
         spent[vendor].append((day, amount))
+    # Cloud spend applied to a contract commitment (FOCUS 1.3 ContractApplied): counted for
+    # the Steward contract whose key is the provider's contract or commitment id.
+    applied: dict[str, dict[int, tuple[date, Decimal]]] = defaultdict(dict)
+    for pk, contract_id, commitment, month, amount in CommitmentCost.objects.filter(
+        month__gte=year_ago.replace(day=1), month__lt=today
+    ).values_list("pk", "contract_id", "commitment_id", "month", "applied_reporting"):
+        for ref in {contract_id.lower(), commitment.lower()} - {""}:
+            applied[ref][pk] = (month, amount)
     for c in contract_list(actor=actor).filter(end__gt=today):
         days = (c.cancel_by - today).days
         # Spend against the contract: the vendor's ledger rows of the last 12 months that fall
-        # inside the contract's dates.
+        # inside the contract's dates, and the cloud cost applied to it in those months.
         spend = sum((a for d, a in spent.get(c.vendor_id, []) if c.start <= d < c.end), ZERO)
+        cloud = sum(
+            (a for m, a in applied.get(c.key.lower(), {}).values()
+             if c.start.replace(day=1) <= m < c.end),
+            ZERO,
+        )  # fmt: skip
         if days < 0:
             level = "inside"
         else:
@@ -885,11 +987,40 @@ def renewal_calendar(*, actor: Actor, today: date) -> list[dict[str, Any]]:
                 "cancel_by": c.cancel_by,
                 "days_left": days,
                 "alert": level,
-                "spend_12m": spend,
+                "spend_12m": spend + cloud,
+                "spend_cloud_12m": cloud,
             }
         )
     rows.sort(key=lambda r: r["cancel_by"])
     return rows
+
+
+def commitment_spend(*, actor: Actor) -> list[dict[str, Any]]:
+    """Cloud cost applied to each contract commitment (FOCUS 1.3 ContractApplied), summed over
+    every imported billing period: applied cost (reporting currency), quantity and unit, bill
+    rows, the months, and the Steward contract whose key is the contract or commitment id."""
+    from django.db.models import Count, Max, Min
+
+    _require(actor)
+    contracts = {c.key.lower(): c for c in contract_list(actor=actor)}
+    rows = (
+        _visible(actor, "CommitmentCost")
+        .values("contract_id", "commitment_id", "applied_unit")
+        .annotate(
+            cost=Sum("applied_reporting"),
+            quantity=Sum("applied_quantity"),
+            rows=Sum("rows"),
+            months=Count("month", distinct=True),
+            first=Min("month"),
+            last=Max("month"),
+        )
+        .order_by("contract_id", "commitment_id", "applied_unit")
+    )
+    out = []
+    for r in rows:
+        match = contracts.get(r["commitment_id"].lower()) or contracts.get(r["contract_id"].lower())
+        out.append({**r, "cost": cents(r["cost"] or ZERO), "contract": match})
+    return out
 
 
 def vendor_spend(*, actor: Actor, start: date, end: date) -> list[dict[str, Any]]:
@@ -1022,12 +1153,16 @@ def _component_months(
     ):
         part = ("vendor", vendor) if vendor else ("account", account)
         out[(category, codes.get(center, ""))][part][index[month]] += cents(total or ZERO)
-    for center, service, provider_service, month, total in (
+    # A service as the mapping rules name it, else the provider's: grouped so in SQL (a bill of
+    # a million rows keeps ~15,000 sums; grouping them by both names returned most of them).
+    named = Case(When(service="", then=F("service_name")), default=F("service"))
+    for center, service, month, total in (
         CloudCost.objects.filter(month__gte=months[0], month__lt=end)
-        .values_list("cost_center_id", "service", "service_name", "month")
+        .annotate(named=named)
+        .values_list("cost_center_id", "named", "month")
         .annotate(total=Sum("effective_reporting"))
     ):
-        part = ("service", service or provider_service)
+        part = ("service", service)
         out[("cloud", codes.get(center, ""))][part][index[month]] += cents(total or ZERO)
     if with_people and people is not None:
         centers = _team_centers()
@@ -1111,7 +1246,7 @@ def variance_drivers(
                 **{k: row[k] for k in ("category", "category_label", "cost_center",
                                        "cost_center_name", "budget", "forecast_total",
                                        "variance", "variance_share", "overrun",
-                                       "plan_to_date", "actual_to_date")},
+                                       "threshold", "plan_to_date", "actual_to_date")},
                 "drivers": moved[:limit],
                 "others": len(components) - len(moved[:limit]),
                 "new": len(new),
@@ -1210,18 +1345,27 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     A service's cost is the cloud cost (FOCUS EffectiveCost) the mapping rules give it. Its unit
     cost over the period counts only the months that have a usage measure (cost of those
     months ÷ their usage), so a month without usage data does not inflate it; `months_without_
-    usage` says how many months had cost but no measure."""
+    usage` says how many months had cost but no measure. `consumed` is the usage the cloud
+    bills count (FOCUS ConsumedQuantity per ConsumedUnit, kept at import): per unit, the
+    quantity, the EffectiveCost of the rows that carry it and the unit cost, cost ÷ quantity."""
     from steward.finance.models import ServiceUsage
 
     _require(actor)
     months = _months_between(start, end)
     lo, hi = (months[0], add_months(months[-1], 1)) if months else (start, start)
     cost: dict[str, dict[date, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
-    for service, month, total in (
+    # One grouped read gives both: the cost per service and month (over every unit) and, per
+    # FOCUS ConsumedUnit, the quantity and the cost of the rows that carry it.
+    consumed: dict[str, ConsumedCells] = defaultdict(lambda: defaultdict(dict))
+    for service, unit, month, quantity, total in (
         _visible(actor, "CloudCost").filter(month__gte=lo, month__lt=hi).exclude(service="")
-        .values_list("service", "month").annotate(total=Sum("effective_reporting"))
+        .values_list("service", "consumed_unit", "month")
+        .annotate(q=Sum("consumed_quantity"), total=Sum("effective_reporting"))
     ):  # fmt: skip
-        cost[service][month] += cents(total or ZERO)
+        amount = cents(total or ZERO)
+        cost[service][month] += amount
+        if unit and quantity is not None:
+            consumed[service][unit][month] = (Decimal(quantity).quantize(QUANTITY), amount)
     usage: dict[str, dict[date, Decimal]] = defaultdict(dict)
     units: dict[str, str] = {}
     for service, month, quantity, unit in ServiceUsage.objects.filter(
@@ -1252,6 +1396,7 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
                 "months_without_usage": sum(1 for m in by_month if m not in used_months),
                 "cost_by_month": [by_month.get(m, ZERO) for m in months],
                 "usage_by_month": [measured.get(m) for m in months],
+                "consumed": _consumed_rows(consumed.get(service, {}), months),
             }
         )
     rows.sort(key=lambda r: (-r["cost"], r["service"]))
@@ -1267,6 +1412,38 @@ def unit_costs(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
         "services": rows,
         "no_service": cents(unmapped or ZERO),
     }
+
+
+ConsumedCells = dict[str, dict[date, tuple[Decimal, Decimal]]]
+
+
+def _consumed_rows(cells: ConsumedCells, months: list[date]) -> list[dict[str, Any]]:
+    """Per unit a service's bills count: quantity, the cost of the rows that carry it and the
+    unit cost (cost ÷ quantity), over the period and per month."""
+    rows = []
+    for unit, by_month in sorted(cells.items()):
+        quantity = sum((q for q, _c in by_month.values()), ZERO)
+        cost = sum((c for _q, c in by_month.values()), ZERO)
+        rows.append(
+            {
+                "unit": unit,
+                "quantity": quantity,
+                "cost": cost,
+                "unit_cost": unit_cost(cost, quantity),
+                "by_month": [
+                    {
+                        "month": m,
+                        "quantity": by_month[m][0] if m in by_month else None,
+                        "cost": by_month[m][1] if m in by_month else None,
+                        "unit_cost": unit_cost(by_month[m][1], by_month[m][0])
+                        if m in by_month
+                        else None,
+                    }
+                    for m in months
+                ],
+            }
+        )
+    return rows
 
 
 def unit_cost(cost: Decimal, quantity: Decimal) -> Decimal | None:

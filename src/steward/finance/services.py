@@ -25,6 +25,7 @@ from steward.finance.models import (
     FiscalYear,
     MappingRule,
     MonthlyRate,
+    VarianceThreshold,
     Vendor,
 )
 from steward.finance.money import KNOWN_CURRENCIES
@@ -205,6 +206,20 @@ def contract_upsert(*, actor: Any, key: str, values: Mapping[str, Any]) -> Contr
 
 
 @transaction.atomic
+def contract_save(*, actor: Any, key: str, vendor_name: str, values: Mapping[str, Any]) -> Contract:
+    """Create or change a contract from the browser: the vendor is found by name (created,
+    with the contract's category, when it is new), then `contract_upsert`."""
+    _require(actor)
+    name = (vendor_name or "").strip()
+    if not name:
+        raise FinanceError("a contract needs a vendor", fields={"vendor": ["name the vendor"]})
+    vendor = Vendor.objects.filter(name__iexact=name).first()
+    if vendor is None:
+        vendor = vendor_upsert(actor=actor, name=name, category=values.get("category", "other"))
+    return contract_upsert(actor=actor, key=key, values={**values, "vendor": vendor})
+
+
+@transaction.atomic
 def evaluation_to_decision(*, actor: Any, evaluation: Any) -> Any:
     """Write an evaluation as a draft architecture decision record (once; its number is kept)."""
     from steward.architecture import services as architecture
@@ -304,3 +319,47 @@ def evaluation_save(
     }
     _save(evaluation)
     return evaluation
+
+
+@transaction.atomic
+def threshold_set(
+    *,
+    actor: Any,
+    category: str,
+    cost_center: CostCenter | None = None,
+    percent: Decimal | None = None,
+    amount: Decimal | None = None,
+    note: str = "",
+) -> VarianceThreshold:
+    """Set the variance threshold of a budget line (category and cost center) or, without a
+    cost center, of every line of the category that has none of its own: a percentage of the
+    budget and/or an amount in the reporting currency, both to be exceeded when both are set."""
+    _require(actor)
+    if percent is None and amount is None:
+        raise FinanceError(
+            "a threshold needs a percentage or an amount",
+            fields={
+                "percent": ["give a percentage of the budget, an amount or both"],
+                "amount": ["give an amount, a percentage of the budget or both"],
+            },
+        )
+    for field, value in (("percent", percent), ("amount", amount)):
+        if value is not None and value < 0:
+            raise FinanceError(
+                f"a negative {field}", fields={field: ["write 0 or more (0: any overrun)"]}
+            )
+    row = VarianceThreshold.objects.filter(
+        category=category, cost_center=cost_center
+    ).first() or VarianceThreshold(category=category, cost_center=cost_center)
+    row.percent = percent
+    row.amount = amount
+    row.note = note
+    _save(row)
+    return row
+
+
+@transaction.atomic
+def threshold_delete(*, actor: Any, threshold: VarianceThreshold) -> None:
+    """Remove a threshold: its lines fall back to the category's, then to the default 5 %."""
+    _require(actor)
+    threshold.delete()

@@ -220,6 +220,51 @@ def rates(request: HttpRequest) -> HttpResponse:
     return render(request, "finance/rates.html", context, status=422 if form.errors else 200)
 
 
+def thresholds(request: HttpRequest) -> HttpResponse:
+    """The variance thresholds set (per line or per category) and a form to set one;
+    `?edit=<id>` fills the form with a threshold to change."""
+    _money_page(request)
+    may_edit = rules.may_change_money(request.user)
+    initial: dict[str, Any] = {}
+    editing = request.GET.get("edit", "")
+    if editing.isdigit():
+        found = selectors.threshold_list(actor=request.user).filter(pk=int(editing)).first()
+        if found is not None:
+            initial = {
+                "category": found.category,
+                "cost_center": found.cost_center.code if found.cost_center else "",
+                "percent": found.percent,
+                "amount": found.amount,
+                "note": found.note,
+            }
+    form = forms.ThresholdForm(request.POST or None, actor=request.user, initial=initial)
+    saved = "Threshold saved; the plan-vs-actual page flags lines by it now."
+    done = submitted(request, form, allowed=may_edit, saved=saved, done="finance:thresholds")
+    if done is not None:
+        return done
+    context = {
+        "thresholds": selectors.threshold_list(actor=request.user),
+        "default_percent": selectors.DEFAULT_THRESHOLD.percent,
+        "form": form,
+        "currency": selectors.reporting_currency(),
+        "may_edit": may_edit,
+    }
+    return render(request, "finance/thresholds.html", context, status=422 if form.errors else 200)
+
+
+def threshold_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """POST: remove a threshold (its lines fall back to the category's, then the default)."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    require(rules.may_change_money(request.user))
+    found = selectors.threshold_list(actor=request.user).filter(pk=pk).first()
+    if found is None:
+        raise Http404("no such threshold")
+    services.threshold_delete(actor=request.user, threshold=found)
+    messages.success(request, "Threshold removed.")
+    return redirect("finance:thresholds")
+
+
 def plan_vs_actual(request: HttpRequest) -> HttpResponse:
     """Plan, actual and forecast per month and line, the year-end variance and overruns."""
     fy, context = _year_page(request)
@@ -296,6 +341,7 @@ def cloud(request: HttpRequest) -> HttpResponse:
         "by_team": by_team,
         "unmapped": unmapped,
         "rules": _rows(request, MappingRule).select_related("team", "cost_center"),
+        "commitments": selectors.commitment_spend(actor=request.user),
         "form": form,
         "currency": selectors.reporting_currency(),
         "may_edit": may_edit,
@@ -329,6 +375,42 @@ def contracts(request: HttpRequest) -> HttpResponse:
         context=context,
         csv_url=reverse("finance:contracts_csv"),
     )
+
+
+def contract_create(request: HttpRequest) -> HttpResponse:
+    """A new contract (finance, the CTO and admins)."""
+    require(rules.may_change_money(request.user))
+    form = forms.ContractForm(
+        request.POST or None,
+        actor=request.user,
+        initial={"currency": selectors.reporting_currency()},
+    )
+    return form_page(
+        request,
+        form,
+        title="New contract",
+        back=reverse("finance:contracts"),
+        intro="The cancel-by date is the end date minus the notice period; the renewal "
+        "calendar warns 90, 60 and 30 days before it.",
+    )
+
+
+def contract_edit(request: HttpRequest, key: str) -> HttpResponse:
+    """Change a contract's dates, notice, value, owner or data."""
+    require(rules.may_change_money(request.user))
+    found = selectors.contract_list(actor=request.user).filter(key=key).first()
+    if found is None:
+        raise Http404("no such contract")
+    form = forms.ContractForm(
+        request.POST or None,
+        actor=request.user,
+        instance=found,
+        initial=forms.ContractForm.initial_of(found),
+    )
+    return form_page(
+        request, form, title=f"Contract {found.title or found.key}",
+        back=reverse("finance:contracts"),
+    )  # fmt: skip
 
 
 def contracts_csv(request: HttpRequest) -> HttpResponse:
