@@ -87,7 +87,10 @@ def risk(request: HttpRequest) -> HttpResponse:
 
     candidates = [
         p
-        for p in org_selectors.person_list(actor=user, active_on=on).order_by("name")
+        # Names only: no emails prefetched for 2,000 people (a third of the page's time).
+        for p in org_selectors.person_list(actor=user, active_on=on)
+        .prefetch_related(None)
+        .order_by("name")
         if policy.may_see_individual_activity(user, p)
     ]
     chosen_ids = {int(x) for x in request.GET.getlist("leave") if x.isdigit()}
