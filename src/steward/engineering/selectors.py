@@ -983,6 +983,26 @@ def nonmerge_commits_since(
     )
 
 
+def nonmerge_commit_counts_since(
+    repository_ids: Iterable[int], since: date
+) -> list[tuple[int, str, date, int]]:
+    """(repository id, mailmapped e-mail, author day, commits) of reachable non-merge commits
+    since `since`, counted per repository, e-mail and day by the database (a figure that needs
+    only who and when reads one row per person-day, not one per commit)."""
+    return list(
+        Commit.objects.filter(
+            repository_id__in=list(repository_ids),
+            reachable=True,
+            parent_count__lte=1,
+            author_day__gte=since,
+        )
+        .values_list("repository_id", "email", "author_day")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("repository_id", "email", "author_day", "n")
+    )
+
+
 def commits_touching(repository: Repository, path: str, limit: int = 500) -> list[dict[str, Any]]:
     """The newest reachable commits that changed `path` (also as a rename's old or new name)."""
     rows = (

@@ -830,7 +830,7 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
     resolver = eng.identity_resolver()
     repos = eng.owned_repositories()
     rows = []
-    commits = eng.nonmerge_commits_since([r.pk for r in repos], since)
+    commits = eng.nonmerge_commit_counts_since([r.pk for r in repos], since)
     people = {resolver.person(e) for _, e, _, _ in commits} - {None}
     spells: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
     for pid, start, end, team_id in org_selectors.home_team_spells(
@@ -848,11 +848,11 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
 
     by_repo: dict[int, Counter[str]] = defaultdict(Counter)
     owner = {r.pk: r.team_id for r in repos}
-    for repo_id, email, day, _ in commits:
+    for repo_id, email, day, n in commits:
         t = team_on(resolver.person(email), day)
-        by_repo[repo_id]["all"] += 1
+        by_repo[repo_id]["all"] += n
         if t == owner[repo_id]:
-            by_repo[repo_id]["team"] += 1
+            by_repo[repo_id]["team"] += n
     for r in repos:
         counts = by_repo.get(r.pk, Counter())
         total = counts["all"]
