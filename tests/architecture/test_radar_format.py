@@ -174,16 +174,24 @@ def test_svg_cells_keep_blips_apart() -> None:
     import math
     from itertools import combinations
 
-    from steward.architecture.radar_svg import RADIUS, cell_positions
+    from steward.architecture.radar_svg import BLIP_R, RADIUS, cell_positions
 
-    inner_edge = RADIUS * 1.5 / 4.5  # the innermost of 4 rings: 1.5 of 4.5 shares = 100 px
-    assert inner_edge == 100
+    inner_edge = RADIUS * 1.5 / 4.5  # the innermost of 4 rings: 1.5 of 4.5 shares of 340 units
+    assert round(inner_edge, 2) == 113.33
     places = cell_positions(10, -math.pi / 2, math.pi / 2, 0, inner_edge)
     assert len(places) == 10
     points = [(r * math.cos(a), r * math.sin(a)) for a, r in places]
     closest = min(math.dist(p, q) for p, q in combinations(points, 2))
-    assert closest >= 16  # blips are circles of radius 8
+    assert BLIP_R == 10 and closest >= 20  # blips are circles of radius 10: they never touch
     assert all(-math.pi / 2 < a < 0 and 0 < r < inner_edge for a, r in places)
+    # Rows 26, 48, 70 and 92 units out hold 1, 2, 3 and 5 blips (arc less 14 units at each end,
+    # 22 units a blip); 10 blips: 0, 1, 2, 4 in proportion, the 3 left to the outer rows first.
+    assert sorted({round(r) for _a, r in places}) == [48, 70, 92]
+    # Two blips in the outermost ring (264 to 340 units) share the outer row, a quarter of the
+    # quadrant apart, rather than line up one a row at the same angle.
+    two = cell_positions(2, -math.pi / 2, math.pi / 2, RADIUS * 3.5 / 4.5, RADIUS)
+    assert [round(r) for _a, r in two] == [321, 321]
+    assert math.dist(*[(r * math.cos(a), r * math.sin(a)) for a, r in two]) > 200
 
 
 def _six_by_five() -> rf.RadarDoc:
