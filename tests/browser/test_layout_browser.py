@@ -128,8 +128,8 @@ def test_applying_a_scenario_asks_for_confirmation_first(cto_page, server: str) 
     modal.wait_for(state="hidden")
 
 
-# The pages whose charts a reader prints (read only). The radar and the org chart are drawings
-# of their own, not charts: see docs/testing.md for what they still print small.
+# The pages whose charts a reader prints (read only), the radar and the org chart (everyone
+# open: 3,880 px wide on screen) among them.
 CHART_PAGES = [
     "/engineering/delivery/",
     "/org/health/",
@@ -138,12 +138,15 @@ CHART_PAGES = [
     "/strategy/prioritization/",
     "/growth/engagement/",
     "/growth/attrition/",
+    "/architecture/radar/",
+    "/org/chart/?all=1",
 ]
 
 # Every visible SVG text of every chart in the main column: its computed font size times the
 # SVG's scale (drawn width over viewBox width), the size a reader sees.
 CHART_TEXT = """
-() => [...document.querySelectorAll('main svg.vega, main svg.vega-print')]
+() => [...document.querySelectorAll(
+    'main svg.vega, main svg.vega-print, main svg.radar-chart, main svg.orgchart')]
   .filter(svg => svg.getBoundingClientRect().width > 0)
   .map(svg => {
     const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
@@ -153,8 +156,11 @@ CHART_TEXT = """
   })
 """
 
-# A4 between print.css's 12 mm side margins: 186 mm at 96 px per inch.
+# A4 between print.css's 12 mm side margins: 186 mm at 96 px per inch; landscape 273 mm.
 A4_PRINT_WIDTH = 703
+A4_LANDSCAPE_PRINT_WIDTH = 1031
+# Pages whose template prints them landscape (@page): measured at the landscape width.
+LANDSCAPE_PAGES = {"/org/chart/?all=1"}
 
 
 @pytest.mark.parametrize(
@@ -169,16 +175,38 @@ def test_chart_text_is_at_least_11_px_on_screen_and_in_print(  # type: ignore[no
     """Issue 9 item 6: chart text 11 px or more at 1,280 px and on an A4 page (print media at
     the page's printable width: a chart too wide for the page prints its larger-font drawing)."""
     cto_page.emulate_media(media=media)
-    cto_page.set_viewport_size({"width": width, "height": 900})
     try:
         for path in CHART_PAGES:
+            wide = media == "print" and path in LANDSCAPE_PAGES
+            page_width = A4_LANDSCAPE_PRINT_WIDTH if wide else width
+            cto_page.set_viewport_size({"width": page_width, "height": 900})
             response = cto_page.goto(f"{server}{path}")
             assert response is not None and response.ok, path
             charts = cto_page.evaluate(CHART_TEXT)
             assert charts and all(charts), f"no chart text measured on {path}"
             for texts in charts:
                 size, text = min(texts)
-                assert size >= 11, f"{path} ({media}, {width} px): {text!r} at {size:.1f} px"
+                assert size >= 11, f"{path} ({media}, {page_width} px): {text!r} at {size:.1f} px"
     finally:
         cto_page.emulate_media(media="screen")
         cto_page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def test_org_chart_prints_on_landscape_pages_a_drawing_a_page(cto_page, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The org chart, everyone open, as chromium prints it: A4 landscape (842 x 595 pt), its
+    boxes flowed to the page's width, one drawing a page and no page without one."""
+    import re
+
+    cto_page.goto(f"{server}/org/chart/?all=1")
+    drawings = cto_page.locator("svg.orgchart-print").count()
+    boxes = cto_page.locator("svg.orgchart-print g.node").count()
+    assert boxes == cto_page.locator("#orgchart g.node").count()  # every box printed, once
+    assert drawings > 1
+    cto_page.emulate_media(media="print")  # the fixture's page is held at screen media
+    try:
+        pdf = cto_page.pdf(prefer_css_page_size=True)
+    finally:
+        cto_page.emulate_media(media="screen")
+    sizes = re.findall(rb"/MediaBox\s*\[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    assert len(sizes) == drawings
+    assert all(round(float(w)) == 842 and round(float(h)) == 595 for w, h in sizes)

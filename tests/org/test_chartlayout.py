@@ -9,7 +9,16 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from steward.org.chartlayout import BOX_H, BOX_W, ChartNode, layout
+from steward.org.chartlayout import (
+    BOX_H,
+    BOX_W,
+    MARGIN,
+    PITCH,
+    PRINT_V_GAP,
+    ChartNode,
+    layout,
+    page_cuts,
+)
 
 
 def _tree(parents: list[int]) -> list[ChartNode]:
@@ -113,3 +122,51 @@ def test_wide_random_org_stays_narrower_than_one_box_per_person() -> None:
     parents = [0] * 8 + [rng.randint(1, 8) for _ in range(150)]
     drawing = layout(_tree(parents), lambda _id, _d: True)
     assert drawing.width < 10 * (BOX_W + 40)
+
+
+def test_print_layout_flows_children_in_rows_to_the_page_width() -> None:
+    # A root over five managers, each with one report: side by side 5 x 224 + 4 x 20 = 1,200
+    # units, wider than 700 less margins (656), so they flow in rows of two (2 x 224 + 20 = 468
+    # fits in 656 - 24 of indent = 632, three do not) under the root, indented 24 units.
+    nodes = [ChartNode(id="root", parent=None, name="Root")]
+    for m in range(5):
+        nodes.append(ChartNode(id=f"m{m}", parent="root", name=f"Manager {m}"))
+        nodes.append(ChartNode(id=f"p{m}", parent=f"m{m}", name=f"Report {m}"))
+    drawing = layout(nodes, lambda _id, _d: True, max_width=700, v_gap=PRINT_V_GAP)
+    at = {b.node.id: (b.x, b.y) for b in drawing.boxes}
+    assert at["root"] == (12, 12)
+    # Rows start 48 + 64 below the root, then every 104 (a manager and one report) + 64.
+    assert [at[f"m{m}"] for m in range(5)] == [
+        (36, 124),
+        (280, 124),
+        (36, 292),
+        (280, 292),
+        (36, 460),
+    ]
+    assert at["p0"] == (60, 180)  # stacked under its manager
+    # 12 + (24 + 468) + 12 + 20 units wide; 12 + 48 + 3 x (64 + 104) + 12 tall.
+    assert (drawing.width, drawing.height) == (536, 576)
+    assert len(drawing.edges) == 10
+    # The rail down the root's left (x 24) reaches each row's bus, 32 units above the row.
+    assert drawing.edges[5] == "M24.0,60.0 V260.0 H136.0 V292.0"  # root to Manager 2
+    assert drawing.edges[4] == "M48.0,340.0 V372.0 H60.0"  # Manager 2 to their report
+    # Pages of 300 units: the first cut half way down the gap above the second row (288).
+    assert page_cuts(drawing, 300, 300) == [(0, 288), (288, 288)]
+
+
+@settings(max_examples=100, deadline=None)
+@given(parents=trees, depth=st.integers(min_value=0, max_value=5))
+def test_print_layout_fits_the_width_and_pages_never_cut_a_box(parents, depth) -> None:  # type: ignore[no-untyped-def]
+    nodes = _tree(list(parents))
+    drawing = layout(nodes, lambda _id, d: d < depth, max_width=600, v_gap=PRINT_V_GAP)
+    assert drawing.width <= 600
+    for a, b in itertools.combinations(drawing.boxes, 2):
+        assert not _overlap(a, b), (a.node.id, b.node.id)
+    assert len(drawing.edges) == len(drawing.boxes) - 1
+    assert all((b.y - MARGIN) % PITCH == 0 for b in drawing.boxes)  # one pitch for all
+    pages = page_cuts(drawing, 250, 400)
+    assert pages[0][1] <= 250 and all(h <= 400 for _t, h in pages[1:])
+    assert sum(h for _t, h in pages) == drawing.height
+    for box in drawing.boxes:
+        inside = [t for t, h in pages if t <= box.y and box.y + BOX_H <= t + h]
+        assert len(inside) == 1, box.node.id

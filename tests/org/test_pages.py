@@ -27,6 +27,10 @@ def test_org_chart_lists_every_team_with_its_active_size(client_as) -> None:  # 
         # Its members are drawn under it (teams start open), each once.
         members = re.findall(rf'data-parent="team:{team.slug}"', body)
         assert len(members) == size
+    # The print drawings repeat the boxes without their ids: every id on the page is unique.
+    ids = re.findall(r'\sid="([^"]+)"', body)
+    assert len(ids) == len(set(ids)) and "n-team:payments" in ids
+    assert body.count('class="orgchart orgchart-print"') >= 2
 
 
 def test_chart_team_fragment_lists_active_members_only(client_as) -> None:  # type: ignore[no-untyped-def]

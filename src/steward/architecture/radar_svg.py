@@ -130,7 +130,8 @@ def radar_svg(
     for index, ring in enumerate(rings):
         parts.append(
             f'<text x="{CX:.1f}" y="{CY - edges[index + 1] + 15:.1f}" text-anchor="middle" '
-            f'font-size="{FONT}" font-weight="bold" fill="#4a5a66" stroke="#ffffff" stroke-width="3" '
+            f'font-size="{FONT}" font-weight="bold" fill="#4a5a66" stroke="#ffffff" '
+            'stroke-width="3" '
             f'paint-order="stroke">{escape(ring.name)}</text>'
         )
     # Quadrant 0 starts at 12 o'clock and they run clockwise (display order).

@@ -35,8 +35,9 @@ def _formatter(decimals: int):  # type: ignore[no-untyped-def]
     return fmt
 
 
-def boxes_svg(drawing: Layout) -> SafeString:
-    """Every box of `drawing` as the `<g class="node">` groups of the chart template."""
+def boxes_svg(drawing: Layout, *, ids: bool = True) -> SafeString:
+    """Every box of `drawing` as the `<g class="node">` groups of the chart template; without
+    `ids` (a second drawing of the same boxes, for print) no id or data attributes."""
     fmt = _formatter(1)
     box_w, box_h = drawing.box_w, drawing.box_h
     parts: list[str] = []
@@ -46,10 +47,16 @@ def boxes_svg(drawing: Layout) -> SafeString:
         node_id = escape(node.id)
         name = escape(node.name)
         subtitle = f" — {escape(node.subtitle)}" if node.subtitle else ""
+        if ids:
+            add(
+                f'\n  <g class="node kind-{escape(node.kind)}" id="n-{node_id}"'
+                f' data-node="{node_id}"'
+                f' data-parent="{escape(node.parent) if node.parent else ""}"'
+                f"{COLLAPSED if box.collapsed else ''}"
+            )
+        else:
+            add(f'\n  <g class="node kind-{escape(node.kind)}"')
         add(
-            f'\n  <g class="node kind-{escape(node.kind)}" id="n-{node_id}" data-node="{node_id}"'
-            f' data-parent="{escape(node.parent) if node.parent else ""}"'
-            f"{COLLAPSED if box.collapsed else ''}"
             f' transform="translate({fmt(box.x)},{fmt(box.y)})">\n'
             f"    <title>{name}{subtitle}</title>\n    "
         )

@@ -46,12 +46,45 @@ def chart(request: HttpRequest) -> HttpResponse:
         {
             "view": view,
             "drawing": drawing,
+            "print_pages": _print_pages(nodes, expanded),
             "boxes_svg": chartsvg.boxes_svg(drawing),
             "edges_svg": chartsvg.edges_svg(drawing),
             "expand_all": expand_all,
             "people": sum(1 for n in nodes if n.kind == "person"),
         },
     )
+
+
+# A4 landscape between print.css's 12 mm side and 14 mm top and bottom margins, at 96 px per
+# inch: 273 x 182 mm = 1,031 x 687 px. The first page leaves room for the heading.
+PRINT_WIDTH, PRINT_FIRST_PAGE, PRINT_PAGE = 1024, 560, 680
+
+
+def _print_pages(nodes, expanded) -> list[dict[str, object]]:  # type: ignore[no-untyped-def]
+    """The chart as printed: the same boxes open, flowed by subtree to the landscape page's
+    width at the screen's size (text 11 px and more), cut into pages between rows of boxes."""
+    drawing = chartlayout.layout(
+        nodes, expanded, max_width=PRINT_WIDTH, v_gap=chartlayout.PRINT_V_GAP
+    )
+    pages = []
+    for top, height in chartlayout.page_cuts(drawing, PRINT_FIRST_PAGE, PRINT_PAGE):
+        page = chartlayout.Layout(width=drawing.width, height=height)
+        page.boxes = [b for b in drawing.boxes if top <= b.y < top + height]
+        page.edges = [
+            d
+            for d, (y0, y1) in zip(drawing.edges, drawing.edge_spans, strict=True)
+            if y0 < top + height and y1 > top
+        ]
+        pages.append(
+            {
+                "top": top,
+                "width": drawing.width,
+                "height": height,
+                "boxes_svg": chartsvg.boxes_svg(page, ids=False),
+                "edges_svg": chartsvg.edges_svg(page),
+            }
+        )
+    return pages
 
 
 def chart_team(request: HttpRequest, slug: str) -> HttpResponse:
