@@ -7,6 +7,9 @@ users or git wrote, marked `class="verbatim"`, stripped too) a page must not sho
 - the word "None";
 - a number of 10,000 or more without thousands separators.
 
+And a whole page (an HTML document with a `<body>`, not an HTMX fragment) has exactly one `<h1>`
+and it is not empty (`heading_problems`).
+
 The policy matrix (tests/core/test_policy_matrix.py) applies them to every page it renders as
 every role; tests/core/test_plain_language.py proves they can fail.
 """
@@ -78,3 +81,22 @@ def problems(text: str) -> list[str]:
         if hits:
             found.append(f"{name}: {', '.join(hits[:8])}")
     return found
+
+
+H1 = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.S | re.I)
+BODY = re.compile(r"<body\b", re.I)
+
+
+def heading_problems(html: str) -> list[str]:
+    """A whole page's headings: exactly one `<h1>`, with text (an empty page-header `<h1>` beside
+    the page's own is the mistake this catches); a fragment is not checked."""
+    if not BODY.search(html):
+        return []
+    texts = [
+        re.sub(r"\s+", " ", re.sub(r"<[^>]*>", "", inner)).strip() for inner in H1.findall(html)
+    ]
+    if len(texts) != 1:
+        return [f"{len(texts)} h1 headings: {', '.join(repr(t) for t in texts)}"]
+    if not texts[0]:
+        return ["an empty h1 heading"]
+    return []

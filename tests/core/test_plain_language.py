@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.plain_text import problems, visible_text
+from tests.plain_text import heading_problems, problems, visible_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.text]
 
@@ -51,3 +51,14 @@ def test_the_crawl_can_fail(html: str, rule: str) -> None:
 )
 def test_plain_text_passes(html: str) -> None:
     assert problems(visible_text(html)) == []
+
+
+def test_a_page_has_exactly_one_non_empty_h1() -> None:
+    page = "<html><body>{}<main><p>Text</p></main></body></html>"
+    assert heading_problems(page.format('<h1 class="h3">Payments <span>team</span></h1>')) == []
+    assert heading_problems(page.format('<h1 class="h3"> </h1><h1>Radar</h1>')) == [
+        "2 h1 headings: '', 'Radar'"
+    ]
+    assert heading_problems(page.format("<h1><span></span></h1>")) == ["an empty h1 heading"]
+    assert heading_problems(page.format("<h2>No h1</h2>")) == ["0 h1 headings: "]
+    assert heading_problems("<tr><td>An HTMX fragment</td></tr>") == []

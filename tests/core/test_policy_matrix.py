@@ -16,7 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from steward.org.models import Person
 from tests.conftest import DEMO_ROLES
-from tests.plain_text import problems, visible_text
+from tests.plain_text import heading_problems, problems, visible_text
 
 pytestmark = pytest.mark.django_db
 
@@ -992,6 +992,7 @@ def test_matrix(client_as, role: str | None, name: str, params: dict[str, str]) 
     body = response.content.decode("utf-8", errors="replace")
     if role is not None and _speaks_to_readers(name, response.get("Content-Type", "")):
         assert problems(visible_text(body)) == [], f"{role} on {path}: plain language"
+        assert heading_problems(body) == [], f"{role} on {path}: one h1"
     may_see_all_salaries = role in ("admin", "cto", "finance", "people")
     if may_see_all_salaries:
         return
