@@ -855,3 +855,73 @@ def test_investment_rules_the_vision_and_report_notes(
     _refused(page, server, edit, hidden_on=rules)
     _refused(page, server, move)
     _refused(page, server, "/cockpit/vision/edit/", hidden_on="/cockpit/vision/")
+
+
+# --- deleting --------------------------------------------------------------------------------
+
+
+def _confirmation(page: Any, server: str, path: str, *, via: str) -> str:
+    """Click the Delete button (link) to `path` on `via`: the confirmation page opens, nothing
+    is deleted yet. Returns what it says goes with the row."""
+    _open(page, server, path, via=via)
+    return str(page.locator("#deletion-summary").inner_text())
+
+
+def _confirm_delete(page: Any, server: str, lands_on: str) -> None:
+    with page.expect_navigation():
+        page.locator("main form button[type=submit]", has_text="Delete").click()
+    assert page.url.removeprefix(server) == lands_on
+
+
+def test_deleting_asks_first_and_says_what_goes_with_it(
+    cto: Any, engineer: Any, server: str
+) -> None:
+    """Issue 9 item 3: a delete asks for confirmation and says what else goes with it."""
+    page = cto
+    # A department holding a team: its delete says the team stops it and offers no Delete.
+    _open(page, server, "/org/departments/new/", via="/org/departments/")
+    _fill(page, {"name": "Doomed Department"})
+    _save(page, server, "/org/departments/")
+    _open(page, server, "/org/teams/new/", via="/org/teams/")
+    _fill(page, {"name": "Doomed Team", "type": "enabling", "department": "Doomed Department"})
+    _save(page, server, "/org/teams/doomed-team/")
+    department = "/org/departments/doomed-department/delete/"
+    said = _confirmation(page, server, department, via="/org/departments/")
+    assert page.locator("h1").inner_text() == "Delete department Doomed Department?"
+    assert "cannot be deleted while these refer to it" in page.locator("main").inner_text()
+    assert said.strip() == "1 team"
+    assert page.locator("main button", has_text="Delete").count() == 0
+    # The team: nothing else goes; Cancel keeps it, Delete removes it.
+    team = "/org/teams/doomed-team/delete/"
+    said = _confirmation(page, server, team, via="/org/teams/doomed-team/")
+    assert said == "Nothing else is deleted or changed."
+    page.locator("main a", has_text="Cancel").click()
+    page.wait_for_url(f"{server}/org/teams/doomed-team/")
+    _confirmation(page, server, team, via="")
+    _confirm_delete(page, server, "/org/teams/")
+    assert page.goto(f"{server}/org/teams/doomed-team/").status == 404  # type: ignore[union-attr]
+    # Now the department goes, alone.
+    said = _confirmation(page, server, department, via="/org/departments/")
+    assert said == "Nothing else is deleted or changed."
+    _confirm_delete(page, server, "/org/departments/")
+    assert "Doomed Department" not in page.locator("main table").inner_text()
+    # An objective with two key results: its delete says both go with it.
+    page.goto(f"{server}/strategy/")
+    page.click("#objective-create")
+    _fill(page, {"key": "O77", "title": "Doomed goal", "start": "2027-01-01", "end": "2027-12-31"})
+    _save(page, server, "/strategy/objectives/O77/")
+    for key in ("KR1", "KR2"):
+        page.click("#key-result-create")
+        _fill(
+            page,
+            {"key": key, "title": f"Doomed {key}", "baseline": "0", "target": "10", "current": "3"},
+        )
+        _save(page, server, "/strategy/objectives/O77/")
+    said = _confirmation(page, server, "/strategy/objectives/O77/delete/", via="")
+    assert "deletes 2 key results" in said
+    _confirm_delete(page, server, "/strategy/")
+    assert page.locator(".messages").inner_text() == "Deleted objective O77 Doomed goal."
+    assert page.goto(f"{server}/strategy/objectives/O77/").status == 404  # type: ignore[union-attr]
+    # The engineer has no Delete button and is refused.
+    _refused(engineer, server, "/org/teams/payments/delete/", hidden_on="/org/teams/payments/")
+    _refused(engineer, server, "/org/departments/engineering/delete/")
