@@ -37,7 +37,8 @@ def _formatter(decimals: int):  # type: ignore[no-untyped-def]
 
 def boxes_svg(drawing: Layout, *, ids: bool = True) -> SafeString:
     """Every box of `drawing` as the `<g class="node">` groups of the chart template; without
-    `ids` (a second drawing of the same boxes, for print) no id or data attributes."""
+    `ids` (a second drawing of the same boxes, for print) no id or data attributes and no
+    open/close buttons."""
     fmt = _formatter(1)
     box_w, box_h = drawing.box_w, drawing.box_h
     parts: list[str] = []
@@ -73,7 +74,7 @@ def boxes_svg(drawing: Layout, *, ids: bool = True) -> SafeString:
         if node.href:
             add("</a>")
         add("\n    ")
-        if box.children:
+        if box.children and ids:  # print hides the open/close buttons: not drawn there
             count = format_number(box.descendants)
             add(
                 f'\n    <a class="toggle" href="{escape(box.toggle_url)}" aria-label="'
