@@ -10,35 +10,17 @@ tests.
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from tests.browser import test_org_browser as base
+from tests.browser.private_demo import private_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SAVE = "main form button[type=submit].btn-primary"
 
 
-@pytest.fixture(scope="module")
-def demo_copy(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the demo home (the forms write to it)."""
-    home = tmp_path_factory.mktemp("finance-home") / "home"
-    shutil.copytree(demo_home, home, symlinks=True)
-    return home
-
-
-@pytest.fixture(scope="module")
-def server(demo_copy: Path) -> Iterator[str]:
-    yield from base.server.__wrapped__(demo_copy)  # type: ignore[attr-defined]
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
-    yield from base.browser.__wrapped__(server)  # type: ignore[attr-defined]
+demo_copy, server, browser = private_demo("finance-home")
 
 
 def test_finance_forms_and_the_roles_that_may_not_use_them(browser: object, server: str) -> None:

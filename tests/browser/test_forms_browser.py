@@ -10,14 +10,13 @@ docs/testing.md ("Forms and their browser tests") lists every form and the test 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.browser import test_org_browser as base
+from tests.browser.private_demo import private_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("forms-browser")]
 
@@ -25,22 +24,7 @@ FORM = "form.edit-form"
 SAVE = f"{FORM} button[type=submit]"  # not the header's "Sign out"
 
 
-@pytest.fixture(scope="module")
-def demo_copy(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the demo home (the forms write to it)."""
-    home = tmp_path_factory.mktemp("forms-home") / "home"
-    shutil.copytree(demo_home, home, symlinks=True)
-    return home
-
-
-@pytest.fixture(scope="module")
-def server(demo_copy: Path) -> Iterator[str]:
-    yield from base.server.__wrapped__(demo_copy)  # type: ignore[attr-defined]
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
-    yield from base.browser.__wrapped__(server)  # type: ignore[attr-defined]
+demo_copy, server, browser = private_demo("forms-home")
 
 
 def _role_page(browser: object, server: str, username: str) -> Iterator[Any]:

@@ -6,35 +6,18 @@ an engineer gets no form (403)."""
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from tests.browser import test_org_browser as base
+from tests.browser.private_demo import private_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 SAVE = "form.edit-form button[type=submit]"
 
 
-@pytest.fixture(scope="module")
-def demo_copy(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A private copy of the demo home (the forms write to it)."""
-    home = tmp_path_factory.mktemp("talent-home") / "home"
-    shutil.copytree(demo_home, home, symlinks=True)
-    return home
-
-
-@pytest.fixture(scope="module")
-def server(demo_copy: Path) -> Iterator[str]:
-    yield from base.server.__wrapped__(demo_copy)  # type: ignore[attr-defined]
-
-
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
-    yield from base.browser.__wrapped__(server)  # type: ignore[attr-defined]
+demo_copy, server, browser = private_demo("talent-home")
 
 
 def test_recruiter_requisition_board_move_and_scorecard(browser: object, server: str) -> None:
