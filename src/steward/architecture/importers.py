@@ -9,6 +9,7 @@ keyed by number, so importing the same folder again changes nothing.
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -185,6 +186,79 @@ class DecisionsImporter(Importer):
                 decision.save(update_fields=["supersedes", "updated_at"])
 
 
+def _technology_change(
+    diff: Diff, doc: radar_format.RadarDoc, entry: Any, tech: Technology | None
+) -> None:
+    """The technology itself: added when new; changed when a full export (not a snapshot)
+    gives it another name, description or links."""
+    key = entry.key
+    if tech is None:
+        diff.add(Change("added", f"technology:{key}", line=entry.line, payload=entry))
+    elif not doc.snapshot and (tech.name, tech.description, tech.links) != (
+        entry.title,
+        entry.description,
+        entry.links,
+    ):
+        diff.add(
+            Change(
+                "changed",
+                f"technology:{key}",
+                line=entry.line,
+                fields={"description": (tech.description, entry.description)},
+                payload=entry,
+            )
+        )
+
+
+def _point_changes(
+    diff: Diff,
+    doc: radar_format.RadarDoc,
+    entry: Any,
+    history: dict[date, BlipEvent],
+    ring_position: dict[str, int],
+) -> None:
+    """A change per dated point of the entry's timeline: unchanged when the stored event (or,
+    in a snapshot, the ring before it) says the same; a snapshot's move in or out is set."""
+    key = entry.key
+    for point in reversed(entry.timeline):
+        ring_key = point.ring
+        ident = f"{key}@{point.date.isoformat()}"
+        existing = history.get(point.date)
+        if existing is not None:
+            same = existing.ring is not None and existing.ring.key == ring_key
+            same = same and (doc.snapshot or existing.moved == point.moved)
+            kind = "unchanged" if same else "changed"
+            diff.add(Change(kind, ident, line=entry.line, payload=(key, point)))
+            continue
+        before = [e for d, e in history.items() if d < point.date]
+        last = before[-1] if before else None
+        if doc.snapshot and last is not None and last.ring is not None:
+            if last.ring.key == ring_key:
+                diff.add(Change("unchanged", ident, line=entry.line, payload=(key, point)))
+                continue
+            old, new = ring_position[last.ring.key], ring_position[ring_key]
+            point.moved = "in" if new < old else "out"
+        diff.add(Change("added", ident, line=entry.line, payload=(key, point)))
+
+
+def _snapshot_warning(
+    diff: Diff,
+    doc: radar_format.RadarDoc,
+    techs: dict[str, Technology],
+    by_name: dict[str, Technology],
+) -> None:
+    """Warn about the stored technologies a snapshot does not list (they stay as they were)."""
+    listed = {e.key for e in doc.entries} | {
+        (techs.get(e.key) or by_name.get(e.title.lower()) or e).key for e in doc.entries
+    }
+    missing = sorted(t.name for t in techs.values() if t.key not in listed)
+    if missing:
+        diff.warnings.append(
+            f"not in this file (left as they were): {', '.join(missing[:20])}"
+            + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
+        )
+
+
 class RadarImporter(Importer):
     """`steward import radar FILE`: BYOR CSV/JSON, Zalando or Backstage JSON (format detected).
 
@@ -225,8 +299,31 @@ class RadarImporter(Importer):
         doc = self.read_doc()
         if doc is None:
             return diff
+        self._new_quadrants(diff, doc)
+        ring_position = self._new_rings(diff, doc)
+        self.ring_positions = ring_position
+        techs = {t.key: t for t in Technology.objects.all()}
+        by_name: dict[str, Technology] = {}
+        for known in techs.values():
+            for name in [known.name, *known.aliases]:
+                by_name.setdefault(name.lower(), known)
+        events: dict[int, list[BlipEvent]] = {}
+        for event in BlipEvent.objects.select_related("ring").order_by("date"):
+            events.setdefault(event.technology_id, []).append(event)
+        for entry in doc.entries:
+            tech = techs.get(entry.key) or by_name.get(entry.title.lower())
+            key = tech.key if tech else entry.key
+            entry.key = key
+            _technology_change(diff, doc, entry, tech)
+            history = {e.date: e for e in events.get(tech.pk, [])} if tech else {}
+            _point_changes(diff, doc, entry, history, ring_position)
+        if doc.snapshot:
+            _snapshot_warning(diff, doc, techs, by_name)
+        return diff
+
+    def _new_quadrants(self, diff: Diff, doc: radar_format.RadarDoc) -> None:
+        """A change per quadrant of the file that Steward does not have (placed last)."""
         quadrants = {q.key: q for q in RadarQuadrant.objects.all()}
-        rings = {r.key: r for r in RadarRing.objects.all()}
         next_q = max((q.position for q in quadrants.values()), default=-1) + 1
         for key, name in doc.quadrants:
             if key not in quadrants:
@@ -235,6 +332,11 @@ class RadarImporter(Importer):
                     Change("added", f"quadrant:{key}", payload=("quadrant", key, name, next_q))
                 )
                 next_q += 1
+
+    def _new_rings(self, diff: Diff, doc: radar_format.RadarDoc) -> dict[str, int]:
+        """A change per ring of the file that Steward does not have; every ring's position
+        (0 innermost) once they are added."""
+        rings = {r.key: r for r in RadarRing.objects.all()}
         # A new ring goes before the next ring of the file that Steward has (else last), so
         # that a file naming Adopt after Trial and Assess still puts Adopt innermost.
         order = [r.key for r in sorted(rings.values(), key=lambda r: r.position)]
@@ -250,67 +352,7 @@ class RadarImporter(Importer):
             order.insert(order.index(after[0]) if after else len(order), ring["id"])
             diff.notes.append(f"ring {ring['name']!r} created")
             diff.add(Change("added", f"ring:{ring['id']}", payload=("ring", ring, 0)))
-        ring_position = {key: i for i, key in enumerate(order)}
-        self.ring_positions = ring_position
-        techs = {t.key: t for t in Technology.objects.all()}
-        by_name: dict[str, Technology] = {}
-        for known in techs.values():
-            for name in [known.name, *known.aliases]:
-                by_name.setdefault(name.lower(), known)
-        events: dict[int, list[BlipEvent]] = {}
-        for event in BlipEvent.objects.select_related("ring").order_by("date"):
-            events.setdefault(event.technology_id, []).append(event)
-        for entry in doc.entries:
-            tech = techs.get(entry.key) or by_name.get(entry.title.lower())
-            key = tech.key if tech else entry.key
-            entry.key = key
-            if tech is None:
-                diff.add(Change("added", f"technology:{key}", line=entry.line, payload=entry))
-            elif not doc.snapshot and (tech.name, tech.description, tech.links) != (
-                entry.title,
-                entry.description,
-                entry.links,
-            ):
-                diff.add(
-                    Change(
-                        "changed",
-                        f"technology:{key}",
-                        line=entry.line,
-                        fields={"description": (tech.description, entry.description)},
-                        payload=entry,
-                    )
-                )
-            history = {e.date: e for e in events.get(tech.pk, [])} if tech else {}
-            for point in reversed(entry.timeline):
-                ring_key = point.ring
-                ident = f"{key}@{point.date.isoformat()}"
-                existing = history.get(point.date)
-                if existing is not None:
-                    same = existing.ring is not None and existing.ring.key == ring_key
-                    same = same and (doc.snapshot or existing.moved == point.moved)
-                    kind = "unchanged" if same else "changed"
-                    diff.add(Change(kind, ident, line=entry.line, payload=(key, point)))
-                    continue
-                before = [e for d, e in history.items() if d < point.date]
-                last = before[-1] if before else None
-                if doc.snapshot and last is not None and last.ring is not None:
-                    if last.ring.key == ring_key:
-                        diff.add(Change("unchanged", ident, line=entry.line, payload=(key, point)))
-                        continue
-                    old, new = ring_position[last.ring.key], ring_position[ring_key]
-                    point.moved = "in" if new < old else "out"
-                diff.add(Change("added", ident, line=entry.line, payload=(key, point)))
-        if doc.snapshot:
-            listed = {e.key for e in doc.entries} | {
-                (techs.get(e.key) or by_name.get(e.title.lower()) or e).key for e in doc.entries
-            }
-            missing = sorted(t.name for t in techs.values() if t.key not in listed)
-            if missing:
-                diff.warnings.append(
-                    f"not in this file (left as they were): {', '.join(missing[:20])}"
-                    + (f" and {len(missing) - 20} more" if len(missing) > 20 else "")
-                )
-        return diff
+        return {key: i for i, key in enumerate(order)}
 
     def apply(self, diff: Diff) -> None:
         """Quadrants and rings first, then technologies, then their events (all audited)."""
@@ -463,32 +505,7 @@ class CatalogImporter(Importer):
         groups: list[catalog_format.Entity] = []
         root = self.path if self.path.is_dir() else self.path.parent
         for file in _catalog_files(self.path):
-            try:
-                text = safe_yaml.read_text(file)
-            except safe_yaml.YamlRefused as exc:
-                self.problem(None, None, str(exc), exc.hint, file=str(file))
-                continue
-            where = catalog_format.Substitutions(base=file.parent, root=root)
-            found, problems, notes = catalog_format.read_entities(text, where)
-            diff.warnings.extend(f"{file.name}: {warning}" for warning in where.warnings)
-            for problem in problems:
-                self.problem(problem.line, None, str(problem), problem.hint, file=str(file))
-            diff.notes.extend(f"{file.name}: {note}" for note in notes)
-            for entity in found:
-                if entity.kind == "group":
-                    groups.append(entity)
-                    continue
-                if entity.ref in entities:
-                    other = entities[entity.ref][0]
-                    self.problem(
-                        entity.line,
-                        None,
-                        f"{entity.ref} is also defined in {other.name}",
-                        "define each entity once (names compare case-insensitively)",
-                        file=str(file),
-                    )
-                    continue
-                entities[entity.ref] = (file, entity)
+            self._read_file(diff, file, root, entities, groups)
         teams = org_selectors.teams_by_slug()
         by_name = {t.name.lower(): t for t in teams.values()}
         by_slug = {slug.lower(): t for slug, t in teams.items()}
@@ -510,19 +527,7 @@ class CatalogImporter(Importer):
         known = set(existing) | set(entities)
         self.payloads: dict[str, dict[str, Any]] = {}
         for ref, (_file, entity) in entities.items():
-            values = component_values(entity)
-            owner = values["owner_ref"]
-            if owner.startswith("group:") and owner.split("/", 1)[1] not in self.teams:
-                diff.warnings.append(f"{entity.name}: owner {owner} is not a Steward team")
-            if values["repository_name"] and values["repository_name"] not in repos:
-                diff.warnings.append(
-                    f"{entity.name}: repository {values['repository_name']} is not ingested"
-                )
-            for dep in [values["system"], *values["depends_on"]]:
-                if dep and dep not in known:
-                    diff.warnings.append(f"{entity.name}: {dep} is not in the catalog (dropped)")
-            values["depends_on"] = [d for d in values["depends_on"] if d in known]
-            values["system"] = values["system"] if values["system"] in known else ""
+            values = self._checked_values(diff, entity, repos, known)
             self.payloads[ref] = {**values, "entity": entity}
             current = existing.get(ref)
             if current is None:
@@ -533,6 +538,63 @@ class CatalogImporter(Importer):
             kind = "changed" if changed else "unchanged"
             diff.add(Change(kind, ref, line=entity.line, fields=changed, payload=ref))
         return diff
+
+    def _read_file(
+        self,
+        diff: Diff,
+        file: Path,
+        root: Path,
+        entities: dict[str, tuple[Path, catalog_format.Entity]],
+        groups: list[catalog_format.Entity],
+    ) -> None:
+        """Read one catalog file's entities into `entities` (by ref) and `groups`, recording
+        its problems (an entity defined twice is one), notes and warnings."""
+        try:
+            text = safe_yaml.read_text(file)
+        except safe_yaml.YamlRefused as exc:
+            self.problem(None, None, str(exc), exc.hint, file=str(file))
+            return
+        where = catalog_format.Substitutions(base=file.parent, root=root)
+        found, problems, notes = catalog_format.read_entities(text, where)
+        diff.warnings.extend(f"{file.name}: {warning}" for warning in where.warnings)
+        for problem in problems:
+            self.problem(problem.line, None, str(problem), problem.hint, file=str(file))
+        diff.notes.extend(f"{file.name}: {note}" for note in notes)
+        for entity in found:
+            if entity.kind == "group":
+                groups.append(entity)
+                continue
+            if entity.ref in entities:
+                other = entities[entity.ref][0]
+                self.problem(
+                    entity.line,
+                    None,
+                    f"{entity.ref} is also defined in {other.name}",
+                    "define each entity once (names compare case-insensitively)",
+                    file=str(file),
+                )
+                continue
+            entities[entity.ref] = (file, entity)
+
+    def _checked_values(
+        self, diff: Diff, entity: catalog_format.Entity, repos: set[str], known: set[str]
+    ) -> dict[str, Any]:
+        """The component's values; an owner that is not a team, a repository not ingested and
+        a system or dependency not in the catalog are warnings (the last two are dropped)."""
+        values = component_values(entity)
+        owner = values["owner_ref"]
+        if owner.startswith("group:") and owner.split("/", 1)[1] not in self.teams:
+            diff.warnings.append(f"{entity.name}: owner {owner} is not a Steward team")
+        if values["repository_name"] and values["repository_name"] not in repos:
+            diff.warnings.append(
+                f"{entity.name}: repository {values['repository_name']} is not ingested"
+            )
+        for dep in [values["system"], *values["depends_on"]]:
+            if dep and dep not in known:
+                diff.warnings.append(f"{entity.name}: {dep} is not in the catalog (dropped)")
+        values["depends_on"] = [d for d in values["depends_on"] if d in known]
+        values["system"] = values["system"] if values["system"] in known else ""
+        return values
 
     def apply(self, diff: Diff) -> None:
         """Create and update (save: audited), then link systems and dependencies."""

@@ -15,7 +15,7 @@ import tempfile
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from steward.core.importing import run_import
 from steward.core.policy import SYSTEM
@@ -93,8 +93,82 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     return path
 
 
+# The columns of the demo's FOCUS bill.
+FOCUS_HEADER = [
+    "BilledCost",
+    "EffectiveCost",
+    "ListCost",
+    "ContractedCost",
+    "BillingCurrency",
+    "BillingAccountId",
+    "BillingAccountName",
+    "BillingPeriodStart",
+    "BillingPeriodEnd",
+    "ChargePeriodStart",
+    "ChargePeriodEnd",
+    "ChargeCategory",
+    "ChargeClass",
+    "ChargeDescription",
+    "InvoiceId",
+    "InvoiceIssuerName",
+    "ProviderName",
+    "PublisherName",
+    "ServiceName",
+    "ServiceCategory",
+    "SubAccountId",
+    "SubAccountName",
+    "ResourceId",
+    "RegionId",
+    "Tags",
+    "ConsumedQuantity",
+    "ConsumedUnit",
+]
+
+
 def step_finance(ctx: DemoContext) -> None:
     """Budget, reforecast, rates, ledger, FOCUS bills, rules, vendors and contracts."""
+    shared, centers, fy = _cost_centers_and_rules()
+    _budget(fy, shared, centers)
+    # Through the reference month, so November is there once the real date has passed it.
+    closed = [m for m in fy.months if m <= ctx.today.replace(day=1)]
+    with tempfile.TemporaryDirectory() as folder:
+        ledger = _write(
+            Path(folder) / "ledger-2026.csv",
+            ["date", "account", "cost_center", "vendor", "amount", "currency", "description"],
+            _ledger_rows(closed),
+        )
+        run_import("ledger", ledger, actor=SYSTEM, today=ctx.today)
+        bill = _write(Path(folder) / "focus-2026.csv", FOCUS_HEADER, _focus_rows(closed, centers))
+        run_import("focus", bill, actor=SYSTEM, today=ctx.today)
+        contracts = _write(
+            Path(folder) / "contracts.csv",
+            [
+                "key",
+                "vendor",
+                "title",
+                "start",
+                "end",
+                "auto_renew",
+                "notice_days",
+                "annual_value",
+                "currency",
+                "category",
+                "cost_center",
+                "owner",
+                "data_processed",
+                "last_security_review",
+            ],
+            _contract_rows(),
+        )
+        run_import("contracts", contracts, actor=SYSTEM, today=ctx.today)
+        evaluation = _evaluations(Path(folder))
+        run_import("vendor-evaluations", evaluation, actor=SYSTEM, today=ctx.today)
+    _capitalization(ctx)
+
+
+def _cost_centers_and_rules() -> tuple[Any, dict[str, Any], Any]:
+    """The shared cost center, one per live team (by slug), the fiscal year with its USD rates,
+    and the ledger and FOCUS mapping rules."""
     teams = org.teams_by_slug()
     shared = services.cost_center_upsert(actor=SYSTEM, code="CC-IT", name="IT and tooling (shared)")
     centers = {
@@ -105,8 +179,7 @@ def step_finance(ctx: DemoContext) -> None:
         if team.dissolved_on is None
     }
     fy = services.fiscal_year_create(actor=SYSTEM, year=YEAR, first_month=1, currency="EUR")
-    months = fy.months
-    for month, rate in zip(months, USD_RATES, strict=True):
+    for month, rate in zip(fy.months, USD_RATES, strict=True):
         services.rate_set(actor=SYSTEM, month=month, currency="USD", rate=Decimal(rate))
     for category, account in [(c, a) for a, c in ACCOUNT_CATEGORIES.items()]:
         services.rule_create(
@@ -136,6 +209,12 @@ def step_finance(ctx: DemoContext) -> None:
         cost_center=shared,
     )
 
+    return shared, centers, fy
+
+
+def _budget(fy: Any, shared: Any, centers: dict[str, Any]) -> None:
+    """The budget's first version (people from the organization's own cost) and a reforecast."""
+    months = fy.months
     # People budget from the organization's own people cost (1 % head room), other lines flat.
     version = fy.versions.get(number=0)
     people = selectors.people_cost(months)
@@ -189,253 +268,209 @@ def step_finance(ctx: DemoContext) -> None:
         line=line,
     )
 
-    # Through the reference month, so November is there once the real date has passed it.
-    closed = [m for m in months if m <= ctx.today.replace(day=1)]
-    with tempfile.TemporaryDirectory() as folder:
-        ledger_rows: list[list[object]] = []
-        for i, month in enumerate(closed):
-            for account, _cat, vendor, amount, text in LEDGER:
-                wobble = Decimal(1) + Decimal(((i * 7 + len(vendor)) % 9) - 4) / 100
-                ledger_rows.append(
-                    [
-                        (month + timedelta(days=14)).isoformat(),
-                        account,
-                        "CC-IT",
-                        vendor,
-                        f"{amount * wobble:.2f}",
-                        "EUR",
-                        text,
-                    ]
-                )
+
+def _ledger_rows(closed: list[date]) -> list[list[object]]:
+    """The general ledger of the closed months (amounts wobble a little month to month)."""
+    ledger_rows: list[list[object]] = []
+    for i, month in enumerate(closed):
+        for account, _cat, vendor, amount, text in LEDGER:
+            wobble = Decimal(1) + Decimal(((i * 7 + len(vendor)) % 9) - 4) / 100
             ledger_rows.append(
                 [
-                    (month + timedelta(days=20)).isoformat(),
-                    "6999",
+                    (month + timedelta(days=14)).isoformat(),
+                    account,
                     "CC-IT",
-                    "Misc",
-                    "740.00",
+                    vendor,
+                    f"{amount * wobble:.2f}",
                     "EUR",
-                    "Unmapped sundries",
+                    text,
                 ]
             )
-        ledger = _write(
-            Path(folder) / "ledger-2026.csv",
-            ["date", "account", "cost_center", "vendor", "amount", "currency", "description"],
-            ledger_rows,
+        ledger_rows.append(
+            [
+                (month + timedelta(days=20)).isoformat(),
+                "6999",
+                "CC-IT",
+                "Misc",
+                "740.00",
+                "EUR",
+                "Unmapped sundries",
+            ]
         )
-        run_import("ledger", ledger, actor=SYSTEM, today=ctx.today)
-        focus_rows: list[list[object]] = []
-        header = [
-            "BilledCost",
-            "EffectiveCost",
-            "ListCost",
-            "ContractedCost",
-            "BillingCurrency",
-            "BillingAccountId",
-            "BillingAccountName",
-            "BillingPeriodStart",
-            "BillingPeriodEnd",
-            "ChargePeriodStart",
-            "ChargePeriodEnd",
-            "ChargeCategory",
-            "ChargeClass",
-            "ChargeDescription",
-            "InvoiceId",
-            "InvoiceIssuerName",
-            "ProviderName",
-            "PublisherName",
-            "ServiceName",
-            "ServiceCategory",
-            "SubAccountId",
-            "SubAccountName",
-            "ResourceId",
-            "RegionId",
-            "Tags",
-            "ConsumedQuantity",
-            "ConsumedUnit",
-        ]
-        for i, month in enumerate(closed):
-            nxt = add_months(month, 1)
-            for slug in sorted(centers):
-                growth = Decimal(1) + (
-                    Decimal("0.12") * (i - 5) if slug in GROWING_TEAMS and i > 5 else Decimal(0)
+    return ledger_rows
+
+
+def _focus_rows(closed: list[date], centers: dict[str, Any]) -> list[list[object]]:
+    """A FOCUS bill of the closed months: each team's services, shared networking and
+    untagged experiments."""
+    focus_rows: list[list[object]] = []
+    for i, month in enumerate(closed):
+        nxt = add_months(month, 1)
+        for slug in sorted(centers):
+            growth = Decimal(1) + (
+                Decimal("0.12") * (i - 5) if slug in GROWING_TEAMS and i > 5 else Decimal(0)
+            )
+            for service, base, category, unit, price in CLOUD_SERVICES:
+                cost = (base * growth).quantize(Decimal("0.0001"))
+                focus_rows.append(
+                    [
+                        f"{cost}",
+                        f"{cost}",
+                        f"{cost * Decimal('1.1'):.4f}",
+                        f"{cost}",
+                        "USD",
+                        "123456789012",
+                        "Northwind",
+                        f"{month}T00:00:00Z",
+                        f"{nxt}T00:00:00Z",
+                        f"{month}T00:00:00Z",
+                        f"{nxt}T00:00:00Z",
+                        "Usage",
+                        "",
+                        f"{service} usage",
+                        f"INV-{month:%Y%m}",
+                        "Amazon Web Services",
+                        "AWS",
+                        "AWS",
+                        service,
+                        category,
+                        f"acct-{slug}",
+                        f"{slug}",
+                        f"arn:aws:{slug}:{category.lower()}",
+                        "eu-central-1",
+                        json.dumps({"team": slug, "environment": "production"}),
+                        _quantity(cost, price),
+                        unit,
+                    ]
                 )
-                for service, base, category, unit, price in CLOUD_SERVICES:
-                    cost = (base * growth).quantize(Decimal("0.0001"))
-                    focus_rows.append(
-                        [
-                            f"{cost}",
-                            f"{cost}",
-                            f"{cost * Decimal('1.1'):.4f}",
-                            f"{cost}",
-                            "USD",
-                            "123456789012",
-                            "Northwind",
-                            f"{month}T00:00:00Z",
-                            f"{nxt}T00:00:00Z",
-                            f"{month}T00:00:00Z",
-                            f"{nxt}T00:00:00Z",
-                            "Usage",
-                            "",
-                            f"{service} usage",
-                            f"INV-{month:%Y%m}",
-                            "Amazon Web Services",
-                            "AWS",
-                            "AWS",
-                            service,
-                            category,
-                            f"acct-{slug}",
-                            f"{slug}",
-                            f"arn:aws:{slug}:{category.lower()}",
-                            "eu-central-1",
-                            json.dumps({"team": slug, "environment": "production"}),
-                            _quantity(cost, price),
-                            unit,
-                        ]
-                    )
-            focus_rows.append(
-                [
-                    "2300.0000",
-                    "2300.0000",
-                    "2500.0000",
-                    "2300.0000",
-                    "USD",
-                    "123456789012",
-                    "Northwind",
-                    f"{month}T00:00:00Z",
-                    f"{nxt}T00:00:00Z",
-                    f"{month}T00:00:00Z",
-                    f"{nxt}T00:00:00Z",
-                    "Usage",
-                    "",
-                    "Shared networking",
-                    f"INV-{month:%Y%m}",
-                    "Amazon Web Services",
-                    "AWS",
-                    "AWS",
-                    "Amazon Virtual Private Cloud",
-                    "Networking",
-                    "shared-network",
-                    "shared-network",
-                    "vpc-shared",
-                    "eu-central-1",
-                    "",
-                    _quantity(Decimal(2300), Decimal("0.045")),
-                    "GB",
-                ]
-            )
-            focus_rows.append(
-                [
-                    "410.0000",
-                    "410.0000",
-                    "410.0000",
-                    "410.0000",
-                    "USD",
-                    "123456789012",
-                    "Northwind",
-                    f"{month}T00:00:00Z",
-                    f"{nxt}T00:00:00Z",
-                    f"{month}T00:00:00Z",
-                    f"{nxt}T00:00:00Z",
-                    "Usage",
-                    "",
-                    "Untagged experiments",
-                    f"INV-{month:%Y%m}",
-                    "Amazon Web Services",
-                    "AWS",
-                    "AWS",
-                    "AWS Lambda",
-                    "Compute",
-                    "sandbox",
-                    "sandbox",
-                    "lambda-sandbox",
-                    "eu-central-1",
-                    "",
-                    _quantity(Decimal(410), Decimal("0.0000166667")),
-                    "GB-Seconds",
-                ]
-            )
-        bill = _write(Path(folder) / "focus-2026.csv", header, focus_rows)
-        run_import("focus", bill, actor=SYSTEM, today=ctx.today)
-        contract_rows: list[list[object]] = []
-        vendors = [v for _a, _c, v, _m, _t in LEDGER] + EXTRA_VENDORS
-        for n, vendor in enumerate(vendors[:20], start=1):
-            category = next((c for _a, c, v, _m, _t in LEDGER if v == vendor), "saas")
-            monthly = next((m for _a, _c, v, m, _t in LEDGER if v == vendor), Decimal(1513))
-            if vendor == "Datadog":
-                # Inside its notice period on the reference date: cancel-by 16 Nov 2026.
-                start, end, notice = date(2024, 1, 15), date(2027, 1, 15), 60
-            elif vendor == "Atlassian":
-                # Cancel-by within 30 days of the reference date.
-                start, end, notice = date(2024, 3, 1), date(2027, 3, 1), 90
-            else:
-                start = date(2025, 1 + n % 12, 1)
-                end = date(2027, 1 + n % 12, 1) + timedelta(days=120 + 10 * n)
-                notice = 30 + 15 * (n % 5)
-            contract_rows.append(
-                [
-                    f"C-{n:03d}",
-                    vendor,
-                    f"{vendor} subscription",
-                    start.isoformat(),
-                    end.isoformat(),
-                    "yes" if n % 3 else "no",
-                    notice,
-                    f"{monthly * 12:.2f}",
-                    "EUR",
-                    category,
-                    "CC-IT",
-                    "CTO" if n % 2 else "Head of Platform",
-                    "customer data" if category == "saas" else "",
-                    (date(2026, 1 + n % 10, 10)).isoformat() if n % 4 else "",
-                ]
-            )
-        contracts = _write(
-            Path(folder) / "contracts.csv",
+        focus_rows.append(
             [
-                "key",
-                "vendor",
-                "title",
-                "start",
-                "end",
-                "auto_renew",
-                "notice_days",
-                "annual_value",
-                "currency",
-                "category",
-                "cost_center",
-                "owner",
-                "data_processed",
-                "last_security_review",
-            ],
-            contract_rows,
+                "2300.0000",
+                "2300.0000",
+                "2500.0000",
+                "2300.0000",
+                "USD",
+                "123456789012",
+                "Northwind",
+                f"{month}T00:00:00Z",
+                f"{nxt}T00:00:00Z",
+                f"{month}T00:00:00Z",
+                f"{nxt}T00:00:00Z",
+                "Usage",
+                "",
+                "Shared networking",
+                f"INV-{month:%Y%m}",
+                "Amazon Web Services",
+                "AWS",
+                "AWS",
+                "Amazon Virtual Private Cloud",
+                "Networking",
+                "shared-network",
+                "shared-network",
+                "vpc-shared",
+                "eu-central-1",
+                "",
+                _quantity(Decimal(2300), Decimal("0.045")),
+                "GB",
+            ]
         )
-        run_import("contracts", contracts, actor=SYSTEM, today=ctx.today)
-        criteria = {"Cost": 3, "Features": 2, "Support": 1}
-        marks = {
-            "Datadog": {"Cost": 2, "Features": 5, "Support": 4},
-            "Grafana Cloud": {"Cost": 4, "Features": 4, "Support": 3},
-            "New Relic": {"Cost": 3, "Features": 4, "Support": 3},
-        }
-        evaluation = _write(
-            Path(folder) / "evaluations.csv",
-            ["evaluation", "title", "date", "vendor", "criterion", "weight", "score"],
+        focus_rows.append(
             [
-                [
-                    "E-OBS",
-                    "Observability platform renewal",
-                    "2026-10-20",
-                    vendor,
-                    c,
-                    w,
-                    marks[vendor][c],
-                ]
-                for vendor in marks
-                for c, w in criteria.items()
-            ],
+                "410.0000",
+                "410.0000",
+                "410.0000",
+                "410.0000",
+                "USD",
+                "123456789012",
+                "Northwind",
+                f"{month}T00:00:00Z",
+                f"{nxt}T00:00:00Z",
+                f"{month}T00:00:00Z",
+                f"{nxt}T00:00:00Z",
+                "Usage",
+                "",
+                "Untagged experiments",
+                f"INV-{month:%Y%m}",
+                "Amazon Web Services",
+                "AWS",
+                "AWS",
+                "AWS Lambda",
+                "Compute",
+                "sandbox",
+                "sandbox",
+                "lambda-sandbox",
+                "eu-central-1",
+                "",
+                _quantity(Decimal(410), Decimal("0.0000166667")),
+                "GB-Seconds",
+            ]
         )
-        run_import("vendor-evaluations", evaluation, actor=SYSTEM, today=ctx.today)
-    _capitalization(ctx)
+    return focus_rows
+
+
+def _contract_rows() -> list[list[object]]:
+    """Twenty contracts, two of them inside their notice period on the reference date."""
+    contract_rows: list[list[object]] = []
+    vendors = [v for _a, _c, v, _m, _t in LEDGER] + EXTRA_VENDORS
+    for n, vendor in enumerate(vendors[:20], start=1):
+        category = next((c for _a, c, v, _m, _t in LEDGER if v == vendor), "saas")
+        monthly = next((m for _a, _c, v, m, _t in LEDGER if v == vendor), Decimal(1513))
+        if vendor == "Datadog":
+            # Inside its notice period on the reference date: cancel-by 16 Nov 2026.
+            start, end, notice = date(2024, 1, 15), date(2027, 1, 15), 60
+        elif vendor == "Atlassian":
+            # Cancel-by within 30 days of the reference date.
+            start, end, notice = date(2024, 3, 1), date(2027, 3, 1), 90
+        else:
+            start = date(2025, 1 + n % 12, 1)
+            end = date(2027, 1 + n % 12, 1) + timedelta(days=120 + 10 * n)
+            notice = 30 + 15 * (n % 5)
+        contract_rows.append(
+            [
+                f"C-{n:03d}",
+                vendor,
+                f"{vendor} subscription",
+                start.isoformat(),
+                end.isoformat(),
+                "yes" if n % 3 else "no",
+                notice,
+                f"{monthly * 12:.2f}",
+                "EUR",
+                category,
+                "CC-IT",
+                "CTO" if n % 2 else "Head of Platform",
+                "customer data" if category == "saas" else "",
+                (date(2026, 1 + n % 10, 10)).isoformat() if n % 4 else "",
+            ]
+        )
+    return contract_rows
+
+
+def _evaluations(folder: Path) -> Path:
+    """The observability platform renewal's vendor evaluation file."""
+    criteria = {"Cost": 3, "Features": 2, "Support": 1}
+    marks = {
+        "Datadog": {"Cost": 2, "Features": 5, "Support": 4},
+        "Grafana Cloud": {"Cost": 4, "Features": 4, "Support": 3},
+        "New Relic": {"Cost": 3, "Features": 4, "Support": 3},
+    }
+    return _write(
+        Path(folder) / "evaluations.csv",
+        ["evaluation", "title", "date", "vendor", "criterion", "weight", "score"],
+        [
+            [
+                "E-OBS",
+                "Observability platform renewal",
+                "2026-10-20",
+                vendor,
+                c,
+                w,
+                marks[vendor][c],
+            ]
+            for vendor in marks
+            for c, w in criteria.items()
+        ],
+    )
 
 
 def _capitalization(ctx: DemoContext) -> None:

@@ -12,7 +12,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -590,6 +590,96 @@ class _Period:
     first_line: int = 0
 
 
+_BAD = object()  # a value that is not a number (FocusImporter._focus_quantity)
+
+
+def _focus_get(values: list[str], index: int | None) -> str:
+    """The stripped value at `index` ("" when the column is absent or the value is NULL)."""
+    if index is None:
+        return ""
+    value = values[index].strip()
+    return "" if value in NULLS else value
+
+
+@dataclass
+class _FocusColumns:
+    """Where each FOCUS column is in the header (None when absent), and the FOCUS version."""
+
+    version: str
+    width: int
+    provider_cols: list[str]
+    billed: int | None
+    effective: int | None
+    currency: int | None
+    stamps: tuple[tuple[int | None, str], ...]  # billing period start, end, charge start
+    service: int | None
+    account: int | None
+    providers: list[int | None]
+    category: int | None
+    sub: int | None
+    sub_name: int | None
+    resource: int | None
+    resource_name: int | None
+    tags: int | None
+    quantity: int | None
+    unit: int | None
+    applied: int | None
+
+
+@dataclass
+class _FocusTotals:
+    """What one FOCUS import has summed so far, and the caches of values parsed once."""
+
+    rules: list[Rule]
+    rates: Any
+    center_of_team: dict[int, int]
+    periods: dict[tuple[str, str, date], _Period] = field(default_factory=dict)
+    sums: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
+    targets: dict[tuple[Any, ...], Target] = field(default_factory=dict)
+    missing_rates: set[tuple[str, date]] = field(default_factory=set)
+    applied_sums: dict[tuple[Any, ...], list[Any]] = field(default_factory=dict)
+    applied_seen: dict[str, list[Applied] | str] = field(default_factory=dict)
+    stamp_seen: dict[str, Any] = field(default_factory=dict)
+    tags_seen: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+# A valid row: amounts (billed, effective), currency, (period start, end, charge start), service,
+# account, provider, the Tags text, the tags, quantity, unit, ContractApplied's elements.
+_FocusRow = tuple[
+    list[Decimal],
+    str,
+    tuple[date, date, date],
+    str,
+    str,
+    str,
+    str,
+    dict[str, Any],
+    Any,
+    str,
+    list[Applied],
+]
+
+
+def _add_applied(
+    applied_sums: dict[tuple[Any, ...], list[Any]],
+    pkey: tuple[str, str, date],
+    month: date,
+    applied: list[Applied],
+) -> None:
+    """Add a row's ContractApplied elements to the sums per contract, commitment and unit."""
+    for contract_id, commitment, a_cost, a_qty, a_unit in applied:
+        ckey = (pkey, month, contract_id, commitment, a_unit)
+        c_acc = applied_sums.get(ckey)
+        if c_acc is None:
+            applied_sums[ckey] = [a_cost, a_qty, 1]
+        else:
+            if a_cost is not None:
+                c_acc[0] = a_cost if c_acc[0] is None else c_acc[0] + a_cost
+            if a_qty is not None:
+                c_acc[1] = a_qty if c_acc[1] is None else c_acc[1] + a_qty
+            c_acc[2] += 1
+
+
 class FocusImporter(Importer):
     """A FOCUS 1.0-1.3 cost and usage CSV (FORMATS.md 4): rows summed per billing period,
     charge month and allocation key at import. Re-importing a billing period replaces it;
@@ -628,10 +718,35 @@ class FocusImporter(Importer):
         lines = self._lines()
         if lines is None:
             return diff
-        first = next(lines, None)
+        cols = self._focus_columns(next(lines, None))
+        if cols is None:
+            return diff
+        totals = _FocusTotals(load_rules("focus"), selectors.rates(), team_cost_centers())
+        width = cols.width
+        for line, values in lines:
+            if len(values) != width:
+                if any(v.strip() for v in values):
+                    self.problem(
+                        line,
+                        None,
+                        f"has {len(values)} values but the header has {width} columns",
+                        "quote values that contain commas",
+                    )
+                continue
+            row = self._focus_row(line, values, cols, totals)
+            if row is not None:
+                self._add_row(line, values, row, cols, totals)
+        self._period_changes(diff, cols.version, totals)
+        if diff.writes:
+            diff.notes.append(f"read as FOCUS {cols.version}")
+        return diff
+
+    def _focus_columns(self, first: tuple[int, list[str]] | None) -> _FocusColumns | None:
+        """Where each column is in the header row; None (with problems) when a required one
+        is missing or there is no header."""
         if first is None or not any(v.strip() for v in first[1]):
             self.problem(1, None, "the file has no header row", "export the bill with its header")
-            return diff
+            return None
         header = [h.strip() for h in first[1]]
         by_lower = {h.lower(): i for i, h in enumerate(header)}
         canon = {c.lower(): c for c in (*FOCUS_REQUIRED, "ProviderName", "ServiceProviderName")}
@@ -649,270 +764,322 @@ class FocusImporter(Importer):
                 "export the bill in FOCUS 1.0-1.3 with all mandatory columns",
             )
         if missing:
-            return diff
+            return None
 
         def col(name: str) -> int | None:
             return by_lower.get(name.lower())
 
-        i_billed, i_eff, i_cur = col("BilledCost"), col("EffectiveCost"), col("BillingCurrency")
-        i_bps, i_bpe, i_cps = (
-            col("BillingPeriodStart"),
-            col("BillingPeriodEnd"),
-            col("ChargePeriodStart"),
+        return _FocusColumns(
+            version=version,
+            width=len(header),
+            provider_cols=provider_cols,
+            billed=col("BilledCost"),
+            effective=col("EffectiveCost"),
+            currency=col("BillingCurrency"),
+            stamps=(
+                (col("BillingPeriodStart"), "BillingPeriodStart"),
+                (col("BillingPeriodEnd"), "BillingPeriodEnd"),
+                (col("ChargePeriodStart"), "ChargePeriodStart"),
+            ),
+            service=col("ServiceName"),
+            account=col("BillingAccountId"),
+            providers=[col(c) for c in provider_cols],
+            category=col("ServiceCategory"),
+            sub=col("SubAccountId"),
+            sub_name=col("SubAccountName"),
+            resource=col("ResourceId"),
+            resource_name=col("ResourceName"),
+            tags=col("Tags"),
+            # Conditional columns, read where present (ContractApplied from FOCUS 1.3 on).
+            quantity=col("ConsumedQuantity"),
+            unit=col("ConsumedUnit"),
+            applied=col("ContractApplied"),
         )
-        i_svc, i_acct = col("ServiceName"), col("BillingAccountId")
-        i_prov = [col(c) for c in provider_cols]
-        i_cat, i_sub, i_subn = col("ServiceCategory"), col("SubAccountId"), col("SubAccountName")
-        i_res, i_resn, i_tags = col("ResourceId"), col("ResourceName"), col("Tags")
-        # Conditional columns, read where present (ContractApplied from FOCUS 1.3 on).
-        i_qty, i_unit = col("ConsumedQuantity"), col("ConsumedUnit")
-        i_applied = col("ContractApplied")
-        width = len(header)
-        rules = load_rules("focus")
-        rates = selectors.rates()
-        center_of_team = team_cost_centers()
-        periods: dict[tuple[str, str, date], _Period] = {}
-        sums: dict[tuple[Any, ...], list[Any]] = {}
-        targets: dict[tuple[Any, ...], Target] = {}
-        missing_rates: set[tuple[str, date]] = set()
-        applied_sums: dict[tuple[Any, ...], list[Any]] = {}
-        applied_seen: dict[str, list[Applied] | str] = {}
-        stamp_seen: dict[str, Any] = {}
-        tags_seen: dict[str, dict[str, Any]] = {}
 
-        def get(values: list[str], index: int | None) -> str:
-            if index is None:
-                return ""
-            value = values[index].strip()
-            return "" if value in NULLS else value
+    def _focus_row(
+        self, line: int, values: list[str], cols: _FocusColumns, totals: _FocusTotals
+    ) -> _FocusRow | None:
+        """One data row read and checked; None after recording its problems (every one)."""
+        get = _focus_get
+        amounts, ok = self._focus_amounts(line, values, cols)
+        currency = get(values, cols.currency).upper()
+        if currency not in KNOWN_CURRENCIES:
+            self.problem(
+                line,
+                "BillingCurrency",
+                f"unknown currency {get(values, cols.currency)!r}",
+                CURRENCY_HINT,
+            )
+            ok = False
+        stamps = self._focus_stamps(line, values, cols, totals.stamp_seen)
+        service = get(values, cols.service)
+        account = get(values, cols.account)
+        provider = next((get(values, i) for i in cols.providers if get(values, i)), "")
+        for text, name in (
+            (service, "ServiceName"),
+            (account, "BillingAccountId"),
+            (provider, cols.provider_cols[0]),
+        ):
+            if not text:
+                self.problem(line, name, "is empty", f"FOCUS requires {name}")
+                ok = False
+        tag_text = get(values, cols.tags)
+        tags = self._focus_tags(line, tag_text, totals.tags_seen) if tag_text else {}
+        quantity, unit = self._focus_quantity(line, values, cols)
+        applied = self._focus_applied(line, values, cols, totals.applied_seen)
+        if not ok or stamps is None or tags is None or quantity is _BAD or isinstance(applied, str):
+            return None
+        return (
+            amounts,
+            currency,
+            stamps,
+            service,
+            account,
+            provider,
+            tag_text,
+            tags,
+            quantity,
+            unit,
+            applied,
+        )
 
-        for line, values in lines:
-            if len(values) != width:
-                if any(v.strip() for v in values):
-                    self.problem(
-                        line,
-                        None,
-                        f"has {len(values)} values but the header has {width} columns",
-                        "quote values that contain commas",
-                    )
-                continue
-            bad = False
-            amounts = []
-            for index, name in ((i_billed, "BilledCost"), (i_eff, "EffectiveCost")):
-                text = get(values, index)
-                try:
-                    amount = Decimal(text) if text else None
-                    if amount is None or not amount.is_finite():
-                        raise InvalidOperation
-                except InvalidOperation:
-                    self.problem(
-                        line,
-                        name,
-                        f"{get(values, index)!r} is not a number" if text else "is empty",
-                        "write a plain decimal such as 12.3456 (no currency symbol, no "
-                        "thousands separator); FOCUS costs are never null",
-                    )
-                    bad = True
-                    amount = Decimal(0)
-                amounts.append(amount)
-            currency = get(values, i_cur).upper()
-            if currency not in KNOWN_CURRENCIES:
+    def _focus_amounts(
+        self, line: int, values: list[str], cols: _FocusColumns
+    ) -> tuple[list[Decimal], bool]:
+        """BilledCost and EffectiveCost, and whether both are numbers."""
+        ok = True
+        amounts = []
+        for index, name in ((cols.billed, "BilledCost"), (cols.effective, "EffectiveCost")):
+            text = _focus_get(values, index)
+            try:
+                amount = Decimal(text) if text else None
+                if amount is None or not amount.is_finite():
+                    raise InvalidOperation
+            except InvalidOperation:
+                self.problem(
+                    line,
+                    name,
+                    f"{_focus_get(values, index)!r} is not a number" if text else "is empty",
+                    "write a plain decimal such as 12.3456 (no currency symbol, no "
+                    "thousands separator); FOCUS costs are never null",
+                )
+                ok = False
+                amount = Decimal(0)
+            amounts.append(amount)
+        return amounts, ok
+
+    def _focus_stamps(
+        self, line: int, values: list[str], cols: _FocusColumns, stamp_seen: dict[str, Any]
+    ) -> tuple[date, date, date] | None:
+        """The billing period's start and end and the charge's start (None when one is bad)."""
+        stamps = []
+        ok = True
+        for index, name in cols.stamps:
+            text = _focus_get(values, index)
+            # A bill has few distinct timestamps: each is parsed once.
+            day = stamp_seen.get(text, NOT_SEEN)
+            if day is NOT_SEEN:
+                day = parse_stamp(text)
+                if len(stamp_seen) < 100_000:
+                    stamp_seen[text] = day
+            if day is None:
+                self.problem(
+                    line,
+                    name,
+                    f"{_focus_get(values, index) or '(empty)'!r} is not a date-time",
+                    "write YYYY-MM-DDTHH:MM:SSZ (UTC)",
+                )
+                ok = False
+            stamps.append(day)
+        return (stamps[0], stamps[1], stamps[2]) if ok else None
+
+    def _focus_tags(
+        self, line: int, tag_text: str, tags_seen: dict[str, dict[str, Any]]
+    ) -> dict[str, Any] | None:
+        """The Tags JSON object (each distinct text parsed once); None when it is not one."""
+        try:
+            parsed = tags_seen.get(tag_text)
+            if parsed is None:
+                parsed = json.loads(tag_text)
+                if not isinstance(parsed, dict):
+                    raise ValueError
+                if len(tags_seen) < 200_000:
+                    tags_seen[tag_text] = parsed
+            return parsed
+        except ValueError:
+            self.problem(
+                line,
+                "Tags",
+                "is not a JSON object",
+                'write tags as a JSON object, e.g. {"team": "payments"}',
+            )
+            return None
+
+    def _focus_quantity(self, line: int, values: list[str], cols: _FocusColumns) -> tuple[Any, str]:
+        """ConsumedQuantity (None when absent or empty, `_BAD` when not a number) and its
+        ConsumedUnit."""
+        if cols.quantity is None:
+            return None, ""
+        text = _focus_get(values, cols.quantity)
+        if not text:
+            return None, ""
+        quantity: Any
+        try:
+            quantity = Decimal(text)
+            if not quantity.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            self.problem(
+                line,
+                "ConsumedQuantity",
+                f"{text!r} is not a number",
+                "write a plain decimal such as 12.5 (no unit, no thousands "
+                "separator), or leave it empty",
+            )
+            quantity = _BAD
+        return quantity, _focus_get(values, cols.unit)
+
+    def _focus_applied(
+        self,
+        line: int,
+        values: list[str],
+        cols: _FocusColumns,
+        applied_seen: dict[str, list[Applied] | str],
+    ) -> list[Applied] | str:
+        """ContractApplied's elements (each distinct text parsed once); a str is the problem."""
+        applied: list[Applied] | str = []
+        if cols.applied is None:
+            return applied
+        text = _focus_get(values, cols.applied)
+        if not text:
+            return applied
+        applied = applied_seen.get(text, "")
+        if applied == "":
+            try:
+                applied = parse_contract_applied(text)
+            except ValueError as exc:
+                applied = str(exc)
+            if len(applied_seen) < 100_000:
+                applied_seen[text] = applied
+        if isinstance(applied, str):
+            self.problem(
+                line,
+                "ContractApplied",
+                applied,
+                'write {"Elements": [{"ContractCommitmentId": "...", '
+                '"ContractCommitmentAppliedCost": 12.5, ...}]} (FOCUS 1.3)',
+            )
+        return applied
+
+    def _add_row(
+        self,
+        line: int,
+        values: list[str],
+        row: _FocusRow,
+        cols: _FocusColumns,
+        totals: _FocusTotals,
+    ) -> None:
+        """Add a valid row to its billing period and to its allocation key's sums."""
+        (
+            amounts,
+            currency,
+            stamps,
+            service,
+            account,
+            provider,
+            tag_text,
+            tags,
+            quantity,
+            unit,
+            applied,
+        ) = row
+        bp_start, bp_end, charge = stamps
+        month = charge.replace(day=1)
+        if totals.rates.rate(currency, month) is None:
+            if (currency, month) not in totals.missing_rates:
+                totals.missing_rates.add((currency, month))
                 self.problem(
                     line,
                     "BillingCurrency",
-                    f"unknown currency {get(values, i_cur)!r}",
-                    CURRENCY_HINT,
+                    f"no exchange rate for {currency} in {month:%Y-%m}",
+                    _rate_hint(currency, month),
                 )
-                bad = True
-            stamps = []
-            for index, name in (
-                (i_bps, "BillingPeriodStart"),
-                (i_bpe, "BillingPeriodEnd"),
-                (i_cps, "ChargePeriodStart"),
-            ):
-                text = get(values, index)
-                # A bill has few distinct timestamps: each is parsed once.
-                day = stamp_seen.get(text, NOT_SEEN)
-                if day is NOT_SEEN:
-                    day = parse_stamp(text)
-                    if len(stamp_seen) < 100_000:
-                        stamp_seen[text] = day
-                if day is None:
-                    self.problem(
-                        line,
-                        name,
-                        f"{get(values, index) or '(empty)'!r} is not a date-time",
-                        "write YYYY-MM-DDTHH:MM:SSZ (UTC)",
-                    )
-                    bad = True
-                stamps.append(day)
-            service = get(values, i_svc)
-            account = get(values, i_acct)
-            provider = next((get(values, i) for i in i_prov if get(values, i)), "")
-            for text, name in (
-                (service, "ServiceName"),
-                (account, "BillingAccountId"),
-                (provider, provider_cols[0]),
-            ):
-                if not text:
-                    self.problem(line, name, "is empty", f"FOCUS requires {name}")
-                    bad = True
-            tags: dict[str, Any] = {}
-            tag_text = get(values, i_tags)
-            if tag_text:
-                try:
-                    parsed = tags_seen.get(tag_text)
-                    if parsed is None:
-                        parsed = json.loads(tag_text)
-                        if not isinstance(parsed, dict):
-                            raise ValueError
-                        if len(tags_seen) < 200_000:
-                            tags_seen[tag_text] = parsed
-                    tags = parsed
-                except ValueError:
-                    self.problem(
-                        line,
-                        "Tags",
-                        "is not a JSON object",
-                        'write tags as a JSON object, e.g. {"team": "payments"}',
-                    )
-                    bad = True
-            quantity: Decimal | None = None
-            unit = ""
-            if i_qty is not None:
-                text = get(values, i_qty)
-                if text:
-                    try:
-                        quantity = Decimal(text)
-                        if not quantity.is_finite():
-                            raise InvalidOperation
-                    except InvalidOperation:
-                        self.problem(
-                            line,
-                            "ConsumedQuantity",
-                            f"{text!r} is not a number",
-                            "write a plain decimal such as 12.5 (no unit, no thousands "
-                            "separator), or leave it empty",
-                        )
-                        bad = True
-                    unit = get(values, i_unit)
-            applied: list[Applied] | str = []
-            if i_applied is not None:
-                text = get(values, i_applied)
-                if text:
-                    applied = applied_seen.get(text, "")
-                    if applied == "":
-                        try:
-                            applied = parse_contract_applied(text)
-                        except ValueError as exc:
-                            applied = str(exc)
-                        if len(applied_seen) < 100_000:
-                            applied_seen[text] = applied
-                    if isinstance(applied, str):
-                        self.problem(
-                            line,
-                            "ContractApplied",
-                            applied,
-                            'write {"Elements": [{"ContractCommitmentId": "...", '
-                            '"ContractCommitmentAppliedCost": 12.5, ...}]} (FOCUS 1.3)',
-                        )
-                        bad = True
-            if bad:
-                continue
-            bp_start, bp_end, charge = stamps
-            assert bp_start is not None and bp_end is not None and charge is not None
-            month = charge.replace(day=1)
-            if rates.rate(currency, month) is None:
-                if (currency, month) not in missing_rates:
-                    missing_rates.add((currency, month))
-                    self.problem(
-                        line,
-                        "BillingCurrency",
-                        f"no exchange rate for {currency} in {month:%Y-%m}",
-                        _rate_hint(currency, month),
-                    )
-                continue
-            pkey = (provider, account, bp_start)
-            period = periods.get(pkey)
-            if period is None:
-                period = periods[pkey] = _Period(
-                    provider, account, bp_start, bp_end, currency, hashlib.sha256(), first_line=line
-                )
-            elif period.currency != currency:
-                self.problem(
-                    line,
-                    "BillingCurrency",
-                    f"{currency} differs from {period.currency} on line "
-                    f"{period.first_line} of the same billing period",
-                    "a billing period is billed in one currency",
-                )
-                continue
-            period.digest.update("\x1f".join(values).encode())
-            period.digest.update(b"\x1e")
-            period.rows += 1
-            billed, effective = amounts
-            period.effective += effective
-            period.billed += billed
-            sub_id, sub_name = get(values, i_sub), get(values, i_subn)
-            res_id, res_name = get(values, i_res), get(values, i_resn)
-            tkey = (tag_text, sub_id, sub_name, service, res_id, res_name, provider)
-            target = targets.get(tkey)
-            if target is None:
-                target = match(
-                    rules, focus_values(tags, sub_id, sub_name, service, res_id, res_name, provider)
-                )
-                if len(targets) < 200_000:
-                    targets[tkey] = target
-            center = target.cost_center_id or (
-                center_of_team.get(target.team_id) if target.team_id else None
+            return
+        pkey = (provider, account, bp_start)
+        period = totals.periods.get(pkey)
+        if period is None:
+            period = totals.periods[pkey] = _Period(
+                provider, account, bp_start, bp_end, currency, hashlib.sha256(), first_line=line
             )
-            akey = (
-                pkey,
-                month,
-                service,
-                get(values, i_cat),
-                sub_name or sub_id,
-                target.team_id,
-                center,
-                target.service,
-                target.initiative,
-                unit,
+        elif period.currency != currency:
+            self.problem(
+                line,
+                "BillingCurrency",
+                f"{currency} differs from {period.currency} on line "
+                f"{period.first_line} of the same billing period",
+                "a billing period is billed in one currency",
             )
-            acc = sums.get(akey)
-            if acc is None:
-                sums[akey] = [effective, billed, 1, quantity]
-            else:
-                acc[0] += effective
-                acc[1] += billed
-                acc[2] += 1
-                if quantity is not None:
-                    acc[3] = quantity if acc[3] is None else acc[3] + quantity
-            for contract_id, commitment, a_cost, a_qty, a_unit in (
-                [] if isinstance(applied, str) else applied
-            ):
-                ckey = (pkey, month, contract_id, commitment, a_unit)
-                c_acc = applied_sums.get(ckey)
-                if c_acc is None:
-                    applied_sums[ckey] = [a_cost, a_qty, 1]
-                else:
-                    if a_cost is not None:
-                        c_acc[0] = a_cost if c_acc[0] is None else c_acc[0] + a_cost
-                    if a_qty is not None:
-                        c_acc[1] = a_qty if c_acc[1] is None else c_acc[1] + a_qty
-                    c_acc[2] += 1
+            return
+        period.digest.update("\x1f".join(values).encode())
+        period.digest.update(b"\x1e")
+        period.rows += 1
+        billed, effective = amounts
+        period.effective += effective
+        period.billed += billed
+        sub_id, sub_name = _focus_get(values, cols.sub), _focus_get(values, cols.sub_name)
+        res_id = _focus_get(values, cols.resource)
+        res_name = _focus_get(values, cols.resource_name)
+        tkey = (tag_text, sub_id, sub_name, service, res_id, res_name, provider)
+        target = totals.targets.get(tkey)
+        if target is None:
+            target = match(
+                totals.rules,
+                focus_values(tags, sub_id, sub_name, service, res_id, res_name, provider),
+            )
+            if len(totals.targets) < 200_000:
+                totals.targets[tkey] = target
+        center = target.cost_center_id or (
+            totals.center_of_team.get(target.team_id) if target.team_id else None
+        )
+        akey = (
+            pkey,
+            month,
+            service,
+            _focus_get(values, cols.category),
+            sub_name or sub_id,
+            target.team_id,
+            center,
+            target.service,
+            target.initiative,
+            unit,
+        )
+        acc = totals.sums.get(akey)
+        if acc is None:
+            totals.sums[akey] = [effective, billed, 1, quantity]
+        else:
+            acc[0] += effective
+            acc[1] += billed
+            acc[2] += 1
+            if quantity is not None:
+                acc[3] = quantity if acc[3] is None else acc[3] + quantity
+        if applied:
+            _add_applied(totals.applied_sums, pkey, month, applied)
+
+    def _period_changes(self, diff: Diff, version: str, totals: _FocusTotals) -> None:
+        """One change per billing period read: added, unchanged (same digest) or changed."""
         existing = {
             (p.provider, p.billing_account, p.start): p for p in BillingPeriod.objects.all()
         }
         by_period: dict[tuple[str, str, date], list[tuple[tuple[Any, ...], list[Any]]]] = (
             defaultdict(list)
         )
-        for akey, acc in sums.items():
+        for akey, acc in totals.sums.items():
             by_period[akey[0]].append((akey, acc))
         applied_by_period: dict[tuple[str, str, date], list[tuple[tuple[Any, ...], list[Any]]]]
         applied_by_period = defaultdict(list)
-        for ckey, c_acc in applied_sums.items():
+        for ckey, c_acc in totals.applied_sums.items():
             applied_by_period[ckey[0]].append((ckey, c_acc))
-        for pkey, period in periods.items():
+        for pkey, period in totals.periods.items():
             digest = period.digest.hexdigest()
             label = f"{period.provider} {period.account} {period.start:%Y-%m}"
             old = existing.get(pkey)
@@ -921,7 +1088,7 @@ class FocusImporter(Importer):
                 digest,
                 version,
                 by_period.get(pkey, []),
-                rates,
+                totals.rates,
                 applied_by_period.get(pkey, []),
             )
             if old is None:
@@ -950,9 +1117,6 @@ class FocusImporter(Importer):
                         notes=["replaces the billing period imported before"],
                     )
                 )
-        if diff.writes:
-            diff.notes.append(f"read as FOCUS {version}")
-        return diff
 
     def apply(self, diff: Diff) -> None:
         for change in diff.changes:
@@ -1027,6 +1191,24 @@ class FocusImporter(Importer):
 # --- contracts -------------------------------------------------------------------------------
 
 
+def _contract_change(
+    key: str, line: int, vendor: str, code: str, values: dict[str, Any], old: Contract | None
+) -> Change:
+    """The change of one contract row: added, or changed/unchanged against the stored one."""
+    payload = (vendor, code, values)
+    if old is None:
+        return Change("added", key, line=line, payload=payload)
+    changed = {k: (getattr(old, k), v) for k, v in values.items() if getattr(old, k) != v}
+    if old.vendor.name != vendor:
+        changed["vendor"] = (old.vendor.name, vendor)
+    old_code = old.cost_center.code if old.cost_center_id else ""  # type: ignore[union-attr]
+    if old_code != code:
+        changed["cost_center"] = (old_code, code)
+    return Change(
+        "changed" if changed else "unchanged", key, line=line, fields=changed, payload=payload
+    )
+
+
 class ContractsImporter(FinanceCsv):
     """`key, vendor, title, start, end, auto_renew, notice_days, annual_value, currency[,
     category, cost_center, owner, data_processed, last_security_review]`; vendors named for the
@@ -1088,16 +1270,7 @@ class ContractsImporter(FinanceCsv):
                 continue
             assert key is not None and start is not None and end is not None
             title = row.get("title")
-            for s, e, other, other_line in spans[(vendor, title)]:
-                if s < end and start < e:
-                    self.problem(
-                        row.line,
-                        "start",
-                        f"overlaps contract {other} (line {other_line}) of {vendor} "
-                        f"from {s} to {e}",
-                        "end the old contract before the new one starts, "
-                        "or give them different titles",
-                    )
+            self._overlaps_in_file(row.line, spans[(vendor, title)], vendor, start, end)
             spans[(vendor, title)].append((start, end, key, row.line))
             if vendor not in vendors and vendor not in new_vendors:
                 new_vendors.add(vendor)
@@ -1115,28 +1288,35 @@ class ContractsImporter(FinanceCsv):
                 "data_processed": row.get("data_processed"),
                 "last_security_review": review,
             }
-            old = existing.get(key)
-            payload = (vendor, code, values)
-            if old is None:
-                diff.add(Change("added", key, line=row.line, payload=payload))
-                continue
-            changed = {k: (getattr(old, k), v) for k, v in values.items() if getattr(old, k) != v}
-            if old.vendor.name != vendor:
-                changed["vendor"] = (old.vendor.name, vendor)
-            old_code = old.cost_center.code if old.cost_center_id else ""  # type: ignore[union-attr]
-            if old_code != code:
-                changed["cost_center"] = (old_code, code)
-            diff.add(
-                Change(
-                    "changed" if changed else "unchanged",
-                    key,
-                    line=row.line,
-                    fields=changed,
-                    payload=payload,
+            diff.add(_contract_change(key, row.line, vendor, code, values, existing.get(key)))
+        self._overlaps_stored(existing, set(seen), spans)
+        return diff
+
+    def _overlaps_in_file(
+        self,
+        line: int,
+        spans: list[tuple[date, date, str, int]],
+        vendor: str,
+        start: date,
+        end: date,
+    ) -> None:
+        """A problem per earlier contract of the file (same vendor and title) that overlaps."""
+        for s, e, other, other_line in spans:
+            if s < end and start < e:
+                self.problem(
+                    line,
+                    "start",
+                    f"overlaps contract {other} (line {other_line}) of {vendor} from {s} to {e}",
+                    "end the old contract before the new one starts, or give them different titles",
                 )
-            )
-        # Overlaps with stored contracts that this file does not change.
-        in_file = set(seen)
+
+    def _overlaps_stored(
+        self,
+        existing: dict[str, Contract],
+        in_file: set[str],
+        spans: dict[tuple[str, str], list[tuple[date, date, str, int]]],
+    ) -> None:
+        """Overlaps with stored contracts that this file does not change."""
         for contract in existing.values():
             if contract.key in in_file:
                 continue
@@ -1149,7 +1329,6 @@ class ContractsImporter(FinanceCsv):
                         f"from {contract.start} to {contract.end}",
                         "end the old contract before the new one starts",
                     )
-        return diff
 
     def apply(self, diff: Diff) -> None:
         centers = {c.code: c for c in CostCenter.objects.all()}

@@ -8,7 +8,7 @@ individual pay are hidden from executives under the small-group rule (core/discl
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -708,56 +708,107 @@ def cost_allocation(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
 
 def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     """`cost_allocation` computed now (no cache)."""
-    from steward.finance.models import CloudCost, LedgerEntry
-    from steward.strategy import alignment
-    from steward.strategy import selectors as strategy
-
     _require(actor)
     months = _months_between(start, end)
     people = people_cost(months)
-    slugs = {pk: slug for pk, slug in _team_slugs().items()}
     team_people: dict[str, Decimal] = defaultdict(Decimal)
-    team_direct: dict[str, Decimal] = defaultdict(Decimal)
-    service: dict[str, Decimal] = defaultdict(Decimal)
-    initiative: dict[str, Decimal] = defaultdict(Decimal)
-    direct_initiative: dict[str, Decimal] = defaultdict(Decimal)
-    unallocated = ZERO
     for i, _month in enumerate(months):
         for team in people.teams():
             team_people[team or ""] += people.team_month(team, i)
     lo, hi = months[0] if months else start, add_months(months[-1], 1) if months else end
+    slugs = _team_slugs()
+    direct = _DirectCosts()
+    direct.add_cloud(lo, hi, slugs)
+    direct.add_ledger(lo, hi, slugs)
+    effort_cost = _effort_cost(lo, hi, months, people)
+    initiative: dict[str, Decimal] = defaultdict(Decimal)
+    for key in set(effort_cost) | set(direct.initiative):
+        initiative[key] = cents(effort_cost.get(key, ZERO)) + direct.initiative.get(key, ZERO)
+    titles, per_objective = _objective_effort(initiative)
+    teams = sorted(set(team_people) | set(direct.team))
+    hidden = _hidden_teams(actor, people, teams)
+    secret_people = bool(hidden)
+    return {
+        "from": lo,
+        "to": hi,
+        "currency": reporting_currency(),
+        "teams": _allocation_team_rows(teams, hidden, team_people, direct.team),
+        "services": _allocation_service_rows(direct.service, direct.usage),
+        "initiatives": _allocation_initiative_rows(
+            initiative, effort_cost, direct.initiative, titles, secret_people
+        ),
+        "objectives": sorted(
+            (
+                {
+                    "objective": k,
+                    "amount": None
+                    if secret_people
+                    else cents(Decimal(v.numerator) / Decimal(v.denominator)),
+                }
+                for k, v in per_objective.items()
+            ),
+            key=lambda r: r["objective"],
+        ),
+        "unallocated": direct.unallocated,
+        "people_suppressed": secret_people,
+    }
+
+
+@dataclass
+class _DirectCosts:
+    """Cloud and ledger costs of a period by team slug, service and initiative, and the part
+    allocated to none."""
+
+    team: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    service: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
+    initiative: dict[str, Decimal] = field(default_factory=lambda: defaultdict(Decimal))
     # Per service and FOCUS ConsumedUnit: quantity and the cost of the rows that carry it.
-    usage: dict[str, dict[str, list[Decimal]]] = defaultdict(dict)
-    for team_id, svc, init, unit, amount, quantity in (
-        CloudCost.objects.filter(month__gte=lo, month__lt=hi)
-        .values_list("team_id", "service", "initiative", "consumed_unit")
-        .annotate(total=Sum("effective_reporting"), q=Sum("consumed_quantity"))
-    ):
-        amount = cents(amount or ZERO)
-        if team_id is None and not svc and not init:
-            unallocated += amount
-        if team_id is not None:
-            team_direct[slugs.get(team_id, "")] += amount
-        if svc:
-            service[svc] += amount
-            if unit and quantity is not None:
-                cell = usage[svc].setdefault(unit, [ZERO, ZERO])
-                cell[0] += Decimal(quantity)
-                cell[1] += amount
-        if init:
-            direct_initiative[init] += amount
-    for team_id, init, category, amount in (
-        LedgerEntry.objects.filter(month__gte=lo, month__lt=hi)
-        .values_list("team_id", "initiative", "category")
-        .annotate(total=Sum("amount_reporting"))
-    ):
-        amount = cents(amount or ZERO)
-        if team_id is not None:
-            team_direct[slugs.get(team_id, "")] += amount
-        elif category == "unallocated":
-            unallocated += amount
-        if init:
-            direct_initiative[init] += amount
+    usage: dict[str, dict[str, list[Decimal]]] = field(default_factory=lambda: defaultdict(dict))
+    unallocated: Decimal = ZERO
+
+    def add_cloud(self, lo: date, hi: date, slugs: dict[int, str]) -> None:
+        """Add the cloud costs of the months from `lo` to before `hi`."""
+        from steward.finance.models import CloudCost
+
+        for team_id, svc, init, unit, amount, quantity in (
+            CloudCost.objects.filter(month__gte=lo, month__lt=hi)
+            .values_list("team_id", "service", "initiative", "consumed_unit")
+            .annotate(total=Sum("effective_reporting"), q=Sum("consumed_quantity"))
+        ):
+            amount = cents(amount or ZERO)
+            if team_id is None and not svc and not init:
+                self.unallocated += amount
+            if team_id is not None:
+                self.team[slugs.get(team_id, "")] += amount
+            if svc:
+                self.service[svc] += amount
+                if unit and quantity is not None:
+                    cell = self.usage[svc].setdefault(unit, [ZERO, ZERO])
+                    cell[0] += Decimal(quantity)
+                    cell[1] += amount
+            if init:
+                self.initiative[init] += amount
+
+    def add_ledger(self, lo: date, hi: date, slugs: dict[int, str]) -> None:
+        """Add the general ledger's costs of the months from `lo` to before `hi`."""
+        from steward.finance.models import LedgerEntry
+
+        for team_id, init, category, amount in (
+            LedgerEntry.objects.filter(month__gte=lo, month__lt=hi)
+            .values_list("team_id", "initiative", "category")
+            .annotate(total=Sum("amount_reporting"))
+        ):
+            amount = cents(amount or ZERO)
+            if team_id is not None:
+                self.team[slugs.get(team_id, "")] += amount
+            elif category == "unallocated":
+                self.unallocated += amount
+            if init:
+                self.initiative[init] += amount
+
+
+def _effort_cost(lo: date, hi: date, months: list[date], people: PeopleCost) -> dict[str, Decimal]:
+    """People cost per initiative: each team's monthly cost shared by its effort days."""
     cells = effort_cells_cached(lo, hi)
     month_index = {m.strftime("%Y-%m"): i for i, m in enumerate(months)}
     team_month_total: dict[tuple[str, str], Fraction] = defaultdict(Fraction)
@@ -772,8 +823,16 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
         share = days / total_days
         cost = people.team_month(team, index_)
         effort_cost[init] += Decimal(cost) * Decimal(share.numerator) / Decimal(share.denominator)
-    for key in set(effort_cost) | set(direct_initiative):
-        initiative[key] = cents(effort_cost.get(key, ZERO)) + direct_initiative.get(key, ZERO)
+    return effort_cost
+
+
+def _objective_effort(
+    initiative: dict[str, Decimal],
+) -> tuple[dict[str, str], dict[str, Fraction]]:
+    """The initiatives' titles, and the amounts per objective through the initiatives' links."""
+    from steward.strategy import alignment
+    from steward.strategy import selectors as strategy
+
     weights: dict[str, dict[str, Fraction]] = {}
     titles: dict[str, str] = {}
     for item in strategy.initiative_list(actor=policy.SYSTEM):
@@ -784,10 +843,17 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
     per_objective = alignment.objective_effort(
         {k: Fraction(str(v)) for k, v in initiative.items()}, weights
     )
+    return titles, per_objective
+
+
+def _allocation_team_rows(
+    teams: list[str],
+    hidden: set[str],
+    team_people: dict[str, Decimal],
+    team_direct: dict[str, Decimal],
+) -> list[dict[str, Any]]:
     names = _team_names()
-    teams = sorted(set(team_people) | set(team_direct))
-    hidden = _hidden_teams(actor, people, teams)
-    team_rows = [
+    return [
         {
             "team": t,
             "name": names.get(t, "No team") if t else "No team",
@@ -799,60 +865,53 @@ def allocation_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]
         }
         for t in teams
     ]
-    secret_people = bool(hidden)
-    return {
-        "from": lo,
-        "to": hi,
-        "currency": reporting_currency(),
-        "teams": team_rows,
-        "services": sorted(
-            (
-                {
-                    "service": k,
-                    "amount": v,
-                    "consumed": [
-                        {
-                            "unit": unit,
-                            "quantity": q.quantize(QUANTITY),
-                            "cost": c,
-                            "unit_cost": unit_cost(c, q),
-                        }
-                        for unit, (q, c) in sorted(usage.get(k, {}).items())
-                    ],
-                }
-                for k, v in service.items()
-            ),
-            key=lambda r: (-r["amount"], r["service"]),
+
+
+def _allocation_service_rows(
+    service: dict[str, Decimal], usage: dict[str, dict[str, list[Decimal]]]
+) -> list[dict[str, Any]]:
+    return sorted(
+        (
+            {
+                "service": k,
+                "amount": v,
+                "consumed": [
+                    {
+                        "unit": unit,
+                        "quantity": q.quantize(QUANTITY),
+                        "cost": c,
+                        "unit_cost": unit_cost(c, q),
+                    }
+                    for unit, (q, c) in sorted(usage.get(k, {}).items())
+                ],
+            }
+            for k, v in service.items()
         ),
-        "initiatives": sorted(
-            (
-                {
-                    "initiative": k,
-                    "title": titles.get(k, "Not linked to an initiative" if k == "unlinked" else k),
-                    "effort_cost": None if secret_people else cents(effort_cost.get(k, ZERO)),
-                    "direct": direct_initiative.get(k, ZERO),
-                    "amount": None if secret_people else v,
-                }
-                for k, v in initiative.items()
-            ),
-            # Ties (and hidden amounts) in key order, so the order is the same on every run.
-            key=lambda r: (-(r["amount"] or r["direct"]), r["initiative"]),
+        key=lambda r: (-r["amount"], r["service"]),
+    )
+
+
+def _allocation_initiative_rows(
+    initiative: dict[str, Decimal],
+    effort_cost: dict[str, Decimal],
+    direct_initiative: dict[str, Decimal],
+    titles: dict[str, str],
+    secret_people: bool,
+) -> list[dict[str, Any]]:
+    return sorted(
+        (
+            {
+                "initiative": k,
+                "title": titles.get(k, "Not linked to an initiative" if k == "unlinked" else k),
+                "effort_cost": None if secret_people else cents(effort_cost.get(k, ZERO)),
+                "direct": direct_initiative.get(k, ZERO),
+                "amount": None if secret_people else v,
+            }
+            for k, v in initiative.items()
         ),
-        "objectives": sorted(
-            (
-                {
-                    "objective": k,
-                    "amount": None
-                    if secret_people
-                    else cents(Decimal(v.numerator) / Decimal(v.denominator)),
-                }
-                for k, v in per_objective.items()
-            ),
-            key=lambda r: r["objective"],
-        ),
-        "unallocated": unallocated,
-        "people_suppressed": secret_people,
-    }
+        # Ties (and hidden amounts) in key order, so the order is the same on every run.
+        key=lambda r: (-(r["amount"] or r["direct"]), r["initiative"]),
+    )
 
 
 def _team_slugs() -> dict[int, str]:

@@ -146,6 +146,27 @@ def compute_authorship(
 ) -> Authorship:
     """Steps 1 to 5 of METRICS.md: developers, files, DOA and authors of every file."""
     # 1-2. Identities and developers.
+    usernames, display, name_keys = _commit_identities(sources)
+    developers, commit_dev = _developers(usernames, name_keys)
+    _name_developers(developers, commit_dev, display)
+    # 3. Change lines by new path, and the files analysed.
+    lines, tree = _change_lines(sources, commit_dev, include, exclude)
+    # 4-5. History of each file (renames followed, each rename line expanded once), DOA, authors.
+    treated: set[int] = set()
+    files: list[FileAuthorship] = []
+    dev_changes = [0] * len(developers)
+    for path in tree:
+        own = lines.by_path.get(path)
+        if not own:
+            continue
+        history = _file_history(own, lines, treated)
+        files.append(_file_authorship(path, history, lines, dev_changes))
+    return Authorship(developers=developers, files=files, dev_changes=dev_changes)
+
+
+def _commit_identities(sources: Sequence[Source]) -> tuple[list[str], list[str], list[str]]:
+    """Per commit of every source (in order): its username (upper-cased e-mail, else name; ""
+    for a commit without any identity), the name as written, and the upper-cased name."""
     usernames: list[str] = []  # per global commit; "" = skipped
     display: list[str] = []
     name_keys: list[str] = []
@@ -168,16 +189,23 @@ def compute_authorship(
             usernames.append(main_email.upper() if main_email else main_name.upper())
             display.append(shown)
             name_keys.append(main_name.upper())
+    return usernames, display, name_keys
+
+
+def _find(parent: dict[str, str], key: str) -> str:
+    """The root of `key`'s set (union-find, paths compressed)."""
+    root = key
+    while parent[root] != root:
+        root = parent[root]
+    while parent[key] != root:
+        parent[key], key = root, parent[key]
+    return root
+
+
+def _developers(usernames: list[str], name_keys: list[str]) -> tuple[list[Developer], list[int]]:
+    """Usernames sharing a name merged into developers (sorted by their smallest username),
+    and each commit's developer index (-1 for a commit without identity)."""
     parent: dict[str, str] = {}
-
-    def find(key: str) -> str:
-        root = key
-        while parent[root] != root:
-            root = parent[root]
-        while parent[key] != root:
-            parent[key], key = root, parent[key]
-        return root
-
     by_name: dict[str, str] = {}
     for username, name_key in zip(usernames, name_keys, strict=True):
         if not username:
@@ -185,13 +213,13 @@ def compute_authorship(
         parent.setdefault(username, username)
         if name_key:
             other = by_name.setdefault(name_key, username)
-            a, b = find(other), find(username)
+            a, b = _find(parent, other), _find(parent, username)
             if a != b:
                 parent[max(a, b)] = min(a, b)
     dev_index: dict[str, int] = {}
     members: dict[str, list[str]] = {}
     for username in parent:
-        members.setdefault(find(username), []).append(username)
+        members.setdefault(_find(parent, username), []).append(username)
     developers: list[Developer] = []
     for root in sorted(members):
         names = sorted(members[root])
@@ -204,7 +232,15 @@ def compute_authorship(
                 emails=[n for n in names if "@" in n],
             )
         )
-    commit_dev = [dev_index[find(u)] if u else -1 for u in usernames]
+    commit_dev = [dev_index[_find(parent, u)] if u else -1 for u in usernames]
+    return developers, commit_dev
+
+
+def _name_developers(
+    developers: list[Developer], commit_dev: list[int], display: list[str]
+) -> None:
+    """Each developer's name: the one written on most of their commits (ties: the first in
+    sort order), else their key."""
     shown_names: list[Counter[str]] = [Counter() for _ in developers]
     for dev, shown in zip(commit_dev, display, strict=True):
         if dev >= 0 and shown:
@@ -215,11 +251,27 @@ def compute_authorship(
         else:
             developer.name = developer.key
 
-    # 3. Change lines by new path, and the files analysed.
-    line_dev: list[int] = []
-    line_status: list[str] = []
-    line_old: list[str] = []
-    by_path: dict[str, list[int]] = {}
+
+@dataclass(slots=True)
+class _ChangeLines:
+    """Every change line of the analysed commits: developer, status, old path (renames), and
+    the lines of each new path."""
+
+    dev: list[int] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    old: list[str] = field(default_factory=list)
+    by_path: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _change_lines(
+    sources: Sequence[Source],
+    commit_dev: list[int],
+    include: Sequence[str],
+    exclude: Sequence[str],
+) -> tuple[_ChangeLines, list[str]]:
+    """The change lines by new path, and the files analysed (tree order, include/exclude)."""
+    lines = _ChangeLines()
+    line_dev, line_status, line_old, by_path = lines.dev, lines.status, lines.old, lines.by_path
     offset = 0
     tree: list[str] = []
     for source in sources:
@@ -240,71 +292,82 @@ def compute_authorship(
             line_status.append(status)
             line_old.append((prefix + old_path if prefix else old_path) if status == "R" else "")
         offset += len(source.commits)
-        for path in source.files:
-            if include and not _matches(path, include):
-                continue
-            if exclude and _matches(path, exclude):
-                continue
-            tree.append(prefix + path)
+        tree.extend(prefix + path for path in _analysed(source.files, include, exclude))
+    return lines, tree
 
-    # 4-5. History of each file (renames followed, each rename line expanded once), DOA, authors.
-    treated: set[int] = set()
-    files: list[FileAuthorship] = []
-    dev_changes = [0] * len(developers)
-    for path in tree:
-        own = by_path.get(path)
-        if not own:
+
+def _analysed(paths: Iterable[str], include: Sequence[str], exclude: Sequence[str]) -> list[str]:
+    """The paths matching `include` (all when empty) and not `exclude`."""
+    kept = []
+    for path in paths:
+        if include and not _matches(path, include):
             continue
-        history = set(own)
-        stack = [i for i in own if line_status[i] == "R" and i not in treated]
-        while stack:
-            rename = stack.pop()
-            if rename in treated:
-                continue
-            treated.add(rename)
-            for older in by_path.get(line_old[rename], ()):
-                if older not in history:
-                    history.add(older)
-                    if line_status[older] == "R" and older not in treated:
-                        stack.append(older)
-        first: set[int] = set()
-        deliveries: dict[int, int] = {}
-        changes = 0
-        for line in history:
-            dev = line_dev[line]
-            if line_status[line] == "A":
-                first.add(dev)
-            else:
-                deliveries[dev] = deliveries.get(dev, 0) + 1
-                changes += 1
-        values: dict[int, float] = {}
-        best = 0.0
-        for dev in first | deliveries.keys():
-            dl = deliveries.get(dev, 0)
-            value = doa(dev in first, dl, changes - dl)
-            values[dev] = value
-            if value > best:
-                best = value
-            dev_changes[dev] += (1 if dev in first else 0) + dl
-        authors = (
-            sorted(
-                dev
-                for dev, value in values.items()
-                if value / best > NORMALIZED_DOA and (value >= ABSOLUTE_DOA or dev in first)
-            )
-            if best > 0
-            else []
+        if exclude and _matches(path, exclude):
+            continue
+        kept.append(path)
+    return kept
+
+
+def _file_history(own: list[int], lines: _ChangeLines, treated: set[int]) -> set[int]:
+    """A file's change lines with those of its older paths (renames followed; each rename line
+    is expanded once over the whole analysis, `treated`)."""
+    line_status, line_old, by_path = lines.status, lines.old, lines.by_path
+    history = set(own)
+    stack = [i for i in own if line_status[i] == "R" and i not in treated]
+    while stack:
+        rename = stack.pop()
+        if rename in treated:
+            continue
+        treated.add(rename)
+        for older in by_path.get(line_old[rename], ()):
+            if older not in history:
+                history.add(older)
+                if line_status[older] == "R" and older not in treated:
+                    stack.append(older)
+    return history
+
+
+def _file_authorship(
+    path: str, history: set[int], lines: _ChangeLines, dev_changes: list[int]
+) -> FileAuthorship:
+    """DOA of every developer who touched the file and its authors; adds their changes to
+    `dev_changes`."""
+    line_dev, line_status = lines.dev, lines.status
+    first: set[int] = set()
+    deliveries: dict[int, int] = {}
+    changes = 0
+    for line in history:
+        dev = line_dev[line]
+        if line_status[line] == "A":
+            first.add(dev)
+        else:
+            deliveries[dev] = deliveries.get(dev, 0) + 1
+            changes += 1
+    values: dict[int, float] = {}
+    best = 0.0
+    for dev in first | deliveries.keys():
+        dl = deliveries.get(dev, 0)
+        value = doa(dev in first, dl, changes - dl)
+        values[dev] = value
+        if value > best:
+            best = value
+        dev_changes[dev] += (1 if dev in first else 0) + dl
+    authors = (
+        sorted(
+            dev
+            for dev, value in values.items()
+            if value / best > NORMALIZED_DOA and (value >= ABSOLUTE_DOA or dev in first)
         )
-        files.append(
-            FileAuthorship(
-                path=path,
-                doa=values,
-                authors=authors,
-                first_authors=first,
-                deliveries=deliveries,
-            )
-        )
-    return Authorship(developers=developers, files=files, dev_changes=dev_changes)
+        if best > 0
+        else []
+    )
+    return FileAuthorship(
+        path=path,
+        doa=values,
+        authors=authors,
+        first_authors=first,
+        deliveries=deliveries,
+    )
 
 
 def truck_factor(

@@ -114,6 +114,92 @@ def _ms(value: Any) -> datetime | None:
     return datetime.fromtimestamp(int(value) / 1000, tz=UTC)
 
 
+def _stage_rows(
+    n: int, base: dict[str, str], moves: list[tuple[str, str]], outcome: str
+) -> list[Row]:
+    """One generic row per (stage, entered at) of an application; the outcome on the last."""
+    return [
+        Row(
+            n,
+            {
+                **base,
+                "stage": stage,
+                "entered_at": entered,
+                "outcome": outcome if i == len(moves) - 1 else "",
+            },
+        )
+        for i, (stage, entered) in enumerate(moves)
+    ]
+
+
+def _greenhouse_outcome(app: dict[str, Any], reason: dict[str, Any]) -> str:
+    """hired, withdrew (the candidate rejected us), rejected, or "" (still in process)."""
+    status = str(app.get("status") or "").lower()
+    if status == "hired":
+        return "hired"
+    if status == "rejected":
+        kind = str((reason.get("type") or {}).get("name") or "")
+        return "withdrew" if kind.lower() == "they rejected us" else "rejected"
+    return ""
+
+
+def _greenhouse_base(
+    app: dict[str, Any],
+    cand: dict[str, Any],
+    jobs: dict[str, dict[str, Any]],
+    reason: dict[str, Any],
+) -> dict[str, str]:
+    """The generic columns of a Greenhouse application that every one of its rows repeats."""
+    emails = cand.get("email_addresses") or []
+    email = (emails[0].get("value") if isinstance(emails[0], dict) else emails[0]) if emails else ""
+    job_ids = [str(j.get("id")) for j in app.get("jobs") or []]
+    job = jobs.get(job_ids[0], {}) if job_ids else {}
+    requisition = str(job.get("requisition_id") or (app.get("jobs") or [{}])[0].get("name") or "")
+    return {
+        "application_id": str(app.get("id") or ""),
+        "candidate_id": str(app.get("candidate_id") or ""),
+        "candidate_name": " ".join(
+            str(cand.get(k) or "") for k in ("first_name", "last_name")
+        ).strip(),
+        "email": str(email or ""),
+        "requisition": requisition,
+        "source": str((app.get("source") or {}).get("public_name") or ""),
+        "referrer": str((app.get("credited_to") or {}).get("name") or ""),
+        "rejection_reason": str(reason.get("name") or ""),
+    }
+
+
+def _lever_stage_names(data: Any) -> dict[str, str]:
+    """Stage id -> its name, from a Lever export's `stages` (none in a bare list)."""
+    return {
+        str(s.get("id")): str(s.get("text") or s.get("name") or s.get("id"))
+        for s in ((data.get("stages") or []) if isinstance(data, dict) else [])
+    }
+
+
+def _lever_base(opp: dict[str, Any]) -> tuple[str, dict[str, str]]:
+    """A Lever opportunity's outcome and the generic columns every one of its rows repeats."""
+    archived = opp.get("archived") or {}
+    reason = str(archived.get("reason") or "")
+    outcome = ""
+    if archived:
+        outcome = "hired" if reason.lower() == "hired" else "rejected"
+    posting = opp.get("posting") or next(
+        (a.get("posting") for a in opp.get("applications") or [] if a.get("posting")), ""
+    )
+    emails = opp.get("emails") or []
+    return outcome, {
+        "application_id": str(opp.get("id") or ""),
+        "candidate_id": str(opp.get("contact") or opp.get("id") or ""),
+        "candidate_name": str(opp.get("name") or ""),
+        "email": str(emails[0] if emails else ""),
+        "requisition": str(posting or ""),
+        "source": str((opp.get("sources") or [""])[0] or ""),
+        "referrer": "",
+        "rejection_reason": reason if outcome == "rejected" else "",
+    }
+
+
 class ApplicationsImporter(CsvImporter):
     """Applications with their stage history (generic CSV, Greenhouse or Lever JSON)."""
 
@@ -182,114 +268,51 @@ class ApplicationsImporter(CsvImporter):
             if app.get("prospect"):
                 continue
             cand = candidates.get(str(app.get("candidate_id")), {})
-            emails = cand.get("email_addresses") or []
-            email = (
-                (emails[0].get("value") if isinstance(emails[0], dict) else emails[0])
-                if emails
-                else ""
-            )
-            job_ids = [str(j.get("id")) for j in app.get("jobs") or []]
-            job = jobs.get(job_ids[0], {}) if job_ids else {}
-            requisition = str(
-                job.get("requisition_id") or (app.get("jobs") or [{}])[0].get("name") or ""
-            )
-            status = str(app.get("status") or "").lower()
             reason = app.get("rejection_reason") or {}
-            outcome = ""
-            if status == "hired":
-                outcome = "hired"
-            elif status == "rejected":
-                kind = str((reason.get("type") or {}).get("name") or "")
-                outcome = "withdrew" if kind.lower() == "they rejected us" else "rejected"
-            history = app.get("application_stages") or app.get("stages")
-            if history:
-                moves = [
-                    (
-                        str(h.get("name") or (h.get("stage") or {}).get("name") or ""),
-                        str(h.get("entered_at") or ""),
-                    )
-                    for h in history
-                ]
-            else:
-                self.warnings.append(
-                    f"applications[{n}]: no stage history (Harvest v1): only the current stage"
-                )
-                moves = [
-                    (
-                        str((app.get("current_stage") or {}).get("name") or ""),
-                        str(app.get("applied_at") or ""),
-                    )
-                ]
-            base = {
-                "application_id": str(app.get("id") or ""),
-                "candidate_id": str(app.get("candidate_id") or ""),
-                "candidate_name": " ".join(
-                    str(cand.get(k) or "") for k in ("first_name", "last_name")
-                ).strip(),
-                "email": str(email or ""),
-                "requisition": requisition,
-                "source": str((app.get("source") or {}).get("public_name") or ""),
-                "referrer": str((app.get("credited_to") or {}).get("name") or ""),
-                "rejection_reason": str(reason.get("name") or ""),
-            }
-            for i, (stage, entered) in enumerate(moves):
-                last = i == len(moves) - 1
-                rows.append(
-                    Row(
-                        n,
-                        {
-                            **base,
-                            "stage": stage,
-                            "entered_at": entered,
-                            "outcome": outcome if last else "",
-                        },
-                    )
-                )
+            outcome = _greenhouse_outcome(app, reason)
+            moves = self._greenhouse_moves(n, app)
+            base = _greenhouse_base(app, cand, jobs, reason)
+            rows.extend(_stage_rows(n, base, moves, outcome))
         self.header = list(self.required_columns)
         return rows
 
+    def _greenhouse_moves(self, n: int, app: dict[str, Any]) -> list[tuple[str, str]]:
+        """(stage, entered at) of an application; only the current stage (with a warning) when
+        the export has no stage history."""
+        history = app.get("application_stages") or app.get("stages")
+        if history:
+            return [
+                (
+                    str(h.get("name") or (h.get("stage") or {}).get("name") or ""),
+                    str(h.get("entered_at") or ""),
+                )
+                for h in history
+            ]
+        self.warnings.append(
+            f"applications[{n}]: no stage history (Harvest v1): only the current stage"
+        )
+        return [
+            (
+                str((app.get("current_stage") or {}).get("name") or ""),
+                str(app.get("applied_at") or ""),
+            )
+        ]
+
     def _lever(self, data: Any) -> list[Row]:
         opportunities = data if isinstance(data, list) else data.get("opportunities") or []
-        stage_names = {
-            str(s.get("id")): str(s.get("text") or s.get("name") or s.get("id"))
-            for s in ((data.get("stages") or []) if isinstance(data, dict) else [])
-        }
+        stage_names = _lever_stage_names(data)
         rows: list[Row] = []
         for n, opp in enumerate(opportunities, start=1):
-            archived = opp.get("archived") or {}
-            reason = str(archived.get("reason") or "")
-            outcome = ""
-            if archived:
-                outcome = "hired" if reason.lower() == "hired" else "rejected"
-            posting = opp.get("posting") or next(
-                (a.get("posting") for a in opp.get("applications") or [] if a.get("posting")), ""
-            )
-            emails = opp.get("emails") or []
             changes = sorted(opp.get("stageChanges") or [], key=lambda c: c.get("updatedAt") or 0)
-            base = {
-                "application_id": str(opp.get("id") or ""),
-                "candidate_id": str(opp.get("contact") or opp.get("id") or ""),
-                "candidate_name": str(opp.get("name") or ""),
-                "email": str(emails[0] if emails else ""),
-                "requisition": str(posting or ""),
-                "source": str((opp.get("sources") or [""])[0] or ""),
-                "referrer": "",
-                "rejection_reason": reason if outcome == "rejected" else "",
-            }
-            for i, change in enumerate(changes):
+            outcome, base = _lever_base(opp)
+            moves = []
+            for change in changes:
                 moment = _ms(change.get("updatedAt"))
                 stage_id = str(change.get("toStageId") or "")
-                rows.append(
-                    Row(
-                        n,
-                        {
-                            **base,
-                            "stage": stage_names.get(stage_id, stage_id),
-                            "entered_at": moment.isoformat() if moment else "",
-                            "outcome": outcome if i == len(changes) - 1 else "",
-                        },
-                    )
+                moves.append(
+                    (stage_names.get(stage_id, stage_id), moment.isoformat() if moment else "")
                 )
+            rows.extend(_stage_rows(n, base, moves, outcome))
             if not changes:
                 self.problem(n, "stageChanges", "the opportunity has no stage changes")
         self.header = list(self.required_columns)
