@@ -191,35 +191,7 @@ def parse_steward(text: str) -> Ladder:
     )
     level_ids: dict[str, list[str]] = {}
     for t_index, raw in enumerate(reader.items(top, "tracks", "framework")):
-        where = f"framework.tracks[{t_index}]"
-        track = Track(
-            id=reader.text(raw, "id", where), title=reader.text(raw, "title", where, required=False)
-        )
-        if any(t.id == track.id for t in ladder.tracks):
-            reader.problem(f"{where}.id", f"track {track.id!r} appears twice", "rename one")
-        for l_index, level_raw in enumerate(reader.items(raw, "levels", where)):
-            lw = f"{where}.levels[{l_index}]"
-            level_id = reader.text(level_raw, "id", lw)
-            rank = reader.integer(
-                level_raw.get("rank") if isinstance(level_raw, dict) else None,
-                f"{lw}.rank",
-                1,
-                100,
-            )
-            sfia_raw = level_raw.get("sfia_level") if isinstance(level_raw, dict) else None
-            sfia = None if sfia_raw is None else reader.integer(sfia_raw, f"{lw}.sfia_level", 1, 7)
-            if any(lv.id == level_id for lv in track.levels):
-                reader.problem(f"{lw}.id", f"level {level_id!r} appears twice", "rename one")
-            track.levels.append(
-                Level(
-                    id=level_id,
-                    rank=rank or 0,
-                    title=reader.text(level_raw, "title", lw, required=False),
-                    sfia_level=sfia,
-                )
-            )
-            level_ids.setdefault(level_id, []).append(track.id)
-        ladder.tracks.append(track)
+        ladder.tracks.append(_steward_track(reader, raw, t_index, ladder.tracks, level_ids))
     competency_ids = set()
     for c_index, raw in enumerate(reader.items(top, "competencies", "framework")):
         where = f"framework.competencies[{c_index}]"
@@ -234,53 +206,113 @@ def parse_steward(text: str) -> Ladder:
         ladder.competencies.append(comp)
     seen: set[tuple[str, str, str]] = set()
     for e_index, raw in enumerate(reader.items(top, "expectations", "framework", required=False)):
-        where = f"framework.expectations[{e_index}]"
-        comp_id = reader.text(raw, "competency", where)
-        level_id = reader.text(raw, "level", where)
-        track_id = reader.text(raw, "track", where, required=False)
-        if comp_id and comp_id not in competency_ids:
-            reader.problem(
-                f"{where}.competency",
-                f"no competency {comp_id!r}",
-                "use an id from competencies",
-            )
-        owners = level_ids.get(level_id, [])
-        if level_id and not owners:
-            reader.problem(f"{where}.level", f"no level {level_id!r}", "use an id from levels")
-        elif track_id and track_id not in owners:
-            reader.problem(
-                f"{where}.track", f"track {track_id!r} has no level {level_id!r}", "fix the track"
-            )
-        elif not track_id and len(owners) > 1:
-            reader.problem(
-                f"{where}.track",
-                f"level {level_id!r} is in several tracks ({', '.join(owners)})",
-                "add track: to say which",
-            )
-        elif not track_id and owners:
-            track_id = owners[0]
-        key = (comp_id, track_id, level_id)
-        if key in seen:
-            reader.problem(where, "this competency and level appear twice", "merge the two")
-        seen.add(key)
-        examples = raw.get("examples") if isinstance(raw, dict) else None
-        if examples is not None and not isinstance(examples, list):
-            reader.problem(f"{where}.examples", "must be a list", "write one example per item")
-            examples = []
         ladder.expectations.append(
-            Expectation(
-                competency=comp_id,
-                track=track_id,
-                level=level_id,
-                criteria=reader.strings(
-                    raw.get("criteria") if isinstance(raw, dict) else None, f"{where}.criteria"
-                ),
-                examples=list(examples or []),
-            )
+            _steward_expectation(reader, raw, e_index, competency_ids, level_ids, seen)
         )
     if reader.problems:
         raise LadderFileError(reader.problems)
     return ladder
+
+
+def _steward_track(
+    reader: _Reader,
+    raw: Any,
+    t_index: int,
+    tracks: list[Track],
+    level_ids: dict[str, list[str]],
+) -> Track:
+    """One track with its levels; adds each level id's track to `level_ids`."""
+    where = f"framework.tracks[{t_index}]"
+    track = Track(
+        id=reader.text(raw, "id", where), title=reader.text(raw, "title", where, required=False)
+    )
+    if any(t.id == track.id for t in tracks):
+        reader.problem(f"{where}.id", f"track {track.id!r} appears twice", "rename one")
+    for l_index, level_raw in enumerate(reader.items(raw, "levels", where)):
+        lw = f"{where}.levels[{l_index}]"
+        level_id = reader.text(level_raw, "id", lw)
+        rank = reader.integer(
+            level_raw.get("rank") if isinstance(level_raw, dict) else None,
+            f"{lw}.rank",
+            1,
+            100,
+        )
+        sfia_raw = level_raw.get("sfia_level") if isinstance(level_raw, dict) else None
+        sfia = None if sfia_raw is None else reader.integer(sfia_raw, f"{lw}.sfia_level", 1, 7)
+        if any(lv.id == level_id for lv in track.levels):
+            reader.problem(f"{lw}.id", f"level {level_id!r} appears twice", "rename one")
+        track.levels.append(
+            Level(
+                id=level_id,
+                rank=rank or 0,
+                title=reader.text(level_raw, "title", lw, required=False),
+                sfia_level=sfia,
+            )
+        )
+        level_ids.setdefault(level_id, []).append(track.id)
+    return track
+
+
+def _steward_expectation(
+    reader: _Reader,
+    raw: Any,
+    e_index: int,
+    competency_ids: set[str],
+    level_ids: dict[str, list[str]],
+    seen: set[tuple[str, str, str]],
+) -> Expectation:
+    """One expectation; its track is the level's when the level is in one track only. `seen`:
+    the (competency, track, level) of the expectations before it."""
+    where = f"framework.expectations[{e_index}]"
+    comp_id = reader.text(raw, "competency", where)
+    level_id = reader.text(raw, "level", where)
+    track_id = reader.text(raw, "track", where, required=False)
+    if comp_id and comp_id not in competency_ids:
+        reader.problem(
+            f"{where}.competency",
+            f"no competency {comp_id!r}",
+            "use an id from competencies",
+        )
+    track_id = _expectation_track(reader, where, level_id, track_id, level_ids.get(level_id, []))
+    key = (comp_id, track_id, level_id)
+    if key in seen:
+        reader.problem(where, "this competency and level appear twice", "merge the two")
+    seen.add(key)
+    examples = raw.get("examples") if isinstance(raw, dict) else None
+    if examples is not None and not isinstance(examples, list):
+        reader.problem(f"{where}.examples", "must be a list", "write one example per item")
+        examples = []
+    return Expectation(
+        competency=comp_id,
+        track=track_id,
+        level=level_id,
+        criteria=reader.strings(
+            raw.get("criteria") if isinstance(raw, dict) else None, f"{where}.criteria"
+        ),
+        examples=list(examples or []),
+    )
+
+
+def _expectation_track(
+    reader: _Reader, where: str, level_id: str, track_id: str, owners: list[str]
+) -> str:
+    """The expectation's track: as written when that track has the level, else the level's
+    only track; a problem when the level is unknown, not in the track, or in several."""
+    if level_id and not owners:
+        reader.problem(f"{where}.level", f"no level {level_id!r}", "use an id from levels")
+    elif track_id and track_id not in owners:
+        reader.problem(
+            f"{where}.track", f"track {track_id!r} has no level {level_id!r}", "fix the track"
+        )
+    elif not track_id and len(owners) > 1:
+        reader.problem(
+            f"{where}.track",
+            f"level {level_id!r} is in several tracks ({', '.join(owners)})",
+            "add track: to say which",
+        )
+    elif not track_id and owners:
+        track_id = owners[0]
+    return track_id
 
 
 def steward_data(ladder: Ladder) -> dict[str, Any]:

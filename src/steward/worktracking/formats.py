@@ -423,14 +423,7 @@ class _PullReader:
         if number is None:
             self.problem(line, "iid", "is missing or not a whole number")
             return
-        references = _dict(obj.get("references"))
-        full = _str(references.get("full"))
-        repo = full.rsplit("!", 1)[0] if "!" in full else ""
-        if not repo:
-            match = re.search(
-                r"https?://[^/]+/(?P<path>.+?)/-/merge_requests/", _str(obj.get("web_url"))
-            )
-            repo = match.group("path") if match else ""
+        repo = _gitlab_project(obj)
         if not repo:
             self.problem(
                 line,
@@ -468,7 +461,14 @@ class _PullReader:
             merge_commit_sha=_str(obj.get("squash_commit_sha") or obj.get("merge_commit_sha")),
             labels=[_str(x) for x in _list(obj.get("labels")) if isinstance(x, str)],
         )
-        author = pull.author.login if pull.author else ""
+        approved_with_time = self.gitlab_notes(line, obj, pull)
+        self.gitlab_approvals(line, obj, pull, approved_with_time)
+        self.gitlab_commits(line, obj, pull)
+        self.add(pull)
+
+    def gitlab_notes(self, line: int, obj: dict[str, Any], pull: PullIn) -> set[str]:
+        """Notes as comments, approvals and change requests (system notes), and the ready
+        time; returns the logins whose approval has a time."""
         approved_with_time: set[str] = set()
         for note in self.listed(line, obj, "notes"):
             if not isinstance(note, dict):
@@ -493,15 +493,24 @@ class _PullReader:
             else:
                 kind, state_ = COMMENT, "commented"
             pull.reviews.append(ReviewIn(f"note:{note.get('id')}", user, kind, state_, when))
+        return approved_with_time
+
+    def gitlab_approvals(
+        self, line: int, obj: dict[str, Any], pull: PullIn, approved_with_time: set[str]
+    ) -> None:
+        """`approvals.approved_by` without a note (no time), the author's own left out."""
+        author = pull.author.login if pull.author else ""
         approvals = obj.get("approvals")
-        if isinstance(approvals, dict):
-            for entry in self.listed(line, approvals, "approved_by"):
-                user = _user(entry.get("user") if isinstance(entry, dict) else None)
-                if user is None or user.login in approved_with_time or user.login == author:
-                    continue
-                pull.reviews.append(
-                    ReviewIn(f"approval:{user.login}", user, REVIEW, "approved", None)
-                )
+        if not isinstance(approvals, dict):
+            return
+        for entry in self.listed(line, approvals, "approved_by"):
+            user = _user(entry.get("user") if isinstance(entry, dict) else None)
+            if user is None or user.login in approved_with_time or user.login == author:
+                continue
+            pull.reviews.append(ReviewIn(f"approval:{user.login}", user, REVIEW, "approved", None))
+
+    def gitlab_commits(self, line: int, obj: dict[str, Any], pull: PullIn) -> None:
+        """The merge request's commits (GitLab names their author, not a login)."""
         for item in self.listed(line, obj, "commits"):
             if not isinstance(item, dict) or not isinstance(item.get("id"), str):
                 self.problem(line, "commits", "a commit has no id")
@@ -514,7 +523,6 @@ class _PullReader:
                     name=_str(item.get("author_name")),
                 )
             )
-        self.add(pull)
 
     # -------------------------------------------------------------------
 
@@ -977,3 +985,15 @@ def _jira_pages(values: list[tuple[int, Any]]) -> Iterator[tuple[int, Any]]:
                 yield line, issue
         else:
             yield line, value
+
+
+def _gitlab_project(obj: dict[str, Any]) -> str:
+    """The project path of a merge request: from `references.full`, else its `web_url`."""
+    full = _str(_dict(obj.get("references")).get("full"))
+    repo = full.rsplit("!", 1)[0] if "!" in full else ""
+    if not repo:
+        match = re.search(
+            r"https?://[^/]+/(?P<path>.+?)/-/merge_requests/", _str(obj.get("web_url"))
+        )
+        repo = match.group("path") if match else ""
+    return repo

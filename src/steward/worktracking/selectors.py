@@ -125,29 +125,8 @@ def flow_rows(*, start: date, end: date, team: str | None = None) -> list[dict[s
         "pull_request__merged_at__gte": _start(start),
         "pull_request__merged_at__lt": _start(end),
     }
-    first_commit: dict[int, datetime] = {}
-    lines: dict[int, int] = defaultdict(int)
-    # The commits' lines through the stored link to engineering's commit (one query, no shas);
-    # merge commits (two parents) carry no lines of their own.
-    for pr, when, added, deleted, parents in (
-        PullRequestCommit.objects.filter(**window)
-        .order_by()
-        .values_list("pull_request_id", "authored_at", "commit__added", "commit__deleted",
-                     "commit__parent_count")
-    ):  # fmt: skip
-        if when is not None and (pr not in first_commit or when < first_commit[pr]):
-            first_commit[pr] = when
-        if added is not None and parents <= 1:
-            lines[pr] += added + deleted
-    responses: dict[int, list[tuple[Any, Any, str]]] = defaultdict(list)
-    bots = set(Account.objects.filter(is_bot=True).values_list("pk", flat=True))
-    for pr, when, reviewer, kind in (
-        Review.objects.filter(submitted_at__isnull=False, **window)
-        .order_by()
-        .values_list("pull_request_id", "submitted_at", "reviewer_id", "kind")
-    ):
-        if reviewer not in bots:
-            responses[pr].append((when, reviewer, kind))
+    first_commit, lines = _commit_lines(window)
+    responses = _responses(window)
     # A repository ingested after the import counts at once (the next import stores the link).
     if any(p[5] is None for p in pulls):
         by_name = engineering.repository_ids_by_name()
@@ -165,55 +144,110 @@ def flow_rows(*, start: date, end: date, team: str | None = None) -> list[dict[s
     memberships = engineering.team_on({v for v in people.values() if v}, start, end)
     slug_of = org_selectors.team_slugs_by_id()
     rows = []
-    for (pk, source, repo, number, title, repo_id, author, created, ready, merged, merge_sha,
-         additions, deletions, merge_id, linked_deployed) in pulls:  # fmt: skip
+    for pull in pulls:
+        author, merged = pull[6], pull[9]
         assert merged is not None  # filtered on merged_at
         person = people.get(author) if author else None
-        team_slug = None
         merged_day = merged.astimezone(UTC).date()
-        for s, e, team_id in memberships.get(person, []) if person else []:
-            if s <= merged_day and (e is None or merged_day < e):
-                team_slug = slug_of.get(team_id)
-                break
+        team_slug = _team_on(memberships.get(person, []) if person else [], merged_day, slug_of)
         if team and team_slug != team:
             continue
-        pickup_start = ready if ready is not None and ready > created else created
-        others = [(w, k) for (w, r, k) in responses.get(pk, []) if r is None or r != author]
-        after = [w for (w, _k) in others if w >= pickup_start]
-        merge_fact = facts.get((repo_id, merge_sha)) if repo_id and merge_sha else None
-        deployed: datetime | None = linked_deployed if merge_id is not None else None
-        if merge_fact is not None:
-            deployed = merge_fact.deployed_at
-        parts = flow.cycle_parts(
-            flow.PullTimes(
-                opened=created,
-                merged=merged,
-                first_commit=first_commit.get(pk),
-                ready=ready,
-                first_response=min(after) if after else None,
-                deployed=deployed,
-            )
-        )
-        size = None
-        if additions is not None and deletions is not None:
-            size = additions + deletions
-        elif pk in lines:
-            size = lines[pk]
-        rows.append(
-            {
-                "id": pk,
-                "key": f"{repo}{'!' if source == 'gitlab' else '#'}{number}",
-                "title": title,
-                "repository": repo,
-                "team": team_slug,
-                "week": merged_day - timedelta(days=merged_day.weekday()),
-                "merged_at": merged,
-                "size": size,
-                "reviewed": any(k == ReviewKind.REVIEW for (_w, k) in others),
-                **parts,
-            }
-        )
+        rows.append(_flow_row(pull, team_slug, merged_day, first_commit, lines, responses, facts))
     return rows
+
+
+def _flow_row(
+    pull: tuple[Any, ...],
+    team_slug: str | None,
+    merged_day: date,
+    first_commit: dict[int, datetime],
+    lines: dict[int, int],
+    responses: dict[int, list[tuple[Any, Any, str]]],
+    facts: dict[Any, Any],
+) -> dict[str, Any]:
+    """One merged pull request's row: key, team, week, size, reviewed and cycle-time parts."""
+    (pk, source, repo, number, title, repo_id, author, created, ready, merged, merge_sha,
+     additions, deletions, merge_id, linked_deployed) = pull  # fmt: skip
+    pickup_start = ready if ready is not None and ready > created else created
+    others = [(w, k) for (w, r, k) in responses.get(pk, []) if r is None or r != author]
+    after = [w for (w, _k) in others if w >= pickup_start]
+    merge_fact = facts.get((repo_id, merge_sha)) if repo_id and merge_sha else None
+    deployed: datetime | None = linked_deployed if merge_id is not None else None
+    if merge_fact is not None:
+        deployed = merge_fact.deployed_at
+    parts = flow.cycle_parts(
+        flow.PullTimes(
+            opened=created,
+            merged=merged,
+            first_commit=first_commit.get(pk),
+            ready=ready,
+            first_response=min(after) if after else None,
+            deployed=deployed,
+        )
+    )
+    return {
+        "id": pk,
+        "key": f"{repo}{'!' if source == 'gitlab' else '#'}{number}",
+        "title": title,
+        "repository": repo,
+        "team": team_slug,
+        "week": merged_day - timedelta(days=merged_day.weekday()),
+        "merged_at": merged,
+        "size": _pull_size(additions, deletions, lines.get(pk)),
+        "reviewed": any(k == ReviewKind.REVIEW for (_w, k) in others),
+        **parts,
+    }
+
+
+def _commit_lines(window: dict[str, Any]) -> tuple[dict[int, datetime], dict[int, int]]:
+    """Per pull request of the window: its first commit's time and its commits' changed lines
+    (through the stored link to engineering's commit: one query, no shas); merge commits (two
+    parents) carry no lines of their own."""
+    first_commit: dict[int, datetime] = {}
+    lines: dict[int, int] = defaultdict(int)
+    for pr, when, added, deleted, parents in (
+        PullRequestCommit.objects.filter(**window)
+        .order_by()
+        .values_list("pull_request_id", "authored_at", "commit__added", "commit__deleted",
+                     "commit__parent_count")
+    ):  # fmt: skip
+        if when is not None and (pr not in first_commit or when < first_commit[pr]):
+            first_commit[pr] = when
+        if added is not None and parents <= 1:
+            lines[pr] += added + deleted
+    return first_commit, lines
+
+
+def _responses(window: dict[str, Any]) -> dict[int, list[tuple[Any, Any, str]]]:
+    """Per pull request of the window: (submitted at, reviewer, kind) of its reviews and
+    comments by people (bots left out)."""
+    responses: dict[int, list[tuple[Any, Any, str]]] = defaultdict(list)
+    bots = set(Account.objects.filter(is_bot=True).values_list("pk", flat=True))
+    for pr, when, reviewer, kind in (
+        Review.objects.filter(submitted_at__isnull=False, **window)
+        .order_by()
+        .values_list("pull_request_id", "submitted_at", "reviewer_id", "kind")
+    ):
+        if reviewer not in bots:
+            responses[pr].append((when, reviewer, kind))
+    return responses
+
+
+def _team_on(
+    memberships: Iterable[tuple[date, date | None, int]], day: date, slug_of: dict[int, str]
+) -> str | None:
+    """The slug of the team a membership puts the author in on `day` (None: no team)."""
+    for s, e, team_id in memberships:
+        if s <= day and (e is None or day < e):
+            return slug_of.get(team_id)
+    return None
+
+
+def _pull_size(additions: int | None, deletions: int | None, lines: int | None) -> int | None:
+    """Lines changed: the code host's additions + deletions, else the ingested commits'."""
+    if additions is not None and deletions is not None:
+        return additions + deletions
+    return lines
 
 
 def flow_report(

@@ -147,8 +147,40 @@ def pulls_plan(pulls: Sequence[formats.PullIn]) -> PullPlan:
             f"{n} pull request(s) of {repo}: that repository is not ingested; they are kept and "
             "flagged, and linked once it is (steward ingest git, then import again)"
         )
+    _plan_accounts(plan, pulls)
+    existing, old_reviews, old_commits = _existing_pulls(pulls)
+    for pull in pulls:
+        repo_id = repo_of[pull.key]
+        desired = _desired_pull(pull, repo_id, facts, patterns)
+        reviews = {
+            r.external_id: (r.user.login if r.user else None, r.kind, r.state, r.submitted_at)
+            for r in pull.reviews
+        }
+        commits = _desired_commits(pull, repo_id, facts)
+        old = existing.get((pull.source, pull.repo, pull.number))
+        entry = {"pull": pull, "row": desired, "reviews": reviews, "commits": commits}
+        if old is None:
+            entry["id"] = None
+            entry["new_reviews"] = list(reviews)
+            entry["changed_reviews"] = []
+            entry["new_commits"] = list(commits)
+            entry["changed_commits"] = []
+            plan.rows[pull.key] = entry
+            change = Change("added", pull.key, line=pull.line)
+            change.notes.append(
+                f"{len(reviews)} review(s) and comment(s), {len(commits)} commit(s)"
+            )
+            plan.changes.append(change)
+            continue
+        _plan_changed_pull(
+            plan, entry, old, old_reviews.get(old["pk"], {}), old_commits.get(old["pk"], {})
+        )
+    return plan
 
-    # accounts
+
+def _plan_accounts(plan: PullPlan, pulls: Sequence[formats.PullIn]) -> None:
+    """The code-host accounts of the pull requests that are new, or whose name, email or bot
+    flag the export changes."""
     users = _accounts(pulls)
     existing_accounts = {
         (s, login): (pk, name, email, bot)
@@ -176,7 +208,16 @@ def pulls_plan(pulls: Sequence[formats.PullIn]) -> PullPlan:
     if plan.accounts_changed:
         plan.notes.append(f"{len(plan.accounts_changed)} code-host account(s) updated")
 
-    # existing pull requests, reviews and commits (three queries)
+
+def _existing_pulls(
+    pulls: Sequence[formats.PullIn],
+) -> tuple[
+    dict[tuple[str, str, int], dict[str, Any]],
+    dict[int, dict[str, tuple[Any, ...]]],
+    dict[int, dict[str, tuple[Any, ...]]],
+]:
+    """The stored pull requests of the export's sources and repositories, and their reviews
+    and commits by pull request id (three queries, chunked)."""
     sources = {p.source for p in pulls}
     repos = {p.repo for p in pulls}
     existing: dict[tuple[str, str, int], dict[str, Any]] = {}
@@ -206,93 +247,103 @@ def pulls_plan(pulls: Sequence[formats.PullIn]) -> PullPlan:
             .values_list("pull_request_id", "sha", "commit_id", "authored_at", "email", "pk")
         ):
             old_commits[pr][sha] = (commit_id, when, email, pk)
+    return existing, old_reviews, old_commits
 
-    for pull in pulls:
-        repo_id = repo_of[pull.key]
-        merge = facts.get((repo_id, pull.merge_commit_sha)) if repo_id else None
-        desired = {
-            "repository_id": repo_id,
-            "title": pull.title[:1000],
-            "url": pull.url[:1000],
-            "state": pull.state,
-            "draft": pull.draft,
-            "author": pull.author.login if pull.author else None,
-            "created_at": pull.created_at,
-            "ready_at": pull.ready_at,
-            "merged_at": pull.merged_at,
-            "closed_at": pull.closed_at,
-            "updated_at": pull.updated_at,
-            "head_ref": pull.head_ref[:500],
-            "base_ref": pull.base_ref[:500],
-            "head_sha": pull.head_sha[:40],
-            "merge_commit_sha": pull.merge_commit_sha[:40],
-            "merge_commit_id": merge.commit_id if merge else None,
-            "additions": pull.additions,
-            "deletions": pull.deletions,
-            "labels": pull.labels,
-            "link_keys": pull_link_keys(pull.title, pull.head_ref, patterns),
-        }
-        reviews = {
-            r.external_id: (r.user.login if r.user else None, r.kind, r.state, r.submitted_at)
-            for r in pull.reviews
-        }
-        commits: dict[str, tuple[int | None, datetime | None, str]] = {}
-        for c in pull.commits:
-            found = facts.get((repo_id, c.sha)) if repo_id else None
-            commits[c.sha] = (found.commit_id if found else None, c.authored_at, c.email)
-        if not commits and pull.head_sha and repo_id and (repo_id, pull.head_sha) in facts:
-            head = facts[(repo_id, pull.head_sha)]
-            commits[pull.head_sha] = (head.commit_id, head.authored_at, head.email)
-        old = existing.get((pull.source, pull.repo, pull.number))
-        entry = {"pull": pull, "row": desired, "reviews": reviews, "commits": commits}
-        if old is None:
-            entry["id"] = None
-            entry["new_reviews"] = list(reviews)
-            entry["changed_reviews"] = []
-            entry["new_commits"] = list(commits)
-            entry["changed_commits"] = []
-            plan.rows[pull.key] = entry
-            change = Change("added", pull.key, line=pull.line)
-            change.notes.append(
-                f"{len(reviews)} review(s) and comment(s), {len(commits)} commit(s)"
-            )
-            plan.changes.append(change)
-            continue
-        diffs = {k: (old[k], v) for k, v in desired.items() if not _same(old[k], v)}
-        mine = old_reviews.get(old["pk"], {})
-        new_reviews = [ext for ext in reviews if ext not in mine]
-        changed_reviews = [
-            (mine[ext][4], ext)
-            for ext, value in reviews.items()
-            if ext in mine
-            and not all(_same(a, b) for a, b in zip(mine[ext][:4], value, strict=True))
-        ]
-        theirs = old_commits.get(old["pk"], {})
-        new_commits = [sha for sha in commits if sha not in theirs]
-        changed_commits = [
-            (theirs[sha][3], sha)
-            for sha, value in commits.items()
-            if sha in theirs
-            and not all(_same(a, b) for a, b in zip(theirs[sha][:3], value, strict=True))
-        ]
-        if new_reviews or changed_reviews:
-            diffs["reviews"] = (len(mine), len(set(mine) | set(reviews)))
-        if new_commits or changed_commits:
-            diffs["commits"] = (len(theirs), len(set(theirs) | set(commits)))
-        if not diffs:
-            plan.changes.append(Change("unchanged", pull.key, line=pull.line))
-            continue
-        entry.update(
-            id=old["pk"],
-            new_reviews=new_reviews,
-            changed_reviews=changed_reviews,
-            new_commits=new_commits,
-            changed_commits=changed_commits,
-            diffs=diffs,
-        )
-        plan.rows[pull.key] = entry
-        plan.changes.append(Change("changed", pull.key, line=pull.line, fields=diffs))
-    return plan
+
+def _desired_pull(
+    pull: formats.PullIn, repo_id: int | None, facts: dict[Any, Any], patterns: Any
+) -> dict[str, Any]:
+    """The pull request's row as the export gives it (the merge commit linked when ingested)."""
+    merge = facts.get((repo_id, pull.merge_commit_sha)) if repo_id else None
+    return {
+        "repository_id": repo_id,
+        "title": pull.title[:1000],
+        "url": pull.url[:1000],
+        "state": pull.state,
+        "draft": pull.draft,
+        "author": pull.author.login if pull.author else None,
+        "created_at": pull.created_at,
+        "ready_at": pull.ready_at,
+        "merged_at": pull.merged_at,
+        "closed_at": pull.closed_at,
+        "updated_at": pull.updated_at,
+        "head_ref": pull.head_ref[:500],
+        "base_ref": pull.base_ref[:500],
+        "head_sha": pull.head_sha[:40],
+        "merge_commit_sha": pull.merge_commit_sha[:40],
+        "merge_commit_id": merge.commit_id if merge else None,
+        "additions": pull.additions,
+        "deletions": pull.deletions,
+        "labels": pull.labels,
+        "link_keys": pull_link_keys(pull.title, pull.head_ref, patterns),
+    }
+
+
+def _desired_commits(
+    pull: formats.PullIn, repo_id: int | None, facts: dict[Any, Any]
+) -> dict[str, tuple[int | None, datetime | None, str]]:
+    """sha -> (ingested commit id, authored at, email) of the pull request's commits; without
+    a commit list, its head commit when ingested."""
+    commits: dict[str, tuple[int | None, datetime | None, str]] = {}
+    for c in pull.commits:
+        found = facts.get((repo_id, c.sha)) if repo_id else None
+        commits[c.sha] = (found.commit_id if found else None, c.authored_at, c.email)
+    if not commits and pull.head_sha and repo_id and (repo_id, pull.head_sha) in facts:
+        head = facts[(repo_id, pull.head_sha)]
+        commits[pull.head_sha] = (head.commit_id, head.authored_at, head.email)
+    return commits
+
+
+def _new_and_changed(
+    stored: dict[str, tuple[Any, ...]], wanted: dict[str, tuple[Any, ...]], width: int
+) -> tuple[list[str], list[tuple[Any, str]]]:
+    """Keys of `wanted` not stored, and (stored pk, key) of those whose first `width` values
+    differ (the pk is the stored tuple's value after them)."""
+    new = [key for key in wanted if key not in stored]
+    changed = [
+        (stored[key][width], key)
+        for key, value in wanted.items()
+        if key in stored
+        and not all(_same(a, b) for a, b in zip(stored[key][:width], value, strict=True))
+    ]
+    return new, changed
+
+
+def _plan_changed_pull(
+    plan: PullPlan,
+    entry: dict[str, Any],
+    old: dict[str, Any],
+    mine: dict[str, tuple[Any, ...]],
+    theirs: dict[str, tuple[Any, ...]],
+) -> None:
+    """A stored pull request: unchanged, or changed with its new and changed reviews and
+    commits."""
+    pull, desired, reviews, commits = (
+        entry["pull"],
+        entry["row"],
+        entry["reviews"],
+        entry["commits"],
+    )
+    diffs = {k: (old[k], v) for k, v in desired.items() if not _same(old[k], v)}
+    new_reviews, changed_reviews = _new_and_changed(mine, reviews, 4)
+    new_commits, changed_commits = _new_and_changed(theirs, commits, 3)
+    if new_reviews or changed_reviews:
+        diffs["reviews"] = (len(mine), len(set(mine) | set(reviews)))
+    if new_commits or changed_commits:
+        diffs["commits"] = (len(theirs), len(set(theirs) | set(commits)))
+    if not diffs:
+        plan.changes.append(Change("unchanged", pull.key, line=pull.line))
+        return
+    entry.update(
+        id=old["pk"],
+        new_reviews=new_reviews,
+        changed_reviews=changed_reviews,
+        new_commits=new_commits,
+        changed_commits=changed_commits,
+        diffs=diffs,
+    )
+    plan.rows[pull.key] = entry
+    plan.changes.append(Change("changed", pull.key, line=pull.line, fields=diffs))
 
 
 def _same_tuple(a: Sequence[Any], b: Sequence[Any]) -> bool:
