@@ -21,6 +21,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from steward.cockpit import charts
 from steward.core import policy, registry
 from steward.core.errors import BadInput
 from steward.core.periods import parse_quarter, quarter_of
@@ -73,26 +74,6 @@ def recent_months(on: date, count: int = 6) -> list[str]:
 # --- the cockpit's own sections (it may read every app's selectors: the top floor) ---------
 
 
-def _bar_svg(rows: list[dict[str, Any]], x: str, y: str, title: str, percent: bool = False) -> str:
-    import altair as alt
-
-    from steward.core.charts import HALF_WIDTH, spec_svg
-
-    if not rows:
-        return ""
-    axis = alt.Axis(format=".0%") if percent else alt.Axis()
-    chart = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar(color="#1f5fa8")
-        .encode(
-            x=alt.X(f"{x}:Q", title=title, axis=axis),
-            y=alt.Y(f"{y}:N", sort="-x", title=None),
-        )
-        .properties(width=HALF_WIDTH, height=max(60, 22 * len(rows)))
-    )
-    return spec_svg(chart.to_dict())
-
-
 def roadmap_section(actor: policy.Actor, period: ReportPeriod) -> ReportSection | None:
     """Objectives and their progress, initiatives planned in the period and their status."""
     from steward.strategy import selectors as strategy
@@ -108,7 +89,7 @@ def roadmap_section(actor: policy.Actor, period: ReportPeriod) -> ReportSection 
     done = sum(1 for i in initiatives if i["raw"] == "done")
     progress = [o["progress"] for o in active if o["progress"] is not None]
     mean = sum(progress) / len(progress) if progress else None
-    chart = _bar_svg(
+    chart = charts.bar_svg(
         [{"objective": f"{o['key']} {o['title']}"[:60], "progress": o["progress"]}
          for o in active if o["progress"] is not None],
         "progress", "objective", "progress of the key results", percent=True,
@@ -137,15 +118,14 @@ def roadmap_section(actor: policy.Actor, period: ReportPeriod) -> ReportSection 
 
 def delivery_section(actor: policy.Actor, period: ReportPeriod) -> ReportSection | None:
     """The four keys of the whole organization over the period, with the weekly deployments."""
-    from steward.core.charts import spec_svg
     from steward.engineering import selectors as engineering
-    from steward.engineering.charts import trend_spec
+    from steward.engineering.charts import trend_svg
 
     end = min(period.end, date.today() + timedelta(days=1))
     if end <= period.start:
         return None
     metrics, weeks = engineering.dora_overview(actor=actor, start=period.start, end=end)
-    chart = spec_svg(trend_spec(weeks, "deployment_frequency")) if weeks else ""
+    chart = trend_svg(weeks, "deployment_frequency") if weeks else ""
     df = metrics["deployment_frequency"]
     lt = metrics["lead_time_for_changes"]
     cfr = metrics["change_failure_rate"]
@@ -190,7 +170,7 @@ def people_section(actor: policy.Actor, period: ReportPeriod) -> ReportSection |
     for p in headcount:
         name = p["team__name"] or "no team"
         by_team[name] = by_team.get(name, 0) + 1
-    chart = _bar_svg(
+    chart = charts.bar_svg(
         [{"team": t, "people": n} for t, n in sorted(by_team.items())], "people", "team",
         "people per team",
     )  # fmt: skip

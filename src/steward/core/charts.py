@@ -20,6 +20,13 @@ A chart drawn wider than an A4 page would print its text under 11 px once shrunk
 drawing for print, with its fonts enlarged so that they print at 11 px or more; the screen
 shows the first (`svg.vega`), print the second (`svg.vega-print`, see steward.css and
 print.css).
+
+Two caches, both in Django's cache for `CACHE_SECONDS`: `spec_svg` keeps each SVG under a digest
+of its spec, and `kept_svg` keeps a chart's SVG under a digest of its inputs, for an app whose
+specs cost more to build than to look up (Altair takes tens of milliseconds per chart before the
+spec exists): the same figures then draw the same chart without building the spec.
+
+Each app builds its specs in one module, `<app>/charts.py`, and renders them here.
 """
 
 from __future__ import annotations
@@ -28,6 +35,7 @@ import hashlib
 import json
 import os
 import re
+from collections.abc import Callable
 from typing import Any
 
 import vl_convert
@@ -195,5 +203,16 @@ def spec_svg(spec: dict[str, Any] | str) -> str:
         if printed:
             screen = screen.replace('class="marks vega"', 'class="marks vega has-print"', 1)
         svg = screen + printed
+        cache.set(key, svg, CACHE_SECONDS)
+    return str(svg)
+
+
+def kept_svg(name: str, inputs: Any, draw: Callable[[], str]) -> str:
+    """The SVG drawn by `draw`, kept in Django's cache under `name` and a digest of `inputs`
+    (their repr: give the figures the chart is drawn from, in a fixed order)."""
+    key = f"chart-inputs:{name}:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
+    svg = cache.get(key)
+    if svg is None:
+        svg = draw()
         cache.set(key, svg, CACHE_SECONDS)
     return str(svg)

@@ -1,32 +1,18 @@
 """Finance charts: Altair specs rendered to SVG on the server (core.charts).
 
-Building an Altair spec costs tens of milliseconds per chart before core.charts' own cache
-(keyed by the spec) is even asked, so each chart's SVG is also kept under a digest of its
-inputs: the same figures draw the same chart without Altair."""
+Building an Altair spec costs tens of milliseconds per chart before core.charts' cache of SVGs
+by spec is even asked, so each chart's SVG is also kept under a digest of its inputs
+(`core.charts.kept_svg`): the same figures draw the same chart without Altair."""
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 import altair as alt
 
-from steward.core.charts import CACHE_SECONDS, FULL_WIDTH, HALF_WIDTH, spec_svg
-
-
-def _kept(name: str, inputs: Any, draw: Callable[[], str]) -> str:
-    """The SVG drawn by `draw`, kept in Django's cache under a digest of `inputs`."""
-    from django.core.cache import cache
-
-    key = f"finance-chart:{name}:" + hashlib.sha256(repr(inputs).encode()).hexdigest()
-    svg = cache.get(key)
-    if svg is None:
-        svg = draw()
-        cache.set(key, svg, CACHE_SECONDS)
-    return str(svg)
+from steward.core.charts import FULL_WIDTH, HALF_WIDTH, kept_svg, spec_svg
 
 
 def monthly_svg(
@@ -34,7 +20,9 @@ def monthly_svg(
 ) -> str:
     """Plan, actual (closed months) and forecast per month."""
     inputs = (months, sorted(per_month.items()), closed, currency)
-    return _kept("monthly", inputs, lambda: _monthly_svg(months, per_month, closed, currency))
+    return kept_svg(
+        "finance-monthly", inputs, lambda: _monthly_svg(months, per_month, closed, currency)
+    )
 
 
 def _monthly_svg(
@@ -81,7 +69,9 @@ def _monthly_svg(
 
 def bars_svg(rows: list[tuple[str, Decimal]], currency: str, title: str) -> str:
     """Horizontal bars of amounts by label."""
-    return _kept("bars", (rows, currency, title), lambda: _bars_svg(rows, currency, title))
+    return kept_svg(
+        "finance-bars", (rows, currency, title), lambda: _bars_svg(rows, currency, title)
+    )
 
 
 def _bars_svg(rows: list[tuple[str, Decimal]], currency: str, title: str) -> str:

@@ -7,9 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-import altair as alt
 import yaml
-from altair.utils.schemapi import debug_mode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
@@ -19,12 +17,12 @@ from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
 from steward.core import errorpages, labels, policy
-from steward.core.charts import FULL_WIDTH, HALF_WIDTH, spec_svg
 from steward.core.errors import BadInput
 from steward.core.periods import quarter_range
 from steward.core.templatetags.steward_format import format_number, percent
 from steward.org import selectors as org_selectors
 from steward.org.models import Department, Team
+from steward.orgdesign import charts
 from steward.orgdesign import selectors as sel
 from steward.orgdesign import services as design
 from steward.orgdesign.forms import CHANGE_FORMS, ChangeForm
@@ -34,14 +32,6 @@ from steward.orgdesign.models import (
     ScenarioStatus,
     TeamAllocation,
 )
-
-
-def svg(chart: alt.TopLevelMixin) -> str:
-    """An Altair chart rendered to inline SVG on the server (no JavaScript, no CDN).
-
-    Not validated against the Vega-Lite JSON schema per request (a third of the health page's
-    time at 2,000 people): the specs are fixed in this module; tests render every page."""
-    return mark_safe(spec_svg(chart.to_json(validate=False)))
 
 
 def _day(request: HttpRequest) -> date:
@@ -112,24 +102,7 @@ def health(request: HttpRequest) -> HttpResponse:
     chart = None
     if spans:
         rows = [{"manager": names.get(k, k), "reports": n} for k, n in spans.items()]
-        # Altair validates every schema object as it is built (the 2,000-person org's 300
-        # managers' rows: a fifth of the page's time); the spec is fixed here, so not per request.
-        with debug_mode(False):
-            chart_spec = (
-                alt.Chart(alt.Data(values=rows))
-                .mark_bar()
-                .encode(
-                    x=alt.X("reports:Q", title="direct reports"),
-                    y=alt.Y("manager:N", sort="-x", title=None),
-                    color=alt.condition(
-                        "datum.reports > 8 || datum.reports < 3",
-                        alt.value("#b3261e"),
-                        alt.value("#1f5fa8"),
-                    ),
-                )
-                .properties(width=HALF_WIDTH, height=max(120, 20 * len(rows)))
-            )
-        chart = svg(chart_spec)
+        chart = mark_safe(charts.span_of_control_svg(rows))
     return render(
         request,
         "orgdesign/health.html",
@@ -212,16 +185,7 @@ def headcount_plan(request: HttpRequest) -> HttpResponse:
         if n
     ]
     if rows:
-        chart = svg(
-            alt.Chart(alt.Data(values=rows))
-            .mark_bar()
-            .encode(
-                x=alt.X("quarter:O", title=None),
-                y=alt.Y("sum(hires):Q", title="planned FTE"),
-                color=alt.Color("team:N"),
-            )
-            .properties(width=FULL_WIDTH, height=260)
-        )
+        chart = mark_safe(charts.planned_hires_svg(rows))
     return render(
         request,
         "orgdesign/headcount_plan.html",

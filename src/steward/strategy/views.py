@@ -17,7 +17,7 @@ from steward.core.limits import Busy, expensive_slot
 from steward.core.periods import parse_period, quarter_of
 from steward.core.tables import list_response
 from steward.org import selectors as org_selectors
-from steward.strategy import selectors, services
+from steward.strategy import charts, selectors, services
 from steward.strategy.filtersets import InitiativeFilterSet
 from steward.strategy.solving import live_plan_limits
 from steward.strategy.tables import InitiativeTable
@@ -116,7 +116,7 @@ def prioritization(request: HttpRequest) -> HttpResponse:
     if sort not in selectors.SORT_KEYS:
         sort = "wsjf"
     data = selectors.prioritization(actor=request.user, sort=sort)
-    chart = mark_safe(selectors.value_effort_svg(data["items"])) if data["items"] else ""
+    chart = mark_safe(charts.value_effort_svg(data["items"])) if data["items"] else ""
     return render(
         request,
         "strategy/prioritization.html",
