@@ -67,15 +67,7 @@ def alignment_report(
     objective, beside the plan's intended share, with the gaps called out."""
 
     initiatives = list(initiative_list(actor=actor))
-    by_key: dict[str, list[str]] = defaultdict(list)
-    weights: dict[str, dict[str, Fraction]] = {}
-    for initiative in initiatives:
-        for key in initiative.link_keys:
-            by_key[key].append(initiative.key)
-        weights[initiative.key] = {
-            link.objective.key: Fraction(str(link.weight))
-            for link in initiative.objective_links.all()
-        }
+    by_key, weights = _initiative_links(initiatives)
     groups = _commit_groups(start, end, set(by_key))
     team_of = _team_of({g.person_id for g in groups}, start, end)
     result = alignment.attribute_groups(groups, by_key, team_of)
@@ -84,61 +76,14 @@ def alignment_report(
         teams = [t for t in teams if t == team]
     months = _months(start, end)
     objectives = list(objective_list(actor=actor))
-    grid = []
-    by_cell: dict[tuple[str, str], dict[str, Fraction]] = defaultdict(dict)
-    for (tt, mm, i), v in result.cells.items():
-        by_cell[(tt, mm)][i] = v
-    for t in teams:
-        for m in months:
-            per_init = by_cell.get((t, m), {})
-            total = sum(per_init.values(), Fraction(0))
-            if total == 0:
-                continue
-            per_obj = alignment.objective_effort(per_init, weights)
-            grid.append(
-                {
-                    "team": t,
-                    "month": m,
-                    "person_days": float(total),
-                    "objectives": {k: round(float(v), 3) for k, v in per_obj.items()},
-                    "unlinked": round(float(per_init.get(alignment.UNLINKED, 0)), 3),
-                }
-            )
+    grid = _team_month_grid(result.cells, teams, months, weights)
     totals = result.initiative_totals(team)
     all_effort = sum(totals.values(), Fraction(0))
     per_objective = alignment.objective_effort(totals, weights)
     intended = intended_shares(initiatives)
-    rows: list[dict[str, Any]] = []
-    for objective in objectives:
-        actual = per_objective.get(objective.key, Fraction(0))
-        share = float(actual / all_effort) if all_effort else None
-        plan = intended.get(objective.key)
-        rows.append(
-            {
-                "key": objective.key,
-                "title": objective.title,
-                "priority": objective.priority,
-                "person_days": round(float(actual), 3),
-                "share": None if share is None else round(share, 4),
-                "intended_share": None if plan is None else round(plan, 4),
-                "gap": None if share is None or plan is None else round(share - plan, 4),
-            }
-        )
+    rows = _objective_rows(objectives, per_objective, all_effort, intended)
     unaligned = per_objective.get("unaligned", Fraction(0))
-    callouts = []
-    for row in sorted(rows, key=lambda r: r["priority"]):
-        if row["share"] is None:
-            continue
-        plan = row["intended_share"] or 0.0
-        if plan >= 0.05 and (row["share"] < plan / 2 or plan - row["share"] >= 0.1):
-            callouts.append(
-                f"objective {row['key']} ({row['title']}) is priority {row['priority']} and "
-                f"received {row['share'] * 100:.0f} % of effort (plan: {plan * 100:.0f} %)"
-            )
-    if all_effort:
-        callouts.append(
-            f"{float(unaligned / all_effort) * 100:.0f} % of effort is not linked to any objective"
-        )
+    callouts = _alignment_callouts(rows, unaligned, all_effort)
     return {
         "from": start,
         "to": end,
@@ -158,6 +103,100 @@ def alignment_report(
         "by_team_month": grid,
         "callouts": callouts,
     }
+
+
+def _initiative_links(
+    initiatives: list[Any],
+) -> tuple[dict[str, list[str]], dict[str, dict[str, Fraction]]]:
+    """Link key -> the initiatives it names, and each initiative's objective weights."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    weights: dict[str, dict[str, Fraction]] = {}
+    for initiative in initiatives:
+        for key in initiative.link_keys:
+            by_key[key].append(initiative.key)
+        weights[initiative.key] = {
+            link.objective.key: Fraction(str(link.weight))
+            for link in initiative.objective_links.all()
+        }
+    return by_key, weights
+
+
+def _team_month_grid(
+    cells: dict[tuple[str, str, str], Fraction],
+    teams: list[str],
+    months: list[str],
+    weights: dict[str, dict[str, Fraction]],
+) -> list[dict[str, Any]]:
+    """Per team and month with effort: person-days, their share per objective, unlinked."""
+    grid = []
+    by_cell: dict[tuple[str, str], dict[str, Fraction]] = defaultdict(dict)
+    for (tt, mm, i), v in cells.items():
+        by_cell[(tt, mm)][i] = v
+    for t in teams:
+        for m in months:
+            per_init = by_cell.get((t, m), {})
+            total = sum(per_init.values(), Fraction(0))
+            if total == 0:
+                continue
+            per_obj = alignment.objective_effort(per_init, weights)
+            grid.append(
+                {
+                    "team": t,
+                    "month": m,
+                    "person_days": float(total),
+                    "objectives": {k: round(float(v), 3) for k, v in per_obj.items()},
+                    "unlinked": round(float(per_init.get(alignment.UNLINKED, 0)), 3),
+                }
+            )
+    return grid
+
+
+def _objective_rows(
+    objectives: list[Any],
+    per_objective: dict[str, Fraction],
+    all_effort: Fraction,
+    intended: dict[str, float],
+) -> list[dict[str, Any]]:
+    """Per objective: person-days, share of all effort, the plan's intended share, the gap."""
+    rows: list[dict[str, Any]] = []
+    for objective in objectives:
+        actual = per_objective.get(objective.key, Fraction(0))
+        share = float(actual / all_effort) if all_effort else None
+        plan = intended.get(objective.key)
+        rows.append(
+            {
+                "key": objective.key,
+                "title": objective.title,
+                "priority": objective.priority,
+                "person_days": round(float(actual), 3),
+                "share": None if share is None else round(share, 4),
+                "intended_share": None if plan is None else round(plan, 4),
+                "gap": None if share is None or plan is None else round(share - plan, 4),
+            }
+        )
+    return rows
+
+
+def _alignment_callouts(
+    rows: list[dict[str, Any]], unaligned: Fraction, all_effort: Fraction
+) -> list[str]:
+    """Objectives that received far less than their intended share (by priority), then the
+    share of effort linked to no objective."""
+    callouts = []
+    for row in sorted(rows, key=lambda r: r["priority"]):
+        if row["share"] is None:
+            continue
+        plan = row["intended_share"] or 0.0
+        if plan >= 0.05 and (row["share"] < plan / 2 or plan - row["share"] >= 0.1):
+            callouts.append(
+                f"objective {row['key']} ({row['title']}) is priority {row['priority']} and "
+                f"received {row['share'] * 100:.0f} % of effort (plan: {plan * 100:.0f} %)"
+            )
+    if all_effort:
+        callouts.append(
+            f"{float(unaligned / all_effort) * 100:.0f} % of effort is not linked to any objective"
+        )
+    return callouts
 
 
 def _commit_groups(start: date, end: date, keys: set[str]) -> list[alignment.CommitGroupRef]:
