@@ -429,12 +429,20 @@ _LINE_FIELDS = ("person_id", "manager_id", "start", "end")
 class _Writer:
     """Writes `PersonWrite`s (already checked and compared) in bulk, with their audit entries."""
 
-    def __init__(self, actor: Any, today: date) -> None:
+    def __init__(self, actor: Any, today: date, writes: list[PersonWrite]) -> None:
         self.actor = actor
         self.today = today
         self.team_ids: dict[str, int] = dict(Team.objects.values_list("slug", "id"))
         self.dept_ids: dict[str, int] = dict(Department.objects.values_list("slug", "id"))
-        self.person_ids: dict[str, int] = dict(Person.objects.values_list("employee_id", "id"))
+        people = Person.objects.values_list("employee_id", "id")
+        if len(writes) > _CHUNK:
+            self.person_ids: dict[str, int] = dict(people)
+        else:  # a few people (a form, the API): only them and their managers
+            needed = {w.employee_id for w in writes} | {w.values["manager"] for w in writes}
+            for write in writes:
+                if write.history and write.history.manager_history:
+                    needed.update(e["manager"] for e in write.history.manager_history)
+            self.person_ids = dict(people.filter(employee_id__in=needed))
         self.history = _NewHistory()
 
     def fk(self, values: dict[str, Any]) -> tuple[int | None, int | None, int | None]:
@@ -589,9 +597,11 @@ def write_people(
     writes: list[PersonWrite], *, actor: Any, today: date, derive_history: bool = True
 ) -> None:
     """Write checked and compared `writes`: people, addresses and history, in bulk, audited."""
-    writer = _Writer(actor, today)
+    writer = _Writer(actor, today, writes)
     added = [w for w in writes if w.existing is None]
-    touched = [w for w in writes if w.existing is not None and (w.changed or w.rehire)]
+    touched = [w for w in writes if w.existing is not None]
+    for write in touched:
+        write.compare()
     writer.create_people(added)
     writer.update_people(touched)
     writer.write_emails(added, touched)
