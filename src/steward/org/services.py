@@ -155,11 +155,13 @@ def _row(person: Person, **changes: Any) -> people.PersonRow:
 def _upsert_one(
     actor: policy.Actor, person: Person, on: date | None = None, **changes: Any
 ) -> Person:
-    """Write one person (see person_upsert_many) and return it as stored."""
-    person_upsert_many(actor=actor, rows=[_row(person, **changes)], on=on)
-    return Person.objects.select_related("team", "manager", "department").get(
-        employee_id=person.employee_id
-    )
+    """Write one person (see person_upsert_many); `person` (refreshed) as stored."""
+    stored = Person.objects.get(pk=person.pk) if person.pk else person
+    person_upsert_many(actor=actor, rows=[_row(stored, **changes)], on=on)
+    if person.pk is None:
+        return Person.objects.get(employee_id=person.employee_id)
+    person.refresh_from_db()
+    return person
 
 
 @transaction.atomic
@@ -330,24 +332,9 @@ def _slug_rule(slug: str) -> dict[str, list[str]]:
 
 # Fields of a person that `person_update` changes, with the policy's name of each.
 PERSON_EDITABLE: dict[str, str] = {
-    "name": "name",
-    "emails": "emails",
-    "title": "title",
-    "level": "level",
-    "track": "track",
-    "team": "team",
-    "manager": "manager_employee_id",
-    "location": "location",
-    "timezone": "timezone",
-    "start_date": "start_date",
-    "end_date": "end_date",
-    "department": "department",
-    "employment_type": "employment_type",
-    "fte": "fte",
-    "termination_type": "termination_type",
-    "regretted": "regretted",
-    "salary": "salary",
-    "currency": "currency",
+    name: "manager_employee_id" if name == "manager" else name
+    for name in people.FIELDS
+    if name != "attributes"
 }
 
 
@@ -438,7 +425,7 @@ def person_update(
     if "department" in changed:
         changed["department"] = person.department.slug if person.department else ""
     changed["currency"] = person.currency
-    return _upsert_one(actor, Person.objects.get(pk=person.pk), on, **changed)
+    return _upsert_one(actor, person, on, **changed)
 
 
 @transaction.atomic
