@@ -896,8 +896,18 @@ def _people_apply(plan: Plan) -> None:
     current = plan.current.get("people", {})
     writes = [_person_write(entry, current.get(entry.key, {})) for entry in entries]
     existing = people.load_existing(_keys(entries))
-    for write in writes:
+    for entry, write in zip(entries, writes, strict=True):
         write.existing = existing.get(write.employee_id)
+        # The model's own rules (lengths, digits, choices), as one save() would check them.
+        person = Person(employee_id=entry.key, **{n: write.values[n] for n in people.PLAIN_FIELDS})
+        try:
+            person.full_clean(
+                exclude=["team", "manager", "department", "user"], validate_unique=False
+            )
+        except ValidationError as exc:
+            raise _ApplyFailed(
+                Problem(entry.file, entry.line, None, f"{entry.key}: {exc.messages}", "")
+            ) from exc
     people.write_people(writes, actor=policy.SYSTEM, today=date.today(), derive_history=False)
 
 

@@ -302,6 +302,22 @@ def _check_managers(writes: list[PersonWrite], managers: _Managers) -> list[Pers
     return problems
 
 
+def value_problems(v: dict[str, Any]) -> list[tuple[str, rules.Problem]]:
+    """The rules on one person's own values (`steward.org.rules`), as (field, problem)."""
+    found = (
+        ("timezone", rules.timezone_problem(v["timezone"])),
+        ("currency", rules.currency_problem(v["currency"])),
+        ("currency", rules.salary_currency_problem(v["salary"], v["currency"])),
+        (
+            "termination_type",
+            rules.leaving_problem("termination_type", v["termination_type"], v["end_date"]),
+        ),
+        ("regretted", rules.leaving_problem("regretted", v["regretted"], v["end_date"])),
+        ("end_date", rules.end_before_start_problem(v["start_date"], v["end_date"])),
+    )
+    return [(name, problem) for name, problem in found if problem]
+
+
 def _check_emails(writes: list[PersonWrite], owner_of: dict[str, str]) -> list[PersonProblem]:
     """An address belongs to one person; one given up by its owner in the same writes is free."""
     wanted = {w.employee_id: {e.lower() for e in w.values["emails"]} for w in writes}
@@ -408,11 +424,7 @@ def check_people(
         email_owners = _email_owners(writes, complete)
     problems += _check_emails(writes, email_owners)
     for write in writes if per_person else ():
-        problem = rules.end_before_start_problem(
-            write.values["start_date"], write.values["end_date"]
-        )
-        if problem:
-            problems.append(PersonProblem(write, "end_date", *problem))
+        problems += [PersonProblem(write, f, *p) for f, p in value_problems(write.values)]
     if derive_history:
         problems += _check_spells(writes)
     return problems

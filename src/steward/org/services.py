@@ -300,19 +300,9 @@ def _check_person(person: Person) -> None:
     `people.check_people`, applied by person_upsert_many.
     """
     problems: dict[str, list[str]] = {}
-    for field, problem in (
-        ("timezone", rules.timezone_problem(person.timezone)),
-        ("currency", rules.currency_problem(person.currency)),
-        ("currency", rules.salary_currency_problem(person.salary, person.currency)),
-        (
-            "termination_type",
-            rules.leaving_problem("termination_type", person.termination_type, person.end_date),
-        ),
-        ("regretted", rules.leaving_problem("regretted", person.regretted, person.end_date)),
-        ("end_date", rules.end_before_start_problem(person.start_date, person.end_date)),
-    ):
-        if problem:
-            problems.setdefault(field, []).append(rules.text(problem))
+    values = {n: getattr(person, n) for n in people.PLAIN_FIELDS}
+    for field, problem in people.value_problems(values):
+        problems.setdefault(field, []).append(rules.text(problem))
     try:
         # The model's constraint on the dates is the rule above, said once.
         person.full_clean(validate_constraints="end_date" not in problems)
