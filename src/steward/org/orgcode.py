@@ -33,19 +33,18 @@ from steward.core import policy, safe_yaml
 from steward.core.backup import consistent_read
 from steward.core.errors import BadInput, InvalidInput, Problem
 from steward.core.importing import IDENTIFIER_HINT, identifier_is_valid, normalize_identifier
+from steward.org import people, rules
 from steward.org import services as org_services
 from steward.org.models import (
     Department,
-    EmploymentSpell,
     Person,
     PersonEmail,
-    ReportingLine,
     Team,
-    TeamMembership,
     TeamType,
     TerminationType,
     Track,
 )
+from steward.org.people import PersonWrite
 from steward.org.roledocs import RoleDocError, parse_role
 
 FORMAT = "steward-org/1"
@@ -635,31 +634,7 @@ def _teams_link(plan: Plan) -> None:
 
 # --------------------------------------------------------------------------- people
 
-PERSON_KEYS = (
-    "employee_id",
-    "name",
-    "emails",
-    "title",
-    "level",
-    "track",
-    "team",
-    "manager",
-    "department",
-    "location",
-    "timezone",
-    "employment_type",
-    "fte",
-    "start_date",
-    "end_date",
-    "termination_type",
-    "regretted",
-    "salary",
-    "currency",
-    "attributes",
-    "employment",
-    "team_history",
-    "manager_history",
-)
+PERSON_KEYS = ("employee_id", *people.FIELDS, "employment", "team_history", "manager_history")
 # The policy's name for each key, so `--as USER` drops what that user may not see; keys the
 # policy does not list (the histories) count as private there.
 POLICY_NAMES = {"manager": "manager_employee_id"}
@@ -802,10 +777,8 @@ def _assignment_history(item: Item, history: str, key: str) -> list[Record]:
 
 
 def _person_terms(item: Item) -> dict[str, Any]:
-    """Start and end dates, FTE and currency, checked together."""
+    """Start and end dates, FTE and currency (dates in order: `people.check_people`)."""
     start_date, end_date = item.date("start_date", required=True), item.date("end_date")
-    if start_date and end_date and end_date < start_date:
-        item.problem("end_date", "is before start_date")
     fte = item.decimal("fte", places=2, default=Decimal("1.00"))
     if fte is not None and not (Decimal(0) < fte <= 1):
         item.problem("fte", "must be greater than 0 and at most 1", "e.g. 1.00 or 0.80")
@@ -852,147 +825,90 @@ def _people_parse(item: Item) -> Record | None:
     )
 
 
+def _person_write(entry: Entry, old: Record | None = None) -> PersonWrite:
+    """An entry as a person to write; history lists that differ from `old` are replaced."""
+    record = entry.record
+    values = people.defaults()
+    values.update({name: record[name] for name in people.FIELDS if name in record})
+    history = None
+    if old is not None:
+        history = people.History(
+            **{
+                name: record.get(name, [])
+                for name in ("employment", "team_history", "manager_history")
+                if record.get(name, []) != old.get(name, [])
+            }
+        )
+    return PersonWrite(entry.key, values, ref=entry, history=history)
+
+
+# Where to fix a reference in org as code (the CSV importer's hints name its own files).
+_FIX = {
+    "team": "add it to teams.yaml",
+    "manager": "use an employee_id in people.yaml",
+}
+
+
 def _people_check(plan: Plan, problem: Callable[[Entry, str, str, str], None]) -> None:
     teams, departments = plan.keys("teams"), plan.keys("departments")
     merged = plan.merged("people")
-    owner: dict[str, str] = {}
-    for key, record in merged.items():
-        for email in record.get("emails", []):
-            owner.setdefault(email.lower(), key)
-    for entry in plan.entries.get("people", []):
+    entries = plan.entries.get("people", [])
+    owners = {
+        email.lower(): key
+        for key, record in plan.current.get("people", {}).items()
+        for email in record.get("emails", [])
+    }
+    writes = [_person_write(entry) for entry in entries]
+    for found in people.check_people(
+        writes,
+        teams=teams,
+        existing=people.load_existing(),
+        email_owners=owners,
+        derive_history=False,
+    ):
+        hint = found.hint if found.chain else _FIX.get(found.field, found.hint)
+        problem(found.write.ref, found.field, found.message, hint)
+    for entry in entries:
         record = entry.record
-        for email in record.get("emails", []):
-            if owner[email.lower()] != entry.key:
-                other = owner[email.lower()]
-                problem(entry, "emails", f"{email} also belongs to {other}", "keep one")
-        for key, known, where in (
-            ("team", teams, "teams.yaml"),
-            ("department", departments, "departments.yaml"),
-        ):
-            value = record.get(key)
-            if value and value not in known:
-                problem(entry, key, f"no {key} {value!r}", f"add it to {where}")
+        value = record.get("department")
+        if value and value not in departments:
+            problem(entry, "department", f"no department {value!r}", "add it to departments.yaml")
         for past in record.get("team_history", []):
             if past["team"] not in teams:
-                problem(entry, "team_history", f"no team {past['team']!r}", "add it to teams.yaml")
+                message, _ = rules.unknown_team_problem(past["team"])
+                problem(entry, "team_history", message, _FIX["team"])
         for past in record.get("manager_history", []):
             if past["manager"] not in merged:
-                problem(entry, "manager_history", f"no person {past['manager']!r}", "fix the id")
+                message, _ = rules.unknown_manager_problem(past["manager"])
+                problem(entry, "manager_history", message, "fix the id")
             elif past["manager"] == entry.key:
                 problem(entry, "manager_history", "a person cannot manage themselves", "")
         spells = record.get("employment", [])
         for before, after in itertools.pairwise(spells):
             if before.get("end") is None or before["end"] > after["start"]:
                 problem(entry, "employment", "employment spells overlap", "end one before the next")
-        manager = record.get("manager")
-        if manager and manager not in merged:
-            problem(entry, "manager", f"no person {manager!r}", "use an employee_id in people.yaml")
-            continue
-        seen = {entry.key}
-        while manager:
-            if manager in seen:
-                problem(entry, "manager", "reporting lines form a cycle", "break the cycle")
-                break
-            seen.add(manager)
-            manager = merged.get(manager, {}).get("manager")
-
-
-PERSON_FIELDS = (
-    "name",
-    "title",
-    "level",
-    "track",
-    "location",
-    "timezone",
-    "employment_type",
-    "fte",
-    "start_date",
-    "end_date",
-    "termination_type",
-    "regretted",
-    "salary",
-    "currency",
-    "attributes",
-)
-PERSON_DEFAULTS: dict[str, Any] = {"regretted": None, "end_date": None, "salary": None}
 
 
 def _people_apply(plan: Plan) -> None:
     entries = plan.to_write("people")
     if not entries:
         return
-    teams = {t.slug: t for t in Team.objects.all()}
-    departments = {d.slug: d for d in Department.objects.all()}
-    existing = {p.employee_id: p for p in Person.objects.filter(employee_id__in=_keys(entries))}
     current = plan.current.get("people", {})
-    # Addresses move between people: drop every changed person's old addresses first.
-    moving = [e.key for e in entries if "emails" in e.changed]
-    PersonEmail.objects.filter(person__employee_id__in=moving).delete()
-    for entry in entries:
-        record = entry.record
-        person = existing.get(entry.key) or Person(employee_id=entry.key)
-        for name in PERSON_FIELDS:
-            setattr(person, name, record.get(name, PERSON_DEFAULTS.get(name, "")))
-        person.attributes = record.get("attributes", {})
-        person.team = teams.get(record.get("team", ""))
-        person.department = departments.get(record.get("department", ""))
-        _save(person, entry, exclude=["manager"])
-        if entry.status == "added" or "emails" in entry.changed:
-            for position, email in enumerate(record.get("emails", [])):
-                _save(PersonEmail(person=person, email=email, position=position), entry)
-        old = current.get(entry.key, {})
-        if record.get("employment", []) != old.get("employment", []):
-            EmploymentSpell.objects.filter(person=person).delete()
-            for spell in record.get("employment", []):
-                _save(
-                    EmploymentSpell(
-                        person=person,
-                        start_date=spell["start"],
-                        end_date=spell.get("end"),
-                        termination_type=spell.get("termination_type", ""),
-                        regretted=spell.get("regretted"),
-                    ),
-                    entry,
-                )
-        if record.get("team_history", []) != old.get("team_history", []):
-            TeamMembership.objects.filter(person=person).delete()
-            for past in record.get("team_history", []):
-                _save(
-                    TeamMembership(
-                        person=person,
-                        team=teams[past["team"]],
-                        start=past["start"],
-                        end=past.get("end"),
-                    ),
-                    entry,
-                )
-
-
-def _people_link(plan: Plan) -> None:
-    entries = plan.to_write("people")
-    if not entries:
-        return
-    people = {p.employee_id: p for p in Person.objects.all()}
-    current = plan.current.get("people", {})
-    for entry in entries:
-        record, person = entry.record, people[entry.key]
-        manager = record.get("manager")
-        person.manager = people[manager] if manager else None
-        person.save(update_fields=["manager"])
-        if record.get("manager_history", []) != current.get(entry.key, {}).get(
-            "manager_history", []
-        ):
-            ReportingLine.objects.filter(person=person).delete()
-            for past in record.get("manager_history", []):
-                _save(
-                    ReportingLine(
-                        person=person,
-                        manager=people[past["manager"]],
-                        start=past["start"],
-                        end=past.get("end"),
-                    ),
-                    entry,
-                )
+    writes = [_person_write(entry, current.get(entry.key, {})) for entry in entries]
+    existing = people.load_existing(_keys(entries))
+    for entry, write in zip(entries, writes, strict=True):
+        write.existing = existing.get(write.employee_id)
+        # The model's own rules (lengths, digits, choices), as one save() would check them.
+        person = Person(employee_id=entry.key, **{n: write.values[n] for n in people.PLAIN_FIELDS})
+        try:
+            person.full_clean(
+                exclude=["team", "manager", "department", "user"], validate_unique=False
+            )
+        except ValidationError as exc:
+            raise _ApplyFailed(
+                Problem(entry.file, entry.line, None, f"{entry.key}: {exc.messages}", "")
+            ) from exc
+    people.write_people(writes, actor=policy.SYSTEM, today=date.today(), derive_history=False)
 
 
 # --------------------------------------------------------------------------- roles
@@ -1117,7 +1033,6 @@ register(
         parse=_people_parse,
         check=_people_check,
         apply=_people_apply,
-        link=_people_link,
         after=("departments", "teams"),
         header="People, leavers included, with employment spells, team and manager history.",
     )

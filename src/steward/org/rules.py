@@ -81,3 +81,28 @@ def text(problem: Problem) -> str:
     """A problem as one sentence for a form or API field error."""
     message, hint = problem
     return f"{message} ({hint})" if hint else message
+
+
+def end_before_start_problem(start: Any, end: Any) -> Problem | None:
+    """An employment ends on or after its start."""
+    if start and end and end < start:
+        return f"{end} is before start_date {start}", "end_date must be on or after start_date"
+    return None
+
+
+def unknown_team_problem(slug: str) -> Problem:
+    """A person's team must exist."""
+    return (
+        f"unknown team {slug!r}",
+        "import teams first (steward import teams FILE) or fix the slug",
+    )
+
+
+def unknown_manager_problem(employee_id: str) -> Problem:
+    """A person's manager must be a person."""
+    return f"unknown manager {employee_id!r}", f"add a row for {employee_id}, or fix the id"
+
+
+def email_taken_problem(email: str, owner: str) -> Problem:
+    """An e-mail address belongs to one person."""
+    return f"email {email!r} already belongs to {owner}", f"remove it here, or from {owner} first"

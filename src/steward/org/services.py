@@ -14,17 +14,13 @@ from django.utils.text import slugify
 
 from steward.core import policy
 from steward.core.deletion import deletion_summary
-from steward.org import rules
+from steward.org import people, rules
 from steward.org.errors import OrgError
 from steward.org.models import (
     Department,
-    EmploymentSpell,
     Person,
-    PersonEmail,
-    ReportingLine,
     RoleDescription,
     Team,
-    TeamMembership,
 )
 from steward.org.registrations import PERSON_FIELDS
 
@@ -97,6 +93,77 @@ def team_set_lead(*, actor: policy.Actor, team: Team, lead: Person | None) -> Te
     return team
 
 
+# --- people: every write goes through person_upsert_many (steward.org.people) ------------------
+
+
+def _person_error(found: list[people.PersonProblem]) -> OrgError:
+    """The problems of a write to people as one error, with the messages per field."""
+    fields: dict[str, list[str]] = {}
+    for problem in found:
+        fields.setdefault(problem.field, []).append(rules.text((problem.message, problem.hint)))
+    by_person = dict.fromkeys(p.write.employee_id for p in found)
+    head = f"{next(iter(by_person))}: " if len(by_person) == 1 else ""
+    text = "; ".join(f"{k}: {' '.join(v)}" for k, v in fields.items())
+    return OrgError(head + text, fields=fields)
+
+
+@transaction.atomic
+def person_upsert_many(
+    *, actor: policy.Actor, rows: list[people.PersonRow], on: date | None = None
+) -> dict[str, str]:
+    """Create or change people in bulk: every rule across people, then one write, audited.
+
+    Each row is a whole person (`PersonRow`: team and department by slug, manager by
+    employee_id). A new team or manager takes effect `on` (default today); changed dates move
+    the history that began or ended with them; a start after the last end is a re-hire.
+    Returns what happened to each person: added, changed, ended or unchanged. Raises OrgError
+    (messages per field) and writes nothing when a rule is broken.
+    """
+    _require_change(actor)
+    writes = [
+        people.PersonWrite(row.employee_id, {n: getattr(row, n) for n in people.FIELDS}, ref=i)
+        for i, row in enumerate(rows)
+    ]
+    found = people.check_people(writes)
+    if found:
+        raise _person_error(found)
+    kinds = {w.employee_id: w.compare() for w in writes}
+    people.write_people(
+        [w for w in writes if kinds[w.employee_id] != "unchanged"],
+        actor=actor,
+        today=on or date.today(),
+    )
+    return kinds
+
+
+def _row(person: Person, **changes: Any) -> people.PersonRow:
+    """`person` as stored (its in-memory fields), with `changes`, as a PersonRow."""
+    values: dict[str, Any] = {
+        n: getattr(person, n) for n in people.FIELDS if n not in (*people.RELATIONS, "emails")
+    }
+    values.update(
+        team=person.team.slug if person.team else "",
+        manager=person.manager.employee_id if person.manager else "",
+        department=person.department.slug if person.department else "",
+        emails=[e.email for e in person.emails.all()] if person.pk else [],
+        attributes=person.attributes or {},
+    )
+    values.update(changes)
+    return people.PersonRow(employee_id=person.employee_id, **values)
+
+
+def _upsert_one(
+    actor: policy.Actor, person: Person, on: date | None = None, **changes: Any
+) -> Person:
+    """Write one person (see person_upsert_many); `person` (refreshed) as stored."""
+    stored = Person.objects.get(pk=person.pk) if person.pk else person
+    person_upsert_many(actor=actor, rows=[_row(stored, **changes)], on=on)
+    if person.pk is None:
+        return Person.objects.get(employee_id=person.employee_id)
+    person.refresh_from_db()
+    return person
+
+
 @transaction.atomic
 def person_create(
     *,
@@ -122,40 +189,14 @@ def person_create(
         **fields,
     )
     _check_person(person)
-    person.save()
-    for position, email in enumerate(emails or []):
-        if PersonEmail.objects.filter(email=email.lower()).exists():
-            raise OrgError(
-                f"email {email} already belongs to another person",
-                fields={"emails": [f"{email} already belongs to another person"]},
-            )
-        PersonEmail.objects.create(person=person, email=email.lower(), position=position)
-    EmploymentSpell.objects.create(
-        person=person,
-        start_date=start_date,
-        end_date=end_date,
-        termination_type=person.termination_type,
-        regretted=person.regretted,
-    )
-    if team is not None:
-        TeamMembership.objects.create(person=person, team=team, start=start_date, end=end_date)
-    if manager is not None:
-        ReportingLine.objects.create(person=person, manager=manager, start=start_date, end=end_date)
-    return person
+    return _upsert_one(actor, person, emails=[e.lower() for e in emails or []])
 
 
 @transaction.atomic
 def person_move(*, actor: policy.Actor, person: Person, team: Team | None, on: date) -> Person:
     """Move a person to another home team from `on`; history keeps the old membership."""
     _require_change(actor)
-    _close(TeamMembership.objects.filter(person=person, end__isnull=True), on)
-    for later in TeamMembership.objects.filter(person=person, start__gte=on):
-        later.delete()
-    if team is not None:
-        TeamMembership.objects.create(person=person, team=team, start=on)
-    person.team = team
-    person.save(update_fields=["team"])
-    return person
+    return _upsert_one(actor, person, on, team=team.slug if team else "")
 
 
 @transaction.atomic
@@ -164,19 +205,7 @@ def person_set_manager(
 ) -> Person:
     """Change a person's manager from `on`; refuses reporting cycles."""
     _require_change(actor)
-    cursor = manager
-    while cursor is not None:
-        if cursor.pk == person.pk:
-            raise OrgError(f"{person.employee_id} cannot report to {manager}: that is a cycle")
-        cursor = cursor.manager
-    _close(ReportingLine.objects.filter(person=person, end__isnull=True), on)
-    for later in ReportingLine.objects.filter(person=person, start__gte=on):
-        later.delete()
-    if manager is not None:
-        ReportingLine.objects.create(person=person, manager=manager, start=on)
-    person.manager = manager
-    person.save(update_fields=["manager"])
-    return person
+    return _upsert_one(actor, person, on, manager=manager.employee_id if manager else "")
 
 
 @transaction.atomic
@@ -190,21 +219,12 @@ def person_end_employment(
 ) -> Person:
     """End a person's employment on `on` (the last day is the day before); the record stays."""
     _require_change(actor)
-    if on < person.start_date:
-        raise OrgError(f"{person.employee_id}: end {on} is before start {person.start_date}")
-    person.end_date = on
-    person.termination_type = termination_type
-    person.regretted = regretted
-    person.full_clean()
-    person.save()
-    for spell in EmploymentSpell.objects.filter(person=person, start_date=person.start_date):
-        spell.end_date = on
-        spell.termination_type = termination_type
-        spell.regretted = regretted
-        spell.save()
-    _close(TeamMembership.objects.filter(person=person, end__isnull=True), on)
-    _close(ReportingLine.objects.filter(person=person, end__isnull=True), on)
-    return person
+    ended = Person.objects.get(pk=person.pk)
+    ended.end_date, ended.termination_type, ended.regretted = on, termination_type, regretted
+    _check_person(ended)
+    return _upsert_one(
+        actor, person, end_date=on, termination_type=termination_type, regretted=regretted
+    )
 
 
 @transaction.atomic
@@ -213,11 +233,10 @@ def person_set_compensation(
 ) -> Person:
     """Set a person's salary and currency."""
     _require_change(actor)
-    person.salary = salary
-    person.currency = currency
-    person.full_clean()
-    person.save(update_fields=["salary", "currency"])
-    return person
+    paid = Person.objects.get(pk=person.pk)
+    paid.salary, paid.currency = salary, currency
+    _check_person(paid)
+    return _upsert_one(actor, person, salary=paid.salary, currency=paid.currency)
 
 
 @transaction.atomic
@@ -275,22 +294,18 @@ def role_description_upsert(
 
 
 def _check_person(person: Person) -> None:
-    """The importer's rules for one person (steward.org.rules), then the model's own."""
+    """The rules on one person's own values (steward.org.rules), then the model's own.
+
+    The rules across people (team and manager exist, cycles, addresses) are
+    `people.check_people`, applied by person_upsert_many.
+    """
     problems: dict[str, list[str]] = {}
-    for field, problem in (
-        ("timezone", rules.timezone_problem(person.timezone)),
-        ("currency", rules.currency_problem(person.currency)),
-        ("currency", rules.salary_currency_problem(person.salary, person.currency)),
-        (
-            "termination_type",
-            rules.leaving_problem("termination_type", person.termination_type, person.end_date),
-        ),
-        ("regretted", rules.leaving_problem("regretted", person.regretted, person.end_date)),
-    ):
-        if problem:
-            problems.setdefault(field, []).append(rules.text(problem))
+    values = {n: getattr(person, n) for n in people.PLAIN_FIELDS}
+    for field, problem in people.value_problems(values):
+        problems.setdefault(field, []).append(rules.text(problem))
     try:
-        person.full_clean()
+        # The model's constraint on the dates is the rule above, said once.
+        person.full_clean(validate_constraints="end_date" not in problems)
     except ValidationError as exc:
         for field, messages in getattr(exc, "message_dict", {"__all__": exc.messages}).items():
             problems.setdefault(field, []).extend(messages)
@@ -307,24 +322,9 @@ def _slug_rule(slug: str) -> dict[str, list[str]]:
 
 # Fields of a person that `person_update` changes, with the policy's name of each.
 PERSON_EDITABLE: dict[str, str] = {
-    "name": "name",
-    "emails": "emails",
-    "title": "title",
-    "level": "level",
-    "track": "track",
-    "team": "team",
-    "manager": "manager_employee_id",
-    "location": "location",
-    "timezone": "timezone",
-    "start_date": "start_date",
-    "end_date": "end_date",
-    "department": "department",
-    "employment_type": "employment_type",
-    "fte": "fte",
-    "termination_type": "termination_type",
-    "regretted": "regretted",
-    "salary": "salary",
-    "currency": "currency",
+    name: "manager_employee_id" if name == "manager" else name
+    for name in people.FIELDS
+    if name != "attributes"
 }
 
 
@@ -348,25 +348,6 @@ def _require_fields(actor: policy.Actor, person: Person | None, names: set[str])
     refused = names - person_editable_fields(actor=actor, person=person)
     if refused:
         raise PermissionDenied("may not change " + ", ".join(sorted(refused)))
-
-
-def _set_emails(person: Person, emails: list[str]) -> None:
-    wanted = [e.strip().lower() for e in emails if e.strip()]
-    taken = PersonEmail.objects.filter(email__in=wanted).exclude(person=person)
-    owner = taken.select_related("person").first()
-    if owner is not None:
-        message = f"{owner.email} already belongs to {owner.person}"
-        raise OrgError(f"emails: {message}", fields={"emails": [message]})
-    for email in person.emails.all():
-        if email.email not in wanted:
-            email.delete()
-    current = {e.email: e for e in person.emails.all()}
-    for position, address in enumerate(dict.fromkeys(wanted)):
-        row = current.get(address) or PersonEmail(person=person, email=address)
-        if row.pk is None or row.position != position:
-            row.position = position
-            _validated(row)
-            row.save()
 
 
 @transaction.atomic
@@ -420,42 +401,21 @@ def person_update(
     current["emails"] = [e.email for e in person.emails.all()]
     changed = {k: v for k, v in changes.items() if current[k] != v}
     _require_fields(actor, person, set(changed))
-    on = on or date.today()
-    team = changed.pop("team", person.team)
-    manager = changed.pop("manager", person.manager)
-    emails = changed.pop("emails", None)
-    old_start, old_end = person.start_date, person.end_date
     for field, value in changed.items():
-        setattr(person, field, value)
+        if field not in ("emails", "team", "manager"):
+            setattr(person, field, value)
     _check_person(person)
-    person.save()
-    if emails is not None:
-        _set_emails(person, emails)
-    for spell in EmploymentSpell.objects.filter(person=person, start_date=old_start):
-        spell.start_date = person.start_date
-        spell.end_date = person.end_date
-        spell.termination_type = person.termination_type
-        spell.regretted = person.regretted
-        _validated(spell)
-        spell.save()
-    for model in (TeamMembership, ReportingLine):
-        for row in model.objects.filter(person=person):  # type: ignore[attr-defined]
-            before = (row.start, row.end)
-            if row.start == old_start:
-                row.start = person.start_date
-            if old_end is None and row.end is None and person.end_date is not None:
-                row.end = max(person.end_date, row.start)
-            elif old_end is not None and row.end == old_end:
-                row.end = person.end_date
-            if (row.start, row.end) != before:
-                row.save()
-    if team != person.team:
-        person_move(actor=actor, person=person, team=team, on=max(on, person.start_date))
-    if manager != person.manager:
-        person_set_manager(
-            actor=actor, person=person, manager=manager, on=max(on, person.start_date)
+    if "emails" in changed:
+        changed["emails"] = list(
+            dict.fromkeys(e.strip().lower() for e in changed["emails"] if e.strip())
         )
-    return person
+    for relation, key in (("team", "slug"), ("manager", "employee_id")):
+        if relation in changed:
+            changed[relation] = getattr(changed[relation], key, "")
+    if "department" in changed:
+        changed["department"] = person.department.slug if person.department else ""
+    changed["currency"] = person.currency
+    return _upsert_one(actor, person, on, **changed)
 
 
 @transaction.atomic
