@@ -144,7 +144,7 @@ class ScopeFilterSet(StewardFilterSet):
         return urlencode({k: v for k, v in params.items() if v})
 
 
-def _period_filters(filterset: type[StewardFilterSet]) -> None:
+def add_period_filters(filterset: type[StewardFilterSet]) -> None:
     """`from` and `to` (Python names them nothing else): date pickers, checked in the form."""
     for name, label in (("from", "From"), ("to", "To (excluded)")):
         made = django_filters.DateFilter(label=label, widget=date_input(), method="keep_all")
@@ -152,7 +152,7 @@ def _period_filters(filterset: type[StewardFilterSet]) -> None:
         filterset.base_filters[name] = made
 
 
-_period_filters(ScopeFilterSet)
+add_period_filters(ScopeFilterSet)
 
 
 class DeploymentFilterSet(ScopeFilterSet):
