@@ -156,7 +156,7 @@ def test_identities_resolve_and_links_apply_retroactively(tmp_path: Path) -> Non
     )
     # The author's local date (23:30 at -02:00 is 01:30 UTC on the 3rd) is the 2nd.
     assert [(d.person_id, d.day) for d in days] == [(person.pk, date(2026, 3, 2))]
-    unmatched = [r["email"] for r in selectors.identity_list(actor=_admin())]
+    unmatched = [r.email for r in selectors.identity_list(actor=_admin())]
     assert "stranger@home.example" in unmatched
     assert Identity.objects.get(email__startswith="49699333").is_bot
     other = Person.objects.exclude(pk=person.pk).order_by("employee_id").first()

@@ -205,3 +205,30 @@ def test_search_and_team_panel(imported: World, monkeypatch: Any) -> None:
         ("Merged without review", "1 of 2"),
     ]
     assert "team=f-payments" in panel.more_url
+
+
+def test_flow_page_team_by_name_or_slug(imported: World, client_as: Any) -> None:
+    import re
+
+    client = client_as("cto")
+    period = {"from": "2026-03-01", "to": "2026-04-01"}
+    by_slug = client.get("/work/flow/", {**period, "team": "f-payments"})
+    by_name = client.get("/work/flow/", {**period, "team": "Factory payments"})
+    assert by_slug.status_code == by_name.status_code == 200
+
+    def figures(body: str) -> str:
+        body = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", body)
+        return re.sub(r'<form method="get" class="filters.*?</form>', "", body, flags=re.S)
+
+    assert figures(by_slug.content.decode()) == figures(by_name.content.decode())
+    whole = client.get("/work/flow/", period).content.decode()
+    assert figures(whole) != figures(by_name.content.decode())
+    # The team's numbers: its pull requests only (the report computed for the team).
+    only = selectors.flow_report(actor=SYSTEM, start=MARCH[0], end=MARCH[1], team="f-payments")
+    body = by_name.content.decode()
+    assert f'#pulls">{only["cycle_time"]["pull_requests"]}</a>' in body
+    assert 'hx-get="/org/pick/teams/?field=team"' in body and '<select name="team"' not in body
+    bad = client.get("/work/flow/", {**period, "team": "Nowhere Team"})
+    assert bad.status_code == 400
+    assert "no team named &#x27;Nowhere Team&#x27;: pick one from the list" in bad.content.decode()
+    assert 'id="cycle-time"' not in bad.content.decode()

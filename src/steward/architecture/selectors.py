@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -240,14 +240,42 @@ def radar_doc(*, actor: Any, day: date) -> RadarDoc:
 
 
 @dataclass(frozen=True)
+class Detected:
+    """When a repository's technologies were detected: the revision read (its full sha) and
+    the moment detection ran (issue 11: "detected at revision 3f2a9c1b0d on 2 Dec 2026")."""
+
+    revision: str
+    detected_at: datetime
+
+    @property
+    def short(self) -> str:
+        """The revision as the pages show commits: its first ten characters."""
+        return self.revision[:10]
+
+
+@dataclass(frozen=True)
 class Use:
-    """A repository declaring a technology: where, which manifest, which version."""
+    """A repository declaring a technology: where, which manifest, which version, and the
+    detection that found it (None only if its record is missing)."""
 
     repository: str
     manifest: str
     name: str
     version: str
     ecosystem: str
+    detected: Detected | None = None
+
+
+def detections(*, actor: Any) -> dict[str, Detected]:
+    """Repository name -> its last technology detection, for the repositories `actor` may
+    see (one query)."""
+    from steward.architecture.models import RepositoryDetection
+
+    repos = engineering_selectors.repository_list(actor=actor).order_by().values("pk")
+    rows = RepositoryDetection.objects.filter(repository_id__in=repos).values_list(
+        "repository__name", "revision", "detected_at"
+    )
+    return {name: Detected(revision, at) for name, revision, at in rows}
 
 
 def _radar_names() -> list[tuple[Technology, set[str]]]:
@@ -263,6 +291,7 @@ def uses_by_technology(*, actor: Any) -> dict[int, list[Use]]:
     names = dict(repos.values_list("pk", "name"))
     radar = _radar_names()
     result: dict[int, list[Use]] = {}
+    detected = detections(actor=actor)
     uses = TechnologyUse.objects.filter(repository_id__in=list(names)).order_by(
         "repository_id", "manifest", "name"
     )
@@ -271,7 +300,12 @@ def uses_by_technology(*, actor: Any) -> dict[int, list[Use]]:
             if detection.matches(use.ecosystem, use.name, tech_names):
                 result.setdefault(tech.pk, []).append(
                     Use(
-                        names[use.repository_id], use.manifest, use.name, use.version, use.ecosystem
+                        names[use.repository_id],
+                        use.manifest,
+                        use.name,
+                        use.version,
+                        use.ecosystem,
+                        detected.get(names[use.repository_id]),
                     )
                 )
     return result

@@ -243,9 +243,13 @@ def radar_usage(request: HttpRequest) -> HttpResponse:
     what each repository declares (from its manifests at HEAD)."""
     today = timezone.localdate()
     flags = selectors.detection_flags(actor=request.user, day=today)
+    detected = selectors.detections(actor=request.user)
+    by_repository = selectors.technologies_by_repository(actor=request.user)
     context = {
         **flags,
-        "by_repository": sorted(selectors.technologies_by_repository(actor=request.user).items()),
+        "by_repository": [
+            (repo, techs, detected.get(repo)) for repo, techs in sorted(by_repository.items())
+        ],
         "may_edit": rules.may_edit_radar(request.user),
     }
     return render(request, "architecture/radar_usage.html", context)
@@ -308,6 +312,11 @@ def component(request: HttpRequest, kind: str, namespace: str, name: str) -> Htt
         "dependents": found.dependents.order_by("name"),
         "parts": found.parts.order_by("name"),
         "technologies": repo_techs.get(found.repository.name, []) if found.repository else [],
+        "detected": (
+            selectors.detections(actor=request.user).get(found.repository.name)
+            if found.repository
+            else None
+        ),
         "debt": selectors.debt_ranked(actor=request.user, component=found),
         "decisions": selectors.linked_decisions(component=found),
         "may_edit": rules.may_edit_owned(request.user, found),

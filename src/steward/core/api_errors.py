@@ -17,7 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Schema
 from ninja.errors import HttpError, Throttled, ValidationError
 
-from steward.core.errors import BadInput, InvalidInput
+from steward.core.errors import BadInput, FilterError, InvalidInput
 from steward.core.limits import Busy
 
 
@@ -77,6 +77,8 @@ def _bad_input(request: HttpRequest, exc: BadInput, api: NinjaAPI) -> HttpRespon
     errors: list[dict[str, str]] = []
     if isinstance(exc, InvalidInput):
         errors = [{"field": p.column or p.file, "message": p.message} for p in exc.problems]
+    elif isinstance(exc, FilterError):
+        errors = list(exc.errors)
     elif getattr(exc, "field", None):
         errors = [{"field": str(exc.field), "message": str(exc)}]  # type: ignore[attr-defined]
     return api.create_response(request, error_body(str(exc), errors), status=422)

@@ -72,3 +72,13 @@ def invalid_fields_from(exc: Exception, error: type[InvalidFields]) -> InvalidFi
         return error(text, fields=fields)
     messages = list(getattr(exc, "messages", [str(exc)]))
     return error(" ".join(messages), fields={"__all__": messages})
+
+
+class FilterError(BadInput):
+    """A list filter's bad value (a name that matches no row or several, a choice that does not
+    exist): the API answers 422 with the messages the list page shows beside its fields."""
+
+    def __init__(self, problems: list[str], errors: list[dict[str, str]]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+        self.errors = errors

@@ -7,6 +7,9 @@ An app declares its filters in `<app>/filtersets.py` as subclasses of `StewardFi
 - a bad value (a name that matches nothing or several, a choice that does not exist, a date
   that is not one) is an error shown beside its field, and the page answers 400 with no rows
   rather than ignoring the value and showing rows as if it had not been given.
+
+The API's list endpoints filter with the same filter sets (`filter_rows`): a query parameter of
+the filter's name is fed to it, and a bad value answers 422 with the page's message.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 
+from steward.core.errors import FilterError
 from steward.core.forms import PickerField
 
 RowsOf = Callable[[Any], QuerySet[Any]]
@@ -84,3 +88,25 @@ class StewardFilterSet(django_filters.FilterSet):
     def active(self) -> bool:
         """True when any filter has a value (the page offers to clear them)."""
         return any(self.data.get(name) not in (None, "") for name in self.filters)
+
+
+def filter_rows(
+    filters: type[StewardFilterSet], rows: QuerySet[Any], *, actor: Any, **values: Any
+) -> QuerySet[Any]:
+    """`rows` filtered by the filters of `filters` named in `values` (an API endpoint's query
+    parameters of the same names; None: not given, that filter is not applied at all, so an
+    unticked checkbox is not read as False). A bad value raises `FilterError` with the page's
+    messages ("Reports to: no person named 'X': pick one from the list"): 422 in the API."""
+    data = {name: value for name, value in values.items() if value is not None}
+    unknown = set(data) - set(filters.base_filters)
+    assert not unknown, f"{filters.__name__} has no filter {unknown}"
+    filterset = filters(data, rows, actor=actor)
+    filterset.filters = {k: f for k, f in filterset.filters.items() if k in data}
+    if not filterset.form.is_valid():
+        errors = [
+            {"field": f"query.{name}", "message": str(message)}
+            for name, messages in filterset.form.errors.items()
+            for message in messages
+        ]
+        raise FilterError(filterset.problems, errors)
+    return filterset.qs

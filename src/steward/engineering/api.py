@@ -9,10 +9,12 @@ from typing import Any
 from django.http import Http404, HttpRequest, JsonResponse
 from ninja import Query, Router
 
+from steward.core.filters import filter_rows
 from steward.core.pagination import paginate
 from steward.core.periods import parse_day, parse_period
 from steward.core.policy import SYSTEM
 from steward.engineering import selectors, services
+from steward.engineering.filtersets import RepositoryFilterSet
 from steward.engineering.models import Commit, Deployment, Incident, RecordSource, Repository
 from steward.engineering.schemas import (
     ContributorsOut,
@@ -101,10 +103,24 @@ def repositories(
     team: str | None = None,
     limit: int | None = None,
     offset: int | None = None,
+    name: str | None = Query(  # type: ignore[type-arg]
+        None, description="Repositories whose name contains this (ignoring case)"
+    ),
+    status: str | None = Query(  # type: ignore[type-arg]
+        None, description="The ingestion state: never, ok or failed"
+    ),
 ) -> dict[str, Any]:
-    """Repositories with their owning team and ingestion state."""
-    return paginate(
+    """Repositories with their owning team and ingestion state; `name` and `status` are the
+    repositories page's filters (engineering.filtersets.RepositoryFilterSet)."""
+    rows = filter_rows(
+        RepositoryFilterSet,
         selectors.repository_list(actor=request.user, team=team),
+        actor=request.user,
+        name=name,
+        status=status,
+    )
+    return paginate(
+        rows,
         limit=limit,
         offset=offset,
         render=_repo_dict,

@@ -1,5 +1,6 @@
-"""Filters of the engineering list pages (core.filters): the drill-downs behind the Delivery
-page (deployments, incidents) and the repositories.
+"""Filters of the engineering list pages (core.filters): the Delivery page's scope, the
+drill-downs behind it (deployments, lead-time commits, incidents), the repositories and the
+author identities.
 
 The drill-downs keep the Delivery page's links working: `?team=<slug>&repo=<name>&from=&to=`
 (and `failed=1`). A team is picked by name and its slug is accepted too; a repository by name.
@@ -16,7 +17,7 @@ from urllib.parse import urlencode
 
 import django_filters
 from django import forms
-from django.db.models import DurationField, ExpressionWrapper, F, QuerySet
+from django.db.models import DurationField, ExpressionWrapper, F, Q, QuerySet
 
 from steward.core.errors import BadInput
 from steward.core.filters import CheckFilter, PickerFilter, StewardFilterSet
@@ -143,7 +144,7 @@ class ScopeFilterSet(StewardFilterSet):
         return urlencode({k: v for k, v in params.items() if v})
 
 
-def _period_filters(filterset: type[StewardFilterSet]) -> None:
+def add_period_filters(filterset: type[StewardFilterSet]) -> None:
     """`from` and `to` (Python names them nothing else): date pickers, checked in the form."""
     for name, label in (("from", "From"), ("to", "To (excluded)")):
         made = django_filters.DateFilter(label=label, widget=date_input(), method="keep_all")
@@ -151,7 +152,7 @@ def _period_filters(filterset: type[StewardFilterSet]) -> None:
         filterset.base_filters[name] = made
 
 
-_period_filters(ScopeFilterSet)
+add_period_filters(ScopeFilterSet)
 
 
 class DeploymentFilterSet(ScopeFilterSet):
@@ -182,3 +183,57 @@ class RepositoryFilterSet(StewardFilterSet):
     status = django_filters.ChoiceFilter(
         label="Ingestion", choices=IngestStatus.choices, empty_label="Any state"
     )
+
+
+class DeliveryFilterSet(ScopeFilterSet):
+    """The Delivery page's scope (team by name, its slug accepted; repository; period). The
+    page computes its figures from `scope`; the rows are not used."""
+
+    def select(self, **scope: Any) -> QuerySet[Any]:
+        return self.queryset.none()
+
+
+class LeadTimeFilterSet(ScopeFilterSet):
+    """Commits counted in lead time for changes: shipped by the period's successful production
+    deployments (with a baseline), each with its lead time (`lead`, so that it sorts)."""
+
+    def select(self, **scope: Any) -> QuerySet[Any]:
+        rows = selectors.shipped_commits(actor=self.actor, **scope)
+        lead = ExpressionWrapper(F("deployment__finished_at") - F("committed_at"), DurationField())
+        return rows.annotate(lead=lead)
+
+
+IDENTITY_STATE_CHOICES = [
+    ("unmatched", "Unmatched"),
+    ("bots", "Bots"),
+    ("linked", "Linked to a person"),
+    ("all", "All"),
+]
+
+
+class IdentityFilterSet(StewardFilterSet):
+    """Author identities by state (unmatched when not given) and by email or name."""
+
+    state = django_filters.ChoiceFilter(
+        label="State", choices=IDENTITY_STATE_CHOICES, empty_label=None, method="keep_all"
+    )
+    q = django_filters.CharFilter(label="Email or name", method="filter_search")
+
+    def keep_all(self, qs: QuerySet[Any], name: str, value: Any) -> QuerySet[Any]:
+        return qs
+
+    def filter_search(self, qs: QuerySet[Any], name: str, value: str) -> QuerySet[Any]:
+        return qs.filter(Q(email__icontains=value.strip()) | Q(name__icontains=value.strip()))
+
+    @property
+    def chosen_state(self) -> str:
+        """The state asked for; unmatched when none (or a bad one) was given."""
+        if self.form.is_valid():
+            return str(self.form.cleaned_data.get("state") or "unmatched")
+        return "unmatched"
+
+    def filter_queryset(self, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        """`queryset`: `selectors.identity_list(state="all")`, annotated with each `kind`."""
+        kind = {"unmatched": "unmatched", "bots": "bot", "linked": "linked"}.get(self.chosen_state)
+        rows = queryset if kind is None else queryset.filter(kind=kind)
+        return super().filter_queryset(rows)

@@ -90,40 +90,45 @@ def identity_resolver() -> Resolver:
     return Resolver(people=people, bots=frozenset(bots))
 
 
-def identity_list(*, actor: Actor, state: str = "unmatched") -> list[dict[str, Any]]:
-    """Identities with commit counts; `state`: unmatched, bots, linked or all."""
-    resolver = identity_resolver()
-    counts = dict(
-        AuthorSummary.objects.order_by()
+IDENTITY_STATES = ("unmatched", "bots", "linked", "all")
+
+
+def identity_list(*, actor: Actor, state: str = "unmatched") -> QuerySet[Identity]:
+    """Identities `actor` may see in `state` (unmatched, bots, linked or all), each annotated
+    with `kind` ("bot", "linked" or "unmatched", as `identity_resolver` decides: a bot mark
+    wins, then an admin's link, then a person's email), in the database: no row is read here.
+    Commit counts are not annotated (a count over every commit): `identity_commit_counts`
+    counts those of the rows shown."""
+    from django.db.models import Case, Value, When
+
+    from steward.org import selectors as org_selectors
+
+    linked = (Q(manual=True) & Q(person__isnull=False)) | Q(
+        email__in=org_selectors.person_emails_lowered()
+    )
+    qs = policy.visible(actor, "engineering.Identity").annotate(
+        kind=Case(
+            When(is_bot=True, then=Value("bot")),
+            When(linked, then=Value("linked")),
+            default=Value("unmatched"),
+        )
+    )
+    kind = {"unmatched": "unmatched", "bots": "bot", "linked": "linked"}.get(state)
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("email")
+
+
+def identity_commit_counts(emails: Iterable[str] | QuerySet[Any]) -> dict[str, int]:
+    """Commits (merges included, reachable, every repository) of each email, in one grouped
+    query over `emails` (a page's emails, or a subquery for a download)."""
+    return dict(
+        AuthorSummary.objects.filter(email__in=emails)
+        .order_by()
         .values("email")
         .annotate(n=Sum("all_commits"))
         .values_list("email", "n")
     )
-    rows = []
-    for identity in policy.visible(actor, "engineering.Identity").select_related("person"):
-        person_id = resolver.person(identity.email)
-        kind = (
-            "bot" if identity.email in resolver.bots else ("linked" if person_id else "unmatched")
-        )
-        if state != "all" and not (
-            (state == "unmatched" and kind == "unmatched")
-            or (state == "bots" and kind == "bot")
-            or (state == "linked" and kind == "linked")
-        ):
-            continue
-        rows.append(
-            {
-                "identity": identity,
-                "email": identity.email,
-                "name": identity.name,
-                "state": kind,
-                "person_id": person_id,
-                "manual": identity.manual,
-                "commits": counts.get(identity.email, 0),
-            }
-        )
-    rows.sort(key=lambda r: (-r["commits"], r["email"]))
-    return rows
 
 
 # ---------------------------------------------------------------- contributors

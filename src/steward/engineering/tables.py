@@ -1,5 +1,5 @@
-"""Tables of the engineering list pages (core.tables): deployments and incidents (the
-drill-downs of the Delivery page) and repositories."""
+"""Tables of the engineering list pages (core.tables): deployments, lead-time commits and
+incidents (the drill-downs of the Delivery page), repositories and author identities."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 import django_tables2 as tables
 from django.http import HttpRequest
+from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -186,3 +187,152 @@ class RepositoryTable(StewardTable):
         if record.last_error:
             return f"{value}: {record.last_error}"
         return value
+
+
+def _lead_hours(record: Any) -> float:
+    return float(record.lead / timedelta(hours=1))
+
+
+class LeadTimeTable(StewardTable):
+    """The commits counted in lead time for changes: commit, repository, when committed, the
+    deployment that shipped it, its lead time in hours and its subject."""
+
+    noun = ("commit", "commits")
+
+    sha = tables.Column(verbose_name="Commit")
+    repository = tables.Column(
+        accessor="repository__name", verbose_name="Repository", order_by=("repository__name",)
+    )
+    committed_at = DateTimeColumn(verbose_name="Committed")
+    deployment = tables.Column(
+        accessor="deployment__external_id",
+        verbose_name="Deployment",
+        order_by=("deployment__finished_at", "deployment__external_id"),
+    )
+    hours = NumberColumn(accessor="lead", verbose_name="Lead time (hours)", order_by=("lead",))
+    subject = tables.Column(verbose_name="Subject")
+
+    class Meta(StewardTable.Meta):
+        per_page = 100
+        empty_text = "No commits shipped in this period. Widen the period or choose another team."
+
+    def csv_values(self, record: Any) -> dict[str, Any]:
+        """The CSV row without django-tables2's per-cell work (ten years of commits)."""
+        return {
+            "sha": record.sha,
+            "repository": record.repository.name,
+            "committed_at": record.committed_at.isoformat(timespec="seconds"),
+            "deployment": record.deployment.external_id,
+            "hours": f"{_lead_hours(record):.1f}",
+            "subject": record.subject,
+        }
+
+    def render_sha(self, value: str) -> str:
+        return format_html("<code>{}</code>", value[:10])
+
+    def value_sha(self, value: str) -> str:
+        return value
+
+    def render_repository(self, value: str) -> str:
+        url = reverse("engineering:repository_detail", args=[value])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_repository(self, value: str) -> str:
+        return value
+
+    def render_deployment(self, value: str, record: Any) -> str:
+        url = reverse("engineering:deployment_detail", args=[record.deployment_id])
+        return format_html('<a href="{}">{}</a>', url, value)
+
+    def value_deployment(self, value: str) -> str:
+        return value
+
+    def render_hours(self, record: Any) -> str:
+        return f"{_lead_hours(record):,.1f}"
+
+    def value_hours(self, record: Any) -> str:
+        return f"{_lead_hours(record):.1f}"
+
+
+IDENTITY_KINDS = {"unmatched": "Unmatched", "bot": "Bot", "linked": "Linked to a person"}
+
+
+class IdentityTable(StewardTable):
+    """Author identities: email, name, commits (counted for the rows shown only), state and,
+    on the page, the admin's actions (link to a person, mark as a bot, reset)."""
+
+    noun = ("identity", "identities")
+
+    email = tables.Column(verbose_name="Email")
+    name = tables.Column(verbose_name="Name")
+    commits = NumberColumn(accessor="email", verbose_name="Commits", orderable=False)
+    kind = tables.Column(verbose_name="State")
+    action = tables.Column(
+        accessor="pk", verbose_name="Action", orderable=False, exclude_from_export=True
+    )
+
+    class Meta(StewardTable.Meta):
+        per_page = 100
+        empty_text = "No identities in this state."
+
+    def __init__(self, data: Any, *, state: str = "unmatched", **kwargs: Any) -> None:
+        super().__init__(data, **kwargs)
+        self.state = state
+        self.commit_counts: dict[str, int] = {}
+
+    def configure(self, request: HttpRequest, *, paginate: bool = True) -> StewardTable:
+        """Sort and page, then count the commits of the rows shown: the page's emails (one
+        grouped query), or every row's for the CSV (one grouped query over a subquery)."""
+        super().configure(request, paginate=paginate)
+        if paginate:
+            emails = [row.email for row in self.page.object_list.data]
+            self.commit_counts = selectors.identity_commit_counts(emails)
+        else:
+            self.commit_counts = selectors.identity_commit_counts(
+                self.data.data.order_by().values("email")
+            )
+        return self
+
+    def render_commits(self, value: str) -> str:
+        return f"{self.commit_counts.get(value, 0):,}"
+
+    def value_commits(self, value: str) -> int:
+        return self.commit_counts.get(value, 0)
+
+    def render_kind(self, value: str, record: Any) -> str:
+        shown = IDENTITY_KINDS.get(value, value)
+        return f"{shown} (set by an admin)" if record.manual else shown
+
+    def value_kind(self, value: str, record: Any) -> str:
+        return self.render_kind(value, record)
+
+    def render_action(self, value: int, record: Any) -> str:
+        reset = (
+            format_html(
+                ' <button name="action" value="reset" class="btn btn-outline-secondary btn-sm">'
+                "Reset</button>"
+            )
+            if record.manual
+            else ""
+        )
+        return format_html(
+            '<form method="post" class="d-inline">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">'
+            '<input type="hidden" name="identity" value="{}">'
+            '<input type="hidden" name="state" value="{}">'
+            '<input name="person" aria-label="Person to link {} to" list="people-options" '
+            'placeholder="Name or employee ID" size="18" autocomplete="off" '
+            'hx-get="{}?field=person" hx-trigger="input changed delay:150ms" '
+            'hx-target="#people-options" hx-swap="innerHTML" '
+            'class="form-control form-control-sm d-inline-block w-auto"> '
+            '<button name="action" value="link" class="btn btn-outline-primary btn-sm">Link'
+            "</button> "
+            '<button name="action" value="bot" class="btn btn-outline-secondary btn-sm">Bot'
+            "</button>{}</form>",
+            get_token(self.request),
+            value,
+            self.state,
+            record.email,
+            reverse("org:pick_people"),
+            reset,
+        )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("delivery/deployments/export.csv", views.deployments_csv, name="deployments_csv"),
     path("delivery/deployments/<int:pk>/", views.deployment_detail, name="deployment_detail"),
     path("delivery/lead-time/", views.lead_time, name="lead_time"),
+    path("delivery/lead-time/export.csv", views.lead_time_csv, name="lead_time_csv"),
     path("delivery/incidents/", views.incidents, name="incidents"),
     path("delivery/incidents/export.csv", views.incidents_csv, name="incidents_csv"),
     path("repositories/", views.repositories, name="repositories"),
@@ -19,4 +20,5 @@ urlpatterns = [
     path("pick/repositories/", views.pick_repositories, name="pick_repositories"),
     path("repositories/<str:name>/", views.repository_detail, name="repository_detail"),
     path("identities/", views.identities, name="identities"),
+    path("identities/export.csv", views.identities_csv, name="identities_csv"),
 ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -17,16 +16,24 @@ from django.utils.safestring import mark_safe
 
 from steward.core import policy
 from steward.core.errors import StewardError
-from steward.core.periods import parse_period
 from steward.core.tables import list_response
 from steward.engineering import charts, config, selectors, services
 from steward.engineering.filtersets import (
+    DeliveryFilterSet,
     DeploymentFilterSet,
+    IdentityFilterSet,
     IncidentFilterSet,
+    LeadTimeFilterSet,
     RepositoryFilterSet,
 )
-from steward.engineering.models import Identity, Repository
-from steward.engineering.tables import DeploymentTable, IncidentTable, RepositoryTable
+from steward.engineering.models import Commit, Identity, Repository
+from steward.engineering.tables import (
+    DeploymentTable,
+    IdentityTable,
+    IncidentTable,
+    LeadTimeTable,
+    RepositoryTable,
+)
 from steward.org import selectors as org_selectors
 
 KEY_LABELS = {
@@ -37,26 +44,6 @@ KEY_LABELS = {
 }
 
 
-def _period(request: HttpRequest) -> tuple[date, date]:
-    return parse_period(request.GET.get("from"), request.GET.get("to"))
-
-
-def _scope(request: HttpRequest) -> dict[str, Any]:
-    start, end = _period(request)
-    team = request.GET.get("team") or None
-    team_name = None
-    if team:
-        found = org_selectors.team_list(actor=request.user).filter(slug=team).first()
-        team_name = found.name if found is not None else team
-    return {
-        "team": team,
-        "team_name": team_name,
-        "repo": request.GET.get("repo") or None,
-        "start": start,
-        "end": end,
-    }
-
-
 def _query(**params: Any) -> str:
     from urllib.parse import urlencode
 
@@ -64,8 +51,20 @@ def _query(**params: Any) -> str:
 
 
 def delivery(request: HttpRequest) -> HttpResponse:
-    """The four keys for the organization and per team, weekly trends, links to the evidence."""
-    scope = _scope(request)
+    """The four keys for the organization and per team, weekly trends, links to the evidence.
+
+    The scope is picked by the Delivery filters (`DeliveryFilterSet`): a team by name (its slug,
+    as the links carry, gives the same figures), a repository by name and the period; a bad
+    value answers 400 with its error beside the field and no figures."""
+    filterset = DeliveryFilterSet(request.GET, Commit.objects.none(), actor=request.user)
+    if not filterset.form.is_valid():
+        return render(
+            request,
+            "engineering/delivery.html",
+            {"filter": filterset, "scope": filterset.scope},
+            status=400,
+        )
+    scope = filterset.scope
     start, end = scope["start"], scope["end"]
     team, repo = scope["team"], scope["repo"]
     overall, weeks = selectors.dora_overview(
@@ -100,13 +99,13 @@ def delivery(request: HttpRequest) -> HttpResponse:
         request,
         "engineering/delivery.html",
         {
+            "filter": filterset,
             "overall": overall,
             "trend": trend,
             "teams": teams,
             "page": team_page,
             "scope": scope,
             "q": _query(**base),
-            "all_teams": org_selectors.team_list(actor=request.user),
         },
     )
 
@@ -160,38 +159,26 @@ def deployment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def lead_time(request: HttpRequest) -> HttpResponse:
-    """Drill-down: the commits counted in lead time for changes, each with its lead time."""
-    scope = _scope(request)
-    qs = selectors.shipped_commits(
-        actor=request.user,
-        team=scope["team"],
-        repo=scope["repo"],
-        start=scope["start"],
-        end=scope["end"],
-    )
-    page = Paginator(qs, 100).get_page(request.GET.get("page"))
-    rows = [
-        {
-            "commit": c,
-            "hours": (c.deployment.finished_at - c.committed_at).total_seconds() / 3600
-            if c.deployment is not None
-            else None,
-        }
-        for c in page
-    ]
-    return render(
+    """Drill-down: the commits counted in lead time for changes, each with its lead time,
+    sortable, 100 a page, with their CSV."""
+    return _lead_time_rows(request, csv_filename=None)
+
+
+def lead_time_csv(request: HttpRequest) -> HttpResponse:
+    """The commits of the lead-time drill-down (same filters and order, every page) as CSV."""
+    return _lead_time_rows(request, csv_filename="lead-time-commits.csv")
+
+
+def _lead_time_rows(request: HttpRequest, *, csv_filename: str | None) -> HttpResponse:
+    return list_response(
         request,
-        "engineering/lead_time.html",
-        {
-            "page": page,
-            "rows": rows,
-            "scope": scope,
-            "q": _query(
-                team=scope["team"],
-                repo=scope["repo"],
-                **{"from": scope["start"], "to": scope["end"]},
-            ),
-        },
+        # The filterset calls `selectors.shipped_commits` with the scope picked.
+        rows=Commit.objects.none(),
+        table=LeadTimeTable,
+        filters=LeadTimeFilterSet,
+        template="engineering/lead_time.html",
+        csv_url=reverse("engineering:lead_time_csv"),
+        csv_filename=csv_filename,
     )
 
 
@@ -344,33 +331,62 @@ def identities(request: HttpRequest) -> HttpResponse:
         elif action == "reset":
             services.identity_reset(actor=request.user, identity=identity)
         elif action == "link":
-            person = org_selectors.person_get(
-                actor=request.user, employee_id=request.POST.get("employee_id", "").strip()
-            )
+            person, problem = _person_picked(request)
             if person is None:
-                messages.error(request, "No person with that employee id.")
+                messages.error(request, problem)
             else:
                 services.identity_link(actor=request.user, identity=identity, person=person)
         return redirect(f"{request.path}?state={request.POST.get('state', 'unmatched')}")
-    state = request.GET.get("state", "unmatched")
-    page = Paginator(selectors.identity_list(actor=request.user, state=state), 100).get_page(
-        request.GET.get("page")
-    )
-    return render(
+    return _identity_rows(
         request,
-        "engineering/identities.html",
-        {
-            "rows": page.object_list,
-            "page": page,
-            "q": _query(state=state),
-            "state": state,
-            "state_tabs": [
-                ("unmatched", "Unmatched"),
-                ("bots", "Bots"),
-                ("linked", "Linked"),
-                ("all", "All"),
-            ],
+        context={
             "bot_patterns": "\n".join(config.bot_patterns()),
             "link_key_patterns": "\n".join(config.link_key_patterns()),
         },
+    )
+
+
+def _person_picked(request: HttpRequest) -> tuple[Any, str]:
+    """The person a link names: a picker label ("Name (E0012)"), a name, or an employee ID
+    (`person`; `employee_id` as before); the problem when none or several match."""
+    from steward.org.forms import resolve_person
+
+    text = (request.POST.get("person") or request.POST.get("employee_id") or "").strip()
+    if not text:
+        return None, "Type the name or employee ID of the person to link."
+    person = org_selectors.person_get(actor=request.user, employee_id=text)
+    if person is not None:
+        return person, ""
+    found = resolve_person(org_selectors.person_list(actor=request.user), text)
+    if len(found) == 1:
+        return found[0], ""
+    if not found:
+        return None, f"No person named {text!r}: pick one from the list."
+    return None, f"{len(found)} people match {text!r}: pick one from the list."
+
+
+def identities_csv(request: HttpRequest) -> HttpResponse:
+    """The identities of the page (same filters, every page) with their commits, as CSV."""
+    if not policy.has_role(request.user, policy.Role.ADMIN):
+        raise PermissionDenied("only admins manage identities")
+    return _identity_rows(request, csv_filename="identities.csv")
+
+
+def _identity_rows(
+    request: HttpRequest,
+    *,
+    context: dict[str, Any] | None = None,
+    csv_filename: str | None = None,
+) -> HttpResponse:
+    state = request.GET.get("state") or "unmatched"
+    return list_response(
+        request,
+        rows=selectors.identity_list(actor=request.user, state="all"),
+        table=IdentityTable,
+        filters=IdentityFilterSet,
+        template="engineering/identities.html",
+        context=context,
+        csv_url=reverse("engineering:identities_csv"),
+        csv_filename=csv_filename,
+        table_kwargs={"state": state},
     )

@@ -10,12 +10,14 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.errors import HttpError
 
+from steward.core.filters import filter_rows
 from steward.core.pagination import paginate
 from steward.core.periods import parse_period
 from steward.finance import rules, selectors
+from steward.finance.filtersets import ContractFilterSet
 from steward.finance.models import MONTH_FIELDS
 from steward.finance.schemas import (
     BillingPeriodPage,
@@ -237,11 +239,37 @@ def billing_periods(
     exclude_unset=True,
     url_name="finance_contracts",
 )
-def contract_list(request: HttpRequest, limit: int | None = None, offset: int | None = None) -> Any:
-    """Contracts with their cancel-by date."""
+def contract_list(
+    request: HttpRequest,
+    limit: int | None = None,
+    offset: int | None = None,
+    vendor: str | None = Query(  # type: ignore[type-arg]
+        None, description="The vendor's name, ignoring case (GET /api/v1/finance/vendors)"
+    ),
+    category: str | None = Query(  # type: ignore[type-arg]
+        None,
+        description="The category: people, cloud, saas, hardware, contractors, training, "
+        "recruiting "
+        "or other",
+    ),
+) -> Any:
+    """Contracts with their cancel-by date; `vendor` and `category` are the contracts page's
+    filters (finance.filtersets.ContractFilterSet)."""
     _require(request)
-    return paginate(
+    if vendor is not None:
+        # The page's select sends the vendor's row; the API names it.
+        found = selectors.vendor_list(actor=request.user).filter(name__iexact=vendor.strip())
+        row = found.values_list("pk", flat=True).first()
+        vendor = str(row) if row is not None else f"name {vendor}"
+    rows = filter_rows(
+        ContractFilterSet,
         selectors.contract_list(actor=request.user),
+        actor=request.user,
+        vendor=vendor,
+        category=category,
+    )
+    return paginate(
+        rows,
         limit=limit,
         offset=offset,
         render=lambda c: _plain(

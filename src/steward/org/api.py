@@ -10,8 +10,10 @@ from ninja import Query, Router
 
 from steward.core import policy
 from steward.core.api_writes import body_error, require, service_call
+from steward.core.filters import filter_rows
 from steward.core.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from steward.org import selectors, services
+from steward.org.filtersets import PersonFilterSet, TeamFilterSet
 from steward.org.models import Department, Person, RoleDescription, Team
 from steward.org.schemas import (
     DepartmentIn,
@@ -66,9 +68,14 @@ def people_list(
     q: str | None = None,
     to: date | None = None,
     from_: date | None = Query(None, alias="from"),  # type: ignore[type-arg]
+    manager: str | None = Query(  # type: ignore[type-arg]
+        None, description='Reports to this person: "Name (E0012)", a name or a unique part of one'
+    ),
 ) -> PersonPage:
-    """People the caller may see; leavers included unless `active=true`."""
+    """People the caller may see; leavers included unless `active=true`. `manager` is the
+    people page's "Reports to" filter (org.filtersets.PersonFilterSet)."""
     qs = _people_query(request, team=team, active=active, q=q, from_=from_, to=to)
+    qs = filter_rows(PersonFilterSet, qs, actor=request.user, manager=manager)
     # `paginate`'s limits and shape, with the page read as plain rows (see people_visible_dicts).
     size = max(0, min(limit if limit is not None else DEFAULT_LIMIT, MAX_LIMIT))
     start = max(0, offset or 0)
@@ -113,10 +120,14 @@ def teams_list(
     limit: int | None = None,
     offset: int | None = None,
     type: str | None = None,
+    name: str | None = Query(  # type: ignore[type-arg]
+        None, description="Teams whose name contains this (ignoring case)"
+    ),
 ) -> dict[str, Any]:
-    """Teams with their active headcount."""
+    """Teams with their active headcount; `name` is the teams page's filter."""
     sizes = selectors.team_sizes()
     qs = selectors.team_list(actor=request.user, team_type=type)
+    qs = filter_rows(TeamFilterSet, qs, actor=request.user, name=name)
     return paginate(qs, limit=limit, offset=offset, render=lambda t: _team_dict(t, sizes))
 
 

@@ -306,6 +306,13 @@ def person_end_dates(person_ids: Iterable[int]) -> dict[int, date | None]:
     return dict(Person.objects.filter(pk__in=list(person_ids)).values_list("pk", "end_date"))
 
 
+def person_emails_lowered() -> QuerySet[Any]:
+    """Every known email address, lower-cased, as a subquery (`email__in=`): no rows read."""
+    from django.db.models.functions import Lower
+
+    return PersonEmail.objects.order_by().values_list(Lower("email"), flat=True)
+
+
 def person_ids_by_email() -> dict[str, int]:
     """The person id of every known email address (lower-cased)."""
     return {e.lower(): pid for e, pid in PersonEmail.objects.values_list("email", "person_id")}

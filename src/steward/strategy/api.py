@@ -13,11 +13,13 @@ from ninja.errors import HttpError
 from steward.core import policy
 from steward.core.api_writes import body_error, require, service_call
 from steward.core.errors import BadInput
+from steward.core.filters import filter_rows
 from steward.core.limits import expensive_slot
 from steward.core.pagination import paginate
 from steward.core.periods import parse_period, quarter_of
 from steward.org import selectors as org_selectors
 from steward.strategy import selectors, services
+from steward.strategy.filtersets import InitiativeFilterSet
 from steward.strategy.models import (
     CheckIn,
     Idea,
@@ -132,10 +134,15 @@ def initiatives_list(
     team: str | None = None,
     horizon: str | None = None,
     status: str | None = None,
+    owner: str | None = Query(  # type: ignore[type-arg]
+        None, description='The owner: "Name (E0012)", a name or a unique part of one'
+    ),
 ) -> dict[str, Any]:
-    """Initiatives (the roadmap), filtered by team, horizon and status."""
+    """Initiatives (the roadmap), filtered by team, horizon and status; `owner` is the
+    initiatives page's filter (strategy.filtersets.InitiativeFilterSet)."""
+    rows = selectors.initiative_list(actor=request.user, team=team, horizon=horizon, status=status)
     return paginate(
-        selectors.initiative_list(actor=request.user, team=team, horizon=horizon, status=status),
+        filter_rows(InitiativeFilterSet, rows, actor=request.user, owner=owner),
         limit=limit,
         offset=offset,
         render=selectors.initiative_dict,

@@ -15,13 +15,15 @@ from typing import Any, Literal, TypeVar
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from ninja import Router
+from ninja import Query, Router
 from ninja.errors import ValidationError as NinjaValidationError
 
 from steward.core.api_writes import body_error, require, service_call
+from steward.core.filters import filter_rows
 from steward.core.pagination import paginate
 from steward.core.periods import EARLIEST, LATEST, parse_period
 from steward.talent import rules, selectors, services
+from steward.talent.filtersets import RequisitionFilterSet
 from steward.talent.models import Application, Offer, Requisition, Scorecard, Source
 from steward.talent.schemas import (
     ActivityIn,
@@ -75,12 +77,19 @@ def requisitions_list(
     quarter: str | None = None,
     limit: int | None = None,
     offset: int | None = None,
+    hiring_manager: str | None = Query(  # type: ignore[type-arg]
+        None, description='The hiring manager: "Name (E0012)", a name or a unique part of one'
+    ),
 ) -> dict[str, Any]:
-    """Requisitions (the hiring plan) the caller may see."""
+    """Requisitions (the hiring plan) the caller may see; `hiring_manager` is the hiring
+    plan's filter (talent.filtersets.RequisitionFilterSet)."""
     _require(rules.may_see_hiring(request.user))
     rows = selectors.requisition_list(
         actor=request.user, status=status, team=team, quarter=quarter
     ).prefetch_related("approvals")
+    rows = filter_rows(
+        RequisitionFilterSet, rows, actor=request.user, hiring_manager=hiring_manager
+    )
     return paginate(
         rows,
         limit=limit,

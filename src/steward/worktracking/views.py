@@ -19,7 +19,8 @@ from steward.core.periods import parse_period
 from steward.org import selectors as org_selectors
 from steward.worktracking import forms, rules, selectors, services
 from steward.worktracking import investment as investment_model
-from steward.worktracking.models import InvestmentRule
+from steward.worktracking.filtersets import FlowFilterSet
+from steward.worktracking.models import InvestmentRule, PullRequest
 
 
 def _scope(request: HttpRequest) -> dict[str, Any]:
@@ -28,11 +29,16 @@ def _scope(request: HttpRequest) -> dict[str, Any]:
     return {"team": team, "start": start, "end": end}
 
 
-def _query(request: HttpRequest) -> str:
-    """The period and team of the page as a query string, for the drill-down links."""
+def _query(request: HttpRequest, **picked: Any) -> str:
+    """The period and team of the page as a query string, for the drill-down links; `picked`
+    replaces what was typed (the flow page's team by its slug, whether picked by name or not)."""
     from urllib.parse import urlencode
 
     keep = {k: request.GET[k] for k in ("from", "to", "team") if request.GET.get(k)}
+    keep.update({k: v for k, v in picked.items() if v})
+    for k, v in picked.items():
+        if not v:
+            keep.pop(k, None)
     return urlencode(keep)
 
 
@@ -45,8 +51,15 @@ SHOWN = 100  # rows of the drill-down table; the week and team links narrow it
 
 def flow_page(request: HttpRequest) -> HttpResponse:
     """Cycle time of merged pull requests per team and week, their size, review load and
-    unreviewed merges; every figure drills down to the pull requests behind it."""
-    scope = _scope(request)
+    unreviewed merges; every figure drills down to the pull requests behind it.
+
+    The team is picked by name (its slug, as the links carry it, gives the same page); a bad
+    team or period answers 400 with the message beside its field and no figures."""
+    filterset = FlowFilterSet(request.GET, PullRequest.objects.none(), actor=request.user)
+    if not filterset.form.is_valid():
+        context = {"filter": filterset, "scope": filterset.scope}
+        return render(request, "worktracking/flow.html", context, status=400)
+    scope = filterset.scope
     start: date = scope["start"]
     end: date = scope["end"]
     rows = selectors.flow_rows(start=start, end=end, team=scope["team"])
@@ -75,9 +88,9 @@ def flow_page(request: HttpRequest) -> HttpResponse:
         "load": load,
         "pulls": shown[:SHOWN],
         "pulls_total": len(shown),
-        "query": _query(request),
+        "query": _query(request, team=scope["team"]),
         "team_names": names,
-        "all_teams": org_selectors.team_list(actor=request.user).order_by("name"),
+        "filter": filterset,
     }
     return render(request, "worktracking/flow.html", context)
 
