@@ -25,6 +25,7 @@ from steward.core import policy
 from steward.engineering import dora
 from steward.engineering import shipped as shipped_figures
 from steward.engineering.models import (
+    AuthorDay,
     AuthorSummary,
     Commit,
     Deployment,
@@ -987,19 +988,12 @@ def nonmerge_commit_counts_since(
     repository_ids: Iterable[int], since: date
 ) -> list[tuple[int, str, date, int]]:
     """(repository id, mailmapped e-mail, author day, commits) of reachable non-merge commits
-    since `since`, counted per repository, e-mail and day by the database (a figure that needs
-    only who and when reads one row per person-day, not one per commit)."""
+    since `since`, counted per repository, e-mail and day: the `AuthorDay` rows kept at ingest
+    (one row per person-day and repository, never a commit row)."""
     return list(
-        Commit.objects.filter(
-            repository_id__in=list(repository_ids),
-            reachable=True,
-            parent_count__lte=1,
-            author_day__gte=since,
-        )
-        .values_list("repository_id", "email", "author_day")
-        .annotate(n=Count("id"))
+        AuthorDay.objects.filter(repository_id__in=list(repository_ids), day__gte=since)
         .order_by()
-        .values_list("repository_id", "email", "author_day", "n")
+        .values_list("repository_id", "email", "day", "commits")
     )
 
 
