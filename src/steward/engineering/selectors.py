@@ -767,12 +767,15 @@ def _day_sql() -> str:
     return "c.author_day" if connection.vendor == "postgresql" else "CAST(c.author_day AS TEXT)"
 
 
-def _activity_sql(select: str, where: str = "", group: str = "", order: str = "") -> str:
+def _activity_sql(
+    select: str, where: str = "", group: str = "", order: str = "", join: str = ""
+) -> str:
     """SQL over the commits of `_activity_rows` (no repository filter), aliased `c`."""
     table = connection.ops.quote_name(Commit._meta.db_table)
     true = "true" if connection.vendor == "postgresql" else "1"
     sql = (
-        f"SELECT {select} FROM {table} c WHERE c.reachable = {true} AND c.parent_count <= 1 "
+        f"SELECT {select} FROM {table} c {join} WHERE c.reachable = {true} "
+        "AND c.parent_count <= 1 "
         f"AND c.author_day >= %s AND c.author_day < %s {where}"
     )
     if group:
@@ -791,19 +794,55 @@ def commit_groups(
 ) -> list[CommitGroup]:
     """The commits of `commit_evidence(start, end)` counted per (person, local day, link keys).
 
-    One grouped query: the database counts the commits, Python sees one row per author, day
-    and set of keys (attribution needs no more: a commit's share depends only on them).
-    `keys`: only these link keys are kept (attribution passes the keys initiatives use; the
-    others change nothing), which merges most of a day's commits into one group."""
+    Python sees one row per author, day and set of keys (attribution needs no more: a commit's
+    share depends only on them). `keys`: only these link keys are kept (attribution passes the
+    keys initiatives use; the others change nothing), which merges most of a day's commits
+    into one group.
+
+    Two reads, neither one row per commit of the period: the commits per author and day kept
+    at ingest (`AuthorDay`, summed over repositories by the database), and the commits of the
+    period that reference one of `keys` with those keys (the join finds a commit's few keys
+    through the commit_id index). A day's commits without such a key are the difference."""
     resolver = identity_resolver()
-    keys_sql, key_params = _keys_sql(keys)
-    sql = _activity_sql(f"c.email, {_day_sql()}, {keys_sql} AS keys, COUNT(*)", group="1, 2, 3")
+    day_table = connection.ops.quote_name(AuthorDay._meta.db_table)
+    day_sql = "day" if connection.vendor == "postgresql" else "CAST(day AS TEXT)"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*key_params, start, end])
-        rows = cursor.fetchall()
+        cursor.execute(
+            f"SELECT email, {day_sql}, SUM(commits) FROM {day_table} "
+            "WHERE day >= %s AND day < %s GROUP BY email, day",
+            [start, end],
+        )
+        totals = cursor.fetchall()
+    keyed: dict[int, tuple[str, Any, set[str]]] = {}
+    if keys is None or keys:
+        lk = connection.ops.quote_name(LinkKey._meta.db_table)
+        only, params = "", []
+        if keys is not None:
+            params = sorted(keys)
+            # `k.key || ''`: an expression, so the planner walks the period's commits and
+            # finds each one's few keys through the commit_id index (see `_keys_sql`).
+            only = f" AND (k.key || '') IN ({', '.join(['%s'] * len(params))})"
+        sql = _activity_sql(
+            f"c.id, c.email, {_day_sql()}, k.key",
+            where=only,
+            join=f"INNER JOIN {lk} k ON k.commit_id = c.id",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [start, end, *params])
+            for pk, email, raw_day, key in cursor.fetchall():
+                found = keyed.get(pk)
+                if found is None:
+                    keyed[pk] = (email, raw_day, {key})
+                else:
+                    found[2].add(key)
+    by_keys: dict[tuple[str, Any], dict[tuple[str, ...], int]] = defaultdict(
+        lambda: defaultdict(int)
+    )
+    for email, raw_day, found_keys in keyed.values():
+        by_keys[(email, raw_day)][tuple(sorted(found_keys))] += 1
     counts: dict[tuple[int, date, tuple[str, ...]], int] = defaultdict(int)
     days: dict[Any, date] = {}
-    for email, raw_day, raw_keys, n in rows:
+    for email, raw_day, n in totals:
         person = resolver.person(email)
         if person is None:
             continue
@@ -812,7 +851,12 @@ def commit_groups(
             day = days[raw_day] = (
                 date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
             )
-        counts[(person, day, _split_keys(raw_keys))] += n
+        plain = int(n)
+        for group_keys, k in by_keys.get((email, raw_day), {}).items():
+            counts[(person, day, group_keys)] += k
+            plain -= k
+        if plain:
+            counts[(person, day, ())] += plain
     return [CommitGroup(p, d, k, n) for (p, d, k), n in sorted(counts.items())]
 
 
@@ -985,15 +1029,42 @@ def nonmerge_commits_since(
 
 
 def nonmerge_commit_counts_since(
-    repository_ids: Iterable[int], since: date
+    repository_ids: Iterable[int], since: date, emails: Collection[str] | None = None
 ) -> list[tuple[int, str, date, int]]:
     """(repository id, mailmapped e-mail, author day, commits) of reachable non-merge commits
-    since `since`, counted per repository, e-mail and day: the `AuthorDay` rows kept at ingest
-    (one row per person-day and repository, never a commit row)."""
+    since `since` (of `emails` only, if given), counted per repository, e-mail and day: the
+    `AuthorDay` rows kept at ingest (one row per person-day and repository, no commit row)."""
+    qs = AuthorDay.objects.filter(repository_id__in=list(repository_ids), day__gte=since)
+    if emails is not None:
+        qs = qs.filter(email__in=sorted(emails))
+    columns = qs.order_by().values_list("repository_id", "email", "day", "commits")
+    sql, params = columns.query.sql_with_params()
+    with connection.cursor() as cursor:  # a plain cursor: no converter per value
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    days: dict[Any, date] = {}
+    out = []
+    for repo_id, email, raw_day, n in rows:
+        day = days.get(raw_day)
+        if day is None:
+            day = days[raw_day] = (
+                date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
+            )
+        out.append((repo_id, email, day, n))
+    return out
+
+
+def nonmerge_commit_totals_since(
+    repository_ids: Iterable[int], since: date
+) -> list[tuple[int, str, int]]:
+    """(repository id, mailmapped e-mail, commits) of reachable non-merge commits authored on
+    local days since `since`, summed by the database over the `AuthorDay` rows."""
     return list(
         AuthorDay.objects.filter(repository_id__in=list(repository_ids), day__gte=since)
         .order_by()
-        .values_list("repository_id", "email", "day", "commits")
+        .values_list("repository_id", "email")
+        .annotate(n=Sum("commits"))
+        .values_list("repository_id", "email", "n")
     )
 
 

@@ -135,9 +135,7 @@ def move_days(repo_id: int, where: str, params: Sequence[Any], value: bool) -> N
         cursor.execute(f"DELETE FROM {t} WHERE repository_id = %s AND commits = 0", [repo_id])
 
 
-def rebuild_days(
-    repo_id: int, *, commit_model: Any = None, day_model: Any = None
-) -> None:
+def rebuild_days(repo_id: int, *, commit_model: Any = None, day_model: Any = None) -> None:
     """Recompute a repository's per-author, per-day counts from its commits (one statement)."""
     from steward.engineering import models
 

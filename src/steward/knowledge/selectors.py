@@ -823,15 +823,21 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
 
     Membership is the person's home team on the commit date (org memberships); commits by
     identities linked to no person count as not by the team.
+
+    Read from the commits kept per repository, author and day (`AuthorDay`): summed per
+    repository and author by the database for authors whose home team is the same on every
+    day of the window (one membership from before the window, still open) or who are no
+    person; day by day only for the others (they joined or moved within the window).
     """
     from steward.org import selectors as org_selectors
 
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
     resolver = eng.identity_resolver()
     repos = eng.owned_repositories()
-    rows = []
-    commits = eng.nonmerge_commit_counts_since([r.pk for r in repos], since)
-    people = {resolver.person(e) for _, e, _, _ in commits} - {None}
+    ids = [r.pk for r in repos]
+    totals = eng.nonmerge_commit_totals_since(ids, since)
+    person_of = {email: resolver.person(email) for email in {e for _, e, _ in totals}}
+    people = set(person_of.values()) - {None}
     spells: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
     for pid, start, end, team_id in org_selectors.home_team_spells(
         [p for p in people if p is not None], since, timezone.localdate() + timedelta(days=1)
@@ -846,13 +852,31 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
                 return team_id
         return None
 
+    # The one team of an author on every day from `since` on, if there is one.
+    constant: dict[str, int | None] = {}
+    for email, person in person_of.items():
+        if person is None or not spells.get(person):
+            constant[email] = None
+            continue
+        found = spells[person]
+        if len(found) == 1 and found[0][0] <= since and found[0][1] is None:
+            constant[email] = found[0][2]
     by_repo: dict[int, Counter[str]] = defaultdict(Counter)
     owner = {r.pk: r.team_id for r in repos}
-    for repo_id, email, day, n in commits:
-        t = team_on(resolver.person(email), day)
+    for repo_id, email, n in totals:
+        if email not in constant:
+            continue
         by_repo[repo_id]["all"] += n
-        if t == owner[repo_id]:
+        if constant[email] == owner[repo_id]:
             by_repo[repo_id]["team"] += n
+    moving = [email for email in person_of if email not in constant]
+    if moving:
+        for repo_id, email, day, n in eng.nonmerge_commit_counts_since(ids, since, moving):
+            t = team_on(person_of[email], day)
+            by_repo[repo_id]["all"] += n
+            if t == owner[repo_id]:
+                by_repo[repo_id]["team"] += n
+    rows = []
     for r in repos:
         counts = by_repo.get(r.pk, Counter())
         total = counts["all"]

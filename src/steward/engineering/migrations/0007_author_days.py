@@ -18,25 +18,43 @@ def fill(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('engineering', '0006_deployment_shipped_times'),
+        ("engineering", "0006_deployment_shipped_times"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuthorDay',
+            name="AuthorDay",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.CharField(max_length=300)),
-                ('day', models.DateField()),
-                ('commits', models.PositiveIntegerField(default=0)),
-                ('repository', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='author_days', to='engineering.repository')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.CharField(max_length=300)),
+                ("day", models.DateField()),
+                ("commits", models.PositiveIntegerField(default=0)),
+                (
+                    "repository",
+                    models.ForeignKey(
+                        db_index=False,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="author_days",
+                        to="engineering.repository",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['repository', 'day', 'email'],
-                'indexes': [models.Index(fields=['day'], name='author_day_day')],
-                'constraints': [models.UniqueConstraint(fields=('repository', 'email', 'day'), name='author_day_unique', violation_error_message='one row per author, repository and day')],
+                "ordering": ["repository", "day", "email"],
+                "indexes": [models.Index(fields=["day"], name="author_day_day")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("repository", "email", "day"),
+                        name="author_day_unique",
+                        violation_error_message="one row per author, repository and day",
+                    )
+                ],
             },
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
