@@ -74,12 +74,16 @@ def _measure(home: str, rounds: int, paths: list[str], dump: str) -> None:
             client.get(path)
             wall.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
+        is_json = first.get("Content-Type", "").startswith("application/json")
         out[path] = {
             "status": first.status_code,
+            # For an answer that gained keys: the digest of only the keys it had before.
+            "keys": sorted(json.loads(body)) if is_json and body.startswith(b"{") else None,
             "cpu": statistics.median(cpu),
             "wall": statistics.median(wall),
             "digest": hashlib.sha256(body).hexdigest(),
-            "json": first.get("Content-Type", "").startswith("application/json"),
+            "json": is_json,
+            "body": body.decode() if is_json else None,
         }
     print("@@" + json.dumps(out))
 
@@ -149,6 +153,11 @@ def main() -> None:
             if b["digest"] == a["digest"] and b["status"] == a["status"] and b["same"] and a["same"]
             else "NO"
         )
+        if same == "NO" and b["keys"] and a["keys"] and set(b["keys"]) < set(a["keys"]):
+            # New keys added, the old ones unchanged: "yes" for what was there before.
+            old, new = json.loads(b["body"]), json.loads(a["body"])
+            if all(old[k] == new[k] for k in old):
+                same = "yes, +" + ",".join(sorted(set(a["keys"]) - set(b["keys"])))
         print(
             f"{path[:62]:62} {b['cpu']:10.1f} {a['cpu']:9.1f} "
             f"{a['cpu'] / max(b['cpu'], 0.01):6.2f} "
