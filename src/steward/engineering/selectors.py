@@ -767,15 +767,12 @@ def _day_sql() -> str:
     return "c.author_day" if connection.vendor == "postgresql" else "CAST(c.author_day AS TEXT)"
 
 
-def _activity_sql(
-    select: str, where: str = "", group: str = "", order: str = "", join: str = ""
-) -> str:
+def _activity_sql(select: str, where: str = "", group: str = "", order: str = "") -> str:
     """SQL over the commits of `_activity_rows` (no repository filter), aliased `c`."""
     table = connection.ops.quote_name(Commit._meta.db_table)
     true = "true" if connection.vendor == "postgresql" else "1"
     sql = (
-        f"SELECT {select} FROM {table} c {join} WHERE c.reachable = {true} "
-        "AND c.parent_count <= 1 "
+        f"SELECT {select} FROM {table} c WHERE c.reachable = {true} AND c.parent_count <= 1 "
         f"AND c.author_day >= %s AND c.author_day < %s {where}"
     )
     if group:
@@ -794,55 +791,19 @@ def commit_groups(
 ) -> list[CommitGroup]:
     """The commits of `commit_evidence(start, end)` counted per (person, local day, link keys).
 
-    Python sees one row per author, day and set of keys (attribution needs no more: a commit's
-    share depends only on them). `keys`: only these link keys are kept (attribution passes the
-    keys initiatives use; the others change nothing), which merges most of a day's commits
-    into one group.
-
-    Two reads, neither one row per commit of the period: the commits per author and day kept
-    at ingest (`AuthorDay`, summed over repositories by the database), and the commits of the
-    period that reference one of `keys` with those keys (the join finds a commit's few keys
-    through the commit_id index). A day's commits without such a key are the difference."""
+    One grouped query: the database counts the commits, Python sees one row per author, day
+    and set of keys (attribution needs no more: a commit's share depends only on them).
+    `keys`: only these link keys are kept (attribution passes the keys initiatives use; the
+    others change nothing), which merges most of a day's commits into one group."""
     resolver = identity_resolver()
-    day_table = connection.ops.quote_name(AuthorDay._meta.db_table)
-    day_sql = "day" if connection.vendor == "postgresql" else "CAST(day AS TEXT)"
+    keys_sql, key_params = _keys_sql(keys)
+    sql = _activity_sql(f"c.email, {_day_sql()}, {keys_sql} AS keys, COUNT(*)", group="1, 2, 3")
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT email, {day_sql}, SUM(commits) FROM {day_table} "
-            "WHERE day >= %s AND day < %s GROUP BY email, day",
-            [start, end],
-        )
-        totals = cursor.fetchall()
-    keyed: dict[int, tuple[str, Any, set[str]]] = {}
-    if keys is None or keys:
-        lk = connection.ops.quote_name(LinkKey._meta.db_table)
-        only, params = "", []
-        if keys is not None:
-            params = sorted(keys)
-            # `k.key || ''`: an expression, so the planner walks the period's commits and
-            # finds each one's few keys through the commit_id index (see `_keys_sql`).
-            only = f" AND (k.key || '') IN ({', '.join(['%s'] * len(params))})"
-        sql = _activity_sql(
-            f"c.id, c.email, {_day_sql()}, k.key",
-            where=only,
-            join=f"INNER JOIN {lk} k ON k.commit_id = c.id",
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [start, end, *params])
-            for pk, email, raw_day, key in cursor.fetchall():
-                found = keyed.get(pk)
-                if found is None:
-                    keyed[pk] = (email, raw_day, {key})
-                else:
-                    found[2].add(key)
-    by_keys: dict[tuple[str, Any], dict[tuple[str, ...], int]] = defaultdict(
-        lambda: defaultdict(int)
-    )
-    for email, raw_day, found_keys in keyed.values():
-        by_keys[(email, raw_day)][tuple(sorted(found_keys))] += 1
+        cursor.execute(sql, [*key_params, start, end])
+        rows = cursor.fetchall()
     counts: dict[tuple[int, date, tuple[str, ...]], int] = defaultdict(int)
     days: dict[Any, date] = {}
-    for email, raw_day, n in totals:
+    for email, raw_day, raw_keys, n in rows:
         person = resolver.person(email)
         if person is None:
             continue
@@ -851,12 +812,7 @@ def commit_groups(
             day = days[raw_day] = (
                 date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
             )
-        plain = int(n)
-        for group_keys, k in by_keys.get((email, raw_day), {}).items():
-            counts[(person, day, group_keys)] += k
-            plain -= k
-        if plain:
-            counts[(person, day, ())] += plain
+        counts[(person, day, _split_keys(raw_keys))] += n
     return [CommitGroup(p, d, k, n) for (p, d, k), n in sorted(counts.items())]
 
 
