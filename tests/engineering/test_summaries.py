@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 
 from steward.engineering import ingest, selectors, summaries
 from steward.engineering.ingest import ingest_paths
-from steward.engineering.models import AuthorSummary, Commit, Repository
+from steward.engineering.models import AuthorDay, AuthorSummary, Commit, Repository
 from tests.engineering.gitfixtures import build_tricky, commit, git_contributors, run
 
 pytestmark = pytest.mark.django_db
@@ -43,9 +43,29 @@ def _kept(repo: Repository) -> dict[str, tuple[Any, ...]]:
     }
 
 
+def _days_recomputed(repo: Repository) -> dict[tuple[str, Any], int]:
+    """Reachable non-merge commits per (email, author day), counted here one by one."""
+    out: dict[tuple[str, Any], int] = defaultdict(int)
+    for email, day, parents, reachable in Commit.objects.filter(repository=repo).values_list(
+        "email", "author_day", "parent_count", "reachable"
+    ):
+        if reachable and parents <= 1:
+            out[(email, day)] += 1
+    return dict(out)
+
+
+def _days_kept(repo: Repository) -> dict[tuple[str, Any], int]:
+    return {(d.email, d.day): d.commits for d in AuthorDay.objects.filter(repository=repo)}
+
+
 def _check(path: Path, name: str) -> Repository:
     repo = Repository.objects.get(name=name)
     assert _kept(repo) == _recomputed(repo)
+    # No row of 0: a force-push that empties a day deletes its row.
+    assert _days_kept(repo) == _days_recomputed(repo)
+    assert sum(_days_kept(repo).values()) == int(
+        run(path, "rev-list", "--count", "--no-merges", "HEAD")
+    )
     assert repo.reachable_commits == int(run(path, "rev-list", "--count", "HEAD"))
     assert repo.reachable_commits == Commit.objects.filter(repository=repo, reachable=True).count()
     admin = User.objects.get(username="admin")
@@ -99,9 +119,15 @@ def test_kept_figures_equal_recomputation_over_ingests_and_force_pushes(
     repo = _check(path, "kept")
     assert AuthorSummary.objects.get(repository=repo, email="ann@example.com").name == "Ann Final"
     # A full rebuild gives the same rows as the ones kept incrementally.
-    before = _kept(repo)
+    before, days_before = _kept(repo), _days_kept(repo)
     summaries.rebuild()
     assert _kept(repo) == before
+    assert _days_kept(repo) == days_before
+    # Deleting the repository deletes its counts.
+    pk = repo.pk
+    assert AuthorDay.objects.filter(repository_id=pk).exists()
+    repo.delete()
+    assert not AuthorDay.objects.filter(repository_id=pk).exists()
 
 
 def test_repository_list_and_contributors_do_not_read_commits(tmp_path: Path) -> None:

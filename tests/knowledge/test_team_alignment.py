@@ -12,13 +12,42 @@ from django.utils import timezone
 from steward.engineering.models import Commit, Repository
 from steward.engineering.selectors import identity_resolver
 from steward.knowledge import selectors
-from steward.org.models import TeamMembership
+from steward.org.models import Team, TeamMembership
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize("months", [3, 12])
 def test_each_share_is_the_owning_teams_commits_counted_one_by_one(months: int) -> None:
+    _check_against_commits(months)
+
+
+def test_an_author_who_moves_within_the_window_counts_for_each_team_on_its_days() -> None:
+    """The kept counts are summed per author for authors with one team all window long and
+    read day by day for the others: move the busiest author of an owned repository to another
+    team in the middle of the window, so both paths meet in one repository."""
+    since = timezone.localdate() - timedelta(days=round(12 * 30.4375))
+    resolver = identity_resolver()
+    owned = Repository.objects.exclude(team=None)
+    busiest: dict[int, int] = {}
+    for email in Commit.objects.filter(
+        repository__in=owned, reachable=True, parent_count__lte=1, author_day__gte=since
+    ).values_list("email", flat=True):
+        person = resolver.person(email)
+        if person is not None:
+            busiest[person] = busiest.get(person, 0) + 1
+    person = max(busiest, key=lambda p: busiest[p])
+    spell = TeamMembership.objects.get(person_id=person, end=None)
+    middle = since + timedelta(days=180)
+    assert spell.start <= since
+    other = Team.objects.exclude(pk=spell.team_id).order_by("slug").first()
+    assert other is not None
+    TeamMembership.objects.filter(pk=spell.pk).update(end=middle)
+    TeamMembership.objects.create(person_id=person, team=other, start=middle)
+    _check_against_commits(12)
+
+
+def _check_against_commits(months: int) -> None:
     cto = User.objects.get(username="cto")
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
     resolver = identity_resolver()

@@ -70,4 +70,9 @@ def register() -> None:
 
     register_after_ingest("architecture.detect", detect_at_ingest)
     register_page_panel("knowledge:coupling", "cross-team", panels.cross_team_coupling)
+    # Team–code alignment per module (issue 10 item 5): the catalog's entities with paths.
+    from steward.architecture.selectors import module_scopes
+    from steward.knowledge.selectors import register_module_provider
+
+    register_module_provider("architecture.catalog", module_scopes)
     register_search_provider("decisions", search.decisions)

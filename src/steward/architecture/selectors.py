@@ -587,6 +587,56 @@ def truck_factor_flag(component: Component, *, actor: Any) -> str:
     return TRUCK_FACTOR_ONE if found and found["truck_factor"] == 1 else ""
 
 
+# ------------------------------------------------------------------ modules of code
+
+
+def module_scopes(actor: Any) -> list[Any]:
+    """Knowledge's module scopes from the catalog: per repository `actor` may see that has
+    catalog entities with `paths` and an owner team, those entities (by name) as modules and
+    the rest of the repository owned by the repository's team (as cross-team coupling)."""
+    from steward.knowledge import selectors as knowledge_selectors
+
+    scoped: dict[int, list[Component]] = {}
+    for component in component_list(actor=actor).filter(repository__isnull=False):
+        if component.paths and component.owner_team is not None:
+            scoped.setdefault(component.repository_id, []).append(component)  # type: ignore[arg-type]
+    scopes = []
+    for repository in engineering_selectors.repository_list(actor=actor).filter(
+        pk__in=list(scoped)
+    ):
+        if not repository.head_sha:
+            continue
+        components = sorted(
+            (c for c in scoped[repository.pk] if c.name != repository.name), key=lambda c: c.name
+        )
+        team = repository.team
+        scopes.append(
+            knowledge_selectors.ModuleScope(
+                repository=repository,
+                modules=tuple(
+                    knowledge_selectors.Module(
+                        name=c.name,
+                        title=c.title or c.name,
+                        paths=tuple(c.paths),
+                        team_id=c.owner_team.pk if c.owner_team else None,
+                        team=c.owner_team.slug if c.owner_team else None,
+                        team_name=c.owner_team.name if c.owner_team else None,
+                    )
+                    for c in components
+                ),
+                rest=knowledge_selectors.Module(
+                    name=repository.name,
+                    title=repository.name,
+                    paths=(),
+                    team_id=team.pk if team else None,
+                    team=team.slug if team else None,
+                    team_name=team.name if team else None,
+                ),
+            )
+        )
+    return scopes
+
+
 # ------------------------------------------------------------------ cross-team coupling
 
 UNDECLARED = "no declared interaction"

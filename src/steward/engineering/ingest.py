@@ -17,6 +17,7 @@ import logging
 import queue
 import threading
 import time
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -290,6 +291,7 @@ class _Writer:
                     f"SELECT DISTINCT email FROM {self.table} {where}", [repo_id, not value, *part]
                 )
                 authors.update(email for (email,) in cursor.fetchall())
+                summaries.move_days(repo_id, where, [repo_id, not value, *part], value)
                 cursor.execute(
                     f"UPDATE {self.table} SET reachable = %s {where}",
                     [value, repo_id, not value, *part],
@@ -317,10 +319,14 @@ class _Writer:
             rows = []
             identities: dict[str, str] = {}
             deltas: dict[str, summaries.AuthorDelta] = {}
+            days: dict[tuple[str, Any], int] = defaultdict(int)
             for c in new:
                 added = sum(f.added for f in c.files)
                 deleted = sum(f.deleted for f in c.files)
                 local = _EPOCH + timedelta(seconds=c.author_time, minutes=c.author_offset)
+                day = adapt_d(local.date())
+                if len(c.parents) <= 1:
+                    days[(c.mailmap_email[:300], day)] += 1
                 committed = adapt_dt(c.committer_time)
                 deltas.setdefault(c.mailmap_email[:300], summaries.AuthorDelta()).add(
                     merge=len(c.parents) > 1,
@@ -342,7 +348,7 @@ class _Writer:
                         c.mailmap_email[:300],
                         adapt_dt(c.author_time),
                         c.author_offset,
-                        adapt_d(local.date()),
+                        day,
                         c.committer_name[:300],
                         c.committer_email[:300],
                         committed,
@@ -360,6 +366,7 @@ class _Writer:
                 cursor.executemany(self.sql_commit, rows)
             ids = self._new_ids(repo_id, new)  # before any other insert (last_insert_rowid)
             summaries.add_commits(repo_id, deltas)
+            summaries.add_days(repo_id, days)
             files = []
             keys = []
             for c in new:

@@ -146,6 +146,44 @@ class AuthorSummary(models.Model):
         return f"{self.email} in {self.repository_id}"
 
 
+class AuthorDay(models.Model):
+    """One author's (mailmapped email's) reachable non-merge commits in one repository on one
+    local day (the commit's `author_day`), kept by ingestion.
+
+    Written in the same transaction as the commits it counts (`summaries.py`): new commits add
+    to it, commits whose reachability changes (a force-push, or commits coming back) add or
+    subtract; a row whose count falls to 0 is deleted, so the table equals a recomputation
+    (`GROUP BY repository, email, author_day` of the reachable non-merge commits). Figures that
+    need only who, where and which day (team–code alignment, person-days) read it instead of
+    the commits.
+    """
+
+    repository = models.ForeignKey(
+        "engineering.Repository",
+        on_delete=models.CASCADE,
+        related_name="author_days",
+        db_index=False,  # the unique (repository, email, day) constraint serves it
+    )
+    email = models.CharField(max_length=300)
+    day = models.DateField()
+    commits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["repository", "day", "email"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "email", "day"],
+                name="author_day_unique",
+                violation_error_message="one row per author, repository and day",
+            )
+        ]
+        # Windows of days over every repository (attribution, alignment).
+        indexes = [models.Index(fields=["day"], name="author_day_day")]
+
+    def __str__(self) -> str:
+        return f"{self.email} in {self.repository_id} on {self.day}"
+
+
 class FileChange(models.Model):
     """One file a commit touched: lines added and deleted (0 for binary files), renames kept."""
 

@@ -25,6 +25,7 @@ from steward.core import policy
 from steward.engineering import dora
 from steward.engineering import shipped as shipped_figures
 from steward.engineering.models import (
+    AuthorDay,
     AuthorSummary,
     Commit,
     Deployment,
@@ -989,22 +990,42 @@ def nonmerge_commits_since(
 
 
 def nonmerge_commit_counts_since(
-    repository_ids: Iterable[int], since: date
+    repository_ids: Iterable[int], since: date, emails: Collection[str] | None = None
 ) -> list[tuple[int, str, date, int]]:
     """(repository id, mailmapped e-mail, author day, commits) of reachable non-merge commits
-    since `since`, counted per repository, e-mail and day by the database (a figure that needs
-    only who and when reads one row per person-day, not one per commit)."""
+    since `since` (of `emails` only, if given), counted per repository, e-mail and day: the
+    `AuthorDay` rows kept at ingest (one row per person-day and repository, no commit row)."""
+    qs = AuthorDay.objects.filter(repository_id__in=list(repository_ids), day__gte=since)
+    if emails is not None:
+        qs = qs.filter(email__in=sorted(emails))
+    columns = qs.order_by().values_list("repository_id", "email", "day", "commits")
+    sql, params = columns.query.sql_with_params()
+    with connection.cursor() as cursor:  # a plain cursor: no converter per value
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    days: dict[Any, date] = {}
+    out = []
+    for repo_id, email, raw_day, n in rows:
+        day = days.get(raw_day)
+        if day is None:
+            day = days[raw_day] = (
+                date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
+            )
+        out.append((repo_id, email, day, n))
+    return out
+
+
+def nonmerge_commit_totals_since(
+    repository_ids: Iterable[int], since: date
+) -> list[tuple[int, str, int]]:
+    """(repository id, mailmapped e-mail, commits) of reachable non-merge commits authored on
+    local days since `since`, summed by the database over the `AuthorDay` rows."""
     return list(
-        Commit.objects.filter(
-            repository_id__in=list(repository_ids),
-            reachable=True,
-            parent_count__lte=1,
-            author_day__gte=since,
-        )
-        .values_list("repository_id", "email", "author_day")
-        .annotate(n=Count("id"))
+        AuthorDay.objects.filter(repository_id__in=list(repository_ids), day__gte=since)
         .order_by()
-        .values_list("repository_id", "email", "author_day", "n")
+        .values_list("repository_id", "email")
+        .annotate(n=Sum("commits"))
+        .values_list("repository_id", "email", "n")
     )
 
 

@@ -6,7 +6,10 @@ the same transaction as the commits they count:
 - commits whose reachability changes (a force-push, or commits that come back) make the
   authors they touch be recomputed from the commit table (`recompute_authors`), because a
   maximum (the latest commit and its name) cannot be decremented.
-`rebuild` recomputes everything from the commits (the data migration uses it; the tests compare
+`AuthorDay` rows (reachable non-merge commits per repository, author and local day) are kept
+the same way, except that a count can go down: commits whose reachability changes add or
+subtract their (author, day) counts (`move_days`), and rows that fall to 0 are deleted.
+`rebuild` recomputes everything from the commits (the data migrations use it; the tests compare
 the maintained figures with an independent recomputation).
 """
 
@@ -86,6 +89,71 @@ def add_commits(repo_id: int, deltas: dict[str, AuthorDelta]) -> None:
     Repository.objects.filter(pk=repo_id).update(reachable_commits=F("reachable_commits") + total)
 
 
+def add_days(repo_id: int, days: dict[tuple[str, Any], int]) -> None:
+    """Add new reachable non-merge commits, counted per (email, day as the database stores
+    it), to the repository's per-author, per-day counts."""
+    from steward.engineering.models import AuthorDay
+
+    if not days:
+        return
+    t = _table(AuthorDay)
+    sql = (
+        f"INSERT INTO {t} (repository_id, email, day, commits) VALUES (%s, %s, %s, %s) "
+        f"ON CONFLICT (repository_id, email, day) DO UPDATE SET "
+        f"commits = {t}.commits + excluded.commits"
+    )
+    rows = [(repo_id, email, day, n) for (email, day), n in sorted(days.items()) if n]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def move_days(repo_id: int, where: str, params: Sequence[Any], value: bool) -> None:
+    """Before commits of a repository change reachability to `value`: add (True) or subtract
+    (False) their non-merge (email, day) counts. `where` (a WHERE clause over the commit
+    table's columns) selects the commits with `params`; rows that fall to 0 are deleted."""
+    from steward.engineering.models import AuthorDay, Commit
+
+    t, ct = _table(AuthorDay), _table(Commit)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT email, author_day, COUNT(*) FROM {ct} {where} "
+            "AND parent_count <= 1 GROUP BY email, author_day",
+            list(params),
+        )
+        found = cursor.fetchall()
+    if not found:
+        return
+    if value:
+        add_days(repo_id, {(email, day): n for email, day, n in found})
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {t} SET commits = commits - %s "
+            "WHERE repository_id = %s AND email = %s AND day = %s",
+            [(n, repo_id, email, day) for email, day, n in found],
+        )
+        cursor.execute(f"DELETE FROM {t} WHERE repository_id = %s AND commits = 0", [repo_id])
+
+
+def rebuild_days(repo_id: int, *, commit_model: Any = None, day_model: Any = None) -> None:
+    """Recompute a repository's per-author, per-day counts from its commits (one statement)."""
+    from steward.engineering import models
+
+    commit_model = commit_model or models.Commit
+    day_model = day_model or models.AuthorDay
+    t, ct = _table(day_model), _table(commit_model)
+    true = "true" if connection.vendor == "postgresql" else "1"
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {t} WHERE repository_id = %s", [repo_id])
+        cursor.execute(
+            f"INSERT INTO {t} (repository_id, email, day, commits) "
+            f"SELECT repository_id, email, author_day, COUNT(*) FROM {ct} "
+            f"WHERE repository_id = %s AND reachable = {true} AND parent_count <= 1 "
+            "GROUP BY repository_id, email, author_day",
+            [repo_id],
+        )
+
+
 def _author_rows(
     commit_model: Any, repo_id: int, emails: Sequence[str] | None
 ) -> list[dict[str, Any]]:
@@ -143,11 +211,14 @@ def rebuild(
     repository_model: Any = None,
     commit_model: Any = None,
     summary_model: Any = None,
+    day_model: Any = None,
     repository_ids: Iterable[int] | None = None,
+    with_days: bool = True,
 ) -> None:
     """Recompute every figure of the repositories (all by default) from their commits.
 
-    The model arguments let a data migration pass its historical models."""
+    The model arguments let a data migration pass its historical models (`with_days=False`
+    for a migration older than the `AuthorDay` table)."""
     from steward.engineering import models
 
     repository_model = repository_model or models.Repository
@@ -167,3 +238,5 @@ def rebuild(
         repository_model.objects.filter(pk=repo_id).update(
             reachable_commits=sum(r["all_commits"] for r in rows)
         )
+        if with_days:
+            rebuild_days(repo_id, commit_model=commit_model, day_model=day_model)

@@ -128,11 +128,26 @@ class AlignmentRepository(Schema):
     share: Number | None
 
 
+class AlignmentModule(Schema):
+    """A module's (a catalog entity's paths in a repository, or the rest of the repository)
+    non-merge commits in the window and the share made by its owner team."""
+
+    repo: str
+    module: str
+    title: str
+    team: str | None
+    team_name: str | None
+    commits: int
+    by_team: int
+    share: Number | None
+
+
 class TeamAlignmentOut(Schema):
-    """Team–code alignment since a day."""
+    """Team–code alignment since a day, per owned repository and per module."""
 
     since: date
     repositories: list[AlignmentRepository]
+    modules: list[AlignmentModule] = []
 
 
 class WhatIfPerson(Schema):

@@ -11,7 +11,7 @@ import fnmatch
 import hashlib
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
@@ -823,15 +823,21 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
 
     Membership is the person's home team on the commit date (org memberships); commits by
     identities linked to no person count as not by the team.
+
+    Read from the commits kept per repository, author and day (`AuthorDay`): summed per
+    repository and author by the database for authors whose home team is the same on every
+    day of the window (one membership from before the window, still open) or who are no
+    person; day by day only for the others (they joined or moved within the window).
     """
     from steward.org import selectors as org_selectors
 
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
     resolver = eng.identity_resolver()
     repos = eng.owned_repositories()
-    rows = []
-    commits = eng.nonmerge_commit_counts_since([r.pk for r in repos], since)
-    people = {resolver.person(e) for _, e, _, _ in commits} - {None}
+    ids = [r.pk for r in repos]
+    totals = eng.nonmerge_commit_totals_since(ids, since)
+    person_of = {email: resolver.person(email) for email in {e for _, e, _ in totals}}
+    people = set(person_of.values()) - {None}
     spells: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
     for pid, start, end, team_id in org_selectors.home_team_spells(
         [p for p in people if p is not None], since, timezone.localdate() + timedelta(days=1)
@@ -846,13 +852,31 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
                 return team_id
         return None
 
+    # The one team of an author on every day from `since` on, if there is one.
+    constant: dict[str, int | None] = {}
+    for email, person in person_of.items():
+        if person is None or not spells.get(person):
+            constant[email] = None
+            continue
+        found = spells[person]
+        if len(found) == 1 and found[0][0] <= since and found[0][1] is None:
+            constant[email] = found[0][2]
     by_repo: dict[int, Counter[str]] = defaultdict(Counter)
     owner = {r.pk: r.team_id for r in repos}
-    for repo_id, email, day, n in commits:
-        t = team_on(resolver.person(email), day)
+    for repo_id, email, n in totals:
+        if email not in constant:
+            continue
         by_repo[repo_id]["all"] += n
-        if t == owner[repo_id]:
+        if constant[email] == owner[repo_id]:
             by_repo[repo_id]["team"] += n
+    moving = [email for email in person_of if email not in constant]
+    if moving:
+        for repo_id, email, day, n in eng.nonmerge_commit_counts_since(ids, since, moving):
+            t = team_on(person_of[email], day)
+            by_repo[repo_id]["all"] += n
+            if t == owner[repo_id]:
+                by_repo[repo_id]["team"] += n
+    rows = []
     for r in repos:
         counts = by_repo.get(r.pk, Counter())
         total = counts["all"]
@@ -866,7 +890,107 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
                 "share": (counts["team"] / total) if total else None,
             }
         )
-    return {"since": since, "repositories": rows}
+    modules: list[dict[str, Any]] = []
+    for provider in list(_MODULE_PROVIDERS.values()):
+        for scope in provider(actor):
+            modules += module_alignment(scope, since)
+    return {"since": since, "repositories": rows, "modules": modules}
+
+
+@dataclass(frozen=True)
+class Module:
+    """A part of a repository owned by a team: a name, a title, its paths (folders, files or
+    globs as in `path_in_scope`) and its owner team (id, slug, name)."""
+
+    name: str
+    title: str
+    paths: tuple[str, ...]
+    team_id: int | None
+    team: str | None
+    team_name: str | None
+
+
+@dataclass(frozen=True)
+class ModuleScope:
+    """The modules of one repository; files in none of them belong to `rest` (the repository's
+    own module, owned by the repository's team)."""
+
+    repository: Repository
+    modules: tuple[Module, ...]
+    rest: Module
+
+
+# Higher apps (architecture: catalog entities with paths) name the modules of repositories.
+_MODULE_PROVIDERS: dict[str, Callable[[Actor], list[ModuleScope]]] = {}
+
+
+def register_module_provider(name: str, provider: Callable[[Actor], list[ModuleScope]]) -> None:
+    """`provider(actor)` lists the module scopes `actor` may see; team–code alignment adds a
+    row per module of each (architecture registers the catalog's entities with paths)."""
+    _MODULE_PROVIDERS[name] = provider
+
+
+def module_alignment(scope: ModuleScope, since: date) -> list[dict[str, Any]]:
+    """METRICS.md team–code alignment per module of one repository: the share of the reachable
+    non-merge commits authored on or after `since` that touch the module (a file belongs to
+    the module with the longest path containing it, else to the rest) made by members of the
+    module's owner team on the commit's day (home team, org memberships). Rows in the order of
+    `scope.modules`, then the rest; commits of no person count as not by the team."""
+    from steward.org import selectors as org_selectors
+
+    repository = scope.repository
+    normalized = [(m.name, normalize_paths(m.paths)) for m in scope.modules]
+    normalized = [(name, paths) for name, paths in normalized if paths]
+    cache: dict[str, str] = {}
+    touched: dict[int, tuple[str, date, set[str]]] = {}
+    for commit_id, path, email, _added, _status, day in eng.file_activity(repository, since):
+        module = cache.get(path)
+        if module is None:
+            module = cache[path] = module_of(path, normalized, scope.rest.name)
+        found = touched.get(commit_id)
+        if found is None:
+            touched[commit_id] = (email, day, {module})
+        else:
+            found[2].add(module)
+    resolver = eng.identity_resolver()
+    people = {resolver.person(email) for email, _d, _m in touched.values()} - {None}
+    spells: dict[int, list[tuple[date, date | None, int]]] = defaultdict(list)
+    for pid, start, end, team_id in org_selectors.home_team_spells(
+        [p for p in people if p is not None], since, timezone.localdate() + timedelta(days=1)
+    ):
+        spells[pid].append((start, end, team_id))
+
+    def team_on(person: int | None, day: date) -> int | None:
+        for start, end, team_id in spells.get(person, ()) if person is not None else ():
+            if start <= day and (end is None or day < end):
+                return team_id
+        return None
+
+    all_modules = [*scope.modules, scope.rest]
+    owner = {m.name: m.team_id for m in all_modules}
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for email, day, names in touched.values():
+        team = team_on(resolver.person(email), day)
+        for name in names:
+            counts[name]["all"] += 1
+            if team is not None and team == owner.get(name):
+                counts[name]["team"] += 1
+    rows = []
+    for m in all_modules:
+        total, by_team = counts[m.name]["all"], counts[m.name]["team"]
+        rows.append(
+            {
+                "repo": repository.name,
+                "module": m.name,
+                "title": m.title,
+                "team": m.team,
+                "team_name": m.team_name,
+                "commits": total,
+                "by_team": by_team,
+                "share": (by_team / total) if total else None,
+            }
+        )
+    return rows
 
 
 # ------------------------------------------------------------------ reorg scenarios

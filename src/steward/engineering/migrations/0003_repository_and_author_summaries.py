@@ -12,6 +12,7 @@ def fill_summaries(apps, schema_editor):  # type: ignore[no-untyped-def]
         repository_model=apps.get_model("engineering", "Repository"),
         commit_model=apps.get_model("engineering", "Commit"),
         summary_model=apps.get_model("engineering", "AuthorSummary"),
+        with_days=False,  # the per-day table comes in 0007
     )
 
 
