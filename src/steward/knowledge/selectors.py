@@ -541,7 +541,8 @@ def knowledge_map(
     prefix = folder.strip("/") + "/" if folder.strip("/") else ""
     files = []
     folders: dict[str, dict[str, Any]] = {}
-    for f in analysis.authorship.files:
+    members: dict[str, list[int]] = defaultdict(list)  # sub-folder -> indexes of its files
+    for index, f in enumerate(analysis.authorship.files):
         if not f.path.startswith(prefix):
             continue
         stat = stats.get(f.path, {})
@@ -575,9 +576,13 @@ def knowledge_map(
             entry["files"] += 1
             entry["abandoned"] += int(abandoned)
             entry["authors"].update(f.authors)
+            members[top].append(index)
     folder_rows = []
-    for entry in sorted(folders.values(), key=lambda e: e["folder"]):
-        selected = [f.path.startswith(entry["folder"] + "/") for f in analysis.authorship.files]
+    count = len(analysis.authorship.files)
+    for top, entry in sorted(folders.items(), key=lambda kv: kv[1]["folder"]):
+        selected = [False] * count
+        for index in members[top]:
+            selected[index] = True
         tf = truck_factor(analysis.authorship, without=gone, file_filter=selected)
         folder_rows.append(
             {
@@ -606,11 +611,18 @@ def file_statistics(repository: Repository, since: date | None = None) -> dict[s
     (mailmapped e-mail) with the most added lines; ownership = their added ÷ all added lines;
     fragmentation = 1 − Σ (revisionsᵢ ÷ revisions)².
     """
+    return _file_statistics(
+        (path, email, lines)
+        for _, path, email, lines, status, _ in eng.file_activity(repository, since)
+        if status != "D"
+    )
+
+
+def _file_statistics(changes: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, Any]]:
+    """`file_statistics` of (path, e-mail, added lines) rows (deletions already left out)."""
     revs: dict[str, Counter[str]] = defaultdict(Counter)
     added: dict[str, Counter[str]] = defaultdict(Counter)
-    for _, path, email, lines, status, _ in eng.file_activity(repository, since):
-        if status == "D":
-            continue
+    for path, email, lines in changes:
         revs[path][email] += 1
         added[path][email] += lines
     result: dict[str, dict[str, Any]] = {}
@@ -638,16 +650,20 @@ def hotspots(
     the revisions of the window before it (the trend)."""
     policy.require(actor, "view", repository)
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
-    stats = file_statistics(repository, since)
+    # One read of both windows: this one, and the one before it (as long: the trend).
+    before = since - (timezone.localdate() - since)
+    current: list[tuple[str, str, int]] = []
+    previous: Counter[str] = Counter()
+    for _, path, email, lines, status, day in eng.file_activity(repository, before):
+        if status == "D":
+            continue
+        if day >= since:
+            current.append((path, email, lines))
+        else:
+            previous[path] += 1
+    stats = _file_statistics(current)
     tree = set(_tree(repository, repository.head_sha))
     sizes = _sizes(repository, [p for p in stats if p in tree])
-    # Trend: the same count over the window before (as long as this one).
-    before = since - (timezone.localdate() - since)
-    previous: Counter[str] = Counter()
-    for _, path, _, _, status, day in eng.file_activity(repository, before):
-        when = day if isinstance(day, date) else date.fromisoformat(str(day))
-        if status != "D" and when < since:
-            previous[path] += 1
     rows = [
         {
             "path": path,
