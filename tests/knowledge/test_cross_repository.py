@@ -13,6 +13,7 @@ from steward.core.policy import SYSTEM
 from steward.engineering import ingest
 from steward.knowledge import selectors
 from tests.engineering.gitfixtures import commit, init
+from tests.plain_text import heading_problems, problems, visible_text
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
@@ -155,6 +156,12 @@ def test_drill_down_api_and_page(client_as) -> None:  # type: ignore[no-untyped-
     assert page.status_code == 200
     text = page.content.decode()
     assert "XRC-6: front part" in text and "back and front" in text
+    assert heading_problems(text) == [] and problems(visible_text(text)) == []
+    by_day = engineer.get(
+        "/engineering/knowledge/coupling/across/?repo=back&coupled_repo=front&by=author-day"
+    ).content.decode()
+    assert "Fix (#5)" in by_day and "Ann" not in visible_text(by_day).replace("Annual", "")
+    assert heading_problems(by_day) == [] and problems(visible_text(by_day)) == []
     assert engineer.get("/engineering/knowledge/coupling/across/?repo=back").status_code == 404
     coupling = engineer.get("/engineering/knowledge/coupling/").content.decode()
     # The panel: both strategies, with the degree and the drill-down link.
