@@ -169,3 +169,23 @@ def test_drill_down_api_and_page(client_as) -> None:  # type: ignore[no-untyped-
     assert "change together in 48 % of their work items (6 shared of 12 and 13)" in coupling
     assert "back and front (same person-day)" in coupling
     assert "coupling/across/?repo=back&amp;coupled_repo=front&amp;by=author-day" in coupling
+
+
+@pytest.mark.usefixtures("repos")
+def test_cli_json() -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from steward.cli import app
+
+    result = CliRunner().invoke(
+        app, ["metrics", "cross-repository-coupling", "--by", "author-day", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert list(data) == ["since", "by", "level", "depth", "repositories", "changes", "pairs"]
+    mine = [p for p in data["pairs"] if p["repo"] == "back"]
+    assert [(p["coupled_repo"], p["degree"], p["shared"]) for p in mine] == [("front", 40.0, 5)]
+    bad = CliRunner().invoke(app, ["metrics", "cross-repository-coupling", "--by", "moon"])
+    assert bad.exit_code == 2
