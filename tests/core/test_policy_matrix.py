@@ -267,12 +267,17 @@ SAMPLES: dict[str, list[dict[str, str]]] = {
     "knowledge:coupling": [{}],
     "knowledge:map": [{"name": "billing-core"}],
     "knowledge:file": [{"name": "billing-core", "path": "legacy/gateway_v1.py"}],
+    # Query parameters required (repo= and coupled_repo=): tests/knowledge/test_cross_repository.py.
+    "knowledge:cross_repository": [],
     # Query parameters required (repo or team): tests/knowledge/test_pages.py.
     "api:truck_factor": [],
     "api:knowledge_map": [],
     "api:hotspots": [],
     "api:coupling": [],
     "api:team_alignment": [{}],
+    "api:cross_repository_coupling": [{}],
+    # Query parameters required (repo= and coupled_repo=): tests/knowledge/test_cross_repository.py.
+    "api:cross_repository_changes": [],
     # Needs person=: tests/knowledge/test_what_if.py (403 unless the person's activity is
     # visible to the caller).
     "api:what_if": [],

@@ -326,52 +326,59 @@ def test_mailmap_agrees_with_git_check_mailmap(tmp_path: Path) -> None:
         assert mm.map(name, email) == (want_name, rest[:-1]), (name, email, out)
 
 
+def random_history(folder: Path, seed: int) -> Path:
+    """A random history of 70 commits: adds, edits, renames (also back to a former name),
+    deletions and re-creations by six people (two of them one developer by name, accented)."""
+    people = [ANN, BOB, CAROL, DAN, ("Émile Zola", "emile@example.com"), ("emile zola", "ez@x.org")]
+    rng = random.Random(seed)
+    b = Builder(folder)
+    paths: list[str] = []
+    gone: list[str] = []
+    for step in range(70):
+        who = rng.choice(people)
+        action = rng.random()
+        if not paths or action < 0.25:
+            path = f"{rng.choice(['src', 'lib', 'docs'])}/f{step}.txt"
+            b.write(path, "".join(f"line {i} {step}\n" for i in range(rng.randint(3, 9))))
+            paths.append(path)
+        elif action < 0.6:
+            path = rng.choice(paths)
+            b.write(path, (b.repo / path).read_text() + f"more {step}\n")
+        elif action < 0.8:
+            old = rng.choice(paths)
+            reuse = [g for g in gone if g not in paths]
+            new = (
+                rng.choice(reuse)
+                if reuse and rng.random() < 0.4
+                else f"{rng.choice(['src', 'lib', 'moved'])}/r{step}.txt"
+            )
+            if old == new or new in paths:
+                continue
+            b.move(old, new)
+            paths[paths.index(old)] = new
+            gone.append(old)
+        elif action < 0.9 and len(paths) > 2:
+            old = rng.choice(paths)
+            b.remove(old)
+            paths.remove(old)
+            gone.append(old)
+        else:
+            reuse = [g for g in gone if g not in paths]
+            if not reuse:
+                continue
+            path = rng.choice(reuse)
+            b.write(path, f"re-created {step}\n" * rng.randint(1, 4))
+            paths.append(path)
+        b.commit(who, f"step {step}")
+    return b.repo
+
+
 def test_random_histories_equal_the_reference(tmp_path: Path) -> None:
     """Random adds, edits, renames (also back to a former name), deletions and re-creations."""
-    people = [ANN, BOB, CAROL, DAN, ("Émile Zola", "emile@example.com"), ("emile zola", "ez@x.org")]
     for seed in range(4):
-        rng = random.Random(seed)
-        b = Builder(tmp_path / f"random{seed}")
-        paths: list[str] = []
-        gone: list[str] = []
-        for step in range(70):
-            who = rng.choice(people)
-            action = rng.random()
-            if not paths or action < 0.25:
-                path = f"{rng.choice(['src', 'lib', 'docs'])}/f{step}.txt"
-                b.write(path, "".join(f"line {i} {step}\n" for i in range(rng.randint(3, 9))))
-                paths.append(path)
-            elif action < 0.6:
-                path = rng.choice(paths)
-                b.write(path, (b.repo / path).read_text() + f"more {step}\n")
-            elif action < 0.8:
-                old = rng.choice(paths)
-                reuse = [g for g in gone if g not in paths]
-                new = (
-                    rng.choice(reuse)
-                    if reuse and rng.random() < 0.4
-                    else f"{rng.choice(['src', 'lib', 'moved'])}/r{step}.txt"
-                )
-                if old == new or new in paths:
-                    continue
-                b.move(old, new)
-                paths[paths.index(old)] = new
-                gone.append(old)
-            elif action < 0.9 and len(paths) > 2:
-                old = rng.choice(paths)
-                b.remove(old)
-                paths.remove(old)
-                gone.append(old)
-            else:
-                reuse = [g for g in gone if g not in paths]
-                if not reuse:
-                    continue
-                path = rng.choice(reuse)
-                b.write(path, f"re-created {step}\n" * rng.randint(1, 4))
-                paths.append(path)
-            b.commit(who, f"step {step}")
-        repo = _ingest(b.repo)
-        _same_as_reference(repo, b.repo)
+        path = random_history(tmp_path / f"random{seed}", seed)
+        repo = _ingest(path)
+        _same_as_reference(repo, path)
 
 
 def test_revision_and_cli_json(tmp_path: Path) -> None:

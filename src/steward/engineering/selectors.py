@@ -962,17 +962,79 @@ def file_activity(
     repository: Repository, since: date | None = None
 ) -> Iterator[tuple[int, str, str, int, str, date]]:
     """(commit id, path, mailmapped author e-mail, added lines, status, author day) of file
-    changes of reachable non-merge commits (authored on or after `since`)."""
-    qs = FileChange.objects.filter(
-        commit__repository=repository, commit__reachable=True, commit__parent_count__lte=1
+    changes of reachable non-merge commits (authored on or after `since`).
+
+    A plain cursor (no per-row converters: an ingested history has millions of rows, and the
+    day of each is read once per distinct day)."""
+    fc = connection.ops.quote_name(FileChange._meta.db_table)
+    cm = connection.ops.quote_name(Commit._meta.db_table)
+    true = "true" if connection.vendor == "postgresql" else "1"
+    sql = (
+        f"SELECT fc.commit_id, fc.path, c.email, fc.added, fc.status, {_day_sql()} "
+        f"FROM {fc} fc JOIN {cm} c ON c.id = fc.commit_id "
+        f"WHERE c.repository_id = %s AND c.reachable = {true} AND c.parent_count <= 1"
     )
+    params: list[Any] = [repository.pk]
     if since is not None:
-        qs = qs.filter(commit__author_day__gte=since)
-    return iter(
-        qs.values_list(
-            "commit_id", "path", "commit__email", "added", "status", "commit__author_day"
-        ).iterator(chunk_size=20000)
+        sql += " AND c.author_day >= %s"
+        params.append(since)
+    days: dict[Any, date] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(20000):
+            for commit_id, path, email, added, status, raw_day in rows:
+                day = days.get(raw_day)
+                if day is None:
+                    day = days[raw_day] = (
+                        date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
+                    )
+                yield commit_id, path, email, added, status, day
+
+
+def nonmerge_commit_sets_since(
+    repository_ids: Iterable[int], since: date, until: date | None = None
+) -> list[tuple[int, int, str, date, int]]:
+    """(commit id, repository id, mailmapped e-mail, author day, files changed) of reachable
+    non-merge commits authored in [since, until] (cross-repository change coupling)."""
+    qs = Commit.objects.filter(
+        repository_id__in=list(repository_ids),
+        reachable=True,
+        parent_count__lte=1,
+        author_day__gte=since,
     )
+    if until is not None:
+        qs = qs.filter(author_day__lte=until)
+    return list(qs.order_by().values_list("id", "repository_id", "email", "author_day", "files"))
+
+
+def link_keys_since(
+    repository_ids: Iterable[int], since: date, until: date | None = None
+) -> list[tuple[int, str]]:
+    """(commit id, link key) of the commits of `nonmerge_commit_sets_since`."""
+    qs = LinkKey.objects.filter(
+        commit__repository_id__in=list(repository_ids),
+        commit__reachable=True,
+        commit__parent_count__lte=1,
+        commit__author_day__gte=since,
+    )
+    if until is not None:
+        qs = qs.filter(commit__author_day__lte=until)
+    return list(qs.order_by().values_list("commit_id", "key"))
+
+
+def file_paths_since(
+    repository_ids: Iterable[int], since: date, until: date | None = None
+) -> Iterator[tuple[int, str]]:
+    """(commit id, path) of the file changes of the commits of `nonmerge_commit_sets_since`."""
+    qs = FileChange.objects.filter(
+        commit__repository_id__in=list(repository_ids),
+        commit__reachable=True,
+        commit__parent_count__lte=1,
+        commit__author_day__gte=since,
+    )
+    if until is not None:
+        qs = qs.filter(commit__author_day__lte=until)
+    return iter(qs.order_by().values_list("commit_id", "path").iterator(chunk_size=20000))
 
 
 def nonmerge_commits_since(

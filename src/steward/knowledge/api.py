@@ -12,6 +12,8 @@ from steward.core.errors import BadInput
 from steward.knowledge import selectors
 from steward.knowledge.schemas import (
     CouplingOut,
+    CrossRepositoryChangesOut,
+    CrossRepositoryCouplingOut,
     HotspotsOut,
     KnowledgeMapOut,
     TeamAlignmentOut,
@@ -106,6 +108,51 @@ def coupling(
     """METRICS.md change coupling (code-maat); `depth` aggregates files into folders first."""
     return selectors.repository_coupling(
         actor=request.user, repository=_repo(repo), months=months, depth=depth
+    )
+
+
+@router.get(
+    "/cross-repository-coupling",
+    response=CrossRepositoryCouplingOut,
+    exclude_unset=True,
+    summary="Change coupling between repositories (commits grouped into logical changes)",
+)
+def cross_repository_coupling(
+    request: HttpRequest, months: int = 12, by: str = "work-item", depth: int | None = None
+) -> dict[str, Any]:
+    """Repositories (or their folders, `depth`) changed by the same work items (`by=work-item`)
+    or by the same person on the same day (`by=author-day`); docs/code-knowledge.md."""
+    return selectors.cross_repository_coupling(
+        actor=request.user, months=months, by=by, depth=depth
+    )
+
+
+@router.get(
+    "/cross-repository-changes",
+    response=CrossRepositoryChangesOut,
+    exclude_unset=True,
+    summary="The logical changes behind one pair of the cross-repository coupling",
+)
+def cross_repository_changes(
+    request: HttpRequest,
+    repo: str,
+    coupled_repo: str,
+    folder: str | None = None,
+    coupled_folder: str | None = None,
+    months: int = 12,
+    by: str = "work-item",
+    depth: int | None = None,
+) -> dict[str, Any]:
+    """The shared logical changes of a pair, each with its commits in the two repositories."""
+    return selectors.cross_repository_changes(
+        actor=request.user,
+        repo=repo,
+        coupled_repo=coupled_repo,
+        folder=folder,
+        coupled_folder=coupled_folder,
+        months=months,
+        by=by,
+        depth=depth,
     )
 
 

@@ -1,4 +1,5 @@
-"""`steward metrics truck-factor | knowledge-map | hotspots | coupling` (mounted on engineering's
+"""`steward metrics truck-factor | knowledge-map | hotspots | coupling |
+cross-repository-coupling` (mounted on engineering's
 `metrics` command group)."""
 
 from __future__ import annotations
@@ -187,6 +188,41 @@ def metrics_coupling(
         lambda row: (
             f"  {row['entity']} ~ {row['coupled']}: {row['degree']} % "
             f"({row['shared']:,} shared commits)"
+        ),
+    )
+
+
+@metrics_app.command("cross-repository-coupling")
+@command
+def metrics_cross_repository_coupling(
+    months: int = _MONTHS,
+    by: str = typer.Option(
+        "work-item",
+        help="Group commits into logical changes by work item (shared link key) or author-day.",
+    ),
+    depth: int | None = typer.Option(
+        None, min=1, help="Couple folders of this many path segments instead of repositories."
+    ),
+    json_: bool = _JSON,
+) -> None:
+    """Change coupling across repositories (docs/code-knowledge.md)."""
+    from steward.knowledge import selectors
+
+    data = selectors.cross_repository_coupling(actor=SYSTEM, months=months, by=by, depth=depth)
+
+    def side(repo: str, folder: str | None) -> str:
+        return f"{repo}/{folder}" if folder is not None else repo
+
+    _report(
+        data,
+        json_,
+        f"Coupling across repositories since {data['since']} by {data['by']} "
+        f"({data['level']}): {len(data['pairs']):,} pairs over {data['changes']:,} logical changes",
+        data["pairs"],
+        lambda row: (
+            f"  {side(row['repo'], row['folder'])} ~ "
+            f"{side(row['coupled_repo'], row['coupled_folder'])}: {row['degree']} % "
+            f"({row['shared']:,} shared)"
         ),
     )
 

@@ -90,3 +90,36 @@ def person_knowledge(user: Any, person: Any) -> Panel | None:
         more_url=reverse("knowledge:risk") + f"?leave={person.pk}",
         more_label="Effect on every repository and team",
     )
+
+
+def cross_repository_coupling(user: Any, request: Any) -> Panel | None:
+    """On the change-coupling page: repositories changed by the same work items, or by the
+    same person on the same day (docs/code-knowledge.md, "Coupling across repositories")."""
+    from urllib.parse import urlencode
+
+    rows = []
+    for by, unit in (("work-item", "work items"), ("author-day", "person-days")):
+        data = selectors.cross_repository_coupling(actor=user, by=by)
+        for pair in data["pairs"]:
+            examples = f"; e.g. {', '.join(pair['examples'][:3])}" if pair["examples"] else ""
+            query = urlencode(
+                {"repo": pair["repo"], "coupled_repo": pair["coupled_repo"], "by": by}
+            )
+            rows.append(
+                PanelRow(
+                    f"{pair['repo']} and {pair['coupled_repo']} (same {unit[:-1]})",
+                    f"change together in {format_number(pair['degree'])} % of their {unit} "
+                    f"({format_number(pair['shared'])} shared of "
+                    f"{format_number(pair['revisions_entity'])} and "
+                    f"{format_number(pair['revisions_coupled'])}){examples}",
+                    reverse("knowledge:cross_repository") + "?" + query,
+                )
+            )
+    return Panel(
+        title="Coupling across repositories (the same work item, or the same person on a day)",
+        rows=tuple(rows),
+        empty=(
+            "No two repositories change together in the last 12 months (at least 5 shared "
+            "work items or person-days and a degree of at least 30 %)."
+        ),
+    )

@@ -6,7 +6,12 @@ from datetime import date
 from typing import Any
 
 from steward.core import navigation
-from steward.core.registry import Finding, register_finding_rule, register_panel
+from steward.core.registry import (
+    Finding,
+    register_finding_rule,
+    register_page_panel,
+    register_panel,
+)
 
 
 def teams_with_truck_factor_one(user: Any, on: date) -> list[Finding]:
@@ -47,3 +52,4 @@ def register() -> None:
 
     register_panel("team", "code-knowledge", panels.team_knowledge)
     register_panel("person", "code-knowledge", panels.person_knowledge)
+    register_page_panel("knowledge:coupling", "cross-repository", panels.cross_repository_coupling)

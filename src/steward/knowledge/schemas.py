@@ -117,6 +117,57 @@ class CouplingOut(Schema):
     pairs: list[CouplingPair]
 
 
+class CrossRepositoryPair(Schema):
+    """Two repositories (or folders of two repositories) changed by the same logical changes."""
+
+    repo: str
+    folder: str | None
+    coupled_repo: str
+    coupled_folder: str | None
+    degree: Number
+    shared: int
+    revisions_entity: int
+    revisions_coupled: int
+    examples: list[str]
+
+
+class CrossRepositoryCouplingOut(Schema):
+    """Change coupling across repositories; `by` how commits are grouped into logical changes
+    (`work-item` or `author-day`), `level` repositories or folders (`depth`)."""
+
+    since: date
+    by: str
+    level: str
+    depth: int | None
+    repositories: int
+    changes: int
+    pairs: list[CrossRepositoryPair]
+
+
+class CrossRepositoryCommit(Schema):
+    """One commit of a logical change (no author: the evidence is the code, not the person)."""
+
+    day: date
+    repo: str
+    sha: str
+    subject: str
+
+
+class CrossRepositoryChange(Schema):
+    """A logical change touching both sides of a pair: a work item's key, or a day."""
+
+    change: str
+    commits: list[CrossRepositoryCommit]
+
+
+class CrossRepositoryChangesOut(Schema):
+    """The logical changes behind one pair of the cross-repository coupling."""
+
+    since: date
+    by: str
+    changes: list[CrossRepositoryChange]
+
+
 class AlignmentRepository(Schema):
     """The share of a repository's commits by its owning team."""
 

@@ -541,7 +541,8 @@ def knowledge_map(
     prefix = folder.strip("/") + "/" if folder.strip("/") else ""
     files = []
     folders: dict[str, dict[str, Any]] = {}
-    for f in analysis.authorship.files:
+    members: dict[str, list[int]] = defaultdict(list)  # sub-folder -> indexes of its files
+    for index, f in enumerate(analysis.authorship.files):
         if not f.path.startswith(prefix):
             continue
         stat = stats.get(f.path, {})
@@ -575,9 +576,13 @@ def knowledge_map(
             entry["files"] += 1
             entry["abandoned"] += int(abandoned)
             entry["authors"].update(f.authors)
+            members[top].append(index)
     folder_rows = []
-    for entry in sorted(folders.values(), key=lambda e: e["folder"]):
-        selected = [f.path.startswith(entry["folder"] + "/") for f in analysis.authorship.files]
+    count = len(analysis.authorship.files)
+    for top, entry in sorted(folders.items(), key=lambda kv: kv[1]["folder"]):
+        selected = [False] * count
+        for index in members[top]:
+            selected[index] = True
         tf = truck_factor(analysis.authorship, without=gone, file_filter=selected)
         folder_rows.append(
             {
@@ -606,11 +611,18 @@ def file_statistics(repository: Repository, since: date | None = None) -> dict[s
     (mailmapped e-mail) with the most added lines; ownership = their added ÷ all added lines;
     fragmentation = 1 − Σ (revisionsᵢ ÷ revisions)².
     """
+    return _file_statistics(
+        (path, email, lines)
+        for _, path, email, lines, status, _ in eng.file_activity(repository, since)
+        if status != "D"
+    )
+
+
+def _file_statistics(changes: Iterable[tuple[str, str, int]]) -> dict[str, dict[str, Any]]:
+    """`file_statistics` of (path, e-mail, added lines) rows (deletions already left out)."""
     revs: dict[str, Counter[str]] = defaultdict(Counter)
     added: dict[str, Counter[str]] = defaultdict(Counter)
-    for _, path, email, lines, status, _ in eng.file_activity(repository, since):
-        if status == "D":
-            continue
+    for path, email, lines in changes:
         revs[path][email] += 1
         added[path][email] += lines
     result: dict[str, dict[str, Any]] = {}
@@ -638,16 +650,20 @@ def hotspots(
     the revisions of the window before it (the trend)."""
     policy.require(actor, "view", repository)
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
-    stats = file_statistics(repository, since)
+    # One read of both windows: this one, and the one before it (as long: the trend).
+    before = since - (timezone.localdate() - since)
+    current: list[tuple[str, str, int]] = []
+    previous: Counter[str] = Counter()
+    for _, path, email, lines, status, day in eng.file_activity(repository, before):
+        if status == "D":
+            continue
+        if day >= since:
+            current.append((path, email, lines))
+        else:
+            previous[path] += 1
+    stats = _file_statistics(current)
     tree = set(_tree(repository, repository.head_sha))
     sizes = _sizes(repository, [p for p in stats if p in tree])
-    # Trend: the same count over the window before (as long as this one).
-    before = since - (timezone.localdate() - since)
-    previous: Counter[str] = Counter()
-    for _, path, _, _, status, day in eng.file_activity(repository, before):
-        when = day if isinstance(day, date) else date.fromisoformat(str(day))
-        if status != "D" and when < since:
-            previous[path] += 1
     rows = [
         {
             "path": path,
@@ -808,6 +824,180 @@ def module_coupling(
         "revisions": dict(revisions),
         "pairs": change_coupling(changesets),
     }
+
+
+# ------------------------------------------------------------------ across repositories
+
+CROSS_REPOSITORY_STRATEGIES = ("work-item", "author-day")
+_SEP = "\x00"  # between a repository's name and a folder in an entity
+
+
+@dataclass
+class _LogicalChanges:
+    """Commits of the visible repositories grouped into logical changes (cross-repository)."""
+
+    since: date
+    names: dict[int, str]  # repository id -> name
+    groups: dict[str, set[str]]  # logical change -> entities it touches
+    members: dict[str, list[int]]  # logical change -> commit ids
+
+
+def _logical_changes(actor: Actor, months: int, by: str, depth: int | None) -> _LogicalChanges:
+    if by not in CROSS_REPOSITORY_STRATEGIES:
+        raise BadInput(f"by={by!r}: choose one of {', '.join(CROSS_REPOSITORY_STRATEGIES)}")
+    if depth is not None and depth < 1:
+        raise BadInput("depth must be at least 1")
+    if months < 1:
+        raise BadInput("months must be at least 1")
+    since = timezone.localdate() - timedelta(days=round(months * 30.4375))
+    names = {r.pk: r.name for r in ingested_repositories(actor)}
+    kept: dict[int, tuple[int, str, date]] = {}
+    for commit_id, repo_id, email, day, files in eng.nonmerge_commit_sets_since(names, since):
+        if files <= 30:  # METRICS.md: commits touching more than 30 files are ignored
+            kept[commit_id] = (repo_id, email, day)
+    entities: dict[int, set[str]] = {}
+    if depth:
+        for commit_id, path in eng.file_paths_since(names, since):
+            found = kept.get(commit_id)
+            if found is not None:
+                entities.setdefault(commit_id, set()).add(
+                    names[found[0]] + _SEP + _module(path, depth)
+                )
+    else:
+        entities = {cid: {names[repo_id]} for cid, (repo_id, _, _) in kept.items()}
+    groups: dict[str, set[str]] = defaultdict(set)
+    members: dict[str, list[int]] = defaultdict(list)
+
+    def add(group: str, commit_id: int) -> None:
+        touched = entities.get(commit_id)
+        if touched:
+            groups[group] |= touched
+            members[group].append(commit_id)
+
+    if by == "work-item":
+        for commit_id, key in eng.link_keys_since(names, since):
+            found = kept.get(commit_id)
+            if found is None:
+                continue
+            # `#42` is a pull request or issue number of one repository: it links nothing else.
+            add(names[found[0]] + key if key.startswith("#") else key, commit_id)
+    else:
+        resolver = eng.identity_resolver()
+        for commit_id, (_, email, day) in kept.items():
+            person = resolver.person(email)
+            who = f"person {person}" if person is not None else email
+            add(f"{day.isoformat()} {who}", commit_id)
+    return _LogicalChanges(since=since, names=names, groups=groups, members=members)
+
+
+def _entity(entity: str) -> tuple[str, str | None]:
+    repo, _, folder = entity.partition(_SEP)
+    return repo, (folder if _SEP in entity else None)
+
+
+def cross_repository_coupling(
+    *, actor: Actor, months: int = 12, by: str = "work-item", depth: int | None = None
+) -> dict[str, Any]:
+    """Change coupling between repositories (or their folders at `depth` path segments).
+
+    A commit never spans two repositories, so commits are first grouped into *logical
+    changes* (docs/code-knowledge.md, "Coupling across repositories"): `work-item`, the
+    commits that name the same link key (work item such as PAY-123; `#42` keys belong to one
+    repository and link nothing else); `author-day`, the commits of one person (identity
+    links; an unlinked e-mail is its own person) on one author day. Commits touching more
+    than 30 files are ignored, then METRICS.md's change coupling runs over the logical changes
+    (an entity's revisions are the logical changes touching it; logical changes touching more
+    than 30 entities ignored; both ≥ 5 revisions, ≥ 5 shared, degree ≥ 30). Only pairs in
+    different repositories are answered. Numbers and repository names only, over the
+    repositories `actor` may see.
+    """
+    data = _logical_changes(actor, months, by, depth)
+    changesets = [sorted(entities) for entities in data.groups.values()]
+    shared_groups: dict[tuple[str, str], list[str]] = defaultdict(list)
+    rows = []
+    for pair in change_coupling(changesets):
+        repo, folder = _entity(pair["entity"])
+        other, other_folder = _entity(pair["coupled"])
+        if repo == other:
+            continue
+        rows.append(
+            {
+                "repo": repo,
+                "folder": folder,
+                "coupled_repo": other,
+                "coupled_folder": other_folder,
+                "degree": pair["degree"],
+                "shared": pair["shared"],
+                "revisions_entity": pair["revisions_entity"],
+                "revisions_coupled": pair["revisions_coupled"],
+            }
+        )
+        shared_groups[(pair["entity"], pair["coupled"])] = []
+    if by == "work-item" and shared_groups:
+        for group, entities in data.groups.items():
+            for (a, b), found in shared_groups.items():
+                if a in entities and b in entities:
+                    found.append(group)
+        for row, found in zip(rows, shared_groups.values(), strict=True):
+            row["examples"] = sorted(found)[:5]
+    else:
+        for row in rows:
+            row["examples"] = []
+    return {
+        "since": data.since,
+        "by": by,
+        "level": f"folders ({depth})" if depth else "repositories",
+        "depth": depth,
+        "repositories": len(data.names),
+        "changes": sum(1 for e in data.groups.values() if len(e) <= 30),
+        "pairs": rows,
+    }
+
+
+def cross_repository_changes(
+    *,
+    actor: Actor,
+    repo: str,
+    coupled_repo: str,
+    folder: str | None = None,
+    coupled_folder: str | None = None,
+    months: int = 12,
+    by: str = "work-item",
+    depth: int | None = None,
+) -> dict[str, Any]:
+    """The evidence of one pair of `cross_repository_coupling`: the logical changes touching
+    both, each with its commits in the two (id, sha, repository, day, subject; no names)."""
+    data = _logical_changes(actor, months, by, depth)
+    a = repo + (_SEP + folder if depth and folder is not None else "")
+    b = coupled_repo + (_SEP + coupled_folder if depth and coupled_folder is not None else "")
+    wanted = sorted(
+        group
+        for group, entities in data.groups.items()
+        if a in entities and b in entities and len(entities) <= 30
+    )
+    ids = {cid for group in wanted for cid in data.members[group]}
+    found = {
+        pk: (sha, name, day, message.split("\n", 1)[0])
+        for pk, sha, name, day, _, _, message in eng.commit_rows_by_id(ids)
+    }
+    changes = []
+    for group in wanted:
+        commits = sorted(
+            (found[c][2], found[c][1], found[c][0], found[c][3])
+            for c in data.members[group]
+            if c in found and found[c][1] in (repo, coupled_repo)
+        )
+        changes.append(
+            {
+                # a work item's key; for author-day only the day (no person named)
+                "change": group if by == "work-item" else group.split(" ", 1)[0],
+                "commits": [
+                    {"day": day, "repo": name, "sha": sha, "subject": subject}
+                    for day, name, sha, subject in commits
+                ],
+            }
+        )
+    return {"since": data.since, "by": by, "changes": changes}
 
 
 def _module(path: str, depth: int) -> str:

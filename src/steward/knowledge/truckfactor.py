@@ -172,23 +172,29 @@ def _commit_identities(sources: Sequence[Source]) -> tuple[list[str], list[str],
     name_keys: list[str] = []
     for source in sources:
         mm = source.mailmap
-        for an_raw, ae_raw, cn_raw, ce_raw in source.commits:
-            if mm:
-                an_raw, ae_raw = mm.map(an_raw, ae_raw)
-                cn_raw, ce_raw = mm.map(cn_raw, ce_raw)
-            an, ae, cn, ce = _clean(an_raw), _clean(ae_raw), _clean(cn_raw), _clean(ce_raw)
-            if not (an or ae or cn or ce):
-                usernames.append("")
-                display.append("")
-                name_keys.append("")
-                continue
-            if an or ae:
-                main_name, main_email, shown = an, ae, an_raw
-            else:
-                main_name, main_email, shown = cn, ce, cn_raw
-            usernames.append(main_email.upper() if main_email else main_name.upper())
-            display.append(shown)
-            name_keys.append(main_name.upper())
+        # A history has few distinct identities: each is mapped and cleaned once.
+        seen: dict[tuple[str, str, str, str], tuple[str, str, str]] = {}
+        for identity in source.commits:
+            known = seen.get(identity)
+            if known is None:
+                an_raw, ae_raw, cn_raw, ce_raw = identity
+                if mm:
+                    an_raw, ae_raw = mm.map(an_raw, ae_raw)
+                    cn_raw, ce_raw = mm.map(cn_raw, ce_raw)
+                an, ae, cn, ce = _clean(an_raw), _clean(ae_raw), _clean(cn_raw), _clean(ce_raw)
+                if not (an or ae or cn or ce):
+                    known = ("", "", "")
+                else:
+                    if an or ae:
+                        main_name, main_email, shown = an, ae, an_raw
+                    else:
+                        main_name, main_email, shown = cn, ce, cn_raw
+                    username = main_email.upper() if main_email else main_name.upper()
+                    known = (username, shown, main_name.upper())
+                seen[identity] = known
+            usernames.append(known[0])
+            display.append(known[1])
+            name_keys.append(known[2])
     return usernames, display, name_keys
 
 

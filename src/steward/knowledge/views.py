@@ -222,3 +222,37 @@ def coupling(request: HttpRequest) -> HttpResponse:
             "alignment": alignment,
         },
     )
+
+
+def cross_repository(request: HttpRequest) -> HttpResponse:
+    """The evidence of one cross-repository pair: the logical changes touching both, with
+    their commits (no authors named)."""
+    from steward.core.errors import BadInput
+
+    get = request.GET
+    repo, coupled = get.get("repo", ""), get.get("coupled_repo", "")
+    by = get.get("by", "work-item")
+    depth_raw = get.get("depth", "")
+    depth = int(depth_raw) if depth_raw.isdigit() and int(depth_raw) > 0 else None
+    visible = {r.name for r in _repositories(request.user)}
+    if repo not in visible or coupled not in visible:
+        raise Http404("no such repository")
+    try:
+        data = selectors.cross_repository_changes(
+            actor=request.user,
+            repo=repo,
+            coupled_repo=coupled,
+            folder=get.get("folder"),
+            coupled_folder=get.get("coupled_folder"),
+            by=by,
+            depth=depth,
+        )
+    except BadInput as exc:
+        raise Http404(str(exc)) from exc
+    side = f"{repo}/{get['folder']}" if depth and get.get("folder") else repo
+    other = f"{coupled}/{get['coupled_folder']}" if depth and get.get("coupled_folder") else coupled
+    return render(
+        request,
+        "knowledge/cross_repository.html",
+        {"side": side, "other": other, "by": by, "data": data},
+    )
