@@ -8,12 +8,16 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.test import Client
+from django.test.client import ClientHandler
 
 DEMO_ROLES = ["admin", "cto", "executive", "finance", "people", "architect", "manager", "engineer"]
 
@@ -38,6 +42,61 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.engine_free)
 
 
+class _Schedule:
+    """Under xdist: the slow tests first, and the CLI homes built while the database is.
+
+    xdist (`--dist loadgroup`) hands out the groups first, biggest first, then every other test
+    one at a time in collection order, to whichever worker is free. pytest-django puts the tests
+    without a database last, and many slow ones (the CLI, the browser, backups) have none, so a
+    test of a minute or two could start when the other worker had nothing left: the run ended
+    on one core. Slow tests first (a stable sort: the order among them is kept) leave the short
+    ones for the end, and both workers finish within seconds of each other.
+
+    On a cold cache (`tests/demo_template.py`) the first worker to need the test database builds
+    it while the others wait, then the first test using `demo_home` builds that while the others
+    wait again. A worker other than gw0 builds the CLI homes in a thread from the start instead
+    (the build is a subprocess, so it uses the core that would otherwise wait).
+    """
+
+    def __init__(self) -> None:
+        self.prebuild: threading.Thread | None = None
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items: list[pytest.Item]) -> None:
+        worker = os.environ.get("PYTEST_XDIST_WORKER")
+        if worker is None:
+            return
+        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+        if worker != "gw0":
+            names = {name for item in items for name in getattr(item, "fixturenames", ())}
+            kinds = [kind for kind in ("demo_home", "initialized_home") if kind in names]
+            if kinds:
+                self.prebuild = threading.Thread(target=_build_homes, args=(kinds,), daemon=True)
+                self.prebuild.start()
+
+    def pytest_sessionfinish(self) -> None:
+        if self.prebuild is not None:
+            self.prebuild.join()
+
+
+def _build_homes(kinds: list[str]) -> None:
+    from tests.demo_template import demo_home_template, home_template
+
+    for kind in kinds:
+        if kind == "demo_home":
+            demo_home_template(_build_demo_home)
+        else:
+            home_template("init-home", _build_initialized_home)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.pluginmanager.register(_Schedule(), "steward-schedule")
+    if os.environ.get("STEWARD_TEST_CPU"):
+        from tests.cpu_report import CpuReport
+
+        config.pluginmanager.register(CpuReport(os.environ["STEWARD_TEST_CPU"]), "steward-cpu")
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_test_environment, django_db_blocker):  # type: ignore[no-untyped-def]
     """The test database holds the demo company (seed 1); each test runs in a rollback.
@@ -54,12 +113,35 @@ def django_db_setup(django_test_environment, django_db_blocker):  # type: ignore
         teardown()
 
 
+_handler: list[ClientHandler] = []
+
+
+@receiver(setting_changed)
+def _forget_handler(**_kwargs: object) -> None:
+    _handler.clear()
+
+
+def _shared_handler() -> ClientHandler:
+    """One request handler for every `client_as` client, as a server has one per process.
+
+    A new `Client` builds its own handler, which loads the middleware on its first request,
+    and WhiteNoise's middleware lists every static file when it is made: a twentieth of a
+    second per client, and the policy matrix alone makes 3,000 clients. The middleware keeps
+    no state between requests; a changed setting (`override_settings`, pytest-django's
+    `settings`) drops the handler, so the next client loads the middleware afresh.
+    """
+    if not _handler:
+        _handler.append(ClientHandler(enforce_csrf_checks=False))
+    return _handler[0]
+
+
 @pytest.fixture
 def client_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped-def]
     """A test client logged in as a demo login (None: anonymous)."""
 
     def make(username: str | None) -> Client:
         client = Client()
+        client.handler = _shared_handler()
         if username is not None:
             client.force_login(User.objects.get(username=username))
         return client
@@ -179,7 +261,39 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """
     from tests.demo_template import copy_demo_home, demo_home_template
 
-    template = demo_home_template(lambda home: steward_cli(home, "demo", "--no-serve"))
+    template = demo_home_template(_build_demo_home)
     home = tmp_path_factory.mktemp("demo-home")
     copy_demo_home(template, home)
+    return home
+
+
+def _build_demo_home(home: Path) -> None:
+    steward_cli(home, "demo", "--no-serve")
+
+
+def _build_initialized_home(home: Path) -> None:
+    steward_cli(home, "init")
+
+
+@pytest.fixture(scope="session")
+def _initialized_home_template() -> Path:
+    from tests.demo_template import home_template
+
+    return home_template("init-home", _build_initialized_home)
+
+
+@pytest.fixture
+def initialized_home(_initialized_home_template: Path, tmp_path: Path) -> Path:
+    """A STEWARD_HOME on which `steward init` has run (a migrated database with no data but
+    the role groups), private to this test.
+
+    `steward init` on a fresh home spends 10 to 15 s of CPU migrating; the home is initialized
+    once per run (kept between runs while the source is unchanged) and copied here. Tests whose
+    subject is `init` itself (tests/test_cli.py, tests/core/test_cli_startup.py) run it.
+    """
+    from tests.demo_template import copy_demo_home
+
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    copy_demo_home(_initialized_home_template, home)
     return home

@@ -222,15 +222,22 @@ def setup_demo_database(worker: str) -> Callable[[], None]:
 
 def demo_home_template(build: Callable[[Path], object]) -> Path:
     """A STEWARD_HOME built once by `build` (the CLI demo), kept while the source is unchanged."""
-    template = cache_dir() / f"demo-home-{source_key()}"
-    with locked("demo-home"):
+    return home_template("demo-home", build)
+
+
+def home_template(kind: str, build: Callable[[Path], object]) -> Path:
+    """A STEWARD_HOME named `kind`, built once by `build` under a lock shared by every process
+    (xdist workers included) and kept while the source is unchanged; copy it with
+    `copy_demo_home` before changing anything in it."""
+    template = cache_dir() / f"{kind}-{source_key()}"
+    with locked(kind):
         if (template / ".complete").exists():
             return template
         shutil.rmtree(template, ignore_errors=True)
         template.mkdir()
         build(template)
         (template / ".complete").write_text("ok\n")
-        _remove_stale("demo-home-", keep=template)
+        _remove_stale(f"{kind}-", keep=template)
     return template
 
 

@@ -27,6 +27,9 @@ from steward.core.auth import token_create
 # the test runs in one transaction that is rolled back.
 EXCLUDED_PATH_REGEX = r"^/api/v1/webhooks/"
 
+# About two minutes of CPU: every operation gets its examples, boundary cases and fuzzing.
+pytestmark = pytest.mark.slow
+
 CHECKS = [
     st_checks.not_a_server_error,
     openapi_checks.status_code_conformance,

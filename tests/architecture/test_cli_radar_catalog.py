@@ -1,5 +1,6 @@
 """`steward import radar` / `export radar --format`, `import catalog` / `export catalog` and
-`steward architecture detect`, run as a user runs them (a fresh SQLite home)."""
+`steward architecture detect`, run as a user runs them (a fresh SQLite home on which
+`steward init` has run)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,10 @@ BYOR = (
 )
 
 
-def test_cli_radar_catalog_and_detect(tmp_path: Path) -> None:
+def test_cli_radar_catalog_and_detect(tmp_path: Path, initialized_home: Path) -> None:
     from tests.conftest import steward_cli
 
-    home = tmp_path / "home"
-    steward_cli(home, "init")
+    home = initialized_home
     radar = tmp_path / "radar.csv"
     radar.write_text(BYOR)
     done = steward_cli(home, "import", "radar", str(radar), "--json")

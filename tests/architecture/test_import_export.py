@@ -142,12 +142,12 @@ def test_export_then_import_round_trips_byte_for_byte(clean: None, tmp_path: Pat
     assert run_import("decisions", first, actor=SYSTEM).counts()["unchanged"] == 7
 
 
-def test_cli_import_and_export_decisions(tmp_path: Path) -> None:
-    """`steward import decisions DIR` then `steward export decisions DIR`, as a user runs them."""
+def test_cli_import_and_export_decisions(tmp_path: Path, initialized_home: Path) -> None:
+    """`steward import decisions DIR` then `steward export decisions DIR`, as a user runs them
+    (in a home where `steward init` has run)."""
     from tests.conftest import steward_cli
 
-    home = tmp_path / "home"
-    steward_cli(home, "init")
+    home = initialized_home
     folder = _folder(tmp_path / "adr")
     done = steward_cli(home, "import", "decisions", str(folder))
     assert "skipped README.md" in done.stdout + done.stderr

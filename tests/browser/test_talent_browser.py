@@ -12,7 +12,8 @@ import pytest
 from tests.browser import test_org_browser as base
 from tests.browser.private_demo import private_demo
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+# One xdist group: the private demo copy and its server start once, on one worker.
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("talent-browser")]
 
 SAVE = "form.edit-form button[type=submit]"
 

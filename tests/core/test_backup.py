@@ -8,6 +8,7 @@ objects must equal the source's, row for row and field for field.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -26,7 +27,10 @@ from django.apps import apps
 from steward.core import backup
 from steward.core.errors import BadInput
 
-pytestmark = pytest.mark.slow  # subprocesses, whole-database backups and demo builds
+# Subprocesses, whole-database backups and demo builds. One xdist group: the module-scoped
+# `source` and `sqlite_copy` (a backup of the demo company and its restore, about a minute of
+# CPU) are then built once, on one worker, instead of once on each.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("backup")]
 
 PASSWORD = "a long and proper passphrase"
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -71,6 +75,14 @@ def _steward(
 
 def _objects(path: Path) -> list[str]:
     """The objects of a backup as canonical JSON (key order of JSON columns does not count)."""
+    stat = path.stat()
+    return _objects_of(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=2)
+def _objects_of(path: str, _mtime_ns: int, _size: int) -> list[str]:
+    """`_objects`, kept for the last two files: the source is compared with every copy (its
+    142,000 objects take seconds to read and sort each time)."""
     with gzip.open(path, "rt", encoding="utf-8") as source:
         lines = source.read().splitlines()
     assert json.loads(lines[-1]) == {"end": backup.FORMAT, "objects": len(lines) - 2}

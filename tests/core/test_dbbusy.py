@@ -64,9 +64,9 @@ def _cli(home: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]
 
 
 @pytest.fixture
-def home(tmp_path: Path) -> Path:
-    """A fresh STEWARD_HOME with an admin `root`."""
-    folder = tmp_path / "home"
+def home(initialized_home: Path) -> Path:
+    """A fresh STEWARD_HOME (initialized once per run: `initialized_home`) with an admin `root`."""
+    folder = initialized_home
     steward_cli(folder, "init", "--admin", "root", "--password-stdin", stdin=PASSWORD + "\n")
     return folder
 

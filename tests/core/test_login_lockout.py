@@ -86,12 +86,9 @@ print(len(checked))
 """
 
 
-def test_parallel_wrong_passwords_get_at_most_the_limit(tmp_path: Path) -> None:
+def test_parallel_wrong_passwords_get_at_most_the_limit(initialized_home: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["STEWARD_HOME"] = str(tmp_path)
-    subprocess.run(
-        [sys.executable, "-m", "steward", "init"], env=env, check=True, capture_output=True
-    )
+    env["STEWARD_HOME"] = str(initialized_home)
     result = subprocess.run(
         [sys.executable, "-c", RACE], env=env, check=True, capture_output=True, text=True
     )
@@ -124,13 +121,10 @@ print(sum(1 for u in ok if u is not None))
 """
 
 
-def test_parallel_right_passwords_behind_one_address_all_get_in(tmp_path: Path) -> None:
+def test_parallel_right_passwords_behind_one_address_all_get_in(initialized_home: Path) -> None:
     """Attempts in progress wait for each other instead of counting as failures."""
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["STEWARD_HOME"] = str(tmp_path)
-    subprocess.run(
-        [sys.executable, "-m", "steward", "init"], env=env, check=True, capture_output=True
-    )
+    env["STEWARD_HOME"] = str(initialized_home)
     result = subprocess.run(
         [sys.executable, "-c", GOOD], env=env, check=True, capture_output=True, text=True
     )

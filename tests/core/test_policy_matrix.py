@@ -893,6 +893,22 @@ def _money_patterns(person: Person) -> list[re.Pattern[str]]:
     ]
 
 
+def _shows_salary(body: str, person: Person) -> bool:
+    """Whether `body` shows the person's salary (`_money_patterns`).
+
+    Each pattern matches only where its amount's digits (`85000`, `85,000`) stand literally, so
+    a body without them is passed over without the regular expression: the matrix checks about
+    150 salaries on each of its 3,000 responses, and the plain search is 20 times faster.
+    """
+    assert person.salary is not None
+    whole = int(person.salary)
+    literals = (f"{whole}", f"{whole:,}")
+    return any(
+        literal in body and pattern.search(body)
+        for literal, pattern in zip(literals, _money_patterns(person), strict=True)
+    )
+
+
 def test_every_url_has_samples() -> None:
     missing = [r.name for r in discovered_routes() if r.name not in SAMPLES]
     assert missing == [], f"add these URL names to SAMPLES: {missing}"
@@ -1012,17 +1028,23 @@ def test_matrix(client_as, role: str | None, name: str, params: dict[str, str]) 
     for person in Person.objects.exclude(salary__isnull=True):
         if own is not None and person.pk == own.pk:
             continue
-        for pattern in _money_patterns(person):
-            assert not pattern.search(body), (
-                f"{role} sees {person.employee_id}'s salary {person.salary} on {path}"
-            )
+        assert not _shows_salary(body, person), (
+            f"{role} sees {person.employee_id}'s salary {person.salary} on {path}"
+        )
 
 
 def test_cto_sees_salaries_so_the_matrix_check_can_fail(client_as) -> None:  # type: ignore[no-untyped-def]
     person = _other()
     body = client_as("cto").get(f"/org/people/{person.employee_id}/").content.decode()
-    assert any(p.search(body) for p in _money_patterns(person))
+    assert _shows_salary(body, person)
     assert person.salary is not None and person.salary > Decimal(0)
+    # The plain-text shortcut of `_shows_salary` finds what the patterns alone find, for every
+    # salary (this page shows one, the CSV of every person shows them all).
+    everyone = client_as("cto").get("/org/people/export.csv").content.decode()
+    for page in (body, everyone):
+        for other in Person.objects.exclude(salary__isnull=True):
+            by_pattern = any(p.search(page) for p in _money_patterns(other))
+            assert _shows_salary(page, other) == by_pattern, other.employee_id
 
 
 def test_engineer_sees_own_salary_but_not_a_colleagues(client_as) -> None:  # type: ignore[no-untyped-def]
