@@ -43,14 +43,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 class _Schedule:
-    """Under xdist: the slow tests first, and the CLI homes built while the database is.
-
-    xdist (`--dist loadgroup`) hands out the groups first, biggest first, then every other test
-    one at a time in collection order, to whichever worker is free. pytest-django puts the tests
-    without a database last, and many slow ones (the CLI, the browser, backups) have none, so a
-    test of a minute or two could start when the other worker had nothing left: the run ended
-    on one core. Slow tests first (a stable sort: the order among them is kept) leave the short
-    ones for the end, and both workers finish within seconds of each other.
+    """Under xdist: the CLI homes built while the database is.
 
     On a cold cache (`tests/demo_template.py`) the first worker to need the test database builds
     it while the others wait, then the first test using `demo_home` builds that while the others
@@ -66,7 +59,6 @@ class _Schedule:
         worker = os.environ.get("PYTEST_XDIST_WORKER")
         if worker is None:
             return
-        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
         if worker != "gw0":
             names = {name for item in items for name in getattr(item, "fixturenames", ())}
             kinds = [kind for kind in ("demo_home", "initialized_home") if kind in names]

@@ -11,7 +11,7 @@ import pytest
 from tests.browser.test_org_browser import _login, browser, server  # noqa: F401 (fixtures)
 
 # The xdist group of the modules that browse the shared demo home: see test_org_browser.py.
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser-demo")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 MAIN_PAGES = [
     "/",

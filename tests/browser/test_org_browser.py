@@ -20,7 +20,7 @@ import pytest
 # One xdist group for the modules that browse the shared demo home (org, layout, tables,
 # cockpit): on one worker, not spread test by test over both (each module-scoped server and
 # chromium would then start on each worker).
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.xdist_group("browser-demo")]
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 CHROMIUM = os.environ.get("STEWARD_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
