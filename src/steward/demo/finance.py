@@ -300,12 +300,54 @@ def _ledger_rows(closed: list[date]) -> list[list[object]]:
     return ledger_rows
 
 
+def _focus_row(
+    month: date,
+    *,
+    costs: tuple[str, str, str, str],
+    what: str,
+    service: str,
+    category: str,
+    account: tuple[str, str, str],
+    tags: str,
+    usage: tuple[str, str],
+) -> list[object]:
+    """One FOCUS line of the demo's AWS bill for `month`: `costs` are billed, effective, list
+    and contracted cost, `account` the sub-account id, its name and the resource id, `usage`
+    the consumed quantity and its unit."""
+    nxt = add_months(month, 1)
+    sub_account, sub_name, resource = account
+    return [
+        *costs,
+        "USD",
+        "123456789012",
+        "Northwind",
+        f"{month}T00:00:00Z",
+        f"{nxt}T00:00:00Z",
+        f"{month}T00:00:00Z",
+        f"{nxt}T00:00:00Z",
+        "Usage",
+        "",
+        what,
+        f"INV-{month:%Y%m}",
+        "Amazon Web Services",
+        "AWS",
+        "AWS",
+        service,
+        category,
+        sub_account,
+        sub_name,
+        resource,
+        "eu-central-1",
+        tags,
+        *usage,
+    ]
+
+
 def _focus_rows(closed: list[date], centers: dict[str, Any]) -> list[list[object]]:
     """A FOCUS bill of the closed months: each team's services, shared networking and
     untagged experiments."""
     focus_rows: list[list[object]] = []
     for i, month in enumerate(closed):
-        nxt = add_months(month, 1)
         for slug in sorted(centers):
             growth = Decimal(1) + (
                 Decimal("0.12") * (i - 5) if slug in GROWING_TEAMS and i > 5 else Decimal(0)
@@ -313,97 +355,40 @@ def _focus_rows(closed: list[date], centers: dict[str, Any]) -> list[list[object
             for service, base, category, unit, price in CLOUD_SERVICES:
                 cost = (base * growth).quantize(Decimal("0.0001"))
                 focus_rows.append(
-                    [
-                        f"{cost}",
-                        f"{cost}",
-                        f"{cost * Decimal('1.1'):.4f}",
-                        f"{cost}",
-                        "USD",
-                        "123456789012",
-                        "Northwind",
-                        f"{month}T00:00:00Z",
-                        f"{nxt}T00:00:00Z",
-                        f"{month}T00:00:00Z",
-                        f"{nxt}T00:00:00Z",
-                        "Usage",
-                        "",
-                        f"{service} usage",
-                        f"INV-{month:%Y%m}",
-                        "Amazon Web Services",
-                        "AWS",
-                        "AWS",
-                        service,
-                        category,
-                        f"acct-{slug}",
-                        f"{slug}",
-                        f"arn:aws:{slug}:{category.lower()}",
-                        "eu-central-1",
-                        json.dumps({"team": slug, "environment": "production"}),
-                        _quantity(cost, price),
-                        unit,
-                    ]
+                    _focus_row(
+                        month,
+                        costs=(f"{cost}", f"{cost}", f"{cost * Decimal('1.1'):.4f}", f"{cost}"),
+                        what=f"{service} usage",
+                        service=service,
+                        category=category,
+                        account=(f"acct-{slug}", f"{slug}", f"arn:aws:{slug}:{category.lower()}"),
+                        tags=json.dumps({"team": slug, "environment": "production"}),
+                        usage=(_quantity(cost, price), unit),
+                    )
                 )
         focus_rows.append(
-            [
-                "2300.0000",
-                "2300.0000",
-                "2500.0000",
-                "2300.0000",
-                "USD",
-                "123456789012",
-                "Northwind",
-                f"{month}T00:00:00Z",
-                f"{nxt}T00:00:00Z",
-                f"{month}T00:00:00Z",
-                f"{nxt}T00:00:00Z",
-                "Usage",
-                "",
-                "Shared networking",
-                f"INV-{month:%Y%m}",
-                "Amazon Web Services",
-                "AWS",
-                "AWS",
-                "Amazon Virtual Private Cloud",
-                "Networking",
-                "shared-network",
-                "shared-network",
-                "vpc-shared",
-                "eu-central-1",
-                "",
-                _quantity(Decimal(2300), Decimal("0.045")),
-                "GB",
-            ]
+            _focus_row(
+                month,
+                costs=("2300.0000", "2300.0000", "2500.0000", "2300.0000"),
+                what="Shared networking",
+                service="Amazon Virtual Private Cloud",
+                category="Networking",
+                account=("shared-network", "shared-network", "vpc-shared"),
+                tags="",
+                usage=(_quantity(Decimal(2300), Decimal("0.045")), "GB"),
+            )
         )
         focus_rows.append(
-            [
-                "410.0000",
-                "410.0000",
-                "410.0000",
-                "410.0000",
-                "USD",
-                "123456789012",
-                "Northwind",
-                f"{month}T00:00:00Z",
-                f"{nxt}T00:00:00Z",
-                f"{month}T00:00:00Z",
-                f"{nxt}T00:00:00Z",
-                "Usage",
-                "",
-                "Untagged experiments",
-                f"INV-{month:%Y%m}",
-                "Amazon Web Services",
-                "AWS",
-                "AWS",
-                "AWS Lambda",
-                "Compute",
-                "sandbox",
-                "sandbox",
-                "lambda-sandbox",
-                "eu-central-1",
-                "",
-                _quantity(Decimal(410), Decimal("0.0000166667")),
-                "GB-Seconds",
-            ]
+            _focus_row(
+                month,
+                costs=("410.0000", "410.0000", "410.0000", "410.0000"),
+                what="Untagged experiments",
+                service="AWS Lambda",
+                category="Compute",
+                account=("sandbox", "sandbox", "lambda-sandbox"),
+                tags="",
+                usage=(_quantity(Decimal(410), Decimal("0.0000166667")), "GB-Seconds"),
+            )
         )
     return focus_rows
 

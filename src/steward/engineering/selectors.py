@@ -991,50 +991,49 @@ def file_activity(
                 yield commit_id, path, email, added, status, day
 
 
+def _nonmerge_window(
+    model: type[Commit] | type[LinkKey] | type[FileChange],
+    repository_ids: Iterable[int],
+    since: date,
+    until: date | None,
+) -> QuerySet[Any]:
+    """Rows of `model` (the commits themselves, or rows of one commit each) of reachable
+    non-merge commits of `repository_ids` authored in [since, until], unordered."""
+    prefix = "" if model is Commit else "commit__"
+    conditions: dict[str, Any] = {
+        f"{prefix}repository_id__in": list(repository_ids),
+        f"{prefix}reachable": True,
+        f"{prefix}parent_count__lte": 1,
+        f"{prefix}author_day__gte": since,
+    }
+    if until is not None:
+        conditions[f"{prefix}author_day__lte"] = until
+    return model.objects.filter(**conditions).order_by()
+
+
 def nonmerge_commit_sets_since(
     repository_ids: Iterable[int], since: date, until: date | None = None
 ) -> list[tuple[int, int, str, date, int]]:
     """(commit id, repository id, mailmapped e-mail, author day, files changed) of reachable
     non-merge commits authored in [since, until] (cross-repository change coupling)."""
-    qs = Commit.objects.filter(
-        repository_id__in=list(repository_ids),
-        reachable=True,
-        parent_count__lte=1,
-        author_day__gte=since,
-    )
-    if until is not None:
-        qs = qs.filter(author_day__lte=until)
-    return list(qs.order_by().values_list("id", "repository_id", "email", "author_day", "files"))
+    qs = _nonmerge_window(Commit, repository_ids, since, until)
+    return list(qs.values_list("id", "repository_id", "email", "author_day", "files"))
 
 
 def link_keys_since(
     repository_ids: Iterable[int], since: date, until: date | None = None
 ) -> list[tuple[int, str]]:
     """(commit id, link key) of the commits of `nonmerge_commit_sets_since`."""
-    qs = LinkKey.objects.filter(
-        commit__repository_id__in=list(repository_ids),
-        commit__reachable=True,
-        commit__parent_count__lte=1,
-        commit__author_day__gte=since,
-    )
-    if until is not None:
-        qs = qs.filter(commit__author_day__lte=until)
-    return list(qs.order_by().values_list("commit_id", "key"))
+    qs = _nonmerge_window(LinkKey, repository_ids, since, until)
+    return list(qs.values_list("commit_id", "key"))
 
 
 def file_paths_since(
     repository_ids: Iterable[int], since: date, until: date | None = None
 ) -> Iterator[tuple[int, str]]:
     """(commit id, path) of the file changes of the commits of `nonmerge_commit_sets_since`."""
-    qs = FileChange.objects.filter(
-        commit__repository_id__in=list(repository_ids),
-        commit__reachable=True,
-        commit__parent_count__lte=1,
-        commit__author_day__gte=since,
-    )
-    if until is not None:
-        qs = qs.filter(commit__author_day__lte=until)
-    return iter(qs.order_by().values_list("commit_id", "path").iterator(chunk_size=20000))
+    qs = _nonmerge_window(FileChange, repository_ids, since, until)
+    return iter(qs.values_list("commit_id", "path").iterator(chunk_size=20000))
 
 
 def nonmerge_commits_since(
