@@ -189,3 +189,50 @@ def test_person_panel_lists_the_repositories_an_analysis_of_every_one_finds(
     assert panel is not None
     assert {row.label for row in panel.rows} == expected
     assert expected  # each of these demo people authors files somewhere
+
+
+def test_risk_page_reads_end_dates_once_and_offers_only_authors(monkeypatch, client_as) -> None:  # type: ignore[no-untyped-def]
+    from steward.knowledge import risk
+    from steward.org import selectors as org_selectors
+    from tests.factories import PersonFactory
+
+    newcomer = PersonFactory(name="Nadia Newcomer", start_date=date(2026, 1, 5))
+    calls: list[int] = []
+    real = org_selectors.person_end_dates
+
+    def counted(ids):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(ids)
+
+    monkeypatch.setattr(org_selectors, "person_end_dates", counted)
+    on = date(2026, 11, 27)
+    hero = _cast()["hero"]
+    data = risk.knowledge_risk(actor=SYSTEM, on=on, leave=[hero.pk])
+    # One read of the end dates for the 41 repositories and every team, not two per row.
+    assert len(calls) == 1
+    monkeypatch.setattr(org_selectors, "person_end_dates", real)
+    # Every row equals the selectors' own computation, repository by repository.
+    assert len(data["repos"]) == Repository.objects.exclude(head_sha="").count()
+    for row in data["repos"]:
+        analysis = selectors.analyse([row["repo"]])
+        gone = selectors.departed_developers(analysis, on)
+        assert row["abandoned"] == len(selectors.abandoned_files(analysis, on))
+        assert row["gone"] == gone
+    billing = next(r for r in data["repos"] if r["repo"].name == "billing-core")
+    assert (billing["truck_factor"], billing["files"], billing["abandoned"]) == (1, 14, 3)
+    # The what-if rows match test_abandoned_and_what_if's hand count for billing-core.
+    scenario = {s["what"]: s for s in data["scenario"]}
+    assert scenario["billing-core"]["abandoned_after"] == 12
+    assert scenario["billing-core"]["truck_factor_after"] == 0
+    # Only people who authored code are offered; the hero is, the newcomer is not.
+    offered = {p.pk for p in data["candidates"]}
+    assert hero.pk in offered and newcomer.pk not in offered
+    authors = {
+        p
+        for r in data["repos"]
+        for people in selectors.analyse([r["repo"]]).developer_people().values()
+        for p in people
+    }
+    assert offered <= authors
+    page = client_as("cto").get(f"/engineering/knowledge/?leave={hero.pk}").content.decode()
+    assert "Nadia Newcomer" not in page and f"If {hero.name} left" in page

@@ -498,10 +498,16 @@ def abandoned_files(analysis: Analysis, on: date) -> list[int]:
 
 
 def what_if(
-    analysis: Analysis, leaving: set[int], on: date, pruned: bool = False
+    analysis: Analysis,
+    leaving: set[int],
+    on: date,
+    pruned: bool = False,
+    gone: set[int] | None = None,
 ) -> dict[str, Any]:
-    """The same computation with `leaving` developers' authorship removed."""
-    gone = departed_developers(analysis, on)
+    """The same computation with `leaving` developers' authorship removed (`gone`: the
+    developers already departed on `on`, if the caller has them)."""
+    if gone is None:
+        gone = departed_developers(analysis, on)
     files = analysis.authorship.files
     before = truck_factor(analysis.authorship, without=gone, pruned=pruned)
     after = truck_factor(analysis.authorship, without=gone | leaving, pruned=pruned)

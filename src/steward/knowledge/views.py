@@ -19,105 +19,18 @@ from steward.core import policy
 from steward.core.errors import StewardError
 from steward.engineering import selectors as eng
 from steward.knowledge import selectors, treemap
-from steward.knowledge.truckfactor import truck_factor
+from steward.knowledge.risk import knowledge_risk
 
 
 def _repositories(user: Any) -> list[Any]:
     return [r for r in eng.repository_list(actor=user) if r.head_sha]
 
 
-def _key_people(user: Any, analysis: selectors.Analysis, result: Any) -> dict[str, Any]:
-    visible = selectors._visible_developers(user, analysis, (d for d, _ in result.removed))
-    devs = analysis.authorship.developers
-    shown = [(devs[d].name, n) for d, n in result.removed if d in visible]
-    return {"shown": shown, "hidden": len(result.removed) - len(shown)}
-
-
 def risk(request: HttpRequest) -> HttpResponse:
     """Repositories and teams by truck factor, abandoned share and key people; what if X leaves."""
-    user = request.user
-    on = timezone.localdate()
-    repos: list[dict[str, Any]] = []
-    problems: list[str] = []
-    for repo in _repositories(user):
-        try:
-            analysis = selectors.analyse([repo])
-        except StewardError as exc:
-            problems.append(f"{repo.name}: {exc}")
-            continue
-        gone = selectors.departed_developers(analysis, on)
-        result = truck_factor(analysis.authorship, without=gone)
-        abandoned = len(selectors.abandoned_files(analysis, on))
-        files = len(analysis.authorship.files)
-        repos.append(
-            {
-                "repo": repo,
-                "truck_factor": result.truck_factor,
-                "files": files,
-                "abandoned": abandoned,
-                "abandoned_share": abandoned / files if files else None,
-                "people": _key_people(user, analysis, result),
-            }
-        )
-    repos.sort(key=lambda r: (r["truck_factor"], r["repo"].name))
-    teams: list[dict[str, Any]] = []
-    for team in selectors.teams_with_repositories(user):
-        try:
-            analysis = selectors.analyse(selectors.team_repositories(team))
-        except StewardError as exc:
-            problems.append(f"{team.name}: {exc}")
-            continue
-        gone = selectors.departed_developers(analysis, on)
-        result = truck_factor(analysis.authorship, without=gone)
-        abandoned = len(selectors.abandoned_files(analysis, on))
-        files = len(analysis.authorship.files)
-        teams.append(
-            {
-                "team": team,
-                "repos": [i.repository.name for i in analysis.inputs],
-                "truck_factor": result.truck_factor,
-                "files": files,
-                "abandoned": abandoned,
-                "abandoned_share": abandoned / files if files else None,
-                "people": _key_people(user, analysis, result),
-            }
-        )
-    # What if X leaves: only people whose individual figures the user may see.
-    from steward.org import selectors as org_selectors
-
-    candidates = [
-        p
-        # Names only: no emails prefetched for 2,000 people (a third of the page's time).
-        for p in org_selectors.person_list(actor=user, active_on=on)
-        .prefetch_related(None)
-        .order_by("name")
-        if policy.may_see_individual_activity(user, p)
-    ]
-    chosen_ids = {int(x) for x in request.GET.getlist("leave") if x.isdigit()}
-    chosen = [p for p in candidates if p.pk in chosen_ids]
-    scenario: list[dict[str, Any]] = []
-    if chosen:
-        ids = {p.pk for p in chosen}
-        for entry in [*({"what": r["repo"].name, "repos": [r["repo"]]} for r in repos)] + [
-            {"what": t["team"].name, "repos": selectors.team_repositories(t["team"])} for t in teams
-        ]:
-            analysis = selectors.analyse(entry["repos"])
-            leaving = selectors.developers_of_people(analysis, ids)
-            outcome = selectors.what_if(analysis, leaving, on)
-            scenario.append({"what": entry["what"], **outcome})
-    return render(
-        request,
-        "knowledge/risk.html",
-        {
-            "repos": repos,
-            "teams": teams,
-            "problems": problems,
-            "on": on,
-            "candidates": candidates,
-            "chosen": chosen,
-            "scenario": scenario,
-        },
-    )
+    leave = {int(x) for x in request.GET.getlist("leave") if x.isdigit()}
+    context = knowledge_risk(actor=request.user, on=timezone.localdate(), leave=leave)
+    return render(request, "knowledge/risk.html", context)
 
 
 def knowledge_map(request: HttpRequest, name: str) -> HttpResponse:
