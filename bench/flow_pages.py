@@ -1,5 +1,6 @@
-"""Median time of the work-tracking pages on the demo company (target, issue 16: the flow page
-under 200 ms).
+"""Median wall and CPU time of the work-tracking pages on the demo company (target, issue 16:
+the flow page under 200 ms). CPU time (`time.process_time`, the request runs in this process)
+is what the page costs when the machine is shared; wall time is what a user waits.
 
 Runs in-process against the demo database in STEWARD_HOME (build it first with
 `steward demo --no-serve`), signed in as the CTO, through Django's test client. The baseline is
@@ -46,21 +47,31 @@ def main() -> None:
     client = Client(HTTP_HOST="localhost")
     client.force_login(User.objects.get(username="cto"))
     print(f"{PullRequest.objects.count()} pull requests in the demo")
-    medians = {}
+    medians: dict[str, float] = {}
+    cpu_medians: dict[str, float] = {}
     for path in PATHS:
         client.get(path)  # warm caches and imports
-        times = []
+        times, cpu = [], []
         for _ in range(args.rounds):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             response = client.get(path)
             times.append((time.perf_counter() - started) * 1000)
+            cpu.append((time.process_time() - cpu_started) * 1000)
             assert response.status_code == 200, (path, response.status_code)
         medians[path] = statistics.median(times)
+        cpu_medians[path] = statistics.median(cpu)
     base = medians["/healthz"]
+    print(f"load average {os.getloadavg()[0]:.2f} (1 min); medians of {args.rounds} requests")
+    print("  wall ms    CPU ms   wall/healthz  path")
     for path, ms in medians.items():
-        print(f"{ms:9.1f} ms  {ms / base:7.1f}x healthz  {path}")
-    flow = medians[f"/work/flow/?{PERIOD}"]
-    print(f"flow page target (< 200 ms median): {'met' if flow < 200 else 'NOT met'}")
+        print(f"{ms:9.1f} {cpu_medians[path]:9.1f} {ms / base:9.1f}x     {path}")
+    flow_path = f"/work/flow/?{PERIOD}"
+    flow, flow_cpu = medians[flow_path], cpu_medians[flow_path]
+    print(
+        f"flow page target (< 200 ms median): wall {flow:.0f} ms "
+        f"{'met' if flow < 200 else 'NOT met'}, CPU {flow_cpu:.0f} ms "
+        f"{'met' if flow_cpu < 200 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

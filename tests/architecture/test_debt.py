@@ -105,3 +105,41 @@ def test_convert_in_one_action_from_the_page(client_as) -> None:  # type: ignore
     assert item.initiative_key == f"debt-{item.pk}"
     page = client_as("engineer").get(f"/architecture/debt/{item.pk}/").content.decode()
     assert f"/strategy/initiatives/debt-{item.pk}/" in page
+
+
+def test_team_lead_edits_own_debt_items_only(client_as) -> None:  # type: ignore[no-untyped-def]
+    """Issue 11 item 6: team leads edit their own debt items (the demo `manager` leads
+    payments), not another team's; engineers edit none; a lead files items for their team only."""
+    manager = client_as("manager")
+    own = DebtItem.objects.get(title="Retire payments-webhooks")
+    other = DebtItem.objects.get(title="Drop Moment.js")  # checkout's
+    url = f"/architecture/debt/{own.pk}/edit/"
+    page = manager.get(url)
+    assert page.status_code == 200
+    payments = page.context["form"].fields["owner_team"].queryset.get()
+    assert payments.slug == "payments"  # the only team offered: the one the manager leads
+    form = {
+        "title": "Retire payments-webhooks now",
+        "owner_team": payments.pk,
+        "business_value": "5",
+        "time_criticality": "8",
+        "risk_reduction": "8",
+        "job_size": "3",
+        "status": "planned",
+    }
+    assert manager.post(url, form).status_code == 302
+    own.refresh_from_db()
+    assert (own.title, own.job_size) == ("Retire payments-webhooks now", 3)
+    assert manager.get(f"/architecture/debt/{other.pk}/edit/").status_code == 403
+    assert manager.post(f"/architecture/debt/{other.pk}/edit/", form).status_code == 403
+    assert client_as("engineer").get(url).status_code == 403
+    created = manager.post("/architecture/debt/new/", {**form, "title": "Ledger retries"})
+    assert created.status_code == 302
+    assert DebtItem.objects.get(title="Ledger retries").owner_team == payments
+    # Handing an item to a team the lead does not lead is refused.
+    with pytest.raises(services.DebtError):
+        services.debt_save(
+            actor=User.objects.get(username="manager"),
+            item=own,
+            owner_team=other.owner_team,
+        )

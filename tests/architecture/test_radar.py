@@ -4,7 +4,7 @@ the timeline and are idempotent, exports, the SVG, pages, forms, the API and who
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -283,3 +283,17 @@ def test_export_with_a_mapping_of_a_fifth_quadrant(tmp_path: Path) -> None:
     assert "Quokka DB,Trial,Platforms," in out.read_text()
     with pytest.raises(BadInput, match="--map Nope: no such quadrant or ring"):
         export_radar(out, "byor-csv", actor=SYSTEM, day=D(2026, 2, 1), mapping={"Nope": "Tools"})
+
+
+def test_demo_radar_has_a_year_of_history() -> None:
+    """Issue 11 item 6: the demo radar has a year of history with moves both ways and a
+    technology taken off the radar, so time travel and the diff show something."""
+    days = sorted(BlipEvent.objects.values_list("date", flat=True))
+    newest = max(days)
+    assert (newest - days[0]).days >= 365
+    moves = set(BlipEvent.objects.values_list("moved", flat=True))
+    assert {"new", "in", "out"} <= moves
+    assert BlipEvent.objects.filter(ring=None).exists()  # taken off the radar
+    # Since ten months before the newest entry: added, moved both ways and taken off.
+    changed = selectors.radar_diff(actor=SYSTEM, start=newest - timedelta(days=300), end=newest)
+    assert {r["change"] for r in changed} >= {"added", "moved in", "moved out", "removed"}

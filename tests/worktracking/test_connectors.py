@@ -136,3 +136,46 @@ def test_gitlab_sync(world: World) -> None:
     )  # fmt: skip
     assert "updated_after=2026-03-04T09%3A00%3A00%2B00%3A00" in responses.calls[-1].request.url
     assert again["fetched"] == 0
+
+
+@responses.activate
+def test_a_used_up_rate_limit_and_a_missing_repository_are_named(db: None) -> None:
+    responses.get(
+        f"{API}/pulls",
+        status=403,
+        json={"message": "API rate limit exceeded"},
+        headers={"X-RateLimit-Remaining": "0"},
+    )
+    with pytest.raises(connectors.ConnectorError, match="rate limit is used up"):
+        connectors.pulls_sync(actor=SYSTEM, source="github", repo="acme/wt-payments", token="x")
+    responses.reset()
+    responses.get(f"{GITLAB}/merge_requests", status=404, json={"message": "404 Not Found"})
+    with pytest.raises(connectors.ConnectorError, match="not found"):
+        connectors.pulls_sync(
+            actor=SYSTEM, source="gitlab", repo="shop/checkout", token="x",
+            api="https://gitlab.example.com/api/v4",
+        )  # fmt: skip
+    assert not PullRequest.objects.filter(repo_name__in=["acme/wt-payments", "shop/checkout"])
+
+
+@responses.activate
+def test_cli_reads_the_token_from_the_environment(world: World, monkeypatch: Any) -> None:
+    """`steward ingest github OWNER/REPO`: the token comes from GITHUB_TOKEN (or --token-env),
+    never from the command line; an empty variable is refused before any request."""
+    from typer.testing import CliRunner
+
+    from steward.cli import app
+
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    refused = CliRunner().invoke(app, ["ingest", "github", "acme/wt-payments"])
+    assert refused.exit_code == 2 and "GITHUB_TOKEN" in refused.output
+    assert len(responses.calls) == 0
+    pulls, reviews, comments = _recorded()
+    _github(pulls, reviews, comments, [14, 13, 12])
+    monkeypatch.setenv("MY_TOKEN", "s3cret")
+    done = CliRunner().invoke(
+        app, ["ingest", "github", "acme/wt-payments", "--token-env", "MY_TOKEN", "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["counts"] == {"added": 3, "changed": 0, "unchanged": 0}
+    assert responses.calls[0].request.headers["Authorization"] == "Bearer s3cret"

@@ -232,3 +232,22 @@ def test_flow_page_team_by_name_or_slug(imported: World, client_as: Any) -> None
     assert bad.status_code == 400
     assert "no team named &#x27;Nowhere Team&#x27;: pick one from the list" in bad.content.decode()
     assert 'id="cycle-time"' not in bad.content.decode()
+
+
+def test_a_pull_request_of_a_repository_not_ingested_is_shown_flagged(
+    imported: World, client_as: Any
+) -> None:
+    """Issue 16 "Bad input": kept and flagged, not dropped — on the pages as in the API."""
+    client = client_as("engineer")
+    flagged = client.get("/work/pulls/?unlinked=1").content.decode()
+    assert "acme/not-ingested#3" in flagged and "not ingested" in flagged
+    assert "acme/wt-payments#12" not in flagged
+    pk = PullRequest.objects.get(repo_name="acme/not-ingested").pk
+    detail = client.get(f"/work/pulls/{pk}/").content.decode()
+    assert "The repository acme/not-ingested is not ingested" in detail
+
+
+def test_the_pull_request_list_pages_keep_their_filter(client_as: Any) -> None:
+    """The demo has more than one page of merged pull requests; Next keeps `state=merged`."""
+    page = client_as("engineer").get("/work/pulls/?state=merged").content.decode()
+    assert "?state=merged&amp;page=2" in page

@@ -154,3 +154,30 @@ def test_the_repository_arrives_later(world: World, tmp_path: Path) -> None:
     assert change.key == "github:acme/not-ingested#3"
     assert change.fields["repository_id"] == (None, repo.pk)
     assert PullRequest.objects.get(repo_name="acme/not-ingested").repository == repo
+
+
+def test_the_import_commands_with_json(world: World, tmp_path: Path) -> None:
+    """`steward import pulls FILE --json` and `steward import issues FILE --json` (issue 16
+    items 1, 2, 5): the diff as JSON; a malformed file exits 2 with file and position."""
+    from typer.testing import CliRunner
+
+    from steward.cli import app
+
+    done = CliRunner().invoke(
+        app, ["import", "pulls", str(FIXTURES / "github_pulls.json"), "--json"]
+    )
+    assert done.exit_code == 0, done.output
+    assert json.loads(done.output)["counts"]["added"] == 4
+    issues = CliRunner().invoke(
+        app, ["import", "issues", str(FIXTURES / "linear_issues.csv"), "--json"]
+    )
+    assert issues.exit_code == 0, issues.output
+    assert json.loads(issues.output)["counts"]["added"] > 0
+    broken = tmp_path / "pulls.json"
+    broken.write_text('[\n  {"number": 1,\n   "head": }\n]\n')
+    refused = CliRunner().invoke(app, ["import", "pulls", str(broken), "--json"])
+    assert refused.exit_code == 2
+    [problem] = json.loads(refused.stdout)["problems"]
+    assert (problem["file"], problem["line"], problem["column"]) == (
+        str(broken), 3, "character 12",
+    )  # fmt: skip

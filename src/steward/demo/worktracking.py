@@ -126,7 +126,7 @@ def step_worktracking(ctx: DemoContext) -> None:
             .values_list("key", "commit__committed_at")
             .order_by("commit__committed_at")
         ):
-            keys_seen.setdefault(key, when)
+            keys_seen[key] = min(when, keys_seen.get(key, when))  # first use in any repository
     plan = services.pulls_plan(pulls)
     services.pulls_apply(plan, actor=SYSTEM)
     _items(rng, keys_seen)
