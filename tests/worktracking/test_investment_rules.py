@@ -369,3 +369,20 @@ def test_the_investment_balance_feeds_the_alignment_page(january: World, client_
     assert "No commit or review by people in this period." in other.content.decode()
     # Other pages carry no page panel.
     assert "page-panels" not in client_as("engineer").get("/work/flow/").content.decode()
+
+
+def test_a_category_named_keeping_the_lights_on_is_not_said_twice(client_as: Any) -> None:
+    """The demo's KTLO category is called "Keeping the lights on": the pages name it once; a
+    category with another name (as "KTLO" above) still says what it is."""
+    from steward.worktracking.panels import ktlo_label
+
+    assert ktlo_label("KTLO", True) == "KTLO (keeping the lights on)"
+    assert ktlo_label("Keeping the lights on", True) == "Keeping the lights on"
+    assert ktlo_label("Platform", False) == "Platform"
+    period = "?from=2026-08-29&to=2026-11-27"
+    page = client_as("cto").get(f"/work/investment/{period}").content.decode()
+    assert "<td>Keeping the lights on</td>" in page
+    alignment = client_as("cto").get(f"/strategy/alignment/{period}").content.decode()
+    assert "Keeping the lights on</a>" in alignment
+    for html in (page, alignment):
+        assert "Keeping the lights on (keeping the lights on)" not in html

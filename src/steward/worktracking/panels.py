@@ -45,6 +45,13 @@ def team_flow(user: Any, team: Any) -> Panel:
     )
 
 
+def ktlo_label(category: str, ktlo: bool) -> str:
+    """`KTLO (keeping the lights on)`; a category whose name already says it is left as it is."""
+    if ktlo and "keeping the lights on" not in category.lower():
+        return f"{category} (keeping the lights on)"
+    return category
+
+
 def alignment_investment(user: Any, request: Any) -> Panel | None:
     """On strategy's alignment page: the same period's (and team's) effort by investment
     category, with the keeping-the-lights-on share, linked to the investment page."""
@@ -67,7 +74,7 @@ def alignment_investment(user: Any, request: Any) -> Panel | None:
     url = f"{reverse('worktracking:investment')}?from={start}&to={end}"
     rows = tuple(
         PanelRow(
-            cat + (" (keeping the lights on)" if cat in ktlo else ""),
+            ktlo_label(cat, cat in ktlo),
             f"{format_number(days, 1)} person-days · {percent(days / all_days)}",
             url,
         )
