@@ -19,7 +19,6 @@ manifest and the export.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -37,6 +36,7 @@ from steward.core.importing.folder import (
     FolderImporter,
     FolderKind,
     Plan,
+    ProblemAt,
     Record,
     Scope,
     record_problem,
@@ -63,15 +63,10 @@ FORMAT = "steward-org/1"
 MANIFEST = "steward.yaml"
 Actor = policy.Actor
 
-# The names other modules and tests know org as code's framework by (it lives in core.importing).
+# The names org as code's registry had here (it is core.importing's registry now).
 Kind = FolderKind
-Entry = Change
 KINDS = _FOLDER_KINDS
 ordered_kinds = folder_kinds
-_save = save_checked
-_sorted_json = sorted_json
-_places = to_places
-ProblemAt = Callable[[Change, str, str, str], None]
 
 
 def register(kind: FolderKind) -> FolderKind:
@@ -127,7 +122,7 @@ def _departments_apply(plan: Plan) -> None:
     for entry in plan.to_write("departments"):
         dept = Department.objects.filter(slug=entry.key).first() or Department(slug=entry.key)
         dept.name = entry.payload["name"]
-        _save(dept, entry, exclude=["parent"])
+        save_checked(dept, entry, exclude=["parent"])
 
 
 def _departments_link(plan: Plan) -> None:
@@ -139,7 +134,7 @@ def _departments_link(plan: Plan) -> None:
         dept = by_slug[entry.key]
         parent = entry.payload.get("parent")
         dept.parent = by_slug[parent] if parent else None
-        _save(dept, entry)
+        save_checked(dept, entry)
 
 
 # --------------------------------------------------------------------------- teams
@@ -202,7 +197,7 @@ def _teams_apply(plan: Plan) -> None:
         team.name, team.type = record["name"], record["type"]
         team.mission = record.get("mission", "")
         team.department = departments.get(record.get("department", ""))
-        _save(team, entry, exclude=["lead"])
+        save_checked(team, entry, exclude=["lead"])
 
 
 def _teams_link(plan: Plan) -> None:
@@ -215,7 +210,7 @@ def _teams_link(plan: Plan) -> None:
         lead = entry.payload.get("lead")
         team = teams[entry.key]
         team.lead = people[lead] if lead else None
-        _save(team, entry)
+        save_checked(team, entry)
 
 
 # --------------------------------------------------------------------------- people
@@ -257,14 +252,14 @@ def _people_export(scope: Scope) -> list[Record]:
                 "location": p.location,
                 "timezone": p.timezone,
                 "employment_type": p.employment_type,
-                "fte": _places(p.fte, 2),
+                "fte": to_places(p.fte, 2),
                 "start_date": p.start_date,
                 "end_date": p.end_date,
                 "termination_type": p.termination_type,
                 "regretted": p.regretted,
-                "salary": _places(p.salary, 2),
+                "salary": to_places(p.salary, 2),
                 "currency": p.currency,
-                "attributes": _sorted_json(p.attributes or {}),
+                "attributes": sorted_json(p.attributes or {}),
                 "employment": sorted(
                     (
                         _spell(s.start_date, s.end_date, s.termination_type, s.regretted)
@@ -505,7 +500,7 @@ def _roles_export(scope: Scope) -> list[Record]:
         front: Record = {"title": role.title}
         if role.description:
             front["description"] = role.description
-        front.update(_sorted_json(role.metadata or {}))
+        front.update(sorted_json(role.metadata or {}))
         records.append({"slug": role.slug, "front_matter": front, "body": role.body})
     return records
 
@@ -528,7 +523,7 @@ def _roles_parse(item: Item) -> Record | None:
     record_front: Record = {"title": doc.title}
     if doc.description:
         record_front["description"] = doc.description
-    record_front.update(_sorted_json(doc.metadata))
+    record_front.update(sorted_json(doc.metadata))
     return {"slug": slug, "front_matter": record_front, "body": doc.body}
 
 
