@@ -8,7 +8,6 @@ path for people, `steward.org.people` (in bulk, with their audit log entries).
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -16,8 +15,8 @@ from django.core.validators import validate_email, validate_slug
 from django.db.models import Model
 from django.utils.text import slugify
 
-from steward.core import policy, safe_yaml
-from steward.core.importing import Change, CsvImporter, Diff, Importer, Row
+from steward.core import policy
+from steward.core.importing import Change, CsvImporter, Diff, MarkdownImporter, Row
 from steward.org import people, rules
 from steward.org.models import (
     Department,
@@ -421,16 +420,10 @@ class TeamsImporter(CsvImporter):
             team.save()
 
 
-class RolesImporter(Importer):
+class RolesImporter(MarkdownImporter):
     """Role descriptions: one Markdown file, or every `.md` file in a folder."""
 
     kind = "roles"
-
-    def files(self) -> list[Path]:
-        """The Markdown files to read."""
-        if self.path.is_dir():
-            return sorted(p for p in self.path.iterdir() if p.suffix.lower() == ".md")
-        return [self.path]
 
     def plan(self) -> Diff:
         """Parse every file; a role is keyed by the slug of its title."""
@@ -442,13 +435,8 @@ class RolesImporter(Importer):
         existing = {r.slug: r for r in RoleDescription.objects.all()}
         seen: dict[str, str] = {}
         for path in files:
-            try:
-                text = safe_yaml.read_text(path)  # the YAML size limit applies to the file
-            except safe_yaml.YamlRefused as exc:
-                self.problem(exc.line, None, exc.message, exc.hint, file=str(path))
-                continue
-            except OSError as exc:
-                self.problem(None, None, f"cannot read: {exc.strerror}", file=str(path))
+            text = self.read_text(path)  # the YAML size limit applies to the file
+            if text is None:
                 continue
             try:
                 doc = parse_role(text)

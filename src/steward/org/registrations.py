@@ -52,6 +52,9 @@ def register() -> None:
     register_importer("people", "steward.org.importers.PeopleImporter")
     register_importer("teams", "steward.org.importers.TeamsImporter")
     register_importer("roles", "steward.org.importers.RolesImporter")
+    # The YAML kinds of org as code (`steward import-all DIR`: departments, teams, people,
+    # roles) register in the same registry when their module is imported.
+    import steward.org.orgcode  # noqa: F401
 
     register_search_provider("people", search.people)
     register_search_provider("teams", search.teams)

@@ -1,8 +1,9 @@
 """Organization design kinds for org as code (`steward export` / `steward import-all`).
 
-Registers with `orgcode.register`: team allocations, team interactions, level-mix targets,
-composition targets, burden rates, exchange rates, the headcount plan, reorg scenarios and
-team dissolutions, so an export → import → export round trip keeps all of organization design.
+Registers with `core.importing.register_importer` (each a `FolderKind`): team allocations, team
+interactions, level-mix targets, composition targets, burden rates, exchange rates, the
+headcount plan, reorg scenarios and team dissolutions, so an export → import → export round
+trip keeps all of organization design.
 """
 
 from __future__ import annotations
@@ -12,19 +13,11 @@ from decimal import Decimal
 from typing import Any
 
 from steward.core import policy
+from steward.core.importing import register_importer
+from steward.core.importing.folder import FolderKind, Plan, ProblemAt, Record, Scope, save_checked
+from steward.core.importing.yaml_reader import Item, sorted_json
+from steward.core.importing.yaml_writer import compact
 from steward.org.models import Person, Team, Track
-from steward.org.orgcode import (
-    Entry,
-    Item,
-    Kind,
-    Plan,
-    Record,
-    Scope,
-    _save,
-    _sorted_json,
-    compact,
-    register,
-)
 from steward.orgdesign.models import (
     AllocationKind,
     BurdenRate,
@@ -43,7 +36,6 @@ from steward.orgdesign.models import (
     TeamInteraction,
 )
 
-Problem = Callable[[Entry, str, str, str], None]
 DEFAULT = "*"  # the YAML spelling of "every team" / "every other location"
 
 
@@ -51,14 +43,14 @@ def _teams() -> dict[str, Team]:
     return {t.slug: t for t in Team.objects.all()}
 
 
-def _check_refs(kind: str, fields: dict[str, str]) -> Callable[[Plan, Problem], None]:
+def _check_refs(kind: str, fields: dict[str, str]) -> Callable[[Plan, ProblemAt], None]:
     """A check that every field names an existing (or imported) team or person."""
 
-    def check(plan: Plan, problem: Problem) -> None:
+    def check(plan: Plan, problem: ProblemAt) -> None:
         known = {"teams": plan.keys("teams"), "people": plan.keys("people")}
-        for entry in plan.entries.get(kind, []):
+        for entry in plan.records(kind):
             for field, target in fields.items():
-                value = entry.record.get(field)
+                value = entry.payload.get(field)
                 if value and value != DEFAULT and value not in known[target]:
                     problem(entry, field, f"no {target[:-1]} {value!r}", f"add it to {target}.yaml")
 
@@ -112,14 +104,14 @@ def _alloc_parse(item: Item) -> Record | None:
 def _alloc_apply(plan: Plan) -> None:
     teams = _teams()
     for entry in plan.to_write("team-allocations"):
-        r = entry.record
+        r = entry.payload
         row = TeamAllocation.objects.filter(
             team=teams[r["team"]], kind=r["kind"], quarter=r.get("quarter", "")
         ).first() or TeamAllocation(
             team=teams[r["team"]], kind=r["kind"], quarter=r.get("quarter", "")
         )
         row.share, row.note = r["share"], r.get("note", "")
-        _save(row, entry)
+        save_checked(row, entry)
 
 
 # --------------------------------------------------------------------------- interactions
@@ -162,13 +154,13 @@ def _inter_parse(item: Item) -> Record | None:
 def _inter_apply(plan: Plan) -> None:
     teams = _teams()
     for entry in plan.to_write("team-interactions"):
-        r = entry.record
+        r = entry.payload
         team, other = teams[r["team"]], teams[r["other"]]
         row = TeamInteraction.objects.filter(
             team=team, other=other, mode=r["mode"]
         ).first() or TeamInteraction(team=team, other=other, mode=r["mode"])
         row.note = r.get("note", "")
-        _save(row, entry)
+        save_checked(row, entry)
 
 
 # --------------------------------------------------------------------------- targets
@@ -203,13 +195,13 @@ def _level_parse(item: Item) -> Record | None:
 def _level_apply(plan: Plan) -> None:
     teams = _teams()
     for entry in plan.to_write("level-targets"):
-        r = entry.record
+        r = entry.payload
         team = None if r["team"] == DEFAULT else teams[r["team"]]
         row = LevelMixTarget.objects.filter(team=team, level=r["level"]).first() or LevelMixTarget(
             team=team, level=r["level"]
         )
         row.share = r["share"]
-        _save(row, entry)
+        save_checked(row, entry)
 
 
 def _comp_export(scope: Scope) -> list[Record]:
@@ -233,12 +225,12 @@ def _comp_parse(item: Item) -> Record | None:
 
 def _comp_apply(plan: Plan) -> None:
     for entry in plan.to_write("composition-targets"):
-        r = entry.record
+        r = entry.payload
         row = CompositionTarget.objects.filter(metric=r["metric"]).first() or CompositionTarget(
             metric=r["metric"]
         )
         row.value, row.levels = r["value"], r.get("levels", "")
-        _save(row, entry)
+        save_checked(row, entry)
 
 
 # --------------------------------------------------------------------------- rates
@@ -260,8 +252,8 @@ def _burden_apply(plan: Plan) -> None:
     for entry in plan.to_write("burden-rates"):
         location = "" if entry.key == DEFAULT else entry.key
         row = BurdenRate.objects.filter(location=location).first() or BurdenRate(location=location)
-        row.rate = entry.record["rate"]
-        _save(row, entry)
+        row.rate = entry.payload["rate"]
+        save_checked(row, entry)
 
 
 def _fx_export(scope: Scope) -> list[Record]:
@@ -290,14 +282,14 @@ def _fx_parse(item: Item) -> Record | None:
 
 def _fx_apply(plan: Plan) -> None:
     for entry in plan.to_write("exchange-rates"):
-        r = entry.record
+        r = entry.payload
         row = ExchangeRate.objects.filter(
             currency=r["currency"], reporting_currency=r["reporting_currency"]
         ).first() or ExchangeRate(
             currency=r["currency"], reporting_currency=r["reporting_currency"]
         )
         row.rate = r["rate"]
-        _save(row, entry)
+        save_checked(row, entry)
 
 
 # --------------------------------------------------------------------------- headcount plan
@@ -380,7 +372,7 @@ def _plan_apply(plan: Plan) -> None:
     teams = _teams()
     people = {p.employee_id: p for p in Person.objects.all()}
     for entry in plan.to_write("headcount-plan"):
-        r = entry.record
+        r = entry.payload
         row = HeadcountPlanEntry.objects.filter(key=entry.key).first() or HeadcountPlanEntry(
             key=entry.key
         )
@@ -392,7 +384,7 @@ def _plan_apply(plan: Plan) -> None:
         row.salary = r.get("salary")
         row.replaces = people.get(r.get("replaces", ""))
         row.manager = people.get(r.get("manager", ""))
-        _save(row, entry)
+        save_checked(row, entry)
 
 
 # --------------------------------------------------------------------------- scenarios
@@ -404,7 +396,7 @@ def _scenario_export(scope: Scope) -> list[Record]:
     for s in rows:
         changes = [
             compact(
-                {"kind": c.kind, "payload": _sorted_json(c.payload), "base": _sorted_json(c.base)},
+                {"kind": c.kind, "payload": sorted_json(c.payload), "base": sorted_json(c.base)},
                 keep=("kind",),
             )
             for c in sorted(s.changes.all(), key=lambda c: c.position)  # type: ignore[attr-defined]
@@ -451,15 +443,15 @@ def _scenario_apply(plan: Plan) -> None:
     # Logins are not part of the organization: a scenario's owner is neither exported nor
     # changed by an import ("owner" is still accepted in older files and ignored).
     for entry in plan.to_write("scenarios"):
-        r = entry.record
+        r = entry.payload
         row = Scenario.objects.filter(name=entry.key).first() or Scenario(name=entry.key)
         row.description = r.get("description", "")
         row.effective_date = r["effective_date"]
         row.status = r["status"]
-        _save(row, entry)
+        save_checked(row, entry)
         row.changes.all().delete()  # type: ignore[attr-defined]
         for position, change in enumerate(r.get("changes", []), start=1):
-            _save(
+            save_checked(
                 ScenarioChange(
                     scenario=row,
                     position=position,
@@ -489,11 +481,13 @@ def _dissolved_parse(item: Item) -> Record | None:
 
 def _dissolved_apply(plan: Plan) -> None:
     for entry in plan.to_write("team-dissolutions"):
-        Team.objects.filter(slug=entry.key).update(dissolved_on=entry.record["dissolved_on"])
+        Team.objects.filter(slug=entry.key).update(dissolved_on=entry.payload["dissolved_on"])
 
 
 def _kind(name: str, key: str, header: str, **funcs: Any) -> None:
-    register(Kind(name=name, file=f"{name}.yaml", key=key, header=header, **funcs))
+    register_importer(
+        name, FolderKind(name=name, file=f"{name}.yaml", key=key, header=header, **funcs)
+    )
 
 
 _kind(

@@ -61,15 +61,23 @@ The package, one module per responsibility (every name is re-exported here, so c
 from `steward.core.importing`):
 
 - `framework`: `Change`, `Diff`, `Row`, the `Importer` base with its `parse_*` helpers, the
-  registry (`register_importer`, `get_importer`, `importer_kinds`) and `run_import`;
+  registry (`register_importer`, `get_importer`, `importer_kinds`, `folder_kinds`,
+  `registered_kinds`), `run_import` and `run_importer` (the one run of every import);
 - `csv_reader`: `CsvImporter` and the identifier rules (`normalize_identifier`,
   `identifier_is_valid`, `IDENTIFIER_HINT`);
 - `bulk`: the bulk writer (`insert_rows`, `update_rows`, `router_db`);
 - `audit`: audit entries for bulk writes (`audit_created`, `audit_updated`, `audit_deleted`,
   `audit_rows`, `audit_names`, `audit_value`, `AuditRow`);
-- `output`: the CLI's presentation of a diff (`diff_tables`).
+- `output`: the CLI's presentation of a diff (`diff_tables`);
+- `markdown_reader`: `MarkdownImporter` (the files of an import and their text), the reader of
+  the Markdown kinds (`roles`, `decisions`);
+- `yaml_reader`: `FileReader` and `Item` (YAML records with located problems); `yaml_writer`:
+  `dump_yaml` and `compact`;
+- `folder`: the folder import (org as code, `steward import-all DIR`): `FolderKind`, registered
+  with `register_importer(name, kind)` like every other kind, `Plan` (the folder's `Diff`, one
+  `Diff` per kind), `FolderImporter`, run by `run_importer` like every other import.
 
-The YAML kinds of org-as-code (`org/orgcode.py`) read their files with their own reader.
+`registered_kinds()` lists every kind with its command and reader.
 """
 
 from steward.core.importing.audit import (
@@ -96,6 +104,8 @@ from steward.core.importing.csv_reader import (
     identifier_is_valid,
     normalize_identifier,
 )
+from steward.core.importing.folder import FolderImporter, FolderKind, Plan, Scope
+from steward.core.importing.framework import _FOLDER_KINDS as _FOLDER_KINDS
 from steward.core.importing.framework import _REGISTRY as _REGISTRY
 from steward.core.importing.framework import (
     CHANGE_KINDS,
@@ -104,15 +114,21 @@ from steward.core.importing.framework import (
     Diff,
     Importer,
     Row,
+    folder_kinds,
     get_importer,
     importer_kinds,
     register_importer,
+    registered_kinds,
     run_import,
+    run_importer,
     sorted_problems,
 )
 from steward.core.importing.framework import _plain as _plain
+from steward.core.importing.markdown_reader import MarkdownImporter
 from steward.core.importing.output import _short as _short
 from steward.core.importing.output import diff_tables
+from steward.core.importing.yaml_reader import FileReader, Item
+from steward.core.importing.yaml_writer import compact, dump_yaml
 
 __all__ = [
     "CHANGE_KINDS",
@@ -122,23 +138,35 @@ __all__ = [
     "ChangeKind",
     "CsvImporter",
     "Diff",
+    "FileReader",
+    "FolderImporter",
+    "FolderKind",
     "Importer",
+    "Item",
+    "MarkdownImporter",
+    "Plan",
     "Row",
+    "Scope",
     "audit_created",
     "audit_deleted",
     "audit_names",
     "audit_rows",
     "audit_updated",
     "audit_value",
+    "compact",
     "diff_tables",
+    "dump_yaml",
+    "folder_kinds",
     "get_importer",
     "identifier_is_valid",
     "importer_kinds",
     "insert_rows",
     "normalize_identifier",
     "register_importer",
+    "registered_kinds",
     "router_db",
     "run_import",
+    "run_importer",
     "sorted_problems",
     "update_rows",
 ]

@@ -43,6 +43,7 @@ IDENTIFIER_HINT = (
 class CsvImporter(Importer):
     """An importer of a CSV file with a header row."""
 
+    reader = "csv"
     required_columns: ClassVar[tuple[str, ...]] = ()
     optional_columns: ClassVar[tuple[str, ...]] = ()
     # When true, columns not listed above are accepted (see `extra_columns`); else a problem.

@@ -1,5 +1,6 @@
 """The framework: `Change`s in a `Diff`, the `Importer` base with its field parsers, the registry
-of kinds and `run_import` (validate everything -> diff -> apply in one transaction)."""
+of kinds (CSV, Markdown and the YAML files of the folder import alike) and `run_importer`, the
+one run of every import (validate everything -> diff -> apply in one transaction)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from django.db import transaction
 from django.utils import timezone
 
 from steward.core.errors import BadInput, InvalidInput, Problem
+
+if TYPE_CHECKING:
+    from steward.core.importing.folder import FolderKind
 
 ChangeKind = Literal["added", "changed", "unchanged", "ended"]
 CHANGE_KINDS: tuple[ChangeKind, ...] = ("added", "changed", "unchanged", "ended")
@@ -42,6 +46,10 @@ class Change:
     fields: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     payload: Any = None
+    # Where the record is when a diff spans several files (a folder import): the file's name,
+    # and the line and column (1-based) of each field's value, for problems found later.
+    file: str | None = None
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.kind not in CHANGE_KINDS:
@@ -114,6 +122,10 @@ class Importer:
     """
 
     kind: ClassVar[str] = ""
+    # The format read ("csv", "markdown", "yaml"; "" for a format of the importer's own).
+    reader: ClassVar[str] = ""
+    # Whether `run_importer` reports the problems in file, then line order (else as recorded).
+    sort_problems: ClassVar[bool] = True
 
     def __init__(self, path: Path | str, *, actor: Any, today: date | None = None) -> None:
         self.path = Path(path)
@@ -320,17 +332,29 @@ class Importer:
         return [item.strip() for item in row.get(column).split(sep) if item.strip()]
 
 
-# The registry of importer kinds: kind -> class or dotted path "package.module.Class".
+# The registry. Every importable kind registers with `register_importer`: a kind of
+# `steward import KIND FILE` with its importer class (or the class's dotted path), a kind of
+# the folder import (`steward import-all DIR`, org as code) with its `FolderKind`. The two are
+# separate namespaces: `people` is both a CSV kind and a YAML file of org as code.
 _REGISTRY: dict[str, type[Importer] | str] = {}
+_FOLDER_KINDS: dict[str, FolderKind] = {}
 
 
-def register_importer(kind: str, importer: type[Importer] | str) -> None:
-    """Make `steward import KIND` use `importer` (a class or its dotted path, loaded lazily)."""
+def register_importer(kind: str, importer: type[Importer] | str | FolderKind) -> None:
+    """Make `steward import KIND` use `importer` (a class or its dotted path, loaded lazily), or
+    (a `FolderKind`) make `kind`'s YAML file part of the folder import."""
+    from steward.core.importing.folder import FolderKind
+
+    if isinstance(importer, FolderKind):
+        if importer.name != kind:
+            raise ValueError(f"folder kind {importer.name!r} registered as {kind!r}")
+        _FOLDER_KINDS[kind] = importer
+        return
     _REGISTRY[kind] = importer
 
 
 def importer_kinds() -> list[str]:
-    """The registered kinds, sorted."""
+    """The kinds of `steward import KIND FILE`, sorted."""
     return sorted(_REGISTRY)
 
 
@@ -349,6 +373,34 @@ def get_importer(kind: str) -> type[Importer]:
     return entry
 
 
+def folder_kinds() -> list[FolderKind]:
+    """The kinds of the folder import, each after the kinds it references (`after`; ties in
+    registration order)."""
+    position = {name: i for i, name in enumerate(_FOLDER_KINDS)}
+    result: list[str] = []
+    remaining = set(_FOLDER_KINDS)
+    while remaining:
+        ready = [
+            n
+            for n in remaining
+            if all(a not in remaining for a in _FOLDER_KINDS[n].after if a in _FOLDER_KINDS)
+        ]
+        if not ready:
+            raise RuntimeError(f"org-as-code kinds depend on each other in a cycle: {remaining}")
+        pick = min(ready, key=lambda n: position[n])
+        result.append(pick)
+        remaining.remove(pick)
+    return [_FOLDER_KINDS[n] for n in result]
+
+
+def registered_kinds() -> list[tuple[str, str, str]]:
+    """Every importable kind as (command, kind, reader), e.g. ("import", "people", "csv") and
+    ("import-all", "people", "yaml"); reader "" is a format of the importer's own."""
+    kinds = [("import", kind, get_importer(kind).reader) for kind in importer_kinds()]
+    kinds.extend(("import-all", kind.name, "yaml") for kind in folder_kinds())
+    return kinds
+
+
 def run_import(
     kind: str,
     path: Path | str,
@@ -364,9 +416,17 @@ def run_import(
     importer = get_importer(kind)(path, actor=actor, today=today)
     if not importer.path.exists():
         raise InvalidInput([Problem(str(path), None, None, "no such file or folder")])
+    return run_importer(importer, dry_run=dry_run)
+
+
+def run_importer(importer: Importer, *, dry_run: bool = False) -> Diff:
+    """The one flow of every import: `plan()` validates everything and diffs; with a problem,
+    InvalidInput lists them all and nothing is written; else (unless dry_run) `apply(diff)`
+    writes it in one transaction."""
     diff = importer.plan()
     if importer.problems:
-        raise InvalidInput(sorted_problems(importer.problems))
+        problems = importer.problems
+        raise InvalidInput(sorted_problems(problems) if importer.sort_problems else problems)
     diff.dry_run = dry_run
     if not dry_run and diff.writes:
         with transaction.atomic():
