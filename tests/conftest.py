@@ -98,6 +98,11 @@ def django_db_setup(django_test_environment, django_db_blocker):  # type: ignore
     """
     from tests.demo_template import setup_demo_database
 
+    if not os.environ.get("STEWARD_TEST_FULL_FK_CHECK"):
+        # The end-of-test foreign-key check on the tables the test wrote (tests/fk_check.py).
+        from tests import fk_check
+
+        fk_check.install()
     with django_db_blocker.unblock():
         teardown = setup_demo_database(os.environ.get("PYTEST_XDIST_WORKER", "main"))
     yield

@@ -97,7 +97,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "steward.core.audit.AuditContextMiddleware",  # auditlog's, one receiver for all requests
     "steward.core.middleware.SecurityHeadersMiddleware",
     "steward.core.middleware.LoginRequiredMiddleware",
     "steward.core.middleware.BadInputPageMiddleware",
