@@ -6,6 +6,7 @@ The URL list is discovered from the resolver, so a new page or endpoint without 
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -44,12 +45,19 @@ def _walk(patterns: list[object], prefix: str, namespace: str) -> Iterator[Route
 
 def discovered_routes() -> list[Route]:
     """Every project URL except the Django admin's per-model pages (admin-only, see below)."""
+    return list(_routes_of(get_resolver()))
+
+
+@functools.cache
+def _routes_of(resolver: URLResolver) -> tuple[Route, ...]:
+    """The routes of one resolver, walked once (each of the matrix's 3,000 tests looks its
+    route up; `get_resolver` gives a new resolver when the URLconf changes)."""
     routes = []
-    for route in _walk(get_resolver().url_patterns, "", ""):
+    for route in _walk(resolver.url_patterns, "", ""):
         if route.pattern.startswith("admin/") and route.name not in ADMIN_SAMPLED:
             continue
         routes.append(route)
-    return routes
+    return tuple(routes)
 
 
 # The admin site is for admins (staff) only; its index and audit log are sampled here.
