@@ -54,22 +54,32 @@ _TOKEN = re.compile(
     re.IGNORECASE,
 )
 _ON_CONFLICT = re.compile(r"\bON\s+CONFLICT\b", re.IGNORECASE)
+_CONFLICT_REPLACE = re.compile(r"\bON\s+CONFLICT\s+REPLACE\b", re.IGNORECASE)
+_ROWID_ALIASES = frozenset({"rowid", "oid", "_rowid_"})
 
 
 class Write:
     """What one statement may have done to one table."""
 
-    __slots__ = ("columns", "deleted", "table")
+    __slots__ = ("columns", "deleted", "inserted", "table")
 
-    def __init__(self, table: str, *, deleted: bool, columns: frozenset[str] | None) -> None:
+    def __init__(
+        self,
+        table: str,
+        *,
+        deleted: bool,
+        columns: frozenset[str] | None,
+        inserted: bool = False,
+    ) -> None:
         self.table = table
         self.deleted = deleted  # rows may have gone (DELETE, REPLACE, an upsert)
         # None: any column may have changed (INSERT, unreadable SET list); else the SET columns.
         self.columns = columns
+        self.inserted = inserted  # new rows only: no row another table refers to has changed
 
     @property
-    def key(self) -> tuple[str, bool, frozenset[str] | None]:
-        return (self.table, self.deleted, self.columns)
+    def key(self) -> tuple[str, bool, frozenset[str] | None, bool]:
+        return (self.table, self.deleted, self.columns, self.inserted)
 
 
 FULL_WRITE = Write("*", deleted=True, columns=None)  # an unreadable statement
@@ -123,7 +133,7 @@ def classify(sql: str) -> Write | bool | None:
         upsert = insert is not None and _ON_CONFLICT.search(sql, match.end()) is not None
         replaces = replace is not None or (insert_or or "").upper() == "REPLACE"
         # INSERT OR REPLACE deletes the rows it replaces; an upsert may update any column.
-        return Write(table, deleted=replaces or upsert, columns=None)
+        return Write(table, deleted=replaces or upsert, columns=None, inserted=True)
     set_at = re.compile(r"\s*SET\b", re.IGNORECASE).match(sql, match.end())
     columns = None if set_at is None else _set_columns(sql, set_at.end())
     replaces = (update_or or "").upper() == "REPLACE"
@@ -139,6 +149,11 @@ class Schema:
         self.tables = {t.lower(): t for t in tables}
         query = "SELECT DISTINCT tbl_name FROM sqlite_master WHERE type = 'trigger'"
         self.with_triggers = {name.lower() for (name,) in raw.execute(query)}
+        # A table declared with ON CONFLICT REPLACE deletes rows on a plain INSERT or UPDATE.
+        query = "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND sql IS NOT NULL"
+        self.replacing = {
+            name.lower() for name, sql in raw.execute(query) if _CONFLICT_REPLACE.search(sql)
+        }
         # child -> its foreign-key columns; parent -> {child: the parent's referenced columns}
         self.fk_columns: dict[str, set[str]] = {}
         self.referrers: dict[str, dict[str, set[str]]] = {}
@@ -163,11 +178,15 @@ class Schema:
         for write in writes:
             if write.table not in self.tables or write.table in self.with_triggers:
                 return FULL
+            columns = write.columns
+            if columns is not None and columns & _ROWID_ALIASES:
+                columns = None  # the rowid is the INTEGER PRIMARY KEY under another name
+            deleted = write.deleted or write.table in self.replacing
             own = self.fk_columns.get(write.table, set())
-            if own and (write.columns is None or write.columns & own):
+            if own and (columns is None or columns & own):
                 check.add(write.table)
             for child, referenced in self.referrers.get(write.table, {}).items():
-                if write.deleted or write.columns is None or write.columns & referenced:
+                if deleted or (not write.inserted and (columns is None or columns & referenced)):
                     check.add(child)
         return {self.tables[name] for name in check}
 

@@ -9,6 +9,7 @@ full check finds a violation.
 
 from __future__ import annotations
 
+import sqlite3
 import unittest
 from typing import Any, ClassVar
 
@@ -83,6 +84,44 @@ def test_classify_knows_reads_and_gives_up_on_the_rest() -> None:
         "/* a comment */ DELETE FROM t",
     ):
         assert classify(sql) is None, sql
+
+
+def test_the_tables_to_check_follow_the_schemas_foreign_keys() -> None:
+    raw = sqlite3.connect(":memory:")
+    raw.executescript(
+        """
+        CREATE TABLE parent (id INTEGER PRIMARY KEY, code TEXT UNIQUE, name TEXT);
+        CREATE TABLE child (id INTEGER PRIMARY KEY, parent_id INTEGER REFERENCES parent (id),
+                            note TEXT);
+        CREATE TABLE by_code (id INTEGER PRIMARY KEY, code TEXT REFERENCES parent (code));
+        CREATE TABLE loner (id INTEGER PRIMARY KEY, name TEXT UNIQUE ON CONFLICT REPLACE);
+        CREATE TABLE loner_child (id INTEGER PRIMARY KEY, loner_id INTEGER REFERENCES loner);
+        CREATE TABLE logged (id INTEGER PRIMARY KEY);
+        CREATE TRIGGER log_it AFTER INSERT ON logged BEGIN DELETE FROM parent; END;
+        """
+    )
+    schema = fk_check.Schema(raw)
+
+    def tables(*sql: str) -> set[str] | None:
+        writes = [classify(statement) for statement in sql]
+        assert all(isinstance(write, Write) for write in writes)
+        return schema.tables_to_check(writes)  # type: ignore[arg-type]
+
+    assert tables('INSERT INTO "parent" ("name") VALUES (\'a\')') == set()
+    assert tables('INSERT INTO "child" ("parent_id") VALUES (7)') == {"child"}
+    assert tables("UPDATE child SET note = 'x' WHERE id = 1") == set()
+    assert tables("UPDATE child SET parent_id = 7 WHERE id = 1") == {"child"}
+    assert tables("UPDATE parent SET name = 'x' WHERE id = 1") == set()
+    assert tables("UPDATE parent SET code = 'x' WHERE id = 1") == {"by_code"}
+    assert tables("UPDATE parent SET id = 9 WHERE id = 1") == {"child"}
+    assert tables("UPDATE parent SET rowid = 9 WHERE id = 1") == {"child", "by_code"}
+    assert tables("DELETE FROM parent WHERE id = 1") == {"child", "by_code"}
+    assert tables("INSERT OR REPLACE INTO parent (id) VALUES (1)") == {"child", "by_code"}
+    # A plain insert into a table declared ON CONFLICT REPLACE may delete a row.
+    assert tables("INSERT INTO loner (name) VALUES ('a')") == {"loner_child"}
+    # A write to a table with a trigger, or to a table the schema does not hold: everything.
+    assert tables("INSERT INTO logged (id) VALUES (1)") is fk_check.FULL
+    assert tables("INSERT INTO elsewhere (id) VALUES (1)") is fk_check.FULL
 
 
 # --- the check in real Django test cases --------------------------------------------------------
