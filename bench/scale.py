@@ -31,8 +31,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -182,8 +184,8 @@ def _grow(home: str, people: int, teams: int, deployments: int) -> None:
 # ------------------------------------------------------------------ measuring
 
 
-def _measure(home: str, rounds: int) -> None:
-    """Runs in a child process: median ms per URL as the CTO, printed as JSON."""
+def _targets(home: str) -> list[tuple[Any, str]]:
+    """(signed-in test client, path) for every URL measured: the CTO, the admin for admin pages."""
     os.environ["STEWARD_HOME"] = home
     os.environ["STEWARD_ALLOWED_HOSTS"] = "testserver"  # Django's test client's host
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "steward.settings")
@@ -193,8 +195,7 @@ def _measure(home: str, rounds: int) -> None:
     from django.contrib.auth.models import User
     from django.test import Client
 
-    from steward.engineering.models import Commit, Deployment, Repository
-    from steward.org.models import Person, Team
+    from steward.engineering.models import Repository
 
     biggest = Repository.objects.order_by("-reachable_commits").first()
     extra = [p.format(repo=biggest.name) for p in DETAILS] if biggest else []
@@ -202,11 +203,70 @@ def _measure(home: str, rounds: int) -> None:
     client.force_login(User.objects.get(username="cto"))
     admin = Client()
     admin.force_login(User.objects.get(username="admin"))
-    result: dict[str, float] = {}
-    cpu_result: dict[str, float] = {}
-    targets = [(client, p) for p in [*paths, *DETAIL_PATHS, *extra]]
+    targets = [(client, p) for p in dict.fromkeys([*paths, *DETAIL_PATHS, *extra])]
     # Admin-only pages, measured as the admin (the CTO gets 403 there).
     targets += [(admin, p) for p in ADMIN_PATHS]
+    return targets
+
+
+def _counts() -> dict[str, int]:
+    from steward.engineering.models import Commit, Deployment, Repository
+    from steward.org.models import Person, Team
+
+    return {
+        "people": Person.objects.count(),
+        "teams": Team.objects.count(),
+        "commits": Commit.objects.count(),
+        "repositories": Repository.objects.count(),
+        "deployments": Deployment.objects.count(),
+    }
+
+
+def _server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (0 on SQLite).
+
+    The server runs on this machine, so /proc tells its backend's user + system time; with
+    the request's own CPU time this is the whole CPU cost of a request on PostgreSQL, the
+    figure comparable with SQLite's (whose work runs inside the requesting process)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    # schedstat's first field: nanoseconds on a CPU (exact, unlike stat's 10 ms ticks).
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
+def _serve(home: str) -> None:
+    """Runs in a child process: answers `path` lines with one timed request each (JSON).
+
+    `--engine both` runs one such child per engine and alternates their requests, so both
+    engines see the same load on a shared machine."""
+    targets = _targets(home)
+    from django.db import connection
+
+    # One connection for the whole run (a new backend per minute would reset its CPU count).
+    connection.settings_dict["CONN_MAX_AGE"] = None
+    by_path = {path: client for client, path in targets}
+    print("@@" + json.dumps({"paths": list(by_path), "counts": _counts()}), flush=True)
+    for line in sys.stdin:
+        path = line.rstrip("\n")
+        server = _server_cpu()
+        started, started_cpu = time.perf_counter(), time.process_time()
+        status = by_path[path].get(path).status_code
+        wall = (time.perf_counter() - started) * 1000
+        cpu = (time.process_time() - started_cpu) * 1000
+        server = (_server_cpu() - server) * 1000
+        print("@@" + json.dumps({"status": status, "ms": wall, "cpu": cpu, "server": server}),
+              flush=True)  # fmt: skip
+
+
+def _measure(home: str, rounds: int) -> None:
+    """Runs in a child process: median ms per URL as the CTO, printed as JSON."""
+    targets = _targets(home)
+    result: dict[str, float] = {}
+    cpu_result: dict[str, float] = {}
     for client, path in targets:
         first = client.get(path)
         if first.status_code != 200:
@@ -220,14 +280,7 @@ def _measure(home: str, rounds: int) -> None:
             cpu.append((time.process_time() - started_cpu) * 1000)
         result[path] = statistics.median(times)
         cpu_result[path] = statistics.median(cpu)
-    counts = {
-        "people": Person.objects.count(),
-        "teams": Team.objects.count(),
-        "commits": Commit.objects.count(),
-        "repositories": Repository.objects.count(),
-        "deployments": Deployment.objects.count(),
-    }
-    print("@@" + json.dumps({"times": result, "cpu": cpu_result, "counts": counts}))
+    print("@@" + json.dumps({"times": result, "cpu": cpu_result, "counts": _counts()}))
 
 
 def _child(mode: str, env: dict[str, str], *args: str) -> dict | None:  # type: ignore[type-arg]
@@ -244,6 +297,151 @@ def _child(mode: str, env: dict[str, str], *args: str) -> dict | None:  # type: 
     return None
 
 
+def _build(args: argparse.Namespace, base: Path, engine: str, label: str) -> dict[str, str]:
+    """Build the demo-size or at-scale company for `engine` under `base` (once); its env."""
+    commits = args.commits if label == "scale" else None
+    home = base / label
+    fresh = not (home / "built").exists()
+    database = None
+    if engine == "postgres":
+        name = f"{args.pg_database}_{'demo' if label == 'demo' else 'big'}"
+        database = (
+            _fresh_postgres(name) if fresh else f"postgresql://postgres@127.0.0.1:5432/{name}"
+        )
+    extra = {"STEWARD_DEMO_COMMITS": str(commits)} if commits else {}
+    env = _env(home, database, **extra)
+    if fresh:
+        home.mkdir(parents=True, exist_ok=True)
+        print(f"building {label} ({engine}) in {home}", flush=True)
+        _steward(env, "demo", "--no-serve")
+        if label == "scale":
+            _child(
+                "--grow-child", env, str(home), str(args.people), str(args.teams),
+                str(args.deployments),
+            )  # fmt: skip
+        (home / "built").write_text("ok")
+    return env
+
+
+class _Server:
+    """A `--serve-child` process: one timed request per `ask`."""
+
+    def __init__(self, env: dict[str, str], home: Path) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, __file__, "--serve-child", str(home)],
+            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.hello = self._read()
+
+    def _read(self) -> dict[str, Any]:
+        assert self.proc.stdout is not None
+        for line in self.proc.stdout:
+            if line.startswith("@@"):
+                return json.loads(line[2:])  # type: ignore[no-any-return]
+        raise SystemExit("serve child ended")
+
+    def ask(self, path: str) -> dict[str, Any]:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(path + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def close(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.close()
+        self.proc.wait()
+
+
+_DIR = {"sqlite": "sqlite", "postgres": "pg"}  # `--engine both`: DIR/sqlite, DIR/pg
+
+
+def _compare(args: argparse.Namespace, base: Path) -> None:
+    """`--engine both`: SQLite and PostgreSQL, requests alternated URL by URL, round by round."""
+    result: dict[str, dict[str, dict[str, list[float]]]] = {}
+    for label in args.sizes.split(","):
+        envs = {e: _build(args, base / _DIR[e], e, label) for e in _DIR}
+        print(f"measuring {label} (SQLite and PostgreSQL alternately)", flush=True)
+        servers = {e: _Server(envs[e], base / _DIR[e] / label) for e in envs}
+        try:
+            for e, server in servers.items():
+                c = server.hello["counts"]
+                print(
+                    f"{label} ({e}): {c['people']} people, {c['teams']} teams, {c['commits']} "
+                    f"commits in {c['repositories']} repositories, {c['deployments']} deployments"
+                )
+            paths = [
+                p
+                for p in servers["sqlite"].hello["paths"]
+                if p in servers["postgres"].hello["paths"]
+                and (not args.only or any(o in p for o in args.only) or p == "/healthz")
+            ]
+            for path in paths:
+                times: dict[str, dict[str, list[float]]] = {e: defaultdict(list) for e in servers}
+                warm = {e: s.ask(path)["status"] for e, s in servers.items()}
+                if set(warm.values()) != {200}:
+                    print(f"  skipped {path}: status {warm}", file=sys.stderr)
+                    continue
+                for r in range(args.rounds):
+                    order = list(servers) if r % 2 == 0 else list(servers)[::-1]
+                    for e in order:
+                        answer = servers[e].ask(path)
+                        for k in ("ms", "cpu", "server"):
+                            times[e][k].append(answer[k])
+                result.setdefault(path, {})
+                for e in servers:
+                    result[path][f"{label} {e}"] = times[e]  # type: ignore[assignment]
+        finally:
+            for server in servers.values():
+                server.close()
+    _print_comparison(result)
+
+
+def _print_comparison(result: dict[str, dict[str, dict[str, list[float]]]]) -> None:
+    def ms(path: str, key: str) -> float | None:
+        got = result[path].get(key)
+        return statistics.median(got["ms"]) if got else None
+
+    def cpu(path: str, key: str) -> float | None:
+        got = result[path].get(key)
+        # The request's CPU time: Django's process plus, on PostgreSQL, its server backend's.
+        return (
+            statistics.median(a + b for a, b in zip(got["cpu"], got["server"], strict=True))
+            if got
+            else None
+        )
+
+    def cell(v: float | None, width: int) -> str:
+        return f"{v:{width}.1f}" if v is not None else " " * (width - 1) + "-"
+
+    def ratio(a: float | None, b: float | None) -> str:
+        return f"{b / a:6.2f}" if a and b is not None else "     -"
+
+    sizes = [s for s in ("demo", "scale") if any(f"{s} sqlite" in r for r in result.values())]
+    head = f"{'path':58}"
+    for size in sizes:
+        head += (
+            f" | {size + ' SQ':>10} {'PG':>7} {'PG/SQ':>6} {'SQ cpu':>7} {'PG cpu':>7} {'PG/SQ':>6}"
+        )
+    print("\nms: median wall; cpu: median CPU ms of the request (PG: Django + its server backend)")
+    print(head)
+    over: dict[str, list[str]] = {size: [] for size in sizes}
+    for path in result:
+        line = f"{path[:58]:58}"
+        for size in sizes:
+            w_sq, w_pg = ms(path, f"{size} sqlite"), ms(path, f"{size} postgres")
+            c_sq, c_pg = cpu(path, f"{size} sqlite"), cpu(path, f"{size} postgres")
+            line += (
+                f" | {cell(w_sq, 10)} {cell(w_pg, 7)} {ratio(w_sq, w_pg)} {cell(c_sq, 7)} "
+                f"{cell(c_pg, 7)} {ratio(c_sq, c_pg)}"
+            )
+            if w_sq and w_pg and c_sq and c_pg and min(w_pg / w_sq, c_pg / c_sq) > 1.2:
+                over[size].append(path)
+        print(line)
+    for size in sizes:
+        print(f"\n{size}: PostgreSQL over 1.2x SQLite in wall and CPU: {over[size] or 'none'}")
+    print(f"load average at the end: {os.getloadavg()}")
+
+
 def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--grow-child":
         _grow(sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]))
@@ -251,48 +449,57 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--measure-child":
         _measure(sys.argv[2], int(sys.argv[3]))
         return
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve-child":
+        _serve(sys.argv[2])
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--commits", type=int, default=1_000_000)
     parser.add_argument("--people", type=int, default=2000)
     parser.add_argument("--teams", type=int, default=245)
     parser.add_argument("--deployments", type=int, default=16000)
     parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--engine", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument(
+        "--engine",
+        choices=["sqlite", "postgres", "both"],
+        default="sqlite",
+        help="both: build on each engine (DIR/sqlite, DIR/pg) and alternate their requests",
+    )
     parser.add_argument("--keep", help="build into this folder and keep it (reused if present)")
     parser.add_argument(
         "--pg-database",
         default="steward_scale",
         help="PostgreSQL: the company at scale goes into NAME_big, the demo into NAME_demo",
     )
+    parser.add_argument(
+        "--only", action="append", help="--engine both: measure only paths containing this"
+    )
+    parser.add_argument(
+        "--sizes", default="demo,scale", help="--engine both: which companies (demo,scale)"
+    )
+    parser.add_argument(
+        "--build-only", action="store_true", help="build the companies (with --keep) and stop"
+    )
     args = parser.parse_args()
     base = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="steward-scale-"))
+    if args.build_only:
+        for engine in ("sqlite", "postgres") if args.engine == "both" else (args.engine,):
+            for label in args.sizes.split(","):
+                where = base / _DIR[engine] if args.engine == "both" else base
+                _build(args, where, engine, label)
+        return
+    if args.engine == "both":
+        try:
+            _compare(args, base)
+        finally:
+            if not args.keep:
+                shutil.rmtree(base, ignore_errors=True)
+        return
     measured = {}
     try:
-        for label, commits in (("demo", None), ("scale", args.commits)):
-            home = base / label
-            fresh = not (home / "built").exists()
-            database = None
-            if args.engine == "postgres":
-                name = f"{args.pg_database}_{'demo' if label == 'demo' else 'big'}"
-                database = (
-                    _fresh_postgres(name)
-                    if fresh
-                    else f"postgresql://postgres@127.0.0.1:5432/{name}"
-                )
-            extra = {"STEWARD_DEMO_COMMITS": str(commits)} if commits else {}
-            env = _env(home, database, **extra)
-            if fresh:
-                home.mkdir(parents=True, exist_ok=True)
-                print(f"building {label} ({args.engine}) in {home}", flush=True)
-                _steward(env, "demo", "--no-serve")
-                if label == "scale":
-                    _child(
-                        "--grow-child", env, str(home), str(args.people), str(args.teams),
-                        str(args.deployments),
-                    )  # fmt: skip
-                (home / "built").write_text("ok")
+        for label in ("demo", "scale"):
+            env = _build(args, base, args.engine, label)
             print(f"measuring {label}", flush=True)
-            measured[label] = _child("--measure-child", env, str(home), str(args.rounds))
+            measured[label] = _child("--measure-child", env, str(base / label), str(args.rounds))
     finally:
         if not args.keep:
             shutil.rmtree(base, ignore_errors=True)

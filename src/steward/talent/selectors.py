@@ -402,7 +402,11 @@ def candidate_get(*, actor: Actor, pk: int) -> Candidate | None:
 
 def candidate_dict(candidate: Candidate, *, actor: Actor) -> dict[str, Any]:
     """The API form of a candidate and their visible applications."""
-    apps = application_list(actor=actor).filter(candidate=candidate)
+    apps = (
+        application_list(actor=actor)
+        .filter(candidate=candidate)
+        .prefetch_related("moves", "offers")
+    )
     return {
         "id": candidate.pk,
         "name": candidate.name,
@@ -431,7 +435,10 @@ def application_dict(a: Application, *, actor: Actor) -> dict[str, Any]:
         "rejected_by": a.rejected_by or None,
         "closed_at": a.closed_at,
         "history": [
-            {"stage": m.stage, "entered_at": m.entered_at} for m in a.moves.order_by("position")
+            {"stage": m.stage, "entered_at": m.entered_at}
+            # Sorted here, not with order_by(): that would query again per application and
+            # skip the list's prefetch (a query per row, which costs most on PostgreSQL).
+            for m in sorted(a.moves.all(), key=lambda m: m.position)
         ],
         "offers": [
             {
@@ -442,7 +449,7 @@ def application_dict(a: Application, *, actor: Actor) -> dict[str, Any]:
                 "starts_at": o.starts_at,
                 **({"salary": o.salary, "currency": o.currency or None} if money else {}),
             }
-            for o in a.offers.order_by("version")
+            for o in sorted(a.offers.all(), key=lambda o: o.version)
         ],
     }
 
