@@ -179,6 +179,9 @@ def _grow(home: str, people: int, teams: int, deployments: int) -> None:
     for repo in repos:
         services.deployments_link(repository=repo)
     print(f"  {len(rows)} deployments added and linked: {time.perf_counter() - started:.0f} s")
+    from steward.core.dbstats import refresh_statistics
+
+    refresh_statistics()  # PostgreSQL: plans for the grown tables (as `steward demo` does)
 
 
 # ------------------------------------------------------------------ measuring

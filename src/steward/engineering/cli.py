@@ -64,6 +64,7 @@ def ingest_git(
     """Ingest git repositories (incremental); exit 1 if any repository failed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+    from steward.core.dbstats import refresh_statistics
     from steward.core.errors import BadInput
     from steward.engineering.ingest import ingest_paths
     from steward.org import selectors as org_selectors
@@ -89,6 +90,8 @@ def ingest_git(
         results = ingest_paths(
             paths, team_slug=team, since=since_day, workers=workers, progress=_RichProgress(bars)
         )
+    if any(r.new_commits for r in results):
+        refresh_statistics()  # PostgreSQL: plans for the tables as they now are
     if json_:
         print_json(
             [

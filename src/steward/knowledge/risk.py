@@ -13,6 +13,7 @@ from typing import Any
 from steward.core import policy
 from steward.core.errors import StewardError
 from steward.core.policy import Actor
+from steward.engineering import selectors as eng
 from steward.knowledge import selectors
 from steward.knowledge.truckfactor import truck_factor
 
@@ -74,14 +75,17 @@ def knowledge_risk(*, actor: Actor, on: date, leave: Collection[int] = ()) -> di
     `chosen` among them (person ids in `leave`) and the `scenario` of their leaving."""
     problems: list[str] = []
     analysed: list[tuple[str, Any, selectors.Analysis]] = []
+    # Counted once for the page, not once per analysis (55 queries on the demo).
+    identities = eng.identity_count()
     for repo in selectors.ingested_repositories(actor):
         try:
-            analysed.append(("repo", repo, selectors.analyse([repo])))
+            analysed.append(("repo", repo, selectors.analyse([repo], identities=identities)))
         except StewardError as exc:
             problems.append(f"{repo.name}: {exc}")
     for team in selectors.teams_with_repositories(actor):
         try:
-            analysed.append(("team", team, selectors.analyse(selectors.team_repositories(team))))
+            repos_of = selectors.team_repositories(team)
+            analysed.append(("team", team, selectors.analyse(repos_of, identities=identities)))
         except StewardError as exc:
             problems.append(f"{team.name}: {exc}")
     authors = _people_behind(a for _, _, a in analysed)

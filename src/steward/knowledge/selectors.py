@@ -169,13 +169,15 @@ _CACHE_LOCK = threading.Lock()
 _CACHE_SIZE = 64  # more than the repositories and teams a page walks (the demo: 41 and 14)
 
 
-def _cache_key(repos: Sequence[Repository], rev: str | None, include: Any, exclude: Any) -> Any:
+def _cache_key(
+    repos: Sequence[Repository], rev: str | None, include: Any, exclude: Any, identities: int
+) -> Any:
     return (
         tuple((r.pk, r.head_sha, r.last_ingested_at) for r in repos),
         rev,
         tuple(include),
         tuple(exclude),
-        eng.identity_count(),
+        identities,
     )
 
 
@@ -184,11 +186,17 @@ def analyse(
     rev: str | None = None,
     include: Iterable[str] = (),
     exclude: Iterable[str] = (),
+    identities: int | None = None,
 ) -> Analysis:
-    """DOA authorship of `repos` (a union with `repo/` prefixes when several), cached."""
+    """DOA authorship of `repos` (a union with `repo/` prefixes when several), cached.
+
+    `identities`: `eng.identity_count()` (part of the cache key) when the caller has it: a
+    page analysing every repository and team counts once, not once per analysis."""
     repos = sorted(repos, key=lambda r: r.name)
     include, exclude = tuple(include), tuple(exclude)
-    key = _cache_key(repos, rev, include, exclude)
+    if identities is None:
+        identities = eng.identity_count()
+    key = _cache_key(repos, rev, include, exclude, identities)
     with _CACHE_LOCK:
         hit = _CACHE.get(key)
         if hit is not None:
