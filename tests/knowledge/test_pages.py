@@ -236,3 +236,28 @@ def test_risk_page_reads_end_dates_once_and_offers_only_authors(monkeypatch, cli
     assert offered <= authors
     page = client_as("cto").get(f"/engineering/knowledge/?leave={hero.pk}").content.decode()
     assert "Nadia Newcomer" not in page and f"If {hero.name} left" in page
+
+
+def test_risk_page_counts_identities_once(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from steward.engineering import selectors as eng
+    from steward.knowledge import risk
+
+    calls: list[int] = []
+    real = eng.identity_count
+
+    def counted() -> int:
+        calls.append(1)
+        return real()
+
+    monkeypatch.setattr(eng, "identity_count", counted)
+    on = date(2026, 11, 27)
+    data = risk.knowledge_risk(actor=SYSTEM, on=on)
+    # One count for the 41 repositories and every team (it was one per analysis: a query
+    # each, which costs most on PostgreSQL), and the rows are those of the uncounted path.
+    assert len(calls) == 1
+    assert len(data["repos"]) == Repository.objects.exclude(head_sha="").count() > 1
+    monkeypatch.setattr(eng, "identity_count", real)
+    for row in data["repos"]:
+        analysis = selectors.analyse([row["repo"]])
+        assert len(analysis.authorship.files) == row["files"]
+        assert row["gone"] == selectors.departed_developers(analysis, on)
