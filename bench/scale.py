@@ -1,7 +1,9 @@
 """Every navigation page and API list at demo size and at scale, side by side.
 
     python bench/scale.py [--commits 1000000] [--people 2000] [--teams 245]
-                          [--deployments 16000] [--rounds 5] [--engine sqlite|postgres]
+                          [--deployments 16000] [--rounds 5] [--engine sqlite|postgres|both]
+                          [--keep DIR] [--pg-database NAME] [--sizes demo,scale] [--only TEXT]
+                          [--build-only]
 
 Builds two companies into temporary STEWARD_HOMEs (or PostgreSQL databases `steward_scale_demo`
 and `steward_scale_big` with `--engine postgres`; `--pg-database NAME` for NAME_demo and
@@ -16,6 +18,11 @@ Then, in a fresh process per company, Django's test client signed in as the CTO 
 URL once to warm up and `--rounds` times more, and the medians are printed side by side with
 `/healthz` (same process, one trivial query) as the baseline. Targets (issue 18): every URL
 under 200 ms at scale and at most 2x its demo time.
+
+`--engine both` builds each company on both engines (DIR/sqlite, DIR/pg) and runs one measuring
+process per engine, alternating their requests URL by URL and round by round, and prints
+PostgreSQL against SQLite per URL: wall ms and CPU ms (Django's process plus, on PostgreSQL, its
+server backend's CPU read from /proc; issue 18 item 5: at most 1.2x).
 """
 
 from __future__ import annotations
