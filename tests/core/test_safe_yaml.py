@@ -6,7 +6,6 @@ aliases each, ~1 KB): PyYAML's own safe_load would build 10^9 strings from it.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -53,10 +52,8 @@ def test_the_bomb_is_an_alias_bomb_for_pyyaml_itself() -> None:
     assert leaves(root.value[-1][1]) == 10**9
 
 
-def test_the_billion_laughs_is_refused_in_well_under_a_second_at_the_first_anchor() -> None:
-    started = time.perf_counter()
+def test_the_billion_laughs_is_refused_at_the_first_anchor() -> None:
     refused = refusal(BOMB)
-    assert time.perf_counter() - started < 0.5
     assert (refused.line, refused.column) == (1, 4)
     assert refused.message == "found an anchor (&a): anchors are not accepted"
     assert "anchors and aliases" in refused.hint

