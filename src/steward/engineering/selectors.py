@@ -24,7 +24,6 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from steward.core import policy
 from steward.engineering import dora
 from steward.engineering import shipped as shipped_figures
-from steward.engineering.summaries import KEY_SEPARATOR
 from steward.engineering.models import (
     AuthorDay,
     AuthorDayKey,
@@ -38,6 +37,7 @@ from steward.engineering.models import (
     LinkKey,
     Repository,
 )
+from steward.engineering.summaries import KEY_SEPARATOR
 
 Actor = policy.Actor
 
