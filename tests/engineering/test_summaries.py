@@ -12,7 +12,14 @@ from django.contrib.auth.models import User
 
 from steward.engineering import ingest, selectors, summaries
 from steward.engineering.ingest import ingest_paths
-from steward.engineering.models import AuthorDay, AuthorSummary, Commit, Repository
+from steward.engineering.models import (
+    AuthorDay,
+    AuthorDayKey,
+    AuthorSummary,
+    Commit,
+    LinkKey,
+    Repository,
+)
 from tests.engineering.gitfixtures import build_tricky, commit, git_contributors, run
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +65,38 @@ def _days_kept(repo: Repository) -> dict[tuple[str, Any], int]:
     return {(d.email, d.day): d.commits for d in AuthorDay.objects.filter(repository=repo)}
 
 
+def _key_days_recomputed(repo: Repository) -> dict[tuple[str, Any, str, str], int]:
+    """Reachable non-merge commits with link keys, per (email, day, key, the commit's keys),
+    counted here one by one from the commits and their `LinkKey` rows."""
+    keys: dict[int, set[str]] = defaultdict(set)
+    for commit_id, key in LinkKey.objects.filter(commit__repository=repo).values_list(
+        "commit_id", "key"
+    ):
+        keys[commit_id].add(key)
+    out: dict[tuple[str, Any, str, str], int] = defaultdict(int)
+    for pk, email, day, parents, reachable in Commit.objects.filter(repository=repo).values_list(
+        "pk", "email", "author_day", "parent_count", "reachable"
+    ):
+        if reachable and parents <= 1 and keys[pk]:
+            joined = summaries.KEY_SEPARATOR.join(sorted(keys[pk]))
+            for key in keys[pk]:
+                out[(email, day, key, joined)] += 1
+    return dict(out)
+
+
+def _key_days_kept(repo: Repository) -> dict[tuple[str, Any, str, str], int]:
+    return {
+        (d.email, d.day, d.key, d.keys): d.commits
+        for d in AuthorDayKey.objects.filter(repository=repo)
+    }
+
+
 def _check(path: Path, name: str) -> Repository:
     repo = Repository.objects.get(name=name)
     assert _kept(repo) == _recomputed(repo)
     # No row of 0: a force-push that empties a day deletes its row.
     assert _days_kept(repo) == _days_recomputed(repo)
+    assert _key_days_kept(repo) == _key_days_recomputed(repo)
     assert sum(_days_kept(repo).values()) == int(
         run(path, "rev-list", "--count", "--no-merges", "HEAD")
     )
@@ -91,16 +125,23 @@ def test_kept_figures_equal_recomputation_over_ingests_and_force_pushes(
     # Increments: the same author under new names (the latest commit names the author), and a
     # new author with two commits in the same second (ties go by id, as in a recomputation).
     (path / "n.txt").write_text("1\n")
-    commit(path, "renamed", name="Ann Renamed", when="2026-03-01T10:00:00+00:00")
+    commit(path, "renamed PAY-7 PAY-8", name="Ann Renamed", when="2026-03-01T10:00:00+00:00")
     (path / "n.txt").write_text("1\n2\n")
-    commit(path, "renamed again", name="Ann Final", when="2026-03-01T10:05:00+00:00")
+    commit(path, "renamed again PAY-8", name="Ann Final", when="2026-03-01T10:05:00+00:00")
     (path / "m.txt").write_text("a\nb\nc\n")
-    commit(path, "newcomer", name="Nia A", email="nia@example.com", when="2026-03-02T10:00:00Z")
+    commit(path, "PAY-8 PAY-7", name="Nia A", email="nia@example.com", when="2026-03-02T10:00:00Z")
     (path / "m.txt").write_text("a\nb\n")
-    commit(path, "same second", name="Nia B", email="nia@example.com", when="2026-03-02T10:00:00Z")
+    commit(path, "PAY-7, PAY-8", name="Nia B", email="nia@example.com", when="2026-03-02T10:00:00Z")
     [r2] = ingest_paths([path])
     assert r2.new_commits == 4
     repo = _check(path, "kept")
+    # Nia's two commits with the same keys (in any order): one set, counted twice, per key.
+    sets = {
+        (d.email, d.key): (d.keys, d.commits) for d in AuthorDayKey.objects.filter(repository=repo)
+    }
+    assert sets[("nia@example.com", "PAY-7")] == ("PAY-7\x1fPAY-8", 2)
+    assert sets[("nia@example.com", "PAY-8")] == ("PAY-7\x1fPAY-8", 2)
+    assert sets[("ann@example.com", "PAY-7")] == ("PAY-7\x1fPAY-8", 1)
     assert AuthorSummary.objects.get(repository=repo, email="ann@example.com").name == "Ann Final"
     # Force-push back to tricky's head: Nia's and Ann's new commits become unreachable.
     old_head = run(path, "rev-parse", "HEAD").decode().strip()
@@ -119,15 +160,19 @@ def test_kept_figures_equal_recomputation_over_ingests_and_force_pushes(
     repo = _check(path, "kept")
     assert AuthorSummary.objects.get(repository=repo, email="ann@example.com").name == "Ann Final"
     # A full rebuild gives the same rows as the ones kept incrementally.
-    before, days_before = _kept(repo), _days_kept(repo)
+    before, days_before, keys_before = _kept(repo), _days_kept(repo), _key_days_kept(repo)
+    assert len(keys_before) > 3
     summaries.rebuild()
     assert _kept(repo) == before
     assert _days_kept(repo) == days_before
+    assert _key_days_kept(repo) == keys_before
     # Deleting the repository deletes its counts.
     pk = repo.pk
     assert AuthorDay.objects.filter(repository_id=pk).exists()
+    assert AuthorDayKey.objects.filter(repository_id=pk).exists()
     repo.delete()
     assert not AuthorDay.objects.filter(repository_id=pk).exists()
+    assert not AuthorDayKey.objects.filter(repository_id=pk).exists()
 
 
 def test_repository_list_and_contributors_do_not_read_commits(tmp_path: Path) -> None:

@@ -218,3 +218,76 @@ def test_drill_down_by_objective_and_team_month(fixture_repo: dict[str, str]) ->
         fixture_repo["c7"]: 1.0,
     }
     assert list(selectors.alignment_commits(**window, team="aln-b", month="2020-02")) == []
+
+
+def test_kept_counts_give_the_commit_by_commit_figures(
+    fixture_repo: dict[str, str], tmp_path: Path
+) -> None:
+    """Attribution reads the per-day counts kept at ingest (`AuthorDay`, `AuthorDayKey`): on
+    commits with several keys (an initiative's beside a plain ticket), a bot's and an unmatched
+    author's keyed commits, and after a force-push, its groups, report and drill-downs equal
+    the commit-by-commit computation over `commit_evidence`."""
+    from steward.engineering import selectors as evidence
+    from tests.strategy.test_alignment_groups import (
+        _sorted_report,
+        old_alignment_commits,
+        old_alignment_report,
+    )
+
+    repo = tmp_path / "aln-repo"
+    ann_id = {"name": "Ann Aligned", "email": "ann.aligned@example.com"}
+    window = {"start": date(2020, 1, 1), "end": date(2020, 2, 1)}
+
+    def check() -> None:
+        wanted = {"ALN-1", "ALN-2", "ALN-3", "ALN-9"}
+        for keys in (None, wanted, {"ALN-2"}, set()):
+            expected: dict[tuple[int, date, tuple[str, ...]], int] = {}
+            for c in evidence.commit_evidence(**window):
+                kept = c.keys if keys is None else tuple(k for k in c.keys if k in keys)
+                cell = (c.person_id, c.day, kept)
+                expected[cell] = expected.get(cell, 0) + 1
+            groups = evidence.commit_groups(**window, keys=keys)
+            assert {(g.person_id, g.day, g.keys): g.commits for g in groups} == expected
+        assert _sorted_report(selectors.alignment_report(actor=SYSTEM, **window)) == (
+            _sorted_report(old_alignment_report(actor=SYSTEM, **window))
+        )
+        for filters in (
+            {"initiative": "I1"},
+            {"initiative": "I2"},
+            {"initiative": "unlinked"},
+            {"objective": "OB"},
+            {"objective": "unaligned"},
+            {"team": "aln-b", "month": "2020-01"},
+        ):
+            new = selectors.alignment_commits(actor=SYSTEM, **window, **filters)
+            assert list(new) == old_alignment_commits(actor=SYSTEM, **window, **filters)
+
+    (repo / "f").write_text("5")
+    commit(repo, "ALN-3 with ALN-1 and TKT-5", when="2020-01-09T09:00:00+00:00", **ann_id)
+    (repo / "f").write_text("6")
+    commit(repo, "TKT-6 only", when="2020-01-09T10:00:00+00:00", **ann_id)
+    (repo / "f").write_text("7")
+    commit(repo, "ALN-1 TKT-6", when="2020-01-09T11:00:00+00:00", **ann_id)
+    (repo / "g").write_text("3")
+    bot = {"name": "ci-bot[bot]", "email": "ci-bot@example.com"}
+    commit(repo, "ALN-2 by a bot", when="2020-01-09T12:00:00+00:00", **bot)
+    (repo / "g").write_text("4")
+    stranger = {"name": "Stranger", "email": "stranger@example.com"}
+    commit(repo, "ALN-1 by a stranger", when="2020-01-09T13:00:00+00:00", **stranger)
+    [result] = ingest_paths([repo])
+    assert result.ok and result.new_commits == 5
+    check()
+    multi = selectors.alignment_commits(actor=SYSTEM, **window, initiative="I2")
+    assert len(multi) == 3  # c2, c4 and the commit with ALN-3 beside ALN-1
+    # A force-push drops the stranger's, the bot's and "ALN-1 TKT-6"; a new commit replaces them.
+    run(repo, "reset", "-q", "--hard", "HEAD~3")
+    (repo / "f").write_text("8")
+    commit(repo, "ALN-2 ALN-9 rewritten", when="2020-01-09T14:00:00+00:00", **ann_id)
+    [result] = ingest_paths([repo])
+    assert result.ok and result.unreachable == 3
+    check()
+    # Ann on the 9th: three commits; the rewritten one is 1/3 split between I2 and I3.
+    rows = selectors.alignment_commits(actor=SYSTEM, **window, initiative="I3")
+    assert [r["person_days"] for r in rows if r["day"] == date(2020, 1, 9)] == [
+        pytest.approx(1 / 6, abs=1e-4)
+    ]

@@ -369,12 +369,19 @@ class _Writer:
             summaries.add_days(repo_id, days)
             files = []
             keys = []
+            key_days: dict[tuple[str, Any, tuple[str, ...]], int] = defaultdict(int)
             for c in new:
                 pk = ids[c.sha]
                 for f in c.files:
                     files.append((pk, f.path, f.old_path, f.added, f.deleted, f.binary, f.status))
-                for key, source in linkkeys.commit_keys(c.message, self.patterns):
+                found = linkkeys.commit_keys(c.message, self.patterns)
+                for key, source in found:
                     keys.append((pk, key[:100], source))
+                if found and len(c.parents) <= 1:
+                    local = _EPOCH + timedelta(seconds=c.author_time, minutes=c.author_offset)
+                    cell = (c.mailmap_email[:300], adapt_d(local.date()))
+                    key_days[(*cell, tuple(sorted({k[:100] for k, _ in found})))] += 1
+            summaries.add_key_days(repo_id, key_days)
             with connection.cursor() as cursor:
                 if files:
                     cursor.executemany(self.sql_file, files)

@@ -184,6 +184,47 @@ class AuthorDay(models.Model):
         return f"{self.email} in {self.repository_id} on {self.day}"
 
 
+class AuthorDayKey(models.Model):
+    """Reachable non-merge commits that reference link keys, per repository, author (mailmapped
+    email), local day and set of keys, kept by ingestion beside `AuthorDay`.
+
+    A commit referencing keys {A, B} counts in two rows, (key A, keys "A B") and (key B,
+    keys "A B"), so a read selects the rows of the keys it wants through (key, day) and still
+    sees each commit's whole set (attribution splits a commit across all its initiatives).
+    `keys` holds the commit's distinct link keys, sorted, joined by the ASCII unit separator
+    (never part of a key). Commits without keys have no row: they are `AuthorDay`'s count
+    minus the keyed ones. Maintained exactly like `AuthorDay` (`summaries.py`): new commits
+    add, commits changing reachability add or subtract, rows at 0 are deleted.
+    """
+
+    repository = models.ForeignKey(
+        "engineering.Repository",
+        on_delete=models.CASCADE,
+        related_name="author_day_keys",
+        db_index=False,  # the unique constraint (repository first) serves it
+    )
+    email = models.CharField(max_length=300)
+    day = models.DateField()
+    key = models.CharField(max_length=100)
+    keys = models.TextField()
+    commits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["repository", "day", "email", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["repository", "email", "day", "key", "keys"],
+                name="author_day_key_unique",
+                violation_error_message="one row per author, repository, day, key and set of keys",
+            )
+        ]
+        # Attribution reads the rows of the initiatives' keys in a window of days.
+        indexes = [models.Index(fields=["key", "day"], name="author_day_key_key_day")]
+
+    def __str__(self) -> str:
+        return f"{self.email} in {self.repository_id} on {self.day}: {self.key}"
+
+
 class FileChange(models.Model):
     """One file a commit touched: lines added and deleted (0 for binary files), renames kept."""
 

@@ -26,6 +26,7 @@ from steward.engineering import dora
 from steward.engineering import shipped as shipped_figures
 from steward.engineering.models import (
     AuthorDay,
+    AuthorDayKey,
     AuthorSummary,
     Commit,
     Deployment,
@@ -36,6 +37,7 @@ from steward.engineering.models import (
     LinkKey,
     Repository,
 )
+from steward.engineering.summaries import KEY_SEPARATOR
 
 Actor = policy.Actor
 
@@ -796,19 +798,27 @@ def commit_groups(
 ) -> list[CommitGroup]:
     """The commits of `commit_evidence(start, end)` counted per (person, local day, link keys).
 
-    One grouped query: the database counts the commits, Python sees one row per author, day
-    and set of keys (attribution needs no more: a commit's share depends only on them).
-    `keys`: only these link keys are kept (attribution passes the keys initiatives use; the
-    others change nothing), which merges most of a day's commits into one group."""
+    Read from the counts kept at ingest, no commit row (attribution needs no more: a commit's
+    share depends only on its person, day and keys): `AuthorDay` gives each author's commits
+    per repository and day, `AuthorDayKey` those that reference link keys with their sets of
+    keys; the rest of a day's commits reference none. `keys`: only these link keys are kept
+    (attribution passes the keys initiatives use; the others change nothing), so only their
+    `AuthorDayKey` rows are read, and most of a day's commits fall into one group."""
     resolver = identity_resolver()
-    keys_sql, key_params = _keys_sql(keys)
-    sql = _activity_sql(f"c.email, {_day_sql()}, {keys_sql} AS keys, COUNT(*)", group="1, 2, 3")
+    wanted = None if keys is None else frozenset(keys)
+    keyed = _keyed_day_counts(start, end, wanted)
+    day_sql = "day" if connection.vendor == "postgresql" else "CAST(day AS TEXT)"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*key_params, start, end])
+        cursor.execute(
+            f"SELECT email, {day_sql}, SUM(commits) FROM "
+            f"{connection.ops.quote_name(AuthorDay._meta.db_table)} "
+            "WHERE day >= %s AND day < %s GROUP BY email, day",
+            [start, end],
+        )
         rows = cursor.fetchall()
     counts: dict[tuple[int, date, tuple[str, ...]], int] = defaultdict(int)
     days: dict[Any, date] = {}
-    for email, raw_day, raw_keys, n in rows:
+    for email, raw_day, total in rows:
         person = resolver.person(email)
         if person is None:
             continue
@@ -817,8 +827,47 @@ def commit_groups(
             day = days[raw_day] = (
                 date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
             )
-        counts[(person, day, _split_keys(raw_keys))] += n
+        rest = total
+        for found, n in keyed.get((email, raw_day), {}).items():
+            counts[(person, day, found)] += n
+            rest -= n
+        if rest:
+            counts[(person, day, ())] += rest
     return [CommitGroup(p, d, k, n) for (p, d, k), n in sorted(counts.items())]
+
+
+def _keyed_day_counts(
+    start: date, end: date, wanted: frozenset[str] | None
+) -> dict[tuple[str, Any], dict[tuple[str, ...], int]]:
+    """(email, day as read) -> the keys kept (`wanted` only, if given) -> commits, from the
+    `AuthorDayKey` rows of the wanted keys (a commit with several counts once)."""
+    if wanted is not None and not wanted:
+        return {}
+    day_sql = "day" if connection.vendor == "postgresql" else "CAST(day AS TEXT)"
+    sql = (
+        f"SELECT repository_id, email, {day_sql}, keys, commits FROM "
+        f"{connection.ops.quote_name(AuthorDayKey._meta.db_table)} WHERE day >= %s AND day < %s"
+    )
+    params: list[Any] = [start, end]
+    if wanted is not None:
+        sql += f" AND key IN ({', '.join(['%s'] * len(wanted))})"
+        params += sorted(wanted)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        # One row per key of a set: the same (repository, email, day, keys) counted once.
+        rows = {(r, e, d, k): n for r, e, d, k, n in cursor.fetchall()}
+    out: dict[tuple[str, Any], dict[tuple[str, ...], int]] = defaultdict(dict)
+    kept_of: dict[str, tuple[str, ...]] = {}
+    for (_repo, email, raw_day, raw_keys), n in rows.items():
+        kept = kept_of.get(raw_keys)
+        if kept is None:
+            split = raw_keys.split(KEY_SEPARATOR)
+            kept = kept_of[raw_keys] = tuple(
+                sorted(k for k in set(split) if wanted is None or k in wanted)
+            )
+        cell = out[(email, raw_day)]
+        cell[kept] = cell.get(kept, 0) + n
+    return out
 
 
 def commit_rows_on_days(

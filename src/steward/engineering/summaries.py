@@ -9,6 +9,9 @@ the same transaction as the commits they count:
 `AuthorDay` rows (reachable non-merge commits per repository, author and local day) are kept
 the same way, except that a count can go down: commits whose reachability changes add or
 subtract their (author, day) counts (`move_days`), and rows that fall to 0 are deleted.
+`AuthorDayKey` rows (the same commits when they reference link keys, per repository, author, day,
+key and set of keys) follow `AuthorDay` step by step: new commits add (`add_key_days`), commits
+changing reachability add or subtract (`move_days` moves both), a rebuild recomputes both.
 `rebuild` recomputes everything from the commits (the data migrations use it; the tests compare
 the maintained figures with an independent recomputation).
 """
@@ -23,6 +26,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, Q, Sum
 
 CHUNK = 500
+KEY_SEPARATOR = "\x1f"  # ASCII unit separator: never part of a key found in commit text
 
 
 @dataclass
@@ -123,6 +127,7 @@ def move_days(repo_id: int, where: str, params: Sequence[Any], value: bool) -> N
         found = cursor.fetchall()
     if not found:
         return
+    _move_key_days(repo_id, where, params, value)
     if value:
         add_days(repo_id, {(email, day): n for email, day, n in found})
         return
@@ -133,6 +138,111 @@ def move_days(repo_id: int, where: str, params: Sequence[Any], value: bool) -> N
             [(n, repo_id, email, day) for email, day, n in found],
         )
         cursor.execute(f"DELETE FROM {t} WHERE repository_id = %s AND commits = 0", [repo_id])
+
+
+def add_key_days(repo_id: int, counts: dict[tuple[str, Any, tuple[str, ...]], int]) -> None:
+    """Add new reachable non-merge commits that reference link keys, counted per (email, day as
+    the database stores it, the commit's distinct keys sorted), to the repository's
+    `AuthorDayKey` rows (one row per key of the set)."""
+    from steward.engineering.models import AuthorDayKey
+
+    rows = [
+        (repo_id, email, day, key, KEY_SEPARATOR.join(keys), n)
+        for (email, day, keys), n in sorted(counts.items())
+        if n
+        for key in keys
+    ]
+    if not rows:
+        return
+    t = _table(AuthorDayKey)
+    sql = (
+        f"INSERT INTO {t} (repository_id, email, day, key, keys, commits) "
+        "VALUES (%s, %s, %s, %s, %s, %s) "
+        "ON CONFLICT (repository_id, email, day, key, keys) DO UPDATE SET "
+        f"commits = {t}.commits + excluded.commits"
+    )
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+
+
+def _key_day_counts(cursor: Any) -> dict[tuple[str, Any, tuple[str, ...]], int]:
+    """Commits per (email, day, sorted distinct keys) from rows (commit id, email, day, key)."""
+    per_commit: dict[int, tuple[str, Any, set[str]]] = {}
+    for pk, email, day, key in cursor.fetchall():
+        entry = per_commit.get(pk)
+        if entry is None:
+            entry = per_commit[pk] = (email, day, set())
+        entry[2].add(key)
+    counts: dict[tuple[str, Any, tuple[str, ...]], int] = {}
+    for email, day, keys in per_commit.values():
+        cell = (email, day, tuple(sorted(keys)))
+        counts[cell] = counts.get(cell, 0) + 1
+    return counts
+
+
+def _move_key_days(repo_id: int, where: str, params: Sequence[Any], value: bool) -> None:
+    """`move_days` for the `AuthorDayKey` rows: the same commits' keyed counts."""
+    from steward.engineering.models import AuthorDayKey, Commit, LinkKey
+
+    t, ct, lk = _table(AuthorDayKey), _table(Commit), _table(LinkKey)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {ct}.id, email, author_day, k.key FROM {ct} "
+            f"JOIN {lk} k ON k.commit_id = {ct}.id {where} AND parent_count <= 1",
+            list(params),
+        )
+        counts = _key_day_counts(cursor)
+    if not counts or value:
+        add_key_days(repo_id, counts)
+        return
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {t} SET commits = commits - %s WHERE repository_id = %s AND email = %s "
+            "AND day = %s AND key = %s AND keys = %s",
+            [
+                (n, repo_id, email, day, key, KEY_SEPARATOR.join(keys))
+                for (email, day, keys), n in sorted(counts.items())
+                for key in keys
+            ],
+        )
+        cursor.execute(f"DELETE FROM {t} WHERE repository_id = %s AND commits = 0", [repo_id])
+
+
+def rebuild_key_days(
+    repo_id: int, *, commit_model: Any = None, link_model: Any = None, key_model: Any = None
+) -> None:
+    """Recompute a repository's `AuthorDayKey` rows from its commits and their link keys."""
+    from steward.engineering import models
+
+    commit_model = commit_model or models.Commit
+    link_model = link_model or models.LinkKey
+    key_model = key_model or models.AuthorDayKey
+    ct, lk = _table(commit_model), _table(link_model)
+    true = "true" if connection.vendor == "postgresql" else "1"
+    key_model.objects.filter(repository_id=repo_id).delete()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT c.id, c.email, c.author_day, k.key FROM {ct} c "
+            f"JOIN {lk} k ON k.commit_id = c.id WHERE c.repository_id = %s "
+            f"AND c.reachable = {true} AND c.parent_count <= 1",
+            [repo_id],
+        )
+        counts = _key_day_counts(cursor)
+    key_model.objects.bulk_create(
+        [
+            key_model(
+                repository_id=repo_id,
+                email=email,
+                day=day,
+                key=key,
+                keys=KEY_SEPARATOR.join(keys),
+                commits=n,
+            )
+            for (email, day, keys), n in sorted(counts.items())
+            for key in keys
+        ],
+        batch_size=1000,
+    )
 
 
 def rebuild_days(repo_id: int, *, commit_model: Any = None, day_model: Any = None) -> None:
@@ -214,11 +324,13 @@ def rebuild(
     day_model: Any = None,
     repository_ids: Iterable[int] | None = None,
     with_days: bool = True,
+    with_keys: bool | None = None,
 ) -> None:
     """Recompute every figure of the repositories (all by default) from their commits.
 
     The model arguments let a data migration pass its historical models (`with_days=False`
-    for a migration older than the `AuthorDay` table)."""
+    for a migration older than the `AuthorDay` table; `with_keys`, `with_days` unless given,
+    for the `AuthorDayKey` rows, always with the current models)."""
     from steward.engineering import models
 
     repository_model = repository_model or models.Repository
@@ -240,3 +352,5 @@ def rebuild(
         )
         if with_days:
             rebuild_days(repo_id, commit_model=commit_model, day_model=day_model)
+        if with_days if with_keys is None else with_keys:
+            rebuild_key_days(repo_id, commit_model=commit_model)

@@ -12,6 +12,7 @@ from fractions import Fraction
 from typing import Any, overload
 
 from steward.core import policy
+from steward.core.gcpause import cycles_paused
 from steward.org import selectors as org_selectors
 from steward.strategy import alignment
 from steward.strategy.models import (
@@ -65,7 +66,13 @@ def alignment_report(
 ) -> dict[str, Any]:
     """Where engineering time went in [start, end): per team and month, per initiative and
     objective, beside the plan's intended share, with the gaps called out."""
+    with cycles_paused():  # ~10^4 groups at scale: see core/gcpause.py
+        return _alignment_report(actor=actor, start=start, end=end, team=team)
 
+
+def _alignment_report(
+    *, actor: Actor, start: date, end: date, team: str | None = None
+) -> dict[str, Any]:
     initiatives = list(initiative_list(actor=actor))
     by_key, weights = _initiative_links(initiatives)
     groups = _commit_groups(start, end, set(by_key))
@@ -253,7 +260,6 @@ class AlignmentCommits(Sequence[dict[str, Any]]):
     def __getitem__(self, index: slice) -> list[dict[str, Any]]: ...
 
     def __getitem__(self, index: int | slice) -> dict[str, Any] | list[dict[str, Any]]:
-        from steward.engineering import selectors as evidence
 
         if isinstance(index, int):
             position = index + self.rows if index < 0 else index
@@ -283,7 +289,18 @@ class AlignmentCommits(Sequence[dict[str, Any]]):
                 break
         if first is None or last is None:
             return []
-        chosen = {(g.person_id, g.day, g.keys): (share, team) for g, share, team in self.groups}
+        with cycles_paused():
+            return self._rows(first, last)[start - before : stop - before]
+
+    def _rows(self, first: date, last: date) -> list[dict[str, Any]]:
+        """The rows of the local days [first, last], by day then sha."""
+        from steward.engineering import selectors as evidence
+
+        chosen = {
+            (g.person_id, g.day, g.keys): (share, team)
+            for g, share, team in self.groups
+            if first <= g.day <= last
+        }
         out = []
         for (
             _pk,
@@ -310,7 +327,7 @@ class AlignmentCommits(Sequence[dict[str, Any]]):
                     "person_days": round(float(hit[0]), 4),
                 }
             )
-        return out[start - before : stop - before]
+        return out
 
 
 def alignment_commits(
@@ -330,6 +347,28 @@ def alignment_commits(
     it to one cell of the team-by-month table. Ordered by day, then sha; sliced a page at a
     time (`rows` and `total`, in person-days, cover all of them).
     """
+    with cycles_paused():  # ~10^4 groups at scale: see core/gcpause.py
+        return _alignment_commits(
+            actor=actor,
+            start=start,
+            end=end,
+            initiative=initiative,
+            objective=objective,
+            team=team,
+            month=month,
+        )
+
+
+def _alignment_commits(
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    initiative: str | None,
+    objective: str | None,
+    team: str | None,
+    month: str | None,
+) -> AlignmentCommits:
     initiatives = list(initiative_list(actor=actor))
     by_key: dict[str, list[str]] = defaultdict(list)
     weights: dict[str, dict[str, Fraction]] = {}
