@@ -13,12 +13,13 @@ Force-pushes: commits reachable from the old head but not from the new one are m
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -141,13 +142,21 @@ def _produce(plan: _Plan, put: Callable[[tuple[str, _Plan, Any]], None]) -> None
         elif plan.old_head:
             # The old head is gone (force-push and gc): recompute reachability from scratch.
             plan.full_reachable = set(gitlog.rev_list(plan.path, [info.head]))
+        commits: Iterator[gitlog.GitCommit] = iter(())
+        first: list[gitlog.GitCommit] = []
+        if include:
+            # Start `git log` first: the count, the tags and the catalog file are read while
+            # git works on its own core, instead of before it starts (a count walks the whole
+            # history: about a second on git/git).
+            commits = gitlog.stream_log(plan.path, include, exclude, plan.since)
+            first = list(itertools.islice(commits, 1))
         plan.tags = gitlog.tags(plan.path)
         plan.catalog = gitlog.read_head_file(plan.path, "catalog-info.yaml")
         total = gitlog.count_commits(plan.path, include, exclude) if include else 0
         put(("start", plan, total))
         if include:
-            batch: list[gitlog.GitCommit] = []
-            for commit in gitlog.stream_log(plan.path, include, exclude, plan.since):
+            batch: list[gitlog.GitCommit] = first
+            for commit in commits:
                 batch.append(commit)
                 if len(batch) >= BATCH:
                     put(("batch", plan, batch))
