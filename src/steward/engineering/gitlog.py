@@ -17,13 +17,6 @@ import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import ModuleType
-
-fcntl: ModuleType | None
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None
 
 # One record per commit: \x1e, ten \x1f-separated header fields, then the raw message. With -z
 # the record ends with NUL and each numstat entry is NUL-terminated; a message cannot hold NUL.
@@ -291,12 +284,11 @@ def log_args(include: list[str], exclude: list[str], since: str | None = None) -
 
 def _enlarge_pipe(fd: int) -> bool:
     """Give the pipe from git PIPE_BYTES of buffer (Linux); False where that is not possible."""
-    setsize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
-    if setsize is None:
-        return False
     try:
-        return int(fcntl.fcntl(fd, setsize, PIPE_BYTES)) >= PIPE_BYTES
-    except OSError:
+        import fcntl
+
+        return int(fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)) >= PIPE_BYTES
+    except (ImportError, AttributeError, OSError):  # not Linux, or not allowed
         return False
 
 
@@ -472,6 +464,33 @@ def tags(path: Path | str) -> list[TagInfo]:
             continue
         result.append(TagInfo(name=name, sha=target, time=int(when or 0)))
     return result
+
+
+def read_blobs(path: Path | str, objects: list[str]) -> dict[str, bytes]:
+    """The contents of blobs by object name, read by one `git cat-file --batch`."""
+    if not objects:
+        return {}
+    proc = subprocess.run(
+        ["git", "-C", str(path), "cat-file", "--batch"],
+        input="".join(f"{name}\n" for name in objects).encode("ascii"),
+        capture_output=True,
+        env=_git_env(),
+        check=False,
+    )
+    if proc.returncode != 0:
+        message = _decode(proc.stderr).strip().splitlines()
+        raise GitError(message[0] if message else f"git cat-file failed ({proc.returncode})")
+    out, at = proc.stdout, 0
+    found: dict[str, bytes] = {}
+    for name in objects:
+        end = out.index(b"\n", at)
+        header = out[at:end].split()
+        if len(header) != 3:  # "<name> missing"
+            raise GitError(f"object {name} is missing")
+        size = int(header[2])
+        found[name] = out[end + 1 : end + 1 + size]
+        at = end + 1 + size + 1  # content, then a newline
+    return found
 
 
 def read_head_file(path: Path | str, name: str) -> bytes | None:
