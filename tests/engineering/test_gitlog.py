@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import re
 from pathlib import Path
 
 import pytest
@@ -121,3 +123,67 @@ def test_link_keys() -> None:
     ]
     assert linkkeys.merged_branch("Merge pull request #42 from acme/ops-9") == "acme/ops-9"
     assert linkkeys.merged_branch("Fix things") is None
+
+
+def _keys_by_finditer(text: str, patterns: list[re.Pattern[str]]) -> list[str]:
+    """Link keys as the plain definition has them: every match of every pattern, in order."""
+    found: dict[str, None] = {}
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            key = match.group(1) if pattern.groups else match.group(0)
+            if key:
+                found.setdefault(key, None)
+    return list(found)
+
+
+def test_link_key_prefilters_change_nothing() -> None:
+    # The default patterns are tried only on messages with "-<digit>" or "#<digit>": on random
+    # text over the characters that matter the keys are those of running every pattern.
+    rng = random.Random(7)
+    alphabet = "AZB9-#&1 x_\n'0"
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+    texts += ["PAY-1", "see #42", "A-1", "AB-1", "&#39;", "x#1", "AB-0", "AB-12345678", "#0 #9"]
+    defaults = linkkeys.compile_patterns(linkkeys.DEFAULT_PATTERNS)
+    for patterns in (
+        defaults,
+        [re.compile(p, re.IGNORECASE) for p in linkkeys.DEFAULT_PATTERNS],
+        linkkeys.compile_patterns([r"\b([A-Z]+)-\d+", r"(Z)|(B)"]),
+    ):
+        got = [linkkeys.extract(t, patterns) for t in texts]
+        assert got == [_keys_by_finditer(t, patterns) for t in texts]
+    # The random texts do hold keys, and texts without them too.
+    assert 100 < sum(1 for t in texts if linkkeys.extract(t, defaults)) < len(texts) - 100
+
+
+def test_statuses_equal_git_name_status(tricky: tuple[Path, dict[str, str]]) -> None:
+    repo, _ = tricky
+    expected: dict[str, dict[str, str]] = {}
+    sha = ""
+    for line in run(repo, "log", "--name-status", "-M", "--format=%H").decode().splitlines():
+        parts = line.split("\t")
+        if len(parts) == 1 and parts[0]:
+            sha = parts[0]
+            expected[sha] = {}
+        elif len(parts) > 1:
+            expected[sha][parts[-1]] = parts[0][0]
+    raw = run(repo, *gitlog.log_args(["HEAD"], []))
+    got = {c.sha: {f.path: f.status for f in c.files} for c in gitlog.parse_stream([raw])}
+    assert got == expected
+    assert {"A", "M", "R"} <= {s for files in got.values() for s in files.values()}
+    # When the raw and numstat entries do not pair up one to one, they are matched by path.
+    commit = gitlog.GitCommit("x", (), "", "", "", "", 0, 0, "", "", 0, 0, "")
+    commit.files = [gitlog.FileChange(p, "", 1, 0, False) for p in ("a", "b")]
+    gitlog._finish_commit(commit, [("D", b"b")])
+    assert [f.status for f in commit.files] == ["", "D"]
+
+
+def test_read_blobs_equals_git_show(tricky: tuple[Path, dict[str, str]]) -> None:
+    repo, _ = tricky
+    listing = run(repo, "ls-tree", "-r", "HEAD").decode().splitlines()
+    blobs = {line.split("\t")[1]: line.split()[2] for line in listing}
+    assert "logo.png" in blobs
+    got = gitlog.read_blobs(repo, list(blobs.values()))
+    for path, blob in blobs.items():
+        assert got[blob] == run(repo, "show", f"HEAD:{path}")
+    with pytest.raises(gitlog.GitError, match="missing"):
+        gitlog.read_blobs(repo, ["0" * 40])

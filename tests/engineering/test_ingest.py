@@ -272,3 +272,21 @@ def test_reingest_applies_exactly_the_tag_changes(tmp_path: Path) -> None:
     run(repo, "tag", "-d", "v2.0")
     ingest_paths([repo])
     assert set(Tag.objects.filter(repository=stored).values_list("name", "sha")) == _git_tags(repo)
+
+
+def test_writer_dates_are_what_django_stores() -> None:
+    # The writer builds datetimes and local days from a per-day cache; they must be exactly the
+    # values Django's own adapters give for the same instants (before 1970 and leap days too).
+    from datetime import UTC, datetime, timedelta
+
+    from django.db import connection
+
+    from steward.engineering.ingest import _Writer
+
+    to_dt, to_day = _Writer().adapters
+    ops = connection.ops
+    for seconds in (-5_000_000_000, -86_401, -1, 0, 951_782_400, 1_709_164_799, 4_102_444_800):
+        for step in (0, 1, 59, 3_599, 86_399):
+            when = datetime(1970, 1, 1, tzinfo=UTC) + timedelta(seconds=seconds + step)
+            assert to_dt(seconds + step) == ops.adapt_datetimefield_value(when)
+            assert to_day(seconds + step) == ops.adapt_datefield_value(when.date())

@@ -456,16 +456,22 @@ def detect_repository(
         )
     except gitlog.GitError as exc:
         raise RadarError(f"{repository.name}: {exc}") from exc
-    files: dict[str, str] = {}
+    manifests: dict[str, str] = {}  # path -> blob name
     for line in listing.splitlines():
         meta, _, path = line.partition("\t")
-        size = meta.split()[-1]
+        fields = meta.split()
+        size = fields[-1]
         if detection.manifest_kind(path) is None or not size.isdigit():
             continue
         if int(size) > max_bytes:
             continue
-        raw = gitlog.git(repository.path, "show", f"{revision}:{path}")
-        files[path] = raw.decode("utf-8", errors="replace").lstrip("\ufeff")
+        manifests[path] = fields[2]
+    # One `git cat-file --batch` for all the manifests instead of a `git show` per file.
+    blobs = gitlog.read_blobs(repository.path, list(dict.fromkeys(manifests.values())))
+    files = {
+        path: blobs[blob].decode("utf-8", errors="replace").lstrip("\ufeff")
+        for path, blob in manifests.items()
+    }
     return uses_replace(actor=actor, repository=repository, files=files, revision=revision)
 
 

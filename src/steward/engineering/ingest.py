@@ -13,12 +13,13 @@ Force-pushes: commits reachable from the old head but not from the new one are m
 
 from __future__ import annotations
 
+import itertools
 import logging
 import queue
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -141,13 +142,21 @@ def _produce(plan: _Plan, put: Callable[[tuple[str, _Plan, Any]], None]) -> None
         elif plan.old_head:
             # The old head is gone (force-push and gc): recompute reachability from scratch.
             plan.full_reachable = set(gitlog.rev_list(plan.path, [info.head]))
+        commits: Iterator[gitlog.GitCommit] = iter(())
+        first: list[gitlog.GitCommit] = []
+        if include:
+            # Start `git log` first: the count, the tags and the catalog file are read while
+            # git works on its own core, instead of before it starts (a count walks the whole
+            # history: about a second on git/git).
+            commits = gitlog.stream_log(plan.path, include, exclude, plan.since)
+            first = list(itertools.islice(commits, 1))
         plan.tags = gitlog.tags(plan.path)
         plan.catalog = gitlog.read_head_file(plan.path, "catalog-info.yaml")
         total = gitlog.count_commits(plan.path, include, exclude) if include else 0
         put(("start", plan, total))
         if include:
-            batch: list[gitlog.GitCommit] = []
-            for commit in gitlog.stream_log(plan.path, include, exclude, plan.since):
+            batch: list[gitlog.GitCommit] = first
+            for commit in commits:
                 batch.append(commit)
                 if len(batch) >= BATCH:
                     put(("batch", plan, batch))
@@ -163,8 +172,7 @@ def _produce(plan: _Plan, put: Callable[[tuple[str, _Plan, Any]], None]) -> None
         put(("error", plan, f"{type(exc).__name__}: {exc}"))
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_NAIVE_EPOCH = datetime(1970, 1, 1)
+_EPOCH_DATE = date(1970, 1, 1)
 
 
 def _utc(seconds: int) -> datetime:
@@ -221,6 +229,7 @@ class _Writer:
             FileChange, ["commit_id", "path", "old_path", "added", "deleted", "binary", "status"]
         )
         self.sql_key = insert(LinkKey, ["commit_id", "key", "source"])
+        self.adapters = self._adapters()
         ct = q(Commit._meta.db_table)
         self.table = ct
 
@@ -245,19 +254,36 @@ class _Writer:
                 found.extend(cursor.fetchall())
         return found
 
-    def _adapters(self) -> tuple[Callable[[int], Any], Callable[[date], Any]]:
-        """Unix seconds -> the database's datetime value; date -> its date value."""
-        if connection.vendor == "sqlite":
-            # What Django's SQLite backend stores for an aware UTC datetime, without the detour.
-            def sqlite_dt(seconds: int) -> str:
-                return str(_NAIVE_EPOCH + timedelta(seconds=seconds))
+    def _adapters(self) -> tuple[Callable[[int], Any], Callable[[int], Any]]:
+        """Unix seconds -> the database's datetime value; local seconds (Unix seconds plus the
+        offset) -> the database's value for that day. Each day is converted once per run."""
+        day_values: dict[int, Any] = {}
+        adapt_date = self.ops.adapt_datefield_value
 
-            return sqlite_dt, str
+        def day_value(days: int) -> Any:
+            value = day_values.get(days)
+            if value is None:
+                value = day_values[days] = adapt_date(_EPOCH_DATE + timedelta(days=days))
+            return value
+
+        def day_of(local: int) -> Any:
+            return day_value(local // 86400)
+
+        if connection.vendor == "sqlite":
+            # What Django's SQLite backend stores for an aware UTC datetime (str() of the naive
+            # UTC datetime: "YYYY-MM-DD HH:MM:SS"), from the day's text and the time of day.
+            def sqlite_dt(seconds: int) -> str:
+                days, rest = divmod(seconds, 86400)
+                hours, rest = divmod(rest, 3600)
+                minutes, secs = divmod(rest, 60)
+                return f"{day_value(days)} {hours:02d}:{minutes:02d}:{secs:02d}"
+
+            return sqlite_dt, day_of
 
         def other_dt(seconds: int) -> Any:
             return self.ops.adapt_datetimefield_value(_utc(seconds))
 
-        return other_dt, self.ops.adapt_datefield_value
+        return other_dt, day_of
 
     def _new_ids(self, repo_id: int, new: list[gitlog.GitCommit]) -> dict[str, int]:
         """Primary keys of the commits just inserted, by sha."""
@@ -315,26 +341,33 @@ class _Writer:
             new = [c for c in batch if c.sha not in existing]
             if not new:
                 return 0
-            adapt_dt, adapt_d = self._adapters()
+            adapt_dt, day_of = self.adapters
+            known = self.known_emails
             rows = []
             identities: dict[str, str] = {}
             deltas: dict[str, summaries.AuthorDelta] = {}
             days: dict[tuple[str, Any], int] = defaultdict(int)
             for c in new:
-                added = sum(f.added for f in c.files)
-                deleted = sum(f.deleted for f in c.files)
-                local = _EPOCH + timedelta(seconds=c.author_time, minutes=c.author_offset)
-                day = adapt_d(local.date())
-                if len(c.parents) <= 1:
-                    days[(c.mailmap_email[:300], day)] += 1
+                added = deleted = 0
+                for f in c.files:
+                    added += f.added
+                    deleted += f.deleted
+                email, name = c.mailmap_email[:300], c.mailmap_name[:300]
+                day = day_of(c.author_time + 60 * c.author_offset)
+                merge = len(c.parents) > 1
+                if not merge:
+                    days[(email, day)] += 1
                 committed = adapt_dt(c.committer_time)
-                deltas.setdefault(c.mailmap_email[:300], summaries.AuthorDelta()).add(
-                    merge=len(c.parents) > 1,
+                delta = deltas.get(email)
+                if delta is None:
+                    delta = deltas[email] = summaries.AuthorDelta()
+                delta.add(
+                    merge=merge,
                     added=added,
                     deleted=deleted,
                     time=c.committer_time,
                     value=committed,
-                    name=c.mailmap_name[:300],
+                    name=name,
                 )
                 rows.append(
                     (
@@ -344,8 +377,8 @@ class _Writer:
                         len(c.parents),
                         c.author_name[:300],
                         c.author_email[:300],
-                        c.mailmap_name[:300],
-                        c.mailmap_email[:300],
+                        name,
+                        email,
                         adapt_dt(c.author_time),
                         c.author_offset,
                         day,
@@ -360,7 +393,7 @@ class _Writer:
                         True,
                     )
                 )
-                if c.mailmap_email not in self.known_emails:
+                if c.mailmap_email not in known:
                     identities.setdefault(c.mailmap_email, c.mailmap_name)
             with connection.cursor() as cursor:
                 cursor.executemany(self.sql_commit, rows)
@@ -370,16 +403,18 @@ class _Writer:
             files = []
             keys = []
             key_days: dict[tuple[str, Any, tuple[str, ...]], int] = defaultdict(int)
+            patterns = self.patterns
             for c in new:
                 pk = ids[c.sha]
-                for f in c.files:
-                    files.append((pk, f.path, f.old_path, f.added, f.deleted, f.binary, f.status))
-                found = linkkeys.commit_keys(c.message, self.patterns)
+                files += [
+                    (pk, f.path, f.old_path, f.added, f.deleted, f.binary, f.status)
+                    for f in c.files
+                ]
+                found = linkkeys.commit_keys(c.message, patterns)
                 for key, source in found:
                     keys.append((pk, key[:100], source))
                 if found and len(c.parents) <= 1:
-                    local = _EPOCH + timedelta(seconds=c.author_time, minutes=c.author_offset)
-                    cell = (c.mailmap_email[:300], adapt_d(local.date()))
+                    cell = (c.mailmap_email[:300], day_of(c.author_time + 60 * c.author_offset))
                     key_days[(*cell, tuple(sorted({k[:100] for k, _ in found})))] += 1
             summaries.add_key_days(repo_id, key_days)
             with connection.cursor() as cursor:

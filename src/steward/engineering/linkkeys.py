@@ -18,6 +18,17 @@ _MERGE_BRANCH = re.compile(
 )
 
 
+# Cheap tests that every match of a default pattern passes (a key has "-" then a digit; an issue
+# number has "#" then a digit): most commit messages hold no key and are skipped after them,
+# instead of running the full pattern (whose leading \b or look-behind rules out the regex
+# engine's literal-prefix search) over the whole message.
+_PREFILTERS = {
+    DEFAULT_PATTERNS[0]: re.compile(r"-[1-9]"),
+    DEFAULT_PATTERNS[1]: re.compile(r"#[1-9]"),
+}
+_PLAIN = re.compile("").flags  # flags of a pattern compiled without any (re.UNICODE for str)
+
+
 def compile_patterns(patterns: Iterable[str]) -> list[re.Pattern[str]]:
     """Compile the configured patterns (a pattern with a group keeps the first group)."""
     return [re.compile(p) for p in patterns]
@@ -27,8 +38,15 @@ def extract(text: str, patterns: Sequence[re.Pattern[str]]) -> list[str]:
     """Distinct keys in `text`, in order of first appearance."""
     found: dict[str, None] = {}
     for pattern in patterns:
-        for match in pattern.finditer(text):
-            key = match.group(1) if pattern.groups else match.group(0)
+        prefilter = _PREFILTERS.get(pattern.pattern) if pattern.flags == _PLAIN else None
+        if prefilter is not None and prefilter.search(text) is None:
+            continue
+        if pattern.groups > 1:
+            keys = [match.group(1) for match in pattern.finditer(text)]
+        else:
+            # findall gives the whole match (no group) or the group ("" where it took no part).
+            keys = pattern.findall(text)
+        for key in keys:
             if key:
                 found.setdefault(key, None)
     return list(found)
