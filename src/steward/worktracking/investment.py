@@ -11,7 +11,9 @@ goes equally to the categories of the work items it names (its own link keys and
 pull requests that contain it); a review's to those its pull request names; else to the
 category of a repository rule matching the repository, else to `uncategorized`. Per team (the
 person's home team that day) and month, the share of categories marked "keeping the lights on"
-(KTLO) against the rest (new capability and everything else).
+(KTLO) against the rest (new capability and everything else). For those who may see money,
+the people cost per category and its capitalizable part: the effort on work items of
+initiatives inside their capitalization window (`_capitalizable_fraction`).
 """
 
 from __future__ import annotations
