@@ -373,20 +373,18 @@ def _capitalizable_fraction(
     inside the window (`capitalization.capitalized_share`, finance's rule per initiative). An
     initiative without a window, or an item of no initiative, is expensed."""
     from steward.finance import selectors as finance
-    from steward.finance.capitalization import Window, capitalized_share
+    from steward.finance.capitalization import Window
 
     windows = finance.capitalization_windows()
     initiatives = _initiatives_of_keys(policy.SYSTEM, item_keys) if windows else {}
     found: dict[tuple[str, date], Fraction] = {}
 
     def share(window: Window, month: date) -> Fraction:
-        clipped = Window(
-            window.method,
-            max(window.start, start),
-            end if window.end is None else min(window.end, end),
-        )
-        # Of the month's days inside the period (the days its cost counts), those in the window.
-        return Fraction(capitalized_share(clipped, month)) / _days_in(month, start, end)
+        # `capitalization.capitalized_share` of the window cut to the period, as an exact
+        # fraction (a Decimal quotient would carry 28 digits into every later sum), over the
+        # share of the month inside the period (the days whose cost counts).
+        hi = end if window.end is None else min(window.end, end)
+        return _days_in(month, max(window.start, start), hi) / _days_in(month, start, end)
 
     def fraction(key: str, month: date) -> Fraction:
         if (key, month) not in found:
@@ -436,7 +434,9 @@ def _cost_figures(
             for cat, v in per_cat.items():
                 per_category[cat] += cost * v / days
             for (cat, key), v in item_cells.get((team, label), {}).items():
-                capitalizable[cat] += cost * v / days * capitalizable_of(key, month)
+                fraction = capitalizable_of(key, month)
+                if fraction:
+                    capitalizable[cat] += cost * v / days * fraction
 
     def money(v: Fraction) -> Decimal:
         return (Decimal(v.numerator) / Decimal(v.denominator)).quantize(Decimal("0.01"))
