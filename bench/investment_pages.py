@@ -92,7 +92,9 @@ def main() -> None:
     for _ in range(max(3, args.rounds // 4)):
         started = time.perf_counter()
         effort = investment._effort(start, end)
-        investment._cost_figures(start, end, effort["cells"], sorted(effort["totals"]))
+        investment._cost_figures(
+            start, end, effort["cells"], sorted(effort["totals"]), effort["item_cells"]
+        )
         cold.append((time.perf_counter() - started) * 1000)
     base = results[0][2]
     for role, path, ms, count in results:

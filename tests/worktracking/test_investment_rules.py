@@ -386,3 +386,103 @@ def test_a_category_named_keeping_the_lights_on_is_not_said_twice(client_as: Any
     assert "Keeping the lights on</a>" in alignment
     for html in (page, alignment):
         assert "Keeping the lights on (keeping the lights on)" not in html
+
+
+# ---------------------------------------------------------------- capitalizable cost per category
+
+
+@pytest.fixture
+def windows(january: World) -> World:
+    """Initiatives over the January items: CAP (window over all of January) and RUN (no
+    window) both name WTP-102; EPIC names the epic WTP-100, whose story WTP-101 is WTP-103's
+    parent, with a window ending at go-live on 16 January (15 of January's 31 days)."""
+    from steward.finance.models import Capitalization
+    from steward.strategy.models import Initiative
+
+    Initiative.objects.create(key="CAP", title="Capitalized", link_keys=["WTP-102"])
+    Initiative.objects.create(key="RUN", title="Run", link_keys=["WTP-102"])
+    Initiative.objects.create(key="EPIC", title="Epic", link_keys=["WTP-100"])
+    Capitalization.objects.create(
+        initiative="CAP", capitalize_from=date(2026, 6, 1), go_live=date(2027, 3, 1)
+    )
+    Capitalization.objects.create(
+        initiative="EPIC", capitalize_from=date(2026, 12, 1), go_live=date(2027, 1, 16)
+    )
+    # A window of an initiative that names no item with effort changes nothing.
+    Capitalization.objects.create(initiative="NONE", capitalize_from=date(2026, 1, 1))
+    return january
+
+
+def test_capitalizable_cost_per_category_by_hand(windows: World, costs: None) -> None:
+    report = investment.investment_report(actor=_cto(), **JAN)
+    got = {
+        r["category"]: (r["cost"], r["capitalizable"], r["expensed"]) for r in report["categories"]
+    }
+    # KTLO (2,000) is WTP-102's effort: split equally over CAP (in its window all month) and
+    # RUN (no window): half capitalizable. New capability (1,000) is WTP-103's, which takes EPIC
+    # through its parent WTP-101 and epic WTP-100: 15/31 of January is before go-live.
+    # Platform: carol's review names no work item, expensed.
+    assert got == {
+        "KTLO": (Decimal("2000.00"), Decimal("1000.00"), Decimal("1000.00")),
+        "New capability": (Decimal("1000.00"), Decimal("483.87"), Decimal("516.13")),
+        "Platform": (Decimal("3000.00"), Decimal("0.00"), Decimal("3000.00")),
+        "uncategorized": (Decimal("0.00"), Decimal("0.00"), Decimal("0.00")),
+    }
+    cost = report["cost"]
+    assert cost["capitalizable_categories"] == {c: v[1] for c, v in got.items()}
+    # The 1,000 not attributed (f-other, no activity) is expensed.
+    assert (cost["capitalizable"], cost["expensed"]) == (Decimal("1483.87"), Decimal("5516.13"))
+    # The first half of January (1 to 16): the cost is 15/31 of the month's; EPIC's window
+    # covers all of those days, so New capability's cost is all capitalizable.
+    half = investment.investment_report(actor=_cto(), start=date(2027, 1, 1), end=date(2027, 1, 16))
+    rows = {r["category"]: (r["cost"], r["capitalizable"]) for r in half["categories"]}
+    assert rows["New capability"] == (Decimal("483.87"), Decimal("483.87"))  # 1000 x 15/31
+    assert rows["KTLO"] == (Decimal("967.74"), Decimal("483.87"))  # 2000 x 15/31, half
+
+
+def test_nothing_is_capitalizable_without_windows(january: World, costs: None) -> None:
+    from steward.strategy.models import Initiative
+
+    Initiative.objects.create(key="CAP", title="Capitalized", link_keys=["WTP-102"])
+    report = investment.investment_report(actor=_cto(), **JAN)
+    assert {r["capitalizable"] for r in report["categories"]} == {Decimal("0.00")}
+    assert (report["cost"]["capitalizable"], report["cost"]["expensed"]) == (
+        Decimal("0.00"),
+        Decimal("7000.00"),
+    )
+
+
+def test_capitalizable_cost_follows_the_policy(windows: World, costs: None, client_as: Any) -> None:
+    executive = investment.investment_report(actor=User.objects.get(username="executive"), **JAN)
+    # Executives: the totals only, as for the people cost.
+    assert executive["cost"]["capitalizable_categories"] is None
+    assert all(
+        r["capitalizable"] is None and r["expensed"] is None for r in executive["categories"]
+    )
+    assert (executive["cost"]["capitalizable"], executive["cost"]["expensed"]) == (
+        Decimal("1483.87"),
+        Decimal("5516.13"),
+    )
+    engineer = investment.investment_report(actor=User.objects.get(username="engineer"), **JAN)
+    assert engineer["cost"] is None
+    assert all(r["capitalizable"] is None for r in engineer["categories"])
+    query = "?from=2027-01-01&to=2027-02-01"
+    cto_html = client_as("cto").get(f"/work/investment/{query}").content.decode()
+    assert '<th class="num">Capitalizable</th>' in cto_html and "516" in cto_html
+    assert "capitalization window" in cto_html
+    exec_html = client_as("executive").get(f"/work/investment/{query}").content.decode()
+    assert '<th class="num">Capitalizable</th>' not in exec_html and "1,484" in exec_html
+    eng_html = client_as("engineer").get(f"/work/investment/{query}").content.decode()
+    assert "capitaliz" not in eng_html.lower()
+    api = client_as("finance").get(f"/api/v1/worktracking/investment{query}").json()
+    ktlo = next(r for r in api["categories"] if r["category"] == "KTLO")
+    assert (ktlo["cost"], ktlo["capitalizable"], ktlo["expensed"]) == (
+        "2000.00",
+        "1000.00",
+        "1000.00",
+    )
+    assert (api["cost"]["capitalizable"], api["cost"]["expensed"]) == ("1483.87", "5516.13")
+    assert api["cost"]["categories"]["Platform"] == "3000.00"
+    eng_api = client_as("engineer").get(f"/api/v1/worktracking/investment{query}").json()
+    assert eng_api["cost"] is None
+    assert {r["capitalizable"] for r in eng_api["categories"]} == {None}

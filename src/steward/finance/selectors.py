@@ -1135,6 +1135,19 @@ def initiative_effort_cost(
     return dict(cost), dict(person_days)
 
 
+def capitalization_windows() -> dict[str, Any]:
+    """Every initiative's capitalization window (initiative key -> `capitalization.Window`),
+    for figures computed once for anyone: the caller shows them only to those who may see
+    money (`rules.may_see_money`)."""
+    from steward.finance.capitalization import Window
+    from steward.finance.models import Capitalization
+
+    return {
+        c.initiative: Window(c.method, c.capitalize_from, c.go_live)
+        for c in Capitalization.objects.order_by("initiative")
+    }
+
+
 def capitalization_report(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     """Capitalizable and expensed effort cost per initiative and quarter (METRICS.md)."""
     from steward.finance.capitalization import Window, split

@@ -11,7 +11,9 @@ goes equally to the categories of the work items it names (its own link keys and
 pull requests that contain it); a review's to those its pull request names; else to the
 category of a repository rule matching the repository, else to `uncategorized`. Per team (the
 person's home team that day) and month, the share of categories marked "keeping the lights on"
-(KTLO) against the rest (new capability and everything else).
+(KTLO) against the rest (new capability and everything else). For those who may see money,
+the people cost per category and its capitalizable part: the effort on work items of
+initiatives inside their capitalization window (`_capitalizable_fraction`).
 """
 
 from __future__ import annotations
@@ -183,28 +185,34 @@ def categories_of(items: Iterable[WorkItem]) -> dict[str, str]:
 def initiatives_of_items(*, actor: Any, items: Iterable[WorkItem]) -> dict[str, list[str]]:
     """Initiative keys per item key: an initiative claims an item when its link keys name the
     item or one of its ancestors (parent, epic) — the rule strategy uses for commits."""
+    return _initiatives_of_keys(actor, [i.key for i in items])
+
+
+def _initiatives_of_keys(actor: Any, keys: Iterable[str]) -> dict[str, list[str]]:
+    """`initiatives_of_items` on item keys: each key's initiatives, its own claims first, then
+    those of its parent (or epic), and so on up; each initiative once."""
     from steward.strategy import selectors as strategy
 
     claims: dict[str, list[str]] = defaultdict(list)
-    for initiative, keys in (
+    for initiative, link_keys in (
         strategy.initiative_list(actor=actor)
         .prefetch_related(None)
         .order_by("key")
         .values_list("key", "link_keys")
     ):
-        for key in keys or ():
+        for key in link_keys or ():
             claims[key].append(initiative)
     parents: dict[str, str] = _item_index()["parents"]
     out: dict[str, list[str]] = {}
-    for item in items:
+    for key in keys:
         found: list[str] = []
-        current: str | None = item.key
+        current: str | None = key
         seen: set[str] = set()
         while current and current not in seen:
             seen.add(current)
             found += [i for i in claims.get(current, []) if i not in found]
             current = parents.get(current)
-        out[item.key] = found
+        out[key] = found
     return out
 
 
@@ -305,6 +313,10 @@ def _days_in(month: date, start: date, end: date) -> Fraction:
     return Fraction(max(inside, 0), (following - month).days)
 
 
+# Per (team, month YYYY-MM): the effort of each named work item, by (category, item key).
+ItemCells = dict[tuple[str | None, str], dict[tuple[str, str], Fraction]]
+
+
 def category_cost(
     *,
     actor: Any,
@@ -312,21 +324,29 @@ def category_cost(
     end: date,
     cells: dict[tuple[str | None, str], dict[str, Fraction]],
     categories: Sequence[str],
+    item_cells: ItemCells | None = None,
 ) -> dict[str, Any] | None:
     """People cost per category (METRICS.md "Cost of an initiative" with categories for
     initiatives): Σ over months and teams of the team's people cost of the month (pro rata to
     the days of the month inside the period) × the category's share of the team's effort that
     month. Team-months with people cost but no recorded activity are `not_attributed`.
 
+    The capitalizable part of each category's cost (METRICS.md "Capitalizable cost", see
+    `_capitalizable_fraction`) and the rest, expensed, beside it; not attributed cost is
+    expensed.
+
     None for those who may not see money (finance's rule). The per-category split is pay
-    divided by activity: only the compensation roles see it; executives see the total.
+    divided by activity: only the compensation roles see it; executives see the totals.
     """
     from steward.finance import rules as finance_rules
     from steward.finance import selectors as finance
 
     if not finance_rules.may_see_money(actor):
         return None
-    figures = cached(f"cost:{start}:{end}", lambda: _cost_figures(start, end, cells, categories))
+    figures = cached(
+        f"cost-v2:{start}:{end}",
+        lambda: _cost_figures(start, end, cells, categories, item_cells or {}),
+    )
     may_see_split = bool(policy.roles_of(actor) & policy.COMPENSATION_ROLES)
     return {
         "currency": finance.reporting_currency(),
@@ -334,7 +354,50 @@ def category_cost(
         "not_attributed": figures["not_attributed"] if may_see_split else None,
         "categories": figures["categories"] if may_see_split else None,
         "suppressed": not may_see_split,
+        "capitalizable": figures["capitalizable"],
+        "expensed": figures["total"] - figures["capitalizable"],
+        "capitalizable_categories": figures["capitalizable_categories"] if may_see_split else None,
     }
+
+
+def _capitalizable_fraction(
+    start: date, end: date, item_keys: Iterable[str]
+) -> Callable[[str, date], Fraction]:
+    """(item key, month) -> the capitalizable share of the item's effort cost that month.
+
+    The item's initiatives are those whose link keys name it or an ancestor (parent, epic),
+    as on the work items page; its effort is split equally over them (METRICS.md "Effort
+    attribution": a commit naming several initiatives). The part of an initiative with a
+    capitalization window is capitalizable for the share of the period's days of the month
+    (those whose cost counts) that lie inside the window: over whole months, the month's share
+    inside the window (`capitalization.capitalized_share`, finance's rule per initiative). An
+    initiative without a window, or an item of no initiative, is expensed."""
+    from steward.finance import selectors as finance
+    from steward.finance.capitalization import Window
+
+    windows = finance.capitalization_windows()
+    initiatives = _initiatives_of_keys(policy.SYSTEM, item_keys) if windows else {}
+    found: dict[tuple[str, date], Fraction] = {}
+
+    def share(window: Window, month: date) -> Fraction:
+        # `capitalization.capitalized_share` of the window cut to the period, as an exact
+        # fraction (a Decimal quotient would carry 28 digits into every later sum), over the
+        # share of the month inside the period (the days whose cost counts).
+        hi = end if window.end is None else min(window.end, end)
+        return _days_in(month, max(window.start, start), hi) / _days_in(month, start, end)
+
+    def fraction(key: str, month: date) -> Fraction:
+        if (key, month) not in found:
+            claimed = initiatives.get(key, [])
+            found[(key, month)] = (
+                sum((share(windows[i], month) for i in claimed if i in windows), Fraction(0))
+                / len(claimed)
+                if claimed
+                else Fraction(0)
+            )
+        return found[(key, month)]
+
+    return fraction
 
 
 def _cost_figures(
@@ -342,13 +405,19 @@ def _cost_figures(
     end: date,
     cells: dict[tuple[str | None, str], dict[str, Fraction]],
     categories: Sequence[str],
+    item_cells: ItemCells,
 ) -> dict[str, Any]:
-    """The cost per category, not attributed and in total (every figure, for anyone)."""
+    """The cost per category, not attributed and in total, and the capitalizable part (every
+    figure, for anyone)."""
     from steward.finance import selectors as finance
 
     months = _months(start, end)
     people = finance.people_cost(months)
+    capitalizable_of = _capitalizable_fraction(
+        start, end, {key for per in item_cells.values() for _cat, key in per}
+    )
     per_category: dict[str, Fraction] = defaultdict(Fraction)
+    capitalizable: dict[str, Fraction] = defaultdict(Fraction)
     not_attributed = Fraction(0)
     total = Fraction(0)
     for index, month in enumerate(months):
@@ -364,14 +433,22 @@ def _cost_figures(
                 continue
             for cat, v in per_cat.items():
                 per_category[cat] += cost * v / days
+            for (cat, key), v in item_cells.get((team, label), {}).items():
+                fraction = capitalizable_of(key, month)
+                if fraction:
+                    capitalizable[cat] += cost * v / days * fraction
 
     def money(v: Fraction) -> Decimal:
         return (Decimal(v.numerator) / Decimal(v.denominator)).quantize(Decimal("0.01"))
 
+    capitalizable_categories = {c: money(capitalizable.get(c, Fraction(0))) for c in categories}
     return {
         "total": money(total),
         "not_attributed": money(not_attributed),
         "categories": {c: money(per_category.get(c, Fraction(0))) for c in categories},
+        "capitalizable_categories": capitalizable_categories,
+        # The sum of the rounded figures, so that the column adds up to its total.
+        "capitalizable": sum(capitalizable_categories.values(), Decimal("0.00")),
     }
 
 
@@ -454,16 +531,17 @@ def _effort(start: date, end: date) -> dict[str, Any]:
             by_repo[repo] = found
         return found
 
-    sums = (
-        _Sums()
-    )  # ("total", cat), ("review", cat), ("item", key, kind), ("cell", team, month, cat)
+    # ("total", cat), ("review", cat), ("item", key, kind), ("cell", team, month, cat),
+    # ("icell", team, month, cat, key): a named item's effort in a team-month.
+    sums = _Sums()
     for u in units:
         n = per_day[(u.person_id, u.day)]
         named = [k for k in u.keys if k in category_of_item]
         cats = [category_of_item[k] for k in named] or [repo_category(u.repository)]
+        team_month = cell_of[(u.person_id, u.day)]
         for k in named:
             sums.add(("item", k, u.kind), n * len(named))
-        team_month = cell_of[(u.person_id, u.day)]
+            sums.add(("icell", *team_month, category_of_item[k], k), n * len(named))
         for cat in cats:
             sums.add(("total", cat), n * len(cats))
             sums.add(("cell", *team_month, cat), n * len(cats))
@@ -473,6 +551,7 @@ def _effort(start: date, end: date) -> dict[str, Any]:
     from_reviews: dict[str, Fraction] = {}
     per_item: dict[str, dict[str, Fraction]] = defaultdict(dict)
     cells: dict[tuple[str | None, str], dict[str, Fraction]] = defaultdict(dict)
+    item_cells: ItemCells = defaultdict(dict)
     for key, value in sums.result().items():
         if key[0] == "total":
             totals[key[1]] = value
@@ -480,6 +559,8 @@ def _effort(start: date, end: date) -> dict[str, Any]:
             from_reviews[key[1]] = value
         elif key[0] == "item":
             per_item[key[1]][key[2]] = value
+        elif key[0] == "icell":
+            item_cells[(key[1], key[2])][(key[3], key[4])] = value
         else:
             cells[(key[1], key[2])][key[3]] = value
     return {
@@ -489,6 +570,7 @@ def _effort(start: date, end: date) -> dict[str, Any]:
         "per_item": {k: v for k, v in per_item.items()},
         "item_category": {k: category_of_item[k] for k in per_item},
         "cells": {k: v for k, v in cells.items()},
+        "item_cells": {k: v for k, v in item_cells.items()},
         "ktlo": set(InvestmentRule.objects.filter(ktlo=True).values_list("category", flat=True)),
     }
 
@@ -501,7 +583,7 @@ def investment_report(
     money, the people cost per category. The figures are kept in the cache until the data
     version moves (`cached`)."""
     policy.require(actor, "view", "worktracking.workitem")
-    effort = cached(f"effort:{start}:{end}", lambda: _effort(start, end))
+    effort = cached(f"effort-v2:{start}:{end}", lambda: _effort(start, end))
     rule_list = effort["rule_list"]
     totals: dict[str, Fraction] = effort["totals"]
     from_reviews: dict[str, Fraction] = effort["from_reviews"]
@@ -511,10 +593,18 @@ def investment_report(
     total = sum(totals.values(), Fraction(0))
     categories = sorted({c for _f, _v, c in rule_list} | {UNCATEGORIZED} | set(totals))
     cost = (
-        category_cost(actor=actor, start=start, end=end, cells=cells, categories=categories)
+        category_cost(
+            actor=actor,
+            start=start,
+            end=end,
+            cells=cells,
+            categories=categories,
+            item_cells=effort["item_cells"],
+        )
         if with_cost
         else None
     )
+    split = cost["capitalizable_categories"] if cost else None
     rows: list[dict[str, Any]] = [
         {
             "category": cat,
@@ -523,6 +613,8 @@ def investment_report(
             "review_person_days": round(float(from_reviews.get(cat, 0)), 3),
             "share": round(float(totals.get(cat, 0) / total), 4) if total else None,
             "cost": cost["categories"][cat] if cost and cost["categories"] else None,
+            "capitalizable": split[cat] if split else None,
+            "expensed": cost["categories"][cat] - split[cat] if cost and split else None,
         }
         for cat in categories
     ]

@@ -126,7 +126,8 @@ class ReviewLoadOut(Schema):
 
 
 class InvestmentCategory(Schema):
-    """Person-days of one investment category; `cost` only for compensation roles."""
+    """Person-days of one investment category; `cost`, its `capitalizable` part and the rest
+    (`expensed`) only for compensation roles."""
 
     category: str
     ktlo: bool
@@ -134,6 +135,8 @@ class InvestmentCategory(Schema):
     review_person_days: Number
     share: Number | None
     cost: Decimal | None
+    capitalizable: Decimal | None = None
+    expensed: Decimal | None = None
 
 
 class InvestmentTeamMonth(Schema):
@@ -158,13 +161,19 @@ class InvestmentItem(Schema):
 
 class InvestmentCost(Schema):
     """People cost in the period (money roles); the split per category name and what is not
-    attributed only for compensation roles (else null and `suppressed`)."""
+    attributed only for compensation roles (else null and `suppressed`). `capitalizable`: the
+    part of the total from work items of initiatives inside their capitalization window;
+    `expensed`: the rest (with what is not attributed); `capitalizable_categories` per
+    category name, only for compensation roles."""
 
     currency: str
     total: Decimal
     not_attributed: Decimal | None
     categories: dict[str, Decimal] | None
     suppressed: bool
+    capitalizable: Decimal
+    expensed: Decimal
+    capitalizable_categories: dict[str, Decimal] | None
 
 
 class InvestmentRuleOut(Schema):
