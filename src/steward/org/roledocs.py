@@ -7,12 +7,12 @@ bullet or line items.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from steward.core import safe_yaml
+from steward.core.importing.yaml_reader import json_safe
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -107,18 +107,5 @@ def parse_role(text: str) -> RoleDoc:
         summary=" ".join(summary_lines),
         body=body.strip("\n") + "\n",
         sections=sections,
-        metadata=_plain(extra),
+        metadata=json_safe(extra),
     )
-
-
-def _plain(value: Any) -> Any:
-    """YAML values made JSON-safe (dates become ISO strings)."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)  # .inf / .nan: JSON (and PostgreSQL's jsonb) has no such number
-    if isinstance(value, str | int | float | bool) or value is None:
-        return value
-    return str(value)
