@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from pages import Session, free_port  # noqa: E402
+from pages import Session, free_port
 
 
 def _median_ms(session: Session, path: str, rounds: int) -> float:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from steward.core.registry import Panel, PanelRow
 from steward.core.templatetags.steward_format import format_number, hours, percent
 from steward.worktracking import selectors
+from steward.worktracking.investment import UNCATEGORIZED
 
 DAYS = 90
 
@@ -46,7 +47,10 @@ def team_flow(user: Any, team: Any) -> Panel:
 
 
 def ktlo_label(category: str, ktlo: bool) -> str:
-    """`KTLO (keeping the lights on)`; a category whose name already says it is left as it is."""
+    """`KTLO (keeping the lights on)`; a category whose name already says it is left as it is;
+    the effort no rule matches is `Uncategorized (no rule matches)`."""
+    if category == UNCATEGORIZED:
+        return "Uncategorized (no rule matches)"
     if ktlo and "keeping the lights on" not in category.lower():
         return f"{category} (keeping the lights on)"
     return category

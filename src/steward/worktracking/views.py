@@ -21,6 +21,7 @@ from steward.worktracking import forms, rules, selectors, services
 from steward.worktracking import investment as investment_model
 from steward.worktracking.filtersets import FlowFilterSet
 from steward.worktracking.models import InvestmentRule, PullRequest
+from steward.worktracking.panels import ktlo_label
 
 
 def _scope(request: HttpRequest) -> dict[str, Any]:
@@ -140,6 +141,10 @@ def investment(request: HttpRequest) -> HttpResponse:
         actor=request.user, start=scope["start"], end=scope["end"]
     )
     names = _team_names()
+    for category in report["categories"]:
+        category["label"] = ktlo_label(category["category"], category["ktlo"])
+    for item in report["items"]:
+        item["category_label"] = ktlo_label(item["category"], False)
     for row in report["by_team_month"]:
         row["team_name"] = names.get(row["team"], row["team"]) if row["team"] else "No team"
     return render(
