@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, NamedTuple
 
 from steward.core.importing import (
     Change,
@@ -645,19 +645,20 @@ class _FocusTotals:
 
 # A valid row: amounts (billed, effective), currency, (period start, end, charge start), service,
 # account, provider, the Tags text, the tags, quantity, unit, ContractApplied's elements.
-_FocusRow = tuple[
-    list[Decimal],
-    str,
-    tuple[date, date, date],
-    str,
-    str,
-    str,
-    str,
-    dict[str, Any],
-    Any,
-    str,
-    list[Applied],
-]
+class _FocusRow(NamedTuple):
+    """One valid FOCUS row's parsed values, as `_focus_row` reads them."""
+
+    amounts: list[Decimal]  # BilledCost, EffectiveCost
+    currency: str
+    stamps: tuple[date, date, date]  # billing period start and end, charge period start
+    service: str
+    account: str
+    provider: str
+    tag_text: str
+    tags: dict[str, Any]
+    quantity: Any  # ConsumedQuantity (None when absent)
+    unit: str
+    applied: list[Applied]
 
 
 def _add_applied(
@@ -829,18 +830,18 @@ class FocusImporter(Importer):
         applied = self._focus_applied(line, values, cols, totals.applied_seen)
         if not ok or stamps is None or tags is None or quantity is _BAD or isinstance(applied, str):
             return None
-        return (
-            amounts,
-            currency,
-            stamps,
-            service,
-            account,
-            provider,
-            tag_text,
-            tags,
-            quantity,
-            unit,
-            applied,
+        return _FocusRow(
+            amounts=amounts,
+            currency=currency,
+            stamps=stamps,
+            service=service,
+            account=account,
+            provider=provider,
+            tag_text=tag_text,
+            tags=tags,
+            quantity=quantity,
+            unit=unit,
+            applied=applied,
         )
 
     def _focus_amounts(
