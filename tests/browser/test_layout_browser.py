@@ -69,6 +69,27 @@ def test_no_horizontal_scroll_and_charts_fit_at_1280(cto_page, server: str, path
         assert chart["smallest"] >= 11, f"chart text of {chart['smallest']:.1f} px on {path}"
 
 
+@pytest.mark.parametrize("width", [1000, 1280, 1600])
+def test_top_bar_keeps_search_and_user_readable(cto_page, server: str, width: int) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The CTO sees every area; on a laptop they wrap onto a second row instead of squeezing
+    the search box (it was 41 px wide at 1,280 px) and the signed-in user onto three lines."""
+    cto_page.set_viewport_size({"width": width, "height": 900})
+    try:
+        cto_page.goto(f"{server}/")
+        search = cto_page.locator("nav.top-nav input[type=search]").bounding_box()
+        assert search is not None and search["width"] >= 200, search
+        lines = cto_page.evaluate(
+            "(() => { const e = document.querySelector('nav.top-nav .who .navbar-text');"
+            " const s = getComputedStyle(e); return (e.getBoundingClientRect().height"
+            " - parseFloat(s.paddingTop) - parseFloat(s.paddingBottom))"
+            " / parseFloat(s.lineHeight); })()"
+        )
+        assert lines < 1.5, f"the signed-in user takes {lines:.1f} lines at {width} px"
+        assert cto_page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        cto_page.set_viewport_size({"width": 1280, "height": 900})
+
+
 def test_delivery_has_four_trend_charts_side_by_side_without_overlap(cto_page, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
     cto_page.goto(f"{server}/engineering/delivery/")
     boxes = cto_page.evaluate(

@@ -60,14 +60,20 @@ def server(demo_home: Path) -> Iterator[str]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
+        # Start-up is a few seconds on an idle machine; under a load of 20 on two cores it
+        # took over 10 s (the limit this loop had), so it waits up to two minutes, and stops
+        # waiting as soon as the server has exited.
+        deadline = time.monotonic() + 120
+        while True:
             try:
-                urllib.request.urlopen(f"{url}/healthz", timeout=1)
+                urllib.request.urlopen(f"{url}/healthz", timeout=2)
                 break
             except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"steward serve exited with {proc.returncode} before answering")
+                if time.monotonic() > deadline:
+                    pytest.fail("steward serve did not answer /healthz within 120 s")
                 time.sleep(0.1)
-        else:
-            pytest.fail("steward serve did not answer /healthz")
         yield url
     finally:
         proc.terminate()
