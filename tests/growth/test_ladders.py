@@ -143,13 +143,15 @@ def test_problems_name_the_line_and_field() -> None:
     )
     with pytest.raises(ladder_format.LadderFileError) as error:
         ladder_format.parse_steward(broken)
-    found = {(p.line, p.where) for p in error.value.problems}
     lines = broken.splitlines()
-    assert (lines.index("      rank: two") + 1, "framework.tracks[0].levels[1].rank") in found
-    assert (
-        lines.index("  - competency: peeple") + 1,
-        "framework.expectations[2].competency",
-    ) in found
+    rank, peeple = lines.index("      rank: two") + 1, lines.index("  - competency: peeple") + 1
+    # Line and column of the value (6 spaces + "rank: "; 2 spaces + "- competency: ").
+    assert [str(p) for p in error.value.problems] == [
+        f"ladder.yaml:{rank}: column 13: key 'framework.tracks[0].levels[1].rank': must be a "
+        "whole number from 1 to 100",
+        f"ladder.yaml:{peeple}: column 17: key 'framework.expectations[2].competency': no "
+        "competency 'peeple' (fix: use an id from competencies)",
+    ]
     # A level id in two tracks needs `track:` on the expectation.
     ambiguous = STEWARD.replace("    track: em\n", "")
     with pytest.raises(ladder_format.LadderFileError, match="several tracks"):
@@ -184,10 +186,12 @@ def test_import_problems_write_nothing(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(InvalidInput) as error:
         run_import("ladder", path, actor=SYSTEM)
-    problem = error.value.problems[0]
-    assert problem.line == text.splitlines().index("      - level: 9") + 1
-    assert problem.column == "topics[1].content[0].level"
-    assert "1 to 3" in problem.message
+    line = text.splitlines().index("      - level: 9") + 1
+    # The value's column: 6 spaces, "- level: ".
+    assert [str(p) for p in error.value.problems] == [
+        f"{path}:{line}: column 16: front matter: key 'topics[1].content[0].level': must be a "
+        "whole number from 1 to 3"
+    ]
     assert not Framework.objects.filter(key="engineering-backend").exists()
 
 

@@ -660,8 +660,8 @@ def test_role_folder_imports_every_md_and_reports_bad_files(tmp_path: Path) -> N
     assert [str(p) for p in info.value.problems] == [
         f"{folder / 'broken.md'}:1: no YAML front matter (fix: start the file with a '---' line, "
         "then 'title: ...' and 'description: ...', then '---')",
-        f"{folder / 'untitled.md'}:2: column title: front matter has no title (fix: add a line "
-        "'title: <role title>')",
+        f"{folder / 'untitled.md'}:2: column 1: front matter: key 'title': is required (fix: add "
+        "a line 'title: <role title>')",
     ]
     assert snapshot() == before
 

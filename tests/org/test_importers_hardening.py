@@ -171,8 +171,8 @@ def test_an_alias_bomb_in_role_front_matter_is_refused_at_its_first_anchor(
     role.write_text(f"---\ntitle: Bomb\n{BOMB}---\n# Body\n", encoding="utf-8")
     found = refused(role.parent, "roles")
     assert found == [
-        "roles/bomb.md:3: front matter: found an anchor (&a): anchors are not accepted (fix: "
-        "write the value out in full; anchors and aliases (&name, *name) are not accepted)"
+        "roles/bomb.md:3: column 4: front matter: found an anchor (&a): anchors are not accepted "
+        "(fix: write the value out in full; anchors and aliases (&name, *name) are not accepted)"
     ]
     assert RoleDescription.objects.count() == 0
 
@@ -250,8 +250,8 @@ def test_deeply_nested_yaml_is_refused_not_a_traceback(tmp_path: Path) -> None:
 def test_an_impossible_date_in_front_matter_is_a_located_problem(tmp_path: Path) -> None:
     role = write(tmp_path, "r.md", "---\ntitle: R\nreviewed: 2024-02-30\n---\n# Body\n")
     assert refused(role, "roles") == [
-        "r.md:3: front matter: cannot read the value '2024-02-30': day is out of range for month "
-        "(fix: quote the value to keep it as text, or fix it)"
+        "r.md:3: column 11: front matter: cannot read the value '2024-02-30': day is out of range "
+        "for month (fix: quote the value to keep it as text, or fix it)"
     ]
 
 

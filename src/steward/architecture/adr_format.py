@@ -13,9 +13,14 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from steward.core import safe_yaml
+import yaml
+
+from steward.core.errors import Problem
+from steward.core.importing.markdown_reader import read_front_matter
+from steward.core.importing.yaml_reader import FileReader, Item
 
 STATUSES = ("draft", "proposed", "accepted", "rejected", "deprecated", "superseded")
 NON_RECORD_NAMES = frozenset(
@@ -39,12 +44,32 @@ class NotARecord(Exception):
 
 
 class RecordError(Exception):
-    """The record cannot be read: `line` (1-based) and the reason."""
+    """The record cannot be read: `line` (1-based) and the reason; `column` and `hint` when
+    known, and `problems`, every problem found (the front matter's, each at its line)."""
 
-    def __init__(self, line: int, reason: str) -> None:
+    def __init__(
+        self,
+        line: int,
+        reason: str,
+        *,
+        column: str | None = None,
+        hint: str = "",
+        problems: list[Problem] | None = None,
+    ) -> None:
         super().__init__(f"line {line}: {reason}")
         self.line = line
         self.reason = reason
+        self.column = column
+        self.hint = hint
+        self.problems = problems or [Problem("", line, column, reason, hint)]
+
+    @classmethod
+    def of(cls, problems: list[Problem]) -> RecordError:
+        """The error of the problems the front matter reader recorded (the first one named)."""
+        first = problems[0]
+        return cls(
+            first.line or 1, first.message, column=first.column, hint=first.hint, problems=problems
+        )
 
 
 @dataclass
@@ -115,54 +140,83 @@ def _tags(value: Any) -> list[str]:
 
 
 def _date(value: Any, line: int) -> date | None:
+    found, problem = _read_date(value)
+    if problem:
+        raise RecordError(line, f"date {problem}")
+    return found
+
+
+def _read_date(value: Any) -> tuple[date | None, str]:
+    """The date of a value (None when empty) and "" or what is wrong with it."""
     if value is None or isinstance(value, dict) or value == "":
-        return None
+        return None, ""
     if isinstance(value, date):
-        return value
+        return value, ""
     text = str(value).strip()
     match = _LOOSE_DATE.match(text)
     if match is None:
-        raise RecordError(line, f"date {text!r} is not YYYY-MM-DD")
+        return None, f"{text!r} is not YYYY-MM-DD"
     try:
-        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), ""
     except ValueError as exc:
-        raise RecordError(line, f"date {text!r}: {exc}") from exc
+        return None, f"{text!r}: {exc}"
 
 
 def _status(text: str, record: ParsedRecord, line: int) -> None:
     """Set status (and superseded_by) from a status value such as `superseded by ADR-0012`."""
+    problem = _set_status(text, record)
+    if problem:
+        raise RecordError(line, f"status {problem}")
+
+
+def _set_status(text: str, record: ParsedRecord) -> str:
+    """Set status (and superseded_by) from `text`; "" or what is wrong with it."""
     text = _COMMENT.sub("", text).strip().strip("\"'").strip()
     if not text or text.startswith("{"):
-        return
+        return ""
     superseded = _SUPERSEDED.match(text)
     if superseded:
         record.status = "superseded"
         record.superseded_by = _number_of(superseded.group(1))
-        return
+        return ""
     word = text.split()[0].lower().rstrip(".,;:")
     if word not in STATUSES:
-        raise RecordError(line, f"status {text!r} is not one of {', '.join(STATUSES)}")
+        return f"{text!r} is not one of {', '.join(STATUSES)}"
     record.status = word
+    return ""
 
 
-def _split_front_matter(lines: list[str]) -> tuple[dict[str, Any], int]:
-    """The YAML front matter (or {}) and the index of the first body line."""
-    if not lines or lines[0].strip() != "---":
-        return {}, 0
-    for end in range(1, len(lines)):
-        if lines[end].strip() == "---":
-            source = "\n".join(lines[1:end])
-            try:
-                data = safe_yaml.load(source) if source.strip() else {}
-            except safe_yaml.YamlRefused as exc:
-                line = (exc.line + 1) if exc.line is not None else 2  # front matter: line 2 on
-                raise RecordError(line, f"front matter: {exc}") from exc
-            if data is None:
-                data = {}
-            if not isinstance(data, dict):
-                raise RecordError(2, "front matter is not a mapping of keys to values")
-            return data, end + 1
-    raise RecordError(1, "front matter opened with --- is never closed")
+def _front_matter(name: str, text: str) -> tuple[Item | None, int]:
+    """The YAML front matter (None when the record has none) and the index of the first body
+    line; raises RecordError with every problem of the front matter, each located."""
+    problems: list[Problem] = []
+    reader = FileReader(Path(name), problems, prefix="front matter: ")
+    front = read_front_matter(reader, text)
+    if problems:
+        raise RecordError.of(problems)
+    return front.item, front.body_line - 1
+
+
+def _read_front(item: Item, record: ParsedRecord) -> dict[str, Any]:
+    """Status, date, people, tags and links from the front matter into `record`; its data."""
+    data = item.data()
+    status_node = item.values.get("status")
+    if status_node is not None and not isinstance(status_node, yaml.MappingNode):
+        problem = _set_status(str(data.get("status") or ""), record)
+        if problem:
+            item.problem("status", problem, "one of: " + ", ".join(STATUSES))
+    record.date, problem = _read_date(data.get("date"))
+    if problem:
+        item.problem("date", problem, "write dates as YYYY-MM-DD")
+    if item.reader.problems:
+        raise RecordError.of(item.reader.problems)
+    record.decision_makers = _people(data.get("decision-makers", data.get("deciders")))
+    record.consulted = _people(data.get("consulted"))
+    record.informed = _people(data.get("informed"))
+    record.tags = _tags(data.get("tags"))
+    if "supersedes" in data and data["supersedes"] not in (None, ""):
+        record.supersedes = _number_of(str(data["supersedes"]))
+    return data
 
 
 def _is_template(name: str, text: str) -> bool:
@@ -177,8 +231,9 @@ def parse_record(name: str, text: str) -> ParsedRecord:
     if not name.lower().endswith(".md") or _is_template(name, text):
         raise NotARecord(name)
     lines = text.replace("\r\n", "\n").split("\n")
-    front, start = _split_front_matter(lines)
+    item, start = _front_matter(name, "\n".join(lines))
     record = ParsedRecord(title="", number=number_from_name(name))
+    front = _read_front(item, record) if item is not None else {}
     record.dialect = "madr4" if "decision-makers" in front else "madr3" if front else ""
 
     # H1: the title (Nygard's `# 12. Title` carries the number).
@@ -203,19 +258,8 @@ def parse_record(name: str, text: str) -> ParsedRecord:
     if isinstance(title, str) and title.strip():
         title_text = title.strip()
     record.title = title_text
-
-    # Front matter (MADR 3/4, proposed title/id/tags).
-    if "status" in front and not isinstance(front["status"], dict):
-        _status(str(front["status"] or ""), record, 2)
-    record.date = _date(front.get("date"), 2)
-    record.decision_makers = _people(front.get("decision-makers", front.get("deciders")))
-    record.consulted = _people(front.get("consulted"))
-    record.informed = _people(front.get("informed"))
-    record.tags = _tags(front.get("tags"))
     if record.number is None and isinstance(front.get("id"), int | str):
         record.number = _number_of(str(front["id"]))
-    if "supersedes" in front and front["supersedes"] not in (None, ""):
-        record.supersedes = _number_of(str(front["supersedes"]))
 
     body_start = (h1_index + 1) if h1_index is not None else start
     body_lines = lines[body_start:]

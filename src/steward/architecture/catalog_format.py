@@ -1,7 +1,8 @@
 """Backstage `catalog-info.yaml` (FORMATS.md section 3): read entities, write them back.
 
-Plain Python, no Django. `read_entities(text)` splits a multi-document file (`---`), loads each
-document with `core.safe_yaml` and returns `Entity` records with the line each starts on.
+Plain Python, no Django. `read_entities(text)` splits a multi-document file (`---`), reads each
+document with core's YAML reader (`core.importing.yaml_reader`: problems at their line and
+column) and returns `Entity` records with the line each starts on.
 `parse_ref` reads entity references `[<kind>:][<namespace>/]<name>` (compared lower-case).
 `write_entities` writes the envelope `apiVersion, kind, metadata, spec` per entity.
 
@@ -31,6 +32,8 @@ from typing import Any
 import yaml
 
 from steward.core import safe_yaml
+from steward.core.errors import Problem
+from steward.core.importing.yaml_reader import NULL_TAG, FileReader, Item
 
 API_VERSION = "backstage.io/v1alpha1"
 KINDS = {"component", "system", "api", "resource", "domain", "group", "user", "location"}
@@ -208,79 +211,87 @@ def substitute(
 
 
 def read_entities(
-    text: str, where: Substitutions | None = None
-) -> tuple[list[Entity], list[CatalogError], list[str]]:
-    """Every entity of a file, the documents that cannot be read, and notes (kinds skipped);
+    text: str, where: Substitutions | None = None, file: str = "catalog-info.yaml"
+) -> tuple[list[Entity], list[Problem], list[str]]:
+    """Every entity of a file, the problems of the documents that cannot be read (`file`, line,
+    column and fix: each document is read with core's YAML reader), and notes (kinds skipped);
     with `where`, placeholders are substituted first (module docstring)."""
     entities: list[Entity] = []
-    problems: list[CatalogError] = []
+    problems: list[Problem] = []
     notes: list[str] = []
+    reader = FileReader(Path(file), problems, name=file)
     for line, chunk in split_documents(text):
-        try:
-            data = safe_yaml.load(chunk)
-        except safe_yaml.YamlRefused as exc:
-            problems.append(CatalogError(str(exc), line, exc.hint))
+        doc = _document(reader, chunk, line)
+        if doc is None:
             continue
-        if data is None:
-            continue
-        if not isinstance(data, dict):
-            problems.append(CatalogError("not an entity (a mapping)", line, "see FORMATS.md 3"))
-            continue
+        data = doc.data()
         if where is not None:
             data, refused = substitute(data, where, chunk, line)
+            problems.extend(Problem(file, e.line, None, str(e), e.hint) for e in refused)
             if refused:
-                problems.extend(refused)
                 continue
-        kind = str(data.get("kind") or "").strip().lower()
-        raw_meta, raw_spec = data.get("metadata"), data.get("spec")
-        metadata: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
-        spec: dict[str, Any] = raw_spec if isinstance(raw_spec, dict) else {}
-        name = str(metadata.get("name") or "").strip()
-        if kind not in KINDS:
-            problems.append(
-                CatalogError(
-                    f"kind {data.get('kind')!r} is not a catalog kind",
-                    line,
-                    "use Component, System, API, Resource, Domain, Group or User",
-                )
-            )
-            continue
-        if not name or len(name) > 63 or not NAME_RE.match(name):
-            problems.append(
-                CatalogError(
-                    f"metadata.name {name!r} is not a valid name",
-                    line,
-                    "1-63 letters and digits, joined by single - _ or .",
-                )
-            )
-            continue
-        missing = [f for f in REQUIRED_SPEC.get(kind, ()) if spec.get(f) in (None, "")]
-        if kind == "api" and missing == ["definition"]:
-            missing = []  # the definition is often a $text substitution Steward does not follow
-        if missing:
-            problems.append(
-                CatalogError(
-                    f"{data.get('kind')} {name}: spec.{', spec.'.join(missing)} missing",
-                    line,
-                    "add the required fields (FORMATS.md 3)",
-                )
-            )
-            continue
-        if kind in ("user", "location"):
-            notes.append(f"line {line}: {data.get('kind')} {name} skipped")
-            continue
-        entities.append(
-            Entity(
-                kind=kind,
-                namespace=str(metadata.get("namespace") or "default"),
-                name=name,
-                line=line,
-                metadata=dict(metadata),
-                spec=dict(spec),
-                relations=list(data.get("relations") or []),
-            )
-        )
+        entity = _entity(doc, data, line, notes)
+        if entity is not None and doc.ok:
+            entities.append(entity)
     return entities, problems, notes
+
+
+def _document(reader: FileReader, chunk: str, line: int) -> Item | None:
+    """The document starting on `line` as an item (None when empty or not read: a problem)."""
+    root = reader.compose_text(chunk, first_line=line)
+    if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == NULL_TAG):
+        return None
+    if not isinstance(root, yaml.MappingNode):
+        reader.problem(root, None, "not an entity (a mapping)", "see FORMATS.md 3")
+        return None
+    doc = Item(reader, root, path="")
+    return doc if doc.ok else None
+
+
+def _problem_at(doc: Item, section: str, key: str | None, message: str, hint: str) -> None:
+    """A problem at `section.key` of the document (at `section`, or the document, if absent)."""
+    node = doc.values.get(section)
+    if isinstance(node, yaml.MappingNode):
+        Item(doc.reader, node, path=section).problem(key, message, hint)
+        doc.ok = False
+    else:
+        doc.problem(section, message, hint)
+
+
+def _entity(doc: Item, data: dict[str, Any], line: int, notes: list[str]) -> Entity | None:
+    """The entity of one document (None after a problem, or for a kind Steward skips)."""
+    kind = str(data.get("kind") or "").strip().lower()
+    raw_meta, raw_spec = data.get("metadata"), data.get("spec")
+    metadata: dict[str, Any] = raw_meta if isinstance(raw_meta, dict) else {}
+    spec: dict[str, Any] = raw_spec if isinstance(raw_spec, dict) else {}
+    name = str(metadata.get("name") or "").strip()
+    if kind not in KINDS:
+        hint = "use Component, System, API, Resource, Domain, Group or User"
+        doc.problem("kind", f"kind {data.get('kind')!r} is not a catalog kind", hint)
+        return None
+    if not name or len(name) > 63 or not NAME_RE.match(name):
+        hint = "1-63 letters and digits, joined by single - _ or ."
+        _problem_at(doc, "metadata", "name", f"metadata.name {name!r} is not a valid name", hint)
+        return None
+    missing = [f for f in REQUIRED_SPEC.get(kind, ()) if spec.get(f) in (None, "")]
+    if kind == "api" and missing == ["definition"]:
+        missing = []  # the definition is often a $text substitution Steward does not follow
+    if missing:
+        message = f"{data.get('kind')} {name}: spec.{', spec.'.join(missing)} missing"
+        _problem_at(doc, "spec", None, message, "add the required fields (FORMATS.md 3)")
+        return None
+    if kind in ("user", "location"):
+        notes.append(f"line {line}: {data.get('kind')} {name} skipped")
+        return None
+    return Entity(
+        kind=kind,
+        namespace=str(metadata.get("namespace") or "default"),
+        name=name,
+        line=line,
+        metadata=dict(metadata),
+        spec=dict(spec),
+        relations=list(data.get("relations") or []),
+    )
 
 
 def owner_ref(entity: Entity) -> str:

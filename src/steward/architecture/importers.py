@@ -9,6 +9,7 @@ keyed by number, so importing the same folder again changes nothing.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,15 @@ from steward.architecture.models import (
     RadarRing,
     Technology,
 )
-from steward.core import policy, safe_yaml
-from steward.core.importing import Change, Diff, Importer, MarkdownImporter, audit_created
+from steward.core import policy
+from steward.core.importing import (
+    Change,
+    Diff,
+    FileReader,
+    Importer,
+    MarkdownImporter,
+    audit_created,
+)
 from steward.engineering import selectors as engineering_selectors
 from steward.org import selectors as org_selectors
 
@@ -68,19 +76,15 @@ class DecisionsImporter(MarkdownImporter):
         records: list[tuple[Path, ParsedRecord]] = []
         for file in self.files():
             rel = str(file.relative_to(self.path)) if self.path.is_dir() else file.name
-            # Not `self.read_text`: a refused decision record has always been reported without
-            # a line, and an unreadable one is not caught (docs/importing.md, "Markdown").
-            try:
-                text = safe_yaml.read_text(file)  # the size limit; UTF-8, a BOM dropped
-            except safe_yaml.YamlRefused as exc:
-                self.problem(None, None, str(exc), exc.hint, file=str(file))
+            text = self.read_text(file)  # the size limit; UTF-8, a BOM dropped
+            if text is None:
                 continue
             try:
                 records.append((file, parse_record(file.name, text)))
             except NotARecord:
                 self.skipped.append(rel)
             except RecordError as exc:
-                self.problem(exc.line, None, exc.reason, file=str(file))
+                self.problems.extend(replace(p, file=str(file)) for p in exc.problems)
         return records
 
     def _number_numberless(self, records: list[tuple[Path, ParsedRecord]]) -> None:
@@ -268,10 +272,8 @@ class RadarImporter(Importer):
     kind = "radar"
 
     def read_doc(self) -> radar_format.RadarDoc | None:
-        try:
-            text = safe_yaml.read_text(self.path)
-        except safe_yaml.YamlRefused as exc:
-            self.problem(None, None, str(exc), exc.hint)
+        text = FileReader(self.path, self.problems, name=self.file).read_text()
+        if text is None:
             return None
         names_q = list(RadarQuadrant.objects.order_by("position").values_list("name", flat=True))
         names_r = list(RadarRing.objects.order_by("position").values_list("name", flat=True))
@@ -546,16 +548,13 @@ class CatalogImporter(Importer):
     ) -> None:
         """Read one catalog file's entities into `entities` (by ref) and `groups`, recording
         its problems (an entity defined twice is one), notes and warnings."""
-        try:
-            text = safe_yaml.read_text(file)
-        except safe_yaml.YamlRefused as exc:
-            self.problem(None, None, str(exc), exc.hint, file=str(file))
+        text = FileReader(file, self.problems, name=str(file)).read_text()
+        if text is None:
             return
         where = catalog_format.Substitutions(base=file.parent, root=root)
-        found, problems, notes = catalog_format.read_entities(text, where)
+        found, problems, notes = catalog_format.read_entities(text, where, str(file))
         diff.warnings.extend(f"{file.name}: {warning}" for warning in where.warnings)
-        for problem in problems:
-            self.problem(problem.line, None, str(problem), problem.hint, file=str(file))
+        self.problems.extend(problems)
         diff.notes.extend(f"{file.name}: {note}" for note in notes)
         for entity in found:
             if entity.kind == "group":

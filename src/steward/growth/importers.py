@@ -10,8 +10,7 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from steward.core import safe_yaml
-from steward.core.importing import Change, CsvImporter, Diff, Importer
+from steward.core.importing import Change, CsvImporter, Diff, FileReader, Importer
 from steward.growth import ladder_format, services
 
 LADDER_SUFFIXES = (".yaml", ".yml", ".json", ".md")
@@ -35,16 +34,13 @@ class LadderImporter(Importer):
         self.ladders: list[ladder_format.Ladder] = []
         seen: dict[str, str] = {}
         for file in self._files():
-            try:
-                text = safe_yaml.read_text(file)
-            except safe_yaml.YamlRefused as exc:
-                self.problem(exc.line, None, exc.message, exc.hint, file=str(file))
+            text = FileReader(file, self.problems, name=str(file)).read_text()
+            if text is None:
                 continue
             try:
-                ladder = ladder_format.parse_file(file.name, text)
+                ladder = ladder_format.parse_file(file.name, text, str(file))
             except ladder_format.LadderFileError as exc:
-                for p in exc.problems:
-                    self.problem(p.line, p.where, p.message, p.hint, file=str(file))
+                self.problems.extend(exc.problems)
                 continue
             if ladder.id in seen:
                 self.problem(

@@ -12,7 +12,9 @@ Two shapes are read:
 
 Both become the same `Ladder` value; `dump_yaml` writes Steward's file and `dump_monzo` a Monzo
 file (for a one-track framework), and reading what was written gives the same value back.
-Every problem names the line (when the YAML says it), the field path and the fix.
+Both are read with core's YAML reader (`core.importing.yaml_reader`, the front matter with
+`markdown_reader.read_front_matter`): every problem names the line, the column, the key's path
+(`framework.tracks[0].levels[1].rank`) and the fix.
 """
 
 from __future__ import annotations
@@ -20,29 +22,23 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
 
-from steward.core import safe_yaml
-
-
-@dataclass(frozen=True)
-class LadderProblem:
-    """One thing wrong with a ladder file."""
-
-    line: int | None
-    where: str
-    message: str
-    hint: str = ""
+from steward.core.errors import Problem
+from steward.core.importing.markdown_reader import read_front_matter
+from steward.core.importing.yaml_reader import FileReader, Item
 
 
 class LadderFileError(ValueError):
-    """The file cannot be read as a ladder; `problems` says every reason found."""
+    """The file cannot be read as a ladder; `problems` says every reason found, each with its
+    line, column and fix (`core.errors.Problem`)."""
 
-    def __init__(self, problems: list[LadderProblem]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
-        super().__init__("; ".join(f"{p.where}: {p.message}" for p in problems))
+        super().__init__("; ".join(p.message for p in problems))
 
 
 @dataclass
@@ -95,218 +91,113 @@ def slugify(text: str) -> str:
     return _SLUG.sub("-", text.lower()).strip("-")
 
 
-# --- locating problems ----------------------------------------------------------------------
-
-
-def _node_lines(node: Any, path: str, out: dict[str, int]) -> None:
-    if node is None:
-        return
-    out.setdefault(path, node.start_mark.line + 1)
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            sub = f"{path}.{key.value}" if path else str(key.value)
-            out[sub] = key.start_mark.line + 1
-            _node_lines(value, sub, out)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, item in enumerate(node.value):
-            _node_lines(item, f"{path}[{index}]", out)
-
-
-class _Reader:
-    def __init__(self, lines: dict[str, int], offset: int = 0) -> None:
-        self.lines = lines
-        self.offset = offset
-        self.problems: list[LadderProblem] = []
-
-    def problem(self, where: str, message: str, hint: str = "") -> None:
-        line = None
-        probe = where
-        while probe:
-            if probe in self.lines:
-                line = self.lines[probe] + self.offset
-                break
-            probe = re.sub(r"(\[\d+\]|\.[^.\[]+)$", "", probe)
-        self.problems.append(LadderProblem(line, where, message, hint))
-
-    def text(self, data: Any, key: str, where: str, *, required: bool = True) -> str:
-        value = data.get(key) if isinstance(data, dict) else None
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.problem(f"{where}.{key}", "is missing", f"give {key} a value")
-            return ""
-        if isinstance(value, (dict, list)):
-            self.problem(f"{where}.{key}", "must be text", f"write {key} as a plain value")
-            return ""
-        return str(value).strip()
-
-    def items(self, data: Any, key: str, where: str, *, required: bool = True) -> list[Any]:
-        value = data.get(key) if isinstance(data, dict) else None
-        if value is None:
-            if required:
-                self.problem(f"{where}.{key}", "is missing", f"add a list under {key}")
-            return []
-        if not isinstance(value, list):
-            self.problem(f"{where}.{key}", "must be a list", f"write {key} as a YAML list")
-            return []
-        return value
-
-    def strings(self, value: Any, where: str) -> list[str]:
-        if value is None:
-            return []
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problem(where, "must be a list of texts", "write one text per list item")
-            return []
-        return [v for v in value]
-
-    def integer(self, value: Any, where: str, low: int, high: int) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.problem(where, f"must be a whole number from {low} to {high}", "")
-            return None
-        return value
-
-
 # --- Steward's file -------------------------------------------------------------------------
 
 
-def parse_steward(text: str) -> Ladder:
-    """Steward's ladder file (YAML, or JSON which is YAML too)."""
-    try:
-        node = safe_yaml.compose(text)
-        data = safe_yaml.construct(node) if node is not None else None
-    except safe_yaml.YamlRefused as exc:
-        raise LadderFileError([LadderProblem(exc.line, "file", exc.message, exc.hint)]) from exc
-    lines: dict[str, int] = {}
-    _node_lines(node, "", lines)
-    reader = _Reader(lines)
-    if not isinstance(data, dict) or not isinstance(data.get("framework"), dict):
-        raise LadderFileError(
-            [LadderProblem(1, "framework", "no `framework:` mapping", "start with framework:")]
-        )
-    top = data["framework"]
+def parse_steward(text: str, file: str = "ladder.yaml") -> Ladder:
+    """Steward's ladder file (YAML, or JSON which is YAML too), read with core's YAML reader:
+    every problem at its line and column, the key named by its path
+    (`framework.tracks[0].levels[1].rank`); `file` names the file in them."""
+    problems: list[Problem] = []
+    reader = FileReader(Path(file), problems, name=file)
+    root = reader.compose_text(text)
+    doc = reader.document(root, path="") if not problems else None
+    top = doc.item("framework", hint="start with framework:") if doc is not None else None
+    if top is None:
+        raise LadderFileError(problems)
     ladder = Ladder(
-        id=reader.text(top, "id", "framework"),
-        title=reader.text(top, "title", "framework"),
-        version=reader.text(top, "version", "framework", required=False),
-        scoring=top.get("scoring"),
+        id=top.text("id", required=True).strip(),
+        title=top.text("title", required=True).strip(),
+        version=top.text("version").strip(),
+        scoring=top.value("scoring"),
     )
     level_ids: dict[str, list[str]] = {}
-    for t_index, raw in enumerate(reader.items(top, "tracks", "framework")):
-        ladder.tracks.append(_steward_track(reader, raw, t_index, ladder.tracks, level_ids))
-    competency_ids = set()
-    for c_index, raw in enumerate(reader.items(top, "competencies", "framework")):
-        where = f"framework.competencies[{c_index}]"
-        comp = Competency(
-            id=reader.text(raw, "id", where),
-            name=reader.text(raw, "name", where),
-            category=reader.text(raw, "category", where, required=False),
-        )
-        if comp.id in competency_ids:
-            reader.problem(f"{where}.id", f"competency {comp.id!r} appears twice", "rename one")
-        competency_ids.add(comp.id)
-        ladder.competencies.append(comp)
+    for raw in top.items("tracks", required=True):
+        ladder.tracks.append(_steward_track(raw, ladder.tracks, level_ids))
+    competency_ids: set[str] = set()
+    for raw in top.items("competencies", required=True):
+        ladder.competencies.append(_steward_competency(raw, competency_ids))
     seen: set[tuple[str, str, str]] = set()
-    for e_index, raw in enumerate(reader.items(top, "expectations", "framework", required=False)):
-        ladder.expectations.append(
-            _steward_expectation(reader, raw, e_index, competency_ids, level_ids, seen)
-        )
-    if reader.problems:
-        raise LadderFileError(reader.problems)
+    for raw in top.items("expectations"):
+        ladder.expectations.append(_steward_expectation(raw, competency_ids, level_ids, seen))
+    if problems:
+        raise LadderFileError(problems)
     return ladder
 
 
-def _steward_track(
-    reader: _Reader,
-    raw: Any,
-    t_index: int,
-    tracks: list[Track],
-    level_ids: dict[str, list[str]],
-) -> Track:
-    """One track with its levels; adds each level id's track to `level_ids`."""
-    where = f"framework.tracks[{t_index}]"
-    track = Track(
-        id=reader.text(raw, "id", where), title=reader.text(raw, "title", where, required=False)
+def _steward_competency(raw: Item, competency_ids: set[str]) -> Competency:
+    """One competency; its id must be new (then it is added to `competency_ids`)."""
+    comp = Competency(
+        id=raw.text("id", required=True).strip(),
+        name=raw.text("name", required=True).strip(),
+        category=raw.text("category").strip(),
     )
+    if comp.id in competency_ids:
+        raw.problem("id", f"competency {comp.id!r} appears twice", "rename one")
+    competency_ids.add(comp.id)
+    return comp
+
+
+def _steward_track(raw: Item, tracks: list[Track], level_ids: dict[str, list[str]]) -> Track:
+    """One track with its levels; adds each level id's track to `level_ids`."""
+    track = Track(id=raw.text("id", required=True).strip(), title=raw.text("title").strip())
     if any(t.id == track.id for t in tracks):
-        reader.problem(f"{where}.id", f"track {track.id!r} appears twice", "rename one")
-    for l_index, level_raw in enumerate(reader.items(raw, "levels", where)):
-        lw = f"{where}.levels[{l_index}]"
-        level_id = reader.text(level_raw, "id", lw)
-        rank = reader.integer(
-            level_raw.get("rank") if isinstance(level_raw, dict) else None,
-            f"{lw}.rank",
-            1,
-            100,
+        raw.problem("id", f"track {track.id!r} appears twice", "rename one")
+    for level_raw in raw.items("levels", required=True):
+        level = Level(
+            id=level_raw.text("id", required=True).strip(),
+            rank=level_raw.integer("rank", low=1, high=100, required=True) or 0,
+            title=level_raw.text("title").strip(),
+            sfia_level=level_raw.integer("sfia_level", low=1, high=7),
         )
-        sfia_raw = level_raw.get("sfia_level") if isinstance(level_raw, dict) else None
-        sfia = None if sfia_raw is None else reader.integer(sfia_raw, f"{lw}.sfia_level", 1, 7)
-        if any(lv.id == level_id for lv in track.levels):
-            reader.problem(f"{lw}.id", f"level {level_id!r} appears twice", "rename one")
-        track.levels.append(
-            Level(
-                id=level_id,
-                rank=rank or 0,
-                title=reader.text(level_raw, "title", lw, required=False),
-                sfia_level=sfia,
-            )
-        )
-        level_ids.setdefault(level_id, []).append(track.id)
+        if any(lv.id == level.id for lv in track.levels):
+            level_raw.problem("id", f"level {level.id!r} appears twice", "rename one")
+        track.levels.append(level)
+        level_ids.setdefault(level.id, []).append(track.id)
     return track
 
 
 def _steward_expectation(
-    reader: _Reader,
-    raw: Any,
-    e_index: int,
+    raw: Item,
     competency_ids: set[str],
     level_ids: dict[str, list[str]],
     seen: set[tuple[str, str, str]],
 ) -> Expectation:
     """One expectation; its track is the level's when the level is in one track only. `seen`:
     the (competency, track, level) of the expectations before it."""
-    where = f"framework.expectations[{e_index}]"
-    comp_id = reader.text(raw, "competency", where)
-    level_id = reader.text(raw, "level", where)
-    track_id = reader.text(raw, "track", where, required=False)
+    comp_id = raw.text("competency", required=True).strip()
+    level_id = raw.text("level", required=True).strip()
+    track_id = raw.text("track").strip()
     if comp_id and comp_id not in competency_ids:
-        reader.problem(
-            f"{where}.competency",
-            f"no competency {comp_id!r}",
-            "use an id from competencies",
-        )
-    track_id = _expectation_track(reader, where, level_id, track_id, level_ids.get(level_id, []))
+        raw.problem("competency", f"no competency {comp_id!r}", "use an id from competencies")
+    track_id = _expectation_track(raw, level_id, track_id, level_ids.get(level_id, []))
     key = (comp_id, track_id, level_id)
     if key in seen:
-        reader.problem(where, "this competency and level appear twice", "merge the two")
+        raw.problem(None, "this competency and level appear twice", "merge the two")
     seen.add(key)
-    examples = raw.get("examples") if isinstance(raw, dict) else None
+    examples = raw.value("examples")
     if examples is not None and not isinstance(examples, list):
-        reader.problem(f"{where}.examples", "must be a list", "write one example per item")
+        raw.problem("examples", "must be a list", "write one example per item")
         examples = []
     return Expectation(
         competency=comp_id,
         track=track_id,
         level=level_id,
-        criteria=reader.strings(
-            raw.get("criteria") if isinstance(raw, dict) else None, f"{where}.criteria"
-        ),
+        criteria=raw.strings("criteria"),
         examples=list(examples or []),
     )
 
 
-def _expectation_track(
-    reader: _Reader, where: str, level_id: str, track_id: str, owners: list[str]
-) -> str:
+def _expectation_track(raw: Item, level_id: str, track_id: str, owners: list[str]) -> str:
     """The expectation's track: as written when that track has the level, else the level's
     only track; a problem when the level is unknown, not in the track, or in several."""
     if level_id and not owners:
-        reader.problem(f"{where}.level", f"no level {level_id!r}", "use an id from levels")
+        raw.problem("level", f"no level {level_id!r}", "use an id from levels")
     elif track_id and track_id not in owners:
-        reader.problem(
-            f"{where}.track", f"track {track_id!r} has no level {level_id!r}", "fix the track"
-        )
+        raw.problem("track", f"track {track_id!r} has no level {level_id!r}", "fix the track")
     elif not track_id and len(owners) > 1:
-        reader.problem(
-            f"{where}.track",
+        raw.problem(
+            "track",
             f"level {level_id!r} is in several tracks ({', '.join(owners)})",
             "add track: to say which",
         )
@@ -372,74 +263,63 @@ def dump_json(data: dict[str, Any]) -> str:
 
 # --- Monzo ----------------------------------------------------------------------------------
 
-_FRONT = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)(.*)\Z", re.DOTALL)
 
-
-def parse_monzo(text: str, name: str = "") -> Ladder:
-    """A Monzo framework file: one track, its topics the competencies, levels "1".."N"."""
-    match = _FRONT.match(text.lstrip("\ufeff"))
-    if match is None:
-        raise LadderFileError(
-            [LadderProblem(1, "front matter", "no YAML front matter", "start the file with ---")]
-        )
-    try:
-        node = safe_yaml.compose(match.group(1))
-        data = safe_yaml.construct(node) if node is not None else None
-    except safe_yaml.YamlRefused as exc:
-        line = exc.line + 1 if exc.line else None
-        raise LadderFileError([LadderProblem(line, "front matter", exc.message, exc.hint)]) from exc
-    lines: dict[str, int] = {}
-    _node_lines(node, "", lines)
-    reader = _Reader(lines, offset=1)  # the front matter starts on line 2
-    if not isinstance(data, dict):
-        raise LadderFileError([LadderProblem(2, "front matter", "is not a mapping", "")])
-    title = reader.text(data, "title", "")
-    path = reader.text(data, "path", "", required=False) or name
-    count = reader.integer(data.get("levels"), ".levels", 1, 20) or 0
+def parse_monzo(text: str, name: str = "", file: str = "") -> Ladder:
+    """A Monzo framework file: one track, its topics the competencies, levels "1".."N"; its
+    front matter read with core's front matter reader (problems at their line and column).
+    `name`: the file's name (the framework id when the file has no `path`); `file`: the file
+    as problems name it (default `name`)."""
+    problems: list[Problem] = []
+    file = file or name or "ladder.md"
+    reader = FileReader(Path(file), problems, name=file, prefix="front matter: ")
+    front = read_front_matter(reader, text, path="")
+    if not front.found:
+        problems.append(Problem(reader.name, 1, None, "no YAML front matter", "start with ---"))
+    if front.item is None:
+        raise LadderFileError(problems)
+    data = front.item
+    title = data.text("title", required=True).strip()
+    path = data.text("path").strip() or name
+    count = data.integer("levels", low=1, high=20, required=True) or 0
     track_id = slugify(path.strip("/").split("/")[-1] or title) or "track"
     ladder = Ladder(id=slugify(path) or slugify(title), title=title)
     track = Track(id=track_id, title=title)
     track.levels = [Level(id=str(n), rank=n, title=f"Level {n}") for n in range(1, count + 1)]
     ladder.tracks.append(track)
-    for t_index, topic in enumerate(reader.items(data, "topics", "")):
-        where = f"topics[{t_index}]"
-        topic_name = reader.text(topic, "name", where)
+    for topic in data.items("topics", required=True):
+        topic_name = topic.text("name", required=True).strip()
         comp = Competency(id=slugify(topic_name), name=topic_name)
         ladder.competencies.append(comp)
-        for c_index, content in enumerate(reader.items(topic, "content", where, required=False)):
-            cw = f"{where}.content[{c_index}]"
-            level = reader.integer(
-                content.get("level") if isinstance(content, dict) else None,
-                f"{cw}.level",
-                1,
-                max(count, 1),
-            )
-            if level is None:
-                continue
-            examples: list[Any] = []
-            for x_index, item in enumerate(content.get("exampleCriteria") or []):
-                xw = f"{cw}.exampleCriteria[{x_index}]"
-                examples.append(
-                    {
-                        "criteria": reader.text(item, "criteria", xw),
-                        "examples": reader.strings(
-                            item.get("examples") if isinstance(item, dict) else None,
-                            f"{xw}.examples",
-                        ),
-                    }
-                )
-            ladder.expectations.append(
-                Expectation(
-                    competency=comp.id,
-                    track=track.id,
-                    level=str(level),
-                    criteria=reader.strings(content.get("criteria"), f"{cw}.criteria"),
-                    examples=examples,
-                )
-            )
-    if reader.problems:
-        raise LadderFileError(reader.problems)
+        for content in topic.items("content"):
+            expectation = _monzo_expectation(content, comp.id, track.id, count)
+            if expectation is not None:
+                ladder.expectations.append(expectation)
+    if problems:
+        raise LadderFileError(problems)
     return ladder
+
+
+def _monzo_expectation(
+    content: Item, comp_id: str, track_id: str, count: int
+) -> Expectation | None:
+    """One `content` entry of a topic (None when its level is not one of the file's)."""
+    level = content.integer("level", low=1, high=max(count, 1), required=True)
+    if level is None:
+        return None
+    examples: list[Any] = [
+        {
+            "criteria": item.text("criteria", required=True).strip(),
+            "examples": item.strings("examples"),
+        }
+        for item in content.items("exampleCriteria")
+    ]
+    return Expectation(
+        competency=comp_id,
+        track=track_id,
+        level=str(level),
+        criteria=content.strings("criteria"),
+        examples=examples,
+    )
 
 
 def dump_monzo(ladder: Ladder, sidebar_group: str = "engineering") -> str:
@@ -474,11 +354,12 @@ def dump_monzo(ladder: Ladder, sidebar_group: str = "engineering") -> str:
     return f"---\n{dump_yaml(front)}---\n"
 
 
-def parse_file(name: str, text: str) -> Ladder:
-    """A ladder file by its name: `.md` is Monzo, anything else Steward's YAML/JSON."""
+def parse_file(name: str, text: str, file: str = "") -> Ladder:
+    """A ladder file by its name: `.md` is Monzo, anything else Steward's YAML/JSON. `file`
+    names the file in problems (default `name`)."""
     if name.lower().endswith(".md"):
-        return parse_monzo(text, name)
-    return parse_steward(text)
+        return parse_monzo(text, name, file)
+    return parse_steward(text, file or name)
 
 
 # --- from the database (the one Django-aware helper) ---------------------------------------

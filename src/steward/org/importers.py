@@ -7,6 +7,7 @@ path for people, `steward.org.people` (in bulk, with their audit log entries).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
@@ -439,9 +440,9 @@ class RolesImporter(MarkdownImporter):
             if text is None:
                 continue
             try:
-                doc = parse_role(text)
+                doc = parse_role(text, str(path))
             except RoleDocError as exc:
-                self.problem(exc.line, exc.field, str(exc), exc.hint, file=str(path))
+                self.problems.extend(replace(p, file=str(path)) for p in exc.problems)
                 continue
             slug = role_slug(doc.title)
             if slug in seen:

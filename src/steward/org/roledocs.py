@@ -9,23 +9,47 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from steward.core import safe_yaml
-from steward.core.importing.yaml_reader import json_safe
+from steward.core.errors import Problem
+from steward.core.importing.markdown_reader import read_front_matter
+from steward.core.importing.yaml_reader import FileReader, json_safe
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
+NAME = "role.md"
+NO_FRONT_MATTER = (
+    "start the file with a '---' line, then 'title: ...' and 'description: ...', then '---'"
+)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 
 
 class RoleDocError(ValueError):
-    """A role description that cannot be read; `line` is 1-based."""
+    """A role description that cannot be read: the first problem's message, 1-based line and
+    column, the front matter key at fault (`field`) and the fix; `problems` lists them all."""
 
-    def __init__(self, message: str, line: int, field: str | None = None, hint: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        line: int,
+        field: str | None = None,
+        hint: str = "",
+        *,
+        column: str | None = None,
+        problems: list[Problem] | None = None,
+    ) -> None:
         super().__init__(message)
         self.line = line
         self.field = field
         self.hint = hint
+        self.column = column
+        self.problems = problems or [Problem(NAME, line, column, message, hint)]
+
+    @classmethod
+    def of(cls, problems: list[Problem], field: str | None = None) -> RoleDocError:
+        """The error of the problems the front matter reader recorded."""
+        first = problems[0]
+        line = first.line or 1
+        return cls(first.message, line, field, first.hint, column=first.column, problems=problems)
 
 
 @dataclass
@@ -38,8 +62,9 @@ class RoleDoc:
     metadata: dict[str, Any] = field(default_factory=dict)
 
 
-def parse_role(text: str) -> RoleDoc:
-    """Parse one role description; raises RoleDocError naming the line at fault."""
+def parse_role(text: str, name: str = "") -> RoleDoc:
+    """Parse one role description (`name`: its file, for the problems); raises RoleDocError
+    naming the line, column and front matter key at fault."""
     nul = text.find("\x00")
     if nul >= 0:
         raise RoleDocError(
@@ -47,32 +72,30 @@ def parse_role(text: str) -> RoleDoc:
             text.count("\n", 0, nul) + 1,
             hint="remove the NUL character (PostgreSQL cannot store it)",
         )
-    match = FRONT_MATTER.match(text)
-    if match is None:
-        raise RoleDocError(
-            "no YAML front matter",
-            1,
-            hint="start the file with a '---' line, then 'title: ...' and 'description: ...', "
-            "then '---'",
-        )
-    try:
-        meta = safe_yaml.load(match.group(1)) or {}
-    except safe_yaml.YamlRefused as exc:
-        # The front matter starts on line 2 (after the opening '---').
-        at = exc.line + 1 if exc.line is not None else 2
-        raise RoleDocError(f"front matter: {exc.message}", at, hint=exc.hint) from exc
-    if not isinstance(meta, dict):
-        raise RoleDocError("front matter must be a mapping of keys to values", 2)
-    title = meta.get("title")
-    if not isinstance(title, str) or not title.strip():
-        raise RoleDocError(
-            "front matter has no title", 2, "title", hint="add a line 'title: <role title>'"
-        )
-    description = meta.get("description", "")
-    if not isinstance(description, str):
-        raise RoleDocError("description must be text", 2, "description")
-    body = text[match.end() :]
-    body_offset = text[: match.end()].count("\n")
+    problems: list[Problem] = []
+    reader = FileReader(Path(name or NAME), problems, prefix="front matter: ")
+    front = read_front_matter(reader, text)
+    if not front.found:
+        raise RoleDocError("no YAML front matter", 1, hint=NO_FRONT_MATTER)
+    if front.item is None:
+        raise RoleDocError.of(problems)
+    title = front.item.text("title", required=True, what="<role title>").strip()
+    if problems:
+        raise RoleDocError.of(problems, "title")
+    description = front.item.text("description").strip()
+    if problems:
+        raise RoleDocError.of(problems, "description")
+    meta = front.item.data()
+    if problems:
+        raise RoleDocError.of(problems)
+    return _role(title, description, meta, front.body, front.body_line - 1)
+
+
+def _role(
+    title: str, description: str, meta: dict[str, Any], body: str, body_offset: int
+) -> RoleDoc:
+    """The role description of a read front matter and its body (which starts after line
+    `body_offset`)."""
     summary_lines: list[str] = []
     sections: list[dict[str, Any]] = []
     stack: list[tuple[int, dict[str, Any]]] = []
@@ -102,8 +125,8 @@ def parse_role(text: str) -> RoleDoc:
             summary_lines.append(item)
     extra = {k: v for k, v in meta.items() if k not in ("title", "description")}
     return RoleDoc(
-        title=title.strip(),
-        description=description.strip(),
+        title=title,
+        description=description,
         summary=" ".join(summary_lines),
         body=body.strip("\n") + "\n",
         sections=sections,

@@ -186,21 +186,15 @@ def scenario_export(
 @command
 def scenario_import(file: str = typer.Argument(..., metavar="FILE")) -> None:
     """Create a draft scenario from a YAML file (every change validated; nothing on error)."""
-    from steward.core import safe_yaml
-    from steward.core.errors import BadInput, InvalidInput, Problem
+    from steward.core.errors import BadInput, InvalidInput
+    from steward.orgdesign.scenario_file import locate, read_scenario
     from steward.orgdesign.services import scenario_from_data
 
-    try:
-        data = safe_yaml.load(safe_yaml.read_text(Path(file)))
-    except OSError as exc:
-        raise BadInput(f"{file}: {exc}") from exc
-    except safe_yaml.YamlRefused as exc:
-        column = None if exc.column is None else str(exc.column)
-        raise InvalidInput([Problem(file, exc.line, column, exc.message, exc.hint)]) from exc
+    data, places = read_scenario(Path(file), file)
     try:
         scenario = scenario_from_data(actor=SYSTEM, data=data)
     except BadInput as exc:
-        raise BadInput(f"{file}: {exc}") from exc
+        raise InvalidInput([locate(file, str(exc), places)]) from exc
     console.print(f"Scenario {scenario.pk} ({scenario.name}) imported as a draft.")
 
 

@@ -30,15 +30,24 @@ from steward.core.importing.csv_reader import (
 
 NULL_TAG = "tag:yaml.org,2002:null"
 BOOL_TAG = "tag:yaml.org,2002:bool"
+INT_TAG = "tag:yaml.org,2002:int"
+MAP_TAG = "tag:yaml.org,2002:map"
 
 
 class FileReader:
-    """Reads one YAML file into located items and collects the problems found on the way."""
+    """Reads one YAML file into located items and collects the problems found on the way.
 
-    def __init__(self, path: Path, problems: list[Problem]) -> None:
+    `name` is the file as problems name it (default: the file's name); `prefix` starts every
+    message (`"front matter: "` for the YAML front matter of a Markdown file).
+    """
+
+    def __init__(
+        self, path: Path, problems: list[Problem], *, name: str | None = None, prefix: str = ""
+    ) -> None:
         self.path = path
-        self.name = path.name
+        self.name = path.name if name is None else name
         self.problems = problems
+        self.prefix = prefix
 
     def problem(
         self, node: yaml.Node | None, key: str | None, message: str, hint: str = ""
@@ -47,22 +56,55 @@ class FileReader:
         line = node.start_mark.line + 1 if node is not None else None
         column = str(node.start_mark.column + 1) if node is not None else None
         text = f"key '{key}': {message}" if key else message
-        self.problems.append(Problem(self.name, line, column, text, hint))
+        self.problems.append(Problem(self.name, line, column, self.prefix + text, hint))
+
+    def refused(self, exc: safe_yaml.YamlRefused) -> None:
+        """Record a text `core.safe_yaml` refused (at its line and column)."""
+        column = str(exc.column) if exc.column is not None else None
+        problem = Problem(self.name, exc.line, column, self.prefix + exc.message, exc.hint)
+        self.problems.append(problem)
 
     def compose(self) -> yaml.Node | None:
         """The file's node tree, or None (with a problem) when it is not accepted YAML.
 
         Read with `core.safe_yaml`: size limit, no anchors or aliases, no NUL characters.
         """
+        text = self.read_text()
+        return None if text is None else self.compose_text(text)
+
+    def read_text(self) -> str | None:
+        """The file's text (UTF-8, a byte-order mark dropped, within the YAML size limit), or
+        None after recording why it cannot be read."""
         try:
-            return safe_yaml.compose(safe_yaml.read_text(self.path))
+            return safe_yaml.read_text(self.path)
         except safe_yaml.YamlRefused as exc:
-            column = str(exc.column) if exc.column is not None else None
-            self.problems.append(Problem(self.name, exc.line, column, exc.message, exc.hint))
-            return None
+            self.refused(exc)
         except OSError as exc:
             self.problems.append(Problem(self.name, None, None, f"cannot read: {exc.strerror}"))
+        return None
+
+    def compose_text(self, text: str, first_line: int = 1) -> yaml.Node | None:
+        """The node tree of `text`, which starts on line `first_line` of the file (front matter
+        starts on line 2), or None (with a problem) when it is not accepted YAML."""
+        try:
+            return safe_yaml.compose("\n" * (first_line - 1) + text)
+        except safe_yaml.YamlRefused as exc:
+            self.refused(exc)
             return None
+
+    def document(self, root: yaml.Node | None, *, path: str | None = None) -> Item | None:
+        """The record of a one-record file: its mapping (an empty document is an empty one), or
+        None with a problem. `path` names the keys of nested records in messages
+        (`framework.tracks[0].id`); None names each key alone."""
+        if root is None or (isinstance(root, yaml.ScalarNode) and root.tag == NULL_TAG):
+            mark = root.start_mark if root is not None else yaml.Mark(self.name, 0, 0, 0, "", 0)
+            root = yaml.MappingNode(MAP_TAG, [], start_mark=mark, end_mark=mark)
+        if not isinstance(root, yaml.MappingNode):
+            self.problem(
+                root, None, "must be a mapping of keys to values", "write 'key: value' lines"
+            )
+            return None
+        return Item(self, root, path=path)
 
     def items(self, root: yaml.Node | None) -> list[Item]:
         """The records of a kind file: a YAML list of mappings (an empty file is no records)."""
@@ -85,9 +127,14 @@ class FileReader:
 class Item:
     """One YAML mapping with typed, located accessors; problems go to its file's reader."""
 
-    def __init__(self, reader: FileReader, node: yaml.MappingNode) -> None:
+    def __init__(
+        self, reader: FileReader, node: yaml.MappingNode, *, path: str | None = None
+    ) -> None:
         self.reader = reader
         self.node = node
+        # Where this mapping is (`framework.tracks[0]`; "" the document), to name keys in
+        # messages; None names each key alone (the records of org as code).
+        self.path = path
         self.line = node.start_mark.line + 1
         self.values: dict[str, yaml.Node] = {}
         self.ok = True
@@ -97,7 +144,7 @@ class Item:
                 self.ok = False
                 continue
             if key_node.value in self.values:
-                reader.problem(key_node, key_node.value, "given twice in this record")
+                reader.problem(key_node, self.where(key_node.value), "given twice in this record")
                 self.ok = False
             self.values[key_node.value] = value_node
 
@@ -108,10 +155,25 @@ class Item:
             for key, node in self.values.items()
         }
 
+    def where(self, key: str) -> str:
+        """`key` as messages name it: with this mapping's path when it has one."""
+        return f"{self.path}.{key}" if self.path else key
+
     def problem(self, key: str | None, message: str, hint: str = "") -> None:
         """Record a problem at `key` of this item (or at the item when the key is absent)."""
-        self.reader.problem(self.values.get(key or "", self.node), key, message, hint)
+        node = self.values.get(key or "", self.node)
+        self.reader.problem(node, self.where(key) if key else self.path, message, hint)
         self.ok = False
+
+    def entry_problem(self, node: yaml.Node, key: str, index: int, message: str) -> None:
+        """Record a problem at entry `index` of the list under `key`."""
+        where = f"{self.where(key)}[{index}]" if self.path is not None else key
+        self.reader.problem(node, where, message)
+        self.ok = False
+
+    def has(self, key: str) -> bool:
+        """Whether `key` is given (with any value, null included)."""
+        return key in self.values
 
     def check_keys(self, accepted: Iterable[str]) -> None:
         """Report keys this kind does not know (typos are caught, not ignored)."""
@@ -129,12 +191,15 @@ class Item:
             return None
         return node
 
-    def text(self, key: str, *, required: bool = False, max_length: int = 0) -> str:
-        """A text value ("" when absent); the text exactly as written (0012 stays 0012)."""
+    def text(
+        self, key: str, *, required: bool = False, max_length: int = 0, what: str = "..."
+    ) -> str:
+        """A text value ("" when absent); the text exactly as written (0012 stays 0012). `what`
+        stands for the value in the hint when a required one is missing."""
         node = self._scalar(key)
         value = node.value if node is not None else ""
         if required and not value.strip():
-            self.problem(key, "is required", f"add a line '{key}: ...'")
+            self.problem(key, "is required", f"add a line '{key}: {what}'")
         if max_length and len(value) > max_length:
             self.problem(key, f"is longer than {max_length} characters")
         return value
@@ -206,41 +271,99 @@ class Item:
             return None
         return node.value.lower() in ("true", "yes", "on", "y")
 
-    def strings(self, key: str) -> list[str]:
-        """A list of text values."""
+    def _list(self, key: str, required: bool) -> list[yaml.Node]:
+        """The entries of the list under `key` ([] with a problem when it is not a list, or
+        absent and `required`)."""
         node = self.values.get(key)
         if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):
+            if required:
+                self.problem(key, "is required", f"add a list under {key}")
             return []
         if not isinstance(node, yaml.SequenceNode):
             self.problem(key, "must be a list", f"write each entry on a line '- ...' under {key}")
             return []
+        return list(node.value)
+
+    def strings(self, key: str, *, required: bool = False) -> list[str]:
+        """A list of text values."""
         result = []
-        for entry in node.value:
+        for index, entry in enumerate(self._list(key, required)):
             if isinstance(entry, yaml.ScalarNode) and entry.tag != NULL_TAG:
                 result.append(entry.value)
             else:
-                self.reader.problem(entry, key, "each entry must be a single text value")
-                self.ok = False
+                self.entry_problem(entry, key, index, "each entry must be a single text value")
         return result
 
-    def items(self, key: str) -> list[Item]:
-        """A list of mappings (history entries)."""
-        node = self.values.get(key)
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):
-            return []
-        if not isinstance(node, yaml.SequenceNode):
+    def items(self, key: str, *, required: bool = False) -> list[Item]:
+        """A list of mappings (history entries); entries that are not mappings are problems."""
+        if not self.is_absent(key) and not isinstance(self.values[key], yaml.SequenceNode):
             self.problem(key, "must be a list of mappings")
             return []
         result = []
-        for entry in node.value:
+        for index, entry in enumerate(self._list(key, required)):
             if isinstance(entry, yaml.MappingNode):
-                child = Item(self.reader, entry)
+                path = None if self.path is None else f"{self.where(key)}[{index}]"
+                child = Item(self.reader, entry, path=path)
                 result.append(child)
                 self.ok = self.ok and child.ok
             else:
-                self.reader.problem(entry, key, "each entry must be a mapping")
-                self.ok = False
+                self.entry_problem(entry, key, index, "each entry must be a mapping")
         return result
+
+    def item(self, key: str, *, hint: str = "") -> Item | None:
+        """The mapping under `key` as an item (None with a problem when absent or not one)."""
+        node = self.values.get(key)
+        if not isinstance(node, yaml.MappingNode):
+            message = "must be a mapping of keys to values" if node is not None else "is required"
+            self.problem(key, message, hint or f"add a line '{key}:' and its keys under it")
+            return None
+        child = Item(self.reader, node, path=None if self.path is None else self.where(key))
+        self.ok = self.ok and child.ok
+        return child
+
+    def integer(self, key: str, *, low: int, high: int, required: bool = False) -> int | None:
+        """A whole number from `low` to `high` (None when absent and not `required`)."""
+        span = f"a whole number from {low} to {high}"
+        if self.is_absent(key):
+            if required:
+                self.problem(key, "is required", f"add a line '{key}: <{span}>'")
+            return None
+        node = self._scalar(key)
+        if node is None:
+            return None
+        value = self._constructed(node, key) if node.tag == INT_TAG else None
+        if not isinstance(value, int) or not low <= value <= high:
+            self.problem(key, f"must be {span}")
+            return None
+        return value
+
+    def is_absent(self, key: str) -> bool:
+        """Whether `key` is missing or null."""
+        node = self.values.get(key)
+        return node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG)
+
+    def data(self) -> dict[str, Any]:
+        """The whole mapping as plain data ({} after a located problem when a value cannot be
+        read, such as the date 2024-02-30)."""
+        try:
+            value = safe_yaml.construct(self.node)
+        except safe_yaml.YamlRefused as exc:
+            self.reader.refused(exc)
+            self.ok = False
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    def value(self, key: str) -> Any:
+        """The value under `key` as plain data (lists, mappings, numbers, text), or None."""
+        node = self.values.get(key)
+        return None if node is None else self._constructed(node, key)
+
+    def _constructed(self, node: yaml.Node, key: str = "") -> Any:
+        try:
+            return safe_yaml.construct(node)
+        except safe_yaml.YamlRefused as exc:
+            self.problem(key or None, f"cannot be read: {exc.message}", exc.hint)
+            return None
 
     def mapping(self, key: str) -> dict[str, Any]:
         """A free-form mapping (JSON-like data), e.g. extra attributes."""
