@@ -130,11 +130,13 @@ def test_bad_documents_name_file_and_line_and_nothing_is_written(tmp_path: Path)
     )
     with pytest.raises(InvalidInput) as info:
         run_import("catalog", path, actor=SYSTEM)
-    assert [(p.file, p.line) for p in info.value.problems] == [
-        (str(path), 6),
-        (str(path), 11),
-    ]  # each document's first line
-    assert "spec.owner missing" in info.value.problems[1].message
+    # Each at its value: the second document's metadata.name, the third one's spec.
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}:8: column 18: key 'metadata.name': 'no owner' is not a valid name (fix: 1-63 "
+        "letters and digits, joined by single - _ or .)",
+        f"{path}:14: column 7: key 'spec': Component x: spec.owner missing (fix: add the "
+        "required fields (FORMATS.md 3))",
+    ]
     assert Component.objects.count() == before
 
 

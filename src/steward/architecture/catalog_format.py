@@ -267,11 +267,11 @@ def _entity(doc: Item, data: dict[str, Any], line: int, notes: list[str]) -> Ent
     name = str(metadata.get("name") or "").strip()
     if kind not in KINDS:
         hint = "use Component, System, API, Resource, Domain, Group or User"
-        doc.problem("kind", f"kind {data.get('kind')!r} is not a catalog kind", hint)
+        doc.problem("kind", f"{data.get('kind')!r} is not a catalog kind", hint)
         return None
     if not name or len(name) > 63 or not NAME_RE.match(name):
         hint = "1-63 letters and digits, joined by single - _ or ."
-        _problem_at(doc, "metadata", "name", f"metadata.name {name!r} is not a valid name", hint)
+        _problem_at(doc, "metadata", "name", f"{name!r} is not a valid name", hint)
         return None
     missing = [f for f in REQUIRED_SPEC.get(kind, ()) if spec.get(f) in (None, "")]
     if kind == "api" and missing == ["definition"]:

@@ -274,7 +274,8 @@ def parse_monzo(text: str, name: str = "", file: str = "") -> Ladder:
     reader = FileReader(Path(file), problems, name=file, prefix="front matter: ")
     front = read_front_matter(reader, text, path="")
     if not front.found:
-        problems.append(Problem(reader.name, 1, None, "no YAML front matter", "start with ---"))
+        hint = "start the file with ---"
+        problems.append(Problem(reader.name, 1, None, "no YAML front matter", hint))
     if front.item is None:
         raise LadderFileError(problems)
     data = front.item

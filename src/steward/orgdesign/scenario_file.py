@@ -35,7 +35,7 @@ def read_scenario(path: Path, name: str) -> tuple[dict[str, Any], list[tuple[int
     changes = doc.items("changes")
     for change in changes:
         change.text("kind", required=True, what="<the kind of change>")
-    data = doc.data()
+    data = doc.data() if not problems else {}
     if problems:
         raise InvalidInput(problems)
     return data, [(c.line, str(c.node.start_mark.column + 1)) for c in changes]
