@@ -77,7 +77,7 @@ def parse_role(text: str, name: str = "") -> RoleDoc:
     front = read_front_matter(reader, text)
     if not front.found:
         raise RoleDocError("no YAML front matter", 1, hint=NO_FRONT_MATTER)
-    if front.item is None:
+    if front.item is None or problems:  # not read, or keys that are not plain names
         raise RoleDocError.of(problems)
     title = front.item.text("title", required=True, what="<role title>").strip()
     if problems:
