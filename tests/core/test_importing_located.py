@@ -80,6 +80,23 @@ def test_front_matter_that_cannot_be_read(text: str, expected: Problem) -> None:
     assert problems == [expected]
 
 
+def test_an_empty_front_matter_is_an_empty_mapping() -> None:
+    found, problems = front("---\n\n---\n")
+    assert found.item is not None and found.item.values == {}  # type: ignore[attr-defined]
+    assert problems == []
+    with pytest.raises(RoleDocError) as info:
+        parse_role("---\n\n---\n", "r.md")
+    assert info.value.problems == [
+        Problem(
+            "r.md",
+            1,
+            "1",
+            "front matter: key 'title': is required",
+            "add a line 'title: <role title>'",
+        )
+    ]
+
+
 def test_text_without_front_matter_is_no_problem() -> None:
     found, problems = front("# Title\n")
     assert (found.found, found.item, found.body, problems) == (  # type: ignore[attr-defined]

@@ -78,8 +78,10 @@ def read_front_matter(reader: FileReader, text: str, *, path: str | None = None)
             Problem(reader.name, 1, None, "front matter opened with --- is never closed", CLOSE)
         )
         return FrontMatter(True, None, "", 1)
+    before = len(reader.problems)
     root = reader.compose_text("\n".join(lines[1:end]), first_line=2)
     body = "\n".join(lines[end + 1 :])
-    if root is None:
+    if len(reader.problems) > before:
         return FrontMatter(True, None, body, end + 2)
+    # An empty front matter is an empty mapping.
     return FrontMatter(True, reader.document(root, path=path), body, end + 2)
