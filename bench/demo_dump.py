@@ -74,8 +74,8 @@ def _value(value: Any) -> Any:
     return str(value)
 
 
-def dump_tables() -> dict[str, dict[str, Any]]:
-    """{table: {"columns": [...], "rows": [[...], ...]}} of every model's table."""
+def dump_tables(labels: set[str] | None = None) -> dict[str, dict[str, Any]]:
+    """{table: {"model", "columns", "rows"}} of every model's table (or of the `labels`')."""
     from django.apps import apps
 
     tables: dict[str, dict[str, Any]] = {}
@@ -88,6 +88,8 @@ def dump_tables() -> dict[str, dict[str, Any]]:
         if meta.proxy or not meta.managed or meta.db_table in tables:
             continue
         label = meta.label_lower
+        if labels is not None and label not in labels:
+            continue
         fields = [f for f in meta.concrete_fields if not _skipped(label, f)]
         columns = [f.attname for f in fields]
         rows = [list(row) for row in model._base_manager.order_by("pk").values_list(*columns)]
@@ -101,6 +103,34 @@ def dump_tables() -> dict[str, dict[str, Any]]:
             "rows": [[_value(v) for v in row] for row in rows],
         }
     return tables
+
+
+def audit_entries(labels: set[str]) -> list[list[Any]]:
+    """The audit entries of the models `labels`, in the order written: model, object, repr,
+    action and changes (run-dependent values masked), without the entries' own ids and
+    content type ids (which depend on the rest of the build and on the engine)."""
+    from auditlog.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    names = {column for _, column in RUN_DEPENDENT}
+    types = {
+        ct.pk: f"{ct.app_label}.{ct.model}"
+        for ct in ContentType.objects.all()
+        if f"{ct.app_label}.{ct.model}" in labels
+    }
+    rows = LogEntry.objects.filter(content_type_id__in=types).order_by("pk")
+    return [
+        [types[ct], _value(pk), _value(rep), action, _value(_masked_changes(changes, names))]
+        for ct, pk, rep, action, changes in rows.values_list(
+            "content_type_id", "object_pk", "object_repr", "action", "changes"
+        )
+    ]
+
+
+def digest(value: Any) -> str:
+    """A short hash of a dump (or of any JSON-able value)."""
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def compare(a: dict[str, Any], b: dict[str, Any], *, show: int = 3) -> list[str]:

@@ -28,6 +28,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import DecimalField, Model
 
 M = TypeVar("M", bound=Model)
@@ -67,11 +68,50 @@ def _collected_entries(entries: list[Any]) -> Iterator[None]:
         entries.append(log_entry(**kwargs))
         return entries[-1]
 
+    outer = manager.__dict__.get("create")  # (blocks are not nested: see deferred_audit)
     manager.create = build
     try:
         yield
     finally:
-        del manager.create
+        if outer is None:
+            del manager.create
+        else:
+            manager.create = outer
+
+
+@contextmanager
+def deferred_audit() -> Iterator[None]:
+    """The audit entries that `save()` writes inside the block, inserted at its end at once.
+
+    The same entries in the same order (auditlog builds each as the row is saved; only the
+    insert waits). For blocks whose every audited write is a `save()` or `delete()` (not the
+    importers' `audit_rows`, which would then come first) and that never read the audit log;
+    not around a `Batch.flush` or another such block (their entries would come first).
+    """
+    from auditlog import get_logentry_model
+
+    entries: list[Any] = []
+    with _collected_entries(entries):
+        yield
+    get_logentry_model().objects.bulk_create(entries)
+
+
+@contextmanager
+def without_savepoints(using: str | None = None) -> Iterator[None]:
+    """Inside the demo's one transaction, the services' nested atomic blocks make no savepoints.
+
+    A savepoint lets a caller catch an error and go on with the transaction; the demo catches
+    none (any error ends the build, and the outer block rolls everything back), so the two
+    queries each service call spends on `SAVEPOINT` and `RELEASE SAVEPOINT` buy nothing. An
+    error inside a nested block then marks the whole transaction for rollback (Django's
+    `needs_rollback`), and any further query fails loudly.
+    """
+    features = transaction.get_connection(using).features
+    features.uses_savepoints = False  # this connection's, shadowing the backend's class value
+    try:
+        yield
+    finally:
+        del features.uses_savepoints
 
 
 class Batch:
