@@ -106,12 +106,13 @@ def without_savepoints(using: str | None = None) -> Iterator[None]:
     error inside a nested block then marks the whole transaction for rollback (Django's
     `needs_rollback`), and any further query fails loudly.
     """
-    features = transaction.get_connection(using).features
-    features.uses_savepoints = False  # this connection's, shadowing the backend's class value
+    connection = transaction.get_connection(using)
+    # This connection's `_savepoint_allowed` (SQLite's ignores `features.uses_savepoints`).
+    connection._savepoint_allowed = lambda: False  # type: ignore[method-assign]
     try:
         yield
     finally:
-        del features.uses_savepoints
+        del connection._savepoint_allowed
 
 
 class Batch:
