@@ -318,7 +318,9 @@ STEPS: list[Step] = [step_organization, step_roles, step_logins, *_area_steps()]
 def demo_build(*, seed: int = 1) -> DemoContext:
     """Build the whole demo company into the (empty) database in one transaction."""
     ctx = DemoContext(seed=seed, rng=random.Random(seed))
-    with transaction.atomic():
+    from steward.demo.batch import without_savepoints
+
+    with transaction.atomic(), without_savepoints():
         for group in policy.ALL_ROLES:
             Group.objects.get_or_create(name=str(group))
         for step in STEPS:

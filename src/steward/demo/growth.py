@@ -9,10 +9,22 @@ from datetime import date, timedelta
 
 from steward.core.importing import Diff
 from steward.core.policy import SYSTEM
+from steward.demo.batch import Batch
 from steward.demo.builder import DemoContext
 from steward.growth import engagement, ladder_format, services
 from steward.growth.importers import respondent_digest
-from steward.growth.models import Competency, ExitRecord, LadderLevel
+from steward.growth.models import (
+    ActionItem,
+    Competency,
+    ExitRecord,
+    LadderLevel,
+    OneOnOneContent,
+    OneOnOneMeeting,
+    OneOnOnePair,
+    PersonLevel,
+    TrainingBudget,
+    TrainingRecord,
+)
 
 TOPICS = [
     ("communication", "Communication", "craft"),
@@ -80,30 +92,34 @@ def step_growth(ctx: DemoContext) -> None:
     people = list(ctx.org.people.values())
     active = [p for p in people if p.end_date is None]
     # Levels: everyone at their HR level; a third were promoted into it after a year or more.
+    # Written in bulk, as `person_level_set` would write them (see steward.demo.batch).
+    ranked: dict[tuple[int, int], LadderLevel] = {}
+    for lv in LadderLevel.objects.filter(track__framework__key="northwind-engineering").order_by(
+        "track", "rank", "pk"
+    ):
+        ranked.setdefault((lv.track_id, lv.rank), lv)
+    batch = Batch()
     for person in people:
         level = levels.get(person.level)
         if level is None:
             continue
-        below = LadderLevel.objects.filter(track=level.track, rank=level.rank - 1).first()
+        below = ranked.get((level.track_id, level.rank - 1))
         promoted = person.start_date + timedelta(days=rng.randrange(380, 900))
         end = person.end_date or today
         if below is not None and rng.random() < 0.35 and promoted < end - timedelta(days=30):
-            services.person_level_set(
-                actor=SYSTEM, person=person, level=below, start=person.start_date
-            )
-            services.person_level_set(
-                actor=SYSTEM, person=person, level=level, start=promoted, note="promoted"
-            )
+            first = batch.add(PersonLevel(person=person, level=below, start=person.start_date))
+            batch.change(first, end=promoted)
+            batch.add(PersonLevel(person=person, level=level, start=promoted, note="promoted"))
         else:
-            services.person_level_set(
-                actor=SYSTEM, person=person, level=level, start=person.start_date
-            )
+            batch.add(PersonLevel(person=person, level=level, start=person.start_date))
+    batch.flush()
     _onboarding(ctx, active)
     _one_on_ones(ctx, active)
     _plans_and_promotions(ctx, levels)
     _goals(ctx)
     _surveys(ctx, active)
     _coaching_and_training(ctx, active)
+    exits = Batch()
     for person in people:
         if person.end_date is None:
             continue
@@ -113,9 +129,9 @@ def step_growth(ctx: DemoContext) -> None:
             reason = rng.choice(
                 ["compensation", "career", "career", "manager", "workload", "relocation", "other"]
             )
-        services.exit_record_set(
-            actor=SYSTEM, person=person, left_on=person.end_date, reason=reason
-        )
+        # As `exit_record_set` writes a new one (its second save changes nothing).
+        exits.add(ExitRecord(person=person, left_on=person.end_date, reason=reason))
+    exits.flush()
     assert ExitRecord.objects.exists()
 
 
@@ -161,14 +177,15 @@ def _one_on_ones(ctx: DemoContext, active: list) -> None:  # type: ignore[type-a
     """A cadence for every active report; 90 days of history; about one pair in six lapsed."""
     rng, today = ctx.rng, ctx.today
     by_id = {p.pk: p for p in active}
+    batch = Batch()  # as `pair_create` and `meeting_record` write them (steward.demo.batch)
     for report in sorted(active, key=lambda p: p.employee_id):
         manager = by_id.get(report.manager_id or -1)
         if manager is None:
             continue
         cadence = 7 if rng.random() < 0.25 else 14
         started = max(report.start_date, today - timedelta(days=120))
-        pair = services.pair_create(
-            actor=SYSTEM, manager=manager, report=report, cadence_days=cadence, started_on=started
+        pair = batch.add(
+            OneOnOnePair(manager=manager, report=report, cadence_days=cadence, started_on=started)
         )
         lapsed = rng.random() < 0.18 or report == ctx.org.engineer
         stop = (
@@ -177,27 +194,30 @@ def _one_on_ones(ctx: DemoContext, active: list) -> None:  # type: ignore[type-a
         day = started + timedelta(days=rng.randrange(0, cadence))
         while day <= stop:
             private = report == ctx.org.engineer
-            services.meeting_record(
-                actor=SYSTEM,
-                pair=pair,
-                held_on=day,
-                agenda="Priorities for the next two weeks\nFeedback on the last release",
-                private_notes=(
-                    "Wants to grow towards tech lead; worried about the on-call load."
-                    if private
-                    else ""
-                ),
-                actions=[
-                    services.ActionIn(
+            # As `meeting_record` writes them: the meeting, its content, its action items.
+            meeting = batch.add(OneOnOneMeeting(pair=pair, held_on=day))
+            batch.add(
+                OneOnOneContent(
+                    meeting=meeting,
+                    agenda="Priorities for the next two weeks\nFeedback on the last release",
+                    private_notes=(
+                        "Wants to grow towards tech lead; worried about the on-call load."
+                        if private
+                        else ""
+                    ),
+                )
+            )
+            if rng.random() < 0.3:
+                batch.add(
+                    ActionItem(
+                        meeting=meeting,
                         text="Write up the on-call rotation proposal",
                         owner=report,
                         due_on=day + timedelta(days=cadence),
                     )
-                ]
-                if rng.random() < 0.3
-                else [],
-            )
+                )
             day += timedelta(days=cadence + rng.choice([-2, -1, 0, 0, 0, 1, 3]))
+    batch.flush()
 
 
 def _goals(ctx: DemoContext) -> None:
@@ -359,18 +379,27 @@ def _coaching_and_training(ctx: DemoContext, active: list) -> None:  # type: ign
         )
         for key, title, provider, hours, cost in COURSES
     ]
+    batch = Batch()
     for person in sorted(active, key=lambda p: p.employee_id):
         if person.track != "ic" and person != manager:
             continue
-        services.training_budget_set(actor=SYSTEM, person=person, year=today.year, amount=1500)
+        # As `training_budget_set` writes a new budget: created as given, then saved cleaned.
+        budget = batch.add(
+            TrainingBudget(person=person, year=today.year, amount=1500, currency="EUR"),
+            clean=False,
+        )
+        batch.change(budget, stored=True, amount=1500, currency="EUR")
         if rng.random() < 0.5:
             course = rng.choice(courses)
-            services.training_record_add(
-                actor=SYSTEM,
-                person=person,
-                course=course,
-                completed_on=date(today.year, rng.randrange(1, 11), rng.randrange(1, 28)),
+            batch.add(
+                TrainingRecord(
+                    person=person,
+                    course=course,
+                    completed_on=date(today.year, rng.randrange(1, 11), rng.randrange(1, 28)),
+                    cost=course.cost,
+                )
             )
+    batch.flush()
 
 
 ROUNDS = [
