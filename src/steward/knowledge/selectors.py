@@ -1049,8 +1049,27 @@ def cross_repository_changes(
     depth: int | None = None,
 ) -> dict[str, Any]:
     """The evidence of one pair of `cross_repository_coupling`: the logical changes touching
-    both, each with its commits in the two (id, sha, repository, day, subject; no names)."""
-    data = _logical_changes(_window(actor, months, by, depth))
+    both, each with its commits in the two (id, sha, repository, day, subject; no names).
+    Kept until the data version moves (the window's logical changes are read only the first
+    time a pair is asked for)."""
+    window = _window(actor, months, by, depth)
+    pair = _digest((repo, coupled_repo, folder, coupled_folder))
+    return datacache.cached(  # type: ignore[no-any-return]
+        window.key(f"cross-repository-changes:{pair}"),
+        lambda: _cross_repository_changes(window, repo, coupled_repo, folder, coupled_folder),
+        window.version,
+    )
+
+
+def _cross_repository_changes(
+    window: _Window,
+    repo: str,
+    coupled_repo: str,
+    folder: str | None,
+    coupled_folder: str | None,
+) -> dict[str, Any]:
+    by, depth = window.by, window.depth
+    data = _logical_changes(window)
     a = repo + (_SEP + folder if depth and folder is not None else "")
     b = coupled_repo + (_SEP + coupled_folder if depth and coupled_folder is not None else "")
     wanted = sorted(
