@@ -2,6 +2,7 @@
 
     python bench/alignment_reads.py --home STEWARD_HOME [--baseline main] [--rounds 5]
                                     [--passes 2] [--path URL]... [--dump FOLDER]
+                                    [--user cto] [--cold]
 
 The baseline's `src/` is taken from git (`git archive BASELINE src`) into a temporary folder;
 then, in fresh processes alternating between the versions (baseline, current, baseline, ...:
@@ -10,7 +11,9 @@ in as the CTO requests each URL once to warm up and `--rounds` times more, measu
 request's CPU time in the process (SQLite runs in it) and its wall time. Prints, per version,
 the lowest of the passes' medians side by side with the ratio after / before, and whether every
 answer is byte-identical between the two versions (pages are compared after removing the CSRF
-token). `--dump` keeps the answers.
+token). `--dump` keeps the answers. `--user` signs in as another demo login (e.g. `engineer`);
+`--cold` empties Django's cache before each pass and reports the first request's CPU time too
+(what a request pays after the data moved, when a figure kept in the cache is recomputed).
 
 A company to run it on: `python bench/scale.py --commits 200000 --keep /tmp/scale-200k`
 (then `--home /tmp/scale-200k/scale`), or `steward demo --no-serve` (its STEWARD_HOME).
@@ -46,7 +49,9 @@ PATHS = [
 ]
 
 
-def _measure(home: str, rounds: int, paths: list[str], dump: str) -> None:
+def _measure(
+    home: str, rounds: int, paths: list[str], dump: str, user: str = "cto", cold: bool = False
+) -> None:
     """Runs in a child process: CPU and wall ms per path, and a digest of each answer."""
     os.environ["STEWARD_HOME"] = home
     os.environ["STEWARD_ALLOWED_HOSTS"] = "testserver"
@@ -58,10 +63,16 @@ def _measure(home: str, rounds: int, paths: list[str], dump: str) -> None:
     from django.test import Client
 
     client = Client()
-    client.force_login(User.objects.get(username="cto"))
+    client.force_login(User.objects.get(username=user))
+    if cold:
+        from django.core.cache import cache
+
+        cache.clear()
     out: dict[str, dict[str, object]] = {}
     for index, path in enumerate(paths):
+        started_cpu = time.process_time()
         first = client.get(path)
+        first_cpu = (time.process_time() - started_cpu) * 1000
         body = first.content
         if not first.get("Content-Type", "").startswith("application/json"):
             body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", body)
@@ -80,6 +91,7 @@ def _measure(home: str, rounds: int, paths: list[str], dump: str) -> None:
             # For an answer that gained keys: the digest of only the keys it had before.
             "keys": sorted(json.loads(body)) if is_json and body.startswith(b"{") else None,
             "cpu": statistics.median(cpu),
+            "first": first_cpu,
             "wall": statistics.median(wall),
             "digest": hashlib.sha256(body).hexdigest(),
             "json": is_json,
@@ -88,10 +100,13 @@ def _measure(home: str, rounds: int, paths: list[str], dump: str) -> None:
     print("@@" + json.dumps(out))
 
 
-def _run(src: Path, home: str, rounds: int, paths: list[str], dump: str) -> dict:  # type: ignore[type-arg]
+def _run(  # type: ignore[type-arg]
+    src: Path, home: str, rounds: int, paths: list[str], dump: str, user: str, cold: bool
+) -> dict:
     env = {**os.environ, "PYTHONPATH": str(src), "STEWARD_HOME": home}
     proc = subprocess.run(
-        [sys.executable, __file__, "--child", home, str(rounds), json.dumps(paths), dump],
+        [sys.executable, __file__, "--child", home, str(rounds), json.dumps(paths), dump,
+         user, "1" if cold else ""],
         env=env, capture_output=True, text=True,
     )  # fmt: skip
     if proc.returncode != 0:
@@ -103,19 +118,22 @@ def _run(src: Path, home: str, rounds: int, paths: list[str], dump: str) -> dict
     raise SystemExit("no result")
 
 
-def main() -> None:
+def main(default_paths: list[str] | None = None, description: str | None = None) -> None:
     if len(sys.argv) > 1 and sys.argv[1] == "--child":
-        _measure(sys.argv[2], int(sys.argv[3]), json.loads(sys.argv[4]), sys.argv[5])
+        child = sys.argv[2:]
+        _measure(child[0], int(child[1]), json.loads(child[2]), child[3], child[4], child[5] == "1")
         return
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=description or __doc__.splitlines()[0])
     parser.add_argument("--home", required=True, help="the STEWARD_HOME of the company")
     parser.add_argument("--baseline", default="main", help="git revision measured as before")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--passes", type=int, default=2)
     parser.add_argument("--path", action="append", help="a URL (default: the alignment reads)")
     parser.add_argument("--dump", help="keep every answer in FOLDER/before and FOLDER/after")
+    parser.add_argument("--user", default="cto", help="the demo login measured (default: cto)")
+    parser.add_argument("--cold", action="store_true", help="empty the cache before each pass")
     args = parser.parse_args()
-    paths = args.path or PATHS
+    paths = args.path or default_paths or PATHS
     with tempfile.TemporaryDirectory(prefix="steward-baseline-") as tmp:
         archive = subprocess.run(
             ["git", "-C", str(ROOT), "archive", args.baseline, "src"],
@@ -131,7 +149,9 @@ def main() -> None:
         passes: dict[str, list[dict]] = {"before": [], "after": []}  # type: ignore[type-arg]
         for _ in range(max(1, args.passes)):
             for label, src in (("before", Path(tmp) / "src"), ("after", ROOT / "src")):
-                passes[label].append(_run(src, args.home, args.rounds, paths, dumps[label]))
+                passes[label].append(
+                    _run(src, args.home, args.rounds, paths, dumps[label], args.user, args.cold)
+                )
     before, after = ({} for _ in range(2))
     for label, merged in (("before", before), ("after", after)):
         for path in paths:
@@ -140,11 +160,13 @@ def main() -> None:
                 **runs[0],
                 "cpu": min(r["cpu"] for r in runs),
                 "wall": min(r["wall"] for r in runs),
+                "first": min(r["first"] for r in runs),
                 "same": len({r["digest"] for r in runs}) == 1,
             }
     print(
         f"{'path':62} {'cpu before':>10} {'cpu after':>9} {'x':>6} "
         f"{'wall before':>11} {'wall after':>10} {'same answer':>11}"
+        + (f" {'first before':>12} {'first after':>11}" if args.cold else "")
     )
     for path in paths:
         b, a = before[path], after[path]
@@ -162,6 +184,7 @@ def main() -> None:
             f"{path[:62]:62} {b['cpu']:10.1f} {a['cpu']:9.1f} "
             f"{a['cpu'] / max(b['cpu'], 0.01):6.2f} "
             f"{b['wall']:11.1f} {a['wall']:10.1f} {same:>11}"
+            + (f" {b['first']:12.1f} {a['first']:11.1f}" if args.cold else "")
         )
 
 

@@ -189,3 +189,49 @@ def test_cli_json() -> None:
     assert [(p["coupled_repo"], p["degree"], p["shared"]) for p in mine] == [("front", 40.0, 5)]
     bad = CliRunner().invoke(app, ["metrics", "cross-repository-coupling", "--by", "moon"])
     assert bad.exit_code == 2
+
+
+def _recomputed(by: str = "work-item", depth: int | None = None) -> list[dict]:  # type: ignore[type-arg]
+    """The pairs computed from the commits again, past the cache (core's datacache)."""
+    window = selectors._window(SYSTEM, 12, by, depth)
+    changes = selectors._compute_logical_changes(window.since, window.names, by, depth)
+    original = selectors._logical_changes
+    try:
+        selectors._logical_changes = lambda _window: changes  # type: ignore[assignment]
+        data = selectors._cross_repository_coupling(window)
+    finally:
+        selectors._logical_changes = original  # type: ignore[assignment]
+    mine = {"front", "back", "docs"}
+    return [p for p in data["pairs"] if {p["repo"], p["coupled_repo"]} & mine]
+
+
+@pytest.mark.usefixtures("repos")
+def test_kept_answers_equal_a_recomputation_and_move_with_a_new_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for by, depth in (("work-item", None), ("author-day", None), ("work-item", 1)):
+        assert _pairs(by=by, depth=depth) == _recomputed(by, depth)
+    # A second request is served from the cache: the commits are not read again.
+    computed = selectors._compute_logical_changes
+    monkeypatch.setattr(selectors, "_compute_logical_changes", None)
+    before = _pairs()
+    assert before[0]["shared"] == 6
+    drill = selectors.cross_repository_changes(actor=SYSTEM, repo="back", coupled_repo="front")
+    assert len(drill["changes"]) == 6
+    monkeypatch.setattr(selectors, "_compute_logical_changes", computed)
+    # XRC-7 gains a commit in back (day 7, 3 files): front 13, back 13 (XRC-1..7, XRC-9, #1..#5),
+    # shared 7: degree 7 ÷ 13 = 53.8 %.
+    _change(tmp_path / "back", "api/handler7.py", BOB, 7, "XRC-7: back part")
+    assert all(r.ok for r in ingest.ingest_paths([tmp_path / "back"]))
+    [after] = _pairs()
+    assert (after["degree"], after["shared"]) == (53.8, 7)
+    assert (after["revisions_entity"], after["revisions_coupled"]) == (13, 13)
+    assert after["examples"] == ["XRC-1", "XRC-2", "XRC-3", "XRC-4", "XRC-5"]
+    assert _pairs() == _recomputed()
+    drill = selectors.cross_repository_changes(actor=SYSTEM, repo="back", coupled_repo="front")
+    assert [c["change"] for c in drill["changes"]] == [f"XRC-{i}" for i in range(1, 8)]
+    # By person-day, back gains Bob's day 7 (Ann's front commit of day 7 is hers: not shared):
+    # back 13, front 13, shared 5, degree 5 ÷ 13 = 38.5 %.
+    [days] = _pairs(by="author-day")
+    assert (days["degree"], days["shared"], days["revisions_entity"]) == (38.5, 5, 13)
+    assert _pairs(by="author-day") == _recomputed("author-day")

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
-from steward.core import policy
+from steward.core import datacache, policy
 from steward.core.errors import BadInput, StewardError
 from steward.engineering import gitlog
 from steward.engineering import selectors as eng
@@ -768,9 +768,17 @@ def change_coupling(
 def repository_coupling(
     *, actor: Actor, repository: Repository, months: int = 12, depth: int | None = None
 ) -> dict[str, Any]:
-    """Change coupling between files (or folders at `depth` path segments) in the window."""
+    """Change coupling between files (or folders at `depth` path segments) in the window
+    (kept until the data version moves)."""
     policy.require(actor, "view", repository)
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
+    return datacache.cached(  # type: ignore[no-any-return]
+        f"knowledge:coupling:{repository.pk}:{since}:{depth}",
+        lambda: _repository_coupling(repository, since, depth),
+    )
+
+
+def _repository_coupling(repository: Repository, since: date, depth: int | None) -> dict[str, Any]:
     sets: dict[int, list[str]] = defaultdict(list)
     for commit_id, path, *_ in eng.file_activity(repository, since):
         sets[commit_id].append(path)
@@ -812,11 +820,30 @@ def module_coupling(
     """Change coupling (METRICS.md) between modules of one repository, each a name and its
     paths (a catalog component's); files in no module belong to `rest`. Commits touching more
     than 30 files are ignored before files are aggregated into modules. Answers the window's
-    start, each module's revisions (commits touching it) and the coupled pairs."""
+    start, each module's revisions (commits touching it) and the coupled pairs (kept until the
+    data version moves)."""
     policy.require(actor, "view", repository)
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
     normalized = [(name, normalize_paths(paths)) for name, paths in modules]
     normalized = [(name, paths) for name, paths in normalized if paths]
+    named = _digest((normalized, rest))
+    return datacache.cached(  # type: ignore[no-any-return]
+        f"knowledge:module-coupling:{repository.pk}:{since}:{named}",
+        lambda: _module_coupling(repository, since, normalized, rest),
+    )
+
+
+def _digest(value: Any) -> str:
+    """A short digest of `value`'s repr (a cache key's part naming what an answer depends on)."""
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:16]
+
+
+def _module_coupling(
+    repository: Repository,
+    since: date,
+    normalized: list[tuple[str, tuple[str, ...]]],
+    rest: str,
+) -> dict[str, Any]:
     sets: dict[int, list[str]] = defaultdict(list)
     for commit_id, path, *_ in eng.file_activity(repository, since):
         sets[commit_id].append(path)
@@ -856,7 +883,24 @@ class _LogicalChanges:
     members: dict[str, list[int]]  # logical change -> commit ids
 
 
-def _logical_changes(actor: Actor, months: int, by: str, depth: int | None) -> _LogicalChanges:
+@dataclass(frozen=True)
+class _Window:
+    """What a cross-repository answer depends on besides the data: the window's start, the
+    strategy, the level and the repositories the caller may see; `key` names it in the cache
+    (core's datacache, kept until the data version moves)."""
+
+    since: date
+    by: str
+    depth: int | None
+    names: dict[int, str]  # repository id -> name
+    version: int
+
+    def key(self, what: str) -> str:
+        seen = _digest(sorted(self.names.items()))
+        return f"knowledge:{what}:{self.since}:{self.by}:{self.depth}:{seen}"
+
+
+def _window(actor: Actor, months: int, by: str, depth: int | None) -> _Window:
     if by not in CROSS_REPOSITORY_STRATEGIES:
         raise BadInput(f"by={by!r}: choose one of {', '.join(CROSS_REPOSITORY_STRATEGIES)}")
     if depth is not None and depth < 1:
@@ -865,6 +909,21 @@ def _logical_changes(actor: Actor, months: int, by: str, depth: int | None) -> _
         raise BadInput("months must be at least 1")
     since = timezone.localdate() - timedelta(days=round(months * 30.4375))
     names = {r.pk: r.name for r in ingested_repositories(actor)}
+    return _Window(since, by, depth, names, datacache.data_version())
+
+
+def _logical_changes(window: _Window) -> _LogicalChanges:
+    """The window's logical changes, kept until the data version moves."""
+    return datacache.cached(  # type: ignore[no-any-return]
+        window.key("logical-changes"),
+        lambda: _compute_logical_changes(window.since, window.names, window.by, window.depth),
+        window.version,
+    )
+
+
+def _compute_logical_changes(
+    since: date, names: dict[int, str], by: str, depth: int | None
+) -> _LogicalChanges:
     kept: dict[int, tuple[int, str, date]] = {}
     for commit_id, repo_id, email, day, files in eng.nonmerge_commit_sets_since(names, since):
         if files <= 30:  # METRICS.md: commits touching more than 30 files are ignored
@@ -925,7 +984,17 @@ def cross_repository_coupling(
     different repositories are answered. Numbers and repository names only, over the
     repositories `actor` may see.
     """
-    data = _logical_changes(actor, months, by, depth)
+    window = _window(actor, months, by, depth)
+    return datacache.cached(  # type: ignore[no-any-return]
+        window.key("cross-repository-coupling"),
+        lambda: _cross_repository_coupling(window),
+        window.version,
+    )
+
+
+def _cross_repository_coupling(window: _Window) -> dict[str, Any]:
+    by, depth = window.by, window.depth
+    data = _logical_changes(window)
     changesets = [sorted(entities) for entities in data.groups.values()]
     shared_groups: dict[tuple[str, str], list[str]] = defaultdict(list)
     rows = []
@@ -980,8 +1049,27 @@ def cross_repository_changes(
     depth: int | None = None,
 ) -> dict[str, Any]:
     """The evidence of one pair of `cross_repository_coupling`: the logical changes touching
-    both, each with its commits in the two (id, sha, repository, day, subject; no names)."""
-    data = _logical_changes(actor, months, by, depth)
+    both, each with its commits in the two (id, sha, repository, day, subject; no names).
+    Kept until the data version moves (the window's logical changes are read only the first
+    time a pair is asked for)."""
+    window = _window(actor, months, by, depth)
+    pair = _digest((repo, coupled_repo, folder, coupled_folder))
+    return datacache.cached(  # type: ignore[no-any-return]
+        window.key(f"cross-repository-changes:{pair}"),
+        lambda: _cross_repository_changes(window, repo, coupled_repo, folder, coupled_folder),
+        window.version,
+    )
+
+
+def _cross_repository_changes(
+    window: _Window,
+    repo: str,
+    coupled_repo: str,
+    folder: str | None,
+    coupled_folder: str | None,
+) -> dict[str, Any]:
+    by, depth = window.by, window.depth
+    data = _logical_changes(window)
     a = repo + (_SEP + folder if depth and folder is not None else "")
     b = coupled_repo + (_SEP + coupled_folder if depth and coupled_folder is not None else "")
     wanted = sorted(
@@ -1032,10 +1120,23 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
     repository and author by the database for authors whose home team is the same on every
     day of the window (one membership from before the window, still open) or who are no
     person; day by day only for the others (they joined or moved within the window).
+    Each part is kept until the data version moves.
     """
+    today = timezone.localdate()
+    since = today - timedelta(days=round(months * 30.4375))
+    rows = datacache.cached(
+        f"knowledge:team-alignment:{since}:{today}", lambda: _repository_alignment(since)
+    )
+    modules: list[dict[str, Any]] = []
+    for provider in list(_MODULE_PROVIDERS.values()):
+        for scope in provider(actor):
+            modules += module_alignment(scope, since)
+    return {"since": since, "repositories": rows, "modules": modules}
+
+
+def _repository_alignment(since: date) -> list[dict[str, Any]]:
     from steward.org import selectors as org_selectors
 
-    since = timezone.localdate() - timedelta(days=round(months * 30.4375))
     resolver = eng.identity_resolver()
     repos = eng.owned_repositories()
     ids = [r.pk for r in repos]
@@ -1094,11 +1195,7 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
                 "share": (counts["team"] / total) if total else None,
             }
         )
-    modules: list[dict[str, Any]] = []
-    for provider in list(_MODULE_PROVIDERS.values()):
-        for scope in provider(actor):
-            modules += module_alignment(scope, since)
-    return {"since": since, "repositories": rows, "modules": modules}
+    return rows
 
 
 @dataclass(frozen=True)
@@ -1139,7 +1236,16 @@ def module_alignment(scope: ModuleScope, since: date) -> list[dict[str, Any]]:
     non-merge commits authored on or after `since` that touch the module (a file belongs to
     the module with the longest path containing it, else to the rest) made by members of the
     module's owner team on the commit's day (home team, org memberships). Rows in the order of
-    `scope.modules`, then the rest; commits of no person count as not by the team."""
+    `scope.modules`, then the rest; commits of no person count as not by the team. Kept until
+    the data version moves."""
+    named = _digest((scope.modules, scope.rest))
+    return datacache.cached(  # type: ignore[no-any-return]
+        f"knowledge:module-alignment:{scope.repository.pk}:{since}:{timezone.localdate()}:{named}",
+        lambda: _module_alignment(scope, since),
+    )
+
+
+def _module_alignment(scope: ModuleScope, since: date) -> list[dict[str, Any]]:
     from steward.org import selectors as org_selectors
 
     repository = scope.repository

@@ -28,7 +28,7 @@ from typing import Any, NamedTuple
 
 from django.db.models import F
 
-from steward.core import policy
+from steward.core import datacache, policy
 from steward.engineering import selectors as engineering
 from steward.org import selectors as org_selectors
 from steward.worktracking.models import (
@@ -474,28 +474,14 @@ class _Sums:
 
 
 def data_version() -> int:
-    """The newest audit-log entry: every audited write (an import, an ingestion that changed a
-    repository, an edit of a rule, a person or a rate) increases it, so a figure computed from
-    the data can be kept until it moves."""
-    from auditlog.models import LogEntry
-
-    newest = LogEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
-    return int(newest or 0)
-
-
-CACHE_SECONDS = 24 * 3600
+    """The newest audit-log entry (core's data version): a figure computed from the data can be
+    kept until it moves."""
+    return datacache.data_version()
 
 
 def cached(name: str, compute: Callable[[], Any]) -> Any:
-    """`compute()`, kept in Django's cache until the data version moves."""
-    from django.core.cache import cache
-
-    key = f"worktracking:investment:{name}:{data_version()}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, CACHE_SECONDS)
-    return found
+    """`compute()`, kept in Django's cache until the data version moves (core's datacache)."""
+    return datacache.cached(f"worktracking:investment:{name}", compute)
 
 
 def _effort(start: date, end: date) -> dict[str, Any]:
