@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from steward.core import disclosure, policy
+from steward.core.requestmemo import once_per_request
 from steward.core.periods import Quarter, quarter_of
 from steward.org.models import (
     EmploymentSpell,
@@ -330,6 +331,7 @@ def allocations() -> list[Allocation]:
     ]
 
 
+@once_per_request
 def cost_rates() -> CostRates:
     """Burden rates per location and exchange rates into the reporting currency."""
     reporting = settings.STEWARD_REPORTING_CURRENCY
