@@ -81,7 +81,9 @@ def main() -> None:
                 print()
     width = max(len(p) for p in counts)
     print(f"{'URL':<{width}} " + " ".join(f"{r:>9}" for r in roles))
-    for path, by_role in sorted(counts.items(), key=lambda kv: -max(v or 0 for v in kv[1].values())):
+    for path, by_role in sorted(
+        counts.items(), key=lambda kv: -max(v or 0 for v in kv[1].values())
+    ):
         cells = [by_role.get(r) for r in roles]
         print(f"{path:<{width}} " + " ".join(f"{'-' if c is None else c:>9}" for c in cells))
     total = {r: sum(v.get(r) or 0 for v in counts.values()) for r in roles}

@@ -3,11 +3,12 @@
 A page often asks for the same small table several times (finance's rates and cost-center
 codes: the forecast, the plan against actuals and the variance each read them); on a
 client/server database every repeated query is a round trip (docs/benchmarks.md, issue 18
-item 5). A function decorated with `once_per_request` runs once per GET or HEAD request and arguments (the
-middleware opens the memo and drops it with the response) and on every call anywhere else
-(services, jobs, the CLI, tests calling selectors directly), so a write and a later read in the
-same unit of work never see a stale answer. What it returns is shared by its callers in the
-request, so it must be read-only (a mapping or a frozen value they do not change).
+item 5). A function decorated with `once_per_request` runs once per GET or HEAD request and
+set of arguments (the middleware opens the memo and drops it with the response) and on every call
+anywhere else (services, jobs, the CLI, tests calling selectors directly), so a write and a
+later read in the same unit of work never see a stale answer. What it returns is shared by its
+callers in the request, so it must be read-only (a mapping or a frozen value they do not
+change).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ def once_per_request(read: Callable[P, T]) -> Callable[P, T]:
         return memo[key]  # type: ignore[no-any-return]
 
     return memoized
+
 
 class RequestMemoMiddleware:
     """Opens the memo of `once_per_request` reads for a GET or HEAD request."""

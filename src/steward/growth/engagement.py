@@ -89,9 +89,7 @@ def team_ids_by_slug() -> dict[str, int]:
 def _team_names() -> Mapping[int, str]:
     from steward.org import selectors as org_selectors
 
-    return MappingProxyType(
-        {team.pk: team.name for team in org_selectors.teams_by_slug().values()}
-    )
+    return MappingProxyType({team.pk: team.name for team in org_selectors.teams_by_slug().values()})
 
 
 def survey_list() -> list[Any]:

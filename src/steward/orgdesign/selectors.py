@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db.models import Q, QuerySet
 
 from steward.core import disclosure, policy
-from steward.core.requestmemo import once_per_request
 from steward.core.periods import Quarter, quarter_of
+from steward.core.requestmemo import once_per_request
 from steward.org.models import (
     EmploymentSpell,
     Person,
