@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "steward.core.audit.AuditContextMiddleware",  # auditlog's, one receiver for all requests
+    "steward.core.requestmemo.RequestMemoMiddleware",  # small reads once per page
     "steward.core.middleware.SecurityHeadersMiddleware",
     "steward.core.middleware.LoginRequiredMiddleware",
     "steward.core.middleware.BadInputPageMiddleware",

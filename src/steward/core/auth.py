@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
 
+from steward.core import policy
 from steward.core.errors import BadInput
 from steward.core.instance import is_demo_database
 from steward.core.models import ApiToken, LoginAttempt, token_digest
@@ -119,6 +120,11 @@ class LockoutBackend(AxesStandaloneBackend):  # type: ignore[misc]
 class PasswordBackend(ModelBackend):
     """Django's model backend behind the attempt reservation; `demo` works only in the demo."""
 
+    def get_user(self, user_id: Any) -> User | None:
+        """The session's user, with the roles they hold read in the same query."""
+        user = policy.users_with_roles(User._default_manager.filter(pk=user_id)).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
     def authenticate(  # type: ignore[override]
         self,
         request: HttpRequest | None,
@@ -174,11 +180,13 @@ def user_for_token(raw: str) -> User | None:
     """The active user owning an unrevoked token, or None."""
     token = (
         ApiToken.objects.select_related("user")
+        .annotate(**policy.role_flags("user"))
         .filter(digest=token_digest(raw), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:
         return None
+    policy.take_role_flags(token, token.user)  # the roles, read in the same query
     now = timezone.now()
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)

@@ -22,6 +22,7 @@ from django.db import connection
 from django.db.models import Count, F, Q, QuerySet, Sum
 
 from steward.core import policy
+from steward.core.requestmemo import once_per_request
 from steward.engineering import dora
 from steward.engineering import shipped as shipped_figures
 from steward.engineering.models import (
@@ -966,6 +967,7 @@ def repository_ids_with_authors(emails: Collection[str]) -> set[int]:
     )
 
 
+@once_per_request
 def identity_count() -> int:
     """How many identities exist (a change invalidates cached person links)."""
     return Identity.objects.count()

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, QuerySet, Sum, When
 
 from steward.core import disclosure, policy
+from steward.core.requestmemo import once_per_request
 from steward.finance import forecast as fc
 from steward.finance import rules
 from steward.finance.models import (
@@ -53,6 +54,7 @@ def reporting_currency() -> str:
     return str(settings.STEWARD_REPORTING_CURRENCY)
 
 
+@once_per_request
 def rates() -> Rates:
     """Monthly rates, with orgdesign's standing exchange rates for months without one."""
     from steward.finance.models import MonthlyRate
@@ -215,12 +217,14 @@ def people_cost(months: list[date]) -> PeopleCost:
 LineKey = tuple[str, str]  # (category, cost center code or "")
 
 
+@once_per_request
 def _center_codes() -> dict[int, str]:
     from steward.finance.models import CostCenter
 
     return dict(CostCenter.objects.values_list("pk", "code"))
 
 
+@once_per_request
 def _team_centers() -> dict[str, str]:
     from steward.finance.models import CostCenter
 
@@ -232,6 +236,7 @@ def _team_centers() -> dict[str, str]:
     return found
 
 
+@once_per_request
 def _contract_months() -> dict[int, list[tuple[date, date]]]:
     """vendor id -> the [start, end) spans of its contracts."""
     from steward.finance.models import Contract

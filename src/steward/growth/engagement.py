@@ -12,10 +12,11 @@ only; no page, API response or export lists an answer.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from django.conf import settings
@@ -24,6 +25,7 @@ from django.db import transaction
 from steward.core import disclosure
 from steward.core.importing import Change, Diff, audit_created
 from steward.core.registry import Finding
+from steward.core.requestmemo import once_per_request
 
 NO_TEAM = "(no team)"
 TOTAL = "__total__"
@@ -83,17 +85,23 @@ def team_ids_by_slug() -> dict[str, int]:
     return {slug: team.pk for slug, team in org_selectors.teams_by_slug().items()}
 
 
-def _team_names() -> dict[int, str]:
+@once_per_request
+def _team_names() -> Mapping[int, str]:
     from steward.org import selectors as org_selectors
 
-    return {team.pk: team.name for team in org_selectors.teams_by_slug().values()}
+    return MappingProxyType({team.pk: team.name for team in org_selectors.teams_by_slug().values()})
 
 
 def survey_list() -> list[Any]:
     """Survey rounds, oldest first (rounds are not sensitive: open to every role)."""
+    return list(_surveys())
+
+
+@once_per_request
+def _surveys() -> tuple[Any, ...]:
     from steward.growth.models import Survey
 
-    return list(Survey.objects.order_by("opened_on", "key"))
+    return tuple(Survey.objects.order_by("opened_on", "key"))
 
 
 def _enps_answers(survey: Any) -> list[tuple[str, int | None, int]]:
@@ -106,13 +114,20 @@ def _enps_answers(survey: Any) -> list[tuple[str, int | None, int]]:
     return [(r, t, int(v)) for r, t, v in rows if v is not None]
 
 
-def enps_round(survey: Any, threshold: int | None = None) -> dict[str, Any]:
-    """A round's eNPS for the organization and per team, hidden where the rule says so."""
+def enps_round(
+    survey: Any,
+    threshold: int | None = None,
+    answers: list[tuple[str, int | None, int]] | None = None,
+) -> dict[str, Any]:
+    """A round's eNPS for the organization and per team, hidden where the rule says so
+    (`answers`: the round's eNPS answers when the caller read them, as `_enps_answers`)."""
     threshold = threshold or min_group()
     names = _team_names()
     members: dict[str, set[str]] = defaultdict(set)
     values: dict[str, list[int]] = defaultdict(list)
-    for respondent, team_id, value in _enps_answers(survey):
+    if answers is None:
+        answers = _enps_answers(survey)
+    for respondent, team_id, value in answers:
         group = names.get(team_id, NO_TEAM) if team_id else NO_TEAM
         members[group].add(respondent)
         values[group].append(value)
@@ -171,7 +186,18 @@ def band(score: float | None) -> str:
 
 def enps_trend(threshold: int | None = None) -> list[dict[str, Any]]:
     """Every round's results, oldest first (the trend per round)."""
-    return [enps_round(s, threshold) for s in survey_list()]
+    from steward.growth.models import SurveyAnswer
+
+    surveys = survey_list()
+    # Every round's answers in one query (not one per round).
+    answers: dict[int, list[tuple[str, int | None, int]]] = defaultdict(list)
+    rows = SurveyAnswer.objects.filter(
+        question__survey__in=surveys, question__kind="enps", value__isnull=False
+    ).values_list("question__survey_id", "respondent", "team_id", "value")
+    for survey_id, respondent, team_id, value in rows:
+        if value is not None:
+            answers[survey_id].append((respondent, team_id, int(value)))
+    return [enps_round(s, threshold, answers[s.pk]) for s in surveys]
 
 
 def question_scores(survey: Any, threshold: int | None = None) -> list[dict[str, Any]]:

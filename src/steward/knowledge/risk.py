@@ -6,7 +6,7 @@ page (one query), not twice per repository and team."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from datetime import date
 from typing import Any
 
@@ -18,7 +18,7 @@ from steward.knowledge import selectors
 from steward.knowledge.truckfactor import truck_factor
 
 
-def _departed(analysis: selectors.Analysis, ends: dict[int, date | None], on: date) -> set[int]:
+def _departed(analysis: selectors.Analysis, ends: Mapping[int, date | None], on: date) -> set[int]:
     """`selectors.departed_developers` with the end dates already read."""
     return {
         dev
@@ -28,7 +28,7 @@ def _departed(analysis: selectors.Analysis, ends: dict[int, date | None], on: da
 
 
 def _row(
-    actor: Actor, analysis: selectors.Analysis, ends: dict[int, date | None], on: date
+    actor: Actor, analysis: selectors.Analysis, ends: Mapping[int, date | None], on: date
 ) -> dict[str, Any]:
     gone = _departed(analysis, ends, on)
     result = truck_factor(analysis.authorship, without=gone)

@@ -11,15 +11,17 @@ import fnmatch
 import hashlib
 import threading
 from collections import Counter, OrderedDict, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from steward.core import datacache, policy
 from steward.core.errors import BadInput, StewardError
+from steward.core.requestmemo import once_per_request
 from steward.engineering import gitlog
 from steward.engineering import selectors as eng
 from steward.knowledge.mailmap import Mailmap
@@ -462,10 +464,16 @@ def scope_truck_factors(
 # ------------------------------------------------------------------ people, leavers
 
 
-def _people_end_dates(person_ids: Iterable[int]) -> dict[int, date | None]:
+def _people_end_dates(person_ids: Iterable[int]) -> Mapping[int, date | None]:
+    return _end_dates_of(frozenset(person_ids))
+
+
+@once_per_request
+def _end_dates_of(person_ids: frozenset[int]) -> Mapping[int, date | None]:
+    """Read once per page (the person page shows three knowledge panels of one person)."""
     from steward.org import selectors as org_selectors
 
-    return org_selectors.person_end_dates(person_ids)
+    return MappingProxyType(org_selectors.person_end_dates(person_ids))
 
 
 def departed_developers(analysis: Analysis, on: date) -> set[int]:

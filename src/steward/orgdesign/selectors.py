@@ -19,6 +19,7 @@ from django.db.models import Q, QuerySet
 
 from steward.core import disclosure, policy
 from steward.core.periods import Quarter, quarter_of
+from steward.core.requestmemo import once_per_request
 from steward.org.models import (
     EmploymentSpell,
     Person,
@@ -330,6 +331,7 @@ def allocations() -> list[Allocation]:
     ]
 
 
+@once_per_request
 def cost_rates() -> CostRates:
     """Burden rates per location and exchange rates into the reporting currency."""
     reporting = settings.STEWARD_REPORTING_CURRENCY
