@@ -3,17 +3,22 @@ commit-by-commit computation it replaced, on the demo company: same figures, sam
 
 `old_alignment_report` and `old_alignment_commits` are the selectors as they were before
 (commit by commit through `commit_evidence` and `alignment.attribute`), kept here as the
-reference.
+reference; `old_attribute_groups` and `old_intended_shares` are `attribute_groups` (one step per
+group) and `intended_shares` (from the initiatives' objects) as they were before they were made
+cheaper at scale.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from steward.core.policy import SYSTEM, Actor
 from steward.demo.company import REFERENCE_DATE
@@ -21,8 +26,52 @@ from steward.engineering import selectors as evidence
 from steward.org import selectors as org_selectors
 from steward.strategy import alignment, selectors
 from steward.strategy.models import Initiative, Objective
+from steward.strategy.selectors import alignment as alignment_selectors
 
 pytestmark = pytest.mark.django_db
+
+
+def old_intended_shares(initiatives: list[Initiative]) -> dict[str, float]:
+    """The plan's intended share per objective, from the initiatives' objects."""
+    per_objective: dict[str, Decimal] = defaultdict(Decimal)
+    total = Decimal(0)
+    for initiative in initiatives:
+        if initiative.status not in selectors.INTENDED_STATUSES:
+            continue
+        effort = selectors.effort_total(initiative)
+        total += effort
+        passed = Decimal(0)
+        for link in initiative.objective_links.all():
+            per_objective[link.objective.key] += effort * link.weight
+            passed += link.weight
+        if passed < 1:
+            per_objective["unaligned"] += effort * (1 - passed)
+    if total == 0:
+        return {}
+    return {k: float(v / total) for k, v in per_objective.items()}
+
+
+def old_attribute_groups(
+    groups: Sequence[alignment.CommitGroupRef],
+    initiatives_by_key: Mapping[str, Sequence[str]],
+    team_of: Callable[[int, date], str | None],
+) -> alignment.Attribution:
+    """One step per group: a group adds `commits` to its cell's count for its denominator."""
+    per_day = alignment.day_totals(groups)
+    result = alignment.Attribution(person_days=len(per_day))
+    counts: dict[tuple[str, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for g in groups:
+        team = team_of(g.person_id, g.day) or alignment.NO_TEAM
+        month = alignment.month_of(g.day)
+        targets = alignment.targets_of(g.keys, initiatives_by_key)
+        denominator = per_day[(g.person_id, g.day)] * len(targets)
+        for target in targets:
+            counts[(team, month, target)][denominator] += g.commits
+    result.cells = {
+        cell: sum((Fraction(k, d) for d, k in per.items()), Fraction(0))
+        for cell, per in counts.items()
+    }
+    return result
 
 
 def old_alignment_report(
@@ -79,7 +128,7 @@ def old_alignment_report(
     totals = result.initiative_totals(team)
     all_effort = sum(totals.values(), Fraction(0))
     per_objective = alignment.objective_effort(totals, weights)
-    intended = selectors.intended_shares(initiatives)
+    intended = old_intended_shares(initiatives)
     rows: list[dict[str, Any]] = []
     for objective in objectives:
         actual = per_objective.get(objective.key, Fraction(0))
@@ -324,3 +373,81 @@ def test_drill_down_page_is_paged_by_100(client_as) -> None:  # type: ignore[no-
     html = response.content.decode()
     assert "page=3" in html and "page=1" in html
     assert f"{len(old):,} commits" in html
+
+
+def test_attribute_groups_keeps_the_cells_and_their_order() -> None:
+    """The same cells in the same order (the team-month rows' objectives follow it, so the
+    pages and the API answer byte for byte as before), on the demo's groups and on groups
+    whose person-days are not contiguous."""
+    for start, end in PERIODS:
+        initiatives = alignment_selectors.initiative_rows(SYSTEM)
+        by_key, _weights = alignment_selectors._initiative_links(initiatives)
+        groups = evidence.commit_groups(start=start, end=end, keys=set(by_key))
+        team_of = alignment_selectors._team_of({g.person_id for g in groups}, start, end)
+        new = alignment.attribute_groups(groups, by_key, team_of)
+        old = old_attribute_groups(groups, by_key, team_of)
+        assert len(new.cells) > 10 and any(k != alignment.UNLINKED for _t, _m, k in new.cells)
+        assert list(new.cells.items()) == list(old.cells.items())
+        assert new.person_days == old.person_days
+    by_key = {"K1": ["I1"], "K2": ["I2"], "K3": ["I2", "I3"]}
+    day1, day2 = date(2026, 1, 30), date(2026, 2, 2)
+    shuffled = [
+        alignment.Group(2, day2, ("K3",), 2),
+        alignment.Group(1, day1, (), 1),
+        alignment.Group(2, day1, ("K1", "K2"), 1),
+        alignment.Group(1, day1, ("K3",), 3),
+        alignment.Group(2, day2, (), 1),
+        alignment.Group(2, day1, ("K2",), 4),
+    ]
+
+    def team_of_hand(person: int, day: date) -> str | None:
+        return {1: "a", 2: None}[person] if day < date(2026, 2, 1) else "b"
+
+    new = alignment.attribute_groups(shuffled, by_key, team_of_hand)
+    old = old_attribute_groups(shuffled, by_key, team_of_hand)
+    assert list(new.cells.items()) == list(old.cells.items())
+    # Person 2 on Jan 30 (no team): 5 commits; K1+K2 is 1/10 to each of I1 and I2, K2 4/5.
+    assert new.cells[(alignment.NO_TEAM, "2026-01", "I2")] == Fraction(1, 10) + Fraction(4, 5)
+    # Person 2 on Feb 2 (team b): 3 commits; the K3 commits split over I2 and I3: 2/6 each.
+    assert new.cells[("b", "2026-02", "I3")] == Fraction(1, 3)
+    assert new.person_days == 3
+
+
+def test_initiative_rows_are_the_initiatives() -> None:
+    """The plain rows carry what the objects did: keys, status, link keys, effort, weights in
+    the objects' order; the intended shares are the same."""
+    objects = list(selectors.initiative_list(actor=SYSTEM))
+    rows = alignment_selectors.initiative_rows(SYSTEM)
+    assert [r.key for r in rows] == [i.key for i in objects]
+    assert any(r.links for r in rows) and any(r.effort for r in rows)
+    for row, item in zip(rows, objects, strict=True):
+        assert row.status == item.status
+        assert row.link_keys == list(item.link_keys)
+        assert row.effort == selectors.effort_total(item)
+        assert row.links == [(x.objective.key, x.weight) for x in item.objective_links.all()]
+    expected = old_intended_shares(objects)
+    assert expected and alignment_selectors._intended_shares(rows) == expected
+    assert selectors.intended_shares(objects) == expected
+
+
+def test_drill_down_total_is_the_rows_as_shown_exactly() -> None:
+    start, end = PERIODS[0]
+    for filters in _filters():
+        new = selectors.alignment_commits(actor=SYSTEM, start=start, end=end, **filters)
+        shown = sum((Decimal(str(r["person_days"])) for r in new), Decimal(0))
+        assert new.total == float(shown), filters
+
+
+def test_window_totals_read_the_covering_index() -> None:
+    """The totals per (day, email) come from `author_day_day_email` alone (SQLite's plan)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's query plan")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "EXPLAIN QUERY PLAN SELECT email, CAST(day AS TEXT), SUM(commits) FROM "
+            "engineering_authorday WHERE day >= %s AND day < %s GROUP BY day, email",
+            [PERIODS[0][0], PERIODS[0][1]],
+        )
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "COVERING INDEX author_day_day_email" in plan
+    assert "TEMP B-TREE" not in plan

@@ -148,26 +148,33 @@ def attribute_groups(
     initiatives_by_key: Mapping[str, Sequence[str]],
     team_of: Callable[[int, date], str | None],
 ) -> Attribution:
-    """`attribute(..., by_commit=False)` of the commits the groups count, one step per group:
-    every commit of a group has the same share, so a group adds `commits` to its cell's count
-    for its denominator (the same cells, exactly)."""
+    """`attribute(..., by_commit=False)` of the commits the groups count (the same cells,
+    exactly, in the same order).
+
+    Every commit of a group has the same share, so a group adds `commits` to its cell's count
+    for its denominator. The groups are first summed per (team, month, day's commits, keys):
+    the cells and denominators depend on nothing else, and there are far fewer of those than
+    groups, so the targets and cells are worked out once per sum, not once per group. Each
+    sum is met first at its first group, so the cells are created in the groups' order."""
     per_day = day_totals(groups)
     result = Attribution(person_days=len(per_day))
-    counts: dict[tuple[str, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
     months: dict[date, str] = {}
-    teams: dict[tuple[int, date], str] = {}
-    targets_by_keys: dict[tuple[str, ...], list[str]] = {}
+    place: dict[tuple[int, date], tuple[str, str, int]] = {}
+    for (person, day), n in per_day.items():
+        month = months.get(day) or months.setdefault(day, month_of(day))
+        place[(person, day)] = (team_of(person, day) or NO_TEAM, month, n)
+    summed: dict[tuple[tuple[str, str, int], tuple[str, ...]], int] = defaultdict(int)
     for g in groups:
-        team = teams.get((g.person_id, g.day))
-        if team is None:
-            team = teams[(g.person_id, g.day)] = team_of(g.person_id, g.day) or NO_TEAM
-        month = months.get(g.day) or months.setdefault(g.day, month_of(g.day))
-        targets = targets_by_keys.get(g.keys)
+        summed[(place[(g.person_id, g.day)], g.keys)] += g.commits
+    counts: dict[tuple[str, str, str], dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    targets_by_keys: dict[tuple[str, ...], list[str]] = {}
+    for ((team, month, n), keys), commits in summed.items():
+        targets = targets_by_keys.get(keys)
         if targets is None:
-            targets = targets_by_keys[g.keys] = targets_of(g.keys, initiatives_by_key)
-        denominator = per_day[(g.person_id, g.day)] * len(targets)
+            targets = targets_by_keys[keys] = targets_of(keys, initiatives_by_key)
+        denominator = n * len(targets)
         for target in targets:
-            counts[(team, month, target)][denominator] += g.commits
+            counts[(team, month, target)][denominator] += commits
     result.cells = {
         cell: sum((Fraction(k, d) for d, k in per.items()), Fraction(0))
         for cell, per in counts.items()
