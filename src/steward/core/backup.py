@@ -133,6 +133,8 @@ class _Serializer(PythonSerializer):
     groups, permissions) do not change inside the backup's snapshot. The output is Django's.
     """
 
+    _current: dict[str, Any]  # the object being written (set by Django's serializer)
+
     def __init__(self) -> None:
         super().__init__()
         self._natural: dict[tuple[type[Model], Any], Any] = {}
