@@ -205,7 +205,7 @@ def test_the_serializer_writes_what_djangos_writes() -> None:
     entries = seen["auditlog.logentry"]
     assert len(entries) == 2000
     assert len({tuple(o["fields"]["content_type"]) for o in entries}) > 10
-    assert [o["fields"]["user"] for o in seen["core.apitoken"]][-2:] == [["boss"], ["boss"]]
+    assert [o["fields"]["user"] for o in seen["core.apitoken"]][-2:] == [("boss",), ("boss",)]
 
 
 MOVED = ("scenario", "scenariochange", "headcountplanentry", "teamallocation", "burdenrate")
