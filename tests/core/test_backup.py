@@ -1,15 +1,22 @@
 """Backup and restore round trips: SQLite -> SQLite, SQLite -> PostgreSQL, PostgreSQL -> SQLite.
 
-The source is a demo company built by `steward demo` in its own STEWARD_HOME (SQLite), plus an
-admin with a real password and an API token. Each restore runs `steward restore` in a fresh
-home or a throwaway PostgreSQL database; each restored database is backed up again and its
-objects must equal the source's, row for row and field for field.
+The source is a backup of the test database (the demo company of every app) plus an admin with
+a real password and an API token. Each restore runs `steward restore` in a fresh home or a
+throwaway PostgreSQL database; each restored database is backed up again and its objects must
+equal the source's, row for row and field for field.
+
+Three whole-company restores prove everything (docs/testing.md): the source, rewritten with the
+labels Steward used before `orgdesign` existed, into a fresh SQLite home (SQLite -> SQLite and
+the relabelling at once; the home is shared by the tests that only read it or are refused);
+that home's backup into PostgreSQL; PostgreSQL's backup into SQLite again. Refusals and damaged
+files use a small valid backup (the first objects of the source): they are refused before a
+row is read, whatever the size.
 """
 
 from __future__ import annotations
 
-import functools
 import gzip
+import hashlib
 import json
 import os
 import sqlite3
@@ -74,19 +81,38 @@ def _steward(
 
 
 def _objects(path: Path) -> list[str]:
-    """The objects of a backup as canonical JSON (key order of JSON columns does not count)."""
-    stat = path.stat()
-    return _objects_of(str(path), stat.st_mtime_ns, stat.st_size)
-
-
-@functools.lru_cache(maxsize=2)
-def _objects_of(path: str, _mtime_ns: int, _size: int) -> list[str]:
-    """`_objects`, kept for the last two files: the source is compared with every copy (its
-    142,000 objects take seconds to read and sort each time)."""
+    """The objects of a backup as canonical JSON (key order of JSON columns does not count),
+    sorted; the closing line's count is checked."""
     with gzip.open(path, "rt", encoding="utf-8") as source:
         lines = source.read().splitlines()
     assert json.loads(lines[-1]) == {"end": backup.FORMAT, "objects": len(lines) - 2}
     return sorted(json.dumps(json.loads(line), sort_keys=True) for line in lines[1:-1])
+
+
+_DIGESTS: dict[tuple[str, int, int], tuple[int, str]] = {}
+
+
+def _digest(path: Path) -> tuple[int, str]:
+    """The object count and the SHA-256 of `_objects(path)`, each file read once (every copy
+    is compared with the source, whose 142,000 objects take seconds to read)."""
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size)
+    if key not in _DIGESTS:
+        objects = _objects(path)
+        _DIGESTS[key] = (len(objects), hashlib.sha256("\n".join(objects).encode()).hexdigest())
+    return _DIGESTS[key]
+
+
+def _assert_same_objects(copy: Path, original: Path) -> None:
+    """`copy` holds the objects of `original`, row for row and field for field (a count and a
+    hash of the sorted objects); on a difference the first differing objects are shown."""
+    if _digest(copy) != _digest(original):
+        a, b = _objects(copy), _objects(original)
+        only_a, only_b = sorted(set(a) - set(b))[:3], sorted(set(b) - set(a))[:3]
+        pytest.fail(
+            f"{len(a)} vs {len(b)} objects; only in the copy: {only_a}; only in the "
+            f"original: {only_b}"
+        )
 
 
 def _header(path: Path) -> dict[str, Any]:
@@ -104,15 +130,20 @@ def _verify(home: Path, token: str, database_url: str | None = None) -> None:
     assert result.stdout.split() == ["True", "False", "boss", "True"]
 
 
+class Source:
+    """The source backup: its file, the raw API token, the row count per table counted with
+    plain SQL, and the counts `backup_write` returned."""
+
+    def __init__(self, file: Path, token: str, sql: dict[str, int], written: dict[str, int]):
+        self.file, self.token, self.sql, self.written = file, token, sql, written
+
+
 @pytest.fixture(scope="module")
 def source(
     django_db_setup: None, django_db_blocker: Any, tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, str, dict[str, int]]:
+) -> Source:
     """A backup of the test database (the demo company of every app) plus an admin `boss`
-    with a real password and an API token; their rows are rolled back afterwards.
-
-    Returns the file, the raw token and the row count per table counted with plain SQL.
-    """
+    with a real password and an API token; their rows are rolled back afterwards."""
     from django.contrib.auth.models import User
     from django.db import connection, transaction
 
@@ -122,7 +153,7 @@ def source(
     with django_db_blocker.unblock(), transaction.atomic():
         boss = User.objects.create_user(username="boss", password=PASSWORD, is_superuser=True)
         _token, raw = token_create(user=boss, name="ci")
-        backup.backup_write(file)
+        written = backup.backup_write(file)
         counts = {}
         with connection.cursor() as cursor:
             for model in apps.get_models():
@@ -131,45 +162,50 @@ def source(
                     cursor.execute(f"SELECT COUNT(*) FROM {table}")
                     counts[model._meta.label_lower] = cursor.fetchone()[0]
         transaction.set_rollback(True)
-    return file, raw, counts
+    return Source(file, raw, counts, written)
 
 
-def test_backup_holds_every_row_of_every_table_but_sessions(
-    source: tuple[Path, str, dict[str, int]],
-) -> None:
-    file, _token, expected = source
-    header = _header(file)
+def test_backup_holds_every_row_of_every_table_but_sessions(source: Source) -> None:
+    expected = source.sql
+    header = _header(source.file)
     assert header["counts"] == {k: v for k, v in expected.items() if k in header["counts"]}
     assert set(header["counts"]) == set(expected)
-    per_model = Counter(json.loads(o)["model"] for o in _objects(file))
+    assert source.written == header["counts"]  # what backup_write returns, per model
+    objects = _objects(source.file)
+    per_model = Counter(json.loads(o)["model"] for o in objects)
     assert dict(per_model) == {k: v for k, v in expected.items() if v}
+    assert len(objects) == sum(source.written.values())
     for label in ("auditlog.logentry", "core.apitoken", "core.instancesetting", "auth.user"):
         assert expected[label] > 0, label
     assert "sessions.session" not in header["counts"]
 
 
-@pytest.fixture(scope="module")
-def sqlite_copy(
-    source: tuple[Path, str, dict[str, int]], tmp_path_factory: pytest.TempPathFactory
-) -> tuple[Path, Path]:
-    """The source restored into a fresh SQLite home, and that home's own backup."""
-    file, _token, _counts = source
-    home = tmp_path_factory.mktemp("sqlite-copy")
-    _steward("restore", str(file), home=home)
-    again = home / "again.jsonl.gz"
-    _steward("backup", str(again), home=home)
-    return home, again
+@pytest.mark.django_db
+def test_the_serializer_writes_what_djangos_writes() -> None:
+    """`backup`'s serializer keeps each natural key after its first use: its output is Django's
+    own, object for object, on the first rows of every model (2,000 of the audit log, whose
+    entries name their content type by natural key; two API tokens name one user)."""
+    from django.contrib.auth.models import User
+    from django.core import serializers
 
+    from steward.core.auth import token_create
 
-def test_restore_into_sqlite_then_backup_gives_the_same_objects(
-    source: tuple[Path, str, dict[str, int]], sqlite_copy: tuple[Path, Path]
-) -> None:
-    file, token, _counts = source
-    home, again = sqlite_copy
-    assert _header(again)["engine"] == "sqlite"
-    assert _objects(again) == _objects(file)
-    assert _header(again)["counts"] == _header(file)["counts"]
-    _verify(home, token)
+    boss = User.objects.create_user(username="boss", password=PASSWORD)
+    token_create(user=boss, name="one")
+    token_create(user=boss, name="two")
+    seen: dict[str, list[dict[str, Any]]] = {}
+    for model in backup.backup_models():
+        label = model._meta.label_lower
+        limit = 2000 if label == "auditlog.logentry" else 300
+        rows = list(model._base_manager.order_by("pk")[:limit])
+        natural = label in backup.NATURAL_PK
+        options = {"use_natural_foreign_keys": True, "use_natural_primary_keys": natural}
+        seen[label] = backup._Serializer().serialize(rows, **options)
+        assert seen[label] == serializers.serialize("python", rows, **options), label
+    entries = seen["auditlog.logentry"]
+    assert len(entries) == 2000
+    assert len({tuple(o["fields"]["content_type"]) for o in entries}) > 10
+    assert [o["fields"]["user"] for o in seen["core.apitoken"]][-2:] == [("boss",), ("boss",)]
 
 
 MOVED = ("scenario", "scenariochange", "headcountplanentry", "teamallocation", "burdenrate")
@@ -186,12 +222,12 @@ def _as_before_the_move(line: str) -> str:
     return line
 
 
-def test_a_backup_from_before_orgdesign_restores_into_the_new_labels(
-    source: tuple[Path, str, dict[str, int]], tmp_path: Path
-) -> None:
-    file, _token, _counts = source
-    old = tmp_path / "old.jsonl.gz"
-    with gzip.open(file, "rt", encoding="utf-8") as src, gzip.open(old, "wt") as out:
+@pytest.fixture(scope="module")
+def old_labels(source: Source, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The source as Steward wrote it before the design models moved from `org` to
+    `orgdesign` (labels, content type keys, header counts and migrations)."""
+    old = tmp_path_factory.mktemp("old-labels") / "old.jsonl.gz"
+    with gzip.open(source.file, "rt", encoding="utf-8") as src, gzip.open(old, "wt") as out:
         header = json.loads(src.readline())
         header["counts"] = {
             _as_before_the_move(f'"{k}"')[1:-1]: v for k, v in header["counts"].items()
@@ -201,24 +237,64 @@ def test_a_backup_from_before_orgdesign_restores_into_the_new_labels(
         out.write(json.dumps(header, separators=(",", ":")) + "\n")
         for line in src:
             out.write(_as_before_the_move(line))
-    assert "org.scenario" in _header(old)["counts"]
-    with gzip.open(old, "rt", encoding="utf-8") as check:
+    return old
+
+
+def test_the_old_labels_file_names_the_design_models_by_their_old_labels(
+    old_labels: Path,
+) -> None:
+    assert "org.scenario" in _header(old_labels)["counts"]
+    assert "orgdesign.scenario" not in _header(old_labels)["counts"]
+    with gzip.open(old_labels, "rt", encoding="utf-8") as check:
         text = check.read()
-    assert '"model":"org.scenario"' in text and '"model":"orgdesign.scenario"' not in text
-    home = tmp_path / "home"
-    _steward("restore", str(old), home=home)
+    for model in MOVED:
+        assert f'"model":"org.{model}"' in text, model
+        assert f'"model":"orgdesign.{model}"' not in text, model
+        assert f'"orgdesign","{model}"]' not in text, model  # content type natural keys
+
+
+@pytest.fixture(scope="module")
+def sqlite_copy(old_labels: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """The source with its pre-orgdesign labels restored into a fresh SQLite home, and that
+    home's own backup (which names the design models by their new labels)."""
+    home = tmp_path_factory.mktemp("sqlite-copy")
+    _steward("restore", str(old_labels), home=home)
     again = home / "again.jsonl.gz"
     _steward("backup", str(again), home=home)
-    assert _objects(again) == _objects(file)
+    return home, again
+
+
+def test_restore_into_sqlite_then_backup_gives_the_same_objects(
+    source: Source, sqlite_copy: tuple[Path, Path]
+) -> None:
+    """SQLite -> SQLite, and a backup from before orgdesign restores into the new labels: the
+    copy's backup equals the source (written with the new labels), object for object."""
+    home, again = sqlite_copy
+    assert _header(again)["engine"] == "sqlite"
+    _assert_same_objects(again, source.file)
+    assert _header(again)["counts"] == _header(source.file)["counts"]
+    _verify(home, source.token)
+
+
+@pytest.fixture(scope="module")
+def small(source: Source, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A valid backup of the source's header and first 3,000 objects (with its closing line):
+    a restore refuses a non-empty database or a damaged file before it reads a row."""
+    small = tmp_path_factory.mktemp("small") / "small.jsonl.gz"
+    with gzip.open(source.file, "rt", encoding="utf-8") as src, gzip.open(small, "wt") as out:
+        head = [src.readline() for _ in range(3001)]
+        out.writelines(head)
+        out.write(json.dumps({"end": backup.FORMAT, "objects": 3000}) + "\n")
+    assert backup.verify_file(small) == 3000
+    return small
 
 
 def test_restore_refuses_a_database_that_is_not_empty(
-    source: tuple[Path, str, dict[str, int]], sqlite_copy: tuple[Path, Path], tmp_path: Path
+    small: Path, sqlite_copy: tuple[Path, Path]
 ) -> None:
-    file, _token, _counts = source
     home, _again = sqlite_copy
     before = _table_counts(home / "steward.sqlite3")
-    refused = _steward("restore", str(file), home=home, check=False)
+    refused = _steward("restore", str(small), home=home, check=False)
     assert refused.returncode == 2
     assert "the database is not empty" in refused.stderr
     assert _table_counts(home / "steward.sqlite3") == before
@@ -230,22 +306,18 @@ def _table_counts(database: Path) -> dict[str, int]:
         return {t: db.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] for t in tables}
 
 
-def test_sqlite_to_sqlite(
-    source: tuple[Path, str, dict[str, int]],
-    sqlite_copy: tuple[Path, Path],
-    tmp_path: Path,
-) -> None:
+def test_sqlite_to_sqlite(source: Source, sqlite_copy: tuple[Path, Path], tmp_path: Path) -> None:
     from django.db import connection
 
     if connection.vendor == "sqlite":
         # The test database is SQLite: the sqlite_copy fixture already went SQLite -> SQLite.
-        assert _header(source[0])["engine"] == "sqlite"
+        assert _header(source.file)["engine"] == "sqlite"
         return
     _home, again = sqlite_copy
     home = tmp_path / "second"
     _steward("restore", str(again), home=home)
     _steward("backup", str(tmp_path / "second.jsonl.gz"), home=home)
-    assert _objects(tmp_path / "second.jsonl.gz") == _objects(again)
+    _assert_same_objects(tmp_path / "second.jsonl.gz", again)
 
 
 @pytest.fixture
@@ -267,23 +339,22 @@ def pg_database() -> Iterator[str]:
 
 
 def test_sqlite_to_postgresql_to_sqlite(
-    source: tuple[Path, str, dict[str, int]],
+    source: Source,
     sqlite_copy: tuple[Path, Path],
+    small: Path,
     tmp_path: Path,
     pg_database: str,
 ) -> None:
-    file, token, _counts = source
     sqlite_home, from_sqlite = sqlite_copy
     pg_home = tmp_path / "pg-home"
     _steward("restore", str(from_sqlite), home=pg_home, database_url=pg_database)
     from_pg = tmp_path / "from-pg.jsonl.gz"
     _steward("backup", str(from_pg), home=pg_home, database_url=pg_database)
     assert _header(from_pg)["engine"] == "postgresql"
-    assert _objects(from_pg) == _objects(file)
-    refused = _steward(
-        "restore", str(from_sqlite), home=pg_home, database_url=pg_database, check=False
-    )
+    _assert_same_objects(from_pg, source.file)
+    refused = _steward("restore", str(small), home=pg_home, database_url=pg_database, check=False)
     assert refused.returncode == 2
+    assert "the database is not empty" in refused.stderr
     # PostgreSQL -> SQLite.
     back = tmp_path / "back"
     _steward("restore", str(from_pg), home=back)
@@ -295,27 +366,19 @@ def test_sqlite_to_postgresql_to_sqlite(
     assert len(expected) > 100
     round_trip = tmp_path / "round-trip.jsonl.gz"
     _steward("backup", str(round_trip), home=back)
-    assert _objects(round_trip) == _objects(file)
-    _verify(pg_home, token, pg_database)  # sequences were reset: new ids follow the old ones
-    _verify(back, token)
+    _assert_same_objects(round_trip, source.file)
+    _verify(pg_home, source.token, pg_database)  # sequences were reset: new ids follow the old
+    _verify(back, source.token)
 
 
 @pytest.mark.django_db
-def test_in_process_backup_counts_and_restore_refuses_this_database(tmp_path: Path) -> None:
-    file = tmp_path / "test-db.jsonl.gz"
-    counts = backup.backup_write(file)
-    for model in backup.backup_models():
-        assert counts[model._meta.label_lower] == model._base_manager.count()
-    assert len(_objects(file)) == sum(counts.values())
+def test_restore_refuses_this_database_in_process(small: Path) -> None:
     with pytest.raises(BadInput, match="not empty"):
-        backup.restore_read(file)
+        backup.restore_read(small)
 
 
-def test_damaged_files_are_bad_input(
-    source: tuple[Path, str, dict[str, int]], tmp_path: Path
-) -> None:
-    file, _token, _counts = source
-    with gzip.open(file, "rt", encoding="utf-8") as full:
+def test_damaged_files_are_bad_input(small: Path, tmp_path: Path) -> None:
+    with gzip.open(small, "rt", encoding="utf-8") as full:
         head = [full.readline() for _ in range(200)]
     cut = tmp_path / "cut.jsonl.gz"
     with gzip.open(cut, "wt", encoding="utf-8") as out:
@@ -338,10 +401,10 @@ def _nothing_restored(home: Path) -> bool:
 
 
 def test_a_cut_or_corrupt_gzip_is_bad_input_and_nothing_is_restored(
-    source: tuple[Path, str, dict[str, int]], tmp_path: Path
+    small: Path, tmp_path: Path
 ) -> None:
-    file, _token, _counts = source
-    raw = file.read_bytes()
+    raw = small.read_bytes()
+    assert len(raw) > 50_000  # deflate blocks, not a few bytes
     # gzip ends with CRC-32 and length (4 bytes each, little-endian) of the uncompressed data.
     crc = int.from_bytes(raw[-8:-4], "little")
     damaged = {

@@ -38,6 +38,7 @@ from typing import Any
 from django.apps import apps
 from django.core import serializers
 from django.core.management.color import no_style
+from django.core.serializers.python import Serializer as PythonSerializer
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.loader import MigrationLoader
 from django.db.migrations.recorder import MigrationRecorder
@@ -123,6 +124,37 @@ def _encode(value: Any) -> Any:
     raise TypeError(f"cannot write {type(value).__name__} to a backup")
 
 
+class _Serializer(PythonSerializer):
+    """Django's "python" serializer, looking each natural key up once per backup.
+
+    Django's own fetches the related row of every natural foreign key of every object (a query
+    per audit log entry for its content type, another for its actor); here the natural key of
+    each (related model, id) is kept after its first use. Natural keys (content types, users,
+    groups, permissions) do not change inside the backup's snapshot. The output is Django's.
+    """
+
+    _current: dict[str, Any]  # the object being written (set by Django's serializer)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._natural: dict[tuple[type[Model], Any], Any] = {}
+
+    def handle_fk_field(self, obj: Model, field: Any) -> None:
+        related_model = field.remote_field.model
+        if not (self.use_natural_foreign_keys and hasattr(related_model, "natural_key")):
+            super().handle_fk_field(obj, field)
+            return
+        value = getattr(obj, field.attname)
+        if value is None:
+            self._current[field.name] = None
+            return
+        natural = self._natural.get((related_model, value))
+        if natural is None:
+            natural = getattr(obj, field.name).natural_key()
+            self._natural[(related_model, value)] = natural
+        self._current[field.name] = natural
+
+
 def _dumps(data: Any) -> str:
     return json.dumps(data, default=_encode, ensure_ascii=False, separators=(",", ":"))
 
@@ -188,6 +220,7 @@ def backup_write(path: Path) -> dict[str, int]:
             "counts": counts,
         }
         written = 0
+        serializer = _Serializer()
         _create_private(partial)
         with gzip.open(partial, "wt", encoding="utf-8") as out:
             out.write(_dumps(header) + "\n")
@@ -195,11 +228,8 @@ def backup_write(path: Path) -> dict[str, int]:
                 natural = model._meta.label_lower in NATURAL_PK
                 rows = model._base_manager.order_by("pk").iterator(chunk_size=CHUNK)
                 for chunk in _chunks(rows, CHUNK):
-                    for item in serializers.serialize(
-                        "python",
-                        chunk,
-                        use_natural_foreign_keys=True,
-                        use_natural_primary_keys=natural,
+                    for item in serializer.serialize(
+                        chunk, use_natural_foreign_keys=True, use_natural_primary_keys=natural
                     ):
                         out.write(_dumps(item) + "\n")
                         written += 1
