@@ -16,6 +16,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.signals import setting_changed
 from django.dispatch import receiver
+from django.http import HttpRequest
 from django.test import Client
 from django.test.client import ClientHandler
 
@@ -141,6 +142,39 @@ def client_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped-
         client.handler = _shared_handler()
         if username is not None:
             client.force_login(User.objects.get(username=username))
+        return client
+
+    return make
+
+
+@pytest.fixture
+def session_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped-def]
+    """Like `client_as`, for tests of what a role is shown rather than of signing in: the
+    client carries the session a sign-in writes (the user's id, the backend `force_login`
+    picks and the password's session hash), written directly. Signing in also sends
+    `user_logged_in` (last_login, axes' access log), draws a new session key and rotates the
+    CSRF token: two fifths of the policy matrix's harness and a sixth of its CPU, for nothing
+    a page shows (no page shows last_login or the access log). The requests are answered as
+    for a client that signed in (`tests/core/test_policy_matrix.py` checks the pages are the
+    same)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    def make(username: str | None) -> Client:
+        client = Client()
+        client.handler = _shared_handler()
+        if username is not None:
+            user = User.objects.get(username=username)
+            session = import_module(settings.SESSION_ENGINE).SessionStore()
+            session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+            session[BACKEND_SESSION_KEY] = client._get_backend()
+            session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+            session.save()
+            request = HttpRequest()
+            request.session = session
+            client._set_login_cookies(request)
         return client
 
     return make
