@@ -914,17 +914,18 @@ def _shows_amount(body: str, salary: Decimal, runs: frozenset[str]) -> bool:
     """Whether `body`, whose runs of digits are `runs` (`digit_runs`), shows `salary`
     (`_money_patterns`).
 
-    Each pattern matches only where its amount stands as a whole run of digits: `85000` (then
-    `.00` or no digit) between a character that is neither a digit nor a dot and one that is no
-    digit, and `85,000` likewise, so its first group of digits (`85`) is a whole run of digits
-    in the body. The matrix checks about 150 salaries on each of its 3,000 responses: the runs
-    of digits of a body are listed once, and a pattern is searched only when its first run is
-    among them (`test_cto_sees_salaries_so_the_matrix_check_can_fail` proves the shortcut finds
-    what the patterns alone find).
+    Each pattern matches only where its amount stands literally (`85000`, `85,000`) and as whole
+    runs of digits: `85000` (then `.00` or no digit) between a character that is neither a digit
+    nor a dot and one that is no digit, `85,000` likewise, so its first group (`85`) is a whole
+    run. The matrix checks about 150 salaries on each of its 3,000 responses: a pattern is
+    searched only when its first run is among the body's (listed once) and its amount is in the
+    body (`test_the_salary_shortcut_finds_what_the_patterns_find` and
+    `test_cto_sees_salaries_so_the_matrix_check_can_fail` prove it finds what the patterns
+    alone find).
     """
     return any(
-        (first is None or first in runs) and pattern.search(body)
-        for first, pattern in _salary_checks(salary)
+        (first is None or first in runs) and literal in body and pattern.search(body)
+        for first, literal, pattern in _salary_checks(salary)
     )
 
 
@@ -937,14 +938,14 @@ def digit_runs(body: str) -> frozenset[str]:
 
 
 @functools.cache
-def _salary_checks(salary: Decimal) -> tuple[tuple[str | None, re.Pattern[str]], ...]:
-    """Each money pattern of `salary`, with the run of digits it starts with (None: the amount
-    does not start with a digit, search the pattern always)."""
+def _salary_checks(salary: Decimal) -> tuple[tuple[str | None, str, re.Pattern[str]], ...]:
+    """Each money pattern of `salary`, with the run of digits its amount starts with (None: it
+    does not start with a digit) and the amount as text."""
     whole = int(salary)
     checks = []
     for text, pattern in zip((f"{whole}", f"{whole:,}"), _money_patterns_of(whole), strict=True):
         first = DIGITS.match(text)
-        checks.append((first.group(0) if first else None, pattern))
+        checks.append((first.group(0) if first else None, text, pattern))
     return tuple(checks)
 
 
@@ -1131,7 +1132,7 @@ def test_cto_sees_salaries_so_the_matrix_check_can_fail(client_as) -> None:  # t
         "85,0001",
         "85,000.00",
         "x85,000y",
-        "\u0663" "85000",
+        "\u066385000",
         "85000\u0663",
         "8500",
         "850",
