@@ -287,3 +287,45 @@ def test_the_menu_is_the_one_core_used_to_hard_code() -> None:
         for area in navigation.areas()
     ]
     assert actual == expected
+
+
+@pytest.mark.django_db
+def test_the_menu_links_are_reverse_s_urls_under_any_prefix_and_urlconf() -> None:
+    """The menu keeps each link's URL (`navigation.link_urls`) per URL configuration and script
+    prefix: the same URLs `reverse` gives, a link whose URL does not exist left out."""
+    from django.test import override_settings
+    from django.urls import NoReverseMatch, get_script_prefix, reverse, set_script_prefix
+
+    admin = User.objects.get(username="admin")
+
+    def by_reverse() -> list[tuple[str, list[tuple[str, str]]]]:
+        shown = []
+        for area in navigation.areas():
+            links = []
+            for link in area.links:
+                try:
+                    links.append((link.label, reverse(link.url_name)))
+                except NoReverseMatch:
+                    continue
+            if links:
+                shown.append((area.label, links))
+        return shown
+
+    def by_menu() -> list[tuple[str, list[tuple[str, str]]]]:
+        return [
+            (a["label"], [(link["label"], link["url"]) for link in a["links"]])
+            for a in navigation.visible_areas(admin)
+        ]
+
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/steward/", "/"):
+            set_script_prefix(prefix)
+            assert by_menu() == by_reverse()
+            assert by_menu()[0][1][0] == ("Objectives", f"{prefix}strategy/")
+    finally:
+        set_script_prefix(before)
+    # A URL configuration without the apps' pages: their links are left out, and come back.
+    with override_settings(ROOT_URLCONF="tests.core.urls_without_pages"):
+        assert by_menu() == by_reverse() == []
+    assert by_menu() == by_reverse() != []
