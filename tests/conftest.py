@@ -153,8 +153,8 @@ def session_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped
     client carries the session a sign-in writes (the user's id, the backend `force_login`
     picks and the password's session hash), written directly. Signing in also sends
     `user_logged_in` (last_login, axes' access log), draws a new session key and rotates the
-    CSRF token: two fifths of the policy matrix's harness and a sixth of its CPU, for nothing
-    a page shows (no page shows last_login or the access log). The requests are answered as
+    CSRF token: about 15 % of the policy matrix's CPU (11 ms a client), for nothing a page
+    shows (no page shows last_login or the access log). The requests are answered as
     for a client that signed in (`tests/core/test_policy_matrix.py` checks the pages are the
     same)."""
     from importlib import import_module
