@@ -48,3 +48,26 @@ def test_bad_yaml_names_its_line() -> None:
     with pytest.raises(RoleDocError) as info:
         parse_role("---\ntitle: ok\ndescription: [unclosed\n---\n")
     assert info.value.line >= 3
+
+
+def test_the_length_limits_are_the_columns() -> None:
+    from steward.org import roledocs
+    from steward.org.models import RoleDescription
+
+    fields = RoleDescription._meta
+    assert fields.get_field("title").max_length == roledocs.TITLE_MAX_LENGTH
+    assert fields.get_field("description").max_length == roledocs.DESCRIPTION_MAX_LENGTH
+
+
+@pytest.mark.parametrize(("key", "limit"), [("title", 200), ("description", 500)])
+def test_a_value_longer_than_its_column_is_a_located_problem(key: str, limit: int) -> None:
+    """The fuzz test found a 300-character title reaching the database (a ValidationError, not
+    exit 2); now the file is refused at the value, and a value of exactly the limit is read."""
+    other = "description: d" if key == "title" else "title: t"
+    with pytest.raises(RoleDocError) as info:
+        parse_role(f"---\n{other}\n{key}: {'x' * (limit + 1)}\n---\nbody\n")
+    problem = info.value.problems[0]
+    assert (problem.line, problem.column) == (3, str(len(key) + 3))
+    assert problem.message == f"front matter: key '{key}': is longer than {limit} characters"
+    doc = parse_role(f"---\n{other}\n{key}: {'x' * limit}\n---\nbody\n")
+    assert getattr(doc, key) == "x" * limit

@@ -21,6 +21,10 @@ NO_FRONT_MATTER = (
     "start the file with a '---' line, then 'title: ...' and 'description: ...', then '---'"
 )
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+# The lengths of RoleDescription's title and description columns (tests/org/test_roledocs.py
+# keeps them equal): a longer value is the file's problem, found before anything is written.
+TITLE_MAX_LENGTH = 200
+DESCRIPTION_MAX_LENGTH = 500
 
 
 class RoleDocError(ValueError):
@@ -79,10 +83,12 @@ def parse_role(text: str, name: str = "") -> RoleDoc:
         raise RoleDocError("no YAML front matter", 1, hint=NO_FRONT_MATTER)
     if front.item is None or problems:  # not read, or keys that are not plain names
         raise RoleDocError.of(problems)
-    title = front.item.text("title", required=True, what="<role title>").strip()
+    title = front.item.text(
+        "title", required=True, max_length=TITLE_MAX_LENGTH, what="<role title>"
+    ).strip()
     if problems:
         raise RoleDocError.of(problems, "title")
-    description = front.item.text("description").strip()
+    description = front.item.text("description", max_length=DESCRIPTION_MAX_LENGTH).strip()
     if problems:
         raise RoleDocError.of(problems, "description")
     meta = front.item.data()
