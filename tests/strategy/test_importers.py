@@ -91,6 +91,26 @@ def test_weights_not_summing_to_one_are_rejected(tmp_path: Path) -> None:
     assert not Initiative.objects.filter(key__in=["X1", "X2"]).exists()
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("0.25;0.75", "NaN;0.75", "column weights: 'NaN' is not a number"),
+        ("0.25;0.75", "0.25;Infinity", "column weights: 'Infinity' is not a number"),
+        ("payments:12", "payments:NaN", "column effort_person_weeks: 'NaN' is not a number"),
+        ("payments:12", "payments:-inf", "column effort_person_weeks: '-inf' is not a number"),
+    ],
+)
+def test_nan_and_infinity_are_not_numbers(
+    tmp_path: Path, old: str, new: str, expected: str
+) -> None:
+    """The import fuzz test found `NaN` in weights raising InvalidOperation (Decimal parses it
+    and then cannot compare it) instead of a problem of the file."""
+    _import("objectives", _write(tmp_path, "o.csv", OBJECTIVES))
+    problems = _problems("initiatives", _write(tmp_path, "i.csv", INITIATIVES.replace(old, new)))
+    assert any(f":2: {expected}" in p for p in problems), problems
+    assert not Initiative.objects.filter(key__in=["X1", "X2"]).exists()
+
+
 def test_bad_initiatives_name_line_and_column(tmp_path: Path) -> None:
     _import("objectives", _write(tmp_path, "o.csv", OBJECTIVES))
     bad = INITIATIVES.replace("payments:12", "ghosts:12").replace("checkout:8", "checkout:-8")

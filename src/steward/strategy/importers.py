@@ -526,6 +526,8 @@ class InitiativesImporter(_StrategyImporter):
             try:
                 w = Decimal(text)
             except ArithmeticError:
+                w = Decimal("NaN")
+            if not w.is_finite():  # NaN and Infinity parse, and NaN cannot be compared
                 self.problem(row.line, "weights", f"{text!r} is not a number")
                 return []
             if w < 0 or w > 1:
@@ -558,6 +560,8 @@ class InitiativesImporter(_StrategyImporter):
             try:
                 value = Decimal(weeks.strip())
             except ArithmeticError:
+                value = Decimal("NaN")
+            if not value.is_finite():  # NaN and Infinity parse, and NaN cannot be compared
                 self.problem(row.line, "effort_person_weeks", f"{weeks!r} is not a number")
                 continue
             if value < 0:
