@@ -473,12 +473,6 @@ class _Sums:
         return out
 
 
-def data_version() -> int:
-    """The newest audit-log entry (core's data version): a figure computed from the data can be
-    kept until it moves."""
-    return datacache.data_version()
-
-
 def cached(name: str, compute: Callable[[], Any]) -> Any:
     """`compute()`, kept in Django's cache until the data version moves (core's datacache)."""
     return datacache.cached(f"worktracking:investment:{name}", compute)
