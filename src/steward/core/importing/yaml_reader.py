@@ -171,10 +171,6 @@ class Item:
         self.reader.problem(node, where, message)
         self.ok = False
 
-    def has(self, key: str) -> bool:
-        """Whether `key` is given (with any value, null included)."""
-        return key in self.values
-
     def check_keys(self, accepted: Iterable[str]) -> None:
         """Report keys this kind does not know (typos are caught, not ignored)."""
         allowed = list(accepted)
@@ -274,11 +270,11 @@ class Item:
     def _list(self, key: str, required: bool) -> list[yaml.Node]:
         """The entries of the list under `key` ([] with a problem when it is not a list, or
         absent and `required`)."""
-        node = self.values.get(key)
-        if node is None or (isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG):
+        if self.is_absent(key):
             if required:
                 self.problem(key, "is required", f"add a list under {key}")
             return []
+        node = self.values[key]
         if not isinstance(node, yaml.SequenceNode):
             self.problem(key, "must be a list", f"write each entry on a line '- ...' under {key}")
             return []
