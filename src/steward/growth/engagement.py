@@ -104,14 +104,19 @@ def _surveys() -> tuple[Any, ...]:
     return tuple(Survey.objects.order_by("opened_on", "key"))
 
 
-def _enps_answers(survey: Any) -> list[tuple[str, int | None, int]]:
-    """(respondent, team id, value) of a round's eNPS answers (aggregated by the callers)."""
+def _enps_answers(surveys: Iterable[Any]) -> dict[int, list[tuple[str, int | None, int]]]:
+    """Survey id -> (respondent, team id, value) of the round's eNPS answers, for every round
+    of `surveys` in one query (aggregated by the callers)."""
     from steward.growth.models import SurveyAnswer
 
+    answers: dict[int, list[tuple[str, int | None, int]]] = defaultdict(list)
     rows = SurveyAnswer.objects.filter(
-        question__survey=survey, question__kind="enps", value__isnull=False
-    ).values_list("respondent", "team_id", "value")
-    return [(r, t, int(v)) for r, t, v in rows if v is not None]
+        question__survey__in=surveys, question__kind="enps", value__isnull=False
+    ).values_list("question__survey_id", "respondent", "team_id", "value")
+    for survey_id, respondent, team_id, value in rows:
+        if value is not None:
+            answers[survey_id].append((respondent, team_id, int(value)))
+    return answers
 
 
 def enps_round(
@@ -126,7 +131,7 @@ def enps_round(
     members: dict[str, set[str]] = defaultdict(set)
     values: dict[str, list[int]] = defaultdict(list)
     if answers is None:
-        answers = _enps_answers(survey)
+        answers = _enps_answers([survey])[survey.pk]
     for respondent, team_id, value in answers:
         group = names.get(team_id, NO_TEAM) if team_id else NO_TEAM
         members[group].add(respondent)
@@ -186,17 +191,8 @@ def band(score: float | None) -> str:
 
 def enps_trend(threshold: int | None = None) -> list[dict[str, Any]]:
     """Every round's results, oldest first (the trend per round)."""
-    from steward.growth.models import SurveyAnswer
-
     surveys = survey_list()
-    # Every round's answers in one query (not one per round).
-    answers: dict[int, list[tuple[str, int | None, int]]] = defaultdict(list)
-    rows = SurveyAnswer.objects.filter(
-        question__survey__in=surveys, question__kind="enps", value__isnull=False
-    ).values_list("question__survey_id", "respondent", "team_id", "value")
-    for survey_id, respondent, team_id, value in rows:
-        if value is not None:
-            answers[survey_id].append((respondent, team_id, int(value)))
+    answers = _enps_answers(surveys)  # every round's in one query, not one per round
     return [enps_round(s, threshold, answers[s.pk]) for s in surveys]
 
 
