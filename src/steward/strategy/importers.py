@@ -33,6 +33,15 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _finite(text: str) -> Decimal | None:
+    """`text` as a number, or None (NaN and Infinity parse as decimals but are not numbers)."""
+    try:
+        number = Decimal(text)
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() else None
+
+
 class _StrategyImporter(CsvImporter):
     def _require(self, label: str) -> None:
         policy.require(self.actor, "change", label)
@@ -523,11 +532,8 @@ class InitiativesImporter(_StrategyImporter):
             return []
         weights = []
         for text in raw:
-            try:
-                w = Decimal(text)
-            except ArithmeticError:
-                w = Decimal("NaN")
-            if not w.is_finite():  # NaN and Infinity parse, and NaN cannot be compared
+            w = _finite(text)
+            if w is None:
                 self.problem(row.line, "weights", f"{text!r} is not a number")
                 return []
             if w < 0 or w > 1:
@@ -557,11 +563,8 @@ class InitiativesImporter(_StrategyImporter):
                     row.line, "effort_person_weeks", f"unknown team {team!r}", "use a team slug"
                 )
                 continue
-            try:
-                value = Decimal(weeks.strip())
-            except ArithmeticError:
-                value = Decimal("NaN")
-            if not value.is_finite():  # NaN and Infinity parse, and NaN cannot be compared
+            value = _finite(weeks.strip())
+            if value is None:
                 self.problem(row.line, "effort_person_weeks", f"{weeks!r} is not a number")
                 continue
             if value < 0:
