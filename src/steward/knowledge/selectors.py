@@ -1132,13 +1132,14 @@ def team_alignment(*, actor: Actor, months: int = 12) -> dict[str, Any]:
     """
     today = timezone.localdate()
     since = today - timedelta(days=round(months * 30.4375))
+    version = datacache.data_version()  # read once for every part
     rows = datacache.cached(
-        f"knowledge:team-alignment:{since}:{today}", lambda: _repository_alignment(since)
+        f"knowledge:team-alignment:{since}:{today}", lambda: _repository_alignment(since), version
     )
     modules: list[dict[str, Any]] = []
     for provider in list(_MODULE_PROVIDERS.values()):
         for scope in provider(actor):
-            modules += module_alignment(scope, since)
+            modules += module_alignment(scope, since, version)
     return {"since": since, "repositories": rows, "modules": modules}
 
 
@@ -1239,17 +1240,20 @@ def register_module_provider(name: str, provider: Callable[[Actor], list[ModuleS
     _MODULE_PROVIDERS[name] = provider
 
 
-def module_alignment(scope: ModuleScope, since: date) -> list[dict[str, Any]]:
+def module_alignment(
+    scope: ModuleScope, since: date, version: int | None = None
+) -> list[dict[str, Any]]:
     """METRICS.md team–code alignment per module of one repository: the share of the reachable
     non-merge commits authored on or after `since` that touch the module (a file belongs to
     the module with the longest path containing it, else to the rest) made by members of the
     module's owner team on the commit's day (home team, org memberships). Rows in the order of
     `scope.modules`, then the rest; commits of no person count as not by the team. Kept until
-    the data version moves."""
+    the data version moves (`version`: `datacache.data_version()` when the caller has it)."""
     named = _digest((scope.modules, scope.rest))
     return datacache.cached(  # type: ignore[no-any-return]
         f"knowledge:module-alignment:{scope.repository.pk}:{since}:{timezone.localdate()}:{named}",
         lambda: _module_alignment(scope, since),
+        version,
     )
 
 
