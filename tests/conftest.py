@@ -150,13 +150,10 @@ def client_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped-
 @pytest.fixture
 def session_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped-def]
     """Like `client_as`, for tests of what a role is shown rather than of signing in: the
-    client carries the session a sign-in writes (the user's id, the backend `force_login`
-    picks and the password's session hash), written directly. Signing in also sends
-    `user_logged_in` (last_login, axes' access log), draws a new session key and rotates the
-    CSRF token: about 15 % of the policy matrix's CPU (11 ms a client), for nothing a page
-    shows (no page shows last_login or the access log). The requests are answered as
-    for a client that signed in (`tests/core/test_policy_matrix.py` checks the pages are the
-    same)."""
+    session a sign-in writes (user id, backend, session hash) is written directly, without
+    `user_logged_in`, a new session key or a new CSRF token (15 % of the policy matrix's
+    CPU: docs/testing.md). `test_a_session_answers_as_a_sign_in` checks the pages are the
+    same as for a client that signed in."""
     from importlib import import_module
 
     from django.conf import settings
