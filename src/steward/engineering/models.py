@@ -219,8 +219,15 @@ class AuthorDayKey(models.Model):
                 violation_error_message="one row per author, repository, day, key and set of keys",
             )
         ]
-        # Attribution reads the rows of the initiatives' keys in a window of days.
-        indexes = [models.Index(fields=["key", "day"], name="author_day_key_key_day")]
+        # Attribution reads the rows of the initiatives' keys in a window of days: covering
+        # (every column the read selects), so the rows come from the index alone, no table
+        # lookup per row.
+        indexes = [
+            models.Index(
+                fields=["key", "day", "email", "repository", "keys", "commits"],
+                name="author_day_key_covering",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.email} in {self.repository_id} on {self.day}: {self.key}"

@@ -911,6 +911,40 @@ def commit_rows_on_days(
     return out
 
 
+def commit_keys_on_days(
+    *, first: date, last: date, keys: Collection[str] | None = None
+) -> Iterator[tuple[int, str, date, int | None, tuple[str, ...]]]:
+    """(id, sha, author day, person id, link keys (only those in `keys`, if given)) of the
+    `commit_evidence` commits authored on local days [first, last], by day then sha: the
+    narrow columns of `commit_rows_on_days` (no message, names or repository), yielded as
+    read, so a drill-down's page stops reading once it has its rows and then reads the rest
+    of only those (`commit_rows_by_id`)."""
+    resolver = identity_resolver()
+    keys_sql, key_params = _keys_sql(keys)
+    sql = _activity_sql(
+        f"c.id, c.sha, {_day_sql()}, c.email, {keys_sql}", order="c.author_day, c.sha, c.id"
+    )
+    days: dict[Any, date] = {}
+    person_of: dict[str, int | None] = {}
+    split: dict[str | None, tuple[str, ...]] = {None: ()}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*key_params, first, last + timedelta(days=1)])
+        while rows := cursor.fetchmany(500):
+            for pk, sha, raw_day, email, raw_keys in rows:
+                day = days.get(raw_day)
+                if day is None:
+                    day = days[raw_day] = (
+                        date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
+                    )
+                person = person_of.get(email, -1)
+                if person == -1:
+                    person = person_of[email] = resolver.person(email)
+                found = split.get(raw_keys)
+                if found is None:
+                    found = split[raw_keys] = _split_keys(raw_keys)
+                yield pk, sha, day, person, found
+
+
 def commit_rows_by_id(ids: Iterable[int]) -> list[tuple[int, str, str, date, str, str, str]]:
     """(id, sha, repository name, author day, mailmapped name, author name, message) of these
     commits, read in chunks with a plain cursor (drill-downs list up to ~10^5 of them)."""
