@@ -319,6 +319,14 @@ class AlignmentCommits(Sequence[dict[str, Any]]):
     total: float
     keys: set[str]  # the link keys the groups were made with
 
+    def __post_init__(self) -> None:
+        # Once, not per page: the commits per day, and the chosen groups of each day.
+        self._commits: dict[date, int] = defaultdict(int)
+        self._chosen: dict[date, dict[Any, tuple[Fraction, str | None]]] = defaultdict(dict)
+        for g, share, team in self.groups:
+            self._commits[g.day] += g.commits
+            self._chosen[g.day][(g.person_id, g.day, g.keys)] = (share, team)
+
     def __len__(self) -> int:
         return self.rows
 
@@ -345,9 +353,7 @@ class AlignmentCommits(Sequence[dict[str, Any]]):
         if start >= stop:
             return []
         # The days holding rows [start, stop) of the list ordered by day (then sha).
-        by_day: dict[date, int] = defaultdict(int)
-        for group, _share, _team in self.groups:
-            by_day[group.day] += group.commits
+        by_day = self._commits
         before, first, last, seen = 0, None, None, 0
         for day in sorted(by_day):
             if seen + by_day[day] <= start:
@@ -374,9 +380,10 @@ class AlignmentCommits(Sequence[dict[str, Any]]):
         from steward.engineering import selectors as evidence
 
         chosen = {
-            (g.person_id, g.day, g.keys): (share, team)
-            for g, share, team in self.groups
-            if first <= g.day <= last
+            key: hit
+            for day, per_day in self._chosen.items()
+            if first <= day <= last
+            for key, hit in per_day.items()
         }
         page: list[tuple[int, Fraction, str | None]] = []
         position = 0
@@ -475,11 +482,16 @@ def _alignment_commits(
     chosen: list[tuple[alignment.CommitGroupRef, Fraction, str | None]] = []
     shown: dict[Decimal, int] = defaultdict(int)  # commits per share as shown
     count = 0
+    person, day, group_team, n = None, None, None, 0
     for g in groups:
-        group_team = team_of(g.person_id, g.day)
+        if g.person_id != person or g.day != day:
+            # A person-day's groups are usually next to each other (commit_groups sorts
+            # them): its team and commits are looked up once for them.
+            person, day = g.person_id, g.day
+            group_team = team_of(person, day)
+            n = per_day[(person, day)]
         if team and (group_team or alignment.NO_TEAM) != team:
             continue
-        n = per_day[(g.person_id, g.day)]
         hit = shares.get((g.keys, n), _UNSET)
         if hit is _UNSET:
             targets = alignment.targets_of(g.keys, by_key)
