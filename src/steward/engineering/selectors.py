@@ -907,45 +907,13 @@ def _keyed_day_counts(
     return out
 
 
-def commit_rows_on_days(
-    *, first: date, last: date, keys: Collection[str] | None = None
-) -> list[tuple[int, str, str, date, str, str, str, int | None, tuple[str, ...]]]:
-    """(id, sha, repository name, author day, mailmapped name, author name, message, person id,
-    link keys (only those in `keys`, if given)) of the `commit_evidence` commits authored on
-    local days [first, last], by day then sha (a drill-down's page reads only its days)."""
-    resolver = identity_resolver()
-    repo = connection.ops.quote_name(Repository._meta.db_table)
-    keys_sql, key_params = _keys_sql(keys)
-    sql = _activity_sql(
-        "c.id, c.sha, (SELECT r.name FROM "
-        f"{repo} r WHERE r.id = c.repository_id), {_day_sql()}, c.mailmap_name, "
-        f"c.author_name, c.message, c.email, {keys_sql}",
-        order="c.author_day, c.sha, c.id",
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*key_params, first, last + timedelta(days=1)])
-        rows = cursor.fetchall()
-    out = []
-    days: dict[Any, date] = {}
-    for pk, sha, repo_name, raw_day, name, author, message, email, raw_keys in rows:
-        day = days.get(raw_day)
-        if day is None:
-            day = days[raw_day] = (
-                date.fromisoformat(raw_day) if isinstance(raw_day, str) else raw_day
-            )
-        person = resolver.person(email)
-        out.append((pk, sha, repo_name, day, name, author, message, person, _split_keys(raw_keys)))
-    return out
-
-
 def commit_keys_on_days(
     *, first: date, last: date, keys: Collection[str] | None = None
 ) -> Iterator[tuple[int, str, date, int | None, tuple[str, ...]]]:
     """(id, sha, author day, person id, link keys (only those in `keys`, if given)) of the
-    `commit_evidence` commits authored on local days [first, last], by day then sha: the
-    narrow columns of `commit_rows_on_days` (no message, names or repository), yielded as
-    read, so a drill-down's page stops reading once it has its rows and then reads the rest
-    of only those (`commit_rows_by_id`)."""
+    `commit_evidence` commits authored on local days [first, last], by day then sha (no
+    message, names or repository), yielded as read, so a drill-down's page stops reading once
+    it has its rows and then reads the rest of only those (`commit_rows_by_id`)."""
     resolver = identity_resolver()
     keys_sql, key_params = _keys_sql(keys)
     sql = _activity_sql(
