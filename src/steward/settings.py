@@ -126,6 +126,9 @@ TEMPLATES = [
     },
 ]
 
+# Inputs, selects and text areas written in Python, the same bytes as Django's templates.
+FORM_RENDERER = "steward.core.widgets.FormRenderer"
+
 
 def _busy_timeout() -> float:
     """Seconds a SQLite writer waits for another process's write lock before giving up."""

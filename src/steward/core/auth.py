@@ -122,7 +122,7 @@ class PasswordBackend(ModelBackend):
 
     def get_user(self, user_id: Any) -> User | None:
         """The session's user, with the roles they hold read in the same query."""
-        user = policy.users_with_roles(User._default_manager.filter(pk=user_id)).first()
+        user = policy.user_with_roles(user_id)
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(  # type: ignore[override]

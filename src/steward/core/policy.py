@@ -182,13 +182,20 @@ def roles_of(user: AnyUser) -> frozenset[Role]:
 _ROLE_FLAG = "_steward_holds_"
 
 
+_role_flags: dict[str, dict[str, Exists]] = {}
+
+
 def role_flags(user: str = "pk") -> dict[str, Exists]:
     """Annotations that read, in the same query, which roles the user in field `user` holds
-    (one flag per role, an EXISTS on their groups); `take_role_flags` hands them to the user."""
-    return {
-        _ROLE_FLAG + r.value: Exists(Group.objects.filter(user=OuterRef(user), name=r.value))
-        for r in ALL_ROLES
-    }
+    (one flag per role, an EXISTS on their groups); `take_role_flags` hands them to the user.
+    Built once per field (a query resolves a copy of each expression, never the original)."""
+    flags = _role_flags.get(user)
+    if flags is None:
+        flags = _role_flags[user] = {
+            _ROLE_FLAG + r.value: Exists(Group.objects.filter(user=OuterRef(user), name=r.value))
+            for r in ALL_ROLES
+        }
+    return dict(flags)
 
 
 def users_with_roles(users: QuerySet[User]) -> QuerySet[User]:
@@ -199,6 +206,22 @@ def users_with_roles(users: QuerySet[User]) -> QuerySet[User]:
     if accessor is not None:
         users = users.select_related(accessor)
     return users.annotate(**role_flags())
+
+
+_signed_in: dict[str | None, QuerySet[User]] = {}
+
+
+def user_with_roles(pk: Any) -> User | None:
+    """The user `pk` read as `users_with_roles` reads it (the session's user, every request).
+
+    The annotated queryset is built once per process and only filtered per request: building
+    its nine role subqueries again for every page was a third of reading the user (about 2 ms
+    of a 25 ms page)."""
+    accessor = _person_accessor()
+    users = _signed_in.get(accessor)
+    if users is None:
+        users = _signed_in[accessor] = users_with_roles(User._default_manager.all())
+    return users.filter(pk=pk).first()
 
 
 def _person_accessor() -> str | None:
