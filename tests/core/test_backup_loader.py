@@ -123,6 +123,7 @@ def test_a_natural_key_naming_no_row_at_all_is_refused() -> None:
         (lambda item: item.update(model="org.nosuchmodel"), "Invalid model identifier"),
         (lambda item: item["fields"].update(no_such_field=1), "no field named 'no_such_field'"),
         (lambda item: item["fields"].update(start_date="not a date"), "not a date"),
+        (lambda item: item["fields"].update(memberships=[1]), "memberships is not a column"),
     ],
 )
 def test_objects_that_do_not_fit_the_schema_are_refused(change: Any, message: str) -> None:

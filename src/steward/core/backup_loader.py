@@ -1,11 +1,11 @@
 """Insert a backup's objects into the database straight from their field values.
 
 Django's deserializer builds a model instance per object, looks every natural foreign key up
-with a query, and its SQL compiler prepares each value again on insert: two thirds of a
-restore's time went there. Here each object's values go to `executemany` as they are
-converted, once, by the functions Django itself applies on that path: `to_python` of the field
-(the deserializer), then `get_db_prep_save` (the insert compiler). The converters and the
-INSERT statement are built once per model; natural keys resolve through a map per related
+with a query, and its SQL compiler prepares each value again on insert: more than half of a
+restore's time went there (docs/backup.md). Here each object's values go to `executemany` as
+they are converted, once, by the functions Django itself applies on that path: `to_python` of
+the field (the deserializer), then `get_db_prep_save` (the insert compiler). The converters and
+the INSERT statement are built once per model; natural keys resolve through a map per related
 model, built once from the database (a key the map lacks is looked up with Django's own
 `get_by_natural_key`, so the map only makes the common case cheap). Fields a backup lacks
 (added by a newer migration) get the field's default, as `Model(**data)` gives them.
@@ -174,6 +174,8 @@ class RowLoader:
             elif f.concrete and not f.generated:  # type: ignore[union-attr]
                 present.add(f.attname)  # type: ignore[union-attr]
                 columns.append((name, self._converter(f)))  # type: ignore[arg-type]
+            elif not f.concrete:  # a reverse relation: Django's deserializer fails on it too
+                raise LoadError(f"{label}.{name} is not a column and cannot be loaded")
         pk = meta.pk
         assert pk is not None
         defaults = [
