@@ -46,6 +46,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
+from steward.core.backup_loader import LoadError, RowLoader
 from steward.core.errors import BadInput, StewardError
 
 FORMAT = "steward-backup/1"
@@ -88,7 +89,8 @@ def _renamed(item: dict[str, Any]) -> dict[str, Any]:
         if new is not None:
             fields["app_label"], fields["model"] = new.split(".")
     for name, value in fields.items():
-        fields[name] = _renamed_key(value)
+        if isinstance(value, list):  # only lists can be natural keys naming a model
+            fields[name] = _renamed_key(value)
     return item
 
 
@@ -367,14 +369,11 @@ def restore_read(path: Path) -> dict[str, int]:
             "point STEWARD_HOME at a new folder or DATABASE_URL at a new database"
         )
     connection = connections[DEFAULT_DB_ALIAS]
-    deferred: list[Any] = []
     with disable_auditlog(), transaction.atomic():
         try:
-            _load(path, deferred)
-        except serializers.base.DeserializationError as exc:
+            RowLoader(DEFAULT_DB_ALIAS).load(_objects(path))
+        except LoadError as exc:
             raise StewardError(f"{path}: cannot load the backup into this schema: {exc}") from exc
-        for obj in deferred:
-            obj.save_deferred_fields()
         if connection.vendor == "postgresql":
             _reset_sequences()
         restored = {m._meta.label_lower: m._base_manager.count() for m in backup_models()}
@@ -390,42 +389,6 @@ def restore_read(path: Path) -> dict[str, int]:
         if wrong:
             raise StewardError(f"restore does not match the backup's row counts: {wrong}")
     return restored
-
-
-def _load(path: Path, deferred: list[Any]) -> None:
-    """Insert every object of the backup; objects with forward references go to `deferred`."""
-    for batch in _chunks(_objects(path), CHUNK):
-        pending: dict[type[Model], list[Model]] = {}
-        for obj in serializers.deserialize(
-            "python", batch, handle_forward_references=True, ignorenonexistent=False
-        ):
-            model = type(obj.object)
-            label = model._meta.label_lower
-            if label in NATURAL_PK:
-                obj.save()  # migrate made it (updated in place) or it is an old one
-            elif obj.m2m_data or obj.deferred_fields or model._meta.parents:
-                _flush(pending)
-                obj.save(force_insert=True)
-                if obj.deferred_fields:
-                    deferred.append(obj)
-            else:
-                if pending and model not in pending:
-                    _flush(pending)  # later natural keys may look these rows up
-                pending.setdefault(model, []).append(obj.object)
-        _flush(pending)
-
-
-def _flush(pending: dict[type[Model], list[Model]]) -> None:
-    """Insert buffered rows as they are (ids and auto-now fields kept), in batches."""
-    for model, objs in pending.items():
-        fields = [f for f in model._meta.concrete_fields if not f.generated]
-        connection = connections[DEFAULT_DB_ALIAS]
-        size = connection.ops.bulk_batch_size(fields, objs) or len(objs)
-        for start in range(0, len(objs), size):
-            model._base_manager._insert(  # type: ignore[attr-defined]
-                objs[start : start + size], fields=fields, raw=True, using=DEFAULT_DB_ALIAS
-            )
-    pending.clear()
 
 
 def _reset_sequences() -> None:
