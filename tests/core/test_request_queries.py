@@ -16,8 +16,9 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from steward.core import policy, requestmemo
+from steward.core import auth, policy, requestmemo
 from steward.core.auth import PasswordBackend, token_create, user_for_token
+from steward.core.models import ApiToken, token_digest
 from steward.growth import engagement
 from steward.org.models import Person
 from tests.conftest import DEMO_ROLES
@@ -134,6 +135,24 @@ def test_a_token_user_has_the_roles_of_the_groups() -> None:
     with CaptureQueriesContext(connection) as captured:
         assert policy.roles_of(found) == {policy.Role.MANAGER}
     assert len(captured) == 0
+
+
+def test_the_token_read_built_once_is_the_read_built_per_request() -> None:
+    """`core.auth` builds its token queryset once per process: each request's query is the one
+    built afresh (the way it was built per request before), and the shared queryset is never
+    evaluated (a filled result cache would be read by nothing, but would hold rows)."""
+    user = User.objects.get(username="manager")
+    _token, raw = token_create(user=user)
+    assert user_for_token(raw) is not None
+    digest = token_digest(raw)
+    fresh = (
+        ApiToken.objects.select_related("user")
+        .annotate(**policy.role_flags("user"))
+        .filter(digest=digest, revoked_at__isnull=True)
+    )
+    built_once = auth._tokens_with_roles().filter(digest=digest, revoked_at__isnull=True)
+    assert str(built_once.query) == str(fresh.query)
+    assert auth._tokens_with_roles()._result_cache is None
 
 
 def test_enps_trend_is_each_round_read_alone() -> None:

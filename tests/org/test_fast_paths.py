@@ -105,3 +105,23 @@ def test_openapi_document_is_built_once(client_as) -> None:  # type: ignore[no-u
     served = client_as("cto").get("/api/v1/openapi.json").json()
     assert served == json.loads(json.dumps(first, cls=NinjaJSONEncoder))
     assert "/api/v1/org/people" in served["paths"]
+
+
+def test_the_openapi_document_built_once_is_the_one_built_afresh(client_as) -> None:  # type: ignore[no-untyped-def]
+    """After requests have been served from it (callers must not change it), the document
+    built once equals one built now the way each request built it before the cache."""
+    from ninja import NinjaAPI
+
+    from steward.api import api
+    from steward.core import api_errors
+
+    for role in ("cto", "engineer"):
+        assert client_as(role).get("/api/v1/openapi.json").status_code == 200
+    cached = api.get_openapi_schema()
+    fresh = api_errors.document_errors(
+        NinjaAPI.get_openapi_schema(api, path_prefix=api.get_root_path({}))
+    )
+    assert fresh is not cached
+    as_json = {"cls": NinjaJSONEncoder, "sort_keys": True}
+    assert json.dumps(cached, **as_json) == json.dumps(fresh, **as_json)  # type: ignore[arg-type]
+    assert len(fresh["paths"]) > 50
