@@ -18,6 +18,7 @@ initiatives inside their capitalization window (`_capitalizable_fraction`).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -146,7 +147,9 @@ def rules_with_preview(*, actor: Any) -> dict[str, Any]:
     policy.require(actor, "view", "worktracking.investmentrule")
     rule_objs = list(InvestmentRule.objects.order_by("position"))
     rule_list = [(r.field, r.value, r.category) for r in rule_objs]
-    preview = rule_preview(_all_items(), rule_list)
+    # Kept until the data (the imported items) moves, for these rules in this order.
+    digest = hashlib.sha256(repr(rule_list).encode()).hexdigest()[:24]
+    preview = cached(f"preview:{digest}", lambda: rule_preview(_all_items(), rule_list))
     return {
         "rules": [
             {"rule": r, **counts} for r, counts in zip(rule_objs, preview["rules"], strict=True)
