@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet, Sum
 
 from steward.core import datacache, policy
 from steward.engineering import selectors as engineering
@@ -202,20 +202,25 @@ def _flow_row(
 
 def _commit_lines(window: dict[str, Any]) -> tuple[dict[int, datetime], dict[int, int]]:
     """Per pull request of the window: its first commit's time and its commits' changed lines
-    (through the stored link to engineering's commit: one query, no shas); merge commits (two
-    parents) carry no lines of their own."""
+    (through the stored link to engineering's commit; merge commits (two parents) carry no lines
+    of their own), summed in SQL: one row per pull request, not one per commit."""
     first_commit: dict[int, datetime] = {}
-    lines: dict[int, int] = defaultdict(int)
-    for pr, when, added, deleted, parents in (
+    lines: dict[int, int] = {}
+    counted = Q(commit__isnull=False, commit__parent_count__lte=1)
+    for pr, when, changed in (
         PullRequestCommit.objects.filter(**window)
         .order_by()
-        .values_list("pull_request_id", "authored_at", "commit__added", "commit__deleted",
-                     "commit__parent_count")
-    ):  # fmt: skip
-        if when is not None and (pr not in first_commit or when < first_commit[pr]):
+        .values("pull_request_id")
+        .annotate(
+            first=Min("authored_at"),
+            changed=Sum(F("commit__added") + F("commit__deleted"), filter=counted),
+        )
+        .values_list("pull_request_id", "first", "changed")
+    ):
+        if when is not None:
             first_commit[pr] = when
-        if added is not None and parents <= 1:
-            lines[pr] += added + deleted
+        if changed is not None:
+            lines[pr] = changed
     return first_commit, lines
 
 
