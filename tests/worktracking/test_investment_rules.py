@@ -486,3 +486,26 @@ def test_capitalizable_cost_follows_the_policy(windows: World, costs: None, clie
     eng_api = client_as("engineer").get(f"/api/v1/worktracking/investment{query}").json()
     assert eng_api["cost"] is None
     assert {r["capitalizable"] for r in eng_api["categories"]} == {None}
+
+
+def test_report_from_the_kept_summary_as_computed(
+    january: World, costs: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The report reads a kept summary (the items ranked once, not every item's effort) and
+    reads the whole effort only to compute the cost: served again from the cache it is the
+    same, and ranking keeps the most effort first."""
+    from django.core.cache import cache
+
+    cache.clear()
+    first = investment.investment_report(actor=_cto(), **JAN)
+    assert [i["key"] for i in first["items"]] == ["WTP-102", "WTP-103"]
+    calls: list[object] = []
+    effort = investment._effort
+    monkeypatch.setattr(investment, "_effort", lambda *a: calls.append(a) or effort(*a))
+    again = investment.investment_report(actor=_cto(), **JAN)
+    assert again == first and calls == []
+    cache.clear()
+    monkeypatch.setattr(investment, "TOP_ITEMS", 1)
+    top = investment.investment_report(actor=_cto(), **JAN)
+    assert [i["key"] for i in top["items"]] == ["WTP-102"] and len(calls) == 1
+    assert top["cost"] == first["cost"]

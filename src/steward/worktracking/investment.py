@@ -18,6 +18,7 @@ initiatives inside their capitalization window (`_capitalizable_fraction`).
 
 from __future__ import annotations
 
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -146,7 +147,9 @@ def rules_with_preview(*, actor: Any) -> dict[str, Any]:
     policy.require(actor, "view", "worktracking.investmentrule")
     rule_objs = list(InvestmentRule.objects.order_by("position"))
     rule_list = [(r.field, r.value, r.category) for r in rule_objs]
-    preview = rule_preview(_all_items(), rule_list)
+    # Kept until the data (the imported items) moves, for these rules in this order.
+    digest = hashlib.sha256(repr(rule_list).encode()).hexdigest()[:24]
+    preview = cached(f"preview:{digest}", lambda: rule_preview(_all_items(), rule_list))
     return {
         "rules": [
             {"rule": r, **counts} for r, counts in zip(rule_objs, preview["rules"], strict=True)
@@ -324,7 +327,7 @@ def category_cost(
     end: date,
     cells: dict[tuple[str | None, str], dict[str, Fraction]],
     categories: Sequence[str],
-    item_cells: ItemCells | None = None,
+    item_cells: ItemCells | Callable[[], ItemCells] | None = None,
 ) -> dict[str, Any] | None:
     """People cost per category (METRICS.md "Cost of an initiative" with categories for
     initiatives): Σ over months and teams of the team's people cost of the month (pro rata to
@@ -345,7 +348,13 @@ def category_cost(
         return None
     figures = cached(
         f"cost-v2:{start}:{end}",
-        lambda: _cost_figures(start, end, cells, categories, item_cells or {}),
+        lambda: _cost_figures(
+            start,
+            end,
+            cells,
+            categories,
+            (item_cells() if callable(item_cells) else item_cells) or {},
+        ),
     )
     may_see_split = bool(policy.roles_of(actor) & policy.COMPENSATION_ROLES)
     return {
@@ -555,6 +564,25 @@ def _effort(start: date, end: date) -> dict[str, Any]:
     }
 
 
+def _full_effort(start: date, end: date) -> dict[str, Any]:
+    return cached(f"effort-v2:{start}:{end}", lambda: _effort(start, end))  # type: ignore[no-any-return]
+
+
+def _effort_summary(start: date, end: date) -> dict[str, Any]:
+    """What the report reads of `_effort`: all but the effort of every work item (only the
+    `TOP_ITEMS` with the most effort, ranked) and of every item per team-month (read only when
+    the cost is computed), so that a report kept in the cache is small to read."""
+    effort = _full_effort(start, end)
+    per_item: dict[str, dict[str, Fraction]] = effort["per_item"]
+    top = sorted(per_item.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP_ITEMS]
+    kept = ("rule_list", "totals", "from_reviews", "cells", "ktlo")
+    return {
+        **{k: effort[k] for k in kept},
+        "top": top,
+        "item_category": {k: effort["item_category"][k] for k, _v in top},
+    }
+
+
 def investment_report(
     *, actor: Any, start: date, end: date, with_cost: bool = True
 ) -> dict[str, Any]:
@@ -563,11 +591,10 @@ def investment_report(
     money, the people cost per category. The figures are kept in the cache until the data
     version moves (`cached`)."""
     policy.require(actor, "view", "worktracking.workitem")
-    effort = cached(f"effort-v2:{start}:{end}", lambda: _effort(start, end))
+    effort = cached(f"summary-v1:{start}:{end}", lambda: _effort_summary(start, end))
     rule_list = effort["rule_list"]
     totals: dict[str, Fraction] = effort["totals"]
     from_reviews: dict[str, Fraction] = effort["from_reviews"]
-    per_item: dict[str, dict[str, Fraction]] = effort["per_item"]
     cells: dict[tuple[str | None, str], dict[str, Fraction]] = effort["cells"]
     ktlo: set[str] = effort["ktlo"]
     total = sum(totals.values(), Fraction(0))
@@ -579,7 +606,7 @@ def investment_report(
             end=end,
             cells=cells,
             categories=categories,
-            item_cells=effort["item_cells"],
+            item_cells=lambda: _full_effort(start, end)["item_cells"],
         )
         if with_cost
         else None
@@ -615,7 +642,7 @@ def investment_report(
                 "categories": {k: round(float(v), 3) for k, v in sorted(per_cat.items())},
             }
         )
-    top = sorted(per_item.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))[:TOP_ITEMS]
+    top: list[tuple[str, dict[str, Fraction]]] = effort["top"]
     titles = dict(
         WorkItem.objects.filter(key__in=[k for k, _v in top]).order_by().values_list("key", "title")
     )

@@ -3,14 +3,15 @@ items and investment balance; every list starts from what the actor may see."""
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Min, Q, QuerySet, Sum
 
-from steward.core import policy
+from steward.core import datacache, policy
 from steward.engineering import selectors as engineering
 from steward.org import selectors as org_selectors
 from steward.worktracking import flow
@@ -201,20 +202,25 @@ def _flow_row(
 
 def _commit_lines(window: dict[str, Any]) -> tuple[dict[int, datetime], dict[int, int]]:
     """Per pull request of the window: its first commit's time and its commits' changed lines
-    (through the stored link to engineering's commit: one query, no shas); merge commits (two
-    parents) carry no lines of their own."""
+    (through the stored link to engineering's commit; merge commits (two parents) carry no lines
+    of their own), summed in SQL: one row per pull request, not one per commit."""
     first_commit: dict[int, datetime] = {}
-    lines: dict[int, int] = defaultdict(int)
-    for pr, when, added, deleted, parents in (
+    lines: dict[int, int] = {}
+    counted = Q(commit__isnull=False, commit__parent_count__lte=1)
+    for pr, when, changed in (
         PullRequestCommit.objects.filter(**window)
         .order_by()
-        .values_list("pull_request_id", "authored_at", "commit__added", "commit__deleted",
-                     "commit__parent_count")
-    ):  # fmt: skip
-        if when is not None and (pr not in first_commit or when < first_commit[pr]):
+        .values("pull_request_id")
+        .annotate(
+            first=Min("authored_at"),
+            changed=Sum(F("commit__added") + F("commit__deleted"), filter=counted),
+        )
+        .values_list("pull_request_id", "first", "changed")
+    ):
+        if when is not None:
             first_commit[pr] = when
-        if added is not None and parents <= 1:
-            lines[pr] += added + deleted
+        if changed is not None:
+            lines[pr] = changed
     return first_commit, lines
 
 
@@ -261,8 +267,68 @@ def flow_report(
     """Cycle time (overall, per team, per team and week), PR size and unreviewed merges of
     the pull requests merged in [start, end) (`rows`: `flow_rows` already read)."""
     policy.require(actor, "view", "worktracking.pullrequest")
-    if rows is None:
-        rows = flow_rows(start=start, end=end, team=team)
+    if rows is not None:
+        return _flow_figures(start, end, team, rows)
+    return datacache.cached(
+        _flow_key("report", start, end, team),
+        lambda: _flow_figures(start, end, team, flow_rows(start=start, end=end, team=team)),
+    )
+
+
+def _flow_key(kind: str, start: date, end: date, *options: Any) -> str:
+    """The cache name of a flow figure: the period and a digest of the options (a team or a
+    week as typed in the query string, which may hold any character)."""
+    digest = hashlib.sha256(repr(options).encode()).hexdigest()[:24]
+    return f"worktracking:flow-{kind}:{start}:{end}:{digest}"
+
+
+def flow_page(
+    *,
+    actor: Actor,
+    start: date,
+    end: date,
+    team: str | None,
+    week: str | None,
+    drill_team: str | None,
+    unreviewed: bool,
+    shown: int,
+) -> tuple[dict[str, Any], list[dict[str, Any]], int]:
+    """The flow page's figures: `flow_report`, the first `shown` pull requests of the
+    drill-down (merged in `week`, by `drill_team` ("none": no team), `unreviewed` only) and how
+    many it has. Both kept in the cache until the data version moves; the merged pull requests
+    are read at most once on a miss."""
+    policy.require(actor, "view", "worktracking.pullrequest")
+    version = datacache.data_version()
+    read: list[list[dict[str, Any]]] = []
+
+    def rows() -> list[dict[str, Any]]:
+        if not read:
+            read.append(flow_rows(start=start, end=end, team=team))
+        return read[0]
+
+    def drill() -> tuple[list[dict[str, Any]], int]:
+        picked = rows()
+        if week:
+            picked = [r for r in picked if r["week"].isoformat() == week]
+        if drill_team:
+            picked = [r for r in picked if (r["team"] or "none") == drill_team]
+        if unreviewed:
+            picked = [r for r in picked if not r["reviewed"]]
+        return picked[:shown], len(picked)
+
+    report = datacache.cached(
+        _flow_key("report", start, end, team),
+        lambda: _flow_figures(start, end, team, rows()),
+        version,
+    )
+    key = _flow_key("drill", start, end, team, week, drill_team, unreviewed, shown)
+    pulls, total = datacache.cached(key, drill, version)
+    return report, pulls, total
+
+
+def _flow_figures(
+    start: date, end: date, team: str | None, rows: list[dict[str, Any]]
+) -> dict[str, Any]:
     by_team: dict[str | None, list[dict[str, Any]]] = defaultdict(list)
     by_team_week: dict[tuple[str | None, date], list[dict[str, Any]]] = defaultdict(list)
     by_week: dict[date, list[dict[str, Any]]] = defaultdict(list)
@@ -311,18 +377,8 @@ def review_load(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
     `others` add up to `reviews`.
     """
     policy.require(actor, "view", "worktracking.review")
-    counts: dict[int | None, int] = defaultdict(int)
-    for reviewer, n in _review_counts(start, end):
-        counts[reviewer] += n
-    people = person_of_accounts(r for r in counts if r is not None)
-    logins = dict(Account.objects.filter(pk__in=list(people)).values_list("pk", "login"))
-    bots = set(
-        Account.objects.filter(pk__in=list(people), is_bot=True).values_list("pk", flat=True)
-    )
-    names = dict(
-        policy.visible(policy.SYSTEM, "org.Person")
-        .filter(pk__in={p for p in people.values() if p})
-        .values_list("pk", "name")
+    counts, people, logins, bots, names = datacache.cached(
+        f"worktracking:review-load:{start}:{end}", lambda: _reviewers(start, end)
     )
     per_person: dict[tuple[int | None, str], int] = defaultdict(int)
     others = {"reviewers": 0, "reviews": 0}
@@ -344,6 +400,25 @@ def review_load(*, actor: Actor, start: date, end: date) -> dict[str, Any]:
         for (p, label), n in sorted(per_person.items(), key=lambda kv: (-kv[1], kv[0][1]))
     ]
     return {"from": start, "to": end, "reviews": total, "reviewers": rows, "others": others}
+
+
+def _reviewers(start: date, end: date) -> tuple[Any, ...]:
+    """What review load reads, whoever asks: the reviews per reviewer account, the person
+    behind each account, their logins, the bots among them and the people's names."""
+    counts: dict[int | None, int] = defaultdict(int)
+    for reviewer, n in _review_counts(start, end):
+        counts[reviewer] += n
+    people = person_of_accounts(r for r in counts if r is not None)
+    logins = dict(Account.objects.filter(pk__in=list(people)).values_list("pk", "login"))
+    bots = set(
+        Account.objects.filter(pk__in=list(people), is_bot=True).values_list("pk", flat=True)
+    )
+    names = dict(
+        policy.visible(policy.SYSTEM, "org.Person")
+        .filter(pk__in={p for p in people.values() if p})
+        .values_list("pk", "name")
+    )
+    return dict(counts), people, logins, bots, names
 
 
 def _review_counts(start: date, end: date) -> list[tuple[int | None, int]]:

@@ -63,20 +63,17 @@ def flow_page(request: HttpRequest) -> HttpResponse:
     scope = filterset.scope
     start: date = scope["start"]
     end: date = scope["end"]
-    rows = selectors.flow_rows(start=start, end=end, team=scope["team"])
-    report = selectors.flow_report(
-        actor=request.user, start=start, end=end, team=scope["team"], rows=rows
+    report, shown, shown_total = selectors.flow_page(
+        actor=request.user,
+        start=start,
+        end=end,
+        team=scope["team"],
+        week=request.GET.get("week"),
+        drill_team=request.GET.get("drill_team"),
+        unreviewed=bool(request.GET.get("unreviewed")),
+        shown=SHOWN,
     )
     load = selectors.review_load(actor=request.user, start=start, end=end)
-    week = request.GET.get("week")
-    drill_team = request.GET.get("drill_team")
-    shown = rows
-    if week:
-        shown = [r for r in shown if r["week"].isoformat() == week]
-    if drill_team:
-        shown = [r for r in shown if (r["team"] or "none") == drill_team]
-    if request.GET.get("unreviewed"):
-        shown = [r for r in shown if not r["reviewed"]]
     names = _team_names()
     for row in [*report["by_team"], *shown]:
         row["team_name"] = (
@@ -87,8 +84,8 @@ def flow_page(request: HttpRequest) -> HttpResponse:
         "scope": scope,
         "report": report,
         "load": load,
-        "pulls": shown[:SHOWN],
-        "pulls_total": len(shown),
+        "pulls": shown,
+        "pulls_total": shown_total,
         "query": _query(request, team=scope["team"]),
         "team_names": names,
         "filter": filterset,
