@@ -64,3 +64,32 @@ def test_hand_computed_team_month() -> None:
     assert people.team_month("c", 0) == D(0)
     assert people.contributions("a", [0]) == {"x": D("100.50"), "z": D("0.25")}
     assert people.teams() == ["a", "b"]
+
+
+def test_monthly_costs_are_the_old_per_stint_loop() -> None:
+    """`monthly_costs` (annual / 12 once per stint, the month's bounds once) gives the figures
+    of the loop over `days_in` it replaced, to the last digit, at month edges too."""
+    from steward.finance.money import cents
+    from steward.finance.people_cost import Stint, days_in, days_in_month, monthly_costs
+
+    rng = random.Random(7)
+    stints = []
+    for n in range(300):
+        start = date(2029 + rng.randint(0, 2), rng.randint(1, 12), rng.choice([1, 2, 15, 28]))
+        end = (
+            None
+            if rng.random() < 0.4
+            else date(start.year + rng.randint(0, 1), rng.randint(1, 12), 1)
+        )
+        annual = D(rng.randint(10_000, 300_000)) * D("1.2345") * D(rng.choice(["1", "0.5", "0.8"]))
+        stints.append(Stint(f"p{n % 200}", rng.choice([None, "a", "b"]), start, end, annual))
+    months = [date(2030, m, 1) for m in range(1, 13)]
+    for month, got in zip(months, monthly_costs(stints, months), strict=True):
+        found: dict[tuple[str | None, str], D] = defaultdict(D)
+        for s in stints:
+            days = days_in(s, month)
+            if days:
+                found[(s.team, s.who)] += s.annual / 12 * days / days_in_month(month)
+        old = {k: cents(v) for k, v in found.items()}
+        assert list(got.items()) == list(old.items())
+        assert [str(v) for v in got.values()] == [str(v) for v in old.values()]

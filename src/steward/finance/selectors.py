@@ -27,7 +27,7 @@ from steward.finance.models import (
     add_months,
 )
 from steward.finance.money import Rates, cents
-from steward.finance.people_cost import Stint, monthly_cost
+from steward.finance.people_cost import Stint, monthly_costs
 
 Actor = policy.Actor
 ZERO = Decimal(0)
@@ -159,7 +159,7 @@ def people_stints(rates_: Rates) -> list[Stint]:
     from steward.orgdesign import selectors as orgdesign
 
     cost_rates = orgdesign.cost_rates()
-    people = org.people_by_employee_id()
+    people = org.pay_by_employee_id()
     plan = {e.key: e for e in orgdesign.plan_entries(actor=policy.SYSTEM)}
     stints = []
     for assignment in [*orgdesign.live_assignments(), *orgdesign.plan_assignments()]:
@@ -235,7 +235,7 @@ class PeopleCost:
 def people_cost(months: list[date]) -> PeopleCost:
     """People cost of each month (METRICS.md), per team and person."""
     stints = people_stints(rates())
-    return PeopleCost(months, [monthly_cost(stints, m) for m in months])
+    return PeopleCost(months, monthly_costs(stints, months))
 
 
 # --- actuals ----------------------------------------------------------------------------------
