@@ -27,7 +27,7 @@ from steward.finance.models import (
     add_months,
 )
 from steward.finance.money import Rates, cents
-from steward.finance.people_cost import Stint, monthly_cost
+from steward.finance.people_cost import Stint, monthly_costs
 
 Actor = policy.Actor
 ZERO = Decimal(0)
@@ -159,7 +159,7 @@ def people_stints(rates_: Rates) -> list[Stint]:
     from steward.orgdesign import selectors as orgdesign
 
     cost_rates = orgdesign.cost_rates()
-    people = org.people_by_employee_id()
+    people = org.pay_by_employee_id()
     plan = {e.key: e for e in orgdesign.plan_entries(actor=policy.SYSTEM)}
     stints = []
     for assignment in [*orgdesign.live_assignments(), *orgdesign.plan_assignments()]:
@@ -187,29 +187,55 @@ class PeopleCost:
 
     months: list[date]
     cells: list[dict[tuple[str | None, str], Decimal]]
+    # Per month, team -> its (person, cost) cells in the order of `cells`, and team -> their
+    # sum: built once on first use, so a team's month costs a look-up, not a pass over everyone
+    # (callers ask every team x month: 245 teams x 2,000 people at scale).
+    _by_team: list[dict[str | None, list[tuple[str, Decimal]]]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    _totals: list[dict[str | None, Decimal]] = field(
+        default_factory=list, init=False, repr=False, compare=False
+    )
+
+    def _index(self) -> list[dict[str | None, list[tuple[str, Decimal]]]]:
+        if self._by_team is None:
+            by_team: list[dict[str | None, list[tuple[str, Decimal]]]] = []
+            for cell in self.cells:
+                month: dict[str | None, list[tuple[str, Decimal]]] = defaultdict(list)
+                for (t, who), v in cell.items():
+                    month[t].append((who, v))
+                by_team.append(dict(month))
+            # Summed from ZERO in the cells' order: the same Decimal as a sum over the cells.
+            self._totals = [
+                {t: sum((v for _w, v in parts), ZERO) for t, parts in month.items()}
+                for month in by_team
+            ]
+            self._by_team = by_team
+        return self._by_team
 
     def team_month(self, team: str | None, index: int) -> Decimal:
         """A team's cost in month `index`."""
-        return sum((v for (t, _w), v in self.cells[index].items() if t == team), ZERO)
+        self._index()
+        return self._totals[index].get(team, ZERO)
 
     def teams(self) -> list[str | None]:
         """Teams with any cost."""
-        return sorted({t for cell in self.cells for (t, _w) in cell}, key=lambda t: t or "")
+        return sorted({t for month in self._index() for t in month}, key=lambda t: t or "")
 
     def contributions(self, team: str | None, indexes: range | list[int]) -> dict[str, Decimal]:
         """Per person, their part of a team's cost over some months (for disclosure)."""
+        by_team = self._index()
         out: dict[str, Decimal] = defaultdict(Decimal)
         for i in indexes:
-            for (t, who), v in self.cells[i].items():
-                if t == team:
-                    out[who] += v
+            for who, v in by_team[i].get(team, ()):
+                out[who] += v
         return dict(out)
 
 
 def people_cost(months: list[date]) -> PeopleCost:
     """People cost of each month (METRICS.md), per team and person."""
     stints = people_stints(rates())
-    return PeopleCost(months, [monthly_cost(stints, m) for m in months])
+    return PeopleCost(months, monthly_costs(stints, months))
 
 
 # --- actuals ----------------------------------------------------------------------------------

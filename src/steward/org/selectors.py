@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
+from decimal import Decimal
 from typing import Any, NamedTuple
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -292,6 +293,25 @@ def team_names_by_slug() -> dict[str, str]:
 def people_by_employee_id() -> dict[str, Person]:
     """Every person (leavers included) by employee id."""
     return {p.employee_id: p for p in Person.objects.all()}
+
+
+class Pay(NamedTuple):
+    """A person's stated pay: what people cost needs, without the rest of the person."""
+
+    salary: Decimal | None
+    currency: str
+    location: str
+
+
+def pay_by_employee_id() -> dict[str, Pay]:
+    """Every person's (leavers included) salary, currency and location by employee id: one
+    row of three columns each, not a model object (people cost reads everyone's)."""
+    return {
+        key: Pay(salary, currency, location)
+        for key, salary, currency, location in Person.objects.values_list(
+            "employee_id", "salary", "currency", "location"
+        )
+    }
 
 
 def employee_ids() -> set[str]:
