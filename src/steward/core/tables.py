@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import html
+import io
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -45,6 +46,7 @@ from steward.core.templatetags.steward_format import (
 
 PER_PAGE = 50
 MAX_PER_PAGE = 500
+CSV_CHUNK = 2000  # rows read at a time by a CSV download of `csv_fields`
 
 _library_signature = tables_utils.signature
 _signatures: dict[tuple[Any, bool], tuple[tuple[str, ...], str | None]] = {}
@@ -201,17 +203,29 @@ class StewardTable(tables.Table):
             return self.as_values()
         return self._plain_rows()
 
+    def csv_fields(self) -> tuple[str, ...]:
+        """The fields `csv_values` reads, when a table reads them as columns: its records are
+        then dicts of these fields (`QuerySet.values`, in chunks) instead of model objects."""
+        return ()
+
     def csv_values(self, record: Any) -> dict[str, Any]:
         """A long table's CSV row as {column name: plain value}, when django-tables2's cell
         by cell export is too slow (about 0.3 ms a cell: 11,000 deployments take 4 s). A table
-        that overrides it must give a value for every column it declares."""
+        that overrides it must give a value for every column it declares. With `csv_fields`,
+        `record` is a dict of those fields (a model object per row costs about 0.15 ms more:
+        90,000 commits with their deployment and repository took 12 s)."""
         raise NotImplementedError
 
     def _plain_rows(self) -> Iterable[list[Any]]:
         columns = [c for c in self.columns.iterall() if not c.column.exclude_from_export]
         yield [force_str(c.header, strings_only=True) for c in columns]
         names = [c.name for c in columns]
-        for record in self.data:
+        records: Iterable[Any] = self.data
+        fields = self.csv_fields()
+        if fields:
+            # The sorted queryset: its ordering and filters stay, only these columns are read.
+            records = self.data.data.values(*fields).iterator(chunk_size=CSV_CHUNK)
+        for record in records:
             values = self.csv_values(record)
             yield [values[name] for name in names]
 
@@ -227,11 +241,14 @@ def _plain(value: Any) -> str:
 
 def csv_response(table: StewardTable, filename: str) -> HttpResponse:
     """Every row of `table` (all pages) as a CSV download named `filename`."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    # Written to a string and encoded once: `HttpResponse.write` per row cost a third as much
+    # as reading the row.
+    text = io.StringIO()
+    writer = csv.writer(text)
     for row in table.csv_rows():
         writer.writerow([_plain(v) for v in row])
+    response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 

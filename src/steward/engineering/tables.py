@@ -189,8 +189,11 @@ class RepositoryTable(StewardTable):
         return value
 
 
+_HOUR = timedelta(hours=1)
+
+
 def _lead_hours(record: Any) -> float:
-    return float(record.lead / timedelta(hours=1))
+    return float(record.lead / _HOUR)
 
 
 class LeadTimeTable(StewardTable):
@@ -216,15 +219,30 @@ class LeadTimeTable(StewardTable):
         per_page = 100
         empty_text = "No commits shipped in this period. Widen the period or choose another team."
 
+    # Read as columns (ten years of commits): not the `lead` annotation either, which SQLite
+    # computes by calling back into Python for each row; the same difference is taken here.
+    def csv_fields(self) -> tuple[str, ...]:
+        """A commit's columns the CSV shows (its subject is the message's first line)."""
+        return (
+            "sha",
+            "repository__name",
+            "committed_at",
+            "deployment__external_id",
+            "deployment__finished_at",
+            "message",
+        )
+
     def csv_values(self, record: Any) -> dict[str, Any]:
-        """The CSV row without django-tables2's per-cell work (ten years of commits)."""
+        """The CSV row from the `csv_fields` of a commit, as the `value_*` methods give it."""
+        committed_at = record["committed_at"]
+        lead = record["deployment__finished_at"] - committed_at
         return {
-            "sha": record.sha,
-            "repository": record.repository.name,
-            "committed_at": record.committed_at.isoformat(timespec="seconds"),
-            "deployment": record.deployment.external_id,
-            "hours": f"{_lead_hours(record):.1f}",
-            "subject": record.subject,
+            "sha": record["sha"],
+            "repository": record["repository__name"],
+            "committed_at": committed_at.isoformat(timespec="seconds"),
+            "deployment": record["deployment__external_id"],
+            "hours": f"{lead / _HOUR:.1f}",
+            "subject": record["message"].split("\n", 1)[0],  # Commit.subject
         }
 
     def render_sha(self, value: str) -> str:

@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from steward.core.policy import FieldClass
 from steward.core.tables import DateColumn, MoneyColumn, NumberColumn, StewardTable, restricted
-from steward.core.templatetags.steward_format import date_
+from steward.core.templatetags.steward_format import date_, isodate
 
 
 class PersonTable(StewardTable):
@@ -38,6 +38,37 @@ class PersonTable(StewardTable):
 
     class Meta(StewardTable.Meta):
         empty_text = "Nobody matches. Try part of a name, or include people who left."
+
+    _CSV_FIELDS = {
+        "name": "name",
+        "title": "title",
+        "team": "team__name",
+        "manager": "manager__name",
+        "location": "location",
+        "start_date": "start_date",
+        "employee_id": "employee_id",
+        "end_date": "end_date",
+        "salary": "salary",
+        "currency": "currency",
+    }
+
+    def csv_fields(self) -> tuple[str, ...]:
+        """The fields of the columns shown to this user (salary only to those who see it)."""
+        shown = {column.name for column in self.columns.iterall()}
+        return tuple(field for name, field in self._CSV_FIELDS.items() if name in shown)
+
+    def csv_values(self, record: Any) -> dict[str, Any]:
+        """The CSV row as django-tables2's `as_values` gives it: empty for a missing or blank
+        value, dates in ISO, the salary as stored."""
+        values = {
+            name: record[field]
+            for name, field in self._CSV_FIELDS.items()
+            if field in record and record[field] not in ("", None)
+        }
+        for name in ("start_date", "end_date"):
+            if name in values:
+                values[name] = isodate(values[name])
+        return {name: values.get(name) for name in self._CSV_FIELDS}
 
     def render_name(self, value: str, record: Any) -> str:
         link = format_html(
