@@ -298,3 +298,20 @@ def test_attrition_and_retention_pages_read_people_in_a_few_queries(client_as) -
         with CaptureQueriesContext(connection) as queries:
             assert client.get(url).status_code == 200
         assert len(queries) <= 30, (url, len(queries))
+
+
+@pytest.mark.django_db
+def test_the_attrition_page_reads_the_people_and_their_spells_once(client_as) -> None:  # type: ignore[no-untyped-def]
+    """The rates and both tenure curves share one read of the people (it was three a page;
+    the figures are unchanged: the tests above and bench/alignment_reads.py's answers)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_as("cto")
+    client.get("/growth/attrition/")
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/growth/attrition/")
+    assert page.status_code == 200
+    spells = [q for q in queries if 'FROM "org_employmentspell"' in q["sql"]]
+    people = [q for q in queries if q["sql"].startswith('SELECT "org_person"."id" AS "pk"')]
+    assert len(spells) == 1 and len(people) == 1

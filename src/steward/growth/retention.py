@@ -11,6 +11,7 @@ from collections import Counter
 from datetime import date, timedelta
 from typing import Any
 
+from steward.core.requestmemo import once_per_request
 from steward.growth import attrition, engagement, rules, survival
 from steward.org import selectors as org_selectors
 
@@ -26,6 +27,12 @@ GROUPING_LABELS = {
 
 def employments(actor: Any) -> list[attrition.Employment]:
     """Every employment spell of the people `actor` may see, with the person's groups."""
+    # A page asks three times (the rates and both tenure curves): read the people once.
+    return list(_employments(actor))
+
+
+@once_per_request
+def _employments(actor: Any) -> tuple[attrition.Employment, ...]:
     spells = org_selectors.employment_spells(actor=actor)
     rows = []
     for person in org_selectors.person_rows(actor=actor):
@@ -49,7 +56,7 @@ def employments(actor: Any) -> list[attrition.Employment]:
                     groups=groups,
                 )
             )
-    return rows
+    return tuple(rows)
 
 
 def attrition_report(
