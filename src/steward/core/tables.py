@@ -232,6 +232,8 @@ class StewardTable(tables.Table):
 
 def _plain(value: Any) -> str:
     """A cell as plain text: a cell rendered as HTML (a link, a badge) loses its markup."""
+    if value.__class__ is str:  # most cells (not SafeString, a subclass): the fast way
+        return value  # type: ignore[no-any-return]
     if value is None:
         return ""
     if isinstance(value, SafeData):
