@@ -43,6 +43,18 @@ def _ours(convert: Any, value: Any) -> tuple[str, Any]:
         return "error", type(exc).__name__
 
 
+def _psycopg_int(got: Any, expected: Any) -> bool:
+    """On PostgreSQL Django wraps an integer in psycopg's `Int2`/`Int4`/`Int8` (int subclasses
+    that name the wire type for server-side binding); with Django's default client-side binding
+    the plain int is sent as the same literal (the PostgreSQL round trips of test_backup.py
+    restore through it)."""
+    return (
+        type(got) is int
+        and isinstance(expected, int)
+        and type(expected).__module__.startswith("psycopg")
+    )
+
+
 @pytest.mark.django_db
 def test_the_shortcut_conversions_equal_djangos_on_every_field() -> None:
     """On every concrete field of every backed-up model whose class takes the shortcut, each
@@ -59,7 +71,10 @@ def test_the_shortcut_conversions_equal_djangos_on_every_field() -> None:
             for value in values:
                 expected, got = _full(field, value), _ours(convert, value)
                 assert got == expected, (model._meta.label, field.name, value)
-                assert type(got[1]) is type(expected[1]), (field.name, value)
+                assert type(got[1]) is type(expected[1]) or _psycopg_int(got[1], expected[1]), (
+                    field.name,
+                    value,
+                )
                 checked += 1
     assert checked > 5000  # hundreds of fields of the shortcut classes, each value above
 
