@@ -8,14 +8,17 @@ ones whose contribution differs between before and after (joined, left, or paid 
 so a team that gains one person shows a delta equal to that person's pay: hidden.
 
 Hiding a figure is not enough when a shown total is the sum of a line of figures: the hidden
-ones together are the total minus the shown ones. For every line (members and their total),
-with "known" meaning shown or determined by the shown figures (the only unknown of a line):
+ones together are the total minus the shown ones. "Known" means shown or determined by the
+shown figures: the only unknown of a line, or, exactly, a hidden figure whose value the line
+equations fix however they are combined (`determined`). For every line (members and total):
 - total known: the unknown members taken together must pass the rule, and no hidden member
   that is known anyway may be too small;
 - total unknown: the known members taken together must pass the rule (the rows of a scenario
   must not add up to its single planned hire).
 Otherwise one more figure is hidden (one about the people at stake first, then the smallest;
 in a crossing line when the line has none left; the total last) and the check starts again.
+A too-small hidden figure that is known gets a shown neighbour (a figure of one of its lines)
+hidden the same way.
 Sums of arbitrary subsets of shown figures are not audited (see docs/security.md).
 
 Plain data in and out; no Django.
@@ -26,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import TypeVar
 
 DEFAULT_MIN_GROUP = 5
@@ -88,6 +92,51 @@ def too_small(figure: Figure, min_group: int) -> bool:
     return any(0 < len(people) < min_group for people in figure.people_sets())
 
 
+def determined(hidden: Sequence[K], lines: Sequence[tuple[Sequence[K], K]]) -> set[K]:
+    """The hidden figures whose value the shown ones fix, by exact linear algebra.
+
+    Each line is the equation `total - sum(members) = 0`; with the shown figures as constants
+    it is an equation over the hidden ones. A hidden figure is fixed exactly when its unit
+    vector lies in the span of those equations, that is when its row of the reduced row echelon
+    form (over the rationals, no rounding) holds nothing but its pivot.
+    """
+    column = {k: n for n, k in enumerate(hidden)}
+    equations: list[dict[int, Fraction]] = []
+    for members, total in lines:
+        row: dict[int, Fraction] = {}
+        for key, sign in [*((m, -1) for m in members), (total, 1)]:
+            if key in column:
+                c = column[key]
+                row[c] = row.get(c, Fraction(0)) + sign
+        row = {c: v for c, v in row.items() if v}
+        if row:
+            equations.append(row)
+    pivots: dict[int, dict[int, Fraction]] = {}
+    for row in sorted(equations, key=len):
+        for c in [c for c in row if c in pivots]:
+            _subtract(row, row[c], pivots[c])
+        if not row:
+            continue
+        pivot = min(row)
+        scale = row[pivot]
+        row = {c: v / scale for c, v in row.items()}
+        for other in pivots.values():
+            if pivot in other:
+                _subtract(other, other[pivot], row)
+        pivots[pivot] = row
+    return {hidden[c] for c, row in pivots.items() if len(row) == 1}
+
+
+def _subtract(row: dict[int, Fraction], factor: Fraction, pivot: dict[int, Fraction]) -> None:
+    """`row -= factor * pivot`, dropping the entries that become zero."""
+    for c, v in pivot.items():
+        value = row.get(c, Fraction(0)) - factor * v
+        if value:
+            row[c] = value
+        else:
+            row.pop(c, None)
+
+
 def suppressed(
     figures: Mapping[K, Figure],
     lines: Sequence[tuple[Sequence[K], K]],
@@ -140,9 +189,8 @@ def suppressed(
         shown = [m for m in members if m in derivable]
         return at_stake(combine(figures[m] for m in shown)) if shown else frozenset()
 
-    while True:
-        derivable = known()
-        fix: K | None = None
+    def fix_for_lines(derivable: set[K]) -> tuple[K | None, bool]:
+        """The next figure to hide for a line that leaks, and whether a leak had no fix."""
         stuck = False
         for members, total in lines:
             near = leaks(members, total, derivable)
@@ -163,8 +211,41 @@ def suppressed(
             if fix is None and total not in hidden:
                 fix = total
             if fix is not None:
-                break
+                return fix, stuck
             stuck = True
+        return None, stuck
+
+    def fix_for_known(derivable: set[K]) -> tuple[K | None, bool]:
+        """A shown neighbour of a too-small hidden figure that the shown ones determine."""
+        for x in figures:
+            near = at_stake(figures[x]) if x in hidden and x in derivable else frozenset()
+            if not near:
+                continue
+            neighbours = [
+                k
+                for members, total in lines
+                if x == total or x in members
+                for k in (*members, total)
+            ]
+            fix = smallest(neighbours, near)
+            return fix, fix is None
+        return None, False
+
+    def next_fix(derivable: set[K]) -> tuple[K | None, bool]:
+        fix, stuck = fix_for_lines(derivable)
+        if fix is None:
+            fix, stuck_known = fix_for_known(derivable)
+            stuck = stuck or stuck_known
+        return fix, stuck
+
+    while True:
+        derivable = known()
+        fix, stuck = next_fix(derivable)
+        if fix is None and not stuck:
+            # Single unknowns found no leak: check what the lines determine together (rare).
+            exact = (set(figures) - hidden) | determined([k for k in figures if k in hidden], lines)
+            if exact != derivable:
+                fix, stuck = next_fix(exact)
         if fix is not None:
             hidden.add(fix)
             continue
