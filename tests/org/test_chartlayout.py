@@ -12,10 +12,12 @@ from hypothesis import strategies as st
 from steward.org.chartlayout import (
     BOX_H,
     BOX_W,
+    DEFAULT_BOX_BUDGET,
     MARGIN,
     PITCH,
     PRINT_V_GAP,
     ChartNode,
+    default_levels,
     layout,
     page_cuts,
 )
@@ -170,3 +172,27 @@ def test_print_layout_fits_the_width_and_pages_never_cut_a_box(parents, depth) -
     for box in drawing.boxes:
         inside = [t for t, h in pages if t <= box.y and box.y + BOX_H <= t + h]
         assert len(inside) == 1, box.node.id
+
+
+def test_default_view_opens_two_levels_unless_they_draw_more_than_the_budget() -> None:
+    # Root, 3 managers with 4 reports each: 1 + 3 + 12 = 16 boxes down to depth 2.
+    small = _tree([0, 0, 0] + [1 + i % 3 for i in range(12)])
+    assert default_levels(small) == 2
+    assert default_levels(small, budget=16) == 2
+    assert default_levels(small, budget=15) == 1
+    # Deeper levels do not count: a chain below the third level leaves two levels open.
+    deep = _tree([0, 1, 2, 3, 4, 5])
+    assert default_levels(deep, budget=3) == 2
+    # 2,000 people under 245 leads under one CEO: the leads are shown, their reports are not.
+    leads = [0] * 245
+    big = _tree(leads + [1 + i % 245 for i in range(1754)])
+    assert len(big) == 2000 and DEFAULT_BOX_BUDGET < 2000
+    assert default_levels(big) == 1
+    drawing = layout(big, lambda _id, depth: depth < default_levels(big))
+    assert len(drawing.boxes) == 246
+    assert all(b.collapsed for b in drawing.boxes if b.depth == 1 and b.descendants)
+    # Several roots (departments) count together.
+    roots = [ChartNode(f"d{i}", None, f"D{i}") for i in range(3)]
+    teams = [ChartNode(f"t{i}", f"d{i % 3}", f"T{i}") for i in range(6)]
+    assert default_levels(roots + teams, budget=9) == 2
+    assert default_levels(roots + teams, budget=8) == 1

@@ -57,6 +57,28 @@ def test_reporting_tree_starts_at_the_cto(client_as) -> None:  # type: ignore[no
         assert f'data-person="{person.employee_id}"' in reports
 
 
+def test_a_chart_over_the_box_budget_opens_one_level(client_as, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from steward.org import chartlayout
+
+    # The demo's reporting tree down to depth 2 is more than 5 boxes: only the CTO's reports
+    # are drawn, each closed with its count; a toggle still opens one of them.
+    monkeypatch.setattr(chartlayout, "DEFAULT_BOX_BUDGET", 5)
+    body = client_as("cto").get("/org/chart/?view=reporting").content.decode()
+    direct = list(Person.objects.filter(manager__employee_id="E0001", end_date__isnull=True))
+    for person in direct:
+        assert f'data-node="{person.employee_id}" data-parent="E0001"' in body
+    manager = next(
+        p for p in direct if Person.objects.filter(manager=p, end_date__isnull=True).exists()
+    )
+    assert f'data-parent="{manager.employee_id}"' not in body
+    opened = client_as("cto").get(f"/org/chart/?view=reporting&toggle={manager.employee_id}")
+    assert f'data-parent="{manager.employee_id}"' in opened.content.decode()
+    # With the default budget the demo opens two levels, as before.
+    monkeypatch.setattr(chartlayout, "DEFAULT_BOX_BUDGET", 200)
+    body = client_as("cto").get("/org/chart/?view=reporting").content.decode()
+    assert f'data-parent="{manager.employee_id}"' in body
+
+
 def test_person_page_shows_salary_to_cto_only(client_as) -> None:  # type: ignore[no-untyped-def]
     person = Person.objects.get(employee_id="E0007")
     amount = f"{int(person.salary):,} {person.currency}"

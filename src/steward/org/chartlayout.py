@@ -30,6 +30,9 @@ PITCH = BOX_H + STACK_GAP  # a stacked box and the gap under it
 PRINT_V_GAP = 2 * PITCH - BOX_H  # a box and the gap under it take two pitches
 NAME_CHARS = 22
 SUB_CHARS = 27
+# The default view opens two levels unless that draws more boxes than this; then one.
+DEFAULT_LEVELS = 2
+DEFAULT_BOX_BUDGET = 200
 
 
 @dataclass(frozen=True)
@@ -79,6 +82,25 @@ class Layout:
     height: float = 0
     box_w: int = BOX_W
     box_h: int = BOX_H
+
+
+def default_levels(nodes: Sequence[ChartNode], budget: int | None = None) -> int:
+    """How many levels the chart opens by default: nodes at a depth below it show their
+    children. Two, unless the boxes down to the third level (depth 2) outnumber `budget`;
+    then one (the roots and their children), so that the first view of a large organization
+    draws the top of the tree, not every person (a 2,000-person company would be 1,900 boxes
+    and megabytes of SVG); each box's toggle still opens its subtree. `budget`: default
+    `DEFAULT_BOX_BUDGET`."""
+    ids = {n.id for n in nodes}
+    kids: dict[str | None, list[str]] = {}
+    for n in nodes:
+        kids.setdefault(n.parent if n.parent in ids else None, []).append(n.id)
+    level = kids.get(None, [])
+    shown = len(level)
+    for _ in range(DEFAULT_LEVELS):
+        level = [child for node_id in level for child in kids.get(node_id, [])]
+        shown += len(level)
+    return DEFAULT_LEVELS if shown <= (DEFAULT_BOX_BUDGET if budget is None else budget) else 1
 
 
 def _clip(text: str, limit: int) -> str:

@@ -28,9 +28,10 @@ def chart(request: HttpRequest) -> HttpResponse:
     expand_all = request.GET.get("all") == "1"
     toggles = _chart_toggles(request)
     nodes = selectors.chart_nodes(actor=request.user, view=view)
+    levels = chartlayout.default_levels(nodes)
 
     def expanded(node_id: str, depth: int) -> bool:
-        default = expand_all or depth < 2
+        default = expand_all or depth < levels
         return default != (node_id in toggles)
 
     drawing = chartlayout.layout(nodes, expanded)
