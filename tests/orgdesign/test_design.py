@@ -303,6 +303,37 @@ def test_headcount_plan_totals_and_cost_visibility(tiny, client_as) -> None:  # 
     assert all("salary" not in item for item in engineer_view["items"])
 
 
+def test_composition_gap_is_kept_until_the_org_moves(tiny) -> None:  # type: ignore[no-untyped-def]
+    from steward.orgdesign.structure import analyze, headcounts
+
+    live = sel.live_snapshot(date.today())
+    full = analyze(live)
+    assert headcounts(live) == {
+        k: full[k] for k in ("people", "managers", "individual_contributors", "manager_to_ic_ratio")
+    }
+
+    def ratio() -> tuple[float, float]:
+        rows = sel.headcount_plan(actor=_admin())["composition"]
+        row = next(r for r in rows if r["metric"] == "manager_to_ic_ratio")
+        return row["target"], row["current"]
+
+    design.composition_target_set(actor=SYSTEM, metric="manager_to_ic_ratio", value="6")
+    # Managers P0, LA, LB; ICs I0-I4 and J0: 6 / 3.
+    assert ratio() == (6.0, 2.0)
+    design.composition_target_set(actor=SYSTEM, metric="manager_to_ic_ratio", value="7")
+    assert ratio() == (7.0, 2.0)
+    # A seventh IC under Lead B (an audited write) is counted on the next read: 7 / 3.
+    org.person_create(
+        actor=SYSTEM,
+        employee_id="I9",
+        name="IC 9",
+        start_date=D0,
+        team=tiny["b"],
+        manager=Person.objects.get(employee_id="LB"),
+    )
+    assert ratio() == (7.0, 2.33)
+
+
 def test_editor_htmx_adds_and_removes_changes_and_updates_panel(tiny, client_as) -> None:  # type: ignore[no-untyped-def]
     client = client_as("cto")
     response = client.post(

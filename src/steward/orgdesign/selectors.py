@@ -17,7 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import Q, QuerySet
 
-from steward.core import disclosure, policy
+from steward.core import datacache, disclosure, policy
 from steward.core.periods import Quarter, quarter_of
 from steward.core.requestmemo import once_per_request
 from steward.org.models import (
@@ -53,7 +53,15 @@ from steward.orgdesign.scenarios import (
     manager_changes,
     team_costs,
 )
-from steward.orgdesign.structure import Interaction, OrgSnapshot, PersonRow, Spell, TeamRow, analyze
+from steward.orgdesign.structure import (
+    Interaction,
+    OrgSnapshot,
+    PersonRow,
+    Spell,
+    TeamRow,
+    analyze,
+    headcounts,
+)
 from steward.orgdesign.structure import compare as compare_analyses
 
 Actor = policy.Actor
@@ -611,7 +619,10 @@ def headcount_plan(*, actor: Actor, team: str | None = None) -> dict[str, Any]:
             "quarters": quarters,
             "teams": grid,
             "totals": totals,
-            "composition": composition_gap(),
+            # Org-wide figures from every active person: kept until the data moves.
+            "composition": datacache.cached(
+                f"orgdesign:composition:{date.today().isoformat()}", composition_gap
+            ),
         },
     )
 
@@ -658,9 +669,12 @@ def _suppress_plan_costs(
 
 def composition_gap(on: date | None = None) -> list[dict[str, Any]]:
     """Each composition target against the live org and against the org after the plan."""
+    targets = list(CompositionTarget.objects.all())
+    if not targets:
+        return []
     day = on or date.today()
     live = live_snapshot(day)
-    now = analyze(live)
+    now = headcounts(live)
     active = live.active()
     entries = list(
         HeadcountPlanEntry.objects.filter(
@@ -668,7 +682,7 @@ def composition_gap(on: date | None = None) -> list[dict[str, Any]]:
         ).values_list("level", "track", "fte")
     )
     rows = []
-    for target in CompositionTarget.objects.all():
+    for target in targets:
         value = float(target.value)
         if target.metric == "manager_to_ic_ratio":
             current = now["manager_to_ic_ratio"]

@@ -386,6 +386,21 @@ def _flag_people_without_team(
             flag("person_without_team", key, "no home team", [key])
 
 
+def headcounts(snapshot: OrgSnapshot) -> dict[str, Any]:
+    """The organization's people, managers (active people with an active direct report),
+    individual contributors and their ratio: `analyze`'s figures of those names, without
+    analysing every team."""
+    active = snapshot.active()
+    reports, _ = _reporting_lines(active, snapshot.on, _Flags())
+    n_people, n_managers = len(active), len(reports)
+    return {
+        "people": n_people,
+        "managers": n_managers,
+        "individual_contributors": n_people - n_managers,
+        "manager_to_ic_ratio": _ratio(n_people - n_managers, n_managers),
+    }
+
+
 def analyze(snapshot: OrgSnapshot) -> dict[str, Any]:
     """Every structure figure of `snapshot`, with the flags and the people behind them."""
     on = snapshot.on
