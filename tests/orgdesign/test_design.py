@@ -332,6 +332,13 @@ def test_composition_gap_is_kept_until_the_org_moves(tiny) -> None:  # type: ign
         manager=Person.objects.get(employee_id="LB"),
     )
     assert ratio() == (7.0, 2.33)
+    # The structure analysis is kept the same way: read, change, read again.
+    before = sel.structure_analysis(actor=_admin())
+    org.person_create(actor=SYSTEM, employee_id="I10", name="IC 10", start_date=D0, team=tiny["a"])
+    after = sel.structure_analysis(actor=_admin())
+    assert after["people"] == before["people"] + 1 == len(sel.live_snapshot(date.today()).active())
+    team_a = next(t for t in after["teams"] if t["slug"] == "a")
+    assert team_a["size"] == next(t for t in before["teams"] if t["slug"] == "a")["size"] + 1
 
 
 def test_editor_htmx_adds_and_removes_changes_and_updates_panel(tiny, client_as) -> None:  # type: ignore[no-untyped-def]

@@ -366,7 +366,15 @@ def default_quarters(on: date, count: int = 4) -> list[Quarter]:
 def structure_analysis(*, actor: Actor, on: date | None = None) -> dict[str, Any]:
     """The live organization's structure on `on` (default today); not sensitive."""
     _require_view(actor)
-    return anonymized(actor, analyze(live_snapshot(on or date.today())))  # type: ignore[no-any-return]
+    return anonymized(actor, live_analysis(on or date.today()))  # type: ignore[no-any-return]
+
+
+def live_analysis(on: date) -> dict[str, Any]:
+    """`analyze` of the live organization on `on`, kept until the data moves (a fresh copy per
+    call: callers may add to it)."""
+    return datacache.cached(  # type: ignore[no-any-return]
+        f"orgdesign:analysis:{on.isoformat()}", lambda: analyze(live_snapshot(on))
+    )
 
 
 # --- scenarios ----------------------------------------------------------------------------
