@@ -121,6 +121,9 @@ def test_api_pages_equal_the_plain_list(client_as) -> None:  # type: ignore[no-u
             assert body["count"] == len(expected)
             got = [(c["repo"], c["sha"]) for c in body["items"]]
             assert got == expected[offset : offset + limit], (limit, offset)
+    # A period without deployments: nothing, counted as nothing.
+    empty = client.get(url, {"from": "2020-01-01", "to": "2020-02-01", "team": slug}).json()
+    assert empty == {"items": [], "count": 0}
     # Lead times: the deployment's finish minus the commit time, never negative.
     full = client.get(url, {**PERIOD, "team": slug, "limit": 1000}).json()["items"]
     by_key = {(c.repository.name, c.sha): c for c in _expected(slug)}
