@@ -14,6 +14,7 @@ answer is byte-identical between the two versions (pages are compared after remo
 token). `--dump` keeps the answers. `--user` signs in as another demo login (e.g. `engineer`);
 `--cold` empties Django's cache before each pass and reports the first request's CPU time too
 (what a request pays after the data moved, when a figure kept in the cache is recomputed).
+With `DATABASE_URL` (PostgreSQL), the server backend's CPU per request is printed beside.
 
 A company to run it on: `python bench/scale.py --commits 200000 --keep /tmp/scale-200k`
 (then `--home /tmp/scale-200k/scale`), or `steward demo --no-serve` (its STEWARD_HOME).
@@ -49,6 +50,19 @@ PATHS = [
 ]
 
 
+def _server_cpu() -> float:
+    """CPU seconds used so far by this connection's PostgreSQL backend (0 on SQLite), read
+    from /proc (the server runs on this machine): with the request's own CPU time, the whole
+    CPU cost of a request on PostgreSQL."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    connection.ensure_connection()
+    pid = connection.connection.info.backend_pid
+    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+
+
 def _measure(
     home: str, rounds: int, paths: list[str], dump: str, user: str = "cto", cold: bool = False
 ) -> None:
@@ -79,18 +93,21 @@ def _measure(
             body = re.sub(rb'"csrfToken": "[^"]*"|csrf[-_]token[^>]*>', b"", body)
         if dump:
             Path(dump, f"{index:02d}.out").write_bytes(body)
-        cpu, wall = [], []
+        cpu, wall, server = [], [], []
         for _ in range(rounds):
+            started_server = _server_cpu()
             started, started_cpu = time.perf_counter(), time.process_time()
             client.get(path)
             wall.append((time.perf_counter() - started) * 1000)
             cpu.append((time.process_time() - started_cpu) * 1000)
+            server.append((_server_cpu() - started_server) * 1000)
         is_json = first.get("Content-Type", "").startswith("application/json")
         out[path] = {
             "status": first.status_code,
             # For an answer that gained keys: the digest of only the keys it had before.
             "keys": sorted(json.loads(body)) if is_json and body.startswith(b"{") else None,
             "cpu": statistics.median(cpu),
+            "server": statistics.median(server),
             "first": first_cpu,
             "wall": statistics.median(wall),
             "digest": hashlib.sha256(body).hexdigest(),
@@ -161,12 +178,16 @@ def main(default_paths: list[str] | None = None, description: str | None = None)
                 "cpu": min(r["cpu"] for r in runs),
                 "wall": min(r["wall"] for r in runs),
                 "first": min(r["first"] for r in runs),
+                "server": min(r.get("server", 0.0) for r in runs),
                 "same": len({r["digest"] for r in runs}) == 1,
             }
+    # On PostgreSQL: its backend's CPU per request too (SQLite's work is in "cpu").
+    postgres = any(before[p]["server"] or after[p]["server"] for p in paths)
     print(
         f"{'path':62} {'cpu before':>10} {'cpu after':>9} {'x':>6} "
         f"{'wall before':>11} {'wall after':>10} {'same answer':>11}"
         + (f" {'first before':>12} {'first after':>11}" if args.cold else "")
+        + (f" {'pg cpu before':>13} {'pg cpu after':>12}" if postgres else "")
     )
     for path in paths:
         b, a = before[path], after[path]
@@ -185,6 +206,7 @@ def main(default_paths: list[str] | None = None, description: str | None = None)
             f"{a['cpu'] / max(b['cpu'], 0.01):6.2f} "
             f"{b['wall']:11.1f} {a['wall']:10.1f} {same:>11}"
             + (f" {b['first']:12.1f} {a['first']:11.1f}" if args.cold else "")
+            + (f" {b['server']:13.1f} {a['server']:12.1f}" if postgres else "")
         )
 
 

@@ -231,8 +231,9 @@ def lead_time_commits(
 ) -> dict[str, Any]:
     """The commits behind lead time for changes in the period, with their lead time."""
     start, end = _period(from_, to)
-    qs = selectors.shipped_commits(actor=request.user, team=team, repo=repo, start=start, end=end)
-    return paginate(qs, limit=limit, offset=offset, render=_commit_dict)
+    rows = selectors.shipped_commits(actor=request.user, team=team, repo=repo, start=start, end=end)
+    # Counted and sliced from the deployments' shipped times (`len` and slices, as a list).
+    return paginate(rows, limit=limit, offset=offset, render=_commit_dict)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- webhooks

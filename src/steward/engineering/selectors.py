@@ -38,6 +38,7 @@ from steward.engineering.models import (
     LinkKey,
     Repository,
 )
+from steward.engineering.shipped_rows import ShippedCommitRows
 from steward.engineering.summaries import KEY_SEPARATOR
 
 Actor = policy.Actor
@@ -509,22 +510,21 @@ def with_shipped_counts(
 
 def shipped_commits(
     *, actor: Actor, team: str | None = None, repo: str | None = None, start: date, end: date
-) -> QuerySet[Commit]:
+) -> ShippedCommitRows:
     """Commits counted in lead time: shipped by a deployment in [start, end) with a baseline,
-    committed no later than the deployment finished."""
+    committed no later than the deployment finished; newest deployment first, then newest
+    commit (sha and id break ties). Counted and paged from the deployments' shipped times
+    (`shipped_rows`); another order or a CSV reads the queryset."""
     deployments = deployment_list(actor=actor, team=team, repo=repo, start=start, end=end).filter(
         status=DeploymentStatus.SUCCESS, first_of_repository=False
     )
-    return (
-        Commit.objects.filter(
-            deployment__in=deployments.values("pk"),
-            reachable=True,
-            # Negative lead times (committed after the deployment finished) are dropped.
-            committed_at__lte=F("deployment__finished_at"),
-        )
-        .select_related("deployment", "repository")
-        .order_by("-deployment__finished_at", "-committed_at")
-    )
+    commits = Commit.objects.filter(
+        deployment__in=deployments.values("pk"),
+        reachable=True,
+        # Negative lead times (committed after the deployment finished) are dropped.
+        committed_at__lte=F("deployment__finished_at"),
+    ).select_related("deployment", "repository")
+    return ShippedCommitRows(commits, deployments)
 
 
 def incident_list(
