@@ -341,6 +341,38 @@ def test_composition_gap_is_kept_until_the_org_moves(tiny) -> None:  # type: ign
     assert team_a["size"] == next(t for t in before["teams"] if t["slug"] == "a")["size"] + 1
 
 
+def test_capacity_is_kept_until_the_plan_moves(tiny) -> None:  # type: ignore[no-untyped-def]
+    from steward.orgdesign.capacity import capacity
+
+    quarters = [Quarter(2027, 1), Quarter(2027, 2)]
+
+    def fresh() -> dict[str, object]:
+        teams = ["a", "b"]
+        plain = capacity(
+            sel.live_assignments() + sel.plan_assignments(), sel.allocations(), quarters, teams
+        )
+        return {t: plain[t] for t in teams}
+
+    def served() -> dict[str, object]:
+        report = sel.capacity_report(actor=_admin(), quarters=quarters)
+        return {row["team"]: row["quarters"] for row in report["teams"]}
+
+    before = served()
+    assert before == fresh()
+    design.plan_entry_create(
+        actor=SYSTEM,
+        key="h9",
+        team=tiny["a"],
+        level="L3",
+        expected_start=date(2027, 4, 1),
+        salary=Decimal("90000"),
+        currency="EUR",
+        location="Berlin",
+    )
+    after = served()
+    assert after == fresh() and after["a"] != before["a"] and after["b"] == before["b"]
+
+
 def test_editor_htmx_adds_and_removes_changes_and_updates_panel(tiny, client_as) -> None:  # type: ignore[no-untyped-def]
     client = client_as("cto")
     response = client.post(

@@ -7,6 +7,7 @@ policy to what comes back (costs only for roles that may see compensation aggreg
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -507,7 +508,13 @@ def capacity_report(
     teams = list(Team.objects.filter(dissolved_on__isnull=True).values_list("slug", flat=True))
     if team:
         teams = [t for t in teams if t == team]
-    result = capacity(live_assignments() + plan_assignments(), allocations(), quarters, teams)
+    # Kept until the data moves: every person's and planned hire's weeks, the same for everyone.
+    scope = hashlib.sha256("\n".join([*map(str, quarters), "", *teams]).encode()).hexdigest()
+    key = f"orgdesign:capacity:{scope}"
+    result = datacache.cached(
+        key,
+        lambda: capacity(live_assignments() + plan_assignments(), allocations(), quarters, teams),
+    )
     return {
         "quarters": [str(q) for q in quarters],
         "teams": [{"team": t, "quarters": result[t]} for t in teams],
