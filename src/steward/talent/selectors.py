@@ -15,7 +15,7 @@ from django.db.models import Count, Q, QuerySet
 from steward.core import disclosure, policy
 from steward.core.periods import quarter_of
 from steward.core.registry import Finding
-from steward.talent import funnel, kits, rules
+from steward.talent import funnel, git_remote, kits, rules
 from steward.talent.models import (
     Application,
     BrandActivity,
@@ -720,30 +720,11 @@ def open_source_candidates(*, actor: Actor) -> list[dict[str, Any]]:
     known = set(BrandActivity.objects.exclude(repository="").values_list("repository", flat=True))
     found = []
     for repo in eng.repository_list(actor=actor):
-        url = _remote_url(repo.path)
+        url = git_remote.remote_url(repo.path)
         public = any(host in url for host in ("github.com", "gitlab.com", "codeberg.org"))
         if public and repo.name not in known:
             found.append({"repository": repo.name, "url": url})
     return found
-
-
-def _remote_url(path: str) -> str:
-    """`remote.origin.url` of the repository at `path` ("" when there is none)."""
-    import subprocess
-
-    if not path:
-        return ""
-    try:
-        done = subprocess.run(
-            ["git", "-C", path, "config", "--get", "remote.origin.url"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=False,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return ""
-    return done.stdout.strip()
 
 
 # --- findings -------------------------------------------------------------------------------
