@@ -28,10 +28,12 @@ def private_demo(name: str) -> tuple[Any, Any, Any]:
 
     @pytest.fixture(scope="module")
     def server(demo_copy: Path) -> Iterator[str]:
-        yield from base.server.__wrapped__(demo_copy)  # type: ignore[attr-defined]
+        """The copy served without the job worker (no test here needs one; the shared
+        server runs it)."""
+        yield from base.serve_home(demo_copy, jobs=False)
 
     @pytest.fixture(scope="module")
     def browser(server: str) -> Iterator[object]:
-        yield from base.browser.__wrapped__(server)  # type: ignore[attr-defined]
+        yield from base.launch_chromium()
 
     return demo_copy, server, browser

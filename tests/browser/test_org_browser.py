@@ -41,19 +41,20 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server(demo_home: Path) -> Iterator[str]:
-    """The demo company (built once per session) served by the production server."""
+def serve_home(home: Path, *, jobs: bool) -> Iterator[str]:
+    """`steward serve` on `home` (with its job worker beside it, or not) until the generator
+    is closed; yields the base URL."""
     if not Path(CHROMIUM).exists():
         if os.environ.get("CI"):
             pytest.fail(f"{CHROMIUM} is missing; .ci/run installs it with apt")
         pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env["STEWARD_HOME"] = str(demo_home)
+    env["STEWARD_HOME"] = str(home)
     steward = [sys.executable, "-m", "steward"]
     port = _free_port()
+    options = ["--port", str(port), "--workers", "1", "--jobs" if jobs else "--no-jobs"]
     proc = subprocess.Popen(
-        [*steward, "serve", "--port", str(port), "--workers", "1"],
+        [*steward, "serve", *options],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -85,14 +86,28 @@ def server(demo_home: Path) -> Iterator[str]:
             proc.wait()
 
 
-@pytest.fixture(scope="module")
-def browser(server: str) -> Iterator[object]:
+def launch_chromium() -> Iterator[object]:
+    """Debian's chromium driven by Playwright, until the generator is closed."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="module")
+def server(shared_server: str) -> str:
+    """The shared demo home's server (tests/browser/conftest.py)."""
+    return shared_server
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    """One chromium per module: Playwright's sync API runs an event loop in this thread while
+    it is open, and Django refuses database access from a thread with a running loop, so it
+    must close before the next module's tests use the test database."""
+    yield from launch_chromium()
 
 
 def _login(browser: object, server: str, username: str):  # type: ignore[no-untyped-def]

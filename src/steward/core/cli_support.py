@@ -38,10 +38,14 @@ def django_setup() -> None:
 
 
 def migrate(verbosity: int = 0) -> None:
-    """Create or migrate the database schema (and the cache table)."""
+    """Create or migrate the database schema (and the cache table). An empty database gets
+    today's schema in one step (core/fresh_schema.py)."""
     from django.core.management import call_command
 
-    call_command("migrate", interactive=False, verbosity=verbosity)
+    from steward.core.fresh_schema import create_if_empty
+
+    if not create_if_empty(verbosity=verbosity):
+        call_command("migrate", interactive=False, verbosity=verbosity)
     call_command("createcachetable", verbosity=verbosity)
 
 
