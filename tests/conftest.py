@@ -320,9 +320,10 @@ def initialized_home(_initialized_home_template: Path, tmp_path: Path) -> Path:
     """A STEWARD_HOME on which `steward init` has run (a migrated database with no data but
     the role groups), private to this test.
 
-    `steward init` on a fresh home takes about 1.5 s of CPU (it took 7 to 15 s while it ran
-    every migration, before core/fresh_schema.py); the home is initialized once per run (kept between runs while the source is unchanged) and copied here. Tests whose
-    subject is `init` itself (tests/test_cli.py, tests/core/test_cli_startup.py) run it.
+    `steward init` on a fresh home takes about 1.5 s of CPU (7 to 15 s while it ran every
+    migration, before core/fresh_schema.py); the home is initialized once per run (kept between
+    runs while the source is unchanged) and copied here. Tests whose subject is `init` itself
+    (tests/test_cli.py, tests/core/test_cli_startup.py) run it.
     """
     from tests.demo_template import copy_demo_home
 
