@@ -1,12 +1,14 @@
 """The demo company built once and reused: a database template and a CLI demo home.
 
-Building the demo company takes one to two minutes, so a run builds it at most once, whatever
-the number of xdist workers: the first process that needs it builds it under a file lock, the
-others wait and copy it. The copies are kept between runs under `STEWARD_HOME/test-cache/`
-(`./.steward/test-cache/` when the tests run from the checkout), keyed by a hash of the source of
-`steward` (migrations and demo code included) and the Django version, so any change to the code
-builds a new template on the next run and removes the stale one. Delete that folder to force a
-rebuild.
+The template's schema is made as `steward init` makes it on an empty database (today's schema
+in one step, every migration recorded: core/fresh_schema.py), so the tests run on what a new
+install has. Building the demo company takes 15 to 30 s of CPU, so a run builds it at most
+once, whatever the number of xdist workers: the first process that needs it builds it under a
+file lock, the others wait and copy it. The copies are kept between runs under
+`STEWARD_HOME/test-cache/` (`./.steward/test-cache/` when the tests run from the checkout),
+keyed by a hash of the source of `steward` (migrations and demo code included) and the Django
+version, so any change to the code builds a new template on the next run and removes the stale
+one. Delete that folder to force a rebuild.
 
 - SQLite: the template is a database file; every process loads it into its own in-memory test
   database (what Django uses for SQLite tests) with SQLite's backup API.
@@ -85,6 +87,14 @@ def _point_default_at(name: str) -> None:
     connection.settings_dict["NAME"] = name
 
 
+def _create_schema() -> None:
+    """The schema as `steward init` creates it on an empty database (core/fresh_schema.py:
+    today's schema in one step, every migration recorded), and the cache table."""
+    from steward.core.cli_support import migrate
+
+    migrate()
+
+
 def _build_demo() -> None:
     from steward.demo.builder import demo_build
 
@@ -104,8 +114,8 @@ def _sqlite_template(key: str) -> Path:
         connection = connections["default"]
         scratch = cache_dir() / f".building-{os.getpid()}.sqlite3"
         scratch.unlink(missing_ok=True)
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(scratch)
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        _point_default_at(str(scratch))
+        _create_schema()
         _build_demo()
         connection.close()
         partial = template.with_suffix(".partial")
@@ -168,8 +178,10 @@ def _pg_template(base: str, key: str) -> str:
             return template
         connection = connections["default"]
         scratch = f"{base}_demo_building"
-        connection.settings_dict.setdefault("TEST", {})["NAME"] = scratch
-        connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+        _pg_execute(f'DROP DATABASE IF EXISTS "{scratch}"')
+        _pg_execute(f'CREATE DATABASE "{scratch}"')
+        _point_default_at(scratch)
+        _create_schema()
         _build_demo()
         connection.close()
         _pg_execute(f'ALTER DATABASE "{scratch}" RENAME TO "{template}"')
