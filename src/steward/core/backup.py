@@ -46,6 +46,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
+from steward.core import backup_rows
 from steward.core.backup_loader import LoadError, RowLoader
 from steward.core.errors import BadInput, StewardError
 
@@ -139,7 +140,7 @@ class _Serializer(PythonSerializer):
 
     def __init__(self) -> None:
         super().__init__()
-        self._natural: dict[tuple[type[Model], Any], Any] = {}
+        self.natural_keys: backup_rows.NaturalKeys = {}
 
     def handle_fk_field(self, obj: Model, field: Any) -> None:
         related_model = field.remote_field.model
@@ -150,10 +151,10 @@ class _Serializer(PythonSerializer):
         if value is None:
             self._current[field.name] = None
             return
-        natural = self._natural.get((related_model, value))
+        natural = self.natural_keys.get((related_model, value))
         if natural is None:
             natural = getattr(obj, field.name).natural_key()
-            self._natural[(related_model, value)] = natural
+            self.natural_keys[(related_model, value)] = natural
         self._current[field.name] = natural
 
 
@@ -205,6 +206,21 @@ def consistent_read() -> Iterator[None]:
             connection.transaction_mode = mode  # type: ignore[attr-defined]
 
 
+def _model_objects(model: type[Model], serializer: _Serializer) -> Iterator[dict[str, Any]]:
+    """The serialized objects of every row of `model`, by id: straight from the rows where
+    `backup_rows` writes them as Django's serializer does, through the serializer otherwise
+    (both share the natural keys already looked up)."""
+    natural = model._meta.label_lower in NATURAL_PK
+    queryset = model._base_manager.order_by("pk")
+    if backup_rows.writable(model, natural):
+        yield from backup_rows.objects(queryset, serializer.natural_keys, CHUNK)
+        return
+    for chunk in _chunks(queryset.iterator(chunk_size=CHUNK), CHUNK):
+        yield from serializer.serialize(
+            chunk, use_natural_foreign_keys=True, use_natural_primary_keys=natural
+        )
+
+
 def backup_write(path: Path) -> dict[str, int]:
     """Write a consistent backup of the whole database to `path`; returns rows per model."""
     connection = connections[DEFAULT_DB_ALIAS]
@@ -227,14 +243,9 @@ def backup_write(path: Path) -> dict[str, int]:
         with gzip.open(partial, "wt", encoding="utf-8") as out:
             out.write(_dumps(header) + "\n")
             for model in models:
-                natural = model._meta.label_lower in NATURAL_PK
-                rows = model._base_manager.order_by("pk").iterator(chunk_size=CHUNK)
-                for chunk in _chunks(rows, CHUNK):
-                    for item in serializer.serialize(
-                        chunk, use_natural_foreign_keys=True, use_natural_primary_keys=natural
-                    ):
-                        out.write(_dumps(item) + "\n")
-                        written += 1
+                for item in _model_objects(model, serializer):
+                    out.write(_dumps(item) + "\n")
+                    written += 1
             out.write(_dumps({"end": FORMAT, "objects": written}) + "\n")
     partial.replace(path)
     return counts
