@@ -60,11 +60,6 @@ class _Schedule:
         worker = os.environ.get("PYTEST_XDIST_WORKER")
         if worker is None:
             return
-        # Longest first: xdist hands out the work in this order (groups of several tests
-        # first, by size), so the tests that take seconds start early and the many quick ones
-        # fill the gaps at the end, instead of one long test running alone at the end while
-        # the other worker waits (the API fuzz, a minute, came 90 % of the way through).
-        items.sort(key=lambda item: item.get_closest_marker("slow") is None)
         if worker != "gw0":
             names = {name for item in items for name in getattr(item, "fixturenames", ())}
             kinds = [kind for kind in ("demo_home", "initialized_home") if kind in names]
