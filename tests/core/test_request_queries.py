@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
-from steward.core import auth, policy, requestmemo
+from steward.core import policy, requestmemo
 from steward.core.auth import PasswordBackend, token_create, user_for_token
 from steward.core.models import ApiToken, token_digest
 from steward.growth import engagement
@@ -137,22 +137,23 @@ def test_a_token_user_has_the_roles_of_the_groups() -> None:
     assert len(captured) == 0
 
 
-def test_the_token_read_built_once_is_the_read_built_per_request() -> None:
-    """`core.auth` builds its token queryset once per process: each request's query is the one
-    built afresh (the way it was built per request before), and the shared queryset is never
-    evaluated (a filled result cache would be read by nothing, but would hold rows)."""
+def test_the_token_read_compiled_once_is_the_read_built_per_request() -> None:
+    """`core.auth` compiles its token query once per process (`core.compiled_query`): the SQL
+    each request runs is the SQL of the queryset built afresh for its digest (the way it was
+    built per request before)."""
     user = User.objects.get(username="manager")
     _token, raw = token_create(user=user)
-    assert user_for_token(raw) is not None
-    digest = token_digest(raw)
+    assert user_for_token(raw) is not None  # compiled
     fresh = (
         ApiToken.objects.select_related("user")
         .annotate(**policy.role_flags("user"))
-        .filter(digest=digest, revoked_at__isnull=True)
+        .filter(digest=token_digest(raw), revoked_at__isnull=True)
     )
-    built_once = auth._tokens_with_roles().filter(digest=digest, revoked_at__isnull=True)
-    assert str(built_once.query) == str(fresh.query)
-    assert auth._tokens_with_roles()._result_cache is None
+    with CaptureQueriesContext(connection) as built:
+        assert fresh.first() is not None
+    with CaptureQueriesContext(connection) as compiled:
+        assert user_for_token(raw) == user
+    assert [q["sql"] for q in compiled] == [q["sql"] for q in built]
 
 
 def test_enps_trend_is_each_round_read_alone() -> None:

@@ -29,6 +29,7 @@ from django.db.models import Exists, Model, OuterRef, Q, QuerySet
 
 from steward.core.actors import SYSTEM as SYSTEM  # re-exported: policy.SYSTEM
 from steward.core.actors import SystemActor
+from steward.core.compiled_query import CompiledQuery
 
 
 class Role(StrEnum):
@@ -208,20 +209,22 @@ def users_with_roles(users: QuerySet[User]) -> QuerySet[User]:
     return users.annotate(**role_flags())
 
 
-_signed_in: dict[str | None, QuerySet[User]] = {}
+_signed_in: dict[str | None, CompiledQuery[User]] = {}
 
 
 def user_with_roles(pk: Any) -> User | None:
     """The user `pk` read as `users_with_roles` reads it (the session's user, every request).
 
-    The annotated queryset is built once per process and only filtered per request: building
-    its nine role subqueries again for every page was a third of reading the user (about 2 ms
-    of a 25 ms page)."""
+    The query is compiled once per process (`core.compiled_query`): building its nine role
+    subqueries and compiling them again for every page was 1 of the 1.06 ms the read took."""
     accessor = _person_accessor()
     users = _signed_in.get(accessor)
     if users is None:
-        users = _signed_in[accessor] = users_with_roles(User._default_manager.all())
-    return users.filter(pk=pk).first()
+        annotated = users_with_roles(User._default_manager.all())
+        users = _signed_in[accessor] = CompiledQuery(
+            lambda value: annotated.filter(pk=value).order_by("pk"), placeholder=-1
+        )
+    return users.first(User._meta.pk.to_python(pk))
 
 
 def _person_accessor() -> str | None:
