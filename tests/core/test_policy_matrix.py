@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
+from django.core.cache.backends.locmem import LocMemCache
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from steward.org.models import Person
@@ -1058,6 +1059,26 @@ def _charts_drawn_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(charts, "render_svg", render_svg)
 
 
+_KEPT = LocMemCache("policy-matrix", {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 100_000}})
+
+
+@pytest.fixture
+def _figures_kept_per_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The figures kept in Django's cache (`core.datacache`, finance's cells, knowledge's
+    truck factors) kept in one cache per process for the matrix's visits, as a server keeps
+    them between its visitors.
+
+    Django's cache is a database table here, rolled back with every test, so each of the nine
+    visitors computed the same figures again (the change-coupling and investment figures: an
+    eighth of the matrix's CPU). Each key names the data version and everything else the
+    answer depends on (the visitor's visible repositories, whether they may see pay), and
+    every visit of the matrix reads the same database (the demo, unchanged), so the pages are
+    the ones a server shows, its cache warm from the previous visitor."""
+    import django.core.cache
+
+    monkeypatch.setattr(django.core.cache, "cache", _KEPT)
+
+
 def _cases() -> Iterator[tuple[str | None, str, dict[str, str]]]:
     for role in [None, *DEMO_ROLES]:
         for name, param_sets in SAMPLES.items():
@@ -1070,6 +1091,7 @@ def _cases() -> Iterator[tuple[str | None, str, dict[str, str]]]:
     list(_cases()),
     ids=lambda v: str(v) if not isinstance(v, dict) else ",".join(f"{k}={x}" for k, x in v.items()),
 )
+@pytest.mark.usefixtures("_figures_kept_per_process")
 def test_matrix(session_as, role: str | None, name: str, params: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
     routes = {r.name: r for r in discovered_routes()}
     route = routes[name]
