@@ -167,7 +167,7 @@ def roles_of(user: AnyUser) -> frozenset[Role]:
     cached = getattr(user, "_steward_roles", None)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
-    flags = [getattr(user, _ROLE_FLAG + r.value, None) for r in ALL_ROLES]
+    flags = [getattr(user, name, None) for name in _ROLE_FLAG_NAMES]
     if None not in flags:  # read with the user (`users_with_roles`)
         roles = {r for r, held in zip(ALL_ROLES, flags, strict=True) if held}
     else:
@@ -181,6 +181,9 @@ def roles_of(user: AnyUser) -> frozenset[Role]:
 
 
 _ROLE_FLAG = "_steward_holds_"
+# The flags' attribute names, in ALL_ROLES' order, made once: `Enum.value` is a property, and
+# reading it for each role was most of `take_role_flags` (every API request).
+_ROLE_FLAG_NAMES: tuple[str, ...] = tuple(_ROLE_FLAG + r.value for r in ALL_ROLES)
 
 
 _role_flags: dict[str, dict[str, Exists]] = {}
@@ -236,8 +239,8 @@ def _person_accessor() -> str | None:
 
 def take_role_flags(row: Model, user: User) -> None:
     """Give `user` the role flags `row` was read with (`role_flags("user")` on another model)."""
-    for r in ALL_ROLES:
-        setattr(user, _ROLE_FLAG + r.value, getattr(row, _ROLE_FLAG + r.value))
+    for name in _ROLE_FLAG_NAMES:
+        setattr(user, name, getattr(row, name))
 
 
 def has_role(user: AnyUser, *roles: Role) -> bool:
