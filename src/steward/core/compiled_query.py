@@ -36,10 +36,13 @@ class _Compiled:
     span: slice  # the model's own columns
     names: list[str]  # their attribute names
     populators: list[Any]  # of the `select_related` rows
+    converters: dict[int, Any]  # the fields' converters, by column (as `results_iter` finds them)
 
     def model_from_row(self, rows: list[Any]) -> Any:
         """The model object of the first row, as `ModelIterable` builds it."""
-        row = next(iter(self.compiler.results_iter([rows])))  # the fields' converters applied
+        row = rows[0]
+        if self.converters:
+            row = next(iter(self.compiler.apply_converters([row], self.converters)))
         obj = self.model.from_db(self.using, self.names, row[self.span])
         for populator in self.populators:
             populator.populate(row, obj)
@@ -96,6 +99,9 @@ class CompiledQuery(Generic[M]):
                 "query's parameters; it must be exactly one"
             )
         select, klass_info = compiler.select, compiler.klass_info
+        columns = [column[0] for column in select[: compiler.col_count]]
+        if compiler.has_composite_fields(columns):
+            raise ImproperlyConfigured("CompiledQuery: composite primary keys are not supported")
         assert klass_info is not None  # a model query always has one
         fields = klass_info["select_fields"]
         span = slice(fields[0], fields[-1] + 1)
@@ -110,4 +116,7 @@ class CompiledQuery(Generic[M]):
             names=[column[0].target.attname for column in select[span]],
             # Django 5.2 (pinned); the stubs already describe 6.0, which adds `fetch_mode`.
             populators=get_related_populators(klass_info, select, using),  # type: ignore[call-arg]
+            converters=compiler.get_converters(
+                [column[0] for column in select[: compiler.col_count]]
+            ),
         )
