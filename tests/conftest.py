@@ -20,6 +20,8 @@ from django.http import HttpRequest
 from django.test import Client
 from django.test.client import ClientHandler
 
+from tests.wipe import delete_all
+
 DEMO_ROLES = ["admin", "cto", "executive", "finance", "people", "architect", "manager", "engineer"]
 
 
@@ -177,56 +179,14 @@ def session_as(db) -> Callable[[str | None], Client]:  # type: ignore[no-untyped
     return make
 
 
-def _delete_rows_protecting(*targets: type) -> None:
-    """Delete every row of the models that protect (on_delete=PROTECT), directly or through
-    another such model, a row of `targets` (a requisition protects its team, an application
-    its requisition)."""
-    from django.apps import apps
-    from django.db import models
-    from django.db.models.deletion import ProtectedError
-
-    protected = set(targets)
-    protectors: list[type] = []
-    changed = True
-    while changed:
-        changed = False
-        for model in apps.get_models():
-            if model in protected or model in protectors:
-                continue
-            for field in model._meta.concrete_fields:
-                remote = getattr(field, "remote_field", None)
-                if (
-                    remote is not None
-                    and remote.model in protected | set(protectors)
-                    and remote.on_delete is models.PROTECT
-                ):
-                    protectors.append(model)
-                    changed = True
-                    break
-    for _ in range(len(protectors) + 1):
-        blocked = False
-        for model in reversed(protectors):
-            try:
-                model._default_manager.all().delete()
-            except ProtectedError:
-                blocked = True
-        if not blocked:
-            return
-
-
 def wipe_org() -> None:
-    """Delete the whole organization (design records included) in the current transaction.
-
-    The deletes are not audited: logging each of the demo's thousands of rows took 9 of 10
-    seconds, in every test that starts from an empty organization.
-    """
-    from auditlog.context import disable_auditlog
-
-    with disable_auditlog():
-        _wipe_org()
+    """Delete the whole organization (design records included) in the current transaction,
+    with what protects or depends on it (`tests/wipe.py`: in SQL, not audited)."""
+    delete_all(*org_models())
 
 
-def _wipe_org() -> None:
+def org_models() -> tuple[type, ...]:
+    """The models `wipe_org` empties (what depends on them goes with them)."""
     from steward.org.models import (
         Department,
         EmploymentSpell,
@@ -244,18 +204,20 @@ def _wipe_org() -> None:
         TeamInteraction,
     )
 
-    for design_model in (HeadcountPlanEntry, Scenario, TeamAllocation, TeamInteraction):
-        design_model.objects.all().delete()
-    _delete_rows_protecting(Team, Person, RoleDescription, Department)
-    Team.objects.update(lead=None)
-    for model in (TeamMembership, ReportingLine, EmploymentSpell, PersonEmail):
-        model.objects.all().delete()
-    Person.objects.update(manager=None)
-    Person.objects.all().delete()
-    Team.objects.all().delete()
-    Department.objects.update(parent=None)
-    Department.objects.all().delete()
-    RoleDescription.objects.all().delete()
+    return (
+        HeadcountPlanEntry,
+        Scenario,
+        TeamAllocation,
+        TeamInteraction,
+        TeamMembership,
+        ReportingLine,
+        EmploymentSpell,
+        PersonEmail,
+        Person,
+        Team,
+        Department,
+        RoleDescription,
+    )
 
 
 @pytest.fixture

@@ -279,6 +279,11 @@ AUDITLOG_EXCLUDE_TRACKING_MODELS = (
     "strategy.plansolution",
     "cockpit.findingrun",
     "cockpit.storedfinding",
+    # Figures ingestion keeps per repository (recomputed from the commits, which are evidence):
+    # the repository's own audited row records that an ingestion changed them.
+    "engineering.authorsummary",
+    "engineering.authorday",
+    "engineering.authordaykey",
 )
 AUDITLOG_EXCLUDE_TRACKING_FIELDS = ("last_login",)
 # A password change is logged as a change, never with the hashes (core.migrations scrubs old ones).

@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from auditlog.models import LogEntry
 from django.contrib.auth.models import User
+from django.contrib.contenttypes.models import ContentType
 
+from steward.core import datacache
 from steward.engineering import ingest, selectors, summaries
 from steward.engineering.ingest import ingest_paths
 from steward.engineering.models import (
@@ -112,6 +115,12 @@ def _check(path: Path, name: str) -> Repository:
     return repo
 
 
+def _figure_entries() -> list[LogEntry]:
+    """Audit entries about the kept figures (there should be none)."""
+    kinds = ContentType.objects.get_for_models(AuthorSummary, AuthorDay, AuthorDayKey)
+    return list(LogEntry.objects.filter(content_type__in=kinds.values()))
+
+
 @pytest.mark.parametrize("batch", [4000, 2])
 def test_kept_figures_equal_recomputation_over_ingests_and_force_pushes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
@@ -148,8 +157,13 @@ def test_kept_figures_equal_recomputation_over_ingests_and_force_pushes(
     run(path, "reset", "-q", "--hard", shas["mailmap"])
     (path / "z.txt").write_text("z\n")
     commit(path, "rewritten", name="Zed", email="zed@example.com", when="2026-03-03T10:00:00Z")
+    version = datacache.data_version()
     [r3] = ingest_paths([path])
     assert r3.unreachable > 0
+    # The kept figures are derived, not audited (the force-push replaced some of them); the
+    # repository's audited row moves the data version that cached figures are keyed by.
+    assert datacache.data_version() > version
+    assert not _figure_entries()
     repo = _check(path, "kept")
     assert not AuthorSummary.objects.filter(repository=repo, email="nia@example.com").exists()
     assert AuthorSummary.objects.get(repository=repo, email="ann@example.com").name == "Ann Author"
@@ -162,7 +176,9 @@ def test_kept_figures_equal_recomputation_over_ingests_and_force_pushes(
     # A full rebuild gives the same rows as the ones kept incrementally.
     before, days_before, keys_before = _kept(repo), _days_kept(repo), _key_days_kept(repo)
     assert len(keys_before) > 3
+    entries = LogEntry.objects.count()
     summaries.rebuild()
+    assert LogEntry.objects.count() == entries
     assert _kept(repo) == before
     assert _days_kept(repo) == days_before
     assert _key_days_kept(repo) == keys_before

@@ -25,6 +25,7 @@ from steward.worktracking.models import (
     WorkItem,
 )
 from tests.factories import CommitFactory
+from tests.wipe import delete_all
 from tests.worktracking.conftest import FIXTURES, World
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +38,7 @@ def _utc(text: str) -> datetime:
 @pytest.fixture
 def clean(db: None) -> None:
     """No demo rules or work items: only the Jira fixture's four items."""
-    InvestmentRule.objects.all().delete()
-    WorkItem.objects.all().delete()
+    delete_all(InvestmentRule, WorkItem)
     run_import("issues", FIXTURES / "jira_issues.csv", actor=SYSTEM)
 
 
