@@ -85,11 +85,29 @@ def _build_homes(kinds: list[str]) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput"):  # once per run, before the xdist workers start
+        _compile_the_source()
     config.pluginmanager.register(_Schedule(), "steward-schedule")
     if os.environ.get("STEWARD_TEST_CPU"):
         from tests.cpu_report import CpuReport
 
         config.pluginmanager.register(CpuReport(os.environ["STEWARD_TEST_CPU"]), "steward-cpu")
+
+
+def _compile_the_source() -> None:
+    """Write the bytecode of Steward's modules next to them (`__pycache__`, ignored by git).
+
+    The machines this runs on set `PYTHONDONTWRITEBYTECODE`, so every process compiled the
+    package's source again: each xdist worker and each `steward` subprocess (the CLI tests, the
+    servers of the browser tests, the demo builds), 0.15–0.3 s of CPU each. Compiling once
+    here (only what changed since the last run) lets them load the bytecode; installed
+    packages already have theirs. docs/testing.md, seventh round.
+    """
+    import compileall
+
+    import steward
+
+    compileall.compile_dir(Path(steward.__file__).resolve().parent, quiet=1)
 
 
 @pytest.fixture(scope="session")
