@@ -27,13 +27,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from django.apps import apps
 from django.db import connection, models
 
 CHUNK = 500  # primary keys per IN (...) list
-
-ALL = None  # "every row" in a plan's row sets
 
 
 def delete_all(*targets: type[models.Model]) -> None:
@@ -45,21 +44,16 @@ def delete_all(*targets: type[models.Model]) -> None:
     with connection.cursor() as cursor:
         for model, field, parent in null_edges:
             table, column = quote(model._meta.db_table), quote(field.column)
+            update = f"UPDATE {table} SET {column} = NULL WHERE {column}"
             if parent in full:
-                cursor.execute(f"UPDATE {table} SET {column} = NULL WHERE {column} IS NOT NULL")
+                cursor.execute(f"{update} IS NOT NULL")
             else:
-                for part in _chunks(doomed.get(parent, ())):
-                    marks = ", ".join(["%s"] * len(part))
-                    cursor.execute(
-                        f"UPDATE {table} SET {column} = NULL WHERE {column} IN ({marks})", part
-                    )
+                _execute_in(cursor, f"{update} IN", doomed.get(parent, ()))
         for model in full:
             cursor.execute(f"DELETE FROM {quote(model._meta.db_table)}")
         for model, pks in doomed.items():
             table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
-            for part in _chunks(pks):
-                marks = ", ".join(["%s"] * len(part))
-                cursor.execute(f"DELETE FROM {table} WHERE {pk} IN ({marks})", part)
+            _execute_in(cursor, f"DELETE FROM {table} WHERE {pk} IN", pks)
 
 
 Edge = tuple[type[models.Model], models.ForeignKey, type[models.Model]]
@@ -121,31 +115,35 @@ def _find_partial_rows(
 ) -> None:
     """The primary keys of the rows a CASCADE takes from models that keep other rows, to a
     fixed point (a cascade may run through several such models, or round a cycle)."""
-    done: set[tuple[int, object]] = set()
+    following: list[tuple[Edge, set[object]]] = []  # edge, the parent keys it has followed
+    for edge in cascade:
+        model, field, parent = edge
+        found = doomed.setdefault(model, set())
+        if parent in full:  # every row that refers to the parent at all
+            rows = model._base_manager.filter(**{f"{field.name}__isnull": False})
+            found.update(rows.values_list("pk", flat=True))
+        else:
+            following.append((edge, set()))
     changed = True
     while changed:
         changed = False
-        for model, field, parent in cascade:
-            found = doomed.setdefault(model, set())
+        for (model, field, parent), followed in following:
+            fresh = doomed.get(parent, set()) - followed
+            followed |= fresh
+            found = doomed[model]
             before = len(found)
-            rows = model._base_manager.using(connection.alias)
-            if parent in full:
-                if (id(field), ALL) in done:
-                    continue
-                done.add((id(field), ALL))
-                present = rows.filter(**{f"{field.name}__isnull": False})
-                found.update(present.values_list("pk", flat=True))
-            else:
-                fresh = [pk for pk in doomed.get(parent, ()) if (id(field), pk) not in done]
-                for pk in fresh:
-                    done.add((id(field), pk))
-                for part in _chunks(fresh):
-                    found.update(
-                        rows.filter(**{f"{field.name}__in": part}).values_list("pk", flat=True)
-                    )
+            for part in _chunks(fresh):
+                rows = model._base_manager.filter(**{f"{field.name}__in": part})
+                found.update(rows.values_list("pk", flat=True))
             changed |= len(found) != before
     for model in [m for m, pks in doomed.items() if not pks]:
         del doomed[model]
+
+
+def _execute_in(cursor: Any, statement: str, values: Iterable[object]) -> None:
+    """Run `statement`, which ends in `IN`, once per chunk of `values` (none if empty)."""
+    for part in _chunks(values):
+        cursor.execute(f"{statement} ({', '.join(['%s'] * len(part))})", part)
 
 
 def _chunks(values: Iterable[object]) -> list[list[object]]:

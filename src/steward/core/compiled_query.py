@@ -116,7 +116,5 @@ class CompiledQuery(Generic[M]):
             names=[column[0].target.attname for column in select[span]],
             # Django 5.2 (pinned); the stubs already describe 6.0, which adds `fetch_mode`.
             populators=get_related_populators(klass_info, select, using),  # type: ignore[call-arg]
-            converters=compiler.get_converters(
-                [column[0] for column in select[: compiler.col_count]]
-            ),
+            converters=compiler.get_converters(columns),
         )
